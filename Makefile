@@ -1,0 +1,40 @@
+# crm -- PGXS build.  Quick start: `make demo` and `make test` (see README.md).
+
+EXTENSION  = crm
+EXTVERSION = 0.1
+
+MODULE_big = crm
+OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o
+
+# Per-domain SQL declarations, concatenated in this order into the install script
+SQL_SOURCES = src/crm.sql src/summary.sql
+
+DATA_built = crm--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/crm--*.sql)
+
+REGRESS = summary_cdnow
+REGRESS_OPTS = --inputdir=. --load-extension=crm
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+# Server headers as system headers, so that -Wextra (CI: PG_CFLAGS="-Wall
+# -Wextra -Werror") judges crm's code and not PostgreSQL's inline functions.
+PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+endif
+
+crm--$(EXTVERSION).sql: $(SQL_SOURCES)
+	cat $^ > $@
+
+EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results
+
+.PHONY: test demo bench
+test:
+	test/run
+
+demo:
+	test/demo
+
+bench:
+	test/bench/run

@@ -1,0 +1,55 @@
+/*
+ * crm.c
+ *		Module entry point and the shared validation helpers of crm.h.
+ */
+#include "crm.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/numeric.h"
+
+PG_MODULE_MAGIC;
+
+/* Raise 22000 unless value is a finite number; what names the argument */
+void
+CheckFinite(float8 value, const char *what)
+{
+	if (unlikely(isnan(value) || isinf(value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s must be a finite number, not \"%s\"",
+						what, float8out_internal(value))));
+}
+
+/* Raise 22004 when an argument that has no NULL meaning is NULL */
+void
+CheckNotNull(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	if (unlikely(PG_ARGISNULL(argno)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
+/* Convert a numeric Datum to a finite float8, raising 22000/22003 otherwise */
+float8
+NumericToFiniteFloat8(Datum value, const char *what)
+{
+	Numeric		num = DatumGetNumeric(value);
+	float8		result;
+
+	if (unlikely(numeric_is_nan(num) || numeric_is_inf(num)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s must be a finite number, not \"%s\"",
+						what, numeric_normalize(num))));
+	result = DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+	if (unlikely(isinf(result)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type double precision", what)));
+	return result;
+}

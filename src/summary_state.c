@@ -1,0 +1,708 @@
+/*
+ * summary_state.c
+ *		crm.summary_state: construction, growth, merge, and its text and
+ *		binary forms (see summary_state.h).
+ *
+ * The text form is one line of labelled integers and shortest-exact floats,
+ * for example
+ *	 v1 flags=0 asof=10 holdout=10/0/0 period=0/1 unit=0/7/0 days=3/9 tx=3/0
+ *	 spend=10/22.5/0/0 cal={3,9} hold={}
+ * (one line in reality).  It round-trips exactly, which is what a sharded
+ * setup (Citus, postgres_fdw) relies on to ship partial states.
+ */
+#include "crm.h"
+#include "summary_state.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+/* A new empty state with the given parameters, in CurrentMemoryContext */
+SummaryState *
+SummaryStateCreate(const SummaryParams *params, int32 slots)
+{
+	SummaryState *state;
+
+	slots = Max(slots, SUMMARY_STATE_MIN_SLOTS);
+	state = (SummaryState *) palloc0(SummaryStateSize(slots));
+	SET_VARSIZE(state, SummaryStateSize(slots));
+	state->version = SUMMARY_STATE_VERSION;
+	state->flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
+		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
+	state->as_of_ts = params->as_of_ts;
+	state->holdout_ts = params->holdout_ts;
+	state->as_of_day = params->as_of_day;
+	state->holdout_day = params->holdout_day;
+	state->rules = params->rules;
+	state->capacity = slots;
+	return state;
+}
+
+/* A copy of a state with room for at least slots periods */
+SummaryState *
+SummaryStateCopy(const SummaryState *state, int32 slots)
+{
+	SummaryState *copy;
+	int32		used = state->n_periods + state->n_holdout_periods;
+
+	slots = Max(Max(slots, used), SUMMARY_STATE_MIN_SLOTS);
+	copy = (SummaryState *) palloc0(SummaryStateSize(slots));
+	memcpy(copy, state, SummaryStateSize(used));
+	SET_VARSIZE(copy, SummaryStateSize(slots));
+	copy->capacity = slots;
+	return copy;
+}
+
+/* True if the state was created with exactly these parameters */
+bool
+SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
+{
+	return state->as_of_day == params->as_of_day &&
+		state->holdout_day == params->holdout_day &&
+		state->as_of_ts == params->as_of_ts &&
+		state->holdout_ts == params->holdout_ts &&
+		memcmp(&state->rules, &params->rules, sizeof(CrmTimeRules)) == 0;
+}
+
+/* Raise 22023 unless two states were built with the same parameters */
+void
+CheckSameSummaryParams(const SummaryState *a, const SummaryState *b)
+{
+	if (a->flags != b->flags ||
+		a->as_of_day != b->as_of_day ||
+		a->holdout_day != b->holdout_day ||
+		a->as_of_ts != b->as_of_ts ||
+		a->holdout_ts != b->holdout_ts ||
+		memcmp(&a->rules, &b->rules, sizeof(CrmTimeRules)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge customer summary states built with different parameters"),
+				 errdetail("States merge only when their input type, as-of date, holdout end, unit and period are equal.")));
+}
+
+/* Grow the state (by copying) until it has room for extra more periods */
+static SummaryState *
+EnsureRoom(SummaryState *state, int32 extra)
+{
+	int64		needed = (int64) state->n_periods + state->n_holdout_periods + extra;
+	int64		slots = state->capacity;
+
+	if (needed <= slots)
+		return state;
+	while (slots < needed)
+		slots *= 2;
+	if (SummaryStateSize(slots) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("customer has too many distinct purchase periods")));
+	return SummaryStateCopy(state, (int32) slots);
+}
+
+/* Position of the first element >= value in a sorted array */
+static int32
+LowerBound(const int32 *values, int32 n, int32 value)
+{
+	int32		lo = 0;
+	int32		hi = n;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (values[mid] < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Insert period into the sorted segment that starts at offset base and holds
+ * *count values; return the new state (grown if needed) and set *position
+ * to the index of the period within the segment and *added when it was new.
+ */
+static SummaryState *
+InsertPeriod(SummaryState *state, int32 base, int32 *count, int32 period,
+			 int32 *position, bool *added)
+{
+	int32	   *segment = state->periods + base;
+	int32		n = *count;
+	int32		pos;
+	int32		tail;
+
+	if (n > 0 && segment[n - 1] == period)
+	{
+		*position = n - 1;
+		*added = false;
+		return state;
+	}
+	pos = (n == 0 || segment[n - 1] < period) ? n :
+		LowerBound(segment, n, period);
+	if (pos < n && segment[pos] == period)
+	{
+		*position = pos;
+		*added = false;
+		return state;
+	}
+
+	if (state->n_periods + state->n_holdout_periods >= state->capacity)
+	{
+		/* the segment counter lives in the state: find it again after growth */
+		bool		is_holdout = (count == &state->n_holdout_periods);
+
+		state = EnsureRoom(state, 1);
+		count = is_holdout ? &state->n_holdout_periods : &state->n_periods;
+		segment = state->periods + base;
+	}
+	/* shift this segment's tail and every later segment by one slot */
+	tail = state->n_periods + state->n_holdout_periods - (base + pos);
+	if (tail > 0)
+		memmove(segment + pos + 1, segment + pos, sizeof(int32) * tail);
+	segment[pos] = period;
+	(*count)++;
+	*position = pos;
+	*added = true;
+	return state;
+}
+
+/* Add a purchase in a calibration period; may return a new state */
+SummaryState *
+SummaryAddPurchase(SummaryState *state, int32 day, int32 period, float8 amount)
+{
+	bool		was_empty = (state->n_periods == 0);
+	int32		position;
+	bool		added;
+
+	state = InsertPeriod(state, 0, &state->n_periods, period,
+						 &position, &added);
+	if (position > 0)
+		state->repeat_spend += amount;
+	else if (added)
+	{
+		/* a new first period: the old first period becomes a repeat one */
+		state->repeat_spend += state->first_period_spend;
+		state->first_period_spend = amount;
+	}
+	else
+		state->first_period_spend += amount;
+
+	if (was_empty)
+	{
+		state->first_day = day;
+		state->last_day = day;
+	}
+	else
+	{
+		state->first_day = Min(state->first_day, day);
+		state->last_day = Max(state->last_day, day);
+	}
+	state->n_transactions++;
+	return state;
+}
+
+/* Add a purchase in a holdout period; may return a new state */
+SummaryState *
+SummaryAddHoldoutPurchase(SummaryState *state, int32 period, float8 amount)
+{
+	int32		position;
+	bool		added;
+
+	state = InsertPeriod(state, state->n_periods, &state->n_holdout_periods,
+						 period, &position, &added);
+	state->holdout_spend += amount;
+	state->n_holdout_transactions++;
+	return state;
+}
+
+/* Union of two sorted arrays into out; returns the number of values */
+static int32
+SortedUnion(const int32 *a, int32 na, const int32 *b, int32 nb, int32 *out)
+{
+	int32		i = 0;
+	int32		j = 0;
+	int32		n = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[n++] = a[i++];
+		else if (b[j] < a[i])
+			out[n++] = b[j++];
+		else
+		{
+			out[n++] = a[i++];
+			j++;
+		}
+	}
+	while (i < na)
+		out[n++] = a[i++];
+	while (j < nb)
+		out[n++] = b[j++];
+	return n;
+}
+
+/* Merge src into dst; may return a new state */
+SummaryState *
+SummaryMerge(SummaryState *dst, const SummaryState *src)
+{
+	int32		max_cal = dst->n_periods + src->n_periods;
+	int32		max_hold = dst->n_holdout_periods + src->n_holdout_periods;
+	int32	   *merged;
+	int32		n_cal;
+	int32		n_hold;
+
+	CheckSameSummaryParams(dst, src);
+
+	/* spend: whichever state has the earlier first period keeps it */
+	if (src->n_periods > 0)
+	{
+		if (dst->n_periods == 0)
+		{
+			dst->first_period_spend = src->first_period_spend;
+			dst->repeat_spend = src->repeat_spend;
+			dst->first_day = src->first_day;
+			dst->last_day = src->last_day;
+		}
+		else
+		{
+			if (dst->periods[0] < src->periods[0])
+				dst->repeat_spend += src->first_period_spend + src->repeat_spend;
+			else if (dst->periods[0] == src->periods[0])
+			{
+				dst->first_period_spend += src->first_period_spend;
+				dst->repeat_spend += src->repeat_spend;
+			}
+			else
+			{
+				dst->repeat_spend += dst->first_period_spend + src->repeat_spend;
+				dst->first_period_spend = src->first_period_spend;
+			}
+			dst->first_day = Min(dst->first_day, src->first_day);
+			dst->last_day = Max(dst->last_day, src->last_day);
+		}
+	}
+	dst->n_transactions += src->n_transactions;
+	dst->n_holdout_transactions += src->n_holdout_transactions;
+	dst->holdout_spend += src->holdout_spend;
+	dst->refund_total += src->refund_total;
+
+	if (src->n_periods + src->n_holdout_periods == 0)
+		return dst;
+
+	merged = (int32 *) palloc(sizeof(int32) * ((Size) max_cal + max_hold + 1));
+	n_cal = SortedUnion(dst->periods, dst->n_periods,
+						src->periods, src->n_periods, merged);
+	n_hold = SortedUnion(dst->periods + dst->n_periods, dst->n_holdout_periods,
+						 src->periods + src->n_periods, src->n_holdout_periods,
+						 merged + n_cal);
+	dst = EnsureRoom(dst, n_cal + n_hold -
+					 (dst->n_periods + dst->n_holdout_periods));
+	memcpy(dst->periods, merged, sizeof(int32) * ((Size) n_cal + n_hold));
+	dst->n_periods = n_cal;
+	dst->n_holdout_periods = n_hold;
+	pfree(merged);
+	return dst;
+}
+
+/* A state holding a copy of the header head and the given periods */
+static SummaryState *
+StateFromParts(const SummaryState *head, const int32 *periods)
+{
+	int32		used = head->n_periods + head->n_holdout_periods;
+	int32		slots = Max(used, SUMMARY_STATE_MIN_SLOTS);
+	SummaryState *state;
+
+	state = (SummaryState *) palloc0(SummaryStateSize(slots));
+	memcpy(state, head, SUMMARY_STATE_HEADER_SIZE);
+	SET_VARSIZE(state, SummaryStateSize(slots));
+	state->capacity = slots;
+	if (used > 0)
+		memcpy(state->periods, periods, sizeof(int32) * (Size) used);
+	return state;
+}
+
+/* True if values[0..n) is strictly increasing and within [lo, hi] */
+static bool
+StrictlyIncreasingWithin(const int32 *values, int32 n, int32 lo, int32 hi)
+{
+	for (int32 i = 0; i < n; i++)
+	{
+		if (values[i] < lo || values[i] > hi)
+			return false;
+		if (i > 0 && values[i] <= values[i - 1])
+			return false;
+	}
+	return true;
+}
+
+/* Why a state read from outside is inconsistent, or NULL when it is valid */
+static const char *
+SummaryStateProblem(const SummaryState *s)
+{
+	int32		as_of_period;
+	int32		holdout_period;
+
+	if (s->version != SUMMARY_STATE_VERSION)
+		return "unsupported version";
+	if (s->reserved != 0 || s->reserved2 != 0 || (s->flags & ~SUMMARY_FLAG_MASK))
+		return "reserved fields are not zero";
+	if (!TimeRulesAreValid(&s->rules))
+		return "invalid unit or period";
+	if (DATE_NOT_FINITE(s->as_of_day) || DATE_NOT_FINITE(s->holdout_day) ||
+		s->holdout_day < s->as_of_day)
+		return "invalid as-of or holdout day";
+	if ((s->flags & SUMMARY_FLAG_TIMESTAMP) &&
+		(TIMESTAMP_NOT_FINITE(s->as_of_ts) || TIMESTAMP_NOT_FINITE(s->holdout_ts) ||
+		 s->holdout_ts < s->as_of_ts))
+		return "invalid as-of or holdout timestamp";
+	if (!(s->flags & SUMMARY_FLAG_TIMESTAMP) && (s->as_of_ts != 0 || s->holdout_ts != 0))
+		return "timestamps set on a date state";
+	if (!(s->flags & SUMMARY_FLAG_HOLDOUT) &&
+		(s->holdout_day != s->as_of_day || s->holdout_ts != s->as_of_ts))
+		return "holdout end set without a holdout";
+	if (s->n_periods < 0 || s->n_holdout_periods < 0 ||
+		s->n_transactions < s->n_periods ||
+		s->n_holdout_transactions < s->n_holdout_periods)
+		return "inconsistent counts";
+	if (!isfinite(s->first_period_spend) || !isfinite(s->repeat_spend) ||
+		!isfinite(s->holdout_spend) || !isfinite(s->refund_total) ||
+		s->refund_total < 0)
+		return "non-finite or negative amounts";
+
+	as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
+	holdout_period = PeriodOfDay(&s->rules, s->holdout_day);
+	if (!StrictlyIncreasingWithin(s->periods, s->n_periods,
+								  PG_INT32_MIN, as_of_period) ||
+		!StrictlyIncreasingWithin(s->periods + s->n_periods,
+								  s->n_holdout_periods,
+								  as_of_period, holdout_period))
+		return "purchase periods are not increasing or lie outside the window";
+	if (s->n_periods == 0)
+	{
+		if (s->n_transactions != 0 || s->first_period_spend != 0 ||
+			s->repeat_spend != 0 || s->first_day != 0 || s->last_day != 0)
+			return "an empty state carries purchases";
+	}
+	else if (s->first_day > s->last_day || s->last_day > s->as_of_day ||
+			 PeriodOfDay(&s->rules, s->first_day) != s->periods[0] ||
+			 PeriodOfDay(&s->rules, s->last_day) != s->periods[s->n_periods - 1])
+		return "first and last purchase days do not match the periods";
+	if (s->n_holdout_periods == 0 &&
+		(s->n_holdout_transactions != 0 || s->holdout_spend != 0))
+		return "an empty holdout carries purchases";
+	return NULL;
+}
+
+/* Append a float8 in its shortest exact decimal form */
+static void
+AppendExactFloat(StringInfo buf, float8 value)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, digits);
+	appendStringInfoString(buf, digits);
+}
+
+/* Append a segment of periods as {a,b,c} */
+static void
+AppendPeriodList(StringInfo buf, const int32 *periods, int32 n)
+{
+	appendStringInfoChar(buf, '{');
+	for (int32 i = 0; i < n; i++)
+		appendStringInfo(buf, i ? ",%d" : "%d", periods[i]);
+	appendStringInfoChar(buf, '}');
+}
+
+/* Text form of crm.summary_state */
+PG_FUNCTION_INFO_V1(summary_state_out);
+Datum
+summary_state_out(PG_FUNCTION_ARGS)
+{
+	SummaryState *s = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf,
+					 "v%d flags=%d asof=%d/" INT64_FORMAT " holdout=%d/" INT64_FORMAT
+					 " period=%d/%d unit=%d/%d/" INT64_FORMAT " days=%d/%d tx="
+					 INT64_FORMAT "/" INT64_FORMAT " spend=",
+					 s->version, s->flags, s->as_of_day, s->as_of_ts,
+					 s->holdout_day, s->holdout_ts,
+					 s->rules.period_months, s->rules.period_days,
+					 s->rules.unit_months, s->rules.unit_days, s->rules.unit_usecs,
+					 s->first_day, s->last_day,
+					 s->n_transactions, s->n_holdout_transactions);
+	AppendExactFloat(&buf, s->first_period_spend);
+	appendStringInfoChar(&buf, '/');
+	AppendExactFloat(&buf, s->repeat_spend);
+	appendStringInfoChar(&buf, '/');
+	AppendExactFloat(&buf, s->holdout_spend);
+	appendStringInfoChar(&buf, '/');
+	AppendExactFloat(&buf, s->refund_total);
+	appendStringInfoString(&buf, " cal=");
+	AppendPeriodList(&buf, s->periods, s->n_periods);
+	appendStringInfoString(&buf, " hold=");
+	AppendPeriodList(&buf, s->periods + s->n_periods, s->n_holdout_periods);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Cursor over the text form, remembering the whole input for errors */
+typedef struct StateParser
+{
+	const char *input;			/* the whole text, for error messages */
+	const char *p;				/* current position */
+} StateParser;
+
+/* Raise 22P02 for malformed summary state text */
+static void
+ParseFail(const StateParser *ps, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type crm.summary_state: \"%s\"",
+					ps->input),
+			 errdetail("%s.", why)));
+}
+
+/* Consume an exact literal */
+static void
+ParseLiteral(StateParser *ps, const char *literal)
+{
+	size_t		len = strlen(literal);
+
+	if (strncmp(ps->p, literal, len) != 0)
+		ParseFail(ps, psprintf("expected \"%s\"", literal));
+	ps->p += len;
+}
+
+/* Consume a decimal integer within [lo, hi] */
+static int64
+ParseInteger(StateParser *ps, int64 lo, int64 hi)
+{
+	char	   *end;
+	long long	value;
+
+	if (!(isdigit((unsigned char) *ps->p) || *ps->p == '-'))
+		ParseFail(ps, "expected an integer");
+	errno = 0;
+	value = strtoll(ps->p, &end, 10);
+	if (errno != 0 || end == ps->p || value < lo || value > hi)
+		ParseFail(ps, "integer out of range");
+	ps->p = end;
+	return (int64) value;
+}
+
+/* Consume a finite float8 */
+static float8
+ParseFloat(StateParser *ps)
+{
+	char	   *end;
+	float8		value;
+	bool		have_error = false;
+
+	value = float8in_internal_opt_error((char *) ps->p, &end, "double precision",
+										ps->input, &have_error);
+	if (have_error || end == ps->p || !isfinite(value))
+		ParseFail(ps, "expected a finite number");
+	ps->p = end;
+	return value;
+}
+
+/* Consume a {a,b,...} list of int32 into a growing array */
+static int32
+ParsePeriodList(StateParser *ps, int32 **values, int32 *allocated, int32 used)
+{
+	int32		n = 0;
+
+	ParseLiteral(ps, "{");
+	if (*ps->p == '}')
+	{
+		ps->p++;
+		return 0;
+	}
+	for (;;)
+	{
+		if (used + n >= *allocated)
+		{
+			*allocated *= 2;
+			*values = repalloc(*values, sizeof(int32) * *allocated);
+		}
+		(*values)[used + n] = (int32) ParseInteger(ps, PG_INT32_MIN, PG_INT32_MAX);
+		n++;
+		if (*ps->p == '}')
+		{
+			ps->p++;
+			return n;
+		}
+		ParseLiteral(ps, ",");
+	}
+}
+
+/* Parse the text form of crm.summary_state */
+PG_FUNCTION_INFO_V1(summary_state_in);
+Datum
+summary_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+	StateParser ps = {text, text};
+	SummaryState head;
+	SummaryState *state;
+	int32		allocated = 64;
+	int32	   *periods = palloc(sizeof(int32) * allocated);
+	const char *problem;
+
+	memset(&head, 0, sizeof(head));
+	ParseLiteral(&ps, "v");
+	head.version = (uint8) ParseInteger(&ps, 0, 255);
+	ParseLiteral(&ps, " flags=");
+	head.flags = (uint8) ParseInteger(&ps, 0, 255);
+	ParseLiteral(&ps, " asof=");
+	head.as_of_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.as_of_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
+	ParseLiteral(&ps, " holdout=");
+	head.holdout_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.holdout_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
+	ParseLiteral(&ps, " period=");
+	head.rules.period_months = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.rules.period_days = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, " unit=");
+	head.rules.unit_months = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.rules.unit_days = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.rules.unit_usecs = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
+	ParseLiteral(&ps, " days=");
+	head.first_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, "/");
+	head.last_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
+	ParseLiteral(&ps, " tx=");
+	head.n_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
+	ParseLiteral(&ps, "/");
+	head.n_holdout_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
+	ParseLiteral(&ps, " spend=");
+	head.first_period_spend = ParseFloat(&ps);
+	ParseLiteral(&ps, "/");
+	head.repeat_spend = ParseFloat(&ps);
+	ParseLiteral(&ps, "/");
+	head.holdout_spend = ParseFloat(&ps);
+	ParseLiteral(&ps, "/");
+	head.refund_total = ParseFloat(&ps);
+	ParseLiteral(&ps, " cal=");
+	head.n_periods = ParsePeriodList(&ps, &periods, &allocated, 0);
+	ParseLiteral(&ps, " hold=");
+	head.n_holdout_periods = ParsePeriodList(&ps, &periods, &allocated,
+											 head.n_periods);
+	if (*ps.p != '\0')
+		ParseFail(&ps, "unexpected text after the holdout periods");
+
+	state = StateFromParts(&head, periods);
+	problem = SummaryStateProblem(state);
+	if (problem != NULL)
+		ParseFail(&ps, problem);
+	PG_RETURN_POINTER(state);
+}
+
+/* Binary form of crm.summary_state */
+PG_FUNCTION_INFO_V1(summary_state_send);
+Datum
+summary_state_send(PG_FUNCTION_ARGS)
+{
+	SummaryState *s = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	int32		used = s->n_periods + s->n_holdout_periods;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, s->version);
+	pq_sendint8(&buf, s->flags);
+	pq_sendint16(&buf, s->reserved);
+	pq_sendint64(&buf, s->as_of_ts);
+	pq_sendint64(&buf, s->holdout_ts);
+	pq_sendint64(&buf, s->n_transactions);
+	pq_sendint64(&buf, s->n_holdout_transactions);
+	pq_sendfloat8(&buf, s->first_period_spend);
+	pq_sendfloat8(&buf, s->repeat_spend);
+	pq_sendfloat8(&buf, s->holdout_spend);
+	pq_sendfloat8(&buf, s->refund_total);
+	pq_sendint32(&buf, s->rules.period_months);
+	pq_sendint32(&buf, s->rules.period_days);
+	pq_sendint32(&buf, s->rules.unit_months);
+	pq_sendint32(&buf, s->rules.unit_days);
+	pq_sendint64(&buf, s->rules.unit_usecs);
+	pq_sendint32(&buf, s->as_of_day);
+	pq_sendint32(&buf, s->holdout_day);
+	pq_sendint32(&buf, s->first_day);
+	pq_sendint32(&buf, s->last_day);
+	pq_sendint32(&buf, s->n_periods);
+	pq_sendint32(&buf, s->n_holdout_periods);
+	pq_sendint32(&buf, s->reserved2);
+	for (int32 i = 0; i < used; i++)
+		pq_sendint32(&buf, s->periods[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of crm.summary_state */
+PG_FUNCTION_INFO_V1(summary_state_recv);
+Datum
+summary_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	SummaryState head;
+	SummaryState *state;
+	int64		used;
+	int32	   *periods;
+	const char *problem;
+
+	memset(&head, 0, sizeof(head));
+	head.version = (uint8) pq_getmsgint(buf, 1);
+	head.flags = (uint8) pq_getmsgint(buf, 1);
+	head.reserved = (uint16) pq_getmsgint(buf, 2);
+	head.as_of_ts = pq_getmsgint64(buf);
+	head.holdout_ts = pq_getmsgint64(buf);
+	head.n_transactions = pq_getmsgint64(buf);
+	head.n_holdout_transactions = pq_getmsgint64(buf);
+	head.first_period_spend = pq_getmsgfloat8(buf);
+	head.repeat_spend = pq_getmsgfloat8(buf);
+	head.holdout_spend = pq_getmsgfloat8(buf);
+	head.refund_total = pq_getmsgfloat8(buf);
+	head.rules.period_months = (int32) pq_getmsgint(buf, 4);
+	head.rules.period_days = (int32) pq_getmsgint(buf, 4);
+	head.rules.unit_months = (int32) pq_getmsgint(buf, 4);
+	head.rules.unit_days = (int32) pq_getmsgint(buf, 4);
+	head.rules.unit_usecs = pq_getmsgint64(buf);
+	head.as_of_day = (int32) pq_getmsgint(buf, 4);
+	head.holdout_day = (int32) pq_getmsgint(buf, 4);
+	head.first_day = (int32) pq_getmsgint(buf, 4);
+	head.last_day = (int32) pq_getmsgint(buf, 4);
+	head.n_periods = (int32) pq_getmsgint(buf, 4);
+	head.n_holdout_periods = (int32) pq_getmsgint(buf, 4);
+	head.reserved2 = (int32) pq_getmsgint(buf, 4);
+
+	used = (int64) head.n_periods + head.n_holdout_periods;
+	if (head.n_periods < 0 || head.n_holdout_periods < 0 ||
+		used * (int64) sizeof(int32) != buf->len - buf->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.summary_state"),
+				 errdetail("The period counts do not match the message length.")));
+	periods = (int32 *) palloc(sizeof(int32) * (Size) Max(used, 1));
+	for (int64 i = 0; i < used; i++)
+		periods[i] = (int32) pq_getmsgint(buf, 4);
+	state = StateFromParts(&head, periods);
+	problem = SummaryStateProblem(state);
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.summary_state"),
+				 errdetail("%s.", problem)));
+	PG_RETURN_POINTER(state);
+}

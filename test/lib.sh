@@ -1,0 +1,56 @@
+# Shared set-up for test/run, test/demo and test/bench/run (sourced, not run).
+#
+# Installs what a fresh Debian 12 machine lacks, builds crm, stages it under
+# ./tmp_install with `make install DESTDIR=...`, and runs commands inside a
+# throwaway PostgreSQL 15 cluster made by Debian's pg_virtualenv, which finds
+# the staged extension through `extension_destdir`.  Nothing is written
+# outside the checkout except what apt installs.
+
+CRM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_MAJOR=15
+PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+export PG_CONFIG=$PG_BIN/pg_config
+export CRM_DATA_DIR=${CRM_DATA_DIR:-$(cd "$CRM_ROOT/.." && pwd)/shared/data}
+
+# Install PostgreSQL 15, its server headers and the build tools if missing
+crm_ensure_deps() {
+	local missing=()
+	[ -x "$PG_CONFIG" ] && [ -d "$("$PG_CONFIG" --includedir-server 2>/dev/null)" ] || missing+=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR)
+	[ -x "$PG_BIN/postgres" ] || missing+=(postgresql-$PG_MAJOR)
+	command -v pg_virtualenv >/dev/null || missing+=(postgresql-common)
+	command -v make >/dev/null || missing+=(make)
+	command -v gcc >/dev/null || missing+=(gcc)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "== installing: ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Build crm (with the given CFLAGS) and stage it under tmp_install
+crm_build_and_stage() {
+	local cflags=${1:-}
+	cd "$CRM_ROOT" || return 1
+	make -s PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$cflags" >/dev/null || return 1
+	rm -rf "$CRM_ROOT/tmp_install"
+	make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$CRM_ROOT/tmp_install" >/dev/null
+}
+
+# Run a command inside a throwaway cluster that sees the staged extension
+crm_in_cluster() {
+	mkdir -p "$CRM_ROOT/tmp"
+	chmod 755 "$CRM_ROOT/tmp"
+	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -v $PG_MAJOR \
+		-o "extension_destdir=$CRM_ROOT/tmp_install" \
+		-o "max_parallel_workers_per_gather=2" \
+		"$@"
+}
+
+# Fail early with a clear message when the reference data is not there
+crm_check_data() {
+	if [ ! -f "$CRM_DATA_DIR/lifetimes/CDNOW_sample.txt" ]; then
+		echo "reference data not found in $CRM_DATA_DIR (set CRM_DATA_DIR)" >&2
+		return 1
+	fi
+}
