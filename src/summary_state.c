@@ -499,17 +499,18 @@ ParseInteger(StateParser *ps, int64 lo, int64 hi)
 	return (int64) value;
 }
 
-/* Consume a finite float8 */
+/* Consume a finite float8 (strtod is correctly rounded: exact round-trip) */
 static float8
 ParseFloat(StateParser *ps)
 {
 	char	   *end;
 	float8		value;
-	bool		have_error = false;
 
-	value = float8in_internal_opt_error((char *) ps->p, &end, "double precision",
-										ps->input, &have_error);
-	if (have_error || end == ps->p || !isfinite(value))
+	if (!(isdigit((unsigned char) *ps->p) || *ps->p == '-'))
+		ParseFail(ps, "expected a number");
+	errno = 0;
+	value = strtod(ps->p, &end);
+	if (errno != 0 || end == ps->p || !isfinite(value))
 		ParseFail(ps, "expected a finite number");
 	ps->p = end;
 	return value;
