@@ -41,7 +41,7 @@ crm_build_and_stage() {
 crm_in_cluster() {
 	mkdir -p "$CRM_ROOT/tmp"
 	chmod 755 "$CRM_ROOT/tmp"
-	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -v $PG_MAJOR \
+	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -t -v $PG_MAJOR \
 		-o "extension_destdir=$CRM_ROOT/tmp_install" \
 		-o "max_parallel_workers_per_gather=2" \
 		"$@"
