@@ -12,7 +12,7 @@ SQL_SOURCES = src/crm.sql src/summary.sql
 DATA_built = crm--$(EXTVERSION).sql
 DATA = $(wildcard src/upgrade/crm--*.sql)
 
-REGRESS = summary summary_cdnow summary_parallel
+REGRESS = summary summary_cdnow summary_parallel summary_errors
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
