@@ -7,18 +7,19 @@ MODULE_big = crm
 OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o
 
 # Per-domain SQL declarations, concatenated in this order into the install script
-SQL_SOURCES = src/crm.sql src/summary.sql
+SQL_SOURCES = src/crm.sql src/summary.sql src/version.sql
 
 DATA_built = crm--$(EXTVERSION).sql
 DATA = $(wildcard src/upgrade/crm--*.sql)
 
-REGRESS = summary summary_cdnow summary_parallel summary_errors
+REGRESS = summary summary_cdnow summary_parallel summary_errors upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 # Server headers as system headers, so that -Wextra (CI: PG_CFLAGS="-Wall
 # -Wextra -Werror") judges crm's code and not PostgreSQL's inline functions.
-PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
+PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null) \
+	-DCRM_VERSION=\"$(EXTVERSION)\"
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)

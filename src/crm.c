@@ -13,6 +13,10 @@
 
 PG_MODULE_MAGIC;
 
+#ifndef CRM_VERSION
+#error "CRM_VERSION must be defined by the Makefile"
+#endif
+
 /* Raise 22000 unless value is a finite number; what names the argument */
 void
 CheckFinite(float8 value, const char *what)
@@ -52,4 +56,12 @@ NumericToFiniteFloat8(Datum value, const char *what)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range for type double precision", what)));
 	return result;
+}
+
+/* crm.version(): the version of the loaded crm library */
+PG_FUNCTION_INFO_V1(crm_version);
+Datum
+crm_version(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(CRM_VERSION));
 }
