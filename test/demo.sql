@@ -1,0 +1,54 @@
+-- crm demo: a customer report from the CDNOW sample transaction log.
+\pset footer off
+\pset null '-'
+CREATE EXTENSION crm;
+\echo
+\echo '== crm demo: the CDNOW sample (2357 customers who first bought in Q1 1997)'
+SELECT crm.version() AS crm_version, current_setting('server_version') AS postgresql;
+\i test/load/cdnow.sql
+
+\echo '== The transaction log'
+SELECT count(*) AS transactions, count(DISTINCT customer_id) AS customers,
+       min(purchased_on) AS first_day, max(purchased_on) AS last_day,
+       round(sum(amount)::numeric, 2) AS revenue
+FROM cdnow_log;
+
+\echo '== Customer summaries as of 1997-09-30, in weeks (one pass: crm.summary)'
+CREATE TABLE customers AS
+SELECT customer_id, (crm.summary(purchased_on, amount, date '1997-09-30', interval '1 week')).*
+FROM cdnow_log GROUP BY customer_id;
+SELECT count(*) AS customers, sum(frequency) AS repeat_purchases,
+       round(avg(frequency), 3) AS mean_frequency,
+       round(avg(recency)::numeric, 2) AS mean_recency_weeks,
+       round(avg(t)::numeric, 2) AS mean_age_weeks,
+       round(avg(monetary_value) FILTER (WHERE frequency > 0)::numeric, 2) AS mean_repeat_spend
+FROM customers;
+
+\echo '== How often customers came back (repeat purchase days up to 1997-09-30)'
+SELECT CASE WHEN frequency >= 5 THEN '5+' ELSE frequency::text END AS repeat_days,
+       count(*) AS customers,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct,
+       round(avg(monetary_total)::numeric, 2) AS mean_spend,
+       round(avg(days_since_last)) AS mean_days_since_last
+FROM customers GROUP BY 1 ORDER BY 1;
+
+\echo '== Ten most valuable customers so far'
+SELECT customer_id, first_purchase, last_purchase, n_transactions, frequency,
+       round(recency::numeric, 1) AS recency_wk, round(t::numeric, 1) AS age_wk,
+       round(monetary_total::numeric, 2) AS spend, round(monetary_value::numeric, 2) AS per_repeat_day,
+       days_since_last
+FROM customers ORDER BY monetary_total DESC, customer_id LIMIT 10;
+
+\echo '== Calibration (to 1997-09-30) vs holdout (to 1998-06-30): do past buyers buy again?'
+SELECT CASE WHEN frequency >= 5 THEN '5+' ELSE frequency::text END AS calibration_repeats,
+       count(*) AS customers,
+       round(avg(frequency_holdout), 2) AS mean_holdout_repeats,
+       round(100.0 * avg((frequency_holdout > 0)::int), 1) AS pct_active_in_holdout
+FROM (SELECT customer_id, (crm.calibration_holdout(purchased_on, amount, date '1997-09-30',
+                                                   date '1998-06-30', interval '1 week')).*
+      FROM cdnow_log GROUP BY customer_id) h
+GROUP BY 1 ORDER BY 1;
+
+\echo '== One customer as JSON, ready for a BI tool'
+SELECT jsonb_pretty(to_jsonb(crm.summary(purchased_on, amount, date '1997-09-30', interval '1 week'))) AS customer_1
+FROM cdnow_log WHERE customer_id = 1;
