@@ -9,8 +9,13 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/version.sql
 
-DATA_built = crm--$(EXTVERSION).sql
-DATA = $(wildcard src/upgrade/crm--*.sql)
+# 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
+# released its install script is built from the same sources (so it cannot
+# drift); on release, crm--0.1.sql is frozen into src/upgrade/ instead.
+SQL_SOURCES_0_0 = src/crm.sql src/summary.sql
+
+DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
+DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
 REGRESS = summary summary_cdnow summary_parallel summary_errors upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
@@ -26,6 +31,9 @@ include $(PGXS)
 endif
 
 crm--$(EXTVERSION).sql: $(SQL_SOURCES)
+	cat $^ > $@
+
+crm--0.0.sql: $(SQL_SOURCES_0_0)
 	cat $^ > $@
 
 EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results
