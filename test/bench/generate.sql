@@ -1,6 +1,7 @@
 -- Synthetic transaction log for the crm.summary benchmark (see test/bench/run).
 --
--- psql variables: rows, customers, seed, data_start, data_end.
+-- psql variables: rows, customers, seed, data_start, data_end (set by
+-- test/bench/summary.sh from BENCH_ROWS, BENCH_CUSTOMERS, BENCH_SEED).
 --
 -- Shape of the data (reproducible: setseed + random() in one serial INSERT):
 --   * 90% of the rows go to a uniformly random customer 1..customers, 10% to
@@ -16,7 +17,6 @@
 \set ON_ERROR_STOP on
 SELECT setseed(:seed);
 
-DROP TABLE IF EXISTS bench_log;
 CREATE UNLOGGED TABLE bench_log (customer_id int, purchased_on date, amount float8);
 
 INSERT INTO bench_log
