@@ -32,10 +32,23 @@ typedef struct TransitionShape
 	bool		has_holdout;	/* arguments carry a holdout end */
 } TransitionShape;
 
-/* Per-call-site cache of a transition function */
+/*
+ * Per-call-site cache of a transition function.  params holds the validated
+ * parameters of the rows seen so far.  While every row of the call site has
+ * had the same parameters (params_varied is false), every state this call
+ * site created was created with them, so a row needs only to compare its
+ * arguments with the cache, not with the state's parameter fields.
+ */
 typedef struct TransitionCache
 {
 	LocalDayCache days;			/* timestamp to local day */
+	bool		have_params;	/* params is filled */
+	bool		params_varied;	/* rows came with different parameters */
+	SummaryParams params;		/* parameters of the latest rows */
+	Datum		as_of_arg;		/* raw as_of (or calibration end) argument */
+	Datum		holdout_arg;	/* raw holdout end argument */
+	Interval	unit_arg;		/* raw unit argument */
+	Interval	period_arg;		/* raw period argument ('1 day' if absent) */
 } TransitionCache;
 
 /* The transition cache of this call site, created on first use */
@@ -107,58 +120,57 @@ ReadSummaryParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
 	CheckTimeRules(PG_GETARG_INTERVAL_P(unit_arg), period, &params->rules);
 }
 
-/* Raise 22023: a parameter changed between rows of one group */
-static void
-ParamsChangedError(void)
+/* True if two intervals are identical field by field */
+static inline bool
+SameInterval(const Interval *a, const Interval *b)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("as_of, holdout end, unit and period must be the same for every row of a group")));
+	return a->month == b->month && a->day == b->day && a->time == b->time;
 }
 
-/* Raise 22023 unless this row's parameters equal the ones in the state */
-static void
-CheckRowParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
-			   const SummaryState *state)
+/* The validated parameters of this row, from the cache when unchanged */
+static const SummaryParams *
+RowParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
+		  TransitionCache *cache)
 {
 	int			unit_arg = shape->has_holdout ? 5 : 4;
+	bool		has_period = PG_NARGS() > unit_arg + 1;
+	Interval	one_day = {0, 1, 0};
+	Datum		as_of;
+	Datum		holdout = (Datum) 0;
 	Interval   *unit;
-	int32		period_months = 0;
-	int32		period_days = 1;
+	Interval   *period = &one_day;
 
 	CheckNotNull(fcinfo, 3, shape->has_holdout ? "calibration_end" : "as_of");
-	if (shape->timestamp_input ?
-		PG_GETARG_TIMESTAMPTZ(3) != state->as_of_ts :
-		PG_GETARG_DATEADT(3) != state->as_of_day)
-		ParamsChangedError();
+	as_of = PG_GETARG_DATUM(3);
 	if (shape->has_holdout)
 	{
 		CheckNotNull(fcinfo, 4, "holdout_end");
-		if (shape->timestamp_input ?
-			PG_GETARG_TIMESTAMPTZ(4) != state->holdout_ts :
-			PG_GETARG_DATEADT(4) != state->holdout_day)
-			ParamsChangedError();
+		holdout = PG_GETARG_DATUM(4);
 	}
 	CheckNotNull(fcinfo, unit_arg, "unit");
 	unit = PG_GETARG_INTERVAL_P(unit_arg);
-	if (unit->month != state->rules.unit_months ||
-		unit->day != state->rules.unit_days ||
-		unit->time != state->rules.unit_usecs)
-		ParamsChangedError();
-	if (PG_NARGS() > unit_arg + 1)
+	if (has_period)
 	{
-		Interval   *period;
-
 		CheckNotNull(fcinfo, unit_arg + 1, "period");
 		period = PG_GETARG_INTERVAL_P(unit_arg + 1);
-		if (period->time != 0)
-			ParamsChangedError();
-		period_months = period->month;
-		period_days = period->day;
 	}
-	if (period_months != state->rules.period_months ||
-		period_days != state->rules.period_days)
-		ParamsChangedError();
+
+	/* by-value date/timestamptz Datums compare as integers */
+	if (likely(cache->have_params && as_of == cache->as_of_arg &&
+			   holdout == cache->holdout_arg &&
+			   SameInterval(unit, &cache->unit_arg) &&
+			   SameInterval(period, &cache->period_arg)))
+		return &cache->params;
+
+	if (cache->have_params)
+		cache->params_varied = true;
+	ReadSummaryParams(fcinfo, shape, &cache->params);
+	cache->as_of_arg = as_of;
+	cache->holdout_arg = holdout;
+	cache->unit_arg = *unit;
+	cache->period_arg = *period;
+	cache->have_params = true;
+	return &cache->params;
 }
 
 /* Shared transition: add one transaction row to the customer's state */
@@ -166,27 +178,33 @@ static Datum
 SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	TransitionCache *cache = GetTransitionCache(fcinfo);
+	const SummaryParams *params = RowParams(fcinfo, shape, cache);
 	SummaryState *state;
 	float8		amount;
 	int32		day;
 	bool		in_calibration;
 
 	if (PG_ARGISNULL(0))
-	{
-		SummaryParams params;
-
-		ReadSummaryParams(fcinfo, shape, &params);
-		state = SummaryStateCreate(&params, SUMMARY_STATE_MIN_SLOTS);
-	}
+		state = SummaryStateCreate(params, SUMMARY_STATE_MIN_SLOTS);
 	else
 	{
-		Datum		raw = PG_GETARG_DATUM(0);
+		Pointer		raw = PG_GETARG_POINTER(0);
 
-		state = (SummaryState *) PG_DETOAST_DATUM(raw);
-		CheckRowParams(fcinfo, shape, state);
-		/* outside an aggregate the input state must not be modified */
-		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
-			state = SummaryStateCopy(state, state->capacity);
+		state = VARATT_IS_EXTENDED(raw) ?
+			(SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0)) :
+			(SummaryState *) raw;
+		/* a state from elsewhere, or from rows with other parameters */
+		if (!in_aggregate || cache->params_varied)
+		{
+			if (!SummaryStateHasParams(state, params))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("as_of, holdout end, unit and period must be the same for every row of a group")));
+			/* outside an aggregate the input state must not be modified */
+			if (!in_aggregate && (Pointer) state == raw)
+				state = SummaryStateCopy(state, state->capacity);
+		}
 	}
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -205,17 +223,17 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(1);
 
 		CheckFiniteTimestamp(ts, "purchased_at");
-		if (ts > state->holdout_ts)
+		if (ts > params->holdout_ts)
 			PG_RETURN_POINTER(state);
-		in_calibration = (ts <= state->as_of_ts);
-		day = LocalDayOf(ts, &GetTransitionCache(fcinfo)->days);
+		in_calibration = (ts <= params->as_of_ts);
+		day = LocalDayOf(ts, &cache->days);
 	}
 	else
 	{
 		day = CheckFiniteDate(PG_GETARG_DATEADT(1), "purchased_at");
-		if (day > state->holdout_day)
+		if (day > params->holdout_day)
 			PG_RETURN_POINTER(state);
-		in_calibration = (day <= state->as_of_day);
+		in_calibration = (day <= params->as_of_day);
 	}
 
 	if (amount < 0)
@@ -226,10 +244,10 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 	}
 	else if (in_calibration)
 		state = SummaryAddPurchase(state, day,
-								   PeriodOfDay(&state->rules, day), amount);
+								   PeriodOfDay(&params->rules, day), amount);
 	else
 		state = SummaryAddHoldoutPurchase(state,
-										  PeriodOfDay(&state->rules, day),
+										  PeriodOfDay(&params->rules, day),
 										  amount);
 	PG_RETURN_POINTER(state);
 }

@@ -5,7 +5,7 @@
  *
  * The text form is one line of labelled integers and shortest-exact floats,
  * for example
- *	 v1 flags=0 asof=10 holdout=10/0/0 period=0/1 unit=0/7/0 days=3/9 tx=3/0
+ *	 v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=3/0
  *	 spend=10/22.5/0/0 cal={3,9} hold={}
  * (one line in reality).  It round-trips exactly, which is what a sharded
  * setup (Citus, postgres_fdw) relies on to ship partial states.
@@ -22,6 +22,11 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
+
+StaticAssertDecl(offsetof(SummaryState, as_of_ts) == 64,
+				 "per-row fields of SummaryState must fill the first cache line");
+StaticAssertDecl(SUMMARY_STATE_HEADER_SIZE == 128,
+				 "SummaryState header must be 128 bytes");
 
 /* A new empty state with the given parameters, in CurrentMemoryContext */
 SummaryState *
@@ -63,7 +68,11 @@ SummaryStateCopy(const SummaryState *state, int32 slots)
 bool
 SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
 {
-	return state->as_of_day == params->as_of_day &&
+	uint8		flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
+		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
+
+	return state->flags == flags &&
+		state->as_of_day == params->as_of_day &&
 		state->holdout_day == params->holdout_day &&
 		state->as_of_ts == params->as_of_ts &&
 		state->holdout_ts == params->holdout_ts &&

@@ -6,10 +6,11 @@
  * The state keeps the set of distinct purchase periods (sorted int32 period
  * numbers) so that periods are counted once however the rows arrive and so
  * that two partial states merge exactly.  Its memory is
- * SUMMARY_STATE_HEADER_SIZE + 4 bytes per slot, with slots = distinct
- * purchase periods rounded up to a power of two (at least 8): about 150 bytes
- * for a typical customer, 4 KB for a customer who bought on 1,000 distinct
- * days.  It never grows with the number of rows of a period.
+ * SUMMARY_STATE_HEADER_SIZE (128) + 4 bytes per slot, with slots = distinct
+ * purchase periods rounded up to a power of two (at least 32): 256 bytes for
+ * a customer with up to 32 purchase periods, 4.2 KB for a customer who
+ * bought on 1,000 distinct days.  It never grows with the number of rows of
+ * a period.
  */
 #ifndef CRM_SUMMARY_STATE_H
 #define CRM_SUMMARY_STATE_H
@@ -25,32 +26,40 @@
 #define SUMMARY_FLAG_HOLDOUT	0x02	/* a holdout window follows as_of */
 #define SUMMARY_FLAG_MASK		0x03
 
-#define SUMMARY_STATE_MIN_SLOTS 8
+#define SUMMARY_STATE_MIN_SLOTS 32
 
-/* On-disk and in-memory form of crm.summary_state */
+/*
+ * On-disk and in-memory form of crm.summary_state.  The fields a transition
+ * touches on every row come first and fill one 64-byte cache line; the
+ * parameters fixed for the whole aggregate follow in the second line; the
+ * period array starts at byte 128.  With SUMMARY_STATE_MIN_SLOTS = 32 a new
+ * state is exactly 256 bytes, the allocator's chunk size for it anyway.
+ */
 typedef struct SummaryState
 {
+	/* hot: read or written on every row */
 	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
 	uint8		version;		/* SUMMARY_STATE_VERSION */
 	uint8		flags;			/* SUMMARY_FLAG_* bits */
 	uint16		reserved;		/* must be zero */
-	TimestampTz as_of_ts;		/* calibration end for timestamptz rows */
-	TimestampTz holdout_ts;		/* holdout end for timestamptz rows */
-	int64		n_transactions; /* purchase rows up to as_of */
-	int64		n_holdout_transactions; /* purchase rows in the holdout */
-	float8		first_period_spend; /* spend in the first purchase period */
-	float8		repeat_spend;	/* spend in the later calibration periods */
-	float8		holdout_spend;	/* spend in the holdout window */
-	float8		refund_total;	/* sum of |amount| of refunds up to as_of */
-	CrmTimeRules rules;			/* period and unit */
-	int32		as_of_day;		/* calibration end day */
-	int32		holdout_day;	/* holdout end day (= as_of_day if none) */
-	int32		first_day;		/* first purchase day (valid if n_periods) */
-	int32		last_day;		/* last purchase day up to as_of */
 	int32		n_periods;		/* distinct calibration periods */
 	int32		n_holdout_periods;	/* distinct holdout periods */
 	int32		capacity;		/* slots allocated in periods[] */
+	int32		first_day;		/* first purchase day (valid if n_periods) */
+	int32		last_day;		/* last purchase day up to as_of */
 	int32		reserved2;		/* must be zero */
+	int64		n_transactions; /* purchase rows up to as_of */
+	float8		first_period_spend; /* spend in the first purchase period */
+	float8		repeat_spend;	/* spend in the later calibration periods */
+	float8		refund_total;	/* sum of |amount| of refunds up to as_of */
+	/* cold: fixed parameters and holdout totals */
+	TimestampTz as_of_ts;		/* calibration end for timestamptz rows */
+	TimestampTz holdout_ts;		/* holdout end for timestamptz rows */
+	int64		n_holdout_transactions; /* purchase rows in the holdout */
+	float8		holdout_spend;	/* spend in the holdout window */
+	CrmTimeRules rules;			/* period and unit */
+	int32		as_of_day;		/* calibration end day */
+	int32		holdout_day;	/* holdout end day (= as_of_day if none) */
 	int32		periods[FLEXIBLE_ARRAY_MEMBER]; /* sorted calibration periods,
 												 * then sorted holdout
 												 * periods */
