@@ -314,15 +314,14 @@ ResultTupleDesc(FunctionCallInfo fcinfo, int expected_fields)
 	return tupdesc;
 }
 
-/* Fill the crm.customer_summary fields of a non-empty state */
+/* Fill the crm.customer_summary fields of a non-empty state; unit is storage for the unit field */
 static void
-FillSummaryFields(const SummaryState *s, Datum *values)
+FillSummaryFields(const SummaryState *s, Datum *values, Interval *unit)
 {
 	int32		first_period = s->periods[0];
 	int32		last_period = s->periods[s->n_periods - 1];
 	int32		as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
 	int32		frequency = s->n_periods - 1;
-	Interval   *unit = (Interval *) palloc(sizeof(Interval));
 
 	TimeRulesUnit(&s->rules, unit);
 	values[0] = DateADTGetDatum(s->first_day);
@@ -350,10 +349,11 @@ summary_final(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc = ResultTupleDesc(fcinfo, SUMMARY_FIELDS);
 	Datum		values[SUMMARY_FIELDS];
 	bool		nulls[SUMMARY_FIELDS] = {0};
+	Interval	unit;
 
 	if (s->n_periods == 0)
 		PG_RETURN_NULL();
-	FillSummaryFields(s, values);
+	FillSummaryFields(s, values, &unit);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -367,10 +367,11 @@ holdout_final(PG_FUNCTION_ARGS)
 	Datum		values[HOLDOUT_FIELDS];
 	bool		nulls[HOLDOUT_FIELDS] = {0};
 	int32		n_hold = s->n_holdout_periods;
+	Interval	unit;
 
 	if (s->n_periods == 0)
 		PG_RETURN_NULL();
-	FillSummaryFields(s, values);
+	FillSummaryFields(s, values, &unit);
 	values[SUMMARY_FIELDS] = Int32GetDatum(n_hold);
 	values[SUMMARY_FIELDS + 1] =
 		Float8GetDatum(n_hold > 0 ? s->holdout_spend / n_hold : 0.0);
