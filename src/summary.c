@@ -32,6 +32,15 @@ typedef struct TransitionShape
 	bool		has_holdout;	/* arguments carry a holdout end */
 } TransitionShape;
 
+/* The raw parameter arguments of one row */
+typedef struct RowArgs
+{
+	Datum		as_of;			/* as_of / calibration end (date or timestamptz) */
+	Datum		holdout;		/* holdout end, or 0 without a holdout */
+	Interval	unit;			/* measurement unit */
+	Interval	period;			/* purchase period ('1 day' if not given) */
+} RowArgs;
+
 /*
  * Per-call-site cache of a transition function.  params holds the validated
  * parameters of the rows seen so far.  While every row of the call site has
@@ -42,13 +51,10 @@ typedef struct TransitionShape
 typedef struct TransitionCache
 {
 	LocalDayCache days;			/* timestamp to local day */
-	bool		have_params;	/* params is filled */
+	bool		have_params;	/* params and args are filled */
 	bool		params_varied;	/* rows came with different parameters */
-	SummaryParams params;		/* parameters of the latest rows */
-	Datum		as_of_arg;		/* raw as_of (or calibration end) argument */
-	Datum		holdout_arg;	/* raw holdout end argument */
-	Interval	unit_arg;		/* raw unit argument */
-	Interval	period_arg;		/* raw period argument ('1 day' if absent) */
+	RowArgs		args;			/* raw arguments params were made from */
+	SummaryParams params;		/* their validated form */
 } TransitionCache;
 
 /* The transition cache of this call site, created on first use */
@@ -62,44 +68,66 @@ GetTransitionCache(FunctionCallInfo fcinfo)
 	return (TransitionCache *) fcinfo->flinfo->fn_extra;
 }
 
-/* Read a date or timestamptz window end as (day, timestamp) */
+/* Read the parameter arguments of a row, raising 22004 for NULLs */
 static void
-ReadWindowEnd(FunctionCallInfo fcinfo, int argno, bool timestamp_input,
-			  const char *what, int32 *day, TimestampTz *ts)
+ReadRowArgs(FunctionCallInfo fcinfo, const TransitionShape *shape,
+			RowArgs *args)
 {
-	CheckNotNull(fcinfo, argno, what);
+	int			unit_arg = shape->has_holdout ? 5 : 4;
+
+	CheckNotNull(fcinfo, 3, shape->has_holdout ? "calibration_end" : "as_of");
+	args->as_of = PG_GETARG_DATUM(3);
+	args->holdout = (Datum) 0;
+	if (shape->has_holdout)
+	{
+		CheckNotNull(fcinfo, 4, "holdout_end");
+		args->holdout = PG_GETARG_DATUM(4);
+	}
+	CheckNotNull(fcinfo, unit_arg, "unit");
+	args->unit = *PG_GETARG_INTERVAL_P(unit_arg);
+	args->period.month = 0;
+	args->period.day = 1;
+	args->period.time = 0;
+	if (PG_NARGS() > unit_arg + 1)
+	{
+		CheckNotNull(fcinfo, unit_arg + 1, "period");
+		args->period = *PG_GETARG_INTERVAL_P(unit_arg + 1);
+	}
+}
+
+/* Turn a date or timestamptz window end into (day, timestamp) */
+static void
+WindowEnd(Datum value, bool timestamp_input, const char *what,
+		  LocalDayCache *days, int32 *day, TimestampTz *ts)
+{
 	if (timestamp_input)
 	{
-		*ts = PG_GETARG_TIMESTAMPTZ(argno);
+		*ts = DatumGetTimestampTz(value);
 		CheckFiniteTimestamp(*ts, what);
-		*day = LocalDayOf(*ts, &GetTransitionCache(fcinfo)->days);
+		*day = LocalDayOf(*ts, days);
 	}
 	else
 	{
 		*ts = 0;
-		*day = CheckFiniteDate(PG_GETARG_DATEADT(argno), what);
+		*day = CheckFiniteDate(DatumGetDateADT(value), what);
 	}
 }
 
-/* Read and validate the aggregate parameters of one row */
+/* Validate the parameter arguments of a row into params (22000/22023) */
 static void
-ReadSummaryParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
-				  SummaryParams *params)
+ValidateParams(const RowArgs *args, const TransitionShape *shape,
+			   LocalDayCache *days, SummaryParams *params)
 {
-	int			unit_arg = shape->has_holdout ? 5 : 4;
-	Interval	one_day = {0, 1, 0};
-	Interval   *period = &one_day;
-
 	memset(params, 0, sizeof(SummaryParams));
 	params->timestamp_input = shape->timestamp_input;
 	params->has_holdout = shape->has_holdout;
-	ReadWindowEnd(fcinfo, 3, shape->timestamp_input,
-				  shape->has_holdout ? "calibration_end" : "as_of",
-				  &params->as_of_day, &params->as_of_ts);
+	WindowEnd(args->as_of, shape->timestamp_input,
+			  shape->has_holdout ? "calibration_end" : "as_of", days,
+			  &params->as_of_day, &params->as_of_ts);
 	if (shape->has_holdout)
 	{
-		ReadWindowEnd(fcinfo, 4, shape->timestamp_input, "holdout_end",
-					  &params->holdout_day, &params->holdout_ts);
+		WindowEnd(args->holdout, shape->timestamp_input, "holdout_end", days,
+				  &params->holdout_day, &params->holdout_ts);
 		if (params->holdout_day < params->as_of_day ||
 			params->holdout_ts < params->as_of_ts)
 			ereport(ERROR,
@@ -111,13 +139,7 @@ ReadSummaryParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
 		params->holdout_day = params->as_of_day;
 		params->holdout_ts = params->as_of_ts;
 	}
-	CheckNotNull(fcinfo, unit_arg, "unit");
-	if (PG_NARGS() > unit_arg + 1)
-	{
-		CheckNotNull(fcinfo, unit_arg + 1, "period");
-		period = PG_GETARG_INTERVAL_P(unit_arg + 1);
-	}
-	CheckTimeRules(PG_GETARG_INTERVAL_P(unit_arg), period, &params->rules);
+	CheckTimeRules(&args->unit, &args->period, &params->rules);
 }
 
 /* True if two intervals are identical field by field */
@@ -132,43 +154,23 @@ static const SummaryParams *
 RowParams(FunctionCallInfo fcinfo, const TransitionShape *shape,
 		  TransitionCache *cache)
 {
-	int			unit_arg = shape->has_holdout ? 5 : 4;
-	bool		has_period = PG_NARGS() > unit_arg + 1;
-	Interval	one_day = {0, 1, 0};
-	Datum		as_of;
-	Datum		holdout = (Datum) 0;
-	Interval   *unit;
-	Interval   *period = &one_day;
+	RowArgs		args;
+	SummaryParams params;
 
-	CheckNotNull(fcinfo, 3, shape->has_holdout ? "calibration_end" : "as_of");
-	as_of = PG_GETARG_DATUM(3);
-	if (shape->has_holdout)
-	{
-		CheckNotNull(fcinfo, 4, "holdout_end");
-		holdout = PG_GETARG_DATUM(4);
-	}
-	CheckNotNull(fcinfo, unit_arg, "unit");
-	unit = PG_GETARG_INTERVAL_P(unit_arg);
-	if (has_period)
-	{
-		CheckNotNull(fcinfo, unit_arg + 1, "period");
-		period = PG_GETARG_INTERVAL_P(unit_arg + 1);
-	}
-
+	ReadRowArgs(fcinfo, shape, &args);
 	/* by-value date/timestamptz Datums compare as integers */
-	if (likely(cache->have_params && as_of == cache->as_of_arg &&
-			   holdout == cache->holdout_arg &&
-			   SameInterval(unit, &cache->unit_arg) &&
-			   SameInterval(period, &cache->period_arg)))
+	if (likely(cache->have_params &&
+			   args.as_of == cache->args.as_of &&
+			   args.holdout == cache->args.holdout &&
+			   SameInterval(&args.unit, &cache->args.unit) &&
+			   SameInterval(&args.period, &cache->args.period)))
 		return &cache->params;
 
+	ValidateParams(&args, shape, &cache->days, &params);
 	if (cache->have_params)
 		cache->params_varied = true;
-	ReadSummaryParams(fcinfo, shape, &cache->params);
-	cache->as_of_arg = as_of;
-	cache->holdout_arg = holdout;
-	cache->unit_arg = *unit;
-	cache->period_arg = *period;
+	cache->args = args;
+	cache->params = params;
 	cache->have_params = true;
 	return &cache->params;
 }
