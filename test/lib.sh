@@ -44,6 +44,7 @@ crm_in_cluster() {
 	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -t -v $PG_MAJOR \
 		-o "extension_destdir=$CRM_ROOT/tmp_install" \
 		-o "max_parallel_workers_per_gather=2" \
+		-o "unix_socket_directories=" \
 		"$@"
 }
 
