@@ -12,7 +12,7 @@ SQL_SOURCES = src/crm.sql src/summary.sql src/version.sql
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
 # drift); on release, crm--0.1.sql is frozen into src/upgrade/ instead.
-SQL_SOURCES_0_0 = src/crm.sql src/summary.sql
+SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
 
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
