@@ -4,7 +4,8 @@ EXTENSION  = crm
 EXTVERSION = 0.1
 
 MODULE_big = crm
-OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o
+OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
+	src/rfm_fit.o src/rfm_model.o
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/version.sql

@@ -1,0 +1,657 @@
+/*
+ * rfm_fit.c
+ *		crm.rfm_fit: the aggregate that fits an RFM scoring model, with its
+ *		exact mergeable state crm.rfm_fit_state (see rfm_model.h).
+ *
+ * Breakpoints:
+ *	- 'quantile' reproduces the rfm R package (rfm_table_order): the type-7
+ *	  quantiles of each dimension at probabilities i/k (computed as R's seq()
+ *	  does, i * (1/k)), plus 1; bins are half-open [b_{i-1}, b_i), so equal
+ *	  values always share a score;
+ *	- 'ntile' cuts the sorted values into k groups of equal size as NTILE()
+ *	  does (the first N mod k groups one larger); each breakpoint is the first
+ *	  value of a group, so values tied at a boundary all go to the upper bin.
+ */
+#include "crm.h"
+#include "rfm_model.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+/* Rows the buffer of a new state holds */
+#define RFM_FIT_INITIAL_BUFFER 16
+/* Smallest buffer after the first flush */
+#define RFM_FIT_MIN_BUFFER 1024
+
+static const char *const DimensionNames[RFM_DIMENSIONS] = {"recency", "frequency", "monetary"};
+
+/* Header size of a fit state, aligned for the runs that follow */
+#define FIT_HEADER_SIZE MAXALIGN(sizeof(RfmFitState))
+
+/* The run of distinct values of dimension d */
+static RfmValueCount *
+FitRun(const RfmFitState *state, int d)
+{
+	RfmValueCount *run = (RfmValueCount *) ((char *) state + FIT_HEADER_SIZE);
+
+	for (int i = 0; i < d; i++)
+		run += state->n_distinct[i];
+	return run;
+}
+
+/* The buffer of raw rows (recency, frequency, monetary triples) */
+static float8 *
+FitBuffer(const RfmFitState *state)
+{
+	return (float8 *) FitRun(state, RFM_DIMENSIONS);
+}
+
+/* Size of a fit state with the given runs and buffer capacity */
+static Size
+FitStateSize(const int32 *n_distinct, int32 buffer_capacity)
+{
+	Size		size = FIT_HEADER_SIZE;
+
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		size += sizeof(RfmValueCount) * (Size) n_distinct[d];
+	size += sizeof(float8) * RFM_DIMENSIONS * (Size) buffer_capacity;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("RFM fit state would exceed 1 GB"),
+				 errhint("Fit the model on fewer distinct values, for example rounded amounts.")));
+	return size;
+}
+
+/* A new fit state holding the given runs and an empty buffer */
+static RfmFitState *
+FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
+			  RfmValueCount *const *runs, const int32 *n_distinct,
+			  int32 buffer_capacity)
+{
+	Size		size = FitStateSize(n_distinct, buffer_capacity);
+	RfmFitState *state = (RfmFitState *) palloc0(size);
+
+	SET_VARSIZE(state, size);
+	state->version = RFM_FIT_STATE_VERSION;
+	state->method = method;
+	state->bins = bins;
+	state->buffer_capacity = buffer_capacity;
+	state->n_rows = n_rows;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		state->n_distinct[d] = n_distinct[d];
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		if (n_distinct[d] > 0)
+			memcpy(FitRun(state, d), runs[d],
+				   sizeof(RfmValueCount) * (Size) n_distinct[d]);
+	return state;
+}
+
+/* qsort comparator of float8 */
+static int
+CompareFloat8(const void *a, const void *b)
+{
+	float8		x = *(const float8 *) a;
+	float8		y = *(const float8 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Merge two sorted runs of distinct values into out; returns its length */
+static int32
+MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
+		  RfmValueCount *out)
+{
+	int32		i = 0;
+	int32		j = 0;
+	int32		n = 0;
+
+	while (i < na || j < nb)
+	{
+		if (j >= nb || (i < na && a[i].value < b[j].value))
+			out[n++] = a[i++];
+		else if (i >= na || b[j].value < a[i].value)
+			out[n++] = b[j++];
+		else
+		{
+			out[n] = a[i++];
+			out[n++].count += b[j++].count;
+		}
+	}
+	return n;
+}
+
+/* The run of dimension d with the buffered rows merged in (palloc'd) */
+static RfmValueCount *
+FlushedRun(const RfmFitState *state, int d, int32 *n_out)
+{
+	int32		nb = state->n_buffered;
+	float8	   *column = (float8 *) palloc(sizeof(float8) * Max(nb, 1));
+	RfmValueCount *buffered = (RfmValueCount *) palloc(sizeof(RfmValueCount) * Max(nb, 1));
+	RfmValueCount *merged;
+	const float8 *buffer = FitBuffer(state);
+	int32		n_buffered_distinct = 0;
+
+	for (int32 i = 0; i < nb; i++)
+		column[i] = buffer[i * RFM_DIMENSIONS + d];
+	qsort(column, nb, sizeof(float8), CompareFloat8);
+	for (int32 i = 0; i < nb; i++)
+	{
+		if (n_buffered_distinct > 0 &&
+			buffered[n_buffered_distinct - 1].value == column[i])
+			buffered[n_buffered_distinct - 1].count++;
+		else
+		{
+			buffered[n_buffered_distinct].value = column[i];
+			buffered[n_buffered_distinct].count = 1;
+			n_buffered_distinct++;
+		}
+	}
+	merged = (RfmValueCount *) palloc(sizeof(RfmValueCount) *
+									  ((Size) state->n_distinct[d] + n_buffered_distinct + 1));
+	*n_out = MergeRuns(FitRun(state, d), state->n_distinct[d],
+					   buffered, n_buffered_distinct, merged);
+	pfree(column);
+	pfree(buffered);
+	return merged;
+}
+
+/* Buffer capacity after a flush: proportional to the runs, so flushing is amortized */
+static int32
+NextBufferCapacity(const int32 *n_distinct)
+{
+	int32		largest = RFM_FIT_MIN_BUFFER;
+
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		largest = Max(largest, n_distinct[d]);
+	return largest;
+}
+
+/* A copy of the state with the buffer merged into the runs (and room for more rows) */
+static RfmFitState *
+FitStateFlush(const RfmFitState *state, int32 buffer_capacity)
+{
+	RfmValueCount *runs[RFM_DIMENSIONS];
+	int32		n_distinct[RFM_DIMENSIONS];
+
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		runs[d] = FlushedRun(state, d, &n_distinct[d]);
+	if (buffer_capacity < 0)
+		buffer_capacity = NextBufferCapacity(n_distinct);
+	return FitStateBuild(state->method, state->bins, state->n_rows,
+						 runs, n_distinct, buffer_capacity);
+}
+
+/* Raise 22023 unless bins is 2..9 */
+static uint8
+CheckBins(int32 bins)
+{
+	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bins must be between %d and %d, not %d",
+						RFM_MIN_BINS, RFM_MAX_BINS, bins)));
+	return (uint8) bins;
+}
+
+/* The fitting method named by text, raising 22023 for unknown names */
+static uint8
+FitMethodFromName(const char *name)
+{
+	if (strcmp(name, "quantile") == 0)
+		return RFM_METHOD_QUANTILE;
+	if (strcmp(name, "ntile") == 0)
+		return RFM_METHOD_NTILE;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown RFM method \"%s\"", name),
+			 errhint("Use 'quantile' (the rfm package) or 'ntile'; for fixed breakpoints build the model with crm.rfm_model(recency, frequency, monetary).")));
+	return 0;					/* keep compiler quiet */
+}
+
+/* Per-call-site cache of the fit transition: the parsed method argument */
+typedef struct FitCache
+{
+	Datum		method_arg;		/* the method Datum last parsed */
+	uint8		method;			/* its parsed value */
+} FitCache;
+
+/* Method and bins of this row (defaults 'quantile' and 5) */
+static void
+FitRowParams(FunctionCallInfo fcinfo, uint8 *method, uint8 *bins)
+{
+	*bins = 5;
+	*method = RFM_METHOD_QUANTILE;
+	if (PG_NARGS() > 4)
+	{
+		CheckNotNull(fcinfo, 4, "bins");
+		*bins = CheckBins(PG_GETARG_INT32(4));
+	}
+	if (PG_NARGS() > 5)
+	{
+		FitCache   *cache = (FitCache *) fcinfo->flinfo->fn_extra;
+
+		CheckNotNull(fcinfo, 5, "method");
+		if (cache == NULL)
+		{
+			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FitCache));
+			fcinfo->flinfo->fn_extra = cache;
+		}
+		/* a constant method argument is the same Datum on every row */
+		if (cache->method == 0 || cache->method_arg != PG_GETARG_DATUM(5))
+		{
+			cache->method = FitMethodFromName(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+			cache->method_arg = PG_GETARG_DATUM(5);
+		}
+		*method = cache->method;
+	}
+}
+
+/* crm.rfm_fit transition: add one customer's (recency, frequency, monetary) */
+PG_FUNCTION_INFO_V1(rfm_fit_trans);
+Datum
+rfm_fit_trans(PG_FUNCTION_ARGS)
+{
+	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	RfmFitState *state;
+	uint8		method;
+	uint8		bins;
+	float8		values[RFM_DIMENSIONS];
+	float8	   *slot;
+
+	FitRowParams(fcinfo, &method, &bins);
+	if (PG_ARGISNULL(0))
+	{
+		static const int32 no_runs[RFM_DIMENSIONS] = {0, 0, 0};
+		RfmValueCount *runs[RFM_DIMENSIONS] = {NULL, NULL, NULL};
+
+		state = FitStateBuild(method, bins, 0, runs, no_runs, RFM_FIT_INITIAL_BUFFER);
+	}
+	else
+	{
+		Datum		raw = PG_GETARG_DATUM(0);
+
+		state = (RfmFitState *) PG_DETOAST_DATUM(raw);
+		if (state->method != method || state->bins != bins)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bins and method must be the same for every row of a group")));
+		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+			state = FitStateFlush(state, Max(state->buffer_capacity, 1));
+	}
+
+	/* a customer is skipped unless all three values are present */
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		if (PG_ARGISNULL(d + 1))
+			PG_RETURN_POINTER(state);
+		values[d] = PG_GETARG_FLOAT8(d + 1);
+	}
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		CheckFinite(values[d], DimensionNames[d]);
+
+	if (state->n_buffered >= state->buffer_capacity)
+		state = FitStateFlush(state, -1);
+	slot = FitBuffer(state) + (Size) state->n_buffered * RFM_DIMENSIONS;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		slot[d] = values[d];
+	state->n_buffered++;
+	state->n_rows++;
+	PG_RETURN_POINTER(state);
+}
+
+/* crm.rfm_fit combine: merge two partial fit states */
+PG_FUNCTION_INFO_V1(rfm_fit_combine);
+Datum
+rfm_fit_combine(PG_FUNCTION_ARGS)
+{
+	RfmFitState *a = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmFitState *b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	RfmValueCount *runs[RFM_DIMENSIONS];
+	int32		n_distinct[RFM_DIMENSIONS];
+
+	if (a->method != b->method || a->bins != b->bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge RFM fit states with different bins or methods")));
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		na;
+		int32		nb;
+		RfmValueCount *ra = FlushedRun(a, d, &na);
+		RfmValueCount *rb = FlushedRun(b, d, &nb);
+
+		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * ((Size) na + nb + 1));
+		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
+	}
+	PG_RETURN_POINTER(FitStateBuild(a->method, a->bins, a->n_rows + b->n_rows,
+									runs, n_distinct,
+									NextBufferCapacity(n_distinct)));
+}
+
+/* Prefix sums of the counts of a run (cum[i] = rows with value <= run[i]) */
+static int64 *
+CumulativeCounts(const RfmValueCount *run, int32 n)
+{
+	int64	   *cum = (int64 *) palloc(sizeof(int64) * Max(n, 1));
+	int64		total = 0;
+
+	for (int32 i = 0; i < n; i++)
+	{
+		total += run[i].count;
+		cum[i] = total;
+	}
+	return cum;
+}
+
+/* The rank-th smallest value (1-based) of a run with prefix sums cum */
+static float8
+OrderStatistic(const RfmValueCount *run, const int64 *cum, int32 n, int64 rank)
+{
+	int32		lo = 0;
+	int32		hi = n - 1;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (cum[mid] < rank)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return run[lo].value;
+}
+
+/* R's type-7 quantile of a run at probability p */
+static float8
+Type7Quantile(const RfmValueCount *run, const int64 *cum, int32 n, int64 total,
+			  float8 p)
+{
+	float8		index = 1 + (float8) (total - 1) * p;
+	float8		lo = floor(index);
+	float8		hi = ceil(index);
+	float8		q = OrderStatistic(run, cum, n, (int64) lo);
+	float8		x_hi = OrderStatistic(run, cum, n, (int64) hi);
+
+	/* as R: interpolate only above lo and when the neighbours differ */
+	if (index > lo && x_hi != q)
+	{
+		float8		h = index - lo;
+
+		q = (1 - h) * q + h * x_hi;
+	}
+	return q;
+}
+
+/* Fill the bins - 1 breakpoints of one dimension from its run */
+static void
+FitBreakpoints(const RfmValueCount *run, int32 n, int64 total, uint8 method,
+			   uint8 bins, float8 *breakpoints)
+{
+	int64	   *cum = CumulativeCounts(run, n);
+	float8		step = 1.0 / bins;
+
+	for (int i = 1; i < bins; i++)
+	{
+		if (method == RFM_METHOD_QUANTILE)
+			breakpoints[i - 1] = Type7Quantile(run, cum, n, total, i * step) + 1;
+		else
+		{
+			/* first rank of group i + 1 under NTILE(bins) */
+			int64		first = (int64) i * (total / bins) + Min(i, total % bins) + 1;
+
+			breakpoints[i - 1] = OrderStatistic(run, cum, n, first);
+		}
+	}
+	pfree(cum);
+}
+
+/* crm.rfm_fit final function: the fitted crm.rfm_model, NULL without rows */
+PG_FUNCTION_INFO_V1(rfm_fit_final);
+Datum
+rfm_fit_final(PG_FUNCTION_ARGS)
+{
+	RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmModel   *model;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	model = (RfmModel *) palloc0(RfmModelSize(state->bins));
+	SET_VARSIZE(model, RfmModelSize(state->bins));
+	model->version = RFM_MODEL_VERSION;
+	model->method = state->method;
+	model->bins = state->bins;
+	model->n = state->n_rows;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		n;
+		RfmValueCount *run = FlushedRun(state, d, &n);
+
+		FitBreakpoints(run, n, state->n_rows, state->method, state->bins,
+					   RfmModelBreakpoints(model, d));
+	}
+	PG_RETURN_POINTER(model);
+}
+
+/* Name of a fitting method */
+static const char *
+FitMethodName(uint8 method)
+{
+	return method == RFM_METHOD_QUANTILE ? "quantile" : "ntile";
+}
+
+/* Text form of crm.rfm_fit_state: the flushed runs as value:count lists */
+PG_FUNCTION_INFO_V1(rfm_fit_state_out);
+Datum
+rfm_fit_state_out(PG_FUNCTION_ARGS)
+{
+	RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d method=%s bins=%d n=" INT64_FORMAT,
+					 state->version, FitMethodName(state->method), state->bins,
+					 state->n_rows);
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		n;
+		RfmValueCount *run = FlushedRun(state, d, &n);
+
+		appendStringInfo(&buf, " %s={", DimensionNames[d]);
+		for (int32 i = 0; i < n; i++)
+		{
+			double_to_shortest_decimal_buf(run[i].value, digits);
+			appendStringInfo(&buf, "%s%s:" INT64_FORMAT, i ? "," : "", digits,
+							 run[i].count);
+		}
+		appendStringInfoChar(&buf, '}');
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Raise 22P02 for malformed fit state text */
+static void
+FitStateSyntaxError(const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type crm.rfm_fit_state: \"%s\"", input),
+			 errdetail("%s.", why)));
+}
+
+/* Why runs read from outside are inconsistent with n_rows, or NULL */
+static const char *
+FitRunsProblem(RfmValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
+{
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int64		total = 0;
+
+		for (int32 i = 0; i < n_distinct[d]; i++)
+		{
+			if (!isfinite(runs[d][i].value) || runs[d][i].count <= 0)
+				return "values must be finite and counts positive";
+			if (i > 0 && runs[d][i].value <= runs[d][i - 1].value)
+				return "values must be strictly increasing";
+			total += runs[d][i].count;
+		}
+		if (total != n_rows)
+			return "the counts of each dimension must add up to n";
+	}
+	return NULL;
+}
+
+/* Parse the text form of crm.rfm_fit_state */
+PG_FUNCTION_INFO_V1(rfm_fit_state_in);
+Datum
+rfm_fit_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	char		method_name[16];
+	int			version;
+	int			bins;
+	long long	n_rows;
+	int			consumed = 0;
+	char	   *p;
+	RfmValueCount *runs[RFM_DIMENSIONS];
+	int32		n_distinct[RFM_DIMENSIONS];
+	const char *problem;
+
+	if (sscanf(input, "v%d method=%15[a-z] bins=%d n=%lld%n",
+			   &version, method_name, &bins, &n_rows, &consumed) != 4 || consumed == 0)
+		FitStateSyntaxError(input, "expected \"v1 method=... bins=... n=...\"");
+	if (version != RFM_FIT_STATE_VERSION)
+		FitStateSyntaxError(input, "unsupported version");
+	if (strcmp(method_name, "quantile") != 0 && strcmp(method_name, "ntile") != 0)
+		FitStateSyntaxError(input, "unknown method");
+	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS || n_rows < 0)
+		FitStateSyntaxError(input, "bins must be 2..9 and n non-negative");
+	p = input + consumed;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		allocated = 16;
+		char		prefix[16];
+
+		snprintf(prefix, sizeof(prefix), " %s={", DimensionNames[d]);
+		if (strncmp(p, prefix, strlen(prefix)) != 0)
+			FitStateSyntaxError(input, psprintf("expected \"%s\"", prefix + 1));
+		p += strlen(prefix);
+		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * allocated);
+		n_distinct[d] = 0;
+		while (*p != '}')
+		{
+			char	   *end;
+
+			if (n_distinct[d] > 0)
+			{
+				if (*p != ',')
+					FitStateSyntaxError(input, "expected \",\" or \"}\"");
+				p++;
+			}
+			if (n_distinct[d] >= allocated)
+			{
+				allocated *= 2;
+				runs[d] = repalloc(runs[d], sizeof(RfmValueCount) * allocated);
+			}
+			errno = 0;
+			runs[d][n_distinct[d]].value = strtod(p, &end);
+			if (end == p || errno != 0 || *end != ':')
+				FitStateSyntaxError(input, "expected value:count");
+			p = end + 1;
+			if (!isdigit((unsigned char) *p))
+				FitStateSyntaxError(input, "expected a count");
+			runs[d][n_distinct[d]].count = strtoll(p, &end, 10);
+			if (errno != 0)
+				FitStateSyntaxError(input, "count out of range");
+			p = end;
+			n_distinct[d]++;
+		}
+		p++;
+	}
+	if (*p != '\0')
+		FitStateSyntaxError(input, "unexpected text at the end");
+	problem = FitRunsProblem(runs, n_distinct, n_rows);
+	if (problem != NULL)
+		FitStateSyntaxError(input, problem);
+	PG_RETURN_POINTER(FitStateBuild(FitMethodFromName(method_name), (uint8) bins,
+									n_rows, runs, n_distinct, 0));
+}
+
+/* Binary form of crm.rfm_fit_state */
+PG_FUNCTION_INFO_V1(rfm_fit_state_send);
+Datum
+rfm_fit_state_send(PG_FUNCTION_ARGS)
+{
+	RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, state->version);
+	pq_sendint8(&buf, state->method);
+	pq_sendint8(&buf, state->bins);
+	pq_sendint64(&buf, state->n_rows);
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		n;
+		RfmValueCount *run = FlushedRun(state, d, &n);
+
+		pq_sendint32(&buf, n);
+		for (int32 i = 0; i < n; i++)
+		{
+			pq_sendfloat8(&buf, run[i].value);
+			pq_sendint64(&buf, run[i].count);
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of crm.rfm_fit_state */
+PG_FUNCTION_INFO_V1(rfm_fit_state_recv);
+Datum
+rfm_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = (uint8) pq_getmsgint(buf, 1);
+	uint8		method = (uint8) pq_getmsgint(buf, 1);
+	uint8		bins = (uint8) pq_getmsgint(buf, 1);
+	int64		n_rows = pq_getmsgint64(buf);
+	RfmValueCount *runs[RFM_DIMENSIONS];
+	int32		n_distinct[RFM_DIMENSIONS];
+	const char *problem = NULL;
+
+	if (version != RFM_FIT_STATE_VERSION ||
+		(method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE) ||
+		bins < RFM_MIN_BINS || bins > RFM_MAX_BINS || n_rows < 0)
+		problem = "invalid version, method, bins or n";
+	for (int d = 0; problem == NULL && d < RFM_DIMENSIONS; d++)
+	{
+		n_distinct[d] = (int32) pq_getmsgint(buf, 4);
+		if (n_distinct[d] < 0 ||
+			(int64) n_distinct[d] * 16 > buf->len - buf->cursor)
+		{
+			problem = "invalid run length";
+			break;
+		}
+		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * Max(n_distinct[d], 1));
+		for (int32 i = 0; i < n_distinct[d]; i++)
+		{
+			runs[d][i].value = pq_getmsgfloat8(buf);
+			runs[d][i].count = pq_getmsgint64(buf);
+		}
+	}
+	if (problem == NULL)
+		problem = FitRunsProblem(runs, n_distinct, n_rows);
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.rfm_fit_state"),
+				 errdetail("%s.", problem)));
+	PG_RETURN_POINTER(FitStateBuild(method, bins, n_rows, runs, n_distinct, 0));
+}
