@@ -4,10 +4,10 @@ EXTENSION  = crm
 EXTVERSION = 0.1
 
 MODULE_big = crm
-OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o
+OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o src/rfm_score.o
 
 # Per-domain SQL declarations, concatenated in this order into the install script
-SQL_SOURCES = src/crm.sql src/summary.sql src/version.sql
+SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
