@@ -17,7 +17,7 @@ SQL_SOURCES_0_0 = src/crm.sql src/summary.sql
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
-REGRESS = summary summary_cdnow summary_parallel summary_errors upgrade
+REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
