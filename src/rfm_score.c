@@ -28,7 +28,6 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
-#include "utils/builtins.h"
 
 /* Number of characters of the compact text form ("543") */
 #define RFM_COMPACT_LEN 3
