@@ -16,6 +16,10 @@ CREATE TYPE crm.rfm_fit_state (
 	INPUT = crm.rfm_fit_state_in, OUTPUT = crm.rfm_fit_state_out,
 	RECEIVE = crm.rfm_fit_state_recv, SEND = crm.rfm_fit_state_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON FUNCTION crm.rfm_fit_state_in(cstring) IS 'text input of crm.rfm_fit_state';
+COMMENT ON FUNCTION crm.rfm_fit_state_out(crm.rfm_fit_state) IS 'text output of crm.rfm_fit_state (exact, round-trips)';
+COMMENT ON FUNCTION crm.rfm_fit_state_recv(internal) IS 'binary input of crm.rfm_fit_state';
+COMMENT ON FUNCTION crm.rfm_fit_state_send(crm.rfm_fit_state) IS 'binary output of crm.rfm_fit_state';
 COMMENT ON TYPE crm.rfm_fit_state IS
 	'partial state of crm.rfm_fit: per dimension the distinct values with their counts (exact, mergeable)';
 
@@ -33,6 +37,10 @@ CREATE TYPE crm.rfm_model (
 	INPUT = crm.rfm_model_in, OUTPUT = crm.rfm_model_out,
 	RECEIVE = crm.rfm_model_recv, SEND = crm.rfm_model_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON FUNCTION crm.rfm_model_in(cstring) IS 'text input of crm.rfm_model';
+COMMENT ON FUNCTION crm.rfm_model_out(crm.rfm_model) IS 'text output of crm.rfm_model (exact, round-trips)';
+COMMENT ON FUNCTION crm.rfm_model_recv(internal) IS 'binary input of crm.rfm_model';
+COMMENT ON FUNCTION crm.rfm_model_send(crm.rfm_model) IS 'binary output of crm.rfm_model';
 COMMENT ON TYPE crm.rfm_model IS
 	'RFM scoring model: method, bins and the breakpoints of recency, frequency and monetary';
 
@@ -43,6 +51,9 @@ CREATE FUNCTION crm.rfm_fit_trans(crm.rfm_fit_state, float8, float8, float8, int
 	RETURNS crm.rfm_fit_state AS 'MODULE_PATHNAME', 'rfm_fit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION crm.rfm_fit_trans(crm.rfm_fit_state, float8, float8, float8, integer, text)
 	RETURNS crm.rfm_fit_state AS 'MODULE_PATHNAME', 'rfm_fit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_fit_trans(crm.rfm_fit_state, float8, float8, float8) IS 'transition function of crm.rfm_fit';
+COMMENT ON FUNCTION crm.rfm_fit_trans(crm.rfm_fit_state, float8, float8, float8, integer) IS 'transition function of crm.rfm_fit';
+COMMENT ON FUNCTION crm.rfm_fit_trans(crm.rfm_fit_state, float8, float8, float8, integer, text) IS 'transition function of crm.rfm_fit';
 CREATE FUNCTION crm.rfm_fit_combine(crm.rfm_fit_state, crm.rfm_fit_state) RETURNS crm.rfm_fit_state
 	AS 'MODULE_PATHNAME', 'rfm_fit_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.rfm_fit_combine(crm.rfm_fit_state, crm.rfm_fit_state) IS
@@ -61,6 +72,10 @@ CREATE AGGREGATE crm.rfm_fit(float8, float8, float8, integer) (
 CREATE AGGREGATE crm.rfm_fit(float8, float8, float8, integer, text) (
 	SFUNC = crm.rfm_fit_trans, STYPE = crm.rfm_fit_state, FINALFUNC = crm.rfm_fit_final,
 	COMBINEFUNC = crm.rfm_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.rfm_fit(float8, float8, float8) IS
+	'fit an RFM scoring model with 5 bins by the quantile method of the rfm package';
+COMMENT ON AGGREGATE crm.rfm_fit(float8, float8, float8, integer) IS
+	'fit an RFM scoring model with k bins by the quantile method of the rfm package';
 COMMENT ON AGGREGATE crm.rfm_fit(float8, float8, float8, integer, text) IS
 	'fit an RFM scoring model: breakpoints of recency, frequency, monetary by method quantile (rfm package) or ntile';
 
