@@ -52,3 +52,21 @@ GROUP BY 1 ORDER BY 1;
 \echo '== One customer as JSON, ready for a BI tool'
 SELECT jsonb_pretty(to_jsonb(crm.summary(purchased_on, amount, date '1997-09-30', interval '1 week'))) AS customer_1
 FROM cdnow_log WHERE customer_id = 1;
+
+\echo '== RFM: a 5-bin model fitted on the customers as of 1997-09-30 (the rfm package method)'
+CREATE TABLE rfm_model AS
+SELECT crm.rfm_fit(days_since_last, n_transactions, monetary_total, 5, 'quantile') AS model FROM customers;
+SELECT crm.rfm_breakpoints(model, 'recency') AS recency_days, crm.rfm_breakpoints(model, 'frequency') AS orders,
+       crm.rfm_breakpoints(model, 'monetary') AS spend
+FROM rfm_model;
+CREATE TABLE rfm_scores AS
+SELECT customer_id, crm.rfm_score(model, days_since_last, n_transactions, monetary_total) AS score,
+       monetary_total
+FROM customers, rfm_model;
+\echo '== Customers by R score (5 = bought most recently) and F score'
+SELECT crm.r(score) AS r,
+       count(*) FILTER (WHERE crm.f(score) = 1) AS f1, count(*) FILTER (WHERE crm.f(score) = 2) AS f2,
+       count(*) FILTER (WHERE crm.f(score) = 3) AS f3, count(*) FILTER (WHERE crm.f(score) = 4) AS f4,
+       count(*) FILTER (WHERE crm.f(score) = 5) AS f5,
+       round(avg(monetary_total)::numeric, 2) AS mean_spend
+FROM rfm_scores GROUP BY 1 ORDER BY 1 DESC;
