@@ -19,7 +19,7 @@ SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
-REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference upgrade
+REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference catalog upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config

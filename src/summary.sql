@@ -198,3 +198,32 @@ CREATE AGGREGATE crm.summary_merge(crm.summary_state) (
 	COMBINEFUNC = crm.summary_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.summary_merge(crm.summary_state) IS
 	'merge partial customer-summary states (rollup across partitions or shards)';
+
+-- Comments on the overloads (one text per family).
+DO $$
+DECLARE
+	f regprocedure;
+BEGIN
+	FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
+			 WHERE p.pronamespace = 'crm'::regnamespace
+			   AND p.proname IN ('summary_trans', 'holdout_trans', 'summary', 'calibration_holdout', 'summary_partial',
+								 'summary_state_in', 'summary_state_out', 'summary_state_recv', 'summary_state_send')
+			   AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL
+	LOOP
+		EXECUTE pg_catalog.format('COMMENT ON %s %s IS %L',
+			CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = f) = 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
+			f,
+			CASE (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f)
+				WHEN 'summary_trans' THEN 'transition function of crm.summary'
+				WHEN 'holdout_trans' THEN 'transition function of crm.calibration_holdout and crm.summary_partial'
+				WHEN 'summary' THEN 'customer summary (frequency, recency, T, monetary value) of a transaction log as of a date or time'
+				WHEN 'calibration_holdout' THEN 'calibration summary up to calibration_end plus repeat purchase periods in (calibration_end, holdout_end]'
+				WHEN 'summary_partial' THEN 'partial customer-summary state (finish with crm.summary_final or crm.holdout_final; merge with crm.summary_merge)'
+				WHEN 'summary_state_in' THEN 'text input of crm.summary_state'
+				WHEN 'summary_state_out' THEN 'text output of crm.summary_state (exact, round-trips)'
+				WHEN 'summary_state_recv' THEN 'binary input of crm.summary_state'
+				ELSE 'binary output of crm.summary_state'
+			END);
+	END LOOP;
+END
+$$;
