@@ -227,7 +227,7 @@ SELECT count(*) AS parallel_differs_from_serial
 FROM parallel_counts p FULL JOIN serial_counts s USING (form, segment) WHERE p.n IS DISTINCT FROM s.n;
 -- the reference customers under a parallel plan
 SELECT crm.rfm_segment(score) AS segment, count(*) FROM scores GROUP BY 1 ORDER BY 2 DESC, 1;
--- a temporary rules table cannot be read by parallel workers: a clear error
+-- a temporary rules table cannot be read by parallel workers (PostgreSQL says so)
 CREATE TEMP TABLE temp_rules AS SELECT * FROM crm.rfm_segment_rules('rfm');
 SET force_parallel_mode = on;
 SELECT sqlstate_of($$SELECT crm.rfm_segment(score, 'temp_rules'::regclass) FROM many LIMIT 1$$) AS temp_in_parallel;

@@ -7,16 +7,13 @@
  * the name of the first rule whose three ranges contain its R, F and M, and
  * 'Others' if no rule does (the rfm package's rfm_segment()).
  *
- * Maps come from four places: the built-in maps ('rfm', the rfm package's
- * documented table, and 'rf_grid', the classic recency x frequency grid),
- * a jsonb array of rules, seven parallel arrays (the rfm package's own
- * argument style), or a user table read with SPI.  Whatever the source, a
- * map is compiled into a table from cell number (100R + 10F + M) to its
- * first matching rule, so that naming a row's segment is one array lookup.
- * User maps are parsed once per call site and cached in fn_extra: the jsonb
- * and array forms are re-parsed only when the argument bytes change, the
- * table form is re-read only when the relation or the snapshot changes
- * (never per row: nothing calls SPI in a hot path).
+ * Maps are built in ('rfm', 'rf_grid'), or given as jsonb, as seven arrays
+ * (the rfm package's style) or as a table read with SPI.  Each is compiled
+ * into a table from cell number (100R + 10F + M) to its first matching rule:
+ * a row costs one lookup.  User maps are cached in fn_extra per call site;
+ * jsonb and arrays are re-parsed only when the argument bytes change, a
+ * table is re-read only when the relation or the snapshot changes (never
+ * per row: nothing calls SPI in a hot path).
  *
  * Errors: 22023 for a malformed map or an unknown built-in map name, 22004
  * for a NULL where a value is required.
@@ -24,11 +21,9 @@
 #include "crm.h"
 #include "rfm.h"
 
-#include <limits.h>
 #include <stdlib.h>
 
-#include "access/parallel.h"
-#include "catalog/pg_class.h"
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -52,9 +47,13 @@
 #define SEGMENT_OTHERS "Others"
 /* Number of arguments of the array form that hold the map */
 #define SEGMENT_ARRAY_ARGS 7
+/* Bounds of a rule: lo and hi of R, F, M */
+#define SEGMENT_BOUNDS (2 * SEGMENT_DIMS)
 /* Columns of the result of crm.rfm_segment_rules */
 #define SEGMENT_RULES_COLS 8
 
+/* Hint on the form of a jsonb rule */
+#define RULE_FORM_HINT "A rule is {\"segment\": \"name\", \"r\": [lo, hi], \"f\": [lo, hi], \"m\": [lo, hi]}."
 /* A rule with its R, F and M ranges given in the order R lo-hi, F lo-hi, M lo-hi */
 #define RULE(name, rl, rh, fl, fh, ml, mh) {name, {rl, fl, ml}, {rh, fh, mh}}
 
@@ -69,8 +68,6 @@ typedef struct SegmentRule
 /* A compiled segment map */
 typedef struct SegmentMap
 {
-	int			nrules;			/* number of rules */
-	SegmentRule *rules;			/* the rules, in match order */
 	text	  **names;			/* each rule's segment name as text */
 	text	   *others;			/* the segment of unmatched scores as text */
 	int32		cell_rule[SEGMENT_CELLS];	/* first rule matching each cell, -1 for none */
@@ -84,6 +81,16 @@ typedef struct BuiltinMap
 	int			nrules;			/* number of rules */
 } BuiltinMap;
 
+/* What a table map was read from: the relation and the snapshot (all zero: nothing) */
+typedef struct TableKey
+{
+	Oid			relid;			/* the rules table */
+	CommandId	curcid;			/* command id of the snapshot it was read with */
+	uint64		completions;	/* transaction completion count of that snapshot */
+	TransactionId xmin;			/* xmin of that snapshot */
+	TransactionId xmax;			/* xmax of that snapshot */
+} TableKey;
+
 /* Per-call-site cache of a user map (fn_extra) */
 typedef struct SegmentCache
 {
@@ -91,12 +98,7 @@ typedef struct SegmentCache
 	SegmentMap *map;			/* the compiled map, NULL until built */
 	char	   *key;			/* length-prefixed bytes of the arguments it was built from */
 	Size		keylen;			/* bytes of key */
-	Oid			relid;			/* rules table it was read from (table form) */
-	bool		snap_valid;		/* whether the snapshot fields below identify a snapshot */
-	CommandId	curcid;			/* command id of the snapshot the table was read with */
-	uint64		completions;	/* transaction completion count of that snapshot */
-	TransactionId xmin;			/* xmin of that snapshot */
-	TransactionId xmax;			/* xmax of that snapshot */
+	TableKey	table;			/* what a table map was read from (table form) */
 } SegmentCache;
 
 /* The rfm package's documented segment table (rfm 0.3.0, rfm_segment()) */
@@ -145,11 +147,14 @@ static const char *const DimNames[SEGMENT_DIMS] = {"r", "f", "m"};
 static const char *const ArrayArgNames[SEGMENT_ARRAY_ARGS] =
 {"segments", "r_low", "r_high", "f_low", "f_high", "m_low", "m_high"};
 
-/* Columns of a rules table: position, segment, then the bounds in array-argument order */
+/* Names of the six bounds of a rule (array arguments and table columns) */
+static const char *const *const BoundNames = ArrayArgNames + 1;
+
+/* Columns of a rules table: position, segment, then the bounds */
 static const char *const TableColumns[SEGMENT_RULES_COLS] =
 {"position", "segment", "r_low", "r_high", "f_low", "f_high", "m_low", "m_high"};
 
-/* Compile rules into a map allocated in cxt (the rules are copied) */
+/* Compile rules into a map allocated in cxt (the rules need not outlive it) */
 static SegmentMap *
 CompileMap(MemoryContext cxt, const SegmentRule *rules, int nrules)
 {
@@ -157,22 +162,16 @@ CompileMap(MemoryContext cxt, const SegmentRule *rules, int nrules)
 	SegmentMap *map = (SegmentMap *) palloc(sizeof(SegmentMap));
 	int			unassigned = SEGMENT_VALID_CELLS;
 
-	map->nrules = nrules;
-	map->rules = (SegmentRule *) palloc(sizeof(SegmentRule) * nrules);
 	map->names = (text **) palloc(sizeof(text *) * nrules);
 	map->others = cstring_to_text(SEGMENT_OTHERS);
 	for (int c = 0; c < SEGMENT_CELLS; c++)
 		map->cell_rule[c] = -1;
 	for (int i = 0; i < nrules; i++)
-	{
-		map->rules[i] = rules[i];
-		map->rules[i].segment = pstrdup(rules[i].segment);
 		map->names[i] = cstring_to_text(rules[i].segment);
-	}
 	/* first match: a cell belongs to the first rule that contains it */
 	for (int i = 0; i < nrules && unassigned > 0; i++)
 	{
-		const SegmentRule *rule = &map->rules[i];
+		const SegmentRule *rule = &rules[i];
 
 		CHECK_FOR_INTERRUPTS();
 		for (int r = rule->lo[0]; r <= rule->hi[0]; r++)
@@ -266,13 +265,6 @@ CheckRuleName(const char *where, const char *segment)
 				 errmsg("%s: segment name is empty", where)));
 }
 
-/* Where a rule is, with its segment name: rule 3 ("At Risk") */
-static char *
-RuleWhere(const char *where, const char *segment)
-{
-	return psprintf("%s (\"%s\")", where, segment);
-}
-
 /* Check one range lo..hi (shown as the user wrote it) and store it in rule */
 static void
 CheckRuleRange(const char *where, int dim, int64 lo, int64 hi, const char *shown,
@@ -292,11 +284,27 @@ CheckRuleRange(const char *where, int dim, int64 lo, int64 hi, const char *shown
 	rule->hi[dim] = (int) hi;
 }
 
-/* Text of an integer range as the array and table forms show it */
-static char *
-RangeText(int64 lo, int64 hi)
+/* Check a rule's segment name (NULL if null) and bounds (r_low, r_high, f_low, ...) and store them */
+static void
+StoreRule(SegmentRule *rule, const char *where, const char *segment, const int64 *bounds,
+		  const bool *nulls)
 {
-	return psprintf("[" INT64_FORMAT ", " INT64_FORMAT "]", lo, hi);
+	if (segment == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: segment name must not be null", where)));
+	CheckRuleName(where, segment);
+	rule->segment = segment;
+	where = psprintf("%s (\"%s\")", where, segment);
+	for (int b = 0; b < SEGMENT_BOUNDS; b++)
+		if (nulls[b])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: %s must not be null", where, BoundNames[b])));
+	for (int d = 0; d < SEGMENT_DIMS; d++)
+		CheckRuleRange(where, d, bounds[2 * d], bounds[2 * d + 1],
+					   psprintf("[" INT64_FORMAT ", " INT64_FORMAT "]", bounds[2 * d], bounds[2 * d + 1]),
+					   rule);
 }
 
 /* JSON text of a jsonb value (scalar or container) */
@@ -306,23 +314,6 @@ JsonbValueText(JsonbValue *v)
 	if (v->type == jbvBinary)
 		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
 	return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
-}
-
-/* The integer of a JSON number without fraction (clamped to int64), or false */
-static bool
-JsonbBoundValue(JsonbValue *v, int64 *bound)
-{
-	char	   *digits;
-	char	   *end;
-
-	if (v->type != jbvNumeric)
-		return false;
-	/* normalized numeric text has no decimal point exactly when it is integral */
-	digits = numeric_normalize(v->val.numeric);
-	if (strchr(digits, '.') != NULL)
-		return false;
-	*bound = (int64) strtoll(digits, &end, 10);
-	return *end == '\0';
 }
 
 /* Raise 22023 for a JSON range that is not [lo, hi] with two integers */
@@ -354,13 +345,20 @@ ParseRangeJsonb(const char *where, int dim, JsonbValue *v, SegmentRule *rule)
 	for (int k = 0; k < 2; k++)
 	{
 		JsonbValue *e = getIthJsonbValueFromContainer(c, k);
+		char	   *digits;
+		char	   *end;
 
 		if (e->type == jbvNull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s: %s range %s must not contain null", where, DimNames[dim],
 							JsonbValueText(v))));
-		if (!JsonbBoundValue(e, &bound[k]))
+		if (e->type != jbvNumeric)
+			RangeShapeError(where, dim, v);
+		/* normalized numeric text has no decimal point exactly when it is integral */
+		digits = numeric_normalize(e->val.numeric);
+		bound[k] = (int64) strtoll(digits, &end, 10);	/* clamped to int64 */
+		if (*end != '\0')
 			RangeShapeError(where, dim, v);
 	}
 	CheckRuleRange(where, dim, bound[0], bound[1], JsonbValueText(v), rule);
@@ -386,7 +384,7 @@ ParseRuleJsonb(const char *where, JsonbValue *v, SegmentRule *rule)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a JSON object, not %s", where, JsonbValueText(v)),
-				 errhint("A rule is {\"segment\": \"name\", \"r\": [lo, hi], \"f\": [lo, hi], \"m\": [lo, hi]}.")));
+				 errhint(RULE_FORM_HINT)));
 	obj = v->val.binary.data;
 
 	key.type = jbvString;
@@ -397,7 +395,7 @@ ParseRuleJsonb(const char *where, JsonbValue *v, SegmentRule *rule)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s has no segment name", where),
-				 errhint("A rule is {\"segment\": \"name\", \"r\": [lo, hi], \"f\": [lo, hi], \"m\": [lo, hi]}.")));
+				 errhint(RULE_FORM_HINT)));
 	if (seg->type == jbvNull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -409,7 +407,7 @@ ParseRuleJsonb(const char *where, JsonbValue *v, SegmentRule *rule)
 						JsonbValueText(seg))));
 	rule->segment = pnstrdup(seg->val.string.val, seg->val.string.len);
 	CheckRuleName(where, rule->segment);
-	where = RuleWhere(where, rule->segment);
+	where = psprintf("%s (\"%s\")", where, rule->segment);
 
 	/* a missing range is the whole range 1..9 */
 	for (int d = 0; d < SEGMENT_DIMS; d++)
@@ -453,7 +451,7 @@ ParseRulesJsonb(Jsonb *jb, int *nrules)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("segment map must be a JSON array of rules, not %s",
 						JsonbToCString(NULL, &jb->root, VARSIZE(jb))),
-				 errhint("A rule is {\"segment\": \"name\", \"r\": [lo, hi], \"f\": [lo, hi], \"m\": [lo, hi]}.")));
+				 errhint(RULE_FORM_HINT)));
 	n = JB_ROOT_COUNT(jb);
 	CheckRuleCount(n);
 	rules = (SegmentRule *) palloc(sizeof(SegmentRule) * n);
@@ -498,29 +496,16 @@ ParseRulesArrays(ArrayType **arrays, int *nrules)
 	rules = (SegmentRule *) palloc(sizeof(SegmentRule) * n);
 	for (int i = 0; i < n; i++)
 	{
-		char	   *where = psprintf("rule %d", i + 1);
+		int64		bounds[SEGMENT_BOUNDS];
+		bool		bound_nulls[SEGMENT_BOUNDS];
 
-		if (nulls[0][i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s: segment name must not be null", where)));
-		rules[i].segment = TextDatumGetCString(elems[0][i]);
-		CheckRuleName(where, rules[i].segment);
-		where = RuleWhere(where, rules[i].segment);
-		for (int d = 0; d < SEGMENT_DIMS; d++)
+		for (int b = 0; b < SEGMENT_BOUNDS; b++)
 		{
-			int			lo = 1 + 2 * d;
-			int			hi = lo + 1;
-
-			for (int a = lo; a <= hi; a++)
-				if (nulls[a][i])
-					ereport(ERROR,
-							(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							 errmsg("%s: %s must not be null", where, ArrayArgNames[a])));
-			CheckRuleRange(where, d, DatumGetInt32(elems[lo][i]), DatumGetInt32(elems[hi][i]),
-						   RangeText(DatumGetInt32(elems[lo][i]), DatumGetInt32(elems[hi][i])),
-						   &rules[i]);
+			bound_nulls[b] = nulls[b + 1][i];
+			bounds[b] = bound_nulls[b] ? 0 : DatumGetInt32(elems[b + 1][i]);
 		}
+		StoreRule(&rules[i], psprintf("rule %d", i + 1),
+				  nulls[0][i] ? NULL : TextDatumGetCString(elems[0][i]), bounds, bound_nulls);
 	}
 	*nrules = n;
 	return rules;
@@ -565,29 +550,17 @@ static SegmentRule *
 LoadRulesFromTable(Oid relid, int *nrules)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	char		relkind = get_rel_relkind(relid);
 	char	   *relname = get_rel_name(relid);
 	StringInfoData query;
 	SegmentRule *rules;
-	int64	   *positions;
+	int64		position = 0;
 	int			n;
 
-	if (relkind == '\0')
+	/* a relation without the columns (an index, a sequence) fails the column check */
+	if (relname == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
-		relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table or view", relname),
-				 errdetail("Segment rules are read from a table, view, materialized view or foreign table.")));
-	if (IsParallelWorker() && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot read temporary segment rules table \"%s\" in a parallel worker",
-						relname),
-				 errhint("Use a regular table, or SET max_parallel_workers_per_gather = 0.")));
 	CheckRulesTableColumns(relid, relname);
 
 	initStringInfo(&query);
@@ -610,53 +583,31 @@ LoadRulesFromTable(Oid relid, int *nrules)
 				 errmsg("segment map must have at least one rule"),
 				 errdetail("Segment rules table \"%s\" is empty.", relname)));
 	rules = (SegmentRule *) MemoryContextAlloc(caller, sizeof(SegmentRule) * n);
-	positions = (int64 *) palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Datum		value;
-		char	   *where;
+		Datum		values[SEGMENT_RULES_COLS];
+		bool		nulls[SEGMENT_RULES_COLS];
+		int64		bounds[SEGMENT_BOUNDS];
 
-		value = SPI_getbinval(tuple, desc, 1, &isnull);
-		if (isnull)
+		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+		if (nulls[0])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("segment rules table \"%s\" has a rule with a null position", relname)));
-		positions[i] = DatumGetInt64(value);
-		where = psprintf("rule at position " INT64_FORMAT, positions[i]);
-		value = SPI_getbinval(tuple, desc, 2, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s: segment name must not be null", where)));
-		rules[i].segment = MemoryContextStrdup(caller, TextDatumGetCString(value));
-		CheckRuleName(where, rules[i].segment);
-		if (i > 0 && positions[i] == positions[i - 1])
+		for (int b = 0; b < SEGMENT_BOUNDS; b++)
+			bounds[b] = nulls[b + 2] ? 0 : DatumGetInt64(values[b + 2]);
+		StoreRule(&rules[i], psprintf("rule at position " INT64_FORMAT, DatumGetInt64(values[0])),
+				  nulls[1] ? NULL : MemoryContextStrdup(caller, TextDatumGetCString(values[1])),
+				  bounds, nulls + 2);
+		if (i > 0 && DatumGetInt64(values[0]) == position)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("duplicate position " INT64_FORMAT " in segment rules table \"%s\"",
-							positions[i], relname),
+							position, relname),
 					 errdetail("Rules \"%s\" and \"%s\" both have position " INT64_FORMAT ".",
-							   rules[i - 1].segment, rules[i].segment, positions[i]),
+							   rules[i - 1].segment, rules[i].segment, position),
 					 errhint("Rules are tried in ascending position; give each rule its own.")));
-		where = RuleWhere(where, rules[i].segment);
-		for (int d = 0; d < SEGMENT_DIMS; d++)
-		{
-			int64		bound[2];
-
-			for (int k = 0; k < 2; k++)
-			{
-				value = SPI_getbinval(tuple, desc, 3 + 2 * d + k, &isnull);
-				if (isnull)
-					ereport(ERROR,
-							(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							 errmsg("%s: %s must not be null", where, TableColumns[2 + 2 * d + k])));
-				bound[k] = DatumGetInt64(value);
-			}
-			CheckRuleRange(where, d, bound[0], bound[1], RangeText(bound[0], bound[1]), &rules[i]);
-		}
+		position = DatumGetInt64(values[0]);
 	}
 	SPI_finish();
 	*nrules = n;
@@ -716,10 +667,7 @@ CacheStore(SegmentCache *cache, const SegmentRule *rules, int nrules,
 
 	MemoryContextReset(cache->cxt);
 	cache->map = NULL;
-	cache->key = NULL;
-	cache->keylen = 0;
-	cache->relid = InvalidOid;
-	cache->snap_valid = false;
+	memset(&cache->table, 0, sizeof(TableKey));
 	for (int i = 0; i < nargs; i++)
 		keylen += sizeof(Size) + VARSIZE_ANY_EXHDR(DatumGetPointer(args[i]));
 	p = cache->key = (char *) MemoryContextAlloc(cache->cxt, keylen + 1);
@@ -737,36 +685,20 @@ CacheStore(SegmentCache *cache, const SegmentRule *rules, int nrules,
 	return cache->map;
 }
 
-/* True if the cached table map was read from relid with the current snapshot */
-static bool
-CacheSnapshotMatches(const SegmentCache *cache, Oid relid)
-{
-	Snapshot	snap;
-
-	if (cache->map == NULL || cache->relid != relid || !cache->snap_valid ||
-		!ActiveSnapshotSet())
-		return false;
-	snap = GetActiveSnapshot();
-	return snap->curcid == cache->curcid &&
-		snap->snapXactCompletionCount == cache->completions &&
-		snap->xmin == cache->xmin && snap->xmax == cache->xmax;
-}
-
-/* Remember the relation and the current snapshot of a freshly read table map */
+/* The key of a table map read now: relid and the active snapshot (zero relid: no snapshot) */
 static void
-CacheRememberSnapshot(SegmentCache *cache, Oid relid)
+CurrentTableKey(Oid relid, TableKey *key)
 {
-	cache->relid = relid;
-	cache->snap_valid = ActiveSnapshotSet();
-	if (cache->snap_valid)
-	{
-		Snapshot	snap = GetActiveSnapshot();
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 
-		cache->curcid = snap->curcid;
-		cache->completions = snap->snapXactCompletionCount;
-		cache->xmin = snap->xmin;
-		cache->xmax = snap->xmax;
-	}
+	memset(key, 0, sizeof(TableKey));
+	if (snap == NULL)
+		return;
+	key->relid = relid;
+	key->curcid = snap->curcid;
+	key->completions = snap->snapXactCompletionCount;
+	key->xmin = snap->xmin;
+	key->xmax = snap->xmax;
 }
 
 /* Return the rules of a map as the table of crm.rfm_segment_rules */
@@ -861,14 +793,17 @@ rfm_segment_table(PG_FUNCTION_ARGS)
 	SegmentCache *cache = GetSegmentCache(fcinfo);
 	Oid			relid = PG_GETARG_OID(1);
 	const SegmentMap *map = cache->map;
+	TableKey	key;
 
-	if (!CacheSnapshotMatches(cache, relid))
+	/* re-read when the relation or the snapshot changes (a PL/pgSQL loop) */
+	CurrentTableKey(relid, &key);
+	if (map == NULL || key.relid == InvalidOid || memcmp(&key, &cache->table, sizeof(key)) != 0)
 	{
 		int			nrules;
 		SegmentRule *rules = LoadRulesFromTable(relid, &nrules);
 
 		map = CacheStore(cache, rules, nrules, NULL, 0);
-		CacheRememberSnapshot(cache, relid);
+		cache->table = key;
 	}
 	PG_RETURN_TEXT_P(MatchSegment(map, PG_GETARG_RFM(0)));
 }
