@@ -785,7 +785,7 @@ rfm_segment_arrays(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(MatchSegment(map, PG_GETARG_RFM(0)));
 }
 
-/* crm.rfm_segment(score, rules regclass): the segment under a rules table, read once per call site and snapshot */
+/* crm.rfm_segment(score, rules regclass): the segment under a rules table (read once per snapshot) */
 PG_FUNCTION_INFO_V1(rfm_segment_table);
 Datum
 rfm_segment_table(PG_FUNCTION_ARGS)
