@@ -5,11 +5,11 @@ EXTVERSION = 0.1
 
 MODULE_big = crm
 OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
-	src/rfm_score.o src/rfm_fit.o src/rfm_model.o
+	src/rfm_score.o src/rfm_fit.o src/rfm_model.o src/rfm_segment.o
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
-	src/version.sql
+	src/rfm_segment.sql src/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
@@ -19,7 +19,8 @@ SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
-REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference catalog upgrade
+REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
+	rfm_segment catalog upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config

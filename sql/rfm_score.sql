@@ -226,6 +226,7 @@ SELECT crm.r(NULL) IS NULL AS r, crm.f(NULL) IS NULL AS f, crm.m(NULL) IS NULL A
        crm.rfm_cmp(NULL, '543') IS NULL AS cmp, crm.rfm_hash(NULL) IS NULL AS hash,
        NULL::crm.rfm::integer IS NULL AS to_int, NULL::integer::crm.rfm IS NULL AS from_int,
        NULL::crm.rfm(5) IS NULL AS typmod;
+-- (all but crm.rfm_segment(crm.rfm, regclass), which reads a table: STABLE)
 SELECT count(*) FILTER (WHERE p.proisstrict AND p.provolatile = 'i' AND p.proparallel = 's') AS strict_immutable_safe,
        count(*) AS functions
 FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
