@@ -45,3 +45,14 @@ SELECT CASE o.classid WHEN 'pg_proc'::regclass THEN (SELECT CASE prokind WHEN 'a
                       ELSE o.classid::regclass::text END AS kind,
        count(*) > 0 AS present
 FROM crm_objects o GROUP BY 1 ORDER BY 1;
+
+-- a role without any privilege uses crm: schema USAGE is granted to PUBLIC
+CREATE ROLE crm_plain_user;
+SET ROLE crm_plain_user;
+SELECT crm.version() IS NOT NULL AS version_ok, '5-4-3'::crm.rfm AS score, crm.rfm_segment('555') AS segment,
+       (crm.summary(d, 10.0::float8, date '2024-03-01', interval '1 week')).frequency
+FROM (VALUES (date '2024-01-01'), (date '2024-02-01')) v(d);
+-- ... but cannot create objects in schema crm
+CREATE FUNCTION crm.intruder() RETURNS int LANGUAGE sql RETURN 1;
+RESET ROLE;
+DROP ROLE crm_plain_user;

@@ -104,6 +104,7 @@ SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, m, NULL) FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, m, 5, 'kmeans') FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, m, 5, NULL) FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, m, (3 + id % 2)::int) FROM ten$$);
+SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, m, 4, CASE WHEN id < 5 THEN 'ntile' ELSE 'quantile' END) FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit('NaN', f, m) FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit(r, 'Infinity', m) FROM ten$$);
 SELECT sqlstate_of($$SELECT crm.rfm_fit(r, f, '-Infinity') FROM ten$$);

@@ -214,10 +214,11 @@ FitMethodFromName(const char *name)
 	return 0;					/* keep compiler quiet */
 }
 
-/* Per-call-site cache of the fit transition: the parsed method argument */
+/* Per-call-site cache of the fit transition: the last method text and its value */
 typedef struct FitCache
 {
-	Datum		method_arg;		/* the method Datum last parsed */
+	char		name[16];		/* the method text last parsed */
+	int			name_len;		/* its length, -1 until parsed */
 	uint8		method;			/* its parsed value */
 } FitCache;
 
@@ -235,18 +236,25 @@ FitRowParams(FunctionCallInfo fcinfo, uint8 *method, uint8 *bins)
 	if (PG_NARGS() > 5)
 	{
 		FitCache   *cache = (FitCache *) fcinfo->flinfo->fn_extra;
+		text	   *name;
+		int			len;
 
 		CheckNotNull(fcinfo, 5, "method");
 		if (cache == NULL)
 		{
 			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FitCache));
+			cache->name_len = -1;
 			fcinfo->flinfo->fn_extra = cache;
 		}
-		/* a constant method argument is the same Datum on every row */
-		if (cache->method == 0 || cache->method_arg != PG_GETARG_DATUM(5))
+		/* compare the text, not the Datum: a column may reuse one buffer */
+		name = PG_GETARG_TEXT_PP(5);
+		len = VARSIZE_ANY_EXHDR(name);
+		if (len != cache->name_len || memcmp(VARDATA_ANY(name), cache->name, len) != 0)
 		{
-			cache->method = FitMethodFromName(text_to_cstring(PG_GETARG_TEXT_PP(5)));
-			cache->method_arg = PG_GETARG_DATUM(5);
+			cache->method = FitMethodFromName(text_to_cstring(name));
+			/* known names are short: only those are cached */
+			memcpy(cache->name, VARDATA_ANY(name), len);
+			cache->name_len = len;
 		}
 		*method = cache->method;
 	}
