@@ -70,3 +70,9 @@ SELECT crm.r(score) AS r,
        count(*) FILTER (WHERE crm.f(score) = 5) AS f5,
        round(avg(monetary_total)::numeric, 2) AS mean_spend
 FROM rfm_scores GROUP BY 1 ORDER BY 1 DESC;
+\echo '== RFM segments (the rfm package map): who to reward, who to win back'
+SELECT crm.rfm_segment(score) AS segment, count(*) AS customers,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct,
+       round(sum(monetary_total)::numeric, 0) AS spend,
+       round((100.0 * sum(monetary_total) / sum(sum(monetary_total)) OVER ())::numeric, 1) AS pct_spend
+FROM rfm_scores GROUP BY 1 ORDER BY customers DESC;

@@ -41,10 +41,20 @@ crm_build_and_stage() {
 crm_in_cluster() {
 	mkdir -p "$CRM_ROOT/tmp"
 	chmod 755 "$CRM_ROOT/tmp"
+	# the server's socket lives in the checkout too, unless the path is too
+	# long for a Unix socket (clients connect over localhost TCP anyway)
+	local socket_dir="$CRM_ROOT/tmp/sock"
+	if [ ${#socket_dir} -le 80 ]; then
+		mkdir -p "$socket_dir"
+		# as root, pg_virtualenv runs the server as postgres
+		[ "$(id -u)" -ne 0 ] || chown postgres:postgres "$socket_dir"
+	else
+		socket_dir=/tmp
+	fi
 	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -t -v $PG_MAJOR \
 		-o "extension_destdir=$CRM_ROOT/tmp_install" \
 		-o "max_parallel_workers_per_gather=2" \
-		-o "unix_socket_directories=" \
+		-o "unix_socket_directories=$socket_dir" \
 		"$@"
 }
 
