@@ -1,12 +1,6 @@
 -- crm.rfm_fit / crm.rfm_model / crm.rfm_score: methods, ties, GROUP BY,
 -- parallel plans, merged partial states, text/binary forms and bad input.
-CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/load/sqlstate_of.sql
 
 -- 10 customers, values 1..10 in every dimension
 CREATE TABLE ten AS SELECT i AS id, i::float8 AS r, i::float8 AS f, i::float8 AS m FROM generate_series(1, 10) i;

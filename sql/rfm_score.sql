@@ -1,13 +1,7 @@
 -- crm.rfm: the RFM score type (text and binary I/O, type modifier, ordering,
 -- hashing, indexes, accessors, constructor, casts).  Errors are shown as
 -- "SQLSTATE: message" by sqlstate_of.
-CREATE OR REPLACE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/load/sqlstate_of.sql
 
 -- the error with its detail, for the few cases where the detail is the point
 CREATE FUNCTION rfm_error_detail(query text) RETURNS text LANGUAGE plpgsql AS $$

@@ -9,13 +9,7 @@
 CREATE SCHEMA rfm_segment_test;
 SET search_path = rfm_segment_test, public;
 \i test/load/rfm_orders.sql
-CREATE OR REPLACE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/load/sqlstate_of.sql
 
 -- per-customer inputs and scores exactly as in rfm_reference
 CREATE TABLE customers AS

@@ -1,12 +1,6 @@
 -- Bad input to the summary aggregates: every case raises a clear error with
 -- its SQLSTATE (shown as "SQLSTATE: message"), or has a documented result.
-CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/load/sqlstate_of.sql
 
 CREATE TABLE elog (d date, ts timestamptz, amount float8, amount_n numeric);
 INSERT INTO elog VALUES ('2024-01-01', '2024-01-01 10:00+00', 10, 10), ('2024-01-05', '2024-01-05 10:00+00', 20, 20);

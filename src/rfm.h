@@ -29,6 +29,9 @@ typedef int32 RfmScore;
 #define PG_GETARG_RFM(n)		DatumGetRfmScore(PG_GETARG_DATUM(n))
 #define PG_RETURN_RFM(x)		return RfmScoreGetDatum(x)
 
+/* Raise 22023 unless k is a number of bins (2..9); returns k */
+extern int32 CheckRfmBins(int32 k);
+
 /* The score with the given R, F and M (each 1..9, checked by the caller) */
 static inline RfmScore
 RfmMake(int r, int f, int m)

@@ -187,18 +187,6 @@ FitStateFlush(const RfmFitState *state, int32 buffer_capacity)
 						 runs, n_distinct, buffer_capacity);
 }
 
-/* Raise 22023 unless bins is 2..9 */
-static uint8
-CheckBins(int32 bins)
-{
-	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("bins must be between %d and %d, not %d",
-						RFM_MIN_BINS, RFM_MAX_BINS, bins)));
-	return (uint8) bins;
-}
-
 /* The fitting method named by text, raising 22023 for unknown names */
 static uint8
 FitMethodFromName(const char *name)
@@ -231,7 +219,7 @@ FitRowParams(FunctionCallInfo fcinfo, uint8 *method, uint8 *bins)
 	if (PG_NARGS() > 4)
 	{
 		CheckNotNull(fcinfo, 4, "bins");
-		*bins = CheckBins(PG_GETARG_INT32(4));
+		*bins = (uint8) CheckRfmBins(PG_GETARG_INT32(4));
 	}
 	if (PG_NARGS() > 5)
 	{

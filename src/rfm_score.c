@@ -160,14 +160,14 @@ CheckRfmCell(int32 cell)
 	return (RfmScore) cell;
 }
 
-/* Raise 22023 unless k is a number of bins crm.rfm(k) accepts (2..9) */
-static int32
+/* Raise 22023 unless k is a number of bins (2..9): crm.rfm(k), crm.rfm_fit */
+int32
 CheckRfmBins(int32 k)
 {
 	if (k < RFM_MIN_BINS || k > RFM_MAX_BINS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number of bins of crm.rfm must be between %d and %d, not %d",
+				 errmsg("number of bins must be between %d and %d, not %d",
 						RFM_MIN_BINS, RFM_MAX_BINS, k)));
 	return k;
 }

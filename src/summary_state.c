@@ -132,6 +132,17 @@ LowerBound(const int32 *values, int32 n, int32 value)
 	return lo;
 }
 
+/* Longest shift done in line rather than by memmove */
+#define SHORT_SHIFT 16
+
+/* Move values[0..n) up by one slot, n <= SHORT_SHIFT (cheaper than a memmove call) */
+static inline void
+ShiftUpShort(int32 *values, int32 n)
+{
+	for (int32 i = n; i > 0; i--)
+		values[i] = values[i - 1];
+}
+
 /*
  * Insert period into the sorted segment that starts at offset base and holds
  * *count values; return the new state (grown if needed) and set *position
@@ -172,8 +183,10 @@ InsertPeriod(SummaryState *state, int32 base, int32 *count, int32 period,
 	}
 	/* shift this segment's tail and every later segment by one slot */
 	tail = state->n_periods + state->n_holdout_periods - (base + pos);
-	if (tail > 0)
+	if (tail > SHORT_SHIFT)
 		memmove(segment + pos + 1, segment + pos, sizeof(int32) * tail);
+	else
+		ShiftUpShort(segment + pos, tail);
 	segment[pos] = period;
 	(*count)++;
 	*position = pos;
