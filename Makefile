@@ -20,7 +20,7 @@ DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
 REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
-	rfm_segment catalog upgrade
+	rfm_segment catalog fuzz_inputs upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config

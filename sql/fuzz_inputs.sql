@@ -1,0 +1,67 @@
+-- Bounded mutation fuzzing of every crm type's text input: thousands of
+-- corrupted variants of valid values (characters replaced, deleted,
+-- inserted, duplicated, truncated) must each either parse or raise a
+-- data-exception class error (SQLSTATE 22xxx) -- never anything else, and
+-- never crash the server.  Whatever parses must print and re-read to itself.
+\i test/load/sqlstate_of.sql
+SELECT setseed(0.2024);
+
+-- one random mutation of a string
+CREATE FUNCTION mutate(s text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	alphabet constant text := '0123456789-+.,:;{}=/ eEnNaIfvx' || chr(9) || 'é';
+	pos int := 1 + floor(random() * greatest(length(s), 1))::int;
+	ch text := substr(alphabet, 1 + floor(random() * length(alphabet))::int, 1);
+BEGIN
+	CASE floor(random() * 5)::int
+		WHEN 0 THEN RETURN overlay(s placing ch from pos for 1);             -- replace
+		WHEN 1 THEN RETURN overlay(s placing '' from pos for 1);             -- delete
+		WHEN 2 THEN RETURN overlay(s placing ch from pos for 0);             -- insert
+		WHEN 3 THEN RETURN overlay(s placing substr(s, pos, 3) from pos for 0); -- duplicate
+		ELSE RETURN left(s, pos - 1);                                         -- truncate
+	END CASE;
+END $$;
+
+CREATE TABLE seeds (type text, value text);
+INSERT INTO seeds VALUES
+	('crm.rfm', '543'), ('crm.rfm', '5-4-3'), ('crm.rfm(5)', '515'),
+	('crm.summary_state', 'v1 flags=2 asof=8811/0 holdout=8840/0 period=0/1 unit=0/7/0 days=8775/8789 tx=3/1 spend=15/30/99/7.5 cal={8775,8789} hold={8826}'),
+	('crm.summary_state', 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1.5/2.25/0/0 cal={3,9} hold={}'),
+	('crm.rfm_model', 'quantile bins=5 n=995 recency={115,181,297.4,482} frequency={4,5,6,8} monetary={255.8,382,506.4,666}'),
+	('crm.rfm_model', 'thresholds bins=3 n=0 recency={10,20} frequency={2,5} monetary={100,500}'),
+	('crm.rfm_fit_state', 'v1 method=quantile bins=3 n=2 recency={1:1,5:1} frequency={1:2} monetary={0.5:2}');
+
+-- mutate each seed 1 to 3 times, 400 variants per seed
+CREATE TABLE cases AS
+SELECT type, v AS input FROM (
+	SELECT s.type,
+	       CASE WHEN k = 1 THEN mutate(s.value) WHEN k = 2 THEN mutate(mutate(s.value))
+	            ELSE mutate(mutate(mutate(s.value))) END AS v
+	FROM seeds s, generate_series(1, 400) i, LATERAL (SELECT 1 + (i % 3) AS k) kk) x;
+
+CREATE TABLE outcomes AS
+SELECT type, input, sqlstate_of(format('SELECT %L::%s', input, type)) AS outcome FROM cases;
+
+-- every outcome is a parse or a 22xxx error
+SELECT type, count(*) AS cases,
+       count(*) FILTER (WHERE outcome = 'no error') AS parsed,
+       count(*) FILTER (WHERE outcome LIKE '22%') AS data_errors,
+       count(*) FILTER (WHERE outcome <> 'no error' AND outcome NOT LIKE '22%') AS other
+FROM outcomes GROUP BY type ORDER BY type;
+SELECT type, input, outcome FROM outcomes WHERE outcome <> 'no error' AND outcome NOT LIKE '22%' LIMIT 10;
+
+-- whatever parses prints and re-reads to the same text
+CREATE FUNCTION reparses(type text, input text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	once text;
+	twice text;
+BEGIN
+	EXECUTE format('SELECT %L::%s::text', input, type) INTO once;
+	EXECUTE format('SELECT %L::%s::text', once, type) INTO twice;
+	RETURN once = twice;
+END $$;
+SELECT count(*) FILTER (WHERE NOT reparses(type, input)) AS not_round_tripping
+FROM outcomes WHERE outcome = 'no error';
+
+DROP TABLE seeds, cases, outcomes;
+DROP FUNCTION mutate(text), reparses(text, text);
