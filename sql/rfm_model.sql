@@ -12,6 +12,9 @@ SELECT crm.rfm_fit(r, f, m, 5, 'quantile')::text = crm.rfm_fit(r, f, m)::text AS
 SELECT crm.rfm_fit(r, f, m, 5, 'ntile') FROM ten;
 SELECT id, crm.rfm_score(mo, r, f, m) AS score, ntile(5) OVER (ORDER BY f) AS sql_ntile
 FROM ten, (SELECT crm.rfm_fit(r, f, m, 5, 'ntile') AS mo FROM ten) x ORDER BY id;
+-- fewer customers than bins: the upper groups are empty, as with NTILE()
+SELECT id, crm.rfm_score(mo, r, f, m) AS score, ntile(9) OVER (ORDER BY f) AS sql_ntile
+FROM ten, (SELECT crm.rfm_fit(r, f, m, 9, 'ntile') AS mo FROM ten WHERE id <= 3) x WHERE id <= 3 ORDER BY id;
 -- 3 bins, 9 bins
 SELECT crm.rfm_fit(r, f, m, 3) FROM ten;
 SELECT crm.rfm_fit(r, f, m, 9, 'ntile') FROM ten;

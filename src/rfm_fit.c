@@ -402,7 +402,14 @@ FitBreakpoints(const RfmValueCount *run, int32 n, int64 total, uint8 method,
 			/* first rank of group i + 1 under NTILE(bins) */
 			int64		first = (int64) i * (total / bins) + Min(i, total % bins) + 1;
 
-			breakpoints[i - 1] = OrderStatistic(run, cum, n, first);
+			/*
+			 * With fewer rows than bins the upper groups are empty: their
+			 * breakpoint lies just above the largest value, which no fitted
+			 * row reaches
+			 */
+			breakpoints[i - 1] = first > total ?
+				nextafter(run[n - 1].value, HUGE_VAL) :
+				OrderStatistic(run, cum, n, first);
 		}
 	}
 	pfree(cum);
