@@ -28,8 +28,6 @@
 /* Smallest buffer after the first flush */
 #define RFM_FIT_MIN_BUFFER 1024
 
-static const char *const DimensionNames[RFM_DIMENSIONS] = {"recency", "frequency", "monetary"};
-
 /* Header size of a fit state, aligned for the runs that follow */
 #define FIT_HEADER_SIZE MAXALIGN(sizeof(RfmFitState))
 
@@ -191,15 +189,14 @@ FitStateFlush(const RfmFitState *state, int32 buffer_capacity)
 static uint8
 FitMethodFromName(const char *name)
 {
-	if (strcmp(name, "quantile") == 0)
-		return RFM_METHOD_QUANTILE;
-	if (strcmp(name, "ntile") == 0)
-		return RFM_METHOD_NTILE;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown RFM method \"%s\"", name),
-			 errhint("Use 'quantile' (the rfm package) or 'ntile'; for fixed breakpoints build the model with crm.rfm_model(recency, frequency, monetary).")));
-	return 0;					/* keep compiler quiet */
+	uint8		method = RfmMethodByName(name);
+
+	if (method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown RFM method \"%s\"", name),
+				 errhint("Use 'quantile' (the rfm package) or 'ntile'; for fixed breakpoints build the model with crm.rfm_model(recency, frequency, monetary).")));
+	return method;
 }
 
 /* Per-call-site cache of the fit transition: the last method text and its value */
@@ -289,7 +286,7 @@ rfm_fit_trans(PG_FUNCTION_ARGS)
 		values[d] = PG_GETARG_FLOAT8(d + 1);
 	}
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
-		CheckFinite(values[d], DimensionNames[d]);
+		CheckFinite(values[d], RfmDimensionNames[d]);
 
 	if (state->n_buffered >= state->buffer_capacity)
 		state = FitStateFlush(state, -1);
@@ -442,13 +439,6 @@ rfm_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(model);
 }
 
-/* Name of a fitting method */
-static const char *
-FitMethodName(uint8 method)
-{
-	return method == RFM_METHOD_QUANTILE ? "quantile" : "ntile";
-}
-
 /* Text form of crm.rfm_fit_state: the flushed runs as value:count lists */
 PG_FUNCTION_INFO_V1(rfm_fit_state_out);
 Datum
@@ -460,14 +450,14 @@ rfm_fit_state_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d method=%s bins=%d n=" INT64_FORMAT,
-					 state->version, FitMethodName(state->method), state->bins,
+					 state->version, RfmMethodName(state->method), state->bins,
 					 state->n_rows);
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		int32		n;
 		RfmValueCount *run = FlushedRun(state, d, &n);
 
-		appendStringInfo(&buf, " %s={", DimensionNames[d]);
+		appendStringInfo(&buf, " %s={", RfmDimensionNames[d]);
 		for (int32 i = 0; i < n; i++)
 		{
 			double_to_shortest_decimal_buf(run[i].value, digits);
@@ -483,10 +473,7 @@ rfm_fit_state_out(PG_FUNCTION_ARGS)
 static void
 FitStateSyntaxError(const char *input, const char *why)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.rfm_fit_state: \"%s\"", input),
-			 errdetail("%s.", why)));
+	RfmTextError("crm.rfm_fit_state", input, why);
 }
 
 /* Why runs read from outside are inconsistent with n_rows, or NULL */
@@ -518,6 +505,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	char		method_name[16];
+	uint8		method;
 	int			version;
 	int			bins;
 	long long	n_rows;
@@ -532,7 +520,8 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 		FitStateSyntaxError(input, "expected \"v1 method=... bins=... n=...\"");
 	if (version != RFM_FIT_STATE_VERSION)
 		FitStateSyntaxError(input, "unsupported version");
-	if (strcmp(method_name, "quantile") != 0 && strcmp(method_name, "ntile") != 0)
+	method = RfmMethodByName(method_name);
+	if (method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE)
 		FitStateSyntaxError(input, "unknown method");
 	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS || n_rows < 0)
 		FitStateSyntaxError(input, "bins must be 2..9 and n non-negative");
@@ -542,7 +531,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 		int32		allocated = 16;
 		char		prefix[16];
 
-		snprintf(prefix, sizeof(prefix), " %s={", DimensionNames[d]);
+		snprintf(prefix, sizeof(prefix), " %s={", RfmDimensionNames[d]);
 		if (strncmp(p, prefix, strlen(prefix)) != 0)
 			FitStateSyntaxError(input, psprintf("expected \"%s\"", prefix + 1));
 		p += strlen(prefix);
@@ -583,7 +572,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 	problem = FitRunsProblem(runs, n_distinct, n_rows);
 	if (problem != NULL)
 		FitStateSyntaxError(input, problem);
-	PG_RETURN_POINTER(FitStateBuild(FitMethodFromName(method_name), (uint8) bins,
+	PG_RETURN_POINTER(FitStateBuild(method, (uint8) bins,
 									n_rows, runs, n_distinct, 0));
 }
 

@@ -21,11 +21,11 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-static const char *const ModelDimensionNames[RFM_DIMENSIONS] = {"recency", "frequency", "monetary"};
+const char *const RfmDimensionNames[RFM_DIMENSIONS] = {"recency", "frequency", "monetary"};
 
-/* Name of a model's method */
-static const char *
-ModelMethodName(uint8 method)
+/* Name of a method ('quantile', 'ntile', 'thresholds') */
+const char *
+RfmMethodName(uint8 method)
 {
 	switch (method)
 	{
@@ -36,6 +36,26 @@ ModelMethodName(uint8 method)
 		default:
 			return "thresholds";
 	}
+}
+
+/* The method with this name, or 0 if there is none */
+uint8
+RfmMethodByName(const char *name)
+{
+	for (uint8 method = RFM_METHOD_QUANTILE; method <= RFM_METHOD_THRESHOLDS; method++)
+		if (strcmp(name, RfmMethodName(method)) == 0)
+			return method;
+	return 0;
+}
+
+/* Raise 22P02 for malformed text of the named RFM type */
+void
+RfmTextError(const char *type_name, const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
+			 errdetail("%s.", why)));
 }
 
 /* A new zeroed model with k bins */
@@ -95,12 +115,12 @@ rfm_model_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s bins=%d n=" INT64_FORMAT,
-					 ModelMethodName(model->method), model->bins, model->n);
+					 RfmMethodName(model->method), model->bins, model->n);
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		const float8 *b = RfmModelBreakpoints(model, d);
 
-		appendStringInfo(&buf, " %s={", ModelDimensionNames[d]);
+		appendStringInfo(&buf, " %s={", RfmDimensionNames[d]);
 		for (int i = 0; i < model->bins - 1; i++)
 		{
 			double_to_shortest_decimal_buf(b[i], digits);
@@ -115,10 +135,7 @@ rfm_model_out(PG_FUNCTION_ARGS)
 static void
 ModelSyntaxError(const char *input, const char *why)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.rfm_model: \"%s\"", input),
-			 errdetail("%s.", why)));
+	RfmTextError("crm.rfm_model", input, why);
 }
 
 /* Parse the text form of crm.rfm_model */
@@ -139,13 +156,8 @@ rfm_model_in(PG_FUNCTION_ARGS)
 	if (sscanf(input, "%15[a-z] bins=%d n=%lld%n", method_name, &bins, &n,
 			   &consumed) != 3 || consumed == 0)
 		ModelSyntaxError(input, "expected \"<method> bins=<k> n=<customers>\"");
-	if (strcmp(method_name, "quantile") == 0)
-		method = RFM_METHOD_QUANTILE;
-	else if (strcmp(method_name, "ntile") == 0)
-		method = RFM_METHOD_NTILE;
-	else if (strcmp(method_name, "thresholds") == 0)
-		method = RFM_METHOD_THRESHOLDS;
-	else
+	method = RfmMethodByName(method_name);
+	if (method == 0)
 		ModelSyntaxError(input, "unknown method");
 	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
 		ModelSyntaxError(input, "bins must be between 2 and 9");
@@ -156,7 +168,7 @@ rfm_model_in(PG_FUNCTION_ARGS)
 		float8	   *b = RfmModelBreakpoints(model, d);
 		char		prefix[16];
 
-		snprintf(prefix, sizeof(prefix), " %s={", ModelDimensionNames[d]);
+		snprintf(prefix, sizeof(prefix), " %s={", RfmDimensionNames[d]);
 		if (strncmp(p, prefix, strlen(prefix)) != 0)
 			ModelSyntaxError(input, psprintf("expected \"%s\"", prefix + 1));
 		p += strlen(prefix);
@@ -285,7 +297,7 @@ rfm_model_from_thresholds(PG_FUNCTION_ARGS)
 	RfmModel   *model;
 
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
-		values[d] = ThresholdArray(PG_GETARG_ARRAYTYPE_P(d), ModelDimensionNames[d],
+		values[d] = ThresholdArray(PG_GETARG_ARRAYTYPE_P(d), RfmDimensionNames[d],
 								   &counts[d]);
 	if (counts[1] != counts[0] || counts[2] != counts[0])
 		ereport(ERROR,
@@ -312,7 +324,7 @@ PG_FUNCTION_INFO_V1(rfm_model_method);
 Datum
 rfm_model_method(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(ModelMethodName(PG_GETARG_RFM_MODEL_P(0)->method)));
+	PG_RETURN_TEXT_P(cstring_to_text(RfmMethodName(PG_GETARG_RFM_MODEL_P(0)->method)));
 }
 
 /* crm.rfm_customers(model): customers the model was fitted on (0 if given) */
@@ -334,7 +346,7 @@ rfm_model_breakpoints(PG_FUNCTION_ARGS)
 
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
-		if (strcmp(name, ModelDimensionNames[d]) != 0)
+		if (strcmp(name, RfmDimensionNames[d]) != 0)
 			continue;
 		for (int i = 0; i < model->bins - 1; i++)
 			elements[i] = Float8GetDatum(RfmModelBreakpoints(model, d)[i]);
@@ -372,7 +384,7 @@ rfm_model_score(PG_FUNCTION_ARGS)
 	{
 		float8		value = PG_GETARG_FLOAT8(d + 1);
 
-		CheckFinite(value, ModelDimensionNames[d]);
+		CheckFinite(value, RfmDimensionNames[d]);
 		bins[d] = BinOf(RfmModelBreakpoints(model, d), model->bins, value);
 	}
 	/* fewer days since the last purchase is better: recency scores reverse */

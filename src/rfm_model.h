@@ -22,6 +22,19 @@ typedef enum RfmMethod
 	RFM_METHOD_THRESHOLDS = 3	/* given by the user */
 } RfmMethod;
 
+/* Names of the dimensions, in breakpoint order: recency, frequency, monetary */
+extern const char *const RfmDimensionNames[RFM_DIMENSIONS];
+
+/* Name of a method ('quantile', 'ntile', 'thresholds') */
+extern const char *RfmMethodName(uint8 method);
+
+/* The method with this name, or 0 if there is none */
+extern uint8 RfmMethodByName(const char *name);
+
+/* Raise 22P02 for malformed text of the named RFM type */
+extern void RfmTextError(const char *type_name, const char *input,
+						 const char *why) pg_attribute_noreturn();
+
 /*
  * A fitted (or given) RFM model: for each dimension, bins - 1 increasing
  * breakpoints b_1 < ... < b_{k-1} (non-decreasing for fitted models, whose
