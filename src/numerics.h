@@ -1,0 +1,110 @@
+/*
+ * numerics.h
+ *		Shared numerics of the crm model fits: special functions, the Gauss
+ *		hypergeometric series, a quasi-Newton minimizer with a derivative-free
+ *		fallback, and Hessian-based standard errors.
+ *
+ * Plain C99 with <math.h> only (no PostgreSQL headers), so that
+ * test/numerics/ can unit-test it outside the server.  Nothing here raises
+ * errors: every function reports failure through its return value and the
+ * caller (SQL-callable code) decides what to tell the user.
+ */
+#ifndef CRM_NUMERICS_H
+#define CRM_NUMERICS_H
+
+#include <math.h>
+#include <stdbool.h>
+
+/* Largest number of parameters any crm model minimizes over */
+#define NUMERICS_MAX_PARAMS 8
+
+/* log(exp(a) + exp(b)) without overflow; -inf if both are -inf */
+static inline double
+LogAddExp(double a, double b)
+{
+	double		hi = a > b ? a : b;
+	double		lo = a > b ? b : a;
+
+	if (hi == -INFINITY)
+		return -INFINITY;
+	return hi + log1p(exp(lo - hi));
+}
+
+/* The digamma function psi(x) = d/dx log Gamma(x), for x > 0 */
+extern double Digamma(double x);
+
+/* The trigamma function psi'(x), for x > 0 */
+extern double Trigamma(double x);
+
+/* log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), for a, b > 0 */
+extern double LogBeta(double a, double b);
+
+/*
+ * The Gauss hypergeometric series 2F1(a, b; c; z) for 0 <= z < 1, summed
+ * term by term until the terms stop mattering (relative 1e-15, with a
+ * cap on the number of terms).  a and b may be any reals, c must not be
+ * 0 or a negative integer.  Returns false (and *value NaN) when the series
+ * does not converge within the cap or leaves the double range.
+ */
+extern bool Hyp2F1Series(double a, double b, double c, double z, double *value);
+
+/*
+ * An objective to minimize: returns f(theta) and, when gradient is not
+ * NULL, fills the gradient.  Returns +inf (or NaN) where f is undefined;
+ * minimizers treat that as "step too far".  context is passed through.
+ */
+typedef double (*NumericsObjective) (const double *theta, double *gradient,
+									 void *context);
+
+/* Stopping rules of a minimizer */
+typedef struct NumericsOptions
+{
+	int			max_iterations; /* iterations (BFGS steps or simplex moves) */
+	double		gradient_tolerance; /* stop when max |gradient_i| <= this */
+	double		value_tolerance;	/* ... or when f changes by <= this
+									 * relative amount over an iteration */
+} NumericsOptions;
+
+/* What a minimizer did */
+typedef struct NumericsResult
+{
+	double		value;			/* f at the returned theta */
+	int			iterations;		/* iterations used */
+	int			evaluations;	/* objective evaluations used */
+	bool		converged;		/* a stopping rule was met (not the cap) */
+} NumericsResult;
+
+/*
+ * Minimize f over n <= NUMERICS_MAX_PARAMS unconstrained parameters by
+ * BFGS with a line search satisfying the Wolfe conditions (backtracking
+ * on non-finite values), starting from theta (overwritten by the result).
+ * Returns result->converged.
+ */
+extern bool MinimizeBfgs(NumericsObjective f, void *context, int n,
+						 double *theta, const NumericsOptions *options,
+						 NumericsResult *result);
+
+/*
+ * Minimize f by the Nelder-Mead simplex method (no gradients; robust
+ * where BFGS fails), starting around theta (overwritten by the result).
+ */
+extern bool MinimizeNelderMead(NumericsObjective f, void *context, int n,
+							   double *theta, const NumericsOptions *options,
+							   NumericsResult *result);
+
+/*
+ * The Hessian of f at theta (n x n, row-major, symmetrized) by central
+ * differences of the analytic gradient, with relative steps.  Returns false
+ * if any gradient evaluation is not finite.
+ */
+extern bool NumericHessian(NumericsObjective f, void *context, int n,
+						   const double *theta, double *hessian);
+
+/*
+ * Inverse of a symmetric positive definite n x n matrix (row-major) by
+ * Cholesky.  Returns false if the matrix is not positive definite.
+ */
+extern bool InvertSymmetricPositive(int n, const double *matrix,
+									double *inverse);
+
+#endif							/* CRM_NUMERICS_H */
