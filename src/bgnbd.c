@@ -1,0 +1,706 @@
+/*
+ * bgnbd.c
+ *		The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers
+ *		the easy way") and the MBG/NBD model (Batislam, Denizel & Filiztekin
+ *		2007): likelihood with analytic gradient, the fit aggregates'
+ *		final functions, and predictions.
+ *
+ * Both models share one likelihood shape: for a customer (x, t_x, T)
+ *
+ *	 ll = C(x) + log(exp(D1(x) - (r + x) log(alpha + T))
+ *					 + [second term] exp(D2(x) - (r + x) log(alpha + t_x)))
+ *
+ * with C(x) = lgamma(r + x) - lgamma(r) + r log(alpha) and D1, D2 log beta
+ * ratios that differ between the models (BG/NBD has the second term only
+ * for x > 0).  The sum is done in log space, so customers with hundreds
+ * of purchases do not overflow; the fit works on the distinct (x, t_x, T)
+ * tuples of its state, with the log(alpha + t) terms computed once per
+ * distinct t_x and T and the lgamma/digamma terms once per distinct x.
+ *
+ * Predictions use Euler's transformation of the Gauss hypergeometric
+ * function, 2F1(A, B; C; z) = (1 - z)^(C - A - B) 2F1(C - A, C - B; C; z),
+ * which turns the conditional expectation's 2F1(r + x, b + x; a + b + x - 1;
+ * z), whose terms grow with x, into a series with small numerator
+ * parameters that converges fast and cannot overflow.
+ */
+#include "crm.h"
+#include "clv.h"
+#include "numerics.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "utils/builtins.h"
+
+/* The parameters of a purchase model, by name */
+typedef struct PurchaseParams
+{
+	float8		r;				/* shape of the gamma mixing of purchase rates */
+	float8		alpha;			/* scale of the same, in the time unit */
+	float8		a;				/* beta mixing of dropout probabilities */
+	float8		b;				/* beta mixing of dropout probabilities */
+} PurchaseParams;
+
+/* A fit's distinct (x, t_x, T) tuples, preprocessed for fast evaluation */
+typedef struct PurchaseData
+{
+	ClvModelKind kind;			/* BG/NBD or MBG/NBD */
+	int32		n_x;			/* distinct frequencies */
+	float8	   *x;				/* the distinct frequencies, increasing */
+	int32	   *group_start;	/* tuples of x[k] are group_start[k] ..
+								 * group_start[k+1]-1 */
+	int32		n_tuples;		/* distinct tuples */
+	float8	   *weight;			/* customers with each tuple */
+	int32	   *tx_index;		/* each tuple's t_x as an index into tx */
+	int32	   *age_index;		/* each tuple's T as an index into age */
+	int32		n_tx;			/* distinct recencies */
+	float8	   *tx;				/* the distinct recencies */
+	int32		n_age;			/* distinct ages */
+	float8	   *age;			/* the distinct ages */
+	float8	   *log_tx;			/* scratch: log(alpha + t_x) per distinct t_x */
+	float8	   *inv_tx;			/* scratch: 1 / (alpha + t_x) */
+	float8	   *log_age;		/* scratch: log(alpha + T) per distinct T */
+	float8	   *inv_age;		/* scratch: 1 / (alpha + T) */
+} PurchaseData;
+
+/* The terms of the likelihood that depend on x only, with their derivatives */
+typedef struct FrequencyTerms
+{
+	float8		c;				/* lgamma(r+x) - lgamma(r) + r log(alpha) */
+	float8		c_r;			/* dc/dr */
+	float8		d1;				/* log beta ratio of the "alive at T" term */
+	float8		d1_a;			/* d(d1)/da */
+	float8		d1_b;			/* d(d1)/db */
+	bool		has_d2;			/* whether the "dropped out after t_x" term
+								 * exists */
+	float8		d2;				/* its log beta ratio */
+	float8		d2_a;			/* d(d2)/da */
+	float8		d2_b;			/* d(d2)/db */
+} FrequencyTerms;
+
+/* Parameters of a model value, by name */
+static PurchaseParams
+ParamsOf(const ClvModel *model)
+{
+	PurchaseParams p = {model->params[0], model->params[1], model->params[2], model->params[3]};
+
+	return p;
+}
+
+/* The x-only terms of a customer with frequency x under kind, at p */
+static FrequencyTerms
+TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with_derivatives)
+{
+	FrequencyTerms t;
+	float8		lg_ab = lgamma(p->a + p->b);
+	float8		psi_ab = with_derivatives ? Digamma(p->a + p->b) : 0;
+
+	memset(&t, 0, sizeof(t));
+	t.c = lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha);
+	if (with_derivatives)
+		t.c_r = (x > 0 ? Digamma(p->r + x) - Digamma(p->r) : 0) + log(p->alpha);
+	if (kind == CLV_BGNBD)
+	{
+		/* D1 = log B(a, b+x)/B(a, b); D2 = log B(a+1, b+x-1)/B(a, b), x > 0 */
+		if (x == 0)
+			return t;
+		t.has_d2 = true;
+		t.d1 = lgamma(p->b + x) + lg_ab - lgamma(p->b) - lgamma(p->a + p->b + x);
+		t.d2 = log(p->a) + lgamma(p->b + x - 1) - lgamma(p->b) + lg_ab -
+			lgamma(p->a + p->b + x);
+		if (with_derivatives)
+		{
+			float8		psi_abx = Digamma(p->a + p->b + x);
+			float8		psi_b = Digamma(p->b);
+
+			t.d1_a = psi_ab - psi_abx;
+			t.d1_b = Digamma(p->b + x) + psi_ab - psi_b - psi_abx;
+			t.d2_a = 1 / p->a + psi_ab - psi_abx;
+			t.d2_b = Digamma(p->b + x - 1) - psi_b + psi_ab - psi_abx;
+		}
+	}
+	else
+	{
+		/* D1 = log B(a, b+x+1)/B(a, b); D2 = log B(a+1, b+x)/B(a, b), all x */
+		t.has_d2 = true;
+		t.d1 = lg_ab + lgamma(p->b + x + 1) - lgamma(p->b) - lgamma(p->a + p->b + x + 1);
+		t.d2 = t.d1 + log(p->a) - log(p->b + x);
+		if (with_derivatives)
+		{
+			float8		psi_abx1 = Digamma(p->a + p->b + x + 1);
+
+			t.d1_a = psi_ab - psi_abx1;
+			t.d1_b = psi_ab + Digamma(p->b + x + 1) - Digamma(p->b) - psi_abx1;
+			t.d2_a = t.d1_a + 1 / p->a;
+			t.d2_b = t.d1_b - 1 / (p->b + x);
+		}
+	}
+	return t;
+}
+
+/* Total log-likelihood of the data at params and, optionally, its gradient */
+static float8
+PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
+{
+	PurchaseData *data = (PurchaseData *) context;
+	PurchaseParams p = {params[0], params[1], params[2], params[3]};
+	bool		with_gradient = gradient != NULL;
+	float8		total = 0;
+	float8		g_r = 0,
+				g_alpha = 0,
+				g_a = 0,
+				g_b = 0;
+
+	for (int32 i = 0; i < data->n_tx; i++)
+	{
+		data->log_tx[i] = log(p.alpha + data->tx[i]);
+		data->inv_tx[i] = 1 / (p.alpha + data->tx[i]);
+	}
+	for (int32 i = 0; i < data->n_age; i++)
+	{
+		data->log_age[i] = log(p.alpha + data->age[i]);
+		data->inv_age[i] = 1 / (p.alpha + data->age[i]);
+	}
+	for (int32 k = 0; k < data->n_x; k++)
+	{
+		float8		x = data->x[k];
+		float8		rx = p.r + x;
+		FrequencyTerms t = TermsOfFrequency(data->kind, &p, x, with_gradient);
+		float8		sum_w = 0;	/* customers in the group */
+		float8		sum_ll = 0; /* their log of the bracket */
+		float8		sum_w1 = 0; /* weight of the first term */
+		float8		sum_w2 = 0; /* weight of the second term */
+		float8		sum_log = 0;	/* weighted log(alpha + .) */
+		float8		sum_inv = 0;	/* weighted 1 / (alpha + .) */
+
+		for (int32 j = data->group_start[k]; j < data->group_start[k + 1]; j++)
+		{
+			float8		w = data->weight[j];
+			float8		log_age = data->log_age[data->age_index[j]];
+			float8		t1 = t.d1 - rx * log_age;
+
+			sum_w += w;
+			if (!t.has_d2)
+			{
+				sum_ll += w * t1;
+				if (with_gradient)
+				{
+					sum_w1 += w;
+					sum_log += w * log_age;
+					sum_inv += w * data->inv_age[data->age_index[j]];
+				}
+			}
+			else
+			{
+				float8		log_tx = data->log_tx[data->tx_index[j]];
+				float8		t2 = t.d2 - rx * log_tx;
+				float8		hi = Max(t1, t2);
+				float8		e = exp(-fabs(t1 - t2));
+				float8		share1;
+
+				sum_ll += w * (hi + log1p(e));
+				if (with_gradient)
+				{
+					/* the shares of the two terms in their sum */
+					share1 = t1 >= t2 ? 1 / (1 + e) : e / (1 + e);
+					sum_w1 += w * share1;
+					sum_w2 += w * (1 - share1);
+					sum_log += w * (share1 * log_age + (1 - share1) * log_tx);
+					sum_inv += w * (share1 * data->inv_age[data->age_index[j]] +
+									(1 - share1) * data->inv_tx[data->tx_index[j]]);
+				}
+			}
+		}
+		total += sum_w * t.c + sum_ll;
+		if (with_gradient)
+		{
+			g_r += sum_w * t.c_r - sum_log;
+			g_alpha += sum_w * p.r / p.alpha - rx * sum_inv;
+			g_a += sum_w1 * t.d1_a + sum_w2 * t.d2_a;
+			g_b += sum_w1 * t.d1_b + sum_w2 * t.d2_b;
+		}
+	}
+	if (with_gradient)
+	{
+		gradient[0] = g_r;
+		gradient[1] = g_alpha;
+		gradient[2] = g_a;
+		gradient[3] = g_b;
+	}
+	return total;
+}
+
+/* Index of value in a sorted array of distinct values */
+static int32
+IndexOf(const float8 *values, int32 n, float8 value)
+{
+	int32		lo = 0;
+	int32		hi = n - 1;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (values[mid] < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* qsort comparator of float8 */
+static int
+CompareFloat8(const void *a, const void *b)
+{
+	float8		x = *(const float8 *) a;
+	float8		y = *(const float8 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The sorted distinct values of column col of the tuples; *n gets their number */
+static float8 *
+DistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
+{
+	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
+	int32		distinct = 0;
+
+	for (int32 i = 0; i < n_tuples; i++)
+		values[i] = tuples[i].v[col];
+	qsort(values, n_tuples, sizeof(float8), CompareFloat8);
+	for (int32 i = 0; i < n_tuples; i++)
+		if (distinct == 0 || values[distinct - 1] != values[i])
+			values[distinct++] = values[i];
+	*n = distinct;
+	return values;
+}
+
+/* The preprocessed data of a fit state (tuples sorted by x, t_x, T) */
+static PurchaseData *
+PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
+{
+	PurchaseData *data = (PurchaseData *) palloc0(sizeof(PurchaseData));
+
+	data->kind = kind;
+	data->n_tuples = n_tuples;
+	data->weight = (float8 *) palloc(sizeof(float8) * n_tuples);
+	data->tx_index = (int32 *) palloc(sizeof(int32) * n_tuples);
+	data->age_index = (int32 *) palloc(sizeof(int32) * n_tuples);
+	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
+	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
+	data->tx = DistinctColumn(tuples, n_tuples, 1, &data->n_tx);
+	data->age = DistinctColumn(tuples, n_tuples, 2, &data->n_age);
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		if (j == 0 || tuples[j].v[0] != tuples[j - 1].v[0])
+		{
+			data->x[data->n_x] = tuples[j].v[0];
+			data->group_start[data->n_x++] = j;
+		}
+		data->weight[j] = (float8) tuples[j].count;
+		data->tx_index[j] = IndexOf(data->tx, data->n_tx, tuples[j].v[1]);
+		data->age_index[j] = IndexOf(data->age, data->n_age, tuples[j].v[2]);
+	}
+	data->group_start[data->n_x] = n_tuples;
+	data->log_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);
+	data->inv_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);
+	data->log_age = (float8 *) palloc(sizeof(float8) * data->n_age);
+	data->inv_age = (float8 *) palloc(sizeof(float8) * data->n_age);
+	return data;
+}
+
+/* Fit a purchase model on a fit state; NULL when the state is empty */
+static ClvModel *
+FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
+{
+	ClvFitProblem problem;
+	int32		n_tuples;
+	ClvTuple   *tuples;
+	float8		total_age = 0;
+	bool		any_repeat = false;
+
+	if (state->n_rows == 0)
+		return NULL;
+	tuples = ClvFitStateTuples(state, &n_tuples);
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		total_age += tuples[j].v[2] * (float8) tuples[j].count;
+		any_repeat |= tuples[j].v[0] > 0;
+	}
+	if (!any_repeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot fit the %s model: no customer has a repeat purchase",
+						ClvSpec(kind)->title),
+				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase rate.",
+						   state->n_rows)));
+	memset(&problem, 0, sizeof(problem));
+	problem.kind = kind;
+	problem.loglik = PurchaseLogLikelihood;
+	problem.data = PurchaseDataOf(kind, tuples, n_tuples);
+	problem.n = state->n_rows;
+	problem.penalizer = penalizer;
+	/* r = a = b = 1 and alpha = the mean age: the same start in any time unit */
+	problem.start[0] = 1;
+	problem.start[1] = Max(total_age / (float8) state->n_rows, 1e-6);
+	problem.start[2] = 1;
+	problem.start[3] = 1;
+	return ClvFit(&problem);
+}
+
+/* Final function of crm.bgnbd_fit: the fitted BG/NBD model */
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
+	ClvModel   *model = FitPurchaseModel(CLV_BGNBD, state, ClvFinalPenalizer(fcinfo, state));
+
+	if (model == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(model);
+}
+
+/* Final function of crm.mbgnbd_fit: the fitted MBG/NBD model */
+PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
+Datum
+mbgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
+	ClvModel   *model = FitPurchaseModel(CLV_MBGNBD, state, ClvFinalPenalizer(fcinfo, state));
+
+	if (model == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(model);
+}
+
+/* ---------------------------------------------------------------------------
+ * Predictions
+ * ---------------------------------------------------------------------------
+ */
+
+/* Below this |a - 1| the expectation uses its limit at a = 1 */
+#define A_NEAR_ONE 1e-8
+
+/*
+ * log of the odds that a customer dropped out right after the last purchase
+ * rather than being alive at T (-inf when the model rules it out)
+ */
+static float8
+LogDropoutOdds(ClvModelKind kind, const PurchaseParams *p, float8 x, float8 t_x, float8 T)
+{
+	float8		log_ratio = (p->r + x) * (log(p->alpha + T) - log(p->alpha + t_x));
+
+	if (kind == CLV_BGNBD)
+	{
+		if (x == 0)
+			return -INFINITY;
+		return log(p->a) - log(p->b + x - 1) + log_ratio;
+	}
+	return log(p->a) - log(p->b + x) + log_ratio;
+}
+
+/* P(alive at T | x, t_x, T) */
+static float8
+ProbabilityAlive(ClvModelKind kind, const PurchaseParams *p, float8 x, float8 t_x, float8 T)
+{
+	float8		log_odds = LogDropoutOdds(kind, p, x, t_x, T);
+
+	/* 1 / (1 + exp(log_odds)) without overflow */
+	if (log_odds > 0)
+		return exp(-log_odds) / (1 + exp(-log_odds));
+	return 1 / (1 + exp(log_odds));
+}
+
+/* Raise 22023 when a prediction's hypergeometric series does not converge */
+static void
+SeriesFailed(float8 t)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot evaluate the expectation for horizon %g", t),
+			 errdetail("The hypergeometric series does not converge in double precision."),
+			 errhint("Use a horizon of a reasonable number of time units.")));
+}
+
+/*
+ * Expected purchases in (T, T + t] of a customer (x, t_x, T); with x = t_x =
+ * T = 0 this is the unconditional E[X(t)] of a new customer
+ */
+static float8
+ExpectedPurchases(ClvModelKind kind, const PurchaseParams *p, float8 t,
+				  float8 x, float8 t_x, float8 T)
+{
+	/* 2F1(A, B; C; z) with A = r + x and B = C - (a - 1) */
+	float8		c = kind == CLV_BGNBD ? p->a + p->b + x - 1 : p->a + p->b + x;
+	float8		z = t / (p->alpha + T + t);
+	float8		a1 = p->a - 1;
+	float8		scaled;			/* bracket / (a - 1) */
+	float8		series;
+
+	if (t == 0)
+		return 0;
+	if (fabs(a1) >= A_NEAR_ONE)
+	{
+		/* (1-z)^A 2F1(A, B; C; z) = (1-z)^(a-1) 2F1(C - A, a - 1; C; z) */
+		if (!Hyp2F1Series(c - p->r - x, a1, c, z, &series))
+			SeriesFailed(t);
+		scaled = -expm1(a1 * log1p(-z)) / a1 - exp(a1 * log1p(-z)) * (series - 1) / a1;
+	}
+	else
+	{
+		/*
+		 * a = 1: (1 - (1-z)^e F)/e -> -log(1-z) - sum_n (C-A)_n/(C)_n z^n/n,
+		 * the series' derivative in e at 0
+		 */
+		float8		term = 1;
+		float8		sum = 0;
+
+		for (int n = 1; n < 1000000; n++)
+		{
+			term *= (c - p->r - x + n - 1) / (c + n - 1) * z;
+			sum += term / n;
+			if (fabs(term / n) <= 1e-17 * fabs(sum))
+				break;
+		}
+		scaled = -log1p(-z) - sum;
+	}
+	return c * scaled * ProbabilityAlive(kind, p, x, t_x, T);
+}
+
+/* P(X(t) = n) for a new customer: the count distribution over (0, t] */
+static float8
+PurchaseProbability(ClvModelKind kind, const PurchaseParams *p, float8 n, float8 t)
+{
+	float8		log_p = log(p->alpha / (p->alpha + t));
+	float8		log_q = log(t / (p->alpha + t));
+	float8		log_beta_ab = LogBeta(p->a, p->b);
+	float8		first;
+	float8		second;
+	float8		tail;			/* P(N >= n) for the NBD count N */
+	float8		mean = p->r * t / p->alpha;
+
+	if (t == 0)
+		return n == 0 ? 1 : 0;
+	/* alive throughout (0, t]: the NBD probability of n */
+	first = exp((kind == CLV_BGNBD ? LogBeta(p->a, p->b + n) : LogBeta(p->a, p->b + n + 1)) -
+				log_beta_ab + lgamma(p->r + n) - lgamma(p->r) - lgamma(n + 1) +
+				p->r * log_p + n * log_q);
+	if (kind == CLV_BGNBD && n == 0)
+		return first;
+
+	/* dropped out after the n-th purchase: P(N >= n) times the beta term */
+	if (n == 0)
+		tail = 1;
+	else if (n > mean)
+	{
+		/* sum the upper tail directly: it is small and the terms fall */
+		float8		term = exp(lgamma(p->r + n) - lgamma(p->r) - lgamma(n + 1) +
+							   p->r * log_p + n * log_q);
+
+		tail = 0;
+		for (float8 j = n; j < n + 1e7; j++)
+		{
+			tail += term;
+			/* stop when terms stop mattering, or reach the subnormal range */
+			if (term <= 1e-17 * tail || term < DBL_MIN)
+				break;
+			term *= (p->r + j) / (j + 1) * exp(log_q);
+		}
+	}
+	else
+	{
+		float8		term = exp(p->r * log_p);
+		float8		head = 0;
+
+		for (float8 j = 0; j < n; j++)
+		{
+			head += term;
+			term *= (p->r + j) / (j + 1) * exp(log_q);
+		}
+		tail = Max(1 - head, 0);
+	}
+	second = exp((kind == CLV_BGNBD ? LogBeta(p->a + 1, p->b + n - 1) : LogBeta(p->a + 1, p->b + n)) -
+				 log_beta_ab) * tail;
+	return first + second;
+}
+
+/* The purchase model in argument 0 of a prediction (BG/NBD or MBG/NBD) */
+static ClvModel *
+PurchaseModelArg(FunctionCallInfo fcinfo)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	if (model->kind != CLV_BGNBD && model->kind != CLV_MBGNBD)
+		elog(ERROR, "expected a BG/NBD or MBG/NBD model, got kind %d", model->kind);
+	return model;
+}
+
+/* Conditional expected purchases of a purchase model (for crm.clv) */
+float8
+ClvConditionalExpected(const ClvModel *model, float8 t, float8 x, float8 t_x, float8 T)
+{
+	PurchaseParams p = ParamsOf(model);
+
+	return ExpectedPurchases(model->kind, &p, t, x, t_x, T);
+}
+
+/* Terms of the prediction series kept for the discounted sum of crm.clv */
+#define MAX_SERIES_TERMS 8192
+
+/*
+ * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
+ * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k.
+ * The 2F1 coefficients do not depend on t, so they are computed once per
+ * customer and only the powers of z change from period to period.
+ */
+float8
+ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
+					   float8 horizon, float8 discount_rate)
+{
+	static float8 coefficients[MAX_SERIES_TERMS];
+	PurchaseParams p = ParamsOf(model);
+	float8		c = model->kind == CLV_BGNBD ? p.a + p.b + x - 1 : p.a + p.b + x;
+	float8		a1 = p.a - 1;
+	float8		numerator = c - p.r - x;
+	float8		front = c / a1 * ProbabilityAlive(model->kind, &p, x, t_x, T);
+	float8		z_max = horizon / (p.alpha + T + horizon);
+	float8		log_discount = log1p(discount_rate);
+	float8		previous = 0;
+	float8		total = 0;
+	int			n_terms = 0;
+	bool		use_coefficients = fabs(a1) >= A_NEAR_ONE;
+
+	/* coefficients of 2F1(C - A, a - 1; C; z) until they stop mattering at z_max */
+	if (use_coefficients)
+	{
+		float8		term = 1;
+		float8		power = 1;
+
+		coefficients[n_terms++] = 1;
+		while (true)
+		{
+			int			n = n_terms - 1;
+
+			term *= (numerator + n) * (a1 + n) / ((c + n) * (n + 1));
+			power *= z_max;
+			if (term == 0 || fabs(term * power) <= 1e-17)
+				break;
+			if (n_terms >= MAX_SERIES_TERMS)
+			{
+				use_coefficients = false;
+				break;
+			}
+			coefficients[n_terms++] = term;
+		}
+	}
+	for (float8 k = 1; k < horizon + 1; k++)
+	{
+		float8		t = Min(k, horizon);
+		float8		expected;
+
+		if (use_coefficients)
+		{
+			float8		z = t / (p.alpha + T + t);
+			float8		sum = 0;
+			float8		power = 1;
+			float8		one_minus_z_power = exp(a1 * log1p(-z));
+
+			for (int n = 1; n < n_terms; n++)
+			{
+				power *= z;
+				sum += coefficients[n] * power;
+				if (fabs(coefficients[n] * power) <= 1e-17 * fabs(sum))
+					break;
+			}
+			expected = front * (-expm1(a1 * log1p(-z)) - one_minus_z_power * sum);
+		}
+		else
+			expected = ExpectedPurchases(model->kind, &p, t, x, t_x, T);
+		total += (expected - previous) * exp(-t * log_discount);
+		previous = expected;
+	}
+	return total;
+}
+
+/* crm.expected_purchases(model, t): E[X(t)] for a new customer */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = PurchaseModelArg(fcinfo);
+	PurchaseParams p = ParamsOf(model);
+	float8		t = PG_GETARG_FLOAT8(1);
+
+	ClvCheckHorizon(t);
+	PG_RETURN_FLOAT8(ExpectedPurchases(model->kind, &p, t, 0, 0, 0));
+}
+
+/* crm.expected_purchases(model, t, x, t_x, T): expected purchases in (T, T + t] */
+PG_FUNCTION_INFO_V1(bgnbd_conditional_expected_purchases);
+Datum
+bgnbd_conditional_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = PurchaseModelArg(fcinfo);
+	PurchaseParams p = ParamsOf(model);
+	float8		t = PG_GETARG_FLOAT8(1);
+	float8		x = PG_GETARG_FLOAT8(2);
+	float8		t_x = PG_GETARG_FLOAT8(3);
+	float8		T = PG_GETARG_FLOAT8(4);
+
+	ClvCheckHorizon(t);
+	ClvCheckTriple(x, t_x, T);
+	PG_RETURN_FLOAT8(ExpectedPurchases(model->kind, &p, t, x, t_x, T));
+}
+
+/* crm.p_alive(model, x, t_x, T): probability the customer is still active at T */
+PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+Datum
+bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = PurchaseModelArg(fcinfo);
+	PurchaseParams p = ParamsOf(model);
+	float8		x = PG_GETARG_FLOAT8(1);
+	float8		t_x = PG_GETARG_FLOAT8(2);
+	float8		T = PG_GETARG_FLOAT8(3);
+
+	ClvCheckTriple(x, t_x, T);
+	PG_RETURN_FLOAT8(ProbabilityAlive(model->kind, &p, x, t_x, T));
+}
+
+/* crm.purchase_probability(model, n, t): P(X(t) = n) for a new customer */
+PG_FUNCTION_INFO_V1(bgnbd_purchase_probability);
+Datum
+bgnbd_purchase_probability(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = PurchaseModelArg(fcinfo);
+	PurchaseParams p = ParamsOf(model);
+	int32		n = PG_GETARG_INT32(1);
+	float8		t = PG_GETARG_FLOAT8(2);
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of purchases must not be negative, not %d", n)));
+	ClvCheckHorizon(t);
+	PG_RETURN_FLOAT8(PurchaseProbability(model->kind, &p, (float8) n, t));
+}
+
+/* crm.loglik(model, x, t_x, T): one customer's log-likelihood under the model */
+PG_FUNCTION_INFO_V1(bgnbd_customer_loglik);
+Datum
+bgnbd_customer_loglik(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = PurchaseModelArg(fcinfo);
+	ClvTuple	tuple;
+
+	tuple.v[0] = PG_GETARG_FLOAT8(1);
+	tuple.v[1] = PG_GETARG_FLOAT8(2);
+	tuple.v[2] = PG_GETARG_FLOAT8(3);
+	tuple.count = 1;
+	ClvCheckTriple(tuple.v[0], tuple.v[1], tuple.v[2]);
+	PG_RETURN_FLOAT8(PurchaseLogLikelihood(model->params,
+										   PurchaseDataOf(model->kind, &tuple, 1),
+										   NULL));
+}

@@ -1,0 +1,169 @@
+/*
+ * clv.h
+ *		Probabilistic customer-base models (BG/NBD, MBG/NBD, Gamma-Gamma, ...):
+ *		the model value shared by all their SQL types, the exact mergeable
+ *		fit state (distinct input tuples with counts), the fit driver, and the
+ *		input checks every fit and prediction applies.
+ */
+#ifndef CRM_CLV_H
+#define CRM_CLV_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#define CLV_MODEL_VERSION 1
+#define CLV_FIT_STATE_VERSION 1
+#define CLV_MAX_PARAMS 4
+
+/* Which model a crm.bgnbd / crm.mbgnbd / crm.gammagamma value holds */
+typedef enum ClvModelKind
+{
+	CLV_BGNBD = 1,				/* Fader, Hardie & Lee (2005) */
+	CLV_MBGNBD = 2,				/* Batislam, Denizel & Filiztekin (2007) */
+	CLV_GAMMAGAMMA = 3			/* Fader, Hardie & Lee (2005), spend model */
+} ClvModelKind;
+
+/* What the rows of a fit state are */
+typedef enum ClvFitShape
+{
+	CLV_SHAPE_PURCHASES = 3,	/* (x, t_x, T): frequency, recency, age */
+	CLV_SHAPE_SPEND = 2			/* (x, m): frequency, mean spend per purchase */
+} ClvFitShape;
+
+/* Flags of a model value */
+#define CLV_FLAG_FITTED		0x01	/* estimated from data (ll, n, ... valid) */
+#define CLV_FLAG_CONVERGED	0x02	/* the optimizer met its stopping rule */
+#define CLV_FLAG_HAS_SE		0x04	/* standard errors are available */
+#define CLV_FLAG_MASK		0x07
+
+/*
+ * A model value: parameters on their natural scale and, for fitted models,
+ * the fit's log-likelihood, size, iterations, convergence and standard
+ * errors.  Fixed size; a varlena so that later versions can grow.
+ */
+typedef struct ClvModel
+{
+	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
+	uint8		version;		/* CLV_MODEL_VERSION */
+	uint8		kind;			/* ClvModelKind */
+	uint8		flags;			/* CLV_FLAG_* */
+	uint8		reserved;		/* must be zero */
+	int32		iterations;		/* optimizer iterations (0 if given) */
+	int64		n;				/* customers fitted on (sum of weights) */
+	float8		ll;				/* total log-likelihood at params (NaN if
+								 * given) */
+	float8		penalizer;		/* L2 penalty coefficient used (0 = none) */
+	float8		params[CLV_MAX_PARAMS]; /* the parameters, unused ones 0 */
+	float8		se[CLV_MAX_PARAMS]; /* their standard errors (NaN if none) */
+} ClvModel;
+
+#define DatumGetClvModelP(d)	((ClvModel *) PG_DETOAST_DATUM(d))
+
+/* Static description of a model kind */
+typedef struct ClvModelSpec
+{
+	ClvModelKind kind;			/* the kind */
+	const char *type_name;		/* SQL type, e.g. "crm.bgnbd" */
+	const char *title;			/* readable name, e.g. "BG/NBD" */
+	ClvFitShape shape;			/* rows it is fitted on */
+	int			n_params;		/* number of parameters */
+	const char *param_names[CLV_MAX_PARAMS];	/* as in the papers */
+} ClvModelSpec;
+
+/* The description of a kind */
+extern const ClvModelSpec *ClvSpec(ClvModelKind kind);
+
+/* The model in argument argno, checked to be of the given kind */
+extern ClvModel *ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind);
+
+/* A new model value of a kind with the given parameters (checked > 0, finite) */
+extern ClvModel *ClvModelFromParams(ClvModelKind kind, const float8 *params);
+
+/* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
+extern void ClvCheckTriple(float8 x, float8 t_x, float8 T);
+
+/* Raise 22000 unless x is a non-negative whole number */
+extern void ClvCheckFrequency(float8 x);
+
+/* Raise 22023 unless a horizon is finite and >= 0 */
+extern void ClvCheckHorizon(float8 horizon);
+
+/* One distinct input tuple of a fit and its total weight */
+typedef struct ClvTuple
+{
+	float8		v[3];			/* x, t_x, T (purchases) or x, m, 0 (spend) */
+	int64		count;			/* total weight of rows with these values */
+} ClvTuple;
+
+/*
+ * State of the fit aggregates: a sorted run of distinct tuples with counts
+ * plus a buffer of raw tuples, sorted and merged into the run when it
+ * fills.  Memory: 32 bytes per distinct tuple, plus the buffer (at most
+ * max(1024, distinct tuples) entries of 32 bytes).  Exact: merged partial
+ * states hold the same tuples as one state over all rows.
+ */
+typedef struct ClvFitState
+{
+	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
+	uint8		version;		/* CLV_FIT_STATE_VERSION */
+	uint8		shape;			/* ClvFitShape */
+	uint8		has_penalizer;	/* 1 if a row set the penalizer */
+	uint8		reserved;		/* must be zero */
+	int32		n_distinct;		/* tuples in the sorted run */
+	int32		n_buffered;		/* tuples in the buffer */
+	int32		buffer_capacity;	/* tuples the buffer can hold */
+	int64		n_rows;			/* total weight accumulated (run + buffer) */
+	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
+	/* followed by the run, then the buffer, both of ClvTuple */
+} ClvFitState;
+
+/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
+extern ClvTuple *ClvFitStateTuples(const ClvFitState *state, int32 *n);
+
+/* The fit state in argument argno, checked to have the given shape */
+extern ClvFitState *ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape);
+
+/*
+ * The log-likelihood of a model kind over a fit's data: returns the total
+ * (weighted) log-likelihood at params and, if gradient is not NULL, fills
+ * d(ll)/d(params) on the natural scale.  data is the kind's own
+ * preprocessed form of the tuples.
+ */
+typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gradient);
+
+/* What the fit driver needs from a model kind */
+typedef struct ClvFitProblem
+{
+	ClvModelKind kind;			/* the model */
+	ClvLogLikelihood loglik;	/* its log-likelihood over data */
+	void	   *data;			/* its preprocessed data */
+	int64		n;				/* customers (sum of weights) */
+	float8		penalizer;		/* L2 penalty coefficient */
+	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
+} ClvFitProblem;
+
+/*
+ * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
+ * with standard errors from the Hessian; warns when it does not converge.
+ */
+extern ClvModel *ClvFit(const ClvFitProblem *problem);
+
+/* Expected purchases in (T, T + t] of a customer under a purchase model */
+extern float8 ClvConditionalExpected(const ClvModel *model, float8 t,
+									 float8 x, float8 t_x, float8 T);
+
+/*
+ * Expected purchases of a customer in each of the periods 1..ceil(horizon)
+ * after T, discounted by (1 + discount_rate)^(end of the period), summed
+ */
+extern float8 ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x,
+									 float8 T, float8 horizon, float8 discount_rate);
+
+/* The penalizer of a fit's final function: its second argument or the state's */
+extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state);
+
+/* Expected spend per purchase of a customer (x, m) under a Gamma-Gamma model */
+extern float8 ClvExpectedSpend(const ClvModel *model, float8 x, float8 m);
+
+#endif							/* CRM_CLV_H */

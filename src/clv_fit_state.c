@@ -1,0 +1,667 @@
+/*
+ * clv_fit_state.c
+ *		crm.clv_fit_state: the exact, mergeable state of the probabilistic
+ *		model fits (crm.bgnbd_fit, crm.mbgnbd_fit, crm.gammagamma_fit, ...).
+ *
+ * The state is a table of distinct input tuples with their total weight:
+ * (x, t_x, T) for the purchase models, (x, m) for the spend model.  Rows
+ * go to a buffer that is sorted and merged into the sorted run when it
+ * fills, so a transition is O(1) amortized and never allocates per row.
+ * Customers with the same summary collapse into one tuple, which is what
+ * keeps the state small and the likelihood cheap to evaluate.
+ */
+#include "crm.h"
+#include "clv.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+/* Tuples the buffer of a new state holds */
+#define CLV_FIT_INITIAL_BUFFER 16
+/* Smallest buffer after the first flush */
+#define CLV_FIT_MIN_BUFFER 1024
+
+/* Header size of a fit state, aligned for the tuples that follow */
+#define FIT_HEADER_SIZE MAXALIGN(sizeof(ClvFitState))
+
+/* Values per tuple of a shape */
+static inline int
+ShapeWidth(uint8 shape)
+{
+	return shape == CLV_SHAPE_PURCHASES ? 3 : 2;
+}
+
+/* Name of a shape in the text form */
+static const char *
+ShapeName(uint8 shape)
+{
+	return shape == CLV_SHAPE_PURCHASES ? "purchases" : "spend";
+}
+
+/* The sorted run of a state */
+static ClvTuple *
+StateRun(const ClvFitState *state)
+{
+	return (ClvTuple *) ((char *) state + FIT_HEADER_SIZE);
+}
+
+/* The buffer of a state (after the run) */
+static ClvTuple *
+StateBuffer(const ClvFitState *state)
+{
+	return StateRun(state) + state->n_distinct;
+}
+
+/* A new state holding a sorted run and an empty buffer of the given capacity */
+static ClvFitState *
+StateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
+		   const ClvTuple *run, int32 n_distinct, int32 buffer_capacity)
+{
+	Size		size = FIT_HEADER_SIZE +
+		sizeof(ClvTuple) * ((Size) n_distinct + (Size) buffer_capacity);
+	ClvFitState *state;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model fit state would exceed 1 GB"),
+				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
+	state = (ClvFitState *) palloc0(size);
+	SET_VARSIZE(state, size);
+	state->version = CLV_FIT_STATE_VERSION;
+	state->shape = shape;
+	state->has_penalizer = has_penalizer ? 1 : 0;
+	state->penalizer = has_penalizer ? penalizer : 0;
+	state->n_distinct = n_distinct;
+	state->buffer_capacity = buffer_capacity;
+	state->n_rows = n_rows;
+	if (n_distinct > 0)
+		memcpy(StateRun(state), run, sizeof(ClvTuple) * (Size) n_distinct);
+	return state;
+}
+
+/* Lexicographic order of the values of two tuples */
+static inline int
+CompareTupleValues(const ClvTuple *a, const ClvTuple *b)
+{
+	for (int i = 0; i < 3; i++)
+	{
+		if (a->v[i] < b->v[i])
+			return -1;
+		if (a->v[i] > b->v[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* qsort comparator of tuples */
+static int
+CompareTuples(const void *a, const void *b)
+{
+	return CompareTupleValues((const ClvTuple *) a, (const ClvTuple *) b);
+}
+
+/* Sort tuples and add up the counts of equal ones in place; returns how many remain */
+static int32
+SortAndCollapse(ClvTuple *tuples, int32 n)
+{
+	int32		distinct = 0;
+
+	qsort(tuples, n, sizeof(ClvTuple), CompareTuples);
+	for (int32 i = 0; i < n; i++)
+	{
+		if (distinct > 0 && CompareTupleValues(&tuples[distinct - 1], &tuples[i]) == 0)
+			tuples[distinct - 1].count += tuples[i].count;
+		else
+			tuples[distinct++] = tuples[i];
+	}
+	return distinct;
+}
+
+/* Merge two sorted runs of distinct tuples into out; returns its length */
+static int32
+MergeRuns(const ClvTuple *a, int32 na, const ClvTuple *b, int32 nb, ClvTuple *out)
+{
+	int32		i = 0;
+	int32		j = 0;
+	int32		n = 0;
+
+	while (i < na || j < nb)
+	{
+		int			cmp = (i >= na) ? 1 : (j >= nb) ? -1 : CompareTupleValues(&a[i], &b[j]);
+
+		if (cmp < 0)
+			out[n++] = a[i++];
+		else if (cmp > 0)
+			out[n++] = b[j++];
+		else
+		{
+			out[n] = a[i++];
+			out[n++].count += b[j++].count;
+		}
+	}
+	return n;
+}
+
+/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
+ClvTuple *
+ClvFitStateTuples(const ClvFitState *state, int32 *n)
+{
+	int32		nb = state->n_buffered;
+	ClvTuple   *buffered = (ClvTuple *) palloc(sizeof(ClvTuple) * Max(nb, 1));
+	ClvTuple   *merged;
+
+	memcpy(buffered, StateBuffer(state), sizeof(ClvTuple) * (Size) nb);
+	nb = SortAndCollapse(buffered, nb);
+	merged = (ClvTuple *) palloc(sizeof(ClvTuple) * ((Size) state->n_distinct + nb + 1));
+	*n = MergeRuns(StateRun(state), state->n_distinct, buffered, nb, merged);
+	pfree(buffered);
+	return merged;
+}
+
+/* A copy of the state with the buffer merged into the run and room for more */
+static ClvFitState *
+StateFlush(const ClvFitState *state, int32 buffer_capacity)
+{
+	int32		n;
+	ClvTuple   *run = ClvFitStateTuples(state, &n);
+
+	if (buffer_capacity < 0)
+		buffer_capacity = Max(CLV_FIT_MIN_BUFFER, n);
+	return StateBuild(state->shape, state->n_rows, state->has_penalizer,
+					  state->penalizer, run, n, buffer_capacity);
+}
+
+/* Raise 22000 unless x is a non-negative whole number */
+void
+ClvCheckFrequency(float8 x)
+{
+	CheckFinite(x, "frequency x");
+	if (x < 0 || x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("frequency x must be a non-negative whole number, not %g", x)));
+}
+
+/* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
+void
+ClvCheckTriple(float8 x, float8 t_x, float8 T)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(t_x, "recency t_x");
+	CheckFinite(T, "age T");
+	if (t_x < 0 || t_x > T)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be between 0 and age T, not %g (T = %g)", t_x, T),
+				 errhint("t_x is the time from the first to the last purchase, T from the first purchase to the end of the calibration period.")));
+	if (x == 0 && t_x != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
+}
+
+/* Raise 22000 unless a customer's mean spend is valid (x > 0 only) */
+static void
+CheckSpend(float8 x, float8 m)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(m, "monetary value");
+	if (x > 0 && m <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("monetary value must be positive for customers with repeat purchases, not %g", m),
+				 errhint("The Gamma-Gamma model describes positive spend per purchase; filter out or correct such customers.")));
+}
+
+/* The weight of a row (argument argno): a non-negative whole number */
+static int64
+RowWeight(FunctionCallInfo fcinfo, int argno)
+{
+	int64		weight = PG_GETARG_INT64(argno);
+
+	if (weight < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative, not " INT64_FORMAT, weight)));
+	return weight;
+}
+
+/* The penalizer argument (argno): finite and >= 0 */
+static float8
+RowPenalizer(FunctionCallInfo fcinfo, int argno)
+{
+	float8		penalizer;
+
+	CheckNotNull(fcinfo, argno, "penalizer");
+	penalizer = PG_GETARG_FLOAT8(argno);
+	if (isnan(penalizer) || isinf(penalizer) || penalizer < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be a finite number >= 0, not %g", penalizer)));
+	return penalizer;
+}
+
+/* The penalizer of a fit's final function: its second argument or the state's */
+float8
+ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state)
+{
+	return PG_NARGS() > 1 ? RowPenalizer(fcinfo, 1) : state->penalizer;
+}
+
+/* Raise 22023 when two penalizers that must agree differ */
+static void
+CheckSamePenalizer(float8 a, float8 b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be the same for every row of a group, not %g and %g", a, b)));
+}
+
+/*
+ * Shared transition of the fit aggregates: args are (state, values..., [weight,
+ * [penalizer]]) with width values of the given shape
+ */
+static Datum
+FitTransition(FunctionCallInfo fcinfo, uint8 shape)
+{
+	int			width = ShapeWidth(shape);
+	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	bool		has_penalizer = PG_NARGS() > width + 2;
+	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
+	ClvFitState *state;
+	ClvTuple   *slot;
+	float8		v[3] = {0, 0, 0};
+	int64		weight = 1;
+
+	if (PG_ARGISNULL(0))
+		state = StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
+						   CLV_FIT_INITIAL_BUFFER);
+	else
+	{
+		Datum		raw = PG_GETARG_DATUM(0);
+
+		state = (ClvFitState *) PG_DETOAST_DATUM(raw);
+		if (state->shape != shape)
+			elog(ERROR, "fit state of the wrong shape");
+		if (has_penalizer)
+			CheckSamePenalizer(state->penalizer, penalizer);
+		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+			state = StateFlush(state, Max(state->buffer_capacity, 1));
+	}
+
+	/* rows with a NULL value or weight are skipped, as built-in aggregates do */
+	for (int i = 0; i < width; i++)
+	{
+		if (PG_ARGISNULL(i + 1))
+			PG_RETURN_POINTER(state);
+		v[i] = PG_GETARG_FLOAT8(i + 1);
+	}
+	if (PG_NARGS() > width + 1)
+	{
+		if (PG_ARGISNULL(width + 1))
+			PG_RETURN_POINTER(state);
+		weight = RowWeight(fcinfo, width + 1);
+	}
+	if (shape == CLV_SHAPE_PURCHASES)
+		ClvCheckTriple(v[0], v[1], v[2]);
+	else
+	{
+		CheckSpend(v[0], v[1]);
+		/* the spend model is fitted on customers with repeat purchases */
+		if (v[0] == 0)
+			PG_RETURN_POINTER(state);
+	}
+	if (weight == 0)
+		PG_RETURN_POINTER(state);
+
+	if (state->n_buffered >= state->buffer_capacity)
+		state = StateFlush(state, -1);
+	slot = StateBuffer(state) + state->n_buffered;
+	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
+	for (int i = 0; i < 3; i++)
+		slot->v[i] = v[i] + 0.0;
+	slot->count = weight;
+	state->n_buffered++;
+	state->n_rows += weight;
+	PG_RETURN_POINTER(state);
+}
+
+/* Transition of the purchase-model fits: (x, t_x, T [, weight [, penalizer]]) */
+PG_FUNCTION_INFO_V1(clv_fit_trans_purchases);
+Datum
+clv_fit_trans_purchases(PG_FUNCTION_ARGS)
+{
+	return FitTransition(fcinfo, CLV_SHAPE_PURCHASES);
+}
+
+/* Transition of the spend-model fit: (x, m [, weight [, penalizer]]) */
+PG_FUNCTION_INFO_V1(clv_fit_trans_spend);
+Datum
+clv_fit_trans_spend(PG_FUNCTION_ARGS)
+{
+	return FitTransition(fcinfo, CLV_SHAPE_SPEND);
+}
+
+/* Combine: merge two partial fit states of the same shape and penalizer */
+PG_FUNCTION_INFO_V1(clv_fit_combine);
+Datum
+clv_fit_combine(PG_FUNCTION_ARGS)
+{
+	ClvFitState *a = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *b = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	int32		na;
+	int32		nb;
+	ClvTuple   *ra;
+	ClvTuple   *rb;
+	ClvTuple   *merged;
+	int32		n;
+
+	if (a->shape != b->shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge a %s fit state with a %s fit state",
+						ShapeName(a->shape), ShapeName(b->shape))));
+	if (a->has_penalizer && b->has_penalizer)
+		CheckSamePenalizer(a->penalizer, b->penalizer);
+	ra = ClvFitStateTuples(a, &na);
+	rb = ClvFitStateTuples(b, &nb);
+	merged = (ClvTuple *) palloc(sizeof(ClvTuple) * ((Size) na + nb + 1));
+	n = MergeRuns(ra, na, rb, nb, merged);
+	PG_RETURN_POINTER(StateBuild(a->shape, a->n_rows + b->n_rows,
+								 a->has_penalizer || b->has_penalizer,
+								 a->has_penalizer ? a->penalizer : b->penalizer,
+								 merged, n, Max(CLV_FIT_MIN_BUFFER, n)));
+}
+
+/* The fit state in argument argno, checked to have the given shape */
+ClvFitState *
+ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	if (state->shape != shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("this model is fitted on a %s fit state, not a %s fit state",
+						ShapeName(shape), ShapeName(state->shape)),
+				 errhint("Purchase models take crm.clv_fit_partial(x, t_x, T) states, the spend model crm.spend_fit_partial(x, m) states.")));
+	return state;
+}
+
+/* Raise 22P02 for malformed fit state text */
+static void
+StateSyntaxError(const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type crm.clv_fit_state: \"%s\"", input),
+			 errdetail("%s.", why)));
+}
+
+/* Why tuples read from outside are inconsistent, or NULL */
+static const char *
+TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
+{
+	int64		total = 0;
+
+	for (int32 i = 0; i < n; i++)
+	{
+		const ClvTuple *t = &tuples[i];
+		float8		x = t->v[0];
+
+		for (int k = 0; k < 3; k++)
+			if (!isfinite(t->v[k]))
+				return "values must be finite";
+		if (t->count <= 0 || total > PG_INT64_MAX - t->count)
+			return "counts must be positive";
+		if (x < 0 || x != floor(x))
+			return "x must be a non-negative whole number";
+		if (shape == CLV_SHAPE_PURCHASES &&
+			(t->v[1] < 0 || t->v[1] > t->v[2] || (x == 0 && t->v[1] != 0)))
+			return "each (x, t_x, T) must have 0 <= t_x <= T, and t_x = 0 when x = 0";
+		if (shape == CLV_SHAPE_SPEND && (x == 0 || t->v[1] <= 0 || t->v[2] != 0))
+			return "each (x, m) must have x > 0 and m > 0";
+		if (i > 0 && CompareTupleValues(&tuples[i - 1], t) >= 0)
+			return "tuples must be strictly increasing";
+		total += t->count;
+	}
+	if (total != n_rows)
+		return "the counts must add up to n";
+	return NULL;
+}
+
+/* Text form: "v1 shape=purchases n=N [penalizer=P] tuples={x,t_x,T:count;...}" */
+PG_FUNCTION_INFO_V1(clv_fit_state_out);
+Datum
+clv_fit_state_out(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	int			width = ShapeWidth(state->shape);
+	StringInfoData buf;
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+	int32		n;
+	ClvTuple   *tuples = ClvFitStateTuples(state, &n);
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d shape=%s n=" INT64_FORMAT, state->version,
+					 ShapeName(state->shape), state->n_rows);
+	if (state->has_penalizer)
+	{
+		double_to_shortest_decimal_buf(state->penalizer, digits);
+		appendStringInfo(&buf, " penalizer=%s", digits);
+	}
+	appendStringInfoString(&buf, " tuples={");
+	for (int32 i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ';');
+		for (int k = 0; k < width; k++)
+		{
+			double_to_shortest_decimal_buf(tuples[i].v[k], digits);
+			appendStringInfo(&buf, "%s%s", k ? "," : "", digits);
+		}
+		appendStringInfo(&buf, ":" INT64_FORMAT, tuples[i].count);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Parse one float8 of the text form at *p, advancing it; raise on bad input */
+static float8
+ParseValue(const char *input, char **p)
+{
+	char	   *end;
+	float8		value;
+
+	errno = 0;
+	value = strtod(*p, &end);
+	if (end == *p || errno != 0)
+		StateSyntaxError(input, "expected a number");
+	*p = end;
+	return value;
+}
+
+/* Parse the text form of crm.clv_fit_state */
+PG_FUNCTION_INFO_V1(clv_fit_state_in);
+Datum
+clv_fit_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	char		shape_name[16];
+	int			version;
+	long long	n_rows;
+	int			consumed = 0;
+	uint8		shape;
+	int			width;
+	bool		has_penalizer = false;
+	float8		penalizer = 0;
+	char	   *p;
+	int32		allocated = 16;
+	int32		n = 0;
+	ClvTuple   *tuples;
+	const char *problem;
+
+	if (sscanf(input, "v%d shape=%15[a-z] n=%lld%n",
+			   &version, shape_name, &n_rows, &consumed) != 3 || consumed == 0)
+		StateSyntaxError(input, "expected \"v1 shape=... n=...\"");
+	if (version != CLV_FIT_STATE_VERSION)
+		StateSyntaxError(input, "unsupported version");
+	if (strcmp(shape_name, "purchases") == 0)
+		shape = CLV_SHAPE_PURCHASES;
+	else if (strcmp(shape_name, "spend") == 0)
+		shape = CLV_SHAPE_SPEND;
+	else
+		StateSyntaxError(input, "shape must be purchases or spend");
+	width = ShapeWidth(shape);
+	if (n_rows < 0)
+		StateSyntaxError(input, "n must not be negative");
+	p = input + consumed;
+	if (strncmp(p, " penalizer=", 11) == 0)
+	{
+		p += 11;
+		penalizer = ParseValue(input, &p);
+		if (!isfinite(penalizer) || penalizer < 0)
+			StateSyntaxError(input, "penalizer must be finite and >= 0");
+		has_penalizer = true;
+	}
+	if (strncmp(p, " tuples={", 9) != 0)
+		StateSyntaxError(input, "expected \" tuples={\"");
+	p += 9;
+	tuples = (ClvTuple *) palloc0(sizeof(ClvTuple) * allocated);
+	while (*p != '}')
+	{
+		char	   *end;
+
+		if (n > 0)
+		{
+			if (*p != ';')
+				StateSyntaxError(input, "expected \";\" or \"}\"");
+			p++;
+		}
+		if (n >= allocated)
+		{
+			allocated *= 2;
+			tuples = repalloc(tuples, sizeof(ClvTuple) * allocated);
+		}
+		tuples[n].v[2] = 0;
+		for (int k = 0; k < width; k++)
+		{
+			if (k > 0 && *p++ != ',')
+				StateSyntaxError(input, "expected \",\" between the values of a tuple");
+			tuples[n].v[k] = ParseValue(input, &p) + 0.0;
+		}
+		if (*p++ != ':' || !isdigit((unsigned char) *p))
+			StateSyntaxError(input, "expected \":count\" after a tuple");
+		errno = 0;
+		tuples[n].count = strtoll(p, &end, 10);
+		if (errno != 0)
+			StateSyntaxError(input, "count out of range");
+		p = end;
+		n++;
+	}
+	if (*++p != '\0')
+		StateSyntaxError(input, "unexpected text at the end");
+	problem = TuplesProblem(shape, tuples, n, n_rows);
+	if (problem != NULL)
+		StateSyntaxError(input, problem);
+	PG_RETURN_POINTER(StateBuild(shape, n_rows, has_penalizer, penalizer,
+								 tuples, n, 0));
+}
+
+/* Binary form of crm.clv_fit_state */
+PG_FUNCTION_INFO_V1(clv_fit_state_send);
+Datum
+clv_fit_state_send(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	int			width = ShapeWidth(state->shape);
+	StringInfoData buf;
+	int32		n;
+	ClvTuple   *tuples = ClvFitStateTuples(state, &n);
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, state->version);
+	pq_sendint8(&buf, state->shape);
+	pq_sendint8(&buf, state->has_penalizer);
+	pq_sendfloat8(&buf, state->penalizer);
+	pq_sendint64(&buf, state->n_rows);
+	pq_sendint32(&buf, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		for (int k = 0; k < width; k++)
+			pq_sendfloat8(&buf, tuples[i].v[k]);
+		pq_sendint64(&buf, tuples[i].count);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of crm.clv_fit_state */
+PG_FUNCTION_INFO_V1(clv_fit_state_recv);
+Datum
+clv_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = (uint8) pq_getmsgint(buf, 1);
+	uint8		shape = (uint8) pq_getmsgint(buf, 1);
+	uint8		has_penalizer = (uint8) pq_getmsgint(buf, 1);
+	float8		penalizer = pq_getmsgfloat8(buf);
+	int64		n_rows = pq_getmsgint64(buf);
+	int32		n = (int32) pq_getmsgint(buf, 4);
+	const char *problem = NULL;
+	ClvTuple   *tuples = NULL;
+
+	if (version != CLV_FIT_STATE_VERSION ||
+		(shape != CLV_SHAPE_PURCHASES && shape != CLV_SHAPE_SPEND) ||
+		has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
+		(!has_penalizer && penalizer != 0) || n_rows < 0)
+		problem = "invalid version, shape, penalizer or n";
+	else if (n < 0 || (int64) n * 8 * (ShapeWidth(shape) + 1) > buf->len - buf->cursor)
+		problem = "invalid number of tuples";
+	else
+	{
+		tuples = (ClvTuple *) palloc0(sizeof(ClvTuple) * Max(n, 1));
+		for (int32 i = 0; i < n; i++)
+		{
+			for (int k = 0; k < ShapeWidth(shape); k++)
+				tuples[i].v[k] = pq_getmsgfloat8(buf) + 0.0;
+			tuples[i].count = pq_getmsgint64(buf);
+		}
+		problem = TuplesProblem(shape, tuples, n, n_rows);
+	}
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.clv_fit_state"),
+				 errdetail("%s.", problem)));
+	PG_RETURN_POINTER(StateBuild(shape, n_rows, has_penalizer != 0, penalizer,
+								 tuples, n, 0));
+}
+
+/* Customers (total weight) in a fit state */
+PG_FUNCTION_INFO_V1(clv_fit_state_customers);
+Datum
+clv_fit_state_customers(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+	PG_RETURN_INT64(state->n_rows);
+}
+
+/* Distinct tuples in a fit state (what its memory grows with) */
+PG_FUNCTION_INFO_V1(clv_fit_state_distinct);
+Datum
+clv_fit_state_distinct(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	int32		n;
+
+	ClvFitStateTuples(state, &n);
+	PG_RETURN_INT32(n);
+}

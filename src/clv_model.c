@@ -1,0 +1,713 @@
+/*
+ * clv_model.c
+ *		The model value of the probabilistic customer-base models (crm.bgnbd,
+ *		crm.mbgnbd, crm.gammagamma): text and binary forms, jsonb, building
+ *		from given parameters, accessors, and the maximum-likelihood fit
+ *		driver shared by every model.
+ *
+ * All model types share one C representation (ClvModel) and one set of
+ * I/O functions; the SQL type an input or constructor function produces
+ * tells which kind of model it is.
+ */
+#include "crm.h"
+#include "clv.h"
+#include "numerics.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+/* Every model kind, indexed by ClvModelKind - 1 */
+static const ClvModelSpec ClvSpecs[] = {
+	{CLV_BGNBD, "bgnbd", "BG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	{CLV_MBGNBD, "mbgnbd", "MBG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	{CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
+};
+
+#define CLV_N_KINDS ((int) lengthof(ClvSpecs))
+
+/* Bound on |log(parameter)| the optimizer may explore */
+#define LOG_PARAM_LIMIT 30.0
+/* Beyond this |log(parameter)| an estimate is taken to diverge */
+#define LOG_PARAM_DIVERGED 20.0
+
+/* The description of a kind */
+const ClvModelSpec *
+ClvSpec(ClvModelKind kind)
+{
+	if (kind < 1 || kind > CLV_N_KINDS)
+		elog(ERROR, "unknown model kind %d", (int) kind);
+	return &ClvSpecs[kind - 1];
+}
+
+/* The kind of model a crm type (by OID) holds; cached in flinfo */
+static ClvModelKind
+KindOfType(FmgrInfo *flinfo, Oid type_oid)
+{
+	ClvModelKind kind = 0;
+	HeapTuple	tuple;
+
+	if (flinfo->fn_extra != NULL)
+		return *(ClvModelKind *) flinfo->fn_extra;
+	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type_oid));
+	if (HeapTupleIsValid(tuple))
+	{
+		const char *name = NameStr(((Form_pg_type) GETSTRUCT(tuple))->typname);
+
+		for (int i = 0; i < CLV_N_KINDS; i++)
+			if (strcmp(name, ClvSpecs[i].type_name) == 0)
+				kind = ClvSpecs[i].kind;
+		ReleaseSysCache(tuple);
+	}
+	if (kind == 0)
+		elog(ERROR, "type %u is not a crm model type", type_oid);
+	flinfo->fn_extra = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(ClvModelKind));
+	*(ClvModelKind *) flinfo->fn_extra = kind;
+	return kind;
+}
+
+/* A new model value of a kind, all fields empty */
+static ClvModel *
+ModelAlloc(ClvModelKind kind)
+{
+	ClvModel   *model = (ClvModel *) palloc0(sizeof(ClvModel));
+
+	SET_VARSIZE(model, sizeof(ClvModel));
+	model->version = CLV_MODEL_VERSION;
+	model->kind = (uint8) kind;
+	model->ll = get_float8_nan();
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+		model->se[i] = get_float8_nan();
+	return model;
+}
+
+/* Why a model read from outside or built from parameters is invalid, or NULL */
+static const char *
+ModelProblem(const ClvModel *model)
+{
+	const ClvModelSpec *spec;
+
+	if (model->version != CLV_MODEL_VERSION)
+		return "unsupported version";
+	if (model->kind < 1 || model->kind > CLV_N_KINDS)
+		return "unknown model kind";
+	if ((model->flags & ~CLV_FLAG_MASK) != 0 || model->reserved != 0)
+		return "unknown flags";
+	spec = ClvSpec(model->kind);
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	{
+		if (i >= spec->n_params)
+		{
+			if (model->params[i] != 0)
+				return "unused parameters must be zero";
+			continue;
+		}
+		if (!isfinite(model->params[i]) || model->params[i] <= 0)
+			return "parameters must be finite and positive";
+		if ((model->flags & CLV_FLAG_HAS_SE) &&
+			(!isfinite(model->se[i]) || model->se[i] < 0))
+			return "standard errors must be finite and non-negative";
+	}
+	if (model->flags & CLV_FLAG_FITTED)
+	{
+		if (!isfinite(model->ll) || model->n < 0 || model->iterations < 0 ||
+			!isfinite(model->penalizer) || model->penalizer < 0)
+			return "ll must be finite and n, iterations and penalizer non-negative";
+	}
+	else if (model->flags != 0)
+		return "only fitted models have convergence flags and standard errors";
+	return NULL;
+}
+
+/* Raise 22023 unless a model built from parameters is valid */
+static void
+CheckModelParams(const ClvModel *model)
+{
+	const ClvModelSpec *spec = ClvSpec(model->kind);
+
+	for (int i = 0; i < spec->n_params; i++)
+		if (!isfinite(model->params[i]) || model->params[i] <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s parameter %s must be a finite positive number, not %g",
+							spec->title, spec->param_names[i], model->params[i])));
+}
+
+/* A new model value of a kind with the given parameters (checked > 0, finite) */
+ClvModel *
+ClvModelFromParams(ClvModelKind kind, const float8 *params)
+{
+	ClvModel   *model = ModelAlloc(kind);
+
+	for (int i = 0; i < ClvSpec(kind)->n_params; i++)
+		model->params[i] = params[i];
+	CheckModelParams(model);
+	return model;
+}
+
+/* The model in argument argno, checked to be of the given kind */
+ClvModel *
+ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(argno));
+
+	if (model->kind != kind)
+		elog(ERROR, "expected a %s model, got kind %d", ClvSpec(kind)->title, model->kind);
+	return model;
+}
+
+/* Raise 22023 unless a horizon is finite and >= 0 */
+void
+ClvCheckHorizon(float8 horizon)
+{
+	if (isnan(horizon) || isinf(horizon) || horizon < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("horizon must be a finite number >= 0, not %g", horizon)));
+}
+
+/* Append "key=value" with the shortest exact float8 text */
+static void
+AppendFloat(StringInfo buf, const char *key, float8 value)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, digits);
+	appendStringInfo(buf, "%s%s=%s", buf->len > 0 ? " " : "", key, digits);
+}
+
+/* Text form: "r=... alpha=... [ll=... n=... iterations=... converged=... se_r=... penalizer=...]" */
+PG_FUNCTION_INFO_V1(clv_model_out);
+Datum
+clv_model_out(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	const ClvModelSpec *spec = ClvSpec(model->kind);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < spec->n_params; i++)
+		AppendFloat(&buf, spec->param_names[i], model->params[i]);
+	if (model->flags & CLV_FLAG_FITTED)
+	{
+		AppendFloat(&buf, "ll", model->ll);
+		appendStringInfo(&buf, " n=" INT64_FORMAT " iterations=%d converged=%s",
+						 model->n, model->iterations,
+						 (model->flags & CLV_FLAG_CONVERGED) ? "true" : "false");
+		if (model->flags & CLV_FLAG_HAS_SE)
+			for (int i = 0; i < spec->n_params; i++)
+				AppendFloat(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
+		if (model->penalizer > 0)
+			AppendFloat(&buf, "penalizer", model->penalizer);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Raise 22P02 for malformed model text */
+static void
+ModelSyntaxError(const ClvModelSpec *spec, const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type crm.%s: \"%s\"", spec->type_name, input),
+			 errdetail("%s.", why)));
+}
+
+/* Parse a finite float8 value of a key, or raise */
+static float8
+ParseFloatValue(const ClvModelSpec *spec, const char *input, const char *value)
+{
+	char	   *end;
+	float8		result;
+
+	errno = 0;
+	result = strtod(value, &end);
+	if (end == value || *end != '\0' || errno != 0 || !isfinite(result))
+		ModelSyntaxError(spec, input, "values must be finite numbers");
+	return result;
+}
+
+/* Store one key=value of the text form into model; *seen collects keys */
+static void
+ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
+				const char *key, const char *value, uint32 *seen)
+{
+	/* bits 0..3 parameters, 4..7 their standard errors, then the rest */
+	static const char *const others[] = {"ll", "n", "iterations", "converged", "penalizer"};
+	int			bit = -1;
+
+	for (int i = 0; i < spec->n_params; i++)
+	{
+		if (strcmp(key, spec->param_names[i]) == 0)
+		{
+			model->params[i] = ParseFloatValue(spec, input, value);
+			bit = i;
+		}
+		else if (strncmp(key, "se_", 3) == 0 && strcmp(key + 3, spec->param_names[i]) == 0)
+		{
+			model->se[i] = ParseFloatValue(spec, input, value);
+			bit = 4 + i;
+		}
+	}
+	for (int i = 0; bit < 0 && i < (int) lengthof(others); i++)
+		if (strcmp(key, others[i]) == 0)
+			bit = 8 + i;
+	if (bit < 0)
+		ModelSyntaxError(spec, input, psprintf("unknown key \"%s\"", key));
+	if (*seen & (1u << bit))
+		ModelSyntaxError(spec, input, psprintf("key \"%s\" given twice", key));
+	*seen |= 1u << bit;
+	if (bit == 8)
+		model->ll = ParseFloatValue(spec, input, value);
+	else if (bit == 9 || bit == 10)
+	{
+		char	   *end;
+		long long	number;
+
+		errno = 0;
+		number = strtoll(value, &end, 10);
+		if (end == value || *end != '\0' || errno != 0 || number < 0 ||
+			(bit == 10 && number > PG_INT32_MAX))
+			ModelSyntaxError(spec, input, "n and iterations must be non-negative integers");
+		if (bit == 9)
+			model->n = number;
+		else
+			model->iterations = (int32) number;
+	}
+	else if (bit == 11)
+	{
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			ModelSyntaxError(spec, input, "converged must be true or false");
+		if (strcmp(value, "true") == 0)
+			model->flags |= CLV_FLAG_CONVERGED;
+	}
+	else if (bit == 12)
+		model->penalizer = ParseFloatValue(spec, input, value);
+}
+
+/* Parse the text form of any model type (the type OID tells which) */
+PG_FUNCTION_INFO_V1(clv_model_in);
+Datum
+clv_model_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
+	const ClvModelSpec *spec = ClvSpec(kind);
+	ClvModel   *model = ModelAlloc(kind);
+	char	   *copy = pstrdup(input);
+	char	   *saveptr = NULL;
+	uint32		seen = 0;
+	uint32		all_params = (1u << spec->n_params) - 1;
+	uint32		fit_keys = (1u << 8) | (1u << 9) | (1u << 10) | (1u << 11);
+	const char *problem;
+
+	for (char *token = strtok_r(copy, " ", &saveptr); token != NULL;
+		 token = strtok_r(NULL, " ", &saveptr))
+	{
+		char	   *eq = strchr(token, '=');
+
+		if (eq == NULL)
+			ModelSyntaxError(spec, input, "expected key=value pairs");
+		*eq = '\0';
+		ParseModelField(spec, input, model, token, eq + 1, &seen);
+	}
+	if ((seen & all_params) != all_params)
+		ModelSyntaxError(spec, input, "every parameter must be given");
+	if ((seen & fit_keys) != 0 && (seen & fit_keys) != fit_keys)
+		ModelSyntaxError(spec, input, "a fitted model gives all of ll, n, iterations and converged");
+	if ((seen & (all_params << 4)) != 0 && (seen & (all_params << 4)) != (all_params << 4))
+		ModelSyntaxError(spec, input, "give the standard error of every parameter or of none");
+	if ((seen & fit_keys) == 0 && (seen & ~all_params) != 0)
+		ModelSyntaxError(spec, input, "only fitted models (with ll, n, iterations, converged) have other keys");
+	if (seen & fit_keys)
+		model->flags |= CLV_FLAG_FITTED;
+	if (seen & (all_params << 4))
+		model->flags |= CLV_FLAG_HAS_SE;
+	problem = ModelProblem(model);
+	if (problem != NULL)
+		ModelSyntaxError(spec, input, problem);
+	PG_RETURN_POINTER(model);
+}
+
+/* Binary form of any model type */
+PG_FUNCTION_INFO_V1(clv_model_send);
+Datum
+clv_model_send(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, model->version);
+	pq_sendint8(&buf, model->kind);
+	pq_sendint8(&buf, model->flags);
+	pq_sendint32(&buf, model->iterations);
+	pq_sendint64(&buf, model->n);
+	pq_sendfloat8(&buf, model->ll);
+	pq_sendfloat8(&buf, model->penalizer);
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+		pq_sendfloat8(&buf, model->params[i]);
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+		pq_sendfloat8(&buf, model->se[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of any model type (the type OID tells which) */
+PG_FUNCTION_INFO_V1(clv_model_recv);
+Datum
+clv_model_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
+	ClvModel   *model = ModelAlloc(kind);
+	const char *problem;
+
+	model->version = (uint8) pq_getmsgint(buf, 1);
+	if ((uint8) pq_getmsgint(buf, 1) != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.%s", ClvSpec(kind)->type_name),
+				 errdetail("The value is a model of another kind.")));
+	model->flags = (uint8) pq_getmsgint(buf, 1);
+	model->iterations = (int32) pq_getmsgint(buf, 4);
+	model->n = pq_getmsgint64(buf);
+	model->ll = pq_getmsgfloat8(buf);
+	model->penalizer = pq_getmsgfloat8(buf);
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+		model->params[i] = pq_getmsgfloat8(buf);
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+		model->se[i] = pq_getmsgfloat8(buf);
+	if (!(model->flags & CLV_FLAG_HAS_SE))
+		for (int i = 0; i < CLV_MAX_PARAMS; i++)
+			model->se[i] = get_float8_nan();
+	if (!(model->flags & CLV_FLAG_FITTED))
+		model->ll = get_float8_nan();
+	problem = ModelProblem(model);
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.%s", ClvSpec(kind)->type_name),
+				 errdetail("%s.", problem)));
+	PG_RETURN_POINTER(model);
+}
+
+/* crm.bgnbd(r, alpha, a, b) etc.: a model from given parameters (the return type tells the kind) */
+PG_FUNCTION_INFO_V1(clv_model_make);
+Datum
+clv_model_make(PG_FUNCTION_ARGS)
+{
+	ClvModelKind kind = KindOfType(fcinfo->flinfo, get_fn_expr_rettype(fcinfo->flinfo));
+	float8		params[CLV_MAX_PARAMS] = {0, 0, 0, 0};
+
+	if (PG_NARGS() != ClvSpec(kind)->n_params)
+		elog(ERROR, "wrong number of parameters for %s", ClvSpec(kind)->title);
+	for (int i = 0; i < PG_NARGS(); i++)
+		params[i] = PG_GETARG_FLOAT8(i);
+	PG_RETURN_POINTER(ClvModelFromParams(kind, params));
+}
+
+/* Append a JSON number (or null for NaN) under key */
+static void
+AppendJsonNumber(StringInfo buf, const char *key, float8 value)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(value))
+		appendStringInfo(buf, ", \"%s\": null", key);
+	else
+	{
+		double_to_shortest_decimal_buf(value, digits);
+		appendStringInfo(buf, ", \"%s\": %s", key, digits);
+	}
+}
+
+/* The model as jsonb: model, parameters by their paper names, ll, n, converged, iterations, se_<param> */
+PG_FUNCTION_INFO_V1(clv_model_jsonb);
+Datum
+clv_model_jsonb(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	const ClvModelSpec *spec = ClvSpec(model->kind);
+	bool		fitted = (model->flags & CLV_FLAG_FITTED) != 0;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"model\": \"%s\"", spec->type_name);
+	for (int i = 0; i < spec->n_params; i++)
+		AppendJsonNumber(&buf, spec->param_names[i], model->params[i]);
+	AppendJsonNumber(&buf, "ll", model->ll);
+	if (fitted)
+		appendStringInfo(&buf, ", \"n\": " INT64_FORMAT ", \"converged\": %s, \"iterations\": %d",
+						 model->n, (model->flags & CLV_FLAG_CONVERGED) ? "true" : "false",
+						 model->iterations);
+	else
+		appendStringInfoString(&buf, ", \"n\": null, \"converged\": null, \"iterations\": null");
+	for (int i = 0; i < spec->n_params; i++)
+		AppendJsonNumber(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
+	AppendJsonNumber(&buf, "penalizer", model->penalizer);
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/* Index of a parameter by name, raising 22023 with the valid names otherwise */
+static int
+ParamIndex(const ClvModelSpec *spec, text *name_text)
+{
+	char	   *name = text_to_cstring(name_text);
+	StringInfoData names;
+
+	initStringInfo(&names);
+	for (int i = 0; i < spec->n_params; i++)
+	{
+		if (strcmp(name, spec->param_names[i]) == 0)
+			return i;
+		appendStringInfo(&names, "%s%s", i ? ", " : "", spec->param_names[i]);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s has no parameter \"%s\"", spec->title, name),
+			 errhint("The parameters are %s.", names.data)));
+	pg_unreachable();
+}
+
+/* crm.parameter(model, name): one parameter's estimate */
+PG_FUNCTION_INFO_V1(clv_model_parameter);
+Datum
+clv_model_parameter(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	PG_RETURN_FLOAT8(model->params[ParamIndex(ClvSpec(model->kind), PG_GETARG_TEXT_PP(1))]);
+}
+
+/* crm.std_error(model, name): one parameter's standard error, NULL if none */
+PG_FUNCTION_INFO_V1(clv_model_std_error);
+Datum
+clv_model_std_error(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	int			i = ParamIndex(ClvSpec(model->kind), PG_GETARG_TEXT_PP(1));
+
+	if (!(model->flags & CLV_FLAG_HAS_SE))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(model->se[i]);
+}
+
+/* crm.loglik(model): total log-likelihood of the fit, NULL for given parameters */
+PG_FUNCTION_INFO_V1(clv_model_loglik);
+Datum
+clv_model_loglik(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	if (!(model->flags & CLV_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(model->ll);
+}
+
+/* crm.customers(model): customers fitted on, NULL for given parameters */
+PG_FUNCTION_INFO_V1(clv_model_customers);
+Datum
+clv_model_customers(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	if (!(model->flags & CLV_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(model->n);
+}
+
+/* crm.iterations(model): optimizer iterations, NULL for given parameters */
+PG_FUNCTION_INFO_V1(clv_model_iterations);
+Datum
+clv_model_iterations(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	if (!(model->flags & CLV_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(model->iterations);
+}
+
+/* crm.converged(model): whether the fit converged, NULL for given parameters */
+PG_FUNCTION_INFO_V1(clv_model_converged);
+Datum
+clv_model_converged(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+
+	if (!(model->flags & CLV_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL((model->flags & CLV_FLAG_CONVERGED) != 0);
+}
+
+/* crm.parameters(model): one row per parameter (parameter, estimate, std_error) */
+PG_FUNCTION_INFO_V1(clv_model_parameters);
+Datum
+clv_model_parameters(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	const ClvModelSpec *spec = ClvSpec(model->kind);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < spec->n_params; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(spec->param_names[i]);
+		values[1] = Float8GetDatum(model->params[i]);
+		values[2] = Float8GetDatum(model->se[i]);
+		nulls[2] = !(model->flags & CLV_FLAG_HAS_SE);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The fit driver
+ * ---------------------------------------------------------------------------
+ */
+
+/*
+ * The minimized objective: mean negative log-likelihood per customer plus
+ * the L2 penalty on the natural parameters (as lifetimes' penalizer_coef),
+ * as a function of theta = log(parameters)
+ */
+static double
+FitObjective(const double *theta, double *gradient, void *context)
+{
+	const ClvFitProblem *problem = (const ClvFitProblem *) context;
+	int			n_params = ClvSpec(problem->kind)->n_params;
+	float8		params[CLV_MAX_PARAMS];
+	float8		ll_gradient[CLV_MAX_PARAMS];
+	float8		ll;
+	double		value;
+
+	CHECK_FOR_INTERRUPTS();
+	for (int i = 0; i < n_params; i++)
+	{
+		if (!(fabs(theta[i]) <= LOG_PARAM_LIMIT))
+			return INFINITY;
+		params[i] = exp(theta[i]);
+	}
+	ll = problem->loglik(params, problem->data, gradient ? ll_gradient : NULL);
+	if (!isfinite(ll))
+		return INFINITY;
+	value = -ll / (double) problem->n;
+	for (int i = 0; i < n_params; i++)
+		value += problem->penalizer * params[i] * params[i];
+	if (gradient)
+		for (int i = 0; i < n_params; i++)
+			gradient[i] = params[i] * (-ll_gradient[i] / (double) problem->n +
+									   2 * problem->penalizer * params[i]);
+	return value;
+}
+
+/* Standard errors of the natural parameters from the Hessian at theta; false if singular */
+static bool
+StandardErrors(const ClvFitProblem *problem, int n_params, const double *theta,
+			   float8 *se)
+{
+	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+	double		inverse[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+	if (!NumericHessian(FitObjective, (void *) problem, n_params, theta, hessian) ||
+		!InvertSymmetricPositive(n_params, hessian, inverse))
+		return false;
+	for (int i = 0; i < n_params; i++)
+	{
+		/* the objective is per customer: Var(theta) = H^-1 / n; delta method */
+		double		var_theta = inverse[i * n_params + i] / (double) problem->n;
+
+		if (!(var_theta >= 0) || !isfinite(var_theta))
+			return false;
+		se[i] = exp(theta[i]) * sqrt(var_theta);
+	}
+	return true;
+}
+
+/*
+ * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
+ * with standard errors from the Hessian; warns when it does not converge.
+ */
+ClvModel *
+ClvFit(const ClvFitProblem *problem)
+{
+	const ClvModelSpec *spec = ClvSpec(problem->kind);
+	int			n_params = spec->n_params;
+	NumericsOptions options = {500, 1e-9, 1e-14};
+	NumericsOptions fallback = {20000, 0, 1e-13};
+	NumericsResult result;
+	NumericsResult fallback_result;
+	double		theta[NUMERICS_MAX_PARAMS];
+	ClvModel   *model = ModelAlloc(problem->kind);
+	int			iterations;
+	int			diverged = -1;
+
+	for (int i = 0; i < n_params; i++)
+		theta[i] = log(problem->start[i]);
+	MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
+	iterations = result.iterations;
+	if (!result.converged)
+	{
+		/* robust fallback, then polish with BFGS from where it stopped */
+		MinimizeNelderMead(FitObjective, (void *) problem, n_params, theta,
+						   &fallback, &fallback_result);
+		MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
+		iterations += fallback_result.iterations + result.iterations;
+	}
+	if (!isfinite(result.value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot fit the %s model: the log-likelihood is not finite anywhere the optimizer looked",
+						spec->title)));
+
+	model->flags = CLV_FLAG_FITTED;
+	model->iterations = iterations;
+	model->n = problem->n;
+	model->penalizer = problem->penalizer;
+	for (int i = 0; i < n_params; i++)
+	{
+		model->params[i] = exp(theta[i]);
+		if (fabs(theta[i]) > LOG_PARAM_DIVERGED)
+			diverged = i;
+	}
+	model->ll = problem->loglik(model->params, problem->data, NULL);
+	if (result.converged && diverged < 0)
+		model->flags |= CLV_FLAG_CONVERGED;
+	if (StandardErrors(problem, n_params, theta, model->se))
+		model->flags |= CLV_FLAG_HAS_SE;
+	else
+		for (int i = 0; i < CLV_MAX_PARAMS; i++)
+			model->se[i] = get_float8_nan();
+
+	if (diverged >= 0)
+		ereport(WARNING,
+				(errmsg("%s fit did not converge: parameter %s diverges to %g",
+						spec->title, spec->param_names[diverged], model->params[diverged]),
+				 errdetail("The data do not identify the model; the returned model is marked converged=false."),
+				 errhint("Check the input (enough customers with repeat purchases, consistent time unit), or fit with a penalizer.")));
+	else if (!result.converged)
+		ereport(WARNING,
+				(errmsg("%s fit did not converge", spec->title),
+				 errdetail("The optimizer stopped after %d iterations; the returned model is marked converged=false.",
+						   iterations),
+				 errhint("Check the input, or fit with a penalizer.")));
+	else if (!(model->flags & CLV_FLAG_HAS_SE))
+		ereport(WARNING,
+				(errmsg("%s fit: standard errors are not available", spec->title),
+				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
+	return model;
+}

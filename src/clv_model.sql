@@ -1,0 +1,241 @@
+-- ---------------------------------------------------------------------------
+-- Probabilistic customer-base models: fit state and model values
+-- (src/clv_fit_state.c, src/clv_model.c)
+-- ---------------------------------------------------------------------------
+
+-- The exact, mergeable state of the model fits: distinct input tuples with counts.
+CREATE TYPE crm.clv_fit_state;
+CREATE FUNCTION crm.clv_fit_state_in(cstring) RETURNS crm.clv_fit_state
+	AS 'MODULE_PATHNAME', 'clv_fit_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.clv_fit_state_out(crm.clv_fit_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_fit_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.clv_fit_state_recv(internal) RETURNS crm.clv_fit_state
+	AS 'MODULE_PATHNAME', 'clv_fit_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.clv_fit_state_send(crm.clv_fit_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_fit_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.clv_fit_state (
+	INPUT = crm.clv_fit_state_in, OUTPUT = crm.clv_fit_state_out,
+	RECEIVE = crm.clv_fit_state_recv, SEND = crm.clv_fit_state_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON FUNCTION crm.clv_fit_state_in(cstring) IS 'text input of crm.clv_fit_state';
+COMMENT ON FUNCTION crm.clv_fit_state_out(crm.clv_fit_state) IS 'text output of crm.clv_fit_state (exact, round-trips)';
+COMMENT ON FUNCTION crm.clv_fit_state_recv(internal) IS 'binary input of crm.clv_fit_state';
+COMMENT ON FUNCTION crm.clv_fit_state_send(crm.clv_fit_state) IS 'binary output of crm.clv_fit_state';
+COMMENT ON TYPE crm.clv_fit_state IS
+	'partial state of the model fits: distinct (x, t_x, T) or (x, m) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
+
+CREATE FUNCTION crm.clv_fit_customers(crm.clv_fit_state) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_fit_state_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_customers(crm.clv_fit_state) IS 'customers (total weight) in a model fit state';
+CREATE FUNCTION crm.clv_fit_distinct(crm.clv_fit_state) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_fit_state_distinct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_distinct(crm.clv_fit_state) IS
+	'distinct input tuples in a model fit state (its memory is 32 bytes per tuple)';
+
+-- Transitions: (x, t_x, T [, weight [, penalizer]]) and (x, m [, weight [, penalizer]])
+
+CREATE FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_purchases' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8) IS 'transition function of the purchase-model fits (x, t_x, T)';
+CREATE FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8, bigint)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_purchases' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8, bigint) IS 'transition function of the purchase-model fits (x, t_x, T)';
+CREATE FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8, bigint, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_purchases' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8, bigint, float8) IS 'transition function of the purchase-model fits (x, t_x, T)';
+CREATE FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_spend' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8) IS 'transition function of the spend-model fit (x, m)';
+CREATE FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_spend' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint) IS 'transition function of the spend-model fit (x, m)';
+CREATE FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_spend' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint, float8) IS 'transition function of the spend-model fit (x, m)';
+CREATE FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) RETURNS crm.clv_fit_state
+	AS 'MODULE_PATHNAME', 'clv_fit_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) IS
+	'merge two partial model fit states (same shape and penalizer required)';
+
+-- Partial forms for two-step use across partitions and shards
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8) (
+	SFUNC = crm.clv_fit_trans_purchases, STYPE = crm.clv_fit_state,
+	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, bigint) (
+	SFUNC = crm.clv_fit_trans_purchases, STYPE = crm.clv_fit_state,
+	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8) IS
+	'partial purchase-model fit state of (x, t_x, T) (finish with crm.bgnbd_fit_final or crm.mbgnbd_fit_final)';
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, bigint) IS
+	'partial purchase-model fit state of (x, t_x, T) with integer weights';
+CREATE AGGREGATE crm.spend_fit_partial(float8, float8) (
+	SFUNC = crm.clv_fit_trans_spend, STYPE = crm.clv_fit_state,
+	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.spend_fit_partial(float8, float8, bigint) (
+	SFUNC = crm.clv_fit_trans_spend, STYPE = crm.clv_fit_state,
+	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8) IS
+	'partial spend-model fit state of (x, m) (finish with crm.gammagamma_fit_final)';
+COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8, bigint) IS
+	'partial spend-model fit state of (x, m) with integer weights';
+CREATE AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) (
+	SFUNC = crm.clv_fit_combine, STYPE = crm.clv_fit_state,
+	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) IS
+	'merge partial model fit states (rollup across partitions or shards)';
+
+-- BG/NBD (Fader, Hardie & Lee 2005): the model value
+CREATE TYPE crm.bgnbd;
+CREATE FUNCTION crm.bgnbd_in(cstring, oid, integer) RETURNS crm.bgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgnbd_out(crm.bgnbd) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgnbd_recv(internal, oid, integer) RETURNS crm.bgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgnbd_send(crm.bgnbd) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.bgnbd (
+	INPUT = crm.bgnbd_in, OUTPUT = crm.bgnbd_out,
+	RECEIVE = crm.bgnbd_recv, SEND = crm.bgnbd_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.bgnbd_in(cstring, oid, integer) IS 'text input of crm.bgnbd';
+COMMENT ON FUNCTION crm.bgnbd_out(crm.bgnbd) IS 'text output of crm.bgnbd (exact, round-trips)';
+COMMENT ON FUNCTION crm.bgnbd_recv(internal, oid, integer) IS 'binary input of crm.bgnbd';
+COMMENT ON FUNCTION crm.bgnbd_send(crm.bgnbd) IS 'binary output of crm.bgnbd';
+COMMENT ON TYPE crm.bgnbd IS
+	'BG/NBD (Fader, Hardie & Lee 2005): parameters r, alpha, a, b, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.bgnbd(r float8, alpha float8, a float8, b float8) RETURNS crm.bgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.bgnbd(float8, float8, float8, float8) IS
+	'a bgnbd model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.bgnbd_jsonb(crm.bgnbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.bgnbd_jsonb(crm.bgnbd) IS
+	'a bgnbd model as jsonb: model, r, alpha, a, b, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.bgnbd AS jsonb) WITH FUNCTION crm.bgnbd_jsonb(crm.bgnbd);
+CREATE FUNCTION crm.parameter(model crm.bgnbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.bgnbd, text) IS 'one parameter of a bgnbd model (r, alpha, a, b)';
+CREATE FUNCTION crm.std_error(model crm.bgnbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.bgnbd, text) IS
+	'standard error of one parameter of a fitted bgnbd model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.bgnbd) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.bgnbd) IS 'total log-likelihood of a fitted bgnbd model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.bgnbd) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.bgnbd) IS 'customers a bgnbd model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.bgnbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.bgnbd) IS 'optimizer iterations of a fitted bgnbd model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.bgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.bgnbd) IS 'whether the fit of a bgnbd model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.bgnbd) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION crm.parameters(crm.bgnbd) IS 'the parameters of a bgnbd model as rows (parameter, estimate, std_error)';
+
+-- MBG/NBD (Batislam, Denizel & Filiztekin 2007): the model value
+CREATE TYPE crm.mbgnbd;
+CREATE FUNCTION crm.mbgnbd_in(cstring, oid, integer) RETURNS crm.mbgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.mbgnbd_out(crm.mbgnbd) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.mbgnbd_recv(internal, oid, integer) RETURNS crm.mbgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.mbgnbd_send(crm.mbgnbd) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.mbgnbd (
+	INPUT = crm.mbgnbd_in, OUTPUT = crm.mbgnbd_out,
+	RECEIVE = crm.mbgnbd_recv, SEND = crm.mbgnbd_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.mbgnbd_in(cstring, oid, integer) IS 'text input of crm.mbgnbd';
+COMMENT ON FUNCTION crm.mbgnbd_out(crm.mbgnbd) IS 'text output of crm.mbgnbd (exact, round-trips)';
+COMMENT ON FUNCTION crm.mbgnbd_recv(internal, oid, integer) IS 'binary input of crm.mbgnbd';
+COMMENT ON FUNCTION crm.mbgnbd_send(crm.mbgnbd) IS 'binary output of crm.mbgnbd';
+COMMENT ON TYPE crm.mbgnbd IS
+	'MBG/NBD (Batislam, Denizel & Filiztekin 2007): parameters r, alpha, a, b, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.mbgnbd(r float8, alpha float8, a float8, b float8) RETURNS crm.mbgnbd
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.mbgnbd(float8, float8, float8, float8) IS
+	'a mbgnbd model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.mbgnbd_jsonb(crm.mbgnbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.mbgnbd_jsonb(crm.mbgnbd) IS
+	'a mbgnbd model as jsonb: model, r, alpha, a, b, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.mbgnbd AS jsonb) WITH FUNCTION crm.mbgnbd_jsonb(crm.mbgnbd);
+CREATE FUNCTION crm.parameter(model crm.mbgnbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.mbgnbd, text) IS 'one parameter of a mbgnbd model (r, alpha, a, b)';
+CREATE FUNCTION crm.std_error(model crm.mbgnbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.mbgnbd, text) IS
+	'standard error of one parameter of a fitted mbgnbd model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.mbgnbd) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.mbgnbd) IS 'total log-likelihood of a fitted mbgnbd model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.mbgnbd) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.mbgnbd) IS 'customers a mbgnbd model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.mbgnbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.mbgnbd) IS 'optimizer iterations of a fitted mbgnbd model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.mbgnbd) IS 'whether the fit of a mbgnbd model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.mbgnbd) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION crm.parameters(crm.mbgnbd) IS 'the parameters of a mbgnbd model as rows (parameter, estimate, std_error)';
+
+-- Gamma-Gamma spend model (Fader, Hardie & Lee 2005): the model value
+CREATE TYPE crm.gammagamma;
+CREATE FUNCTION crm.gammagamma_in(cstring, oid, integer) RETURNS crm.gammagamma
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.gammagamma_out(crm.gammagamma) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.gammagamma_recv(internal, oid, integer) RETURNS crm.gammagamma
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.gammagamma_send(crm.gammagamma) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.gammagamma (
+	INPUT = crm.gammagamma_in, OUTPUT = crm.gammagamma_out,
+	RECEIVE = crm.gammagamma_recv, SEND = crm.gammagamma_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.gammagamma_in(cstring, oid, integer) IS 'text input of crm.gammagamma';
+COMMENT ON FUNCTION crm.gammagamma_out(crm.gammagamma) IS 'text output of crm.gammagamma (exact, round-trips)';
+COMMENT ON FUNCTION crm.gammagamma_recv(internal, oid, integer) IS 'binary input of crm.gammagamma';
+COMMENT ON FUNCTION crm.gammagamma_send(crm.gammagamma) IS 'binary output of crm.gammagamma';
+COMMENT ON TYPE crm.gammagamma IS
+	'Gamma-Gamma spend model (Fader, Hardie & Lee 2005): parameters p, q, gamma, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.gammagamma(p float8, q float8, gamma float8) RETURNS crm.gammagamma
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gammagamma(float8, float8, float8) IS
+	'a gammagamma model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.gammagamma_jsonb(crm.gammagamma) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gammagamma_jsonb(crm.gammagamma) IS
+	'a gammagamma model as jsonb: model, p, q, gamma, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.gammagamma AS jsonb) WITH FUNCTION crm.gammagamma_jsonb(crm.gammagamma);
+CREATE FUNCTION crm.parameter(model crm.gammagamma, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.gammagamma, text) IS 'one parameter of a gammagamma model (p, q, gamma)';
+CREATE FUNCTION crm.std_error(model crm.gammagamma, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.gammagamma, text) IS
+	'standard error of one parameter of a fitted gammagamma model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.gammagamma) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.gammagamma) IS 'total log-likelihood of a fitted gammagamma model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.gammagamma) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.gammagamma) IS 'customers a gammagamma model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.gammagamma) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.gammagamma) IS 'optimizer iterations of a fitted gammagamma model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.gammagamma) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.gammagamma) IS 'whether the fit of a gammagamma model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.gammagamma) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION crm.parameters(crm.gammagamma) IS 'the parameters of a gammagamma model as rows (parameter, estimate, std_error)';

@@ -1,0 +1,199 @@
+/*
+ * gammagamma.c
+ *		The Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005,
+ *		"RFM and CLV"; Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary
+ *		Value"): likelihood with analytic gradient, the fit's final function,
+ *		and the conditional expected spend.
+ *
+ * A customer with x > 0 repeat purchases of mean value m contributes
+ *
+ *	 ll = lgamma(px + q) - lgamma(px) - lgamma(q) + q log(gamma)
+ *		  + (px - 1) log(m) + px log(x) - (px + q) log(gamma + m x)
+ *
+ * (the density of the mean m; customers with x = 0 carry no information
+ * and are skipped by the fit's transition).
+ */
+#include "crm.h"
+#include "clv.h"
+#include "numerics.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+
+/* A fit's distinct (x, m) pairs, preprocessed for fast evaluation */
+typedef struct SpendData
+{
+	int32		n_x;			/* distinct frequencies */
+	float8	   *x;				/* the distinct frequencies, increasing */
+	int32	   *group_start;	/* pairs of x[k] are group_start[k] ..
+								 * group_start[k+1]-1 */
+	int32		n_pairs;		/* distinct pairs */
+	float8	   *weight;			/* customers with each pair */
+	float8	   *m;				/* each pair's mean spend */
+	float8	   *log_m;			/* log of it */
+} SpendData;
+
+/* Total log-likelihood of the data at (p, q, gamma) and, optionally, its gradient */
+static float8
+SpendLogLikelihood(const float8 *params, void *context, float8 *gradient)
+{
+	SpendData  *data = (SpendData *) context;
+	float8		p = params[0];
+	float8		q = params[1];
+	float8		gamma = params[2];
+	float8		log_gamma = log(gamma);
+	float8		constant = q * log_gamma - lgamma(q);
+	float8		psi_q = gradient ? Digamma(q) : 0;
+	float8		total = 0;
+	float8		g_p = 0,
+				g_q = 0,
+				g_gamma = 0;
+
+	for (int32 k = 0; k < data->n_x; k++)
+	{
+		float8		x = data->x[k];
+		float8		px = p * x;
+		float8		log_x = log(x);
+		float8		group = lgamma(px + q) - lgamma(px) + constant + px * log_x;
+		float8		psi_pxq = gradient ? Digamma(px + q) : 0;
+		float8		psi_px = gradient ? Digamma(px) : 0;
+
+		for (int32 j = data->group_start[k]; j < data->group_start[k + 1]; j++)
+		{
+			float8		w = data->weight[j];
+			float8		denominator = gamma + data->m[j] * x;
+			float8		log_denominator = log(denominator);
+
+			total += w * (group + (px - 1) * data->log_m[j] - (px + q) * log_denominator);
+			if (gradient)
+			{
+				g_p += w * x * (psi_pxq - psi_px + data->log_m[j] + log_x - log_denominator);
+				g_q += w * (psi_pxq - psi_q + log_gamma - log_denominator);
+				g_gamma += w * (q / gamma - (px + q) / denominator);
+			}
+		}
+	}
+	if (gradient)
+	{
+		gradient[0] = g_p;
+		gradient[1] = g_q;
+		gradient[2] = g_gamma;
+	}
+	return total;
+}
+
+/* The preprocessed data of a spend fit state (pairs sorted by x, m) */
+static SpendData *
+SpendDataOf(const ClvTuple *pairs, int32 n_pairs)
+{
+	SpendData  *data = (SpendData *) palloc0(sizeof(SpendData));
+
+	data->n_pairs = n_pairs;
+	data->x = (float8 *) palloc(sizeof(float8) * n_pairs);
+	data->group_start = (int32 *) palloc(sizeof(int32) * (n_pairs + 1));
+	data->weight = (float8 *) palloc(sizeof(float8) * n_pairs);
+	data->m = (float8 *) palloc(sizeof(float8) * n_pairs);
+	data->log_m = (float8 *) palloc(sizeof(float8) * n_pairs);
+	for (int32 j = 0; j < n_pairs; j++)
+	{
+		if (j == 0 || pairs[j].v[0] != pairs[j - 1].v[0])
+		{
+			data->x[data->n_x] = pairs[j].v[0];
+			data->group_start[data->n_x++] = j;
+		}
+		data->weight[j] = (float8) pairs[j].count;
+		data->m[j] = pairs[j].v[1];
+		data->log_m[j] = log(pairs[j].v[1]);
+	}
+	data->group_start[data->n_x] = n_pairs;
+	return data;
+}
+
+/* Final function of crm.gammagamma_fit: the fitted Gamma-Gamma model */
+PG_FUNCTION_INFO_V1(gammagamma_fit_final);
+Datum
+gammagamma_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_SPEND);
+	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
+	ClvFitProblem problem;
+	int32		n_pairs;
+	ClvTuple   *pairs;
+	float8		total_spend = 0;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	pairs = ClvFitStateTuples(state, &n_pairs);
+	for (int32 j = 0; j < n_pairs; j++)
+		total_spend += pairs[j].v[1] * (float8) pairs[j].count;
+	memset(&problem, 0, sizeof(problem));
+	problem.kind = CLV_GAMMAGAMMA;
+	problem.loglik = SpendLogLikelihood;
+	problem.data = SpendDataOf(pairs, n_pairs);
+	problem.n = state->n_rows;
+	problem.penalizer = penalizer;
+	/* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
+	problem.start[0] = 1;
+	problem.start[1] = 2;
+	problem.start[2] = total_spend / (float8) state->n_rows;
+	PG_RETURN_POINTER(ClvFit(&problem));
+}
+
+/* Expected spend per purchase of a customer (x, m) under a Gamma-Gamma model */
+float8
+ClvExpectedSpend(const ClvModel *model, float8 x, float8 m)
+{
+	float8		p = model->params[0];
+	float8		q = model->params[1];
+	float8		gamma = model->params[2];
+
+	/* the posterior mean p (gamma + m x) / (p x + q - 1); prior mean at x = 0 */
+	if (p * x + q <= 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the expected spend of a customer with x = %g is infinite under this model (q = %g)",
+						x, q),
+				 errdetail("The Gamma-Gamma mean spend p (gamma + m x) / (p x + q - 1) needs p x + q > 1.")));
+	return p * (gamma + m * x) / (p * x + q - 1);
+}
+
+/* crm.expected_spend(model, x, m): expected spend per purchase of a customer */
+PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
+Datum
+gammagamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
+	float8		x = PG_GETARG_FLOAT8(1);
+	float8		m = PG_GETARG_FLOAT8(2);
+
+	ClvCheckFrequency(x);
+	CheckFinite(m, "monetary value");
+	if (x > 0 && m <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("monetary value must be positive for customers with repeat purchases, not %g", m)));
+	PG_RETURN_FLOAT8(ClvExpectedSpend(model, x, m));
+}
+
+/* crm.loglik(model, x, m): one repeat customer's log-likelihood under the model */
+PG_FUNCTION_INFO_V1(gammagamma_customer_loglik);
+Datum
+gammagamma_customer_loglik(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
+	ClvTuple	pair;
+
+	pair.v[0] = PG_GETARG_FLOAT8(1);
+	pair.v[1] = PG_GETARG_FLOAT8(2);
+	pair.v[2] = 0;
+	pair.count = 1;
+	ClvCheckFrequency(pair.v[0]);
+	CheckFinite(pair.v[1], "monetary value");
+	if (pair.v[0] == 0 || pair.v[1] <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the Gamma-Gamma likelihood needs x > 0 and a positive monetary value, not x = %g, m = %g",
+						pair.v[0], pair.v[1])));
+	PG_RETURN_FLOAT8(SpendLogLikelihood(model->params, SpendDataOf(&pair, 1), NULL));
+}
