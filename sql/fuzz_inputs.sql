@@ -29,7 +29,12 @@ INSERT INTO seeds VALUES
 	('crm.summary_state', 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1.5/2.25/0/0 cal={3,9} hold={}'),
 	('crm.rfm_model', 'quantile bins=5 n=995 recency={115,181,297.4,482} frequency={4,5,6,8} monetary={255.8,382,506.4,666}'),
 	('crm.rfm_model', 'thresholds bins=3 n=0 recency={10,20} frequency={2,5} monetary={100,500}'),
-	('crm.rfm_fit_state', 'v1 method=quantile bins=3 n=2 recency={1:1,5:1} frequency={1:2} monetary={0.5:2}');
+	('crm.rfm_fit_state', 'v1 method=quantile bins=3 n=2 recency={1:1,5:1} frequency={1:2} monetary={0.5:2}'),
+	('crm.bgnbd', 'r=0.243 alpha=4.414 a=0.793 b=2.426'),
+	('crm.mbgnbd', 'r=0.525 alpha=6.183 a=0.891 b=1.614 ll=-9582.13 n=2357 iterations=25 converged=true se_r=0.08 se_alpha=0.7 se_a=0.15 se_b=0.54 penalizer=0.1'),
+	('crm.gammagamma', 'p=6.25 q=3.74 gamma=15.44 ll=-4055.92 n=946 iterations=17 converged=false'),
+	('crm.clv_fit_state', 'v1 shape=purchases n=4 penalizer=0.5 tuples={0,0,10.5:2;1,2,8:1;2,3.25,10.5:1}'),
+	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
