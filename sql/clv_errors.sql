@@ -69,6 +69,7 @@ SELECT q AS statement, sqlstate_of(q) AS error FROM (VALUES
 	-- states of the wrong shape
 	('SELECT crm.bgnbd_fit_final(crm.spend_fit_partial(2, 10))'),
 	('SELECT crm.gammagamma_fit_final(crm.clv_fit_partial(2, 1, 10))'),
+	('SELECT crm.clv_fit_trans_purchases(crm.spend_fit_partial(2, 10), 1, 1, 2)'),
 	('SELECT crm.clv_fit_merge(s) FROM (SELECT crm.spend_fit_partial(2, 10) AS s UNION ALL SELECT crm.clv_fit_partial(2, 1, 10)) v')
 ) v(q);
 

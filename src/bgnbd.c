@@ -30,6 +30,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 /* The parameters of a purchase model, by name */
@@ -507,6 +508,8 @@ PurchaseProbability(ClvModelKind kind, const PurchaseParams *p, float8 n, float8
 			if (term <= 1e-17 * tail || term < DBL_MIN)
 				break;
 			term *= (p->r + j) / (j + 1) * exp(log_q);
+			if (fmod(j, 1048576) == 0)
+				CHECK_FOR_INTERRUPTS();
 		}
 	}
 	else
@@ -518,6 +521,8 @@ PurchaseProbability(ClvModelKind kind, const PurchaseParams *p, float8 n, float8
 		{
 			head += term;
 			term *= (p->r + j) / (j + 1) * exp(log_q);
+			if (fmod(j, 1048576) == 0)
+				CHECK_FOR_INTERRUPTS();
 		}
 		tail = Max(1 - head, 0);
 	}
@@ -620,6 +625,7 @@ ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
 			expected = ExpectedPurchases(model->kind, &p, t, x, t_x, T);
 		total += (expected - previous) * exp(-t * log_discount);
 		previous = expected;
+		CHECK_FOR_INTERRUPTS();
 	}
 	return total;
 }

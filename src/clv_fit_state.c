@@ -289,7 +289,10 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 
 		state = (ClvFitState *) PG_DETOAST_DATUM(raw);
 		if (state->shape != shape)
-			elog(ERROR, "fit state of the wrong shape");
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot add %s rows to a %s fit state",
+							ShapeName(shape), ShapeName(state->shape))));
 		if (has_penalizer)
 			CheckSamePenalizer(state->penalizer, penalizer);
 		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))

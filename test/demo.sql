@@ -76,3 +76,28 @@ SELECT crm.rfm_segment(score) AS segment, count(*) AS customers,
        round(sum(monetary_total)::numeric, 0) AS spend,
        round((100.0 * sum(monetary_total) / sum(sum(monetary_total)) OVER ())::numeric, 1) AS pct_spend
 FROM rfm_scores GROUP BY 1 ORDER BY customers DESC;
+
+\echo '== Customer lifetime value: BG/NBD and Gamma-Gamma fitted in the database (weeks, calibration to 1997-09-30)'
+CREATE TABLE clv_models AS
+SELECT crm.bgnbd_fit(frequency, recency, t) AS purchases, crm.gammagamma_fit(frequency, monetary_value) AS spend
+FROM customers;
+SELECT m.parameter, round(m.estimate::numeric, 4) AS estimate, round(m.std_error::numeric, 4) AS std_error,
+       round(crm.loglik(purchases)::numeric, 2) AS ll, crm.converged(purchases) AS converged
+FROM clv_models, crm.parameters(purchases) m;
+SELECT m.parameter, round(m.estimate::numeric, 4) AS estimate, round(m.std_error::numeric, 4) AS std_error
+FROM clv_models, crm.parameters(spend) m;
+\echo '== Expected purchases over the next 39 weeks against what the customers actually did (holdout to 1998-06-30)'
+SELECT h.frequency AS x_calibration, count(*) AS customers,
+       round(avg(crm.expected_purchases(purchases, 39, h.frequency, h.recency, h.t))::numeric, 2) AS predicted,
+       round(avg(h.frequency_holdout)::numeric, 2) AS actual
+FROM clv_models,
+     (SELECT customer_id, (crm.calibration_holdout(purchased_on, amount, date '1997-09-30', date '1998-06-30', interval '1 week')).*
+      FROM cdnow_log GROUP BY customer_id) h
+WHERE h.frequency <= 7 GROUP BY 1 ORDER BY 1;
+\echo '== The ten most valuable customers: P(alive), expected purchases and discounted value over a year (10 %/year)'
+SELECT customer_id, frequency AS x, round(recency::numeric, 1) AS t_x, round(t::numeric, 1) AS t,
+       round(crm.p_alive(purchases, frequency, recency, t)::numeric, 3) AS p_alive,
+       round(crm.expected_purchases(purchases, 52, frequency, recency, t)::numeric, 2) AS purchases_52w,
+       round(crm.expected_spend(spend, frequency, monetary_value)::numeric, 2) AS spend_per_purchase,
+       round(crm.clv(purchases, spend, frequency, recency, t, monetary_value, 52, 0.0018)::numeric, 2) AS clv_52w
+FROM customers, clv_models ORDER BY clv_52w DESC LIMIT 10;
