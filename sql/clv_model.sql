@@ -91,3 +91,16 @@ FROM (SELECT crm.mbgnbd(0.525, 6.183, 0.891, 1.614) AS m) x;
 SELECT count(*) AS scored, round(sum(crm.clv(bg, gg, x, t_x, t, m, 52, 0.001))::numeric, 2) AS total_clv
 FROM (SELECT crm.bgnbd(0.243, 4.414, 0.793, 2.426) AS bg, crm.gammagamma(6.25, 3.74, 15.44) AS gg) x,
      (VALUES (0, 0, 30, 0), (1, 5, 30, 20), (4, 25, 30, 35.5), (12, 29, 30, 18)) v(x, t_x, t, m);
+-- crm.clv sums its periods from per-customer series coefficients (in w = t / (alpha + T) or in
+-- z = t / (alpha + T + t), whichever converges faster, or per period at a = 1): it equals the
+-- discounted differences of crm.expected_purchases period by period (1e-11 relative), for parameter
+-- sets that take each path (large b: w; small T: z; a = 1) and customers young and old
+SELECT m::text AS model, count(*) AS customers, max(abs(clv / ref - 1)) < 1e-11 AS equal
+FROM (SELECT m, crm.clv(m, x, t_x, t, 1, 52, 0.01) AS clv,
+             (SELECT sum((crm.expected_purchases(m, k, x, t_x, t) - crm.expected_purchases(m, k - 1, x, t_x, t)) / 1.01 ^ k)
+              FROM generate_series(1, 52) k) AS ref
+      FROM (VALUES (crm.bgnbd(0.243, 4.414, 0.793, 2.426)), (crm.bgnbd(2.33, 11.18, 0.2029, 1091)),
+                   (crm.bgnbd(0.5, 5, 1, 2)), (crm.bgnbd(1.5, 20, 3, 0.5))) v(m),
+           (SELECT x, CASE WHEN x = 0 THEN 0 ELSE 0.7 * t END AS t_x, t
+            FROM generate_series(0, 30, 3) x, (VALUES (5.0), (20), (60), (150)) a(t)) c) s
+GROUP BY 1 ORDER BY 1;

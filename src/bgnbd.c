@@ -554,76 +554,133 @@ ClvConditionalExpected(const ClvModel *model, float8 t, float8 x, float8 t_x, fl
 /* Terms of the prediction series kept for the discounted sum of crm.clv */
 #define MAX_SERIES_TERMS 8192
 
+/* Below this size a series term no longer changes an O(1) sum */
+#define NEGLIGIBLE_TERM 1e-17
+
+/*
+ * Coefficients of the expectation of a customer as a power series in the
+ * horizon's z = t / (alpha + T + t) or w = t / (alpha + T), t-independent so
+ * that one customer's expectations at many horizons cost one multiply-add
+ * per term each
+ */
+typedef struct ExpectationSeries
+{
+	bool		in_w;			/* the series is in w (else in z) */
+	int			n_terms;		/* coefficients[0 .. n_terms - 1] */
+	float8		coefficients[MAX_SERIES_TERMS]; /* of z^n or (-1)^(n+1) w^n */
+} ExpectationSeries;
+
+/*
+ * Fill the coefficients of one form until their terms are negligible at the
+ * largest argument; false if that takes more than max_terms.  In z
+ * (Euler): c_n of 2F1(C - A, a - 1; C; z).  In w (Pfaff): e_n, n >= 1, with
+ * 1 - 2F1(A, a - 1; C; -w) = (a - 1) sum e_n (-1)^(n+1) w^n, which has no
+ * division by a - 1 and converges fast when C is large against A = r + x.
+ */
+static bool
+SeriesCoefficients(ExpectationSeries *series, bool in_w, float8 numerator,
+				   float8 c, float8 a, float8 largest, int max_terms)
+{
+	float8		term = in_w ? numerator / c : 1;
+	float8		power = in_w ? largest : 1;
+	float8		largest_term = fabs(term * power);
+
+	series->in_w = in_w;
+	series->n_terms = 0;
+	series->coefficients[series->n_terms++] = in_w ? 0 : 1;
+	if (in_w)
+		series->coefficients[series->n_terms++] = term;
+	while (true)
+	{
+		int			n = series->n_terms - 1;
+
+		/* c_{n+1} / c_n = (C - A + n)(a - 1 + n) / ((C + n)(n + 1)); e_{n+1} / e_n the same with A for C - A */
+		term *= (numerator + n) * (a - 1 + n) / ((c + n) * (n + 1));
+		power *= largest;
+		largest_term = Max(largest_term, fabs(term * power));
+		if (term == 0 || fabs(term * power) <= NEGLIGIBLE_TERM * Min(largest_term, 1))
+			return true;
+		if (series->n_terms >= max_terms)
+			return false;
+		series->coefficients[series->n_terms++] = term;
+	}
+}
+
+/* Sum of coefficients[n] (z^n, or (-1)^(n+1) w^n) for n >= 1, stopping at negligible terms */
+static float8
+SeriesSum(const ExpectationSeries *series, float8 argument)
+{
+	float8		power = series->in_w ? -1 : 1;
+	float8		step = series->in_w ? -argument : argument;
+	float8		sum = 0;
+
+	for (int n = 1; n < series->n_terms; n++)
+	{
+		float8		term;
+
+		power *= step;
+		term = series->coefficients[n] * power;
+		sum += term;
+		if (fabs(term) <= NEGLIGIBLE_TERM * fabs(sum))
+			break;
+	}
+	return sum;
+}
+
 /*
  * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
  * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k.
- * The 2F1 coefficients do not depend on t, so they are computed once per
- * customer and only the powers of z change from period to period.
+ * The coefficients are computed once per customer, in whichever of the two
+ * forms needs fewer terms at the horizon (w only converges for t < alpha + T).
  */
 float8
 ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
 					   float8 horizon, float8 discount_rate)
 {
-	static float8 coefficients[MAX_SERIES_TERMS];
+	static ExpectationSeries series_z;
+	static ExpectationSeries series_w;
 	PurchaseParams p = ParamsOf(model);
 	float8		c = model->kind == CLV_BGNBD ? p.a + p.b + x - 1 : p.a + p.b + x;
 	float8		a1 = p.a - 1;
-	float8		numerator = c - p.r - x;
-	float8		front = c / a1 * ProbabilityAlive(model->kind, &p, x, t_x, T);
-	float8		z_max = horizon / (p.alpha + T + horizon);
-	float8		log_discount = log1p(discount_rate);
+	float8		scale = p.alpha + T;
+	float8		alive = c * ProbabilityAlive(model->kind, &p, x, t_x, T);
+	float8		per_period = 1 / (1 + discount_rate);
+	float8		discount = 1;
+	bool		have_w;
+	bool		have_z;
+	const ExpectationSeries *series = NULL;
 	float8		previous = 0;
 	float8		total = 0;
-	int			n_terms = 0;
-	bool		use_coefficients = fabs(a1) >= A_NEAR_ONE;
 
-	/* coefficients of 2F1(C - A, a - 1; C; z) until they stop mattering at z_max */
-	if (use_coefficients)
-	{
-		float8		term = 1;
-		float8		power = 1;
-
-		coefficients[n_terms++] = 1;
-		while (true)
-		{
-			int			n = n_terms - 1;
-
-			term *= (numerator + n) * (a1 + n) / ((c + n) * (n + 1));
-			power *= z_max;
-			if (term == 0 || fabs(term * power) <= 1e-17)
-				break;
-			if (n_terms >= MAX_SERIES_TERMS)
-			{
-				use_coefficients = false;
-				break;
-			}
-			coefficients[n_terms++] = term;
-		}
-	}
+	/* the w form if it converges, the z form only if it needs fewer terms */
+	have_w = horizon < scale &&
+		SeriesCoefficients(&series_w, true, p.r + x, c, p.a, horizon / scale, MAX_SERIES_TERMS);
+	have_z = fabs(a1) >= A_NEAR_ONE &&
+		SeriesCoefficients(&series_z, false, c - p.r - x, c, p.a, horizon / (scale + horizon),
+						   have_w ? series_w.n_terms : MAX_SERIES_TERMS);
+	if (have_z)
+		series = &series_z;
+	else if (have_w)
+		series = &series_w;
 	for (float8 k = 1; k < horizon + 1; k++)
 	{
 		float8		t = Min(k, horizon);
 		float8		expected;
 
-		if (use_coefficients)
+		if (series == &series_w)
+			expected = alive * SeriesSum(series, t / scale);
+		else if (series == &series_z)
 		{
-			float8		z = t / (p.alpha + T + t);
-			float8		sum = 0;
-			float8		power = 1;
-			float8		one_minus_z_power = exp(a1 * log1p(-z));
+			float8		z = t / (scale + t);
+			float8		power_minus_1 = expm1(a1 * log1p(-z));	/* (1 - z)^(a - 1) - 1 */
 
-			for (int n = 1; n < n_terms; n++)
-			{
-				power *= z;
-				sum += coefficients[n] * power;
-				if (fabs(coefficients[n] * power) <= 1e-17 * fabs(sum))
-					break;
-			}
-			expected = front * (-expm1(a1 * log1p(-z)) - one_minus_z_power * sum);
+			expected = alive / a1 * (-power_minus_1 - (1 + power_minus_1) * SeriesSum(series, z));
 		}
 		else
 			expected = ExpectedPurchases(model->kind, &p, t, x, t_x, T);
-		total += (expected - previous) * exp(-t * log_discount);
+		/* (1 + d)^-t: by the period, and at the horizon for a fractional last one */
+		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
+		total += (expected - previous) * discount;
 		previous = expected;
 		CHECK_FOR_INTERRUPTS();
 	}
