@@ -250,16 +250,6 @@ IndexOf(const float8 *values, int32 n, float8 value)
 	return lo;
 }
 
-/* qsort comparator of float8 */
-static int
-CompareFloat8(const void *a, const void *b)
-{
-	float8		x = *(const float8 *) a;
-	float8		y = *(const float8 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* The sorted distinct values of column col of the tuples; *n gets their number */
 static float8 *
 DistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
@@ -269,7 +259,7 @@ DistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
 
 	for (int32 i = 0; i < n_tuples; i++)
 		values[i] = tuples[i].v[col];
-	qsort(values, n_tuples, sizeof(float8), CompareFloat8);
+	qsort(values, n_tuples, sizeof(float8), CompareFloat8Ascending);
 	for (int32 i = 0; i < n_tuples; i++)
 		if (distinct == 0 || values[distinct - 1] != values[i])
 			values[distinct++] = values[i];

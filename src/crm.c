@@ -58,6 +58,16 @@ NumericToFiniteFloat8(Datum value, const char *what)
 	return result;
 }
 
+/* qsort comparator of float8 values, ascending */
+int
+CompareFloat8Ascending(const void *a, const void *b)
+{
+	float8		x = *(const float8 *) a;
+	float8		y = *(const float8 *) b;
+
+	return (x > y) - (x < y);
+}
+
 /* crm.version(): the version of the loaded crm library */
 PG_FUNCTION_INFO_V1(crm_version);
 Datum

@@ -24,6 +24,9 @@ extern void CheckNotNull(FunctionCallInfo fcinfo, int argno, const char *what);
 /* Convert a numeric Datum to a finite float8, raising 22000/22003 otherwise */
 extern float8 NumericToFiniteFloat8(Datum value, const char *what);
 
+/* qsort comparator of float8 values, ascending */
+extern int	CompareFloat8Ascending(const void *a, const void *b);
+
 /* Floor division of a by positive b (rounds toward minus infinity) */
 static inline int64
 FloorDiv(int64 a, int64 b)

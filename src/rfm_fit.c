@@ -90,16 +90,6 @@ FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
 	return state;
 }
 
-/* qsort comparator of float8 */
-static int
-CompareFloat8(const void *a, const void *b)
-{
-	float8		x = *(const float8 *) a;
-	float8		y = *(const float8 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Merge two sorted runs of distinct values into out; returns its length */
 static int32
 MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
@@ -137,7 +127,7 @@ FlushedRun(const RfmFitState *state, int d, int32 *n_out)
 
 	for (int32 i = 0; i < nb; i++)
 		column[i] = buffer[i * RFM_DIMENSIONS + d];
-	qsort(column, nb, sizeof(float8), CompareFloat8);
+	qsort(column, nb, sizeof(float8), CompareFloat8Ascending);
 	for (int32 i = 0; i < nb; i++)
 	{
 		if (n_buffered_distinct > 0 &&
