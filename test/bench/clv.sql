@@ -92,7 +92,9 @@ CREATE UNLOGGED TABLE clv_synth (customer_id int, x float8, t_x float8, t float8
 
 INSERT INTO clv_queries VALUES
  (31, 'synthetic', 'crm bgnbd', 'SELECT crm.bgnbd_fit(x, t_x, t) FROM clv_synth'),
- (32, 'synthetic', 'crm gammagamma', 'SELECT crm.gammagamma_fit(x, monetary_value) FROM clv_synth');
+ (32, 'synthetic', 'crm gammagamma', 'SELECT crm.gammagamma_fit(x, monetary_value) FROM clv_synth'),
+ -- the first step of crm.bgnbd_fit alone: building its fit state
+ (33, 'synthetic', 'crm bgnbd state', 'SELECT crm.clv_fit_distinct(crm.clv_fit_partial(x, t_x, t)) FROM clv_synth');
 
 -- ---------------------------------------------------------------------------
 -- 3. The pipeline on bench_log (test/bench/generate.sql): summary -> fit ->

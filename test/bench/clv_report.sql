@@ -78,6 +78,12 @@ FROM model_names n
      LEFT JOIN medians p ON p.dataset = 'synthetic' AND p.name = 'peer ' || n.model
 ORDER BY n.ord;
 \echo ''
+SELECT format('crm.bgnbd_fit = building the fit state (%s ms, the state alone) + the optimization and standard errors on its %s distinct tuples (the rest, %s ms)',
+              to_char(s.median_ms, 'FM9999990'), (SELECT btrim(result, '()') FROM clv_times WHERE dataset = 'synthetic' AND name = 'crm bgnbd state' LIMIT 1),
+              to_char(f.median_ms - s.median_ms, 'FM9999990'))
+FROM medians s, medians f
+WHERE s.dataset = 'synthetic' AND s.name = 'crm bgnbd state' AND f.dataset = 'synthetic' AND f.name = 'crm bgnbd';
+\echo ''
 \echo 'Recovery of the generating parameters (PASS: |crm estimate - true| <= 3 standard errors):'
 \echo ''
 \echo '| model | parameter | true | crm estimate | standard error | abs(est - true) / SE | within 3 SE | peer estimate |'
