@@ -28,6 +28,17 @@ crm_ensure_deps() {
 		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Install numpy and scipy for Debian's python3 if missing (the peer of the
+# CLV benchmark, test/bench/peer_clv.py)
+crm_ensure_python_deps() {
+	/usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null && return 0
+	echo "== installing: python3 python3-numpy python3-scipy"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-numpy python3-scipy >/dev/null
+}
+
 # Build crm (with the given CFLAGS) and stage it under tmp_install
 crm_build_and_stage() {
 	local cflags=${1:-}
