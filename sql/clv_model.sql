@@ -104,3 +104,11 @@ FROM (SELECT m, crm.clv(m, x, t_x, t, 1, 52, 0.01) AS clv,
            (SELECT x, CASE WHEN x = 0 THEN 0 ELSE 0.7 * t END AS t_x, t
             FROM generate_series(0, 30, 3) x, (VALUES (5.0), (20), (60), (150)) a(t)) c) s
 GROUP BY 1 ORDER BY 1;
+-- crm.clv caches the part that depends on (x, T) per call site: customers sharing x and T but
+-- not t_x, and rows alternating between models, horizons and rates, get their own values
+SELECT count(*) AS rows, max(abs(clv / ref - 1)) < 1e-11 AS equal, count(DISTINCT round(clv::numeric, 9)) AS distinct_values
+FROM (SELECT crm.clv(m, 5, t_x, 40, 1, h, d) AS clv,
+             (SELECT sum((crm.expected_purchases(m, k, 5, t_x, 40) - crm.expected_purchases(m, k - 1, 5, t_x, 40)) / (1 + d) ^ k)
+              FROM generate_series(1, h::int) k) AS ref
+      FROM generate_series(1, 3) rep, (VALUES (10.0), (20), (39)) a(t_x), (VALUES (12.0), (26)) b(h), (VALUES (0.0), (0.02)) c(d),
+           (VALUES (crm.bgnbd(0.243, 4.414, 0.793, 2.426)), (crm.bgnbd(0.5, 5, 2, 3))) v(m)) s;

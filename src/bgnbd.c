@@ -416,12 +416,13 @@ SeriesFailed(float8 t)
 }
 
 /*
- * Expected purchases in (T, T + t] of a customer (x, t_x, T); with x = t_x =
- * T = 0 this is the unconditional E[X(t)] of a new customer
+ * Expected purchases in (T, T + t] of a customer with x repeat purchases and
+ * age T who is alive at T (multiply by P(alive) for the expectation); with
+ * x = T = 0 this is the unconditional E[X(t)] of a new customer
  */
 static float8
-ExpectedPurchases(ClvModelKind kind, const PurchaseParams *p, float8 t,
-				  float8 x, float8 t_x, float8 T)
+ExpectedPurchasesIfAlive(ClvModelKind kind, const PurchaseParams *p, float8 t,
+						 float8 x, float8 T)
 {
 	/* 2F1(A, B; C; z) with A = r + x and B = C - (a - 1) */
 	float8		c = kind == CLV_BGNBD ? p->a + p->b + x - 1 : p->a + p->b + x;
@@ -457,7 +458,15 @@ ExpectedPurchases(ClvModelKind kind, const PurchaseParams *p, float8 t,
 		}
 		scaled = -log1p(-z) - sum;
 	}
-	return c * scaled * ProbabilityAlive(kind, p, x, t_x, T);
+	return c * scaled;
+}
+
+/* Expected purchases in (T, T + t] of a customer (x, t_x, T) */
+static float8
+ExpectedPurchases(ClvModelKind kind, const PurchaseParams *p, float8 t,
+				  float8 x, float8 t_x, float8 T)
+{
+	return ExpectedPurchasesIfAlive(kind, p, t, x, T) * ProbabilityAlive(kind, p, x, t_x, T);
 }
 
 /* P(X(t) = n) for a new customer: the count distribution over (0, t] */
@@ -619,13 +628,14 @@ SeriesSum(const ExpectationSeries *series, float8 argument)
 
 /*
  * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
- * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k.
- * The coefficients are computed once per customer, in whichever of the two
- * forms needs fewer terms at the horizon (w only converges for t < alpha + T).
+ * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k, of
+ * a customer with x purchases and age T who is alive at T.  The coefficients
+ * are computed once per customer, in whichever of the two forms needs fewer
+ * terms at the horizon (w only converges for t < alpha + T).
  */
 float8
-ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
-					   float8 horizon, float8 discount_rate)
+ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+							  float8 horizon, float8 discount_rate)
 {
 	static ExpectationSeries series_z;
 	static ExpectationSeries series_w;
@@ -633,7 +643,7 @@ ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
 	float8		c = model->kind == CLV_BGNBD ? p.a + p.b + x - 1 : p.a + p.b + x;
 	float8		a1 = p.a - 1;
 	float8		scale = p.alpha + T;
-	float8		alive = c * ProbabilityAlive(model->kind, &p, x, t_x, T);
+	float8		alive = c;		/* the factor of the series (P(alive) = 1) */
 	float8		per_period = 1 / (1 + discount_rate);
 	float8		discount = 1;
 	bool		have_w;
@@ -667,7 +677,7 @@ ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
 			expected = alive / a1 * (-power_minus_1 - (1 + power_minus_1) * SeriesSum(series, z));
 		}
 		else
-			expected = ExpectedPurchases(model->kind, &p, t, x, t_x, T);
+			expected = ExpectedPurchasesIfAlive(model->kind, &p, t, x, T);
 		/* (1 + d)^-t: by the period, and at the horizon for a fractional last one */
 		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
 		total += (expected - previous) * discount;
@@ -675,6 +685,15 @@ ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x, float8 T,
 		CHECK_FOR_INTERRUPTS();
 	}
 	return total;
+}
+
+/* P(alive at T) of a customer (x, t_x, T) under a purchase model */
+float8
+ClvProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
+{
+	PurchaseParams p = ParamsOf(model);
+
+	return ProbabilityAlive(model->kind, &p, x, t_x, T);
 }
 
 /* crm.expected_purchases(model, t): E[X(t)] for a new customer */

@@ -154,11 +154,15 @@ extern float8 ClvConditionalExpected(const ClvModel *model, float8 t,
 									 float8 x, float8 t_x, float8 T);
 
 /*
- * Expected purchases of a customer in each of the periods 1..ceil(horizon)
- * after T, discounted by (1 + discount_rate)^(end of the period), summed
+ * Expected purchases of a customer with x purchases and age T who is alive
+ * at T, in each of the periods 1..ceil(horizon) after T, discounted by
+ * (1 + discount_rate)^(end of the period), summed
  */
-extern float8 ClvDiscountedPurchases(const ClvModel *model, float8 x, float8 t_x,
-									 float8 T, float8 horizon, float8 discount_rate);
+extern float8 ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+											float8 horizon, float8 discount_rate);
+
+/* P(alive at T) of a customer (x, t_x, T) under a purchase model */
+extern float8 ClvProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T);
 
 /* The penalizer of a fit's final function: its second argument or the state's */
 extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state);

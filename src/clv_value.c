@@ -9,6 +9,11 @@
  * per purchase times the margin and discounted by (1 + d)^k, with d the
  * discount rate per time unit.  A fractional last period ends at the
  * horizon.  Continuous discounting is what DERT does (see the Pareto/NBD).
+ *
+ * The discounted sum is P(alive) times a series that depends on the customer
+ * only through x and T, so each call site keeps the series of recently seen
+ * (x, T) for its model, horizon and rate: customers who share them (whole
+ * periods, common in summaries) cost one evaluation.
  */
 #include "crm.h"
 #include "clv.h"
@@ -16,6 +21,84 @@
 #include <math.h>
 
 #include "utils/builtins.h"
+
+/* Slots of the per-call-site cache of discounted series (a power of 2) */
+#define SERIES_CACHE_SLOTS 16384
+
+/* One cached discounted series */
+typedef struct SeriesCacheEntry
+{
+	float8		x;				/* frequency */
+	float8		T;				/* age */
+	float8		value;			/* ClvDiscountedPurchasesIfAlive(x, T) */
+	uint32		generation;		/* valid if equal to the cache's */
+} SeriesCacheEntry;
+
+/* The cache of a call site: the series of one model, horizon and rate */
+typedef struct SeriesCache
+{
+	uint8		kind;			/* model kind of the entries */
+	float8		params[CLV_MAX_PARAMS]; /* its parameters */
+	float8		horizon;		/* horizon of the entries */
+	float8		rate;			/* discount rate of the entries */
+	uint32		generation;		/* bumped when any of the above changes */
+	SeriesCacheEntry entries[SERIES_CACHE_SLOTS];	/* direct-mapped by (x, T) */
+} SeriesCache;
+
+/* Slot of (x, T): a multiplicative mix of their bits */
+static inline uint32
+SeriesSlot(float8 x, float8 T)
+{
+	uint64		bits_x;
+	uint64		bits_t;
+	uint64		h;
+
+	memcpy(&bits_x, &x, sizeof(bits_x));
+	memcpy(&bits_t, &T, sizeof(bits_t));
+	h = bits_x * UINT64CONST(0x9E3779B97F4A7C15) ^ bits_t * UINT64CONST(0xC2B2AE3D27D4EB4F);
+	h ^= h >> 29;
+	return (uint32) (h & (SERIES_CACHE_SLOTS - 1));
+}
+
+/* The discounted series of (x, T) under model, from the call site's cache */
+static float8
+CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
+					   float8 T, float8 horizon, float8 rate)
+{
+	SeriesCache *cache = (SeriesCache *) fcinfo->flinfo->fn_extra;
+	SeriesCacheEntry *entry;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SeriesCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->generation == 0 || cache->kind != model->kind || cache->horizon != horizon ||
+		cache->rate != rate ||
+		memcmp(cache->params, model->params, sizeof(cache->params)) != 0)
+	{
+		cache->kind = model->kind;
+		memcpy(cache->params, model->params, sizeof(cache->params));
+		cache->horizon = horizon;
+		cache->rate = rate;
+		cache->generation++;
+		if (cache->generation == 0)
+		{
+			/* wrapped around: forget every entry */
+			memset(cache->entries, 0, sizeof(cache->entries));
+			cache->generation = 1;
+		}
+	}
+	entry = &cache->entries[SeriesSlot(x, T)];
+	if (entry->generation != cache->generation || entry->x != x || entry->T != T)
+	{
+		entry->x = x;
+		entry->T = T;
+		entry->value = ClvDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+		entry->generation = cache->generation;
+	}
+	return entry->value;
+}
 
 /* Raise 22023 unless a discount rate per period is finite and >= 0 */
 static void
@@ -59,7 +142,8 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0, not %g", margin)));
 	PG_RETURN_FLOAT8(margin * ClvExpectedSpend(spend, x, m) *
-					 ClvDiscountedPurchases(purchases, x, t_x, T, horizon, rate));
+					 ClvProbabilityAlive(purchases, x, t_x, T) *
+					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
 }
 
 /*
@@ -83,5 +167,6 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	CheckFinite(spend, "spend per purchase");
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
-	PG_RETURN_FLOAT8(spend * ClvDiscountedPurchases(purchases, x, t_x, T, horizon, rate));
+	PG_RETURN_FLOAT8(spend * ClvProbabilityAlive(purchases, x, t_x, T) *
+					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
 }
