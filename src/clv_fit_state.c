@@ -99,12 +99,13 @@ CompareTupleValues(const ClvTuple *a, const ClvTuple *b)
 	return 0;
 }
 
-/* qsort comparator of tuples */
-static int
-CompareTuples(const void *a, const void *b)
-{
-	return CompareTupleValues((const ClvTuple *) a, (const ClvTuple *) b);
-}
+/* SortTuples(tuples, n): an inlined sort of tuples by their values (faster than qsort) */
+#define ST_SORT SortTuples
+#define ST_ELEMENT_TYPE ClvTuple
+#define ST_COMPARE(a, b) CompareTupleValues(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Sort tuples and add up the counts of equal ones in place; returns how many remain */
 static int32
@@ -112,7 +113,7 @@ SortAndCollapse(ClvTuple *tuples, int32 n)
 {
 	int32		distinct = 0;
 
-	qsort(tuples, n, sizeof(ClvTuple), CompareTuples);
+	SortTuples(tuples, n);
 	for (int32 i = 0; i < n; i++)
 	{
 		if (distinct > 0 && CompareTupleValues(&tuples[distinct - 1], &tuples[i]) == 0)
@@ -645,6 +646,16 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 				 errdetail("%s.", problem)));
 	PG_RETURN_POINTER(StateBuild(shape, n_rows, has_penalizer != 0, penalizer,
 								 tuples, n, 0));
+}
+
+/* Final function of the partial aggregates: the state with its buffer merged and no spare room */
+PG_FUNCTION_INFO_V1(clv_fit_state_compact);
+Datum
+clv_fit_state_compact(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+	PG_RETURN_POINTER(StateFlush(state, 0));
 }
 
 /* Customers (total weight) in a fit state */

@@ -57,30 +57,35 @@ CREATE FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) RETURN
 COMMENT ON FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) IS
 	'merge two partial model fit states (same shape and penalizer required)';
 
+CREATE FUNCTION crm.clv_fit_compact(crm.clv_fit_state) RETURNS crm.clv_fit_state
+	AS 'MODULE_PATHNAME', 'clv_fit_state_compact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_compact(crm.clv_fit_state) IS
+	'a model fit state with every row merged into its sorted tuples and no spare room (the final function of the partial aggregates)';
+
 -- Partial forms for two-step use across partitions and shards
 CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8) (
 	SFUNC = crm.clv_fit_trans_purchases, STYPE = crm.clv_fit_state,
-	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
 CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, bigint) (
 	SFUNC = crm.clv_fit_trans_purchases, STYPE = crm.clv_fit_state,
-	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8) IS
 	'partial purchase-model fit state of (x, t_x, T) (finish with crm.bgnbd_fit_final or crm.mbgnbd_fit_final)';
 COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, bigint) IS
 	'partial purchase-model fit state of (x, t_x, T) with integer weights';
 CREATE AGGREGATE crm.spend_fit_partial(float8, float8) (
 	SFUNC = crm.clv_fit_trans_spend, STYPE = crm.clv_fit_state,
-	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
 CREATE AGGREGATE crm.spend_fit_partial(float8, float8, bigint) (
 	SFUNC = crm.clv_fit_trans_spend, STYPE = crm.clv_fit_state,
-	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8) IS
 	'partial spend-model fit state of (x, m) (finish with crm.gammagamma_fit_final)';
 COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8, bigint) IS
 	'partial spend-model fit state of (x, m) with integer weights';
 CREATE AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) (
 	SFUNC = crm.clv_fit_combine, STYPE = crm.clv_fit_state,
-	COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) IS
 	'merge partial model fit states (rollup across partitions or shards)';
 

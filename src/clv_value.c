@@ -22,8 +22,9 @@
 
 #include "utils/builtins.h"
 
-/* Slots of the per-call-site cache of discounted series (a power of 2) */
-#define SERIES_CACHE_SLOTS 16384
+/* Slots of the per-call-site cache of discounted series: first, and at most */
+#define SERIES_CACHE_MIN_SLOTS 1024
+#define SERIES_CACHE_MAX_SLOTS 262144
 
 /* One cached discounted series */
 typedef struct SeriesCacheEntry
@@ -42,12 +43,14 @@ typedef struct SeriesCache
 	float8		horizon;		/* horizon of the entries */
 	float8		rate;			/* discount rate of the entries */
 	uint32		generation;		/* bumped when any of the above changes */
-	SeriesCacheEntry entries[SERIES_CACHE_SLOTS];	/* direct-mapped by (x, T) */
+	uint32		n_slots;		/* entries (a power of 2) */
+	uint64		misses;			/* misses since the last resize */
+	SeriesCacheEntry *entries;	/* direct-mapped by (x, T) */
 } SeriesCache;
 
-/* Slot of (x, T): a multiplicative mix of their bits */
+/* Slot of (x, T) among n_slots: a multiplicative mix of their bits */
 static inline uint32
-SeriesSlot(float8 x, float8 T)
+SeriesSlot(float8 x, float8 T, uint32 n_slots)
 {
 	uint64		bits_x;
 	uint64		bits_t;
@@ -57,7 +60,7 @@ SeriesSlot(float8 x, float8 T)
 	memcpy(&bits_t, &T, sizeof(bits_t));
 	h = bits_x * UINT64CONST(0x9E3779B97F4A7C15) ^ bits_t * UINT64CONST(0xC2B2AE3D27D4EB4F);
 	h ^= h >> 29;
-	return (uint32) (h & (SERIES_CACHE_SLOTS - 1));
+	return (uint32) (h & (n_slots - 1));
 }
 
 /* The discounted series of (x, T) under model, from the call site's cache */
@@ -71,7 +74,20 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SeriesCache));
+		cache->n_slots = SERIES_CACHE_MIN_SLOTS;
+		cache->entries = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+												sizeof(SeriesCacheEntry) * cache->n_slots);
 		fcinfo->flinfo->fn_extra = cache;
+	}
+	else if (cache->misses > 4 * (uint64) cache->n_slots &&
+			 cache->n_slots < SERIES_CACHE_MAX_SLOTS)
+	{
+		/* a large scoring run: a cache 8 times larger (starting empty) */
+		pfree(cache->entries);
+		cache->n_slots *= 8;
+		cache->entries = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+												sizeof(SeriesCacheEntry) * cache->n_slots);
+		cache->misses = 0;
 	}
 	if (cache->generation == 0 || cache->kind != model->kind || cache->horizon != horizon ||
 		cache->rate != rate ||
@@ -85,13 +101,14 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 		if (cache->generation == 0)
 		{
 			/* wrapped around: forget every entry */
-			memset(cache->entries, 0, sizeof(cache->entries));
+			memset(cache->entries, 0, sizeof(SeriesCacheEntry) * cache->n_slots);
 			cache->generation = 1;
 		}
 	}
-	entry = &cache->entries[SeriesSlot(x, T)];
+	entry = &cache->entries[SeriesSlot(x, T, cache->n_slots)];
 	if (entry->generation != cache->generation || entry->x != x || entry->T != T)
 	{
+		cache->misses++;
 		entry->x = x;
 		entry->T = T;
 		entry->value = ClvDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
