@@ -80,3 +80,13 @@ RESET client_min_messages;
 SELECT crm.converged(m) AS converged, crm.customers(m) AS n
 FROM (SELECT crm.bgnbd_fit(x, t_x, t) AS m FROM (VALUES (0, 0, 10), (3, 5, 10)) v(x, t_x, t)) s;
 \set VERBOSITY default
+
+-- a converged fit whose parameter is nearly unidentified warns: here nobody seems to stop
+-- buying, and the dropout parameter a runs towards 0 with a standard error far larger than itself
+\set VERBOSITY terse
+SELECT crm.converged(m) AS converged, crm.std_error(m, 'a') > crm.parameter(m, 'a') AS a_poorly_identified
+FROM (SELECT crm.bgnbd_fit(x, t_x, 52) AS m
+      FROM (SELECT CASE WHEN i % 5 = 0 THEN 0 ELSE 1 + i % 9 END AS x,
+                   CASE WHEN i % 5 = 0 THEN 0 ELSE 52 - (i % 4) * 1.5 END AS t_x
+            FROM generate_series(1, 400) i) v) s;
+\set VERBOSITY default

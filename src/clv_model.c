@@ -709,5 +709,19 @@ ClvFit(const ClvFitProblem *problem)
 		ereport(WARNING,
 				(errmsg("%s fit: standard errors are not available", spec->title),
 				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
+	else
+	{
+		for (int i = 0; i < n_params; i++)
+			if (model->se[i] > model->params[i])
+			{
+				ereport(WARNING,
+						(errmsg("%s fit: parameter %s is poorly identified", spec->title,
+								spec->param_names[i]),
+						 errdetail("Its standard error %g exceeds the estimate %g: the likelihood is nearly flat in that direction.",
+								   model->se[i], model->params[i]),
+						 errhint("Do not read meaning into this parameter; check the data (enough history, churn visible in it) or fit with a penalizer.")));
+				break;
+			}
+	}
 	return model;
 }

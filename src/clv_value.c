@@ -48,19 +48,28 @@ typedef struct SeriesCache
 	SeriesCacheEntry *entries;	/* direct-mapped by (x, T) */
 } SeriesCache;
 
-/* Slot of (x, T) among n_slots: a multiplicative mix of their bits */
+/* A 64-bit finalizer (MurmurHash3's fmix64): every input bit affects every output bit */
+static inline uint64
+Mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* Slot of (x, T) among n_slots (whole numbers as float8 have all-zero low bits: mix fully) */
 static inline uint32
 SeriesSlot(float8 x, float8 T, uint32 n_slots)
 {
 	uint64		bits_x;
 	uint64		bits_t;
-	uint64		h;
 
 	memcpy(&bits_x, &x, sizeof(bits_x));
 	memcpy(&bits_t, &T, sizeof(bits_t));
-	h = bits_x * UINT64CONST(0x9E3779B97F4A7C15) ^ bits_t * UINT64CONST(0xC2B2AE3D27D4EB4F);
-	h ^= h >> 29;
-	return (uint32) (h & (n_slots - 1));
+	return (uint32) (Mix64(bits_x ^ Mix64(bits_t)) & (n_slots - 1));
 }
 
 /* The discounted series of (x, T) under model, from the call site's cache */
