@@ -541,15 +541,6 @@ PurchaseModelArg(FunctionCallInfo fcinfo)
 	return model;
 }
 
-/* Conditional expected purchases of a purchase model (for crm.clv) */
-float8
-ClvConditionalExpected(const ClvModel *model, float8 t, float8 x, float8 t_x, float8 T)
-{
-	PurchaseParams p = ParamsOf(model);
-
-	return ExpectedPurchases(model->kind, &p, t, x, t_x, T);
-}
-
 /* Terms of the prediction series kept for the discounted sum of crm.clv */
 #define MAX_SERIES_TERMS 8192
 

@@ -149,10 +149,6 @@ typedef struct ClvFitProblem
  */
 extern ClvModel *ClvFit(const ClvFitProblem *problem);
 
-/* Expected purchases in (T, T + t] of a customer under a purchase model */
-extern float8 ClvConditionalExpected(const ClvModel *model, float8 t,
-									 float8 x, float8 t_x, float8 T);
-
 /*
  * Expected purchases of a customer with x purchases and age T who is alive
  * at T, in each of the periods 1..ceil(horizon) after T, discounted by
