@@ -340,26 +340,14 @@ FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
 	return ClvFit(&problem);
 }
 
-/* Final function of crm.bgnbd_fit: the fitted BG/NBD model */
-PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+/* Final function of crm.bgnbd_fit and crm.mbgnbd_fit: the model its return type names */
+PG_FUNCTION_INFO_V1(purchase_fit_final);
 Datum
-bgnbd_fit_final(PG_FUNCTION_ARGS)
+purchase_fit_final(PG_FUNCTION_ARGS)
 {
 	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
-	ClvModel   *model = FitPurchaseModel(CLV_BGNBD, state, ClvFinalPenalizer(fcinfo, state));
-
-	if (model == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(model);
-}
-
-/* Final function of crm.mbgnbd_fit: the fitted MBG/NBD model */
-PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
-Datum
-mbgnbd_fit_final(PG_FUNCTION_ARGS)
-{
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
-	ClvModel   *model = FitPurchaseModel(CLV_MBGNBD, state, ClvFinalPenalizer(fcinfo, state));
+	ClvModel   *model = FitPurchaseModel(ClvKindOfReturnType(fcinfo), state,
+										 ClvFinalPenalizer(fcinfo, state));
 
 	if (model == NULL)
 		PG_RETURN_NULL();

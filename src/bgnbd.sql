@@ -3,9 +3,9 @@
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.bgnbd_fit_final(crm.clv_fit_state) RETURNS crm.bgnbd
-	AS 'MODULE_PATHNAME', 'bgnbd_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'purchase_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION crm.bgnbd_fit_final(crm.clv_fit_state, penalizer float8) RETURNS crm.bgnbd
-	AS 'MODULE_PATHNAME', 'bgnbd_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'purchase_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.bgnbd_fit_final(crm.clv_fit_state) IS
 	'fit the BG/NBD (Fader, Hardie & Lee 2005) model on a (merged) purchase fit state';
 COMMENT ON FUNCTION crm.bgnbd_fit_final(crm.clv_fit_state, float8) IS
@@ -58,9 +58,9 @@ COMMENT ON FUNCTION crm.clv(crm.bgnbd, crm.gammagamma, float8, float8, float8, f
 	'discounted expected margin of a customer over the horizon: crm.clv(...) times the margin (share of spend kept)';
 
 CREATE FUNCTION crm.mbgnbd_fit_final(crm.clv_fit_state) RETURNS crm.mbgnbd
-	AS 'MODULE_PATHNAME', 'mbgnbd_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'purchase_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION crm.mbgnbd_fit_final(crm.clv_fit_state, penalizer float8) RETURNS crm.mbgnbd
-	AS 'MODULE_PATHNAME', 'mbgnbd_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'purchase_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.mbgnbd_fit_final(crm.clv_fit_state) IS
 	'fit the MBG/NBD (Batislam, Denizel & Filiztekin 2007) model on a (merged) purchase fit state';
 COMMENT ON FUNCTION crm.mbgnbd_fit_final(crm.clv_fit_state, float8) IS

@@ -74,6 +74,9 @@ typedef struct ClvModelSpec
 /* The description of a kind */
 extern const ClvModelSpec *ClvSpec(ClvModelKind kind);
 
+/* The model kind a function returns (its declared return type) */
+extern ClvModelKind ClvKindOfReturnType(FunctionCallInfo fcinfo);
+
 /* The model in argument argno, checked to be of the given kind */
 extern ClvModel *ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind);
 
@@ -82,6 +85,9 @@ extern ClvModel *ClvModelFromParams(ClvModelKind kind, const float8 *params);
 
 /* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
 extern void ClvCheckTriple(float8 x, float8 t_x, float8 T);
+
+/* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
+extern void ClvCheckSpend(float8 x, float8 m);
 
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);

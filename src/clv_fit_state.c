@@ -207,9 +207,9 @@ ClvCheckTriple(float8 x, float8 t_x, float8 T)
 				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
 }
 
-/* Raise 22000 unless a customer's mean spend is valid (x > 0 only) */
-static void
-CheckSpend(float8 x, float8 m)
+/* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
+void
+ClvCheckSpend(float8 x, float8 m)
 {
 	ClvCheckFrequency(x);
 	CheckFinite(m, "monetary value");
@@ -317,7 +317,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 		ClvCheckTriple(v[0], v[1], v[2]);
 	else
 	{
-		CheckSpend(v[0], v[1]);
+		ClvCheckSpend(v[0], v[1]);
 		/* the spend model is fitted on customers with repeat purchases */
 		if (v[0] == 0)
 			PG_RETURN_POINTER(state);

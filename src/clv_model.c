@@ -401,12 +401,19 @@ clv_model_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(model);
 }
 
+/* The model kind a function returns (its declared return type), cached in flinfo */
+ClvModelKind
+ClvKindOfReturnType(FunctionCallInfo fcinfo)
+{
+	return KindOfType(fcinfo->flinfo, get_fn_expr_rettype(fcinfo->flinfo));
+}
+
 /* crm.bgnbd(r, alpha, a, b) etc.: a model from given parameters (the return type tells the kind) */
 PG_FUNCTION_INFO_V1(clv_model_make);
 Datum
 clv_model_make(PG_FUNCTION_ARGS)
 {
-	ClvModelKind kind = KindOfType(fcinfo->flinfo, get_fn_expr_rettype(fcinfo->flinfo));
+	ClvModelKind kind = ClvKindOfReturnType(fcinfo);
 	float8		params[CLV_MAX_PARAMS] = {0, 0, 0, 0};
 
 	if (PG_NARGS() != ClvSpec(kind)->n_params)

@@ -156,11 +156,7 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	float8		margin = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1;
 
 	ClvCheckTriple(x, t_x, T);
-	CheckFinite(m, "monetary value");
-	if (x > 0 && m <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("monetary value must be positive for customers with repeat purchases, not %g", m)));
+	ClvCheckSpend(x, m);
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
 	if (isnan(margin) || isinf(margin) || margin < 0)

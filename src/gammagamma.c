@@ -167,12 +167,7 @@ gammagamma_expected_spend(PG_FUNCTION_ARGS)
 	float8		x = PG_GETARG_FLOAT8(1);
 	float8		m = PG_GETARG_FLOAT8(2);
 
-	ClvCheckFrequency(x);
-	CheckFinite(m, "monetary value");
-	if (x > 0 && m <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("monetary value must be positive for customers with repeat purchases, not %g", m)));
+	ClvCheckSpend(x, m);
 	PG_RETURN_FLOAT8(ClvExpectedSpend(model, x, m));
 }
 
