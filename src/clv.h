@@ -21,14 +21,18 @@ typedef enum ClvModelKind
 {
 	CLV_BGNBD = 1,				/* Fader, Hardie & Lee (2005) */
 	CLV_MBGNBD = 2,				/* Batislam, Denizel & Filiztekin (2007) */
-	CLV_GAMMAGAMMA = 3			/* Fader, Hardie & Lee (2005), spend model */
+	CLV_GAMMAGAMMA = 3,			/* Fader, Hardie & Lee (2005), spend model */
+	CLV_PARETONBD = 4,			/* Schmittlein, Morrison & Colombo (1987) */
+	CLV_BGBB = 5				/* Fader, Hardie & Shang (2010), discrete */
 } ClvModelKind;
 
 /* What the rows of a fit state are */
 typedef enum ClvFitShape
 {
 	CLV_SHAPE_PURCHASES = 3,	/* (x, t_x, T): frequency, recency, age */
-	CLV_SHAPE_SPEND = 2			/* (x, m): frequency, mean spend per purchase */
+	CLV_SHAPE_SPEND = 2,		/* (x, m): frequency, mean spend per purchase */
+	CLV_SHAPE_OPPORTUNITIES = 4 /* (x, t_x, n): purchases, last purchase,
+								 * opportunities (whole numbers) */
 } ClvFitShape;
 
 /* Flags of a model value */
@@ -89,6 +93,9 @@ extern void ClvCheckTriple(float8 x, float8 t_x, float8 T);
 /* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
 extern void ClvCheckSpend(float8 x, float8 m);
 
+/* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
+extern void ClvCheckOpportunities(float8 x, float8 t_x, float8 n);
+
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
@@ -98,7 +105,8 @@ extern void ClvCheckHorizon(float8 horizon);
 /* One distinct input tuple of a fit and its total weight */
 typedef struct ClvTuple
 {
-	float8		v[3];			/* x, t_x, T (purchases) or x, m, 0 (spend) */
+	float8		v[3];			/* x, t_x, T (purchases), x, t_x, n
+								 * (opportunities) or x, m, 0 (spend) */
 	int64		count;			/* total weight of rows with these values */
 } ClvTuple;
 

@@ -33,14 +33,35 @@
 static inline int
 ShapeWidth(uint8 shape)
 {
-	return shape == CLV_SHAPE_PURCHASES ? 3 : 2;
+	return shape == CLV_SHAPE_SPEND ? 2 : 3;
 }
 
 /* Name of a shape in the text form */
 static const char *
 ShapeName(uint8 shape)
 {
-	return shape == CLV_SHAPE_PURCHASES ? "purchases" : "spend";
+	switch (shape)
+	{
+		case CLV_SHAPE_PURCHASES:
+			return "purchases";
+		case CLV_SHAPE_OPPORTUNITIES:
+			return "opportunities";
+		default:
+			return "spend";
+	}
+}
+
+/* The shape named in the text form, or 0 */
+static uint8
+ShapeOfName(const char *name)
+{
+	if (strcmp(name, "purchases") == 0)
+		return CLV_SHAPE_PURCHASES;
+	if (strcmp(name, "opportunities") == 0)
+		return CLV_SHAPE_OPPORTUNITIES;
+	if (strcmp(name, "spend") == 0)
+		return CLV_SHAPE_SPEND;
+	return 0;
 }
 
 /* The sorted run of a state */
@@ -207,6 +228,29 @@ ClvCheckTriple(float8 x, float8 t_x, float8 T)
 				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
 }
 
+/* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
+void
+ClvCheckOpportunities(float8 x, float8 t_x, float8 n)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(t_x, "recency t_x");
+	CheckFinite(n, "opportunities n");
+	if (n < 1 || n != floor(n) || n > 1e6)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("opportunities n must be a whole number between 1 and 1000000, not %g", n)));
+	if (t_x != floor(t_x) || t_x < x || t_x > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be a whole number between x and n, not %g (x = %g, n = %g)",
+						t_x, x, n),
+				 errhint("t_x is the opportunity of the last purchase (0 if none), x the purchases among the n opportunities.")));
+	if (x == 0 && t_x != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
+}
+
 /* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
 void
 ClvCheckSpend(float8 x, float8 m)
@@ -315,6 +359,8 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	}
 	if (shape == CLV_SHAPE_PURCHASES)
 		ClvCheckTriple(v[0], v[1], v[2]);
+	else if (shape == CLV_SHAPE_OPPORTUNITIES)
+		ClvCheckOpportunities(v[0], v[1], v[2]);
 	else
 	{
 		ClvCheckSpend(v[0], v[1]);
@@ -351,6 +397,14 @@ Datum
 clv_fit_trans_spend(PG_FUNCTION_ARGS)
 {
 	return FitTransition(fcinfo, CLV_SHAPE_SPEND);
+}
+
+/* Transition of the discrete-opportunity fits: (x, t_x, n [, weight [, penalizer]]) */
+PG_FUNCTION_INFO_V1(clv_fit_trans_opportunities);
+Datum
+clv_fit_trans_opportunities(PG_FUNCTION_ARGS)
+{
+	return FitTransition(fcinfo, CLV_SHAPE_OPPORTUNITIES);
 }
 
 /* Combine: merge two partial fit states of the same shape and penalizer */
@@ -430,6 +484,11 @@ TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
 		if (shape == CLV_SHAPE_PURCHASES &&
 			(t->v[1] < 0 || t->v[1] > t->v[2] || (x == 0 && t->v[1] != 0)))
 			return "each (x, t_x, T) must have 0 <= t_x <= T, and t_x = 0 when x = 0";
+		if (shape == CLV_SHAPE_OPPORTUNITIES &&
+			(t->v[2] < 1 || t->v[2] > 1e6 || t->v[2] != floor(t->v[2]) ||
+			 t->v[1] != floor(t->v[1]) || t->v[1] < x || t->v[1] > t->v[2] ||
+			 (x == 0 && t->v[1] != 0)))
+			return "each (x, t_x, n) must be whole numbers with x <= t_x <= n, 1 <= n, and t_x = 0 when x = 0";
 		if (shape == CLV_SHAPE_SPEND && (x == 0 || t->v[1] <= 0 || t->v[2] != 0))
 			return "each (x, m) must have x > 0 and m > 0";
 		if (i > 0 && CompareTupleValues(&tuples[i - 1], t) >= 0)
@@ -517,12 +576,9 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 		StateSyntaxError(input, "expected \"v1 shape=... n=...\"");
 	if (version != CLV_FIT_STATE_VERSION)
 		StateSyntaxError(input, "unsupported version");
-	if (strcmp(shape_name, "purchases") == 0)
-		shape = CLV_SHAPE_PURCHASES;
-	else if (strcmp(shape_name, "spend") == 0)
-		shape = CLV_SHAPE_SPEND;
-	else
-		StateSyntaxError(input, "shape must be purchases or spend");
+	shape = ShapeOfName(shape_name);
+	if (shape == 0)
+		StateSyntaxError(input, "shape must be purchases, opportunities or spend");
 	width = ShapeWidth(shape);
 	if (n_rows < 0)
 		StateSyntaxError(input, "n must not be negative");
@@ -622,7 +678,8 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	ClvTuple   *tuples = NULL;
 
 	if (version != CLV_FIT_STATE_VERSION ||
-		(shape != CLV_SHAPE_PURCHASES && shape != CLV_SHAPE_SPEND) ||
+		(shape != CLV_SHAPE_PURCHASES && shape != CLV_SHAPE_SPEND &&
+		 shape != CLV_SHAPE_OPPORTUNITIES) ||
 		has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
 		(!has_penalizer && penalizer != 0) || n_rows < 0)
 		problem = "invalid version, shape, penalizer or n";

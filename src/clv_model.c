@@ -32,6 +32,8 @@ static const ClvModelSpec ClvSpecs[] = {
 	{CLV_BGNBD, "bgnbd", "BG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
 	{CLV_MBGNBD, "mbgnbd", "MBG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
 	{CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
+	{CLV_PARETONBD, "paretonbd", "Pareto/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
+	{CLV_BGBB, "bgbb", "BG/BB", CLV_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
 };
 
 #define CLV_N_KINDS ((int) lengthof(ClvSpecs))

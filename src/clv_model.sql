@@ -22,7 +22,7 @@ COMMENT ON FUNCTION crm.clv_fit_state_out(crm.clv_fit_state) IS 'text output of 
 COMMENT ON FUNCTION crm.clv_fit_state_recv(internal) IS 'binary input of crm.clv_fit_state';
 COMMENT ON FUNCTION crm.clv_fit_state_send(crm.clv_fit_state) IS 'binary output of crm.clv_fit_state';
 COMMENT ON TYPE crm.clv_fit_state IS
-	'partial state of the model fits: distinct (x, t_x, T) or (x, m) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
+	'partial state of the model fits: distinct (x, t_x, T), (x, t_x, n) or (x, m) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
 
 CREATE FUNCTION crm.clv_fit_customers(crm.clv_fit_state) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'clv_fit_state_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -32,7 +32,7 @@ CREATE FUNCTION crm.clv_fit_distinct(crm.clv_fit_state) RETURNS integer
 COMMENT ON FUNCTION crm.clv_fit_distinct(crm.clv_fit_state) IS
 	'distinct input tuples in a model fit state (its memory is 32 bytes per tuple)';
 
--- Transitions: (x, t_x, T [, weight [, penalizer]]) and (x, m [, weight [, penalizer]])
+-- Transitions: (x, t_x, T [, weight [, penalizer]]), (x, t_x, n [, ...]) and (x, m [, ...])
 
 CREATE FUNCTION crm.clv_fit_trans_purchases(crm.clv_fit_state, float8, float8, float8)
 	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_purchases' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -52,6 +52,15 @@ COMMENT ON FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, b
 CREATE FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint, float8)
 	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_spend' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv_fit_trans_spend(crm.clv_fit_state, float8, float8, bigint, float8) IS 'transition function of the spend-model fit (x, m)';
+CREATE FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_opportunities' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8) IS 'transition function of the discrete-opportunity model fits (x, t_x, n)';
+CREATE FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_opportunities' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint) IS 'transition function of the discrete-opportunity model fits (x, t_x, n)';
+CREATE FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint, float8)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_opportunities' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint, float8) IS 'transition function of the discrete-opportunity model fits (x, t_x, n)';
 CREATE FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) RETURNS crm.clv_fit_state
 	AS 'MODULE_PATHNAME', 'clv_fit_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) IS
@@ -83,6 +92,16 @@ COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8) IS
 	'partial spend-model fit state of (x, m) (finish with crm.gammagamma_fit_final)';
 COMMENT ON AGGREGATE crm.spend_fit_partial(float8, float8, bigint) IS
 	'partial spend-model fit state of (x, m) with integer weights';
+CREATE AGGREGATE crm.opportunity_fit_partial(float8, float8, float8) (
+	SFUNC = crm.clv_fit_trans_opportunities, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.opportunity_fit_partial(float8, float8, float8, bigint) (
+	SFUNC = crm.clv_fit_trans_opportunities, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.opportunity_fit_partial(float8, float8, float8) IS
+	'partial discrete-opportunity fit state of (x, t_x, n) (finish with crm.bgbb_fit_final)';
+COMMENT ON AGGREGATE crm.opportunity_fit_partial(float8, float8, float8, bigint) IS
+	'partial discrete-opportunity fit state of (x, t_x, n) with integer weights';
 CREATE AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) (
 	SFUNC = crm.clv_fit_combine, STYPE = crm.clv_fit_state,
 	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
@@ -244,3 +263,108 @@ COMMENT ON FUNCTION crm.converged(crm.gammagamma) IS 'whether the fit of a gamma
 CREATE FUNCTION crm.parameters(model crm.gammagamma) RETURNS TABLE (parameter text, estimate float8, std_error float8)
 	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
 COMMENT ON FUNCTION crm.parameters(crm.gammagamma) IS 'the parameters of a gammagamma model as rows (parameter, estimate, std_error)';
+
+-- Pareto/NBD (Schmittlein, Morrison & Colombo 1987): the model value
+CREATE TYPE crm.paretonbd;
+CREATE FUNCTION crm.paretonbd_in(cstring, oid, integer) RETURNS crm.paretonbd
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.paretonbd_out(crm.paretonbd) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.paretonbd_recv(internal, oid, integer) RETURNS crm.paretonbd
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.paretonbd_send(crm.paretonbd) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.paretonbd (
+	INPUT = crm.paretonbd_in, OUTPUT = crm.paretonbd_out,
+	RECEIVE = crm.paretonbd_recv, SEND = crm.paretonbd_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.paretonbd_in(cstring, oid, integer) IS 'text input of crm.paretonbd';
+COMMENT ON FUNCTION crm.paretonbd_out(crm.paretonbd) IS 'text output of crm.paretonbd (exact, round-trips)';
+COMMENT ON FUNCTION crm.paretonbd_recv(internal, oid, integer) IS 'binary input of crm.paretonbd';
+COMMENT ON FUNCTION crm.paretonbd_send(crm.paretonbd) IS 'binary output of crm.paretonbd';
+COMMENT ON TYPE crm.paretonbd IS
+	'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): parameters r, alpha, s, beta, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.paretonbd(r float8, alpha float8, s float8, beta float8) RETURNS crm.paretonbd
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.paretonbd(float8, float8, float8, float8) IS
+	'a paretonbd model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.paretonbd_jsonb(crm.paretonbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.paretonbd_jsonb(crm.paretonbd) IS
+	'a paretonbd model as jsonb: model, r, alpha, s, beta, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.paretonbd AS jsonb) WITH FUNCTION crm.paretonbd_jsonb(crm.paretonbd);
+CREATE FUNCTION crm.parameter(model crm.paretonbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.paretonbd, text) IS 'one parameter of a paretonbd model (r, alpha, s, beta)';
+CREATE FUNCTION crm.std_error(model crm.paretonbd, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.paretonbd, text) IS
+	'standard error of one parameter of a fitted paretonbd model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.paretonbd) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.paretonbd) IS 'total log-likelihood of a fitted paretonbd model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.paretonbd) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.paretonbd) IS 'customers a paretonbd model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.paretonbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.paretonbd) IS 'optimizer iterations of a fitted paretonbd model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.paretonbd) IS 'whether the fit of a paretonbd model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.paretonbd) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION crm.parameters(crm.paretonbd) IS 'the parameters of a paretonbd model as rows (parameter, estimate, std_error)';
+
+-- BG/BB (Fader, Hardie & Shang 2010), discrete purchase opportunities: the model value
+CREATE TYPE crm.bgbb;
+CREATE FUNCTION crm.bgbb_in(cstring, oid, integer) RETURNS crm.bgbb
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgbb_out(crm.bgbb) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgbb_recv(internal, oid, integer) RETURNS crm.bgbb
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.bgbb_send(crm.bgbb) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.bgbb (
+	INPUT = crm.bgbb_in, OUTPUT = crm.bgbb_out,
+	RECEIVE = crm.bgbb_recv, SEND = crm.bgbb_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.bgbb_in(cstring, oid, integer) IS 'text input of crm.bgbb';
+COMMENT ON FUNCTION crm.bgbb_out(crm.bgbb) IS 'text output of crm.bgbb (exact, round-trips)';
+COMMENT ON FUNCTION crm.bgbb_recv(internal, oid, integer) IS 'binary input of crm.bgbb';
+COMMENT ON FUNCTION crm.bgbb_send(crm.bgbb) IS 'binary output of crm.bgbb';
+COMMENT ON TYPE crm.bgbb IS
+	'BG/BB (Fader, Hardie & Shang 2010) for discrete purchase opportunities: parameters alpha, beta, gamma, delta, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.bgbb(alpha float8, beta float8, gamma float8, delta float8) RETURNS crm.bgbb
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.bgbb(float8, float8, float8, float8) IS
+	'a bgbb model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.bgbb_jsonb(crm.bgbb) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.bgbb_jsonb(crm.bgbb) IS
+	'a bgbb model as jsonb: model, alpha, beta, gamma, delta, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.bgbb AS jsonb) WITH FUNCTION crm.bgbb_jsonb(crm.bgbb);
+CREATE FUNCTION crm.parameter(model crm.bgbb, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.bgbb, text) IS 'one parameter of a bgbb model (alpha, beta, gamma, delta)';
+CREATE FUNCTION crm.std_error(model crm.bgbb, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.bgbb, text) IS
+	'standard error of one parameter of a fitted bgbb model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.bgbb) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.bgbb) IS 'total log-likelihood of a fitted bgbb model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.bgbb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.bgbb) IS 'customers a bgbb model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.bgbb) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.bgbb) IS 'optimizer iterations of a fitted bgbb model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.bgbb) IS 'whether the fit of a bgbb model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.bgbb) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION crm.parameters(crm.bgbb) IS 'the parameters of a bgbb model as rows (parameter, estimate, std_error)';
+

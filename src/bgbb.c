@@ -1,0 +1,5 @@
+/*
+ * bgbb.c
+ */
+#include "crm.h"
+#include "clv.h"

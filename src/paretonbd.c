@@ -1,0 +1,5 @@
+/*
+ * paretonbd.c
+ */
+#include "crm.h"
+#include "clv.h"
