@@ -31,6 +31,14 @@
 /* Hyp2F1Series: most terms, and the tail bound relative to the sum to stop */
 #define HYP2F1_MAX_TERMS 1000000
 #define HYP2F1_TOLERANCE 1e-16
+/* UpperGammaScaled: most terms, convergence, continued fraction from this z */
+#define UPPER_GAMMA_MAX_TERMS 100000
+#define UPPER_GAMMA_TOLERANCE 1e-16
+#define UPPER_GAMMA_FRACTION_FROM 1.5
+/* Below this |a| the small-argument form uses its limit at a = 0 */
+#define UPPER_GAMMA_SMALL_A 1e-9
+/* The Euler-Mascheroni constant */
+#define EULER_GAMMA 0.57721566490153286061
 /* Largest change of any parameter in one BFGS step */
 #define BFGS_MAX_STEP 5.0
 /*
@@ -189,6 +197,97 @@ Hyp2F1Series(double a, double b, double c, double z, double *value)
 			break;
 	}
 	*value = sum;
+	return true;
+}
+
+/*
+ * e^z z^-a Gamma(a, z) by its continued fraction (Legendre's), evaluated
+ * with the modified Lentz method; converges well for z >= 1
+ */
+static bool
+UpperGammaFraction(double a, double z, double *value)
+{
+	double		tiny = 1e-300;
+	double		denominator = z + 1.0 - a;
+	double		c = 1.0 / tiny;
+	double		d = 1.0 / denominator;
+	double		result = d;
+
+	for (int i = 1; i <= UPPER_GAMMA_MAX_TERMS; i++)
+	{
+		double		numerator = -i * (i - a);
+		double		change;
+
+		denominator += 2.0;
+		d = numerator * d + denominator;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = denominator + numerator / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		change = c * d;
+		result *= change;
+		if (fabs(change - 1.0) <= UPPER_GAMMA_TOLERANCE)
+		{
+			*value = result;
+			return isfinite(result);
+		}
+	}
+	return false;
+}
+
+/*
+ * Gamma(a, z) for -1 < a < 1 and small z, as Gamma(a) - gamma(a, z) with
+ * the pieces that cancel for small a taken together:
+ * (Gamma(1 + a) - 1) / a - (z^a - 1) / a - z^a sum_n>=1 (-z)^n / (n! (a + n))
+ */
+static double
+UpperGammaSmallArgument(double a, double z)
+{
+	double		log_z = log(z);
+	double		term = 1.0;
+	double		sum = 0.0;
+
+	for (int n = 1; n < UPPER_GAMMA_MAX_TERMS; n++)
+	{
+		double		contribution;
+
+		term *= -z / n;
+		contribution = term / (a + n);
+		sum += contribution;
+		if (fabs(contribution) <= UPPER_GAMMA_TOLERANCE * fabs(sum))
+			break;
+	}
+	if (fabs(a) < UPPER_GAMMA_SMALL_A)
+		return -EULER_GAMMA - log_z - sum;	/* the limit a -> 0: E1(z) */
+	return expm1(lgamma(1.0 + a)) / a - expm1(a * log_z) / a - exp(a * log_z) * sum;
+}
+
+/* The scaled upper incomplete gamma function e^z z^-a Gamma(a, z), a < 1, z > 0 */
+bool
+UpperGammaScaled(double a, double z, double *value)
+{
+	int			steps;
+	double		scaled;
+
+	*value = NAN;
+	if (!(a < 1.0) || !(z > 0.0) || !isfinite(z) || !isfinite(a) || a < -1e6)
+		return false;
+	if (z >= UPPER_GAMMA_FRACTION_FROM)
+		return UpperGammaFraction(a, z, value);
+
+	/*
+	 * Small z: from a + steps in [0, 1) down to a by Gamma(b, z) = (Gamma(b +
+	 * 1, z) - z^b e^-z) / b, which scaled reads V(b) = (z V(b + 1) - 1) / b
+	 */
+	steps = a < 0.0 ? (int) ceil(-a) : 0;
+	scaled = exp(z - (a + steps) * log(z)) * UpperGammaSmallArgument(a + steps, z);
+	for (int k = steps - 1; k >= 0; k--)
+		scaled = (z * scaled - 1.0) / (a + k);
+	if (!isfinite(scaled))
+		return false;
+	*value = scaled;
 	return true;
 }
 

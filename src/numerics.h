@@ -49,6 +49,15 @@ extern double LogBeta(double a, double b);
 extern bool Hyp2F1Series(double a, double b, double c, double z, double *value);
 
 /*
+ * The scaled upper incomplete gamma function e^z z^-a Gamma(a, z) for a < 1
+ * and z > 0 (Gamma(a, z) = integral from z to infinity of t^(a-1) e^-t dt,
+ * continued analytically to a <= 0).  Scaled so that it stays in range
+ * for large z or very negative a.  Returns false (and *value NaN) outside
+ * the domain or when it does not converge.
+ */
+extern bool UpperGammaScaled(double a, double z, double *value);
+
+/*
  * An objective to minimize: returns f(theta) and, when gradient is not
  * NULL, fills the gradient.  Returns +inf (or NaN) where f is undefined;
  * minimizers treat that as "step too far".  context is passed through.

@@ -1,5 +1,600 @@
 /*
  * paretonbd.c
+ *		The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987; as
+ *		estimated in Fader, Hardie & Lee 2005): likelihood with analytic
+ *		gradient, the fit aggregate's final function, and predictions
+ *		(expected purchases, P(alive), DERT).
+ *
+ * A customer (x, t_x, T) has likelihood (Fader & Hardie's note on deriving
+ * the Pareto/NBD)
+ *
+ *	 L = Gamma(r+x) alpha^r beta^s / Gamma(r)
+ *		 * [ (alpha+T)^-(r+x) (beta+T)^-s + s / (r+s+x) (G(t_x) - G(T)) ]
+ *
+ * where G(t) = (r+s+x) * integral from t to infinity of (alpha+u)^-(r+x)
+ * (beta+u)^-(s+1) du is the Gauss hypergeometric term of the note.  Its
+ * usual form 2F1(r+s+x, b; r+s+x+1; z) / (max(alpha, beta) + t)^(r+s+x), with
+ * b = s+1, z = (alpha-beta)/(alpha+t) when alpha >= beta and b = r+x, z =
+ * (beta-alpha)/(beta+t) otherwise (the choice of the note keeps 0 <= z < 1),
+ * has terms that grow with x and overflow for heavy buyers.  Euler's
+ * transformation 2F1(A, B; A+1; z) = (1-z)^(1-B) 2F1(1, A+1-B; A+1; z) turns
+ * it into
+ *
+ *	 alpha >= beta:  G(t) = (alpha+t)^-(r+x)	(beta+t)^-s		S(r+x, r+s+x+1; z)
+ *	 alpha <	beta:  G(t) = (alpha+t)^(1-r-x) (beta+t)^-(s+1) S(s+1, r+s+x+1; z)
+ *
+ * with S(A, C; z) = sum_n (A)_n / (C)_n z^n: positive terms whose ratios
+ * are below z, so the series cannot overflow and its tail is bounded.  The
+ * likelihood is then evaluated in log space (log G, log-sum-exp), and the
+ * gradient follows from the derivatives of S in A, C and z, summed along
+ * with it.
  */
 #include "crm.h"
 #include "clv.h"
+#include "numerics.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+/* Most terms of S(A, C; z): only reached for z within ~1e-5 of 1 */
+#define SERIES_MAX_TERMS 10000000
+/* Stop S when its remaining tail is below this fraction of the sum */
+#define SERIES_TOLERANCE 1e-17
+/* Below this |s - 1| the expectations use their limit at s = 1 */
+#define S_NEAR_ONE 1e-10
+
+/* The parameters of a Pareto/NBD model, by name */
+typedef struct ParetoParams
+{
+	float8		r;				/* shape of the gamma mixing of purchase rates */
+	float8		alpha;			/* its scale, in the time unit */
+	float8		s;				/* shape of the gamma mixing of dropout rates */
+	float8		beta;			/* its scale, in the time unit */
+} ParetoParams;
+
+/* log G(t) of one customer and its derivatives in (r, alpha, s, beta) */
+typedef struct LogIntegral
+{
+	float8		value;			/* log G(t) */
+	float8		d[4];			/* d log G / d(r, alpha, s, beta) */
+} LogIntegral;
+
+/* A fit's distinct (x, t_x, T) tuples with scratch space for the evaluation */
+typedef struct ParetoData
+{
+	int32		n_tuples;		/* distinct tuples, sorted by x, t_x, T */
+	const ClvTuple *tuples;		/* the tuples */
+	int32	   *age_index;		/* each tuple's T as an index into age */
+	int32		n_age;			/* distinct ages */
+	float8	   *age;			/* the distinct ages, increasing */
+	int32	   *age_stamp;		/* scratch: 1 + the x group age_value was
+								 * computed for, per distinct T */
+	LogIntegral *age_value;		/* scratch: log G(T) per distinct T */
+} ParetoData;
+
+/* Parameters of a model value, by name */
+static ParetoParams
+ParamsOf(const ClvModel *model)
+{
+	ParetoParams p = {model->params[0], model->params[1], model->params[2], model->params[3]};
+
+	return p;
+}
+
+/*
+ * S(A, C; z) = sum_n (A)_n / (C)_n z^n for 0 <= z < 1, C > A > 0, and its
+ * derivatives in A, C and z (each NULL-able as a group: derivatives is
+ * NULL or has room for 3).  Returns false when the series needs more than
+ * SERIES_MAX_TERMS terms.
+ */
+static bool
+EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
+{
+	float8		term = 1;
+	float8		total = 1;
+	float8		sum_a = 0;		/* sum of term * d log(term) / dA */
+	float8		sum_c = 0;		/* sum of term * d log(term) / dC */
+	float8		sum_n = 0;		/* sum of n * term */
+	float8		log_a = 0;		/* d log(term_n) / dA = sum_k<n 1/(A+k) */
+	float8		log_c = 0;		/* d log(term_n) / dC = -sum_k<n 1/(C+k) */
+
+	for (int n = 0; n < SERIES_MAX_TERMS; n++)
+	{
+		float8		ratio = (A + n) / (C + n) * z;
+		float8		weight;
+
+		if (derivatives != NULL)
+		{
+			log_a += 1 / (A + n);
+			log_c -= 1 / (C + n);
+		}
+		term *= ratio;
+		if (term == 0)
+			break;
+		total += term;
+		if (derivatives != NULL)
+		{
+			sum_a += term * log_a;
+			sum_c += term * log_c;
+			sum_n += term * (n + 1);
+		}
+
+		/*
+		 * The ratios stay below z, so the tail after this term is below term
+		 * z / (1 - z); the derivative sums carry weights that grow by at most
+		 * 1 per term, which adds term z / (1 - z)^2
+		 */
+		weight = derivatives == NULL ? 1 :
+			Max(Max(1, n + 1), Max(log_a, -log_c)) + 1 / (1 - z);
+		if (term * weight * z / (1 - z) <= SERIES_TOLERANCE * total)
+		{
+			*sum = total;
+			if (derivatives != NULL)
+			{
+				derivatives[0] = sum_a;
+				derivatives[1] = sum_c;
+				derivatives[2] = z > 0 ? sum_n / z : A / C;
+			}
+			return true;
+		}
+		if ((n & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (term == 0)
+	{
+		*sum = total;
+		if (derivatives != NULL)
+		{
+			derivatives[0] = sum_a;
+			derivatives[1] = sum_c;
+			derivatives[2] = z > 0 ? sum_n / z : A / C;
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * log G(t) of a customer with x purchases and, if with_derivatives, its
+ * gradient in (r, alpha, s, beta); false if the series does not converge
+ */
+static bool
+LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
+			  LogIntegral *out)
+{
+	float8		log_alpha_t = log(p->alpha + t);
+	float8		log_beta_t = log(p->beta + t);
+	float8		c = p->r + p->s + x + 1;
+	float8		sum;
+	float8		ds[3];			/* dS/dA, dS/dC, dS/dz */
+
+	if (p->alpha >= p->beta)
+	{
+		float8		z = (p->alpha - p->beta) / (p->alpha + t);
+
+		if (!EulerSeries(p->r + x, c, z, &sum, with_derivatives ? ds : NULL))
+			return false;
+		out->value = -(p->r + x) * log_alpha_t - p->s * log_beta_t + log(sum);
+		if (with_derivatives)
+		{
+			/* dz/dalpha = (beta+t)/(alpha+t)^2, dz/dbeta = -1/(alpha+t) */
+			out->d[0] = -log_alpha_t + (ds[0] + ds[1]) / sum;
+			out->d[1] = -(p->r + x) / (p->alpha + t) +
+				ds[2] / sum * (p->beta + t) / ((p->alpha + t) * (p->alpha + t));
+			out->d[2] = -log_beta_t + ds[1] / sum;
+			out->d[3] = -p->s / (p->beta + t) - ds[2] / sum / (p->alpha + t);
+		}
+	}
+	else
+	{
+		float8		z = (p->beta - p->alpha) / (p->beta + t);
+
+		if (!EulerSeries(p->s + 1, c, z, &sum, with_derivatives ? ds : NULL))
+			return false;
+		out->value = (1 - p->r - x) * log_alpha_t - (p->s + 1) * log_beta_t + log(sum);
+		if (with_derivatives)
+		{
+			/* dz/dalpha = -1/(beta+t), dz/dbeta = (alpha+t)/(beta+t)^2 */
+			out->d[0] = -log_alpha_t + ds[1] / sum;
+			out->d[1] = (1 - p->r - x) / (p->alpha + t) - ds[2] / sum / (p->beta + t);
+			out->d[2] = -log_beta_t + (ds[0] + ds[1]) / sum;
+			out->d[3] = -(p->s + 1) / (p->beta + t) +
+				ds[2] / sum * (p->alpha + t) / ((p->beta + t) * (p->beta + t));
+		}
+	}
+	return true;
+}
+
+/*
+ * The log of the customer's bracket's two terms: *alive = log of the "alive
+ * at T" term, *dropped = log of s/(r+s+x) (G(t_x) - G(T)) (-inf when t_x = T),
+ * with their gradients when the G values carry them
+ */
+static void
+BracketTerms(const ParetoParams *p, float8 x, float8 T, const LogIntegral *at_tx,
+			 const LogIntegral *at_age, bool with_derivatives, float8 *alive,
+			 float8 *alive_d, float8 *dropped, float8 *dropped_d)
+{
+	float8		rsx = p->r + p->s + x;
+	float8		gap = at_age->value - at_tx->value; /* <= 0 */
+
+	*alive = -(p->r + x) * log(p->alpha + T) - p->s * log(p->beta + T);
+	if (with_derivatives)
+	{
+		alive_d[0] = -log(p->alpha + T);
+		alive_d[1] = -(p->r + x) / (p->alpha + T);
+		alive_d[2] = -log(p->beta + T);
+		alive_d[3] = -p->s / (p->beta + T);
+	}
+	if (!(gap < 0))
+	{
+		/* t_x = T (or rounding made G(T) >= G(t_x)): no dropout term */
+		*dropped = -INFINITY;
+		if (with_derivatives)
+			memset(dropped_d, 0, sizeof(float8) * 4);
+		return;
+	}
+	/* log(G(t_x) - G(T)) = log G(t_x) + log(1 - exp(gap)) */
+	*dropped = log(p->s) - log(rsx) + at_tx->value + log(-expm1(gap));
+	if (with_derivatives)
+	{
+		float8		share = exp(gap);	/* G(T) / G(t_x) */
+		float8		scale = 1 / -expm1(gap);
+
+		for (int i = 0; i < 4; i++)
+			dropped_d[i] = (at_tx->d[i] - share * at_age->d[i]) * scale;
+		dropped_d[0] -= 1 / rsx;
+		dropped_d[2] += 1 / p->s - 1 / rsx;
+	}
+}
+
+/*
+ * log-likelihood of one tuple given its G values, added with weight w to
+ * *total and (if gradient) to gradient
+ */
+static void
+AddTuple(const ParetoParams *p, float8 x, float8 T, float8 w,
+		 const LogIntegral *at_tx, const LogIntegral *at_age,
+		 float8 *total, float8 *gradient)
+{
+	float8		alive;
+	float8		dropped;
+	float8		alive_d[4];
+	float8		dropped_d[4];
+	float8		bracket;
+
+	BracketTerms(p, x, T, at_tx, at_age, gradient != NULL, &alive, alive_d,
+				 &dropped, dropped_d);
+	bracket = LogAddExp(alive, dropped);
+	*total += w * (lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha) +
+				   p->s * log(p->beta) + bracket);
+	if (gradient != NULL)
+	{
+		float8		share_alive = exp(alive - bracket);
+		float8		share_dropped = dropped == -INFINITY ? 0 : exp(dropped - bracket);
+
+		gradient[0] += w * (Digamma(p->r + x) - Digamma(p->r) + log(p->alpha));
+		gradient[1] += w * p->r / p->alpha;
+		gradient[2] += w * log(p->beta);
+		gradient[3] += w * p->s / p->beta;
+		for (int i = 0; i < 4; i++)
+			gradient[i] += w * (share_alive * alive_d[i] + share_dropped * dropped_d[i]);
+	}
+}
+
+/* Total log-likelihood of the data at params and, optionally, its gradient (NaN if a series fails) */
+static float8
+ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
+{
+	ParetoData *data = (ParetoData *) context;
+	ParetoParams p = {params[0], params[1], params[2], params[3]};
+	bool		with_gradient = gradient != NULL;
+	float8		total = 0;
+	LogIntegral at_tx;
+	int32		group = 0;
+
+	if (with_gradient)
+		memset(gradient, 0, sizeof(float8) * 4);
+	memset(data->age_stamp, 0, sizeof(int32) * data->n_age);
+	for (int32 j = 0; j < data->n_tuples; j++)
+	{
+		const ClvTuple *tuple = &data->tuples[j];
+		float8		x = tuple->v[0];
+		int32		k = data->age_index[j];
+		bool		new_x = j == 0 || x != data->tuples[j - 1].v[0];
+
+		if (new_x)
+			group++;
+		/* G(t_x) is shared by consecutive tuples with the same x and t_x */
+		if (new_x || tuple->v[1] != data->tuples[j - 1].v[1])
+		{
+			if (!LogIntegralAt(&p, x, tuple->v[1], with_gradient, &at_tx))
+				return get_float8_nan();
+		}
+		/* G(T) once per x and distinct T */
+		if (data->age_stamp[k] != group)
+		{
+			if (!LogIntegralAt(&p, x, tuple->v[2], with_gradient, &data->age_value[k]))
+				return get_float8_nan();
+			data->age_stamp[k] = group;
+		}
+		AddTuple(&p, x, tuple->v[2], (float8) tuple->count, &at_tx,
+				 &data->age_value[k], &total, gradient);
+	}
+	return total;
+}
+
+/* Index of value in a sorted array of distinct values */
+static int32
+IndexOfAge(const float8 *values, int32 n, float8 value)
+{
+	int32		lo = 0;
+	int32		hi = n - 1;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (values[mid] < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The preprocessed data of a fit state's tuples (sorted by x, t_x, T) */
+static ParetoData *
+ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
+{
+	ParetoData *data = (ParetoData *) palloc0(sizeof(ParetoData));
+	int32		distinct = 0;
+
+	data->n_tuples = n_tuples;
+	data->tuples = tuples;
+	data->age = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
+	for (int32 j = 0; j < n_tuples; j++)
+		data->age[j] = tuples[j].v[2];
+	qsort(data->age, n_tuples, sizeof(float8), CompareFloat8Ascending);
+	for (int32 j = 0; j < n_tuples; j++)
+		if (distinct == 0 || data->age[distinct - 1] != data->age[j])
+			data->age[distinct++] = data->age[j];
+	data->n_age = distinct;
+	data->age_index = (int32 *) palloc(sizeof(int32) * Max(n_tuples, 1));
+	for (int32 j = 0; j < n_tuples; j++)
+		data->age_index[j] = IndexOfAge(data->age, distinct, tuples[j].v[2]);
+	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(distinct, 1));
+	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(distinct, 1));
+	return data;
+}
+
+/* Final function of crm.paretonbd_fit: the maximum-likelihood model (NULL for no rows) */
+PG_FUNCTION_INFO_V1(paretonbd_fit_final);
+Datum
+paretonbd_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
+	ClvFitProblem problem;
+	int32		n_tuples;
+	ClvTuple   *tuples;
+	float8		total_age = 0;
+	bool		any_repeat = false;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	tuples = ClvFitStateTuples(state, &n_tuples);
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		total_age += tuples[j].v[2] * (float8) tuples[j].count;
+		any_repeat |= tuples[j].v[0] > 0;
+	}
+	if (!any_repeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot fit the Pareto/NBD model: no customer has a repeat purchase"),
+				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase rate.",
+						   state->n_rows)));
+	memset(&problem, 0, sizeof(problem));
+	problem.kind = CLV_PARETONBD;
+	problem.loglik = ParetoLogLikelihood;
+	problem.data = ParetoDataOf(tuples, n_tuples);
+	problem.n = state->n_rows;
+	problem.penalizer = ClvFinalPenalizer(fcinfo, state);
+	/* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
+	problem.start[0] = 1;
+	problem.start[1] = Max(total_age / (float8) state->n_rows, 1e-6);
+	problem.start[2] = 1;
+	problem.start[3] = problem.start[1];
+	PG_RETURN_POINTER(ClvFit(&problem));
+}
+
+/* ---------------------------------------------------------------------------
+ * Predictions
+ * ---------------------------------------------------------------------------
+ */
+
+/* Raise 22023 when a prediction's series does not converge */
+static void
+SeriesFailed(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot evaluate the Pareto/NBD likelihood for these parameters"),
+			 errdetail("The hypergeometric series does not converge in double precision (alpha and beta differ by too much relative to t_x)."),
+			 errhint("Check that the model's time unit matches the summaries'.")));
+}
+
+/* log of the odds that the customer dropped out before T rather than being alive */
+static float8
+LogDropoutOdds(const ParetoParams *p, float8 x, float8 t_x, float8 T)
+{
+	LogIntegral at_tx;
+	LogIntegral at_age;
+	float8		alive;
+	float8		dropped;
+
+	if (t_x == T)
+		return -INFINITY;
+	if (!LogIntegralAt(p, x, t_x, false, &at_tx) ||
+		!LogIntegralAt(p, x, T, false, &at_age))
+		SeriesFailed();
+	BracketTerms(p, x, T, &at_tx, &at_age, false, &alive, NULL, &dropped, NULL);
+	return dropped - alive;
+}
+
+/* P(alive at T | x, t_x, T) */
+static float8
+ProbabilityAlive(const ParetoParams *p, float8 x, float8 t_x, float8 T)
+{
+	float8		log_odds = LogDropoutOdds(p, x, t_x, T);
+
+	/* 1 / (1 + exp(log_odds)) without overflow */
+	if (log_odds > 0)
+		return exp(-log_odds) / (1 + exp(-log_odds));
+	return 1 / (1 + exp(log_odds));
+}
+
+/*
+ * (1 - (b / (b + t))^(s - 1)) / (s - 1): the expected lifetime in (0, t]
+ * of a customer alive at the start whose dropout rate is Gamma(s, b),
+ * divided by b; its limit log(1 + t/b) at s = 1
+ */
+static float8
+ScaledLifetime(float8 s, float8 b, float8 t)
+{
+	float8		log_ratio = -log1p(t / b);
+
+	if (fabs(s - 1) < S_NEAR_ONE)
+		return -log_ratio;
+	return -expm1((s - 1) * log_ratio) / (s - 1);
+}
+
+/* Expected purchases in (T, T + t] of a customer (x, t_x, T); x = t_x = T = 0 for a new customer */
+static float8
+ExpectedPurchases(const ParetoParams *p, float8 t, float8 x, float8 t_x, float8 T)
+{
+	float8		if_alive = (p->r + x) / (p->alpha + T) * (p->beta + T) *
+		ScaledLifetime(p->s, p->beta + T, t);
+
+	return if_alive * ProbabilityAlive(p, x, t_x, T);
+}
+
+/*
+ * DERT: the expected purchases after T of a customer (x, t_x, T), each at
+ * time T + u discounted continuously by (1 + d)^-u, i.e. at the rate delta
+ * = log(1 + d) (Fader, Hardie & Lee 2005, "RFM and CLV"):
+ *
+ *	 P(alive) (r+x)/(alpha+T) E[1 / (delta + mu)],	mu ~ Gamma(s, beta+T)
+ *
+ * and E[1 / (delta + mu)] = (beta+T) e^z z^(s-1) Gamma(1-s, z) with z =
+ * delta (beta+T): the confluent hypergeometric Psi(s, s; z) of the paper.
+ */
+static float8
+DiscountedResidualPurchases(const ParetoParams *p, float8 x, float8 t_x, float8 T,
+							float8 discount_rate)
+{
+	float8		delta = log1p(discount_rate);
+	float8		b = p->beta + T;
+	float8		scaled;
+
+	if (!UpperGammaScaled(1 - p->s, delta * b, &scaled))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot evaluate DERT for discount rate %g", discount_rate),
+				 errdetail("The incomplete gamma function does not converge for s = %g, z = %g.",
+						   p->s, delta * b)));
+	return ProbabilityAlive(p, x, t_x, T) * (p->r + x) / (p->alpha + T) * b * scaled;
+}
+
+/* The Pareto/NBD model in argument 0 of a prediction */
+static ParetoParams
+ModelArg(FunctionCallInfo fcinfo)
+{
+	return ParamsOf(ClvGetModel(fcinfo, 0, CLV_PARETONBD));
+}
+
+/* crm.expected_purchases(model, t): E[X(t)] for a new customer */
+PG_FUNCTION_INFO_V1(paretonbd_expected_purchases);
+Datum
+paretonbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ParetoParams p = ModelArg(fcinfo);
+	float8		t = PG_GETARG_FLOAT8(1);
+
+	ClvCheckHorizon(t);
+	PG_RETURN_FLOAT8(ExpectedPurchases(&p, t, 0, 0, 0));
+}
+
+/* crm.expected_purchases(model, t, x, t_x, T): expected purchases in (T, T + t] */
+PG_FUNCTION_INFO_V1(paretonbd_conditional_expected_purchases);
+Datum
+paretonbd_conditional_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ParetoParams p = ModelArg(fcinfo);
+	float8		t = PG_GETARG_FLOAT8(1);
+	float8		x = PG_GETARG_FLOAT8(2);
+	float8		t_x = PG_GETARG_FLOAT8(3);
+	float8		T = PG_GETARG_FLOAT8(4);
+
+	ClvCheckHorizon(t);
+	ClvCheckTriple(x, t_x, T);
+	PG_RETURN_FLOAT8(ExpectedPurchases(&p, t, x, t_x, T));
+}
+
+/* crm.p_alive(model, x, t_x, T): probability the customer is still active at T */
+PG_FUNCTION_INFO_V1(paretonbd_p_alive);
+Datum
+paretonbd_p_alive(PG_FUNCTION_ARGS)
+{
+	ParetoParams p = ModelArg(fcinfo);
+	float8		x = PG_GETARG_FLOAT8(1);
+	float8		t_x = PG_GETARG_FLOAT8(2);
+	float8		T = PG_GETARG_FLOAT8(3);
+
+	ClvCheckTriple(x, t_x, T);
+	PG_RETURN_FLOAT8(ProbabilityAlive(&p, x, t_x, T));
+}
+
+/* crm.dert(model, x, t_x, T, discount_rate): discounted expected residual purchases */
+PG_FUNCTION_INFO_V1(paretonbd_dert);
+Datum
+paretonbd_dert(PG_FUNCTION_ARGS)
+{
+	ParetoParams p = ModelArg(fcinfo);
+	float8		x = PG_GETARG_FLOAT8(1);
+	float8		t_x = PG_GETARG_FLOAT8(2);
+	float8		T = PG_GETARG_FLOAT8(3);
+	float8		d = PG_GETARG_FLOAT8(4);
+
+	ClvCheckTriple(x, t_x, T);
+	if (isnan(d) || isinf(d) || d <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be a finite number > 0 for DERT, not %g", d),
+				 errhint("DERT sums purchases over an unbounded future: without discounting it is infinite when s <= 1.")));
+	PG_RETURN_FLOAT8(DiscountedResidualPurchases(&p, x, t_x, T, d));
+}
+
+/* crm.loglik(model, x, t_x, T): one customer's log-likelihood under the model */
+PG_FUNCTION_INFO_V1(paretonbd_customer_loglik);
+Datum
+paretonbd_customer_loglik(PG_FUNCTION_ARGS)
+{
+	ParetoParams p = ModelArg(fcinfo);
+	float8		params[4] = {p.r, p.alpha, p.s, p.beta};
+	ClvTuple	tuple;
+	float8		ll;
+
+	tuple.v[0] = PG_GETARG_FLOAT8(1);
+	tuple.v[1] = PG_GETARG_FLOAT8(2);
+	tuple.v[2] = PG_GETARG_FLOAT8(3);
+	tuple.count = 1;
+	ClvCheckTriple(tuple.v[0], tuple.v[1], tuple.v[2]);
+	ll = ParetoLogLikelihood(params, ParetoDataOf(&tuple, 1), NULL);
+	if (isnan(ll))
+		SeriesFailed();
+	PG_RETURN_FLOAT8(ll);
+}

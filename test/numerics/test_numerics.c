@@ -432,6 +432,63 @@ TestHyp2F1(void)
 	EndGroup("numerics_hyp2f1");
 }
 
+/* Check one UpperGammaScaled value */
+static void
+CheckUpperGamma(double a, double z, double expected, double relative)
+{
+	char		what[160];
+	double		value = 0.0;
+	bool		ok = UpperGammaScaled(a, z, &value);
+
+	snprintf(what, sizeof(what), "e^z z^-a Gamma(%g, %g) returns true", a, z);
+	CheckTrue(what, ok);
+	snprintf(what, sizeof(what), "e^z z^-a Gamma(%g, %g)", a, z);
+	CheckClose(what, value, expected, relative, 0.0);
+}
+
+/* UpperGammaScaled against closed forms, mpmath and its domain */
+static void
+TestUpperGamma(void)
+{
+	static const double points[] = {1e-6, 0.1, 0.7, 1.49, 1.5, 3.0, 40.0};
+	double		value = 0.0;
+
+	BeginGroup();
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+	{
+		double		z = points[i];
+
+		/* Gamma(1/2, z) = sqrt(pi) erfc(sqrt(z)) */
+		CheckUpperGamma(0.5, z, exp(z) * sqrt(PI / z) * erfc(sqrt(z)), 1e-12);
+		/* Gamma(-1/2, z) = 2 e^-z / sqrt(z) - 2 sqrt(pi) erfc(sqrt(z)) */
+		if (z < 3.0)
+			CheckUpperGamma(-0.5, z, sqrt(z) * (2.0 / sqrt(z) -
+												2.0 * sqrt(PI) * exp(z) * erfc(sqrt(z))),
+							1e-12);
+	}
+	/* mpmath: e^z z^-a gammainc(a, z) */
+	CheckUpperGamma(0.394, 0.13, 2.9436513401195303352, 1e-13);
+	CheckUpperGamma(0.394, 3.0, 0.28672262453533653437, 1e-13);
+	CheckUpperGamma(-2.0516, 0.05, 0.46703541883722876626, 1e-13);
+	CheckUpperGamma(-2.0516, 5.0, 0.12947394702953646251, 1e-13);
+	CheckUpperGamma(0.0, 0.3, 1.2225356050805855634, 1e-13);
+	CheckUpperGamma(0.999, 1e-5, 98912.456285737658618, 1e-12);
+	CheckUpperGamma(-0.5, 1.49, 0.38147030992034308694, 1e-13);
+	CheckUpperGamma(-0.5, 1.51, 0.3782665347144993917, 1e-13);
+	CheckUpperGamma(0.5, 40.0, 0.024698544060510911613, 1e-13);
+	CheckUpperGamma(-30.5, 0.01, 0.032775774945814385719, 1e-13);
+	CheckUpperGamma(1e-12, 0.7, 0.75267802002999428801, 1e-11);
+	CheckUpperGamma(-1.0, 0.2, 0.70133025061355214191, 1e-13);
+
+	CheckTrue("a = 1 is outside the domain",
+			  !UpperGammaScaled(1.0, 0.5, &value) && isnan(value));
+	CheckTrue("z = 0 is outside the domain",
+			  !UpperGammaScaled(0.5, 0.0, &value) && isnan(value));
+	CheckTrue("NaN z is outside the domain",
+			  !UpperGammaScaled(0.5, NAN, &value) && isnan(value));
+	EndGroup("numerics_upper_gamma");
+}
+
 /* MinimizeBfgs on Rosenbrock, an ill-conditioned quadratic and a barrier */
 static void
 TestBfgs(void)
@@ -715,6 +772,7 @@ main(void)
 	TestDigamma();
 	TestLogBeta();
 	TestHyp2F1();
+	TestUpperGamma();
 	TestBfgs();
 	TestNelderMead();
 	TestHessian();
