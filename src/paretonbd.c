@@ -43,6 +43,8 @@
 #define SERIES_MAX_TERMS 10000000
 /* Stop S when its remaining tail is below this fraction of the sum */
 #define SERIES_TOLERANCE 1e-17
+/* Most terms a per-frequency coefficient table keeps (longer series are summed directly) */
+#define TABLE_MAX_TERMS 65536
 /* Below this |s - 1| the expectations use their limit at s = 1 */
 #define S_NEAR_ONE 1e-10
 
@@ -60,7 +62,28 @@ typedef struct LogIntegral
 {
 	float8		value;			/* log G(t) */
 	float8		d[4];			/* d log G / d(r, alpha, s, beta) */
+	float8		log_alpha_t;	/* log(alpha + t) */
+	float8		log_beta_t;		/* log(beta + t) */
 } LogIntegral;
+
+/*
+ * The coefficients of S(A, C; z) for one (A, C), i.e. one frequency x at one
+ * point of the parameter space, kept so that the many customers with that x
+ * sum their series with multiply-adds only: coefficient[n] = (A)_n / (C)_n,
+ * with its derivatives in A and C and a bound on the weights of the tail
+ */
+typedef struct SeriesTable
+{
+	float8		A;				/* the series' A */
+	float8		C;				/* the series' C */
+	int32		n_terms;		/* coefficients computed so far */
+	float8		log_a;			/* d log(coefficient) / dA of the last */
+	float8		log_c;			/* d log(coefficient) / dC of the last */
+	float8	   *coefficient;	/* (A)_n / (C)_n */
+	float8	   *coefficient_a;	/* d coefficient / dA */
+	float8	   *coefficient_c;	/* d coefficient / dC */
+	float8	   *weight;			/* n + 1 + |d log coefficient / dA| + |... dC| */
+} SeriesTable;
 
 /* A fit's distinct (x, t_x, T) tuples with scratch space for the evaluation */
 typedef struct ParetoData
@@ -73,6 +96,7 @@ typedef struct ParetoData
 	int32	   *age_stamp;		/* scratch: 1 + the x group age_value was
 								 * computed for, per distinct T */
 	LogIntegral *age_value;		/* scratch: log G(T) per distinct T */
+	SeriesTable table;			/* scratch: the series of the current x */
 } ParetoData;
 
 /* Parameters of a model value, by name */
@@ -100,18 +124,20 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 	float8		sum_n = 0;		/* sum of n * term */
 	float8		log_a = 0;		/* d log(term_n) / dA = sum_k<n 1/(A+k) */
 	float8		log_c = 0;		/* d log(term_n) / dC = -sum_k<n 1/(C+k) */
+	float8		inverse_one_minus_z = 1 / (1 - z);
+	float8		tail_factor = z * inverse_one_minus_z;	/* tail <= term * weight * this */
 
 	for (int n = 0; n < SERIES_MAX_TERMS; n++)
 	{
-		float8		ratio = (A + n) / (C + n) * z;
+		float8		inverse_c = 1 / (C + n);
 		float8		weight;
 
 		if (derivatives != NULL)
 		{
 			log_a += 1 / (A + n);
-			log_c -= 1 / (C + n);
+			log_c -= inverse_c;
 		}
-		term *= ratio;
+		term *= (A + n) * inverse_c * z;
 		if (term == 0)
 			break;
 		total += term;
@@ -124,12 +150,12 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 
 		/*
 		 * The ratios stay below z, so the tail after this term is below term
-		 * z / (1 - z); the derivative sums carry weights that grow by at most
-		 * 1 per term, which adds term z / (1 - z)^2
+		 * z / (1 - z); the derivative sums carry weights (n, log_a, -log_c)
+		 * that grow by at most 1 each per term, which bounds their tails by
+		 * term (weight z / (1 - z) + 3 z / (1 - z)^2)
 		 */
-		weight = derivatives == NULL ? 1 :
-			Max(Max(1, n + 1), Max(log_a, -log_c)) + 1 / (1 - z);
-		if (term * weight * z / (1 - z) <= SERIES_TOLERANCE * total)
+		weight = derivatives == NULL ? 1 : n + 2 + log_a - log_c + 3 * inverse_one_minus_z;
+		if (term * weight * tail_factor <= SERIES_TOLERANCE * total)
 		{
 			*sum = total;
 			if (derivatives != NULL)
@@ -157,13 +183,102 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 	return false;
 }
 
+/* Start a table for the series S(A, C; .) */
+static void
+TableReset(SeriesTable *table, float8 A, float8 C)
+{
+	table->A = A;
+	table->C = C;
+	table->n_terms = 1;
+	table->log_a = 0;
+	table->log_c = 0;
+	table->coefficient[0] = 1;
+	table->coefficient_a[0] = 0;
+	table->coefficient_c[0] = 0;
+	table->weight[0] = 1;
+}
+
+/* Append the next coefficient to a table (room for it is checked by the caller) */
+static void
+TableExtend(SeriesTable *table)
+{
+	int32		n = table->n_terms - 1;
+	float8		inverse_c = 1 / (table->C + n);
+	float8		next = table->coefficient[n] * (table->A + n) * inverse_c;
+
+	table->log_a += 1 / (table->A + n);
+	table->log_c -= inverse_c;
+	table->coefficient[n + 1] = next;
+	table->coefficient_a[n + 1] = next * table->log_a;
+	table->coefficient_c[n + 1] = next * table->log_c;
+	table->weight[n + 1] = n + 2 + table->log_a - table->log_c;
+	table->n_terms++;
+}
+
+/*
+ * S(A, C; z) and its derivatives (as EulerSeries, with derivatives) from the
+ * table of (A, C), extending it as needed; falls back to EulerSeries for
+ * series longer than the table can hold
+ */
+static bool
+TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
+			float8 *derivatives)
+{
+	float8		inverse_one_minus_z = 1 / (1 - z);
+	float8		tail_factor = z * inverse_one_minus_z;
+	float8		power = 1;
+	float8		total = 1;
+	float8		sum_a = 0;
+	float8		sum_c = 0;
+	float8		sum_n = 0;
+
+	if (table->A != A || table->C != C || table->n_terms == 0)
+		TableReset(table, A, C);
+	for (int32 n = 1;; n++)
+	{
+		float8		term;
+
+		if (n == table->n_terms)
+		{
+			if (n == TABLE_MAX_TERMS)
+				return EulerSeries(A, C, z, sum, derivatives);
+			TableExtend(table);
+		}
+		power *= z;
+		term = table->coefficient[n] * power;
+		total += term;
+		sum_a += table->coefficient_a[n] * power;
+		sum_c += table->coefficient_c[n] * power;
+		sum_n += term * n;
+		if (term == 0 ||
+			term * (table->weight[n] + 3 * inverse_one_minus_z) * tail_factor <=
+			SERIES_TOLERANCE * total)
+			break;
+	}
+	*sum = total;
+	derivatives[0] = sum_a;
+	derivatives[1] = sum_c;
+	derivatives[2] = z > 0 ? sum_n / z : A / C;
+	return true;
+}
+
+/* S(A, C; z), with derivatives if asked: from the table when there is one */
+static bool
+Series(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
+{
+	if (table != NULL && table->coefficient != NULL && derivatives != NULL)
+		return TableSeries(table, A, C, z, sum, derivatives);
+	return EulerSeries(A, C, z, sum, derivatives);
+}
+
 /*
  * log G(t) of a customer with x purchases and, if with_derivatives, its
- * gradient in (r, alpha, s, beta); false if the series does not converge
+ * gradient in (r, alpha, s, beta), with the series from table if not NULL;
+ * false if the series does not converge
  */
 static bool
 LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
-			  LogIntegral *out)
+			  SeriesTable *table, LogIntegral *out)
 {
 	float8		log_alpha_t = log(p->alpha + t);
 	float8		log_beta_t = log(p->beta + t);
@@ -171,11 +286,13 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 	float8		sum;
 	float8		ds[3];			/* dS/dA, dS/dC, dS/dz */
 
+	out->log_alpha_t = log_alpha_t;
+	out->log_beta_t = log_beta_t;
 	if (p->alpha >= p->beta)
 	{
 		float8		z = (p->alpha - p->beta) / (p->alpha + t);
 
-		if (!EulerSeries(p->r + x, c, z, &sum, with_derivatives ? ds : NULL))
+		if (!Series(table, p->r + x, c, z, &sum, with_derivatives ? ds : NULL))
 			return false;
 		out->value = -(p->r + x) * log_alpha_t - p->s * log_beta_t + log(sum);
 		if (with_derivatives)
@@ -192,7 +309,7 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 	{
 		float8		z = (p->beta - p->alpha) / (p->beta + t);
 
-		if (!EulerSeries(p->s + 1, c, z, &sum, with_derivatives ? ds : NULL))
+		if (!Series(table, p->s + 1, c, z, &sum, with_derivatives ? ds : NULL))
 			return false;
 		out->value = (1 - p->r - x) * log_alpha_t - (p->s + 1) * log_beta_t + log(sum);
 		if (with_derivatives)
@@ -211,22 +328,26 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 /*
  * The log of the customer's bracket's two terms: *alive = log of the "alive
  * at T" term, *dropped = log of s/(r+s+x) (G(t_x) - G(T)) (-inf when t_x = T),
- * with their gradients when the G values carry them
+ * with their gradients when the G values carry them; log_share is log(s /
+ * (r+s+x))
  */
 static void
-BracketTerms(const ParetoParams *p, float8 x, float8 T, const LogIntegral *at_tx,
-			 const LogIntegral *at_age, bool with_derivatives, float8 *alive,
-			 float8 *alive_d, float8 *dropped, float8 *dropped_d)
+BracketTerms(const ParetoParams *p, float8 x, float8 T, float8 log_share,
+			 const LogIntegral *at_tx, const LogIntegral *at_age,
+			 bool with_derivatives, float8 *alive, float8 *alive_d,
+			 float8 *dropped, float8 *dropped_d)
 {
 	float8		rsx = p->r + p->s + x;
 	float8		gap = at_age->value - at_tx->value; /* <= 0 */
+	float8		share;			/* G(T) / G(t_x) */
+	float8		log_difference; /* log(1 - share) */
 
-	*alive = -(p->r + x) * log(p->alpha + T) - p->s * log(p->beta + T);
+	*alive = -(p->r + x) * at_age->log_alpha_t - p->s * at_age->log_beta_t;
 	if (with_derivatives)
 	{
-		alive_d[0] = -log(p->alpha + T);
+		alive_d[0] = -at_age->log_alpha_t;
 		alive_d[1] = -(p->r + x) / (p->alpha + T);
-		alive_d[2] = -log(p->beta + T);
+		alive_d[2] = -at_age->log_beta_t;
 		alive_d[3] = -p->s / (p->beta + T);
 	}
 	if (!(gap < 0))
@@ -237,12 +358,13 @@ BracketTerms(const ParetoParams *p, float8 x, float8 T, const LogIntegral *at_tx
 			memset(dropped_d, 0, sizeof(float8) * 4);
 		return;
 	}
-	/* log(G(t_x) - G(T)) = log G(t_x) + log(1 - exp(gap)) */
-	*dropped = log(p->s) - log(rsx) + at_tx->value + log(-expm1(gap));
+	/* log(G(t_x) - G(T)) = log G(t_x) + log(1 - exp(gap)), exact near gap = 0 */
+	share = exp(gap);
+	log_difference = share > 0.5 ? log(-expm1(gap)) : log1p(-share);
+	*dropped = log_share + at_tx->value + log_difference;
 	if (with_derivatives)
 	{
-		float8		share = exp(gap);	/* G(T) / G(t_x) */
-		float8		scale = 1 / -expm1(gap);
+		float8		scale = share > 0.5 ? 1 / -expm1(gap) : 1 / (1 - share);
 
 		for (int i = 0; i < 4; i++)
 			dropped_d[i] = (at_tx->d[i] - share * at_age->d[i]) * scale;
@@ -252,36 +374,50 @@ BracketTerms(const ParetoParams *p, float8 x, float8 T, const LogIntegral *at_tx
 }
 
 /*
- * log-likelihood of one tuple given its G values, added with weight w to
- * *total and (if gradient) to gradient
+ * The log of the bracket of one tuple given its G values, added with weight
+ * w to *total and (if gradient) its gradient to gradient; the terms outside
+ * the bracket depend on x only and are added per group of tuples
  */
 static void
-AddTuple(const ParetoParams *p, float8 x, float8 T, float8 w,
-		 const LogIntegral *at_tx, const LogIntegral *at_age,
-		 float8 *total, float8 *gradient)
+AddTupleBracket(const ParetoParams *p, float8 x, float8 T, float8 w, float8 log_share,
+				const LogIntegral *at_tx, const LogIntegral *at_age,
+				float8 *total, float8 *gradient)
 {
 	float8		alive;
 	float8		dropped;
 	float8		alive_d[4];
 	float8		dropped_d[4];
-	float8		bracket;
+	float8		smaller;		/* exp(-|alive - dropped|) */
 
-	BracketTerms(p, x, T, at_tx, at_age, gradient != NULL, &alive, alive_d,
+	BracketTerms(p, x, T, log_share, at_tx, at_age, gradient != NULL, &alive, alive_d,
 				 &dropped, dropped_d);
-	bracket = LogAddExp(alive, dropped);
-	*total += w * (lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha) +
-				   p->s * log(p->beta) + bracket);
+	/* log(exp(alive) + exp(dropped)) */
+	smaller = dropped == -INFINITY ? 0 : exp(-fabs(alive - dropped));
+	*total += w * (Max(alive, dropped) + log1p(smaller));
 	if (gradient != NULL)
 	{
-		float8		share_alive = exp(alive - bracket);
-		float8		share_dropped = dropped == -INFINITY ? 0 : exp(dropped - bracket);
+		float8		share_alive = alive >= dropped ? 1 / (1 + smaller) : smaller / (1 + smaller);
+		float8		share_dropped = 1 - share_alive;
 
+		for (int i = 0; i < 4; i++)
+			gradient[i] += w * (share_alive * alive_d[i] + share_dropped * dropped_d[i]);
+	}
+}
+
+/*
+ * Add the terms outside the bracket of customers with frequency x and total
+ * weight w: lgamma(r+x) - lgamma(r) + r log(alpha) + s log(beta)
+ */
+static void
+AddFrequencyTerms(const ParetoParams *p, float8 x, float8 w, float8 *total, float8 *gradient)
+{
+	*total += w * (lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha) + p->s * log(p->beta));
+	if (gradient != NULL)
+	{
 		gradient[0] += w * (Digamma(p->r + x) - Digamma(p->r) + log(p->alpha));
 		gradient[1] += w * p->r / p->alpha;
 		gradient[2] += w * log(p->beta);
 		gradient[3] += w * p->s / p->beta;
-		for (int i = 0; i < 4; i++)
-			gradient[i] += w * (share_alive * alive_d[i] + share_dropped * dropped_d[i]);
 	}
 }
 
@@ -295,6 +431,8 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	float8		total = 0;
 	LogIntegral at_tx;
 	int32		group = 0;
+	float8		group_weight = 0;
+	float8		log_share = 0;	/* log(s / (r+s+x)) of the group */
 
 	if (with_gradient)
 		memset(gradient, 0, sizeof(float8) * 4);
@@ -307,23 +445,33 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		bool		new_x = j == 0 || x != data->tuples[j - 1].v[0];
 
 		if (new_x)
+		{
+			if (j > 0)
+				AddFrequencyTerms(&p, data->tuples[j - 1].v[0], group_weight, &total, gradient);
 			group++;
+			group_weight = 0;
+			log_share = log(p.s / (p.r + p.s + x));
+		}
+		group_weight += (float8) tuple->count;
 		/* G(t_x) is shared by consecutive tuples with the same x and t_x */
 		if (new_x || tuple->v[1] != data->tuples[j - 1].v[1])
 		{
-			if (!LogIntegralAt(&p, x, tuple->v[1], with_gradient, &at_tx))
+			if (!LogIntegralAt(&p, x, tuple->v[1], with_gradient, &data->table, &at_tx))
 				return get_float8_nan();
 		}
 		/* G(T) once per x and distinct T */
 		if (data->age_stamp[k] != group)
 		{
-			if (!LogIntegralAt(&p, x, tuple->v[2], with_gradient, &data->age_value[k]))
+			if (!LogIntegralAt(&p, x, tuple->v[2], with_gradient, &data->table,
+							   &data->age_value[k]))
 				return get_float8_nan();
 			data->age_stamp[k] = group;
 		}
-		AddTuple(&p, x, tuple->v[2], (float8) tuple->count, &at_tx,
-				 &data->age_value[k], &total, gradient);
+		AddTupleBracket(&p, x, tuple->v[2], (float8) tuple->count, log_share, &at_tx,
+						&data->age_value[k], &total, gradient);
 	}
+	if (data->n_tuples > 0)
+		AddFrequencyTerms(&p, data->tuples[data->n_tuples - 1].v[0], group_weight, &total, gradient);
 	return total;
 }
 
@@ -344,6 +492,17 @@ IndexOfAge(const float8 *values, int32 n, float8 value)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Room for the coefficients of a table (only the fit, which evaluates many customers, has one) */
+static void
+AllocateTable(SeriesTable *table)
+{
+	table->coefficient = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
+	table->coefficient_a = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
+	table->coefficient_c = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
+	table->weight = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
+	table->n_terms = 0;
 }
 
 /* The preprocessed data of a fit state's tuples (sorted by x, t_x, T) */
@@ -401,6 +560,7 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
 	problem.kind = CLV_PARETONBD;
 	problem.loglik = ParetoLogLikelihood;
 	problem.data = ParetoDataOf(tuples, n_tuples);
+	AllocateTable(&((ParetoData *) problem.data)->table);
 	problem.n = state->n_rows;
 	problem.penalizer = ClvFinalPenalizer(fcinfo, state);
 	/* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
@@ -438,10 +598,11 @@ LogDropoutOdds(const ParetoParams *p, float8 x, float8 t_x, float8 T)
 
 	if (t_x == T)
 		return -INFINITY;
-	if (!LogIntegralAt(p, x, t_x, false, &at_tx) ||
-		!LogIntegralAt(p, x, T, false, &at_age))
+	if (!LogIntegralAt(p, x, t_x, false, NULL, &at_tx) ||
+		!LogIntegralAt(p, x, T, false, NULL, &at_age))
 		SeriesFailed();
-	BracketTerms(p, x, T, &at_tx, &at_age, false, &alive, NULL, &dropped, NULL);
+	BracketTerms(p, x, T, log(p->s / (p->r + p->s + x)), &at_tx, &at_age, false,
+				 &alive, NULL, &dropped, NULL);
 	return dropped - alive;
 }
 

@@ -2,9 +2,10 @@
 """The peer of the CLV benchmark (test/bench/clv.sh).
 
 A lifetimes-equivalent numpy/scipy implementation, since lifetimes itself is
-not packaged in Debian and pip is not reachable.  It fits the BG/NBD, MBG/NBD
-and Gamma-Gamma models by maximum likelihood the way lifetimes 0.11
-(BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter) does:
+not packaged in Debian and pip is not reachable.  It fits the BG/NBD, MBG/NBD,
+Gamma-Gamma and Pareto/NBD models by maximum likelihood the way lifetimes
+0.11 (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
+ParetoNBDFitter) does (Pareto/NBD: see paretonbd_loglik and fit):
 
   * one row per customer (lifetimes' default, weights = 1), vectorized numpy
     log-likelihood with scipy.special.gammaln, the mean negative
@@ -36,8 +37,9 @@ Usage:
       to PREFIX.times.tsv (dataset, name, rep, ms) and writes, on rep 1,
       PREFIX.params.tsv (dataset, model, parameter, estimate, std_error) and
       PREFIX.fits.tsv (dataset, model, customers, ll, iterations, converged).
-  peer_clv.py generate OUTPUT.csv --customers N --seed S
-      The synthetic customer base of the benchmark (see generate()).
+  peer_clv.py generate OUTPUT.csv --customers N --seed S [--model paretonbd]
+      The synthetic customer base of the benchmark (see generate() and
+      generate_paretonbd()).
 """
 import argparse
 import sys
@@ -45,7 +47,7 @@ import time
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, hyp2f1
 
 # ---------------------------------------------------------------------------
 # Log-likelihoods with their gradients in the natural parameters
@@ -118,11 +120,42 @@ def gammagamma_loglik(params, x, m, with_gradient):
     return ll, (g_p, g_q, g_v)
 
 
+def paretonbd_loglik(params, x, t_x, T, with_gradient):
+    """Per-customer Pareto/NBD log-likelihood as lifetimes 0.11 computes it.
+
+    ParetoNBDFitter._log_A_0: the two 2F1 terms of A_0 (Fader & Hardie's
+    note on the Pareto/NBD, with the alpha >= beta switch) evaluated with
+    scipy.special.hyp2f1 and combined with logsumexp; no gradient (lifetimes
+    fits this model with Nelder-Mead).
+    """
+    r, alpha, s, beta = params
+    if alpha < beta:
+        min_ab, max_ab, t = alpha, beta, r + x
+    else:
+        min_ab, max_ab, t = beta, alpha, s + 1
+    abs_ab = max_ab - min_ab
+    rsx = r + s + x
+    log_a0 = _log_difference(
+        np.log(hyp2f1(rsx, t, rsx + 1, abs_ab / (max_ab + t_x))) - rsx * np.log(max_ab + t_x),
+        np.log(hyp2f1(rsx, t, rsx + 1, abs_ab / (max_ab + T))) - rsx * np.log(max_ab + T))
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    a2 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    a3 = np.log(s) - np.log(rsx) + log_a0
+    return a1 + np.logaddexp(a2, a3), None
+
+
+def _log_difference(log_a, log_b):
+    """log(exp(log_a) - exp(log_b)), -inf where they are equal."""
+    with np.errstate(divide="ignore"):
+        return log_a + np.log1p(-np.exp(log_b - log_a))
+
+
 MODELS = {
     # name: (log-likelihood, parameter names, purchase model?)
     "bgnbd": (bgnbd_loglik, ["r", "alpha", "a", "b"], True),
     "mbgnbd": (mbgnbd_loglik, ["r", "alpha", "a", "b"], True),
     "gammagamma": (gammagamma_loglik, ["p", "q", "gamma"], False),
+    "paretonbd": (paretonbd_loglik, ["r", "alpha", "s", "beta"], True),
 }
 
 # ---------------------------------------------------------------------------
@@ -154,6 +187,29 @@ def hessian(log_params, loglik, data, step=1e-5):
     return (h + h.T) / 2
 
 
+def mean_negative_loglik(log_params, loglik, data):
+    """Mean negative log-likelihood (no gradient), +inf where undefined."""
+    ll, _ = loglik(np.exp(log_params), *data, False)
+    value = -ll.sum() / ll.shape[0]
+    return value if np.isfinite(value) else np.inf
+
+
+def hessian_of_values(log_params, loglik, data, step=1e-4):
+    """Hessian of the objective by central differences of its values."""
+    k = len(log_params)
+    h = np.empty((k, k))
+    f = lambda lp: mean_negative_loglik(lp, loglik, data)
+    for i in range(k):
+        for j in range(k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = step
+            ej[j] = step
+            h[i, j] = (f(log_params + ei + ej) - f(log_params + ei - ej) -
+                       f(log_params - ei + ej) + f(log_params - ei - ej)) / (4 * step * step)
+    return (h + h.T) / 2
+
+
 def fit(model, x, t_x, T, m):
     """Fit one model; returns (params, std_errors, iterations, converged)."""
     loglik, names, purchase = MODELS[model]
@@ -163,9 +219,16 @@ def fit(model, x, t_x, T, m):
     else:
         keep = x > 0                                # spend model: repeat buyers
         data = (x[keep], m[keep])
-    result = minimize(objective, 0.1 * np.ones(len(names)), args=(loglik, data),
-                      jac=True, method="BFGS", tol=1e-7)
-    h = hessian(result.x, loglik, data)
+    if model == "paretonbd":
+        # lifetimes 0.11 ParetoNBDFitter: Nelder-Mead, tol 1e-6, no gradient
+        result = minimize(lambda lp: mean_negative_loglik(lp, loglik, data),
+                          0.1 * np.ones(len(names)), method="Nelder-Mead", tol=1e-6,
+                          options={"maxiter": 2000 * len(names)})
+        h = hessian_of_values(result.x, loglik, data)
+    else:
+        result = minimize(objective, 0.1 * np.ones(len(names)), args=(loglik, data),
+                          jac=True, method="BFGS", tol=1e-7)
+        h = hessian(result.x, loglik, data)
     params = np.exp(result.x)
     n = data[0].shape[0]
     with np.errstate(invalid="ignore"):
@@ -173,6 +236,9 @@ def fit(model, x, t_x, T, m):
     if purchase:
         params[1] /= scale                          # alpha back in the time unit
         se[1] /= scale
+        if model == "paretonbd":
+            params[3] /= scale                      # and beta
+            se[3] /= scale
     return params, se, result.nit, bool(result.success)
 
 
@@ -263,8 +329,41 @@ def generate(customers, seed):
     return x, t_x, T, m
 
 
+# The generating parameters of the Pareto/NBD base: the published CDNOW
+# estimates (Fader, Hardie & Lee 2005; weeks)
+TRUE_PARETONBD = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
+
+
+def generate_paretonbd(customers, seed):
+    """Customers drawn from the Pareto/NBD model, in weeks.
+
+    First purchase at 0, observed until T uniform on [39, 78) weeks.
+    Purchase rate lambda ~ Gamma(shape r, rate alpha), dropout rate mu ~
+    Gamma(shape s, rate beta), lifetime tau ~ Exponential(mu); repeat
+    purchases a Poisson process of rate lambda while alive.  Drawn exactly:
+    with L = min(tau, T), x ~ Poisson(lambda L) and, given x, the purchase
+    times are x uniform order statistics on (0, L], so t_x = L * Beta(x, 1)
+    (0 when x = 0).  No spend (monetary_value 0).
+    """
+    rng = np.random.RandomState(seed)
+    g = TRUE_PARETONBD
+    T = rng.uniform(T_MIN, T_MAX, customers)
+    lam = rng.gamma(g["r"], 1 / g["alpha"], customers)
+    mu = rng.gamma(g["s"], 1 / g["beta"], customers)
+    tau = rng.exponential(1 / np.maximum(mu, np.finfo(float).tiny))
+    life = np.minimum(tau, T)
+    x = rng.poisson(lam * life)
+    repeat = x > 0
+    t_x = np.zeros(customers)
+    t_x[repeat] = life[repeat] * rng.beta(x[repeat], 1)
+    return x, t_x, T, np.zeros(customers)
+
+
 def run_generate(args):
-    x, t_x, T, m = generate(args.customers, args.seed)
+    if args.model == "paretonbd":
+        x, t_x, T, m = generate_paretonbd(args.customers, args.seed)
+    else:
+        x, t_x, T, m = generate(args.customers, args.seed)
     with open(args.output, "w") as out:
         out.write("customer_id,x,t_x,t,monetary_value\n")
         for i in range(x.shape[0]):
@@ -285,6 +384,7 @@ def main():
     g.add_argument("output")
     g.add_argument("--customers", type=int, required=True)
     g.add_argument("--seed", type=int, required=True)
+    g.add_argument("--model", choices=["bgnbd", "paretonbd"], default="bgnbd")
     args = parser.parse_args()
     if args.command == "fit":
         run_fit(args)
