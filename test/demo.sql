@@ -101,3 +101,14 @@ SELECT customer_id, frequency AS x, round(recency::numeric, 1) AS t_x, round(t::
        round(crm.expected_spend(spend, frequency, monetary_value)::numeric, 2) AS spend_per_purchase,
        round(crm.clv(purchases, spend, frequency, recency, t, monetary_value, 52, 0.0018)::numeric, 2) AS clv_52w
 FROM customers, clv_models ORDER BY clv_52w DESC LIMIT 10;
+
+\echo '== Pareto/NBD on the same summaries: BG/NBD and Pareto/NBD predictions side by side, and DERT (15 %/year, continuous)'
+CREATE TABLE pareto_model AS SELECT crm.paretonbd_fit(frequency, recency, t) AS m FROM customers;
+SELECT m AS paretonbd FROM pareto_model;
+SELECT customer_id, frequency AS x, round(recency::numeric, 1) AS t_x, round(t::numeric, 1) AS t,
+       round(crm.p_alive(purchases, frequency, recency, t)::numeric, 3) AS p_alive_bgnbd,
+       round(crm.p_alive(m, frequency, recency, t)::numeric, 3) AS p_alive_paretonbd,
+       round(crm.expected_purchases(m, 52, frequency, recency, t)::numeric, 2) AS purchases_52w,
+       round(crm.dert(m, frequency, recency, t, 0.0027)::numeric, 2) AS dert,
+       round((crm.dert(m, frequency, recency, t, 0.0027) * crm.expected_spend(spend, frequency, monetary_value))::numeric, 2) AS residual_value
+FROM customers, clv_models, pareto_model ORDER BY residual_value DESC LIMIT 10;
