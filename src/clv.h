@@ -23,7 +23,8 @@ typedef enum ClvModelKind
 	CLV_MBGNBD = 2,				/* Batislam, Denizel & Filiztekin (2007) */
 	CLV_GAMMAGAMMA = 3,			/* Fader, Hardie & Lee (2005), spend model */
 	CLV_PARETONBD = 4,			/* Schmittlein, Morrison & Colombo (1987) */
-	CLV_BGBB = 5				/* Fader, Hardie & Shang (2010), discrete */
+	CLV_BGBB = 5,				/* Fader, Hardie & Shang (2010), discrete */
+	CLV_SBG = 6					/* Fader & Hardie (2007), contractual */
 } ClvModelKind;
 
 /* What the rows of a fit state are */
@@ -31,8 +32,9 @@ typedef enum ClvFitShape
 {
 	CLV_SHAPE_PURCHASES = 3,	/* (x, t_x, T): frequency, recency, age */
 	CLV_SHAPE_SPEND = 2,		/* (x, m): frequency, mean spend per purchase */
-	CLV_SHAPE_OPPORTUNITIES = 4 /* (x, t_x, n): purchases, last purchase,
-								 * opportunities (whole numbers) */
+	CLV_SHAPE_OPPORTUNITIES = 4,	/* (x, t_x, n): purchases, last purchase,
+									 * opportunities (whole numbers) */
+	CLV_SHAPE_TENURES = 5		/* (tenure, churned 0/1): contract periods */
 } ClvFitShape;
 
 /* Flags of a model value */
@@ -96,6 +98,9 @@ extern void ClvCheckSpend(float8 x, float8 m);
 /* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
 extern void ClvCheckOpportunities(float8 x, float8 t_x, float8 n);
 
+/* Raise 22000 unless a tenure is a whole number of periods between 1 and 1000000 */
+extern void ClvCheckTenure(float8 tenure);
+
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
@@ -106,7 +111,8 @@ extern void ClvCheckHorizon(float8 horizon);
 typedef struct ClvTuple
 {
 	float8		v[3];			/* x, t_x, T (purchases), x, t_x, n
-								 * (opportunities) or x, m, 0 (spend) */
+								 * (opportunities), x, m, 0 (spend) or
+								 * tenure, churned, 0 (tenures) */
 	int64		count;			/* total weight of rows with these values */
 } ClvTuple;
 

@@ -33,7 +33,7 @@
 static inline int
 ShapeWidth(uint8 shape)
 {
-	return shape == CLV_SHAPE_SPEND ? 2 : 3;
+	return shape == CLV_SHAPE_SPEND || shape == CLV_SHAPE_TENURES ? 2 : 3;
 }
 
 /* Name of a shape in the text form */
@@ -46,8 +46,12 @@ ShapeName(uint8 shape)
 			return "purchases";
 		case CLV_SHAPE_OPPORTUNITIES:
 			return "opportunities";
-		default:
+		case CLV_SHAPE_TENURES:
+			return "tenures";
+		case CLV_SHAPE_SPEND:
 			return "spend";
+		default:
+			return NULL;
 	}
 }
 
@@ -61,6 +65,8 @@ ShapeOfName(const char *name)
 		return CLV_SHAPE_OPPORTUNITIES;
 	if (strcmp(name, "spend") == 0)
 		return CLV_SHAPE_SPEND;
+	if (strcmp(name, "tenures") == 0)
+		return CLV_SHAPE_TENURES;
 	return 0;
 }
 
@@ -251,6 +257,18 @@ ClvCheckOpportunities(float8 x, float8 t_x, float8 n)
 				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
 }
 
+/* Raise 22000 unless a tenure is a whole number of periods between 1 and 1000000 */
+void
+ClvCheckTenure(float8 tenure)
+{
+	CheckFinite(tenure, "tenure");
+	if (tenure < 1 || tenure > 1e6 || tenure != floor(tenure))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("tenure must be a whole number of periods between 1 and 1000000, not %g", tenure),
+				 errhint("Tenure counts the periods a customer stayed: 1 for a customer who left at the first renewal.")));
+}
+
 /* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
 void
 ClvCheckSpend(float8 x, float8 m)
@@ -310,20 +328,14 @@ CheckSamePenalizer(float8 a, float8 b)
 }
 
 /*
- * Shared transition of the fit aggregates: args are (state, values..., [weight,
- * [penalizer]]) with width values of the given shape
+ * The state a transition adds its row to (argument 0, or a new one), checked
+ * to have the shape and penalizer of the row
  */
-static Datum
-FitTransition(FunctionCallInfo fcinfo, uint8 shape)
+static ClvFitState *
+TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer, float8 penalizer)
 {
-	int			width = ShapeWidth(shape);
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	bool		has_penalizer = PG_NARGS() > width + 2;
-	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
 	ClvFitState *state;
-	ClvTuple   *slot;
-	float8		v[3] = {0, 0, 0};
-	int64		weight = 1;
 
 	if (PG_ARGISNULL(0))
 		state = StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
@@ -343,6 +355,40 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
 			state = StateFlush(state, Max(state->buffer_capacity, 1));
 	}
+	return state;
+}
+
+/* Add a tuple of values with a weight (> 0) to a state; returns the state (it may move) */
+static ClvFitState *
+StateAddTuple(ClvFitState *state, const float8 *v, int64 weight)
+{
+	ClvTuple   *slot;
+
+	if (state->n_buffered >= state->buffer_capacity)
+		state = StateFlush(state, -1);
+	slot = StateBuffer(state) + state->n_buffered;
+	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
+	for (int i = 0; i < 3; i++)
+		slot->v[i] = v[i] + 0.0;
+	slot->count = weight;
+	state->n_buffered++;
+	state->n_rows += weight;
+	return state;
+}
+
+/*
+ * Shared transition of the fit aggregates: args are (state, values..., [weight,
+ * [penalizer]]) with width float8 values of the given shape
+ */
+static Datum
+FitTransition(FunctionCallInfo fcinfo, uint8 shape)
+{
+	int			width = ShapeWidth(shape);
+	bool		has_penalizer = PG_NARGS() > width + 2;
+	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
+	ClvFitState *state = TransitionState(fcinfo, shape, has_penalizer, penalizer);
+	float8		v[3] = {0, 0, 0};
+	int64		weight = 1;
 
 	/* rows with a NULL value or weight are skipped, as built-in aggregates do */
 	for (int i = 0; i < width; i++)
@@ -370,17 +416,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	}
 	if (weight == 0)
 		PG_RETURN_POINTER(state);
-
-	if (state->n_buffered >= state->buffer_capacity)
-		state = StateFlush(state, -1);
-	slot = StateBuffer(state) + state->n_buffered;
-	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
-	for (int i = 0; i < 3; i++)
-		slot->v[i] = v[i] + 0.0;
-	slot->count = weight;
-	state->n_buffered++;
-	state->n_rows += weight;
-	PG_RETURN_POINTER(state);
+	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
 }
 
 /* Transition of the purchase-model fits: (x, t_x, T [, weight [, penalizer]]) */
@@ -397,6 +433,43 @@ Datum
 clv_fit_trans_spend(PG_FUNCTION_ARGS)
 {
 	return FitTransition(fcinfo, CLV_SHAPE_SPEND);
+}
+
+/*
+ * Transition of the contractual retention fits: (tenure int, churned bool [,
+ * weight]).  A row with a NULL tenure or weight is skipped; a tenure without
+ * its churn flag is an error (censored and churned customers mean opposite
+ * things to the likelihood).
+ */
+PG_FUNCTION_INFO_V1(clv_fit_trans_tenures);
+Datum
+clv_fit_trans_tenures(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_TENURES, false, 0);
+	float8		v[3] = {0, 0, 0};
+	int64		weight = 1;
+	int32		tenure;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	if (PG_NARGS() > 3)
+	{
+		if (PG_ARGISNULL(3))
+			PG_RETURN_POINTER(state);
+		weight = RowWeight(fcinfo, 3);
+	}
+	tenure = PG_GETARG_INT32(1);
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("churned must not be NULL (tenure %d)", tenure),
+				 errhint("Pass false for customers still active at the end of their tenure (censored), true for those who churned then.")));
+	ClvCheckTenure((float8) tenure);
+	if (weight == 0)
+		PG_RETURN_POINTER(state);
+	v[0] = tenure;
+	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
+	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
 }
 
 /* Transition of the discrete-opportunity fits: (x, t_x, n [, weight [, penalizer]]) */
@@ -489,6 +562,9 @@ TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
 			 t->v[1] != floor(t->v[1]) || t->v[1] < x || t->v[1] > t->v[2] ||
 			 (x == 0 && t->v[1] != 0)))
 			return "each (x, t_x, n) must be whole numbers with x <= t_x <= n, 1 <= n, and t_x = 0 when x = 0";
+		if (shape == CLV_SHAPE_TENURES &&
+			(x < 1 || x > 1e6 || (t->v[1] != 0 && t->v[1] != 1) || t->v[2] != 0))
+			return "each (tenure, churned) must have a whole tenure >= 1 and churned 0 or 1";
 		if (shape == CLV_SHAPE_SPEND && (x == 0 || t->v[1] <= 0 || t->v[2] != 0))
 			return "each (x, m) must have x > 0 and m > 0";
 		if (i > 0 && CompareTupleValues(&tuples[i - 1], t) >= 0)
@@ -578,7 +654,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 		StateSyntaxError(input, "unsupported version");
 	shape = ShapeOfName(shape_name);
 	if (shape == 0)
-		StateSyntaxError(input, "shape must be purchases, opportunities or spend");
+		StateSyntaxError(input, "shape must be purchases, opportunities, spend or tenures");
 	width = ShapeWidth(shape);
 	if (n_rows < 0)
 		StateSyntaxError(input, "n must not be negative");
@@ -678,8 +754,7 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	ClvTuple   *tuples = NULL;
 
 	if (version != CLV_FIT_STATE_VERSION ||
-		(shape != CLV_SHAPE_PURCHASES && shape != CLV_SHAPE_SPEND &&
-		 shape != CLV_SHAPE_OPPORTUNITIES) ||
+		ShapeName(shape) == NULL ||
 		has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
 		(!has_penalizer && penalizer != 0) || n_rows < 0)
 		problem = "invalid version, shape, penalizer or n";

@@ -34,6 +34,7 @@ static const ClvModelSpec ClvSpecs[] = {
 	{CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
 	{CLV_PARETONBD, "paretonbd", "Pareto/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
 	{CLV_BGBB, "bgbb", "BG/BB", CLV_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
+	{CLV_SBG, "sbg", "sBG", CLV_SHAPE_TENURES, 2, {"alpha", "beta", NULL, NULL}},
 };
 
 #define CLV_N_KINDS ((int) lengthof(ClvSpecs))

@@ -22,7 +22,7 @@ COMMENT ON FUNCTION crm.clv_fit_state_out(crm.clv_fit_state) IS 'text output of 
 COMMENT ON FUNCTION crm.clv_fit_state_recv(internal) IS 'binary input of crm.clv_fit_state';
 COMMENT ON FUNCTION crm.clv_fit_state_send(crm.clv_fit_state) IS 'binary output of crm.clv_fit_state';
 COMMENT ON TYPE crm.clv_fit_state IS
-	'partial state of the model fits: distinct (x, t_x, T), (x, t_x, n) or (x, m) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
+	'partial state of the model fits: distinct (x, t_x, T), (x, t_x, n), (x, m) or (tenure, churned) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
 
 CREATE FUNCTION crm.clv_fit_customers(crm.clv_fit_state) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'clv_fit_state_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -61,6 +61,12 @@ COMMENT ON FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, f
 CREATE FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint, float8)
 	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_opportunities' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv_fit_trans_opportunities(crm.clv_fit_state, float8, float8, float8, bigint, float8) IS 'transition function of the discrete-opportunity model fits (x, t_x, n)';
+CREATE FUNCTION crm.clv_fit_trans_tenures(crm.clv_fit_state, integer, boolean)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_tenures' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_tenures(crm.clv_fit_state, integer, boolean) IS 'transition function of the contractual retention fits (tenure, churned)';
+CREATE FUNCTION crm.clv_fit_trans_tenures(crm.clv_fit_state, integer, boolean, bigint)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_tenures' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_tenures(crm.clv_fit_state, integer, boolean, bigint) IS 'transition function of the contractual retention fits (tenure, churned)';
 CREATE FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) RETURNS crm.clv_fit_state
 	AS 'MODULE_PATHNAME', 'clv_fit_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv_fit_combine(crm.clv_fit_state, crm.clv_fit_state) IS
@@ -102,6 +108,16 @@ COMMENT ON AGGREGATE crm.opportunity_fit_partial(float8, float8, float8) IS
 	'partial discrete-opportunity fit state of (x, t_x, n) (finish with crm.bgbb_fit_final)';
 COMMENT ON AGGREGATE crm.opportunity_fit_partial(float8, float8, float8, bigint) IS
 	'partial discrete-opportunity fit state of (x, t_x, n) with integer weights';
+CREATE AGGREGATE crm.tenure_fit_partial(integer, boolean) (
+	SFUNC = crm.clv_fit_trans_tenures, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.tenure_fit_partial(integer, boolean, bigint) (
+	SFUNC = crm.clv_fit_trans_tenures, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.tenure_fit_partial(integer, boolean) IS
+	'partial contractual retention fit state of (tenure, churned) (finish with crm.sbg_fit_final)';
+COMMENT ON AGGREGATE crm.tenure_fit_partial(integer, boolean, bigint) IS
+	'partial contractual retention fit state of (tenure, churned) with integer weights';
 CREATE AGGREGATE crm.clv_fit_merge(crm.clv_fit_state) (
 	SFUNC = crm.clv_fit_combine, STYPE = crm.clv_fit_state,
 	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
@@ -367,4 +383,56 @@ COMMENT ON FUNCTION crm.converged(crm.bgbb) IS 'whether the fit of a bgbb model 
 CREATE FUNCTION crm.parameters(model crm.bgbb) RETURNS TABLE (parameter text, estimate float8, std_error float8)
 	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
 COMMENT ON FUNCTION crm.parameters(crm.bgbb) IS 'the parameters of a bgbb model as rows (parameter, estimate, std_error)';
+
+-- sBG (Fader & Hardie 2007), contractual retention: the model value
+CREATE TYPE crm.sbg;
+CREATE FUNCTION crm.sbg_in(cstring, oid, integer) RETURNS crm.sbg
+	AS 'MODULE_PATHNAME', 'clv_model_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.sbg_out(crm.sbg) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'clv_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.sbg_recv(internal, oid, integer) RETURNS crm.sbg
+	AS 'MODULE_PATHNAME', 'clv_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crm.sbg_send(crm.sbg) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'clv_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE crm.sbg (
+	INPUT = crm.sbg_in, OUTPUT = crm.sbg_out,
+	RECEIVE = crm.sbg_recv, SEND = crm.sbg_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+COMMENT ON FUNCTION crm.sbg_in(cstring, oid, integer) IS 'text input of crm.sbg';
+COMMENT ON FUNCTION crm.sbg_out(crm.sbg) IS 'text output of crm.sbg (exact, round-trips)';
+COMMENT ON FUNCTION crm.sbg_recv(internal, oid, integer) IS 'binary input of crm.sbg';
+COMMENT ON FUNCTION crm.sbg_send(crm.sbg) IS 'binary output of crm.sbg';
+COMMENT ON TYPE crm.sbg IS
+	'sBG (shifted beta-geometric; Fader & Hardie 2007) for contractual retention: parameters alpha, beta, and for fitted models ll, n, iterations, convergence and standard errors';
+CREATE FUNCTION crm.sbg(alpha float8, beta float8) RETURNS crm.sbg
+	AS 'MODULE_PATHNAME', 'clv_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sbg(float8, float8) IS
+	'a sbg model from given parameters (to score with published or saved estimates)';
+CREATE FUNCTION crm.sbg_jsonb(crm.sbg) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'clv_model_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sbg_jsonb(crm.sbg) IS
+	'a sbg model as jsonb: model, alpha, beta, ll, n, converged, iterations, se_<parameter>, penalizer';
+CREATE CAST (crm.sbg AS jsonb) WITH FUNCTION crm.sbg_jsonb(crm.sbg);
+CREATE FUNCTION crm.parameter(model crm.sbg, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_parameter' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.parameter(crm.sbg, text) IS 'one parameter of a sbg model (alpha, beta)';
+CREATE FUNCTION crm.std_error(model crm.sbg, name text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_std_error' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.std_error(crm.sbg, text) IS
+	'standard error of one parameter of a fitted sbg model (from the Hessian; NULL if not available)';
+CREATE FUNCTION crm.loglik(model crm.sbg) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_model_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.loglik(crm.sbg) IS 'total log-likelihood of a fitted sbg model (NULL for given parameters)';
+CREATE FUNCTION crm.customers(model crm.sbg) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'clv_model_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customers(crm.sbg) IS 'customers a sbg model was fitted on (NULL for given parameters)';
+CREATE FUNCTION crm.iterations(model crm.sbg) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clv_model_iterations' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.iterations(crm.sbg) IS 'optimizer iterations of a fitted sbg model (NULL for given parameters)';
+CREATE FUNCTION crm.converged(model crm.sbg) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'clv_model_converged' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.converged(crm.sbg) IS 'whether the fit of a sbg model converged (NULL for given parameters)';
+CREATE FUNCTION crm.parameters(model crm.sbg) RETURNS TABLE (parameter text, estimate float8, std_error float8)
+	AS 'MODULE_PATHNAME', 'clv_model_parameters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 2;
+COMMENT ON FUNCTION crm.parameters(crm.sbg) IS 'the parameters of a sbg model as rows (parameter, estimate, std_error)';
 

@@ -1,0 +1,5 @@
+/*
+ * sbg.c
+ */
+#include "crm.h"
+#include "clv.h"
