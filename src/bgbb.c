@@ -16,11 +16,14 @@
  *							 B(gamma+1, delta+j)/B(gamma,delta)
  *
  * The first term is "alive through n", the j-th "dropped out right after
- * opportunity j".  Consecutive terms of the sum have the ratio
- * (beta+j-x)/(alpha+beta+j) (delta+j)/(gamma+delta+j+1) < 1, so the sum is
- * taken relative to its first term with one multiply per term (O(n - t_x),
- * no lgamma in the loop), the digammas of the gradient by psi(z+1) =
- * psi(z) + 1/z, and the two parts are added in log space.
+ * opportunity j".  The terms of the sum depend on x and j only, with the
+ * ratio (beta+j-x)/(alpha+beta+j) (delta+j)/(gamma+delta+j+1) < 1 between
+ * consecutive ones, so the fit groups its distinct tuples by (x, n) and
+ * sums each group's terms once, backwards from j = n-1 (the smallest term)
+ * with one multiply per term and no lgamma in the loop, reading off each
+ * customer's sum when j reaches its t_x: O(n - min t_x) per group.  The
+ * digammas of the gradient follow by psi(z) = psi(z+1) - 1/z, and the two
+ * parts of L are added in log space.
  *
  * Predictions use B(gamma, s+t)/B(gamma, s) = prod_{i<t} (s+i)/(gamma+s+i):
  * the expected number of purchases over m opportunities after s is a sum
@@ -67,205 +70,34 @@ typedef struct BgbbConstants
 	float8		psi_gd;			/* psi(gamma + delta) */
 } BgbbConstants;
 
-/* A fit's distinct (x, t_x, n) tuples */
+/*
+ * A fit's distinct (x, t_x, n) tuples grouped by (x, n): the customers of a
+ * group share the terms of the likelihood's sum and differ only in where it
+ * starts (t_x), so one pass over the terms serves the whole group
+ */
 typedef struct BgbbData
 {
-	int32		n_tuples;		/* distinct tuples */
-	ClvTuple   *tuples;			/* the tuples with their counts */
+	int32		n_groups;		/* distinct (x, n) */
+	float8	   *x;				/* each group's purchases */
+	float8	   *n;				/* each group's opportunities */
+	int32	   *group_start;	/* members of group g are group_start[g] ..
+								 * group_start[g+1]-1 */
+	float8	   *t_x;			/* each member's last purchase, decreasing
+								 * within its group */
+	float8	   *weight;			/* customers with each member's tuple */
 } BgbbData;
 
-/* Parameters of a model value, by name */
-static BgbbParams
-ParamsOf(const float8 *params)
-{
-	BgbbParams	p = {params[0], params[1], params[2], params[3]};
-
-	return p;
-}
-
-/* The parameter-only terms at p (digammas only when with_derivatives) */
-static BgbbConstants
-ConstantsOf(const BgbbParams *p, bool with_derivatives)
-{
-	BgbbConstants k;
-
-	memset(&k, 0, sizeof(k));
-	k.log_beta_ab = LogBeta(p->alpha, p->beta);
-	k.log_beta_gd = LogBeta(p->gamma, p->delta);
-	if (with_derivatives)
-	{
-		k.psi_a = Digamma(p->alpha);
-		k.psi_b = Digamma(p->beta);
-		k.psi_ab = Digamma(p->alpha + p->beta);
-		k.psi_d = Digamma(p->delta);
-		k.psi_gd = Digamma(p->gamma + p->delta);
-	}
-	return k;
-}
-
 /*
- * log of the likelihood's "alive through n" term for x purchases in n
- * opportunities: log B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma,delta+n)/B(gamma,delta)
+ * Expectations of the digamma terms of the likelihood's derivatives over one
+ * of its parts (alive through n, or dropped out after t_x .. n-1)
  */
-static float8
-LogAliveTerm(const BgbbParams *p, const BgbbConstants *k, float8 x, float8 n)
+typedef struct PsiTerms
 {
-	return LogBeta(p->alpha + x, p->beta + n - x) - k->log_beta_ab +
-		LogBeta(p->gamma, p->delta + n) - k->log_beta_gd;
-}
-
-/*
- * One customer's log-likelihood; if gradient is not NULL, adds weight times
- * its derivatives in (alpha, beta, gamma, delta) to gradient[0..3]
- */
-static float8
-CustomerLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x,
-					  float8 t_x, float8 n, float8 weight, float8 *gradient)
-{
-	float8		log_alive = LogAliveTerm(p, k, x, n);
-	float8		log_dropout;
-	float8		ll;
-	float8		w_alive;
-	float8		w_dropout;
-	float8		sum = 0;		/* sum of terms / first term */
-	float8		s_ab = 0;		/* ... weighted by psi(alpha+beta+j) */
-	float8		s_b_ab = 0;		/* ... by psi(beta+j-x) - psi(alpha+beta+j) */
-	float8		s_gd = 0;		/* ... by psi(gamma+delta+j+1) */
-	float8		s_d_gd = 0;		/* ... by psi(delta+j) - psi(gamma+delta+j+1) */
-	float8		psi_ab_n;
-
-	if (t_x >= n)
-	{
-		/* bought at the last opportunity: alive through n for sure */
-		ll = log_alive;
-		log_dropout = -INFINITY;
-	}
-	else
-	{
-		float8		ratio = 1;	/* term j / term t_x */
-		float8		psi_b = 0,
-					psi_ab = 0,
-					psi_d = 0,
-					psi_gd = 0;
-
-		log_dropout = LogBeta(p->alpha + x, p->beta + t_x - x) - k->log_beta_ab +
-			LogBeta(p->gamma + 1, p->delta + t_x) - k->log_beta_gd;
-		if (gradient)
-		{
-			psi_b = Digamma(p->beta + t_x - x);
-			psi_ab = Digamma(p->alpha + p->beta + t_x);
-			psi_d = Digamma(p->delta + t_x);
-			psi_gd = Digamma(p->gamma + p->delta + t_x + 1);
-		}
-		for (float8 j = t_x; j < n; j++)
-		{
-			float8		b_j = p->beta + j - x;
-			float8		ab_j = p->alpha + p->beta + j;
-			float8		d_j = p->delta + j;
-			float8		gd_j = p->gamma + p->delta + j + 1;
-
-			sum += ratio;
-			if (gradient)
-			{
-				s_ab += ratio * psi_ab;
-				s_b_ab += ratio * (psi_b - psi_ab);
-				s_gd += ratio * psi_gd;
-				s_d_gd += ratio * (psi_d - psi_gd);
-				psi_b += 1 / b_j;
-				psi_ab += 1 / ab_j;
-				psi_d += 1 / d_j;
-				psi_gd += 1 / gd_j;
-			}
-			ratio *= (b_j * d_j) / (ab_j * gd_j);
-		}
-		log_dropout += log(sum);
-		ll = LogAddExp(log_alive, log_dropout);
-	}
-	if (gradient == NULL)
-		return ll;
-
-	/* the shares of the two parts in L */
-	w_alive = exp(log_alive - ll);
-	w_dropout = exp(log_dropout - ll);
-	psi_ab_n = Digamma(p->alpha + p->beta + n);
-	{
-		float8		psi_gd_n = Digamma(p->gamma + p->delta + n);
-		float8		e_ab = w_alive * psi_ab_n + (sum > 0 ? w_dropout * s_ab / sum : 0);
-		float8		e_b_ab = w_alive * (Digamma(p->beta + n - x) - psi_ab_n) +
-			(sum > 0 ? w_dropout * s_b_ab / sum : 0);
-		float8		e_gd = w_alive * psi_gd_n + (sum > 0 ? w_dropout * s_gd / sum : 0);
-		float8		e_d_gd = w_alive * (Digamma(p->delta + n) - psi_gd_n) +
-			(sum > 0 ? w_dropout * s_d_gd / sum : 0);
-
-		gradient[0] += weight * (Digamma(p->alpha + x) - k->psi_a + k->psi_ab - e_ab);
-		gradient[1] += weight * (k->psi_ab - k->psi_b + e_b_ab);
-		gradient[2] += weight * (k->psi_gd + w_dropout / p->gamma - e_gd);
-		gradient[3] += weight * (k->psi_gd - k->psi_d + e_d_gd);
-	}
-	return ll;
-}
-
-/* Total log-likelihood of the data at params and, optionally, its gradient */
-static float8
-BgbbLogLikelihood(const float8 *params, void *context, float8 *gradient)
-{
-	BgbbData   *data = (BgbbData *) context;
-	BgbbParams	p = ParamsOf(params);
-	BgbbConstants k = ConstantsOf(&p, gradient != NULL);
-	float8		total = 0;
-
-	if (gradient)
-		memset(gradient, 0, sizeof(float8) * 4);
-	for (int32 j = 0; j < data->n_tuples; j++)
-	{
-		const ClvTuple *t = &data->tuples[j];
-		float8		w = (float8) t->count;
-
-		total += w * CustomerLogLikelihood(&p, &k, t->v[0], t->v[1], t->v[2], w, gradient);
-		CHECK_FOR_INTERRUPTS();
-	}
-	return total;
-}
-
-/* Final function of crm.bgbb_fit: the fitted BG/BB model, NULL for no rows */
-PG_FUNCTION_INFO_V1(bgbb_fit_final);
-Datum
-bgbb_fit_final(PG_FUNCTION_ARGS)
-{
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_OPPORTUNITIES);
-	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
-	ClvFitProblem problem;
-	BgbbData   *data;
-	bool		any_purchase = false;
-
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	data = (BgbbData *) palloc0(sizeof(BgbbData));
-	data->tuples = ClvFitStateTuples(state, &data->n_tuples);
-	for (int32 j = 0; j < data->n_tuples; j++)
-		any_purchase |= data->tuples[j].v[0] > 0;
-	if (!any_purchase)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the BG/BB model: no customer made a purchase"),
-				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase probability.",
-						   state->n_rows)));
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = CLV_BGBB;
-	problem.loglik = BgbbLogLikelihood;
-	problem.data = data;
-	problem.n = state->n_rows;
-	problem.penalizer = penalizer;
-	/* uniform mixing distributions, as BTYD's bgbb.EstimateParameters */
-	for (int i = 0; i < 4; i++)
-		problem.start[i] = 1;
-	PG_RETURN_POINTER(ClvFit(&problem));
-}
-
-/* ---------------------------------------------------------------------------
- * Predictions
- * ---------------------------------------------------------------------------
- */
+	float8		ab;				/* psi(alpha+beta+j) */
+	float8		b_ab;			/* psi(beta+j-x) - psi(alpha+beta+j) */
+	float8		gd;				/* psi(gamma+delta+j) (+1 when dropped out) */
+	float8		d_gd;			/* psi(delta+j) - the previous */
+} PsiTerms;
 
 /* log1p(u) / u, 1 at u = 0 */
 static float8
@@ -293,6 +125,8 @@ LogGammaSlope(float8 x, float8 e)
 	static const float8 coefficients[4] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680};
 	float8		slope = 0;
 	float8		y;
+	float8		inverse_x[8];	/* x^-i */
+	float8		inverse_y[8];	/* y^-i */
 
 	while (x < STIRLING_MIN)
 	{
@@ -303,17 +137,329 @@ LogGammaSlope(float8 x, float8 e)
 	/* lgamma(y) = (y - 1/2) log y - y + log(2 pi)/2 + sum c_k / y^(2k-1) */
 	y = x + e;
 	slope += (x - 0.5) * Log1pOverX(e / x) / x + log(y) - 1;
+	inverse_x[0] = inverse_y[0] = 1;
+	for (int i = 1; i <= 7; i++)
+	{
+		inverse_x[i] = inverse_x[i - 1] / x;
+		inverse_y[i] = inverse_y[i - 1] / y;
+	}
 	for (int k = 0; k < 4; k++)
 	{
 		int			m = 2 * k + 1;
 		float8		divided = 0;	/* (y^-m - x^-m) / e */
 
 		for (int j = 0; j < m; j++)
-			divided -= pow(x, -(m - j)) * pow(y, -(j + 1));
+			divided -= inverse_x[m - j] * inverse_y[j + 1];
 		slope += coefficients[k] * divided;
 	}
 	return slope;
 }
+
+/* log B(a, b) for a, b > 0, without the rounding of lgamma(b) when b is large */
+static float8
+LogBetaStable(float8 a, float8 b)
+{
+	float8		small = Min(a, b);
+	float8		large = Max(a, b);
+
+	if (large < STIRLING_MIN)
+		return LogBeta(a, b);
+	/* lgamma(large) - lgamma(large + small) = -small slope(large, small) */
+	return lgamma(small) - small * LogGammaSlope(large, small);
+}
+
+/* Parameters of a model value, by name */
+static BgbbParams
+ParamsOf(const float8 *params)
+{
+	BgbbParams	p = {params[0], params[1], params[2], params[3]};
+
+	return p;
+}
+
+/* The parameter-only terms at p (digammas only when with_derivatives) */
+static BgbbConstants
+ConstantsOf(const BgbbParams *p, bool with_derivatives)
+{
+	BgbbConstants k;
+
+	memset(&k, 0, sizeof(k));
+	k.log_beta_ab = LogBetaStable(p->alpha, p->beta);
+	k.log_beta_gd = LogBetaStable(p->gamma, p->delta);
+	if (with_derivatives)
+	{
+		k.psi_a = Digamma(p->alpha);
+		k.psi_b = Digamma(p->beta);
+		k.psi_ab = Digamma(p->alpha + p->beta);
+		k.psi_d = Digamma(p->delta);
+		k.psi_gd = Digamma(p->gamma + p->delta);
+	}
+	return k;
+}
+
+/*
+ * log of the likelihood's "alive through n" term for x purchases in n
+ * opportunities: log B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma,delta+n)/B(gamma,delta)
+ */
+static float8
+LogAliveTerm(const BgbbParams *p, const BgbbConstants *k, float8 x, float8 n)
+{
+	return LogBetaStable(p->alpha + x, p->beta + n - x) - k->log_beta_ab +
+		LogBetaStable(p->gamma, p->delta + n) - k->log_beta_gd;
+}
+
+/*
+ * Add weight times the derivatives of a customer's log-likelihood to
+ * gradient, given psi(alpha+x), the shares of the two parts in L and their
+ * digamma terms
+ */
+static void
+AddCustomerGradient(const BgbbParams *p, const BgbbConstants *k, float8 psi_ax,
+					float8 w_alive, const PsiTerms *alive, float8 w_dropout,
+					const PsiTerms *dropout, float8 weight, float8 *gradient)
+{
+	gradient[0] += weight * (psi_ax - k->psi_a + k->psi_ab -
+							 w_alive * alive->ab - w_dropout * dropout->ab);
+	gradient[1] += weight * (k->psi_ab - k->psi_b +
+							 w_alive * alive->b_ab + w_dropout * dropout->b_ab);
+	gradient[2] += weight * (k->psi_gd + w_dropout / p->gamma -
+							 w_alive * alive->gd - w_dropout * dropout->gd);
+	gradient[3] += weight * (k->psi_gd - k->psi_d +
+							 w_alive * alive->d_gd + w_dropout * dropout->d_gd);
+}
+
+/*
+ * Weighted log-likelihood of the customers with x purchases in n
+ * opportunities whose last purchases t_x[0 .. n_members-1] decrease; if
+ * gradient is not NULL, adds its derivatives to gradient[0..3].  The
+ * dropout terms j = n-1, n-2, ... are summed backwards, from the smallest,
+ * relative to term n-1 with a running scale against overflow; a customer's
+ * sum is complete when j reaches its t_x.
+ */
+static float8
+GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8 n,
+				   const float8 *t_x, const float8 *weight, int32 n_members,
+				   float8 *gradient)
+{
+	float8		log_alive = LogAliveTerm(p, k, x, n);
+	float8		psi_ax = 0;
+	PsiTerms	alive = {0, 0, 0, 0};
+	PsiTerms	none = {0, 0, 0, 0};
+	float8		total = 0;
+	int32		m = 0;
+	float8		j = n - 1;
+	float8		log_first;		/* log of term n-1 */
+	float8		log_scale = 0;	/* log of the running scale */
+	float8		term = 1;		/* term j / (term n-1 x scale) */
+	float8		sum = 0;		/* sum of terms j .. n-1, likewise */
+	PsiTerms	sums = {0, 0, 0, 0};	/* ... weighted by the digamma terms */
+	float8		psi_b = 0,
+				psi_ab = 0,
+				psi_d = 0,
+				psi_gd = 0;
+
+	if (gradient)
+	{
+		psi_ax = Digamma(p->alpha + x);
+		alive.ab = Digamma(p->alpha + p->beta + n);
+		alive.b_ab = Digamma(p->beta + n - x) - alive.ab;
+		alive.gd = Digamma(p->gamma + p->delta + n);
+		alive.d_gd = Digamma(p->delta + n) - alive.gd;
+	}
+
+	/* customers who bought at the last opportunity are alive through n */
+	for (; m < n_members && t_x[m] >= n; m++)
+	{
+		total += weight[m] * log_alive;
+		if (gradient)
+			AddCustomerGradient(p, k, psi_ax, 1, &alive, 0, &none, weight[m], gradient);
+	}
+	if (m == n_members)
+		return total;
+
+	log_first = LogBetaStable(p->alpha + x, p->beta + j - x) - k->log_beta_ab +
+		LogBetaStable(p->gamma + 1, p->delta + j) - k->log_beta_gd;
+	if (gradient)
+	{
+		psi_b = Digamma(p->beta + j - x);
+		psi_ab = Digamma(p->alpha + p->beta + j);
+		psi_d = Digamma(p->delta + j);
+		psi_gd = Digamma(p->gamma + p->delta + j + 1);
+	}
+	for (;;)
+	{
+		float8		b_j,
+					ab_j,
+					d_j,
+					gd_j;
+
+		sum += term;
+		if (gradient)
+		{
+			sums.ab += term * psi_ab;
+			sums.b_ab += term * (psi_b - psi_ab);
+			sums.gd += term * psi_gd;
+			sums.d_gd += term * (psi_d - psi_gd);
+		}
+		/* the customers whose sum starts at j */
+		for (; m < n_members && t_x[m] == j; m++)
+		{
+			float8		log_dropout = log_first + log_scale + log(sum);
+			float8		ll = LogAddExp(log_alive, log_dropout);
+
+			total += weight[m] * ll;
+			if (gradient)
+			{
+				PsiTerms	dropout;
+
+				dropout.ab = sums.ab / sum;
+				dropout.b_ab = sums.b_ab / sum;
+				dropout.gd = sums.gd / sum;
+				dropout.d_gd = sums.d_gd / sum;
+
+				AddCustomerGradient(p, k, psi_ax, exp(log_alive - ll), &alive,
+									exp(log_dropout - ll), &dropout, weight[m], gradient);
+			}
+		}
+		if (m == n_members)
+			break;
+
+		/* term j-1 = term j (alpha+beta+j-1)(gamma+delta+j) / ((beta+j-1-x)(delta+j-1)) */
+		j -= 1;
+		b_j = p->beta + j - x;
+		ab_j = p->alpha + p->beta + j;
+		d_j = p->delta + j;
+		gd_j = p->gamma + p->delta + j + 1;
+		term *= (ab_j * gd_j) / (b_j * d_j);
+		if (gradient)
+		{
+			/* psi(z) = psi(z + 1) - 1/z */
+			psi_b -= 1 / b_j;
+			psi_ab -= 1 / ab_j;
+			psi_d -= 1 / d_j;
+			psi_gd -= 1 / gd_j;
+		}
+		if (term > 1e200)
+		{
+			term *= 1e-200;
+			sum *= 1e-200;
+			sums.ab *= 1e-200;
+			sums.b_ab *= 1e-200;
+			sums.gd *= 1e-200;
+			sums.d_gd *= 1e-200;
+			log_scale += 200 * M_LN10;
+		}
+		if (fmod(j, 1048576) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return total;
+}
+
+/* Total log-likelihood of the data at params and, optionally, its gradient */
+static float8
+BgbbLogLikelihood(const float8 *params, void *context, float8 *gradient)
+{
+	BgbbData   *data = (BgbbData *) context;
+	BgbbParams	p = ParamsOf(params);
+	BgbbConstants k = ConstantsOf(&p, gradient != NULL);
+	float8		total = 0;
+
+	if (gradient)
+		memset(gradient, 0, sizeof(float8) * 4);
+	for (int32 g = 0; g < data->n_groups; g++)
+	{
+		int32		first = data->group_start[g];
+
+		total += GroupLogLikelihood(&p, &k, data->x[g], data->n[g], data->t_x + first,
+									data->weight + first, data->group_start[g + 1] - first,
+									gradient);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return total;
+}
+
+/* qsort comparator of tuples by x, then n, then decreasing t_x */
+static int
+CompareGroupOrder(const void *a, const void *b)
+{
+	const ClvTuple *ta = (const ClvTuple *) a;
+	const ClvTuple *tb = (const ClvTuple *) b;
+
+	if (ta->v[0] != tb->v[0])
+		return ta->v[0] < tb->v[0] ? -1 : 1;
+	if (ta->v[2] != tb->v[2])
+		return ta->v[2] < tb->v[2] ? -1 : 1;
+	if (ta->v[1] != tb->v[1])
+		return ta->v[1] > tb->v[1] ? -1 : 1;
+	return 0;
+}
+
+/* The tuples of a fit state grouped by (x, n) (the tuples are reordered) */
+static BgbbData *
+BgbbDataOf(ClvTuple *tuples, int32 n_tuples)
+{
+	BgbbData   *data = (BgbbData *) palloc0(sizeof(BgbbData));
+
+	qsort(tuples, n_tuples, sizeof(ClvTuple), CompareGroupOrder);
+	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
+	data->n = (float8 *) palloc(sizeof(float8) * n_tuples);
+	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
+	data->t_x = (float8 *) palloc(sizeof(float8) * n_tuples);
+	data->weight = (float8 *) palloc(sizeof(float8) * n_tuples);
+	for (int32 i = 0; i < n_tuples; i++)
+	{
+		if (i == 0 || tuples[i].v[0] != tuples[i - 1].v[0] || tuples[i].v[2] != tuples[i - 1].v[2])
+		{
+			data->x[data->n_groups] = tuples[i].v[0];
+			data->n[data->n_groups] = tuples[i].v[2];
+			data->group_start[data->n_groups++] = i;
+		}
+		data->t_x[i] = tuples[i].v[1];
+		data->weight[i] = (float8) tuples[i].count;
+	}
+	data->group_start[data->n_groups] = n_tuples;
+	return data;
+}
+
+/* Final function of crm.bgbb_fit: the fitted BG/BB model, NULL for no rows */
+PG_FUNCTION_INFO_V1(bgbb_fit_final);
+Datum
+bgbb_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_OPPORTUNITIES);
+	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
+	ClvFitProblem problem;
+	int32		n_tuples;
+	ClvTuple   *tuples;
+	bool		any_purchase = false;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	tuples = ClvFitStateTuples(state, &n_tuples);
+	for (int32 j = 0; j < n_tuples; j++)
+		any_purchase |= tuples[j].v[0] > 0;
+	if (!any_purchase)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot fit the BG/BB model: no customer made a purchase"),
+				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase probability.",
+						   state->n_rows)));
+	memset(&problem, 0, sizeof(problem));
+	problem.kind = CLV_BGBB;
+	problem.loglik = BgbbLogLikelihood;
+	problem.data = BgbbDataOf(tuples, n_tuples);
+	problem.n = state->n_rows;
+	problem.penalizer = penalizer;
+	/* uniform mixing distributions, as BTYD's bgbb.EstimateParameters */
+	for (int i = 0; i < 4; i++)
+		problem.start[i] = 1;
+	PG_RETURN_POINTER(ClvFit(&problem));
+}
+
+/* ---------------------------------------------------------------------------
+ * Predictions
+ * ---------------------------------------------------------------------------
+ */
 
 /*
  * sum_{t=1}^{m} B(gamma, s+t)/B(gamma, s): the expected number of the m
@@ -353,8 +499,9 @@ static float8
 LogLikelihoodOf(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 {
 	BgbbConstants k = ConstantsOf(p, false);
+	float8		one = 1;
 
-	return CustomerLogLikelihood(p, &k, x, t_x, n, 1, NULL);
+	return GroupLogLikelihood(p, &k, x, n, &t_x, &one, 1, NULL);
 }
 
 /*
@@ -365,8 +512,8 @@ LogLikelihoodOf(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 static float8
 LogPosteriorBuyingAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 {
-	return LogBeta(p->alpha + x + 1, p->beta + n - x) - LogBeta(p->alpha, p->beta) +
-		LogBeta(p->gamma, p->delta + n) - LogBeta(p->gamma, p->delta) -
+	return LogBetaStable(p->alpha + x + 1, p->beta + n - x) - LogBetaStable(p->alpha, p->beta) +
+		LogBetaStable(p->gamma, p->delta + n) - LogBetaStable(p->gamma, p->delta) -
 		LogLikelihoodOf(p, x, t_x, n);
 }
 
@@ -398,7 +545,7 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 	if (k > m)
 		return 0;
 	/* alive through m: C(m, k) B(alpha+k, beta+m-k)/B(alpha,beta) B(gamma,delta+m)/B(gamma,delta) */
-	log_alive = lgamma(m + 1) - lgamma(k + 1) - lgamma(m - k + 1) + LogAliveTerm(p, &c, k, m);
+	log_alive = -log(m + 1) - LogBetaStable(k + 1, m - k + 1) + LogAliveTerm(p, &c, k, m);
 	if (k == m)
 		return exp(log_alive);
 
@@ -407,8 +554,8 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 	 * beta+i-k)/B(alpha,beta) B(gamma+1, delta+i)/B(gamma,delta), summed
 	 * relative to the i = k term with a running scale against overflow
 	 */
-	log_first = LogBeta(p->alpha + k, p->beta) - c.log_beta_ab +
-		LogBeta(p->gamma + 1, p->delta + k) - c.log_beta_gd;
+	log_first = LogBetaStable(p->alpha + k, p->beta) - c.log_beta_ab +
+		LogBetaStable(p->gamma + 1, p->delta + k) - c.log_beta_gd;
 	for (float8 i = k; i < m; i++)
 	{
 		sum += term;
