@@ -66,6 +66,17 @@ SELECT abs((SELECT sum(weights * crm.loglik(m, frequency, recency, periods)) FRO
        AS ll_is_sum_of_customers
 FROM full_fit;
 
+-- the fit groups its tuples by (x, n) and sums each group's terms once, backwards: its ll
+-- equals the sum of the customers' own log-likelihoods also with many n and t_x (1e-9
+-- relative; a small penalty, as these made-up data do not identify delta)
+CREATE TABLE mixed AS
+SELECT x::float8, (CASE WHEN x = 0 THEN 0 ELSE x + (i * 13) % (n - x + 1) END)::float8 AS t_x, n::float8
+FROM (SELECT i, i % 7 AS x, 20 + i % 30 AS n FROM generate_series(1, 3000) i) v;
+SELECT crm.clv_fit_distinct(crm.opportunity_fit_partial(x, t_x, n)) AS distinct_tuples FROM mixed;
+SELECT crm.converged(m) AS converged,
+       abs((SELECT sum(crm.loglik(m, x, t_x, n)) FROM mixed) / crm.loglik(m) - 1) < 1e-9 AS ll_is_sum_of_customers
+FROM (SELECT crm.bgbb_fit(x, t_x, n, 1, 0.001) AS m FROM mixed) f;
+
 -- the L2 penalty shrinks the parameters; the reported ll stays the plain log-likelihood
 SELECT crm.parameter(p, 'delta') < crm.parameter(m, 'delta') AS penalty_shrinks,
        crm.loglik(p) < crm.loglik(m) AS ll_lower,
