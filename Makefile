@@ -24,7 +24,7 @@ DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
 # Tests of the Pareto/NBD, BG/BB and sBG models (one line each)
 REGRESS_PARETONBD = paretonbd
-REGRESS_BGBB = bgbb
+REGRESS_BGBB = bgbb bgbb_reference bgbb_errors
 REGRESS_SBG = sbg
 REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \

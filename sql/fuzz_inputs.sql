@@ -35,7 +35,10 @@ INSERT INTO seeds VALUES
 	('crm.gammagamma', 'p=6.25 q=3.74 gamma=15.44 ll=-4055.92 n=946 iterations=17 converged=false'),
 	('crm.paretonbd', 'r=0.553 alpha=10.578 s=0.606 beta=11.669 ll=-9594.98 n=2357 iterations=27 converged=true se_beta=6.2'),
 	('crm.clv_fit_state', 'v1 shape=purchases n=4 penalizer=0.5 tuples={0,0,10.5:2;1,2,8:1;2,3.25,10.5:1}'),
-	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}');
+	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}'),
+	('crm.bgbb', 'alpha=1.204 beta=0.75 gamma=0.657 delta=2.783'),
+	('crm.bgbb', 'alpha=1.2035224681474062 beta=0.7497163990440154 gamma=0.6567181593910766 delta=2.7834419327281256 ll=-33225.58127434701 n=11104 iterations=18 converged=true se_alpha=0.07 se_beta=0.04 se_gamma=0.05 se_delta=0.38 penalizer=0.01'),
+	('crm.clv_fit_state', 'v1 shape=opportunities n=5 tuples={0,0,6:2;2,4,6:1;6,6,6:2}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS

@@ -348,7 +348,7 @@ TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer, float8
 		if (state->shape != shape)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot add %s rows to a %s fit state",
+					 errmsg("cannot add %s rows to a fit state of shape %s",
 							ShapeName(shape), ShapeName(state->shape))));
 		if (has_penalizer)
 			CheckSamePenalizer(state->penalizer, penalizer);
@@ -497,7 +497,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	if (a->shape != b->shape)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge a %s fit state with a %s fit state",
+				 errmsg("cannot merge fit states of shapes %s and %s",
 						ShapeName(a->shape), ShapeName(b->shape))));
 	if (a->has_penalizer && b->has_penalizer)
 		CheckSamePenalizer(a->penalizer, b->penalizer);
@@ -520,7 +520,7 @@ ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape)
 	if (state->shape != shape)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("this model is fitted on a %s fit state, not a %s fit state",
+				 errmsg("this model is fitted on a fit state of shape %s, not %s",
 						ShapeName(shape), ShapeName(state->shape)),
 				 errhint("Purchase models take crm.clv_fit_partial(x, t_x, T) states, the spend model crm.spend_fit_partial(x, m) states.")));
 	return state;
