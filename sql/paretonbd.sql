@@ -126,6 +126,20 @@ SELECT abs(crm.dert(crm.paretonbd(10.465, 7.98565181e-03, 3.0516, 2.820), 50, 4,
 SELECT abs(crm.dert(m, 2, 30, 39, 1e-9) / crm.expected_purchases(m, 1e12, 2, 30, 39) - 1) < 1e-6 AS dert_limit_ok
 FROM (SELECT crm.paretonbd(0.55, 10.6, 2.5, 11.7) AS m) x;
 
+-- crm.clv under a Pareto/NBD (lifetimes' per-period convention, as for the
+-- BG/NBD): without discounting it is spend x the conditional expectation over
+-- the horizon; with discounting it equals the sum over weeks k of the
+-- expectation's increments times (1 + d)^-k, computed here in SQL (1e-12
+-- relative), with a fractional last period ending at the horizon
+SELECT abs(crm.clv(m, 2, 30.43, 38.86, 10, 52, 0) / (10 * crm.expected_purchases(m, 52, 2, 30.43, 38.86)) - 1) < 1e-12 AS undiscounted_ok,
+       abs(crm.clv(m, 2, 30.43, 38.86, 10, 52.5, 0.002) /
+           (SELECT sum(10 * (crm.expected_purchases(m, least(k, 52.5), 2, 30.43, 38.86)
+                             - crm.expected_purchases(m, k - 1, 2, 30.43, 38.86)) * 1.002 ^ (-least(k, 52.5)))
+            FROM generate_series(1, 53) k) - 1) < 1e-12 AS discounted_ok,
+       abs(crm.clv(m, crm.gammagamma(6.25, 3.74, 15.44), 2, 30.43, 38.86, 40, 52, 0.002, 0.3) /
+           (0.3 * crm.expected_spend(crm.gammagamma(6.25, 3.74, 15.44), 2, 40) * crm.clv(m, 2, 30.43, 38.86, 1, 52, 0.002)) - 1) < 1e-12 AS with_spend_model_ok
+FROM (SELECT crm.paretonbd(0.5534, 10.5802, 0.6061, 11.6562) AS m) x;
+
 -- forced-parallel plans and merged per-shard states give the same model (identical text)
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

@@ -177,6 +177,13 @@ extern ClvModel *ClvFit(const ClvFitProblem *problem);
 extern float8 ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 											float8 horizon, float8 discount_rate);
 
+/* ClvDiscountedPurchasesIfAlive for a Pareto/NBD model */
+extern float8 ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+											   float8 horizon, float8 discount_rate);
+
+/* P(alive at T) of a customer (x, t_x, T) under a Pareto/NBD model */
+extern float8 ParetoProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T);
+
 /* P(alive at T) of a customer (x, t_x, T) under a purchase model */
 extern float8 ClvProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T);
 

@@ -1,14 +1,16 @@
 /*
  * clv_value.c
  *		crm.clv: discounted expected customer value over a horizon, from a
- *		purchase model (BG/NBD, MBG/NBD) and the Gamma-Gamma spend model.
+ *		purchase model (BG/NBD, MBG/NBD, Pareto/NBD) and the Gamma-Gamma spend
+ *		model.
  *
  * Discounting convention (as lifetimes' customer_lifetime_value): the
  * horizon is cut into periods of one time unit; the expected purchases of
  * period k, E[X(T, k)] - E[X(T, k - 1)], are valued at the expected spend
  * per purchase times the margin and discounted by (1 + d)^k, with d the
  * discount rate per time unit.  A fractional last period ends at the
- * horizon.  Continuous discounting is what DERT does (see the Pareto/NBD).
+ * horizon.  Continuous discounting over an unbounded horizon is what
+ * crm.dert does (src/paretonbd.c).
  *
  * The discounted sum is P(alive) times a series that depends on the customer
  * only through x and T, so each call site keeps the series of recently seen
@@ -72,6 +74,25 @@ SeriesSlot(float8 x, float8 T, uint32 n_slots)
 	return (uint32) (Mix64(bits_x ^ Mix64(bits_t)) & (n_slots - 1));
 }
 
+/* The discounted series of (x, T) under a purchase model of any kind */
+static float8
+DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T, float8 horizon,
+						   float8 rate)
+{
+	if (model->kind == CLV_PARETONBD)
+		return ParetoDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+	return ClvDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+}
+
+/* P(alive at T) of a customer under a purchase model of any kind */
+static float8
+ProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
+{
+	if (model->kind == CLV_PARETONBD)
+		return ParetoProbabilityAlive(model, x, t_x, T);
+	return ClvProbabilityAlive(model, x, t_x, T);
+}
+
 /* The discounted series of (x, T) under model, from the call site's cache */
 static float8
 CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
@@ -120,7 +141,7 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 		cache->misses++;
 		entry->x = x;
 		entry->T = T;
-		entry->value = ClvDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+		entry->value = DiscountedPurchasesIfAlive(model, x, T, horizon, rate);
 		entry->generation = cache->generation;
 	}
 	return entry->value;
@@ -164,7 +185,7 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("margin must be a finite number >= 0, not %g", margin)));
 	PG_RETURN_FLOAT8(margin * ClvExpectedSpend(spend, x, m) *
-					 ClvProbabilityAlive(purchases, x, t_x, T) *
+					 ProbabilityAlive(purchases, x, t_x, T) *
 					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
 }
 
@@ -189,6 +210,6 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	CheckFinite(spend, "spend per purchase");
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
-	PG_RETURN_FLOAT8(spend * ClvProbabilityAlive(purchases, x, t_x, T) *
+	PG_RETURN_FLOAT8(spend * ProbabilityAlive(purchases, x, t_x, T) *
 					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
 }

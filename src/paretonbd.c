@@ -670,6 +670,45 @@ DiscountedResidualPurchases(const ParetoParams *p, float8 x, float8 t_x, float8 
 	return ProbabilityAlive(p, x, t_x, T) * (p->r + x) / (p->alpha + T) * b * scaled;
 }
 
+/*
+ * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
+ * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k, of
+ * a customer with x purchases and age T who is alive at T (crm.clv's
+ * convention, as for the BG/NBD)
+ */
+float8
+ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+								 float8 horizon, float8 discount_rate)
+{
+	ParetoParams p = ParamsOf(model);
+	float8		scale = (p.r + x) / (p.alpha + T) * (p.beta + T);
+	float8		per_period = 1 / (1 + discount_rate);
+	float8		discount = 1;
+	float8		previous = 0;
+	float8		total = 0;
+
+	for (float8 k = 1; k < horizon + 1; k++)
+	{
+		float8		t = Min(k, horizon);
+		float8		expected = scale * ScaledLifetime(p.s, p.beta + T, t);
+
+		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
+		total += (expected - previous) * discount;
+		previous = expected;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return total;
+}
+
+/* P(alive at T) of a customer (x, t_x, T) under a Pareto/NBD model */
+float8
+ParetoProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
+{
+	ParetoParams p = ParamsOf(model);
+
+	return ProbabilityAlive(&p, x, t_x, T);
+}
+
 /* The Pareto/NBD model in argument 0 of a prediction */
 static ParetoParams
 ModelArg(FunctionCallInfo fcinfo)

@@ -46,3 +46,18 @@ CREATE FUNCTION crm.dert(model crm.paretonbd, x float8, t_x float8, t float8, di
 	AS 'MODULE_PATHNAME', 'paretonbd_dert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.dert(crm.paretonbd, float8, float8, float8, float8) IS
 	'discounted expected residual transactions (Fader, Hardie & Lee 2005) of a customer (x, t_x, T): purchases after T, each discounted by (1 + discount_rate)^-u, u in time units after T (continuous)';
+CREATE FUNCTION crm.clv(purchase_model crm.paretonbd, spend_model crm.gammagamma, x float8, t_x float8, t float8,
+		monetary_value float8, horizon float8, discount_rate float8) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_discounted_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv(crm.paretonbd, crm.gammagamma, float8, float8, float8, float8, float8, float8) IS
+	'discounted expected spend of a customer over the horizon: per time unit, expected purchases (paretonbd) x expected spend (Gamma-Gamma) / (1 + discount_rate)^k';
+CREATE FUNCTION crm.clv(purchase_model crm.paretonbd, spend_model crm.gammagamma, x float8, t_x float8, t float8,
+		monetary_value float8, horizon float8, discount_rate float8, margin float8) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_discounted_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv(crm.paretonbd, crm.gammagamma, float8, float8, float8, float8, float8, float8, float8) IS
+	'discounted expected margin of a customer over the horizon: crm.clv(...) times the margin (share of spend kept)';
+CREATE FUNCTION crm.clv(purchase_model crm.paretonbd, x float8, t_x float8, t float8,
+		spend float8, horizon float8, discount_rate float8) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_discounted_value_given_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv(crm.paretonbd, float8, float8, float8, float8, float8, float8) IS
+	'discounted expected value of a customer over the horizon with a given spend per purchase: per time unit, expected purchases (paretonbd) x spend / (1 + discount_rate)^k';
