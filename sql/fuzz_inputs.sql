@@ -35,7 +35,10 @@ INSERT INTO seeds VALUES
 	('crm.gammagamma', 'p=6.25 q=3.74 gamma=15.44 ll=-4055.92 n=946 iterations=17 converged=false'),
 	('crm.paretonbd', 'r=0.553 alpha=10.578 s=0.606 beta=11.669 ll=-9594.98 n=2357 iterations=27 converged=true se_beta=6.2'),
 	('crm.clv_fit_state', 'v1 shape=purchases n=4 penalizer=0.5 tuples={0,0,10.5:2;1,2,8:1;2,3.25,10.5:1}'),
-	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}');
+	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}'),
+	('crm.clv_fit_state', 'v1 shape=durations n=4 tuples={0,1:1;2.5,0:1;2.5,1:2}'),
+	('crm.survival', 'v1 n=7 times={9:1,0;13:1,1;18:1,0;23:1,0;28:0,1;31:1,0}'),
+	('crm.survival', 'v1 n=6 times={0:2,0;0.25:0,1;1.5e3:1,2}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
