@@ -41,6 +41,10 @@ SELECT count(*) AS expected_rows,
                     abs(t.std_err - CASE WHEN e.std_err <> 'NA' THEN e.std_err::float8 END),
                     abs(t.lower - CASE WHEN e.lower95 <> 'NA' THEN e.lower95::float8 END),
                     abs(t.upper - CASE WHEN e.upper95 <> 'NA' THEN e.upper95::float8 END))) < 1e-6 AS max_abs_diff_below_1e6,
+       max(greatest(abs(t.survival - e.survival),
+                    abs(t.std_err - CASE WHEN e.std_err <> 'NA' THEN e.std_err::float8 END),
+                    abs(t.lower - CASE WHEN e.lower95 <> 'NA' THEN e.lower95::float8 END),
+                    abs(t.upper - CASE WHEN e.upper95 <> 'NA' THEN e.upper95::float8 END))) <= 5e-7 AS within_rounding_5e7,
        (SELECT count(*) FROM aml_table) AS produced_rows
 FROM aml_expected e LEFT JOIN aml_table t ON t.grp = e.grp AND t.time = e.time;
 
