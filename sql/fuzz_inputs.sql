@@ -38,7 +38,10 @@ INSERT INTO seeds VALUES
 	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}'),
 	('crm.bgbb', 'alpha=1.204 beta=0.75 gamma=0.657 delta=2.783'),
 	('crm.bgbb', 'alpha=1.2035224681474062 beta=0.7497163990440154 gamma=0.6567181593910766 delta=2.7834419327281256 ll=-33225.58127434701 n=11104 iterations=18 converged=true se_alpha=0.07 se_beta=0.04 se_gamma=0.05 se_delta=0.38 penalizer=0.01'),
-	('crm.clv_fit_state', 'v1 shape=opportunities n=5 tuples={0,0,6:2;2,4,6:1;6,6,6:2}');
+	('crm.clv_fit_state', 'v1 shape=opportunities n=5 tuples={0,0,6:2;2,4,6:1;6,6,6:2}'),
+	('crm.clv_fit_state', 'v1 shape=durations n=4 tuples={0,1:1;2.5,0:1;2.5,1:2}'),
+	('crm.survival', 'v1 n=7 times={9:1,0;13:1,1;18:1,0;23:1,0;28:0,1;31:1,0}'),
+	('crm.survival', 'v1 n=6 times={0:2,0;0.25:0,1;1.5e3:1,2}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS

@@ -34,7 +34,8 @@ typedef enum ClvFitShape
 	CLV_SHAPE_SPEND = 2,		/* (x, m): frequency, mean spend per purchase */
 	CLV_SHAPE_OPPORTUNITIES = 4,	/* (x, t_x, n): purchases, last purchase,
 									 * opportunities (whole numbers) */
-	CLV_SHAPE_TENURES = 5		/* (tenure, churned 0/1): contract periods */
+	CLV_SHAPE_TENURES = 5,		/* (tenure, churned 0/1): contract periods */
+	CLV_SHAPE_DURATIONS = 6		/* (duration, event 0/1): survival times */
 } ClvFitShape;
 
 /* Flags of a model value */
@@ -101,6 +102,9 @@ extern void ClvCheckOpportunities(float8 x, float8 t_x, float8 n);
 /* Raise 22000 unless a tenure is a whole number of periods between 1 and 1000000 */
 extern void ClvCheckTenure(float8 tenure);
 
+/* Raise 22000 unless a survival duration is finite and >= 0 */
+extern void ClvCheckDuration(float8 duration);
+
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
@@ -112,7 +116,8 @@ typedef struct ClvTuple
 {
 	float8		v[3];			/* x, t_x, T (purchases), x, t_x, n
 								 * (opportunities), x, m, 0 (spend) or
-								 * tenure, churned, 0 (tenures) */
+								 * tenure, churned, 0 (tenures) or
+								 * duration, event, 0 (durations) */
 	int64		count;			/* total weight of rows with these values */
 } ClvTuple;
 

@@ -33,7 +33,8 @@
 static inline int
 ShapeWidth(uint8 shape)
 {
-	return shape == CLV_SHAPE_SPEND || shape == CLV_SHAPE_TENURES ? 2 : 3;
+	return shape == CLV_SHAPE_SPEND || shape == CLV_SHAPE_TENURES ||
+		shape == CLV_SHAPE_DURATIONS ? 2 : 3;
 }
 
 /* Name of a shape in the text form */
@@ -50,6 +51,8 @@ ShapeName(uint8 shape)
 			return "tenures";
 		case CLV_SHAPE_SPEND:
 			return "spend";
+		case CLV_SHAPE_DURATIONS:
+			return "durations";
 		default:
 			return NULL;
 	}
@@ -67,6 +70,8 @@ ShapeOfName(const char *name)
 		return CLV_SHAPE_SPEND;
 	if (strcmp(name, "tenures") == 0)
 		return CLV_SHAPE_TENURES;
+	if (strcmp(name, "durations") == 0)
+		return CLV_SHAPE_DURATIONS;
 	return 0;
 }
 
@@ -267,6 +272,18 @@ ClvCheckTenure(float8 tenure)
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("tenure must be a whole number of periods between 1 and 1000000, not %g", tenure),
 				 errhint("Tenure counts the periods a customer stayed: 1 for a customer who left at the first renewal.")));
+}
+
+/* Raise 22000 unless a survival duration is finite and >= 0 */
+void
+ClvCheckDuration(float8 duration)
+{
+	CheckFinite(duration, "duration");
+	if (duration < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("duration must not be negative, not %g", duration),
+				 errhint("A duration is the time from a customer's start to the event or to the end of observation.")));
 }
 
 /* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
@@ -472,6 +489,40 @@ clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
 }
 
+/*
+ * Transition of the survival fits: (duration float8, event bool [, weight]).
+ * A row with a NULL duration or weight is skipped; a duration without its
+ * event flag is an error (an event and a censoring mean opposite things).
+ */
+PG_FUNCTION_INFO_V1(clv_fit_trans_durations);
+Datum
+clv_fit_trans_durations(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_DURATIONS, false, 0);
+	float8		v[3] = {0, 0, 0};
+	int64		weight = 1;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	if (PG_NARGS() > 3)
+	{
+		if (PG_ARGISNULL(3))
+			PG_RETURN_POINTER(state);
+		weight = RowWeight(fcinfo, 3);
+	}
+	v[0] = PG_GETARG_FLOAT8(1);
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("event must not be NULL (duration %g)", v[0]),
+				 errhint("Pass true when the event (churn) was observed at the duration, false when the customer was still active then (censored).")));
+	ClvCheckDuration(v[0]);
+	if (weight == 0)
+		PG_RETURN_POINTER(state);
+	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
+	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
+}
+
 /* Transition of the discrete-opportunity fits: (x, t_x, n [, weight [, penalizer]]) */
 PG_FUNCTION_INFO_V1(clv_fit_trans_opportunities);
 Datum
@@ -522,7 +573,7 @@ ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("this model is fitted on a fit state of shape %s, not %s",
 						ShapeName(shape), ShapeName(state->shape)),
-				 errhint("Purchase models take crm.clv_fit_partial(x, t_x, T) states, the spend model crm.spend_fit_partial(x, m) states.")));
+				 errhint("Make the state with the partial aggregate of the model: crm.clv_fit_partial (purchases), crm.spend_fit_partial (spend), crm.opportunity_fit_partial (opportunities), crm.tenure_fit_partial (tenures) or crm.duration_fit_partial (durations).")));
 	return state;
 }
 
@@ -552,7 +603,10 @@ TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
 				return "values must be finite";
 		if (t->count <= 0 || total > PG_INT64_MAX - t->count)
 			return "counts must be positive";
-		if (x < 0 || x != floor(x))
+		if (shape == CLV_SHAPE_DURATIONS &&
+			(x < 0 || (t->v[1] != 0 && t->v[1] != 1) || t->v[2] != 0))
+			return "each (duration, event) must have a duration >= 0 and event 0 or 1";
+		if (shape != CLV_SHAPE_DURATIONS && (x < 0 || x != floor(x)))
 			return "x must be a non-negative whole number";
 		if (shape == CLV_SHAPE_PURCHASES &&
 			(t->v[1] < 0 || t->v[1] > t->v[2] || (x == 0 && t->v[1] != 0)))
@@ -654,7 +708,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 		StateSyntaxError(input, "unsupported version");
 	shape = ShapeOfName(shape_name);
 	if (shape == 0)
-		StateSyntaxError(input, "shape must be purchases, opportunities, spend or tenures");
+		StateSyntaxError(input, "shape must be purchases, opportunities, spend, tenures or durations");
 	width = ShapeWidth(shape);
 	if (n_rows < 0)
 		StateSyntaxError(input, "n must not be negative");

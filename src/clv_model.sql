@@ -22,7 +22,7 @@ COMMENT ON FUNCTION crm.clv_fit_state_out(crm.clv_fit_state) IS 'text output of 
 COMMENT ON FUNCTION crm.clv_fit_state_recv(internal) IS 'binary input of crm.clv_fit_state';
 COMMENT ON FUNCTION crm.clv_fit_state_send(crm.clv_fit_state) IS 'binary output of crm.clv_fit_state';
 COMMENT ON TYPE crm.clv_fit_state IS
-	'partial state of the model fits: distinct (x, t_x, T), (x, t_x, n), (x, m) or (tenure, churned) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
+	'partial state of the model fits: distinct (x, t_x, T), (x, t_x, n), (x, m), (tenure, churned) or (duration, event) tuples with counts (exact, mergeable; 32 bytes per distinct tuple)';
 
 CREATE FUNCTION crm.clv_fit_customers(crm.clv_fit_state) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'clv_fit_state_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -1,0 +1,597 @@
+/*
+ * survival.c
+ *		Kaplan-Meier survival of customer tenure with right censoring.
+ *
+ * crm.km_fit(duration, event [, weight]) accumulates (duration, event)
+ * tuples with counts in the shared model fit state (crm.clv_fit_state,
+ * shape "durations", src/clv_fit_state.c) and finishes them into a
+ * crm.survival: the distinct event and censoring times with their event
+ * and censored counts.  That value is exact (it is the data the estimate
+ * is a function of), so it can be stored, printed, re-read, merged with
+ * other groups' values and analysed later: the survival table with
+ * Greenwood standard errors and log-type confidence intervals (as R's
+ * summary(survfit)), the median survival time and S(t).
+ *
+ * Conventions (R's survival package): at a time with both events and
+ * censorings, the censored subjects are counted at risk at that time; the
+ * 95% interval is exp(log S +- z sqrt(sum d / (n (n - d)))), its upper end
+ * capped at 1; once S reaches 0 the Greenwood term is undefined and the
+ * standard error and interval are NULL (R reports NA).
+ *
+ * Text form:  v1 n=11 times={9:1,0;13:1,1;...}  -- time:events,censored
+ */
+#include "crm.h"
+#include "clv.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#define SURVIVAL_VERSION 1
+
+/*
+ * The normal quantile of a two-sided 95% interval, qnorm(0.975) to double
+ * precision (R's survfit default conf.int = 0.95)
+ */
+#define SURVIVAL_Z95 1.959963984540054
+
+/* One distinct time of a survival value */
+typedef struct SurvivalTime
+{
+	float8		time;			/* the duration (finite, >= 0) */
+	int64		n_event;		/* total weight of events at this time */
+	int64		n_censored;		/* total weight of censorings at this time */
+} SurvivalTime;
+
+/*
+ * crm.survival: the distinct times, ascending, with their counts.  Every
+ * value has at least one time; each time has a positive total count.
+ */
+typedef struct Survival
+{
+	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
+	uint8		version;		/* SURVIVAL_VERSION */
+	uint8		reserved[3];	/* must be zero */
+	int32		n_times;		/* distinct times that follow */
+	int32		reserved2;		/* must be zero */
+	int64		n;				/* subjects (total weight of all rows) */
+	SurvivalTime times[FLEXIBLE_ARRAY_MEMBER];	/* ascending by time */
+} Survival;
+
+#define DatumGetSurvivalP(d)	((Survival *) PG_DETOAST_DATUM(d))
+
+/* One step of the Kaplan-Meier curve, at a distinct time */
+typedef struct KmStep
+{
+	int64		n_risk;			/* subjects with duration >= this time */
+	float8		surv;			/* S(time): product of (n - d) / n up to here */
+	float8		greenwood;		/* sum of d / (n (n - d)) up to here; +inf
+								 * once n = d (S = 0) */
+} KmStep;
+
+/* A new survival value with room for n_times times (zeroed, header set) */
+static Survival *
+SurvivalAllocate(int32 n_times)
+{
+	Size		size;
+	Survival   *s;
+
+	if ((Size) n_times > (MaxAllocSize - offsetof(Survival, times)) / sizeof(SurvivalTime))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("survival value would exceed 1 GB"),
+				 errhint("Round the durations, for example to whole days.")));
+	size = offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n_times;
+	s = (Survival *) palloc0(size);
+	SET_VARSIZE(s, size);
+	s->version = SURVIVAL_VERSION;
+	s->n_times = n_times;
+	return s;
+}
+
+/* Why times read from outside do not make a survival value, or NULL */
+static const char *
+SurvivalProblem(const SurvivalTime *times, int32 n_times, int64 n)
+{
+	int64		total = 0;
+
+	if (n_times < 1)
+		return "a survival value has at least one time";
+	for (int32 i = 0; i < n_times; i++)
+	{
+		const SurvivalTime *t = &times[i];
+
+		if (!isfinite(t->time) || t->time < 0)
+			return "times must be finite and >= 0";
+		if (i > 0 && !(times[i - 1].time < t->time))
+			return "times must be strictly increasing";
+		if (t->n_event < 0 || t->n_censored < 0 ||
+			t->n_event > PG_INT64_MAX - t->n_censored ||
+			t->n_event + t->n_censored == 0)
+			return "counts must be >= 0 and not both 0";
+		if (total > PG_INT64_MAX - t->n_event - t->n_censored)
+			return "counts are out of range";
+		total += t->n_event + t->n_censored;
+	}
+	if (total != n)
+		return "the counts must add up to n";
+	return NULL;
+}
+
+/* The Kaplan-Meier curve of a survival value: one step per distinct time (palloc'd) */
+static KmStep *
+KmCurve(const Survival *s)
+{
+	KmStep	   *steps = (KmStep *) palloc(sizeof(KmStep) * (Size) s->n_times);
+	int64		n_risk = s->n;
+	float8		surv = 1;
+	float8		greenwood = 0;
+
+	for (int32 i = 0; i < s->n_times; i++)
+	{
+		const SurvivalTime *t = &s->times[i];
+
+		/* censored at this time are still at risk at this time */
+		if (t->n_event > 0)
+		{
+			float8		n = (float8) n_risk;
+			float8		d = (float8) t->n_event;
+
+			surv *= (float8) (n_risk - t->n_event) / n;
+			if (n_risk > t->n_event)
+				greenwood += d / (n * (n - d));
+			else
+				greenwood = INFINITY;
+		}
+		steps[i].n_risk = n_risk;
+		steps[i].surv = surv;
+		steps[i].greenwood = greenwood;
+		n_risk -= t->n_event + t->n_censored;
+	}
+	return steps;
+}
+
+/* Text form: "v1 n=N times={time:events,censored;...}" */
+PG_FUNCTION_INFO_V1(survival_out);
+Datum
+survival_out(PG_FUNCTION_ARGS)
+{
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d n=" INT64_FORMAT " times={", s->version, s->n);
+	for (int32 i = 0; i < s->n_times; i++)
+	{
+		double_to_shortest_decimal_buf(s->times[i].time, digits);
+		appendStringInfo(&buf, "%s%s:" INT64_FORMAT "," INT64_FORMAT,
+						 i > 0 ? ";" : "", digits,
+						 s->times[i].n_event, s->times[i].n_censored);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Raise 22P02 for malformed crm.survival text */
+static void
+SurvivalSyntaxError(const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type crm.survival: \"%s\"", input),
+			 errdetail("%s.", why)));
+}
+
+/* Parse a time of the text form at *p, advancing it; raise on bad input */
+static float8
+ParseTime(const char *input, char **p)
+{
+	bool		have_error = false;
+	float8		value;
+
+	value = float8in_internal_opt_error(*p, p, "crm.survival", input, &have_error);
+	if (have_error)
+		SurvivalSyntaxError(input, "expected a number");
+	return value;
+}
+
+/* Parse a non-negative count of the text form at *p, advancing it; raise on bad input */
+static int64
+ParseCount(const char *input, char **p)
+{
+	char	   *end;
+	long long	value;
+
+	if (!isdigit((unsigned char) **p))
+		SurvivalSyntaxError(input, "expected a count");
+	errno = 0;
+	value = strtoll(*p, &end, 10);
+	if (errno != 0)
+		SurvivalSyntaxError(input, "count out of range");
+	*p = end;
+	return (int64) value;
+}
+
+/* Parse the text form of crm.survival */
+PG_FUNCTION_INFO_V1(survival_in);
+Datum
+survival_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	int			version;
+	long long	n;
+	int			consumed = 0;
+	char	   *p;
+	int32		allocated = 16;
+	int32		n_times = 0;
+	SurvivalTime *times;
+	const char *problem;
+	Survival   *s;
+
+	if (sscanf(input, "v%d n=%lld%n", &version, &n, &consumed) != 2 || consumed == 0)
+		SurvivalSyntaxError(input, "expected \"v1 n=... times={...}\"");
+	if (version != SURVIVAL_VERSION)
+		SurvivalSyntaxError(input, "unsupported version");
+	p = input + consumed;
+	if (strncmp(p, " times={", 8) != 0)
+		SurvivalSyntaxError(input, "expected \" times={\"");
+	p += 8;
+	times = (SurvivalTime *) palloc0(sizeof(SurvivalTime) * allocated);
+	while (*p != '}')
+	{
+		if (n_times > 0)
+		{
+			if (*p != ';')
+				SurvivalSyntaxError(input, "expected \";\" or \"}\"");
+			p++;
+		}
+		if (n_times >= allocated)
+		{
+			if ((Size) allocated > MaxAllocSize / (2 * sizeof(SurvivalTime)))
+				SurvivalSyntaxError(input, "too many times");
+			allocated *= 2;
+			times = repalloc(times, sizeof(SurvivalTime) * allocated);
+		}
+		times[n_times].time = ParseTime(input, &p) + 0.0;
+		if (*p++ != ':')
+			SurvivalSyntaxError(input, "expected \":events,censored\" after a time");
+		times[n_times].n_event = ParseCount(input, &p);
+		if (*p++ != ',')
+			SurvivalSyntaxError(input, "expected \",censored\" after the events");
+		times[n_times].n_censored = ParseCount(input, &p);
+		n_times++;
+	}
+	if (*++p != '\0')
+		SurvivalSyntaxError(input, "unexpected text at the end");
+	problem = SurvivalProblem(times, n_times, (int64) n);
+	if (problem != NULL)
+		SurvivalSyntaxError(input, problem);
+	s = SurvivalAllocate(n_times);
+	s->n = (int64) n;
+	memcpy(s->times, times, sizeof(SurvivalTime) * (Size) n_times);
+	PG_RETURN_POINTER(s);
+}
+
+/* Binary form of crm.survival */
+PG_FUNCTION_INFO_V1(survival_send);
+Datum
+survival_send(PG_FUNCTION_ARGS)
+{
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, s->version);
+	pq_sendint64(&buf, s->n);
+	pq_sendint32(&buf, s->n_times);
+	for (int32 i = 0; i < s->n_times; i++)
+	{
+		pq_sendfloat8(&buf, s->times[i].time);
+		pq_sendint64(&buf, s->times[i].n_event);
+		pq_sendint64(&buf, s->times[i].n_censored);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of crm.survival */
+PG_FUNCTION_INFO_V1(survival_recv);
+Datum
+survival_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = (uint8) pq_getmsgint(buf, 1);
+	int64		n = pq_getmsgint64(buf);
+	int32		n_times = (int32) pq_getmsgint(buf, 4);
+	const char *problem = NULL;
+	Survival   *s = NULL;
+
+	if (version != SURVIVAL_VERSION)
+		problem = "unsupported version";
+	else if (n_times < 0 || (int64) n_times * (8 + 8 + 8) > buf->len - buf->cursor)
+		problem = "invalid number of times";
+	else
+	{
+		s = SurvivalAllocate(n_times);
+		s->n = n;
+		for (int32 i = 0; i < n_times; i++)
+		{
+			s->times[i].time = pq_getmsgfloat8(buf) + 0.0;
+			s->times[i].n_event = pq_getmsgint64(buf);
+			s->times[i].n_censored = pq_getmsgint64(buf);
+		}
+		problem = SurvivalProblem(s->times, n_times, n);
+	}
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary crm.survival"),
+				 errdetail("%s.", problem)));
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * Final function of crm.km_fit: the survival value of a durations fit
+ * state, or NULL when no row was counted
+ */
+PG_FUNCTION_INFO_V1(km_fit_final);
+Datum
+km_fit_final(PG_FUNCTION_ARGS)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_DURATIONS);
+	int32		n_tuples;
+	ClvTuple   *tuples;
+	int32		n_times = 0;
+	Survival   *s;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	/* sorted by (duration, event): each time's censorings, then its events */
+	tuples = ClvFitStateTuples(state, &n_tuples);
+	s = SurvivalAllocate(n_tuples);
+	for (int32 i = 0; i < n_tuples; i++)
+	{
+		SurvivalTime *t;
+
+		if (n_times == 0 || s->times[n_times - 1].time != tuples[i].v[0])
+		{
+			s->times[n_times].time = tuples[i].v[0];
+			n_times++;
+		}
+		t = &s->times[n_times - 1];
+		if (tuples[i].v[1] != 0)
+			t->n_event += tuples[i].count;
+		else
+			t->n_censored += tuples[i].count;
+	}
+	s->n_times = n_times;
+	SET_VARSIZE(s, offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n_times);
+	s->n = state->n_rows;
+	PG_RETURN_POINTER(s);
+}
+
+/* Combine: the survival value of the subjects of two values (exact) */
+PG_FUNCTION_INFO_V1(survival_combine);
+Datum
+survival_combine(PG_FUNCTION_ARGS)
+{
+	Survival   *a = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	Survival   *b = DatumGetSurvivalP(PG_GETARG_DATUM(1));
+	Survival   *s;
+	int32		i = 0;
+	int32		j = 0;
+	int32		n = 0;
+
+	if (a->n > PG_INT64_MAX - b->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("merged survival would count more than " INT64_FORMAT " subjects",
+						PG_INT64_MAX)));
+	s = SurvivalAllocate(a->n_times + b->n_times);
+	while (i < a->n_times || j < b->n_times)
+	{
+		const SurvivalTime *ta = i < a->n_times ? &a->times[i] : NULL;
+		const SurvivalTime *tb = j < b->n_times ? &b->times[j] : NULL;
+
+		if (tb == NULL || (ta != NULL && ta->time < tb->time))
+		{
+			s->times[n++] = *ta;
+			i++;
+		}
+		else if (ta == NULL || tb->time < ta->time)
+		{
+			s->times[n++] = *tb;
+			j++;
+		}
+		else
+		{
+			s->times[n] = *ta;
+			s->times[n].n_event += tb->n_event;
+			s->times[n++].n_censored += tb->n_censored;
+			i++;
+			j++;
+		}
+	}
+	s->n_times = n;
+	SET_VARSIZE(s, offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n);
+	s->n = a->n + b->n;
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * crm.survival_table(s): one row per event time (time, n_risk, n_event,
+ * n_censored, survival, std_err, lower, upper), as R's summary(survfit)
+ */
+PG_FUNCTION_INFO_V1(survival_table);
+Datum
+survival_table(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	KmStep	   *steps = KmCurve(s);
+	int64		censored_since = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int32 i = 0; i < s->n_times; i++)
+	{
+		const SurvivalTime *t = &s->times[i];
+		const KmStep *k = &steps[i];
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+
+		/* censorings in (previous event time, this time], as R reports them */
+		censored_since += t->n_censored;
+		if (t->n_event == 0)
+			continue;
+		values[0] = Float8GetDatum(t->time);
+		values[1] = Int64GetDatum(k->n_risk);
+		values[2] = Int64GetDatum(t->n_event);
+		values[3] = Int64GetDatum(censored_since);
+		values[4] = Float8GetDatum(k->surv);
+		if (isinf(k->greenwood))
+			nulls[5] = nulls[6] = nulls[7] = true;
+		else
+		{
+			float8		se_log = sqrt(k->greenwood);
+
+			values[5] = Float8GetDatum(k->surv * se_log);
+			values[6] = Float8GetDatum(exp(log(k->surv) - SURVIVAL_Z95 * se_log));
+			values[7] = Float8GetDatum(Min(1.0, exp(log(k->surv) + SURVIVAL_Z95 * se_log)));
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		censored_since = 0;
+	}
+	return (Datum) 0;
+}
+
+/*
+ * The median survival time by R's rule (quantile.survfit): the first event
+ * time with S <= 0.5; where S equals 0.5 (within sqrt(DBL_EPSILON)) over an
+ * interval, the middle of that interval (up to the last observed time when
+ * the curve ends there); NULL when S stays above 0.5
+ */
+static bool
+MedianSurvival(const Survival *s, float8 *median)
+{
+	const float8 p = 0.5;
+	const float8 tolerance = sqrt(DBL_EPSILON);
+	KmStep	   *steps = KmCurve(s);
+	int32		first = -1;		/* first event time with S <= p + tolerance */
+	int32		below = -1;		/* first event time with S <= p - tolerance */
+
+	for (int32 i = 0; i < s->n_times && below < 0; i++)
+	{
+		if (s->times[i].n_event == 0)
+			continue;
+		if (first < 0 && steps[i].surv <= p + tolerance)
+			first = i;
+		if (steps[i].surv <= p - tolerance)
+			below = i;
+	}
+	if (first < 0)
+		return false;
+	*median = (s->times[first].time +
+			   s->times[below >= 0 ? below : s->n_times - 1].time) / 2;
+	return true;
+}
+
+/* crm.median_survival(s): the median survival time (NULL if S stays above 0.5) */
+PG_FUNCTION_INFO_V1(survival_median);
+Datum
+survival_median(PG_FUNCTION_ARGS)
+{
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	float8		median;
+
+	if (!MedianSurvival(s, &median))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(median);
+}
+
+/*
+ * crm.survival_at(s, t): the Kaplan-Meier S(t), a right-continuous step
+ * function; 1 before the first event; beyond the last observed time 0 if
+ * the curve has reached 0 and NULL otherwise (not estimable there)
+ */
+PG_FUNCTION_INFO_V1(survival_at);
+Datum
+survival_at(PG_FUNCTION_ARGS)
+{
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	float8		t = PG_GETARG_FLOAT8(1);
+	KmStep	   *steps;
+	float8		surv = 1;
+
+	CheckFinite(t, "time t");
+	steps = KmCurve(s);
+	if (t > s->times[s->n_times - 1].time)
+	{
+		if (steps[s->n_times - 1].surv == 0)
+			PG_RETURN_FLOAT8(0);
+		PG_RETURN_NULL();
+	}
+	for (int32 i = 0; i < s->n_times && s->times[i].time <= t; i++)
+		surv = steps[i].surv;
+	PG_RETURN_FLOAT8(surv);
+}
+
+/* Append a JSON array of the times, the event counts or the censored counts */
+static void
+AppendJsonColumn(StringInfo buf, const char *key, const Survival *s, int column)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	appendStringInfo(buf, ", \"%s\": [", key);
+	for (int32 i = 0; i < s->n_times; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(buf, ", ");
+		if (column == 0)
+		{
+			double_to_shortest_decimal_buf(s->times[i].time, digits);
+			appendStringInfoString(buf, digits);
+		}
+		else
+			appendStringInfo(buf, INT64_FORMAT,
+							 column == 1 ? s->times[i].n_event : s->times[i].n_censored);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/* The value as jsonb: n, events, censored, median, times, n_event, n_censored */
+PG_FUNCTION_INFO_V1(survival_jsonb);
+Datum
+survival_jsonb(PG_FUNCTION_ARGS)
+{
+	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	int64		events = 0;
+	float8		median;
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	for (int32 i = 0; i < s->n_times; i++)
+		events += s->times[i].n_event;
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"n\": " INT64_FORMAT ", \"events\": " INT64_FORMAT
+					 ", \"censored\": " INT64_FORMAT, s->n, events, s->n - events);
+	if (MedianSurvival(s, &median))
+	{
+		double_to_shortest_decimal_buf(median, digits);
+		appendStringInfo(&buf, ", \"median\": %s", digits);
+	}
+	else
+		appendStringInfoString(&buf, ", \"median\": null");
+	AppendJsonColumn(&buf, "times", s, 0);
+	AppendJsonColumn(&buf, "n_event", s, 1);
+	AppendJsonColumn(&buf, "n_censored", s, 2);
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
