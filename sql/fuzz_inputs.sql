@@ -34,6 +34,9 @@ INSERT INTO seeds VALUES
 	('crm.mbgnbd', 'r=0.525 alpha=6.183 a=0.891 b=1.614 ll=-9582.13 n=2357 iterations=25 converged=true se_r=0.08 se_alpha=0.7 se_a=0.15 se_b=0.54 penalizer=0.1'),
 	('crm.gammagamma', 'p=6.25 q=3.74 gamma=15.44 ll=-4055.92 n=946 iterations=17 converged=false'),
 	('crm.paretonbd', 'r=0.553 alpha=10.578 s=0.606 beta=11.669 ll=-9594.98 n=2357 iterations=27 converged=true se_beta=6.2'),
+	('crm.sbg', 'alpha=0.704 beta=1.182'),
+	('crm.sbg', 'alpha=0.7040769561639242 beta=1.1820422451349464 ll=-1680.2651884633 n=1000 iterations=9 converged=true se_alpha=0.0626 se_beta=0.1352'),
+	('crm.clv_fit_state', 'v1 shape=tenures n=10 tuples={1,1:4;2,1:2;3,0:3;3,1:1}'),
 	('crm.clv_fit_state', 'v1 shape=purchases n=4 penalizer=0.5 tuples={0,0,10.5:2;1,2,8:1;2,3.25,10.5:1}'),
 	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}');
 
