@@ -36,10 +36,11 @@
  *	 DERL(n) = sum_{t > n} S(t) / S(n) z^(t - n - 1)
  *			 = r(n + 1) 2F1(1, beta + n + 1; alpha + beta + n + 1; z)
  *
- * (their E(DERL | n - 1 renewals) with n shifted by one), so that DEL = 1 +
- * z DERL(0).  The series have positive terms whose ratios stay below z:
- * they converge for every d > 0, slowly for small d, and a series that
- * would need more terms than Hyp2F1Series allows is an error, not a number.
+ * (their E(DERL | n - 1 renewals) at their n = our n + 1: the argument
+ * counts renewals made), so that DEL = 1 + z DERL(0).  The series have
+ * positive terms whose ratios stay below z: they converge for every d > 0,
+ * slowly for small d, and a series that would need more terms than
+ * Hyp2F1Series allows is an error, not a number.
  */
 #include "crm.h"
 #include "clv.h"
@@ -47,7 +48,6 @@
 
 #include <math.h>
 
-#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -267,7 +267,7 @@ RetentionRate(const ClvModel *model, float8 t)
 	return (model->params[1] + t - 1) / (model->params[0] + model->params[1] + t - 1);
 }
 
-/* sum_k (b)_k / (c)_k z^k = 2F1(1, b; c; z) with z = 1 / (1 + rate); an error if it cannot be summed */
+/* 2F1(1, b; c; z) = sum_k (b)_k / (c)_k z^k at z = 1 / (1 + rate), or an error */
 static float8
 DiscountedSeries(float8 b, float8 c, float8 rate)
 {
@@ -279,7 +279,7 @@ DiscountedSeries(float8 b, float8 c, float8 rate)
 				 errmsg("cannot sum the discounted lifetime for discount rate %g", rate),
 				 errdetail("The series 2F1(1, %g; %g; 1/(1 + %g)) does not converge within the term limit.",
 						   b, c, rate),
-				 errhint("Its terms decay like (1 + d)^-t: a rate of at least 1e-4 per period is summed exactly.")));
+				 errhint("Its terms decay like (1 + d)^-t: rates of 1e-4 per period and above are summed.")));
 	return value;
 }
 
@@ -295,7 +295,7 @@ sbg_survival(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(Survival(model, t));
 }
 
-/* crm.retention_rate(model, t): r(t), the share of those active after t - 1 periods who renew at t */
+/* crm.retention_rate(model, t): r(t), share of those who made t - 1 renewals that make the t-th */
 PG_FUNCTION_INFO_V1(sbg_retention_rate);
 Datum
 sbg_retention_rate(PG_FUNCTION_ARGS)
@@ -307,7 +307,7 @@ sbg_retention_rate(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(RetentionRate(model, t));
 }
 
-/* crm.churn_probability(model, t): P(T = t), the share of a cohort that leaves at the t-th renewal */
+/* crm.churn_probability(model, t): P(T = t), share of a cohort that leaves at the t-th renewal */
 PG_FUNCTION_INFO_V1(sbg_churn_probability);
 Datum
 sbg_churn_probability(PG_FUNCTION_ARGS)
@@ -321,7 +321,7 @@ sbg_churn_probability(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(exp(LogBeta(alpha + 1, beta + t - 1) - LogBeta(alpha, beta)));
 }
 
-/* crm.del(model, discount_rate): discounted expected lifetime of a new customer, first payment included */
+/* crm.del(model, discount_rate): discounted expected lifetime of a new customer */
 PG_FUNCTION_INFO_V1(sbg_del);
 Datum
 sbg_del(PG_FUNCTION_ARGS)
@@ -330,7 +330,8 @@ sbg_del(PG_FUNCTION_ARGS)
 	float8		rate = PG_GETARG_FLOAT8(1);
 
 	CheckDiscountRate(rate);
-	PG_RETURN_FLOAT8(DiscountedSeries(model->params[1], model->params[0] + model->params[1], rate));
+	PG_RETURN_FLOAT8(DiscountedSeries(model->params[1],
+									  model->params[0] + model->params[1], rate));
 }
 
 /*
