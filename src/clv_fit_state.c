@@ -270,7 +270,7 @@ ClvCheckTenure(float8 tenure)
 	if (tenure < 1 || tenure > 1e6 || tenure != floor(tenure))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("tenure must be a whole number of periods between 1 and 1000000, not %g", tenure),
+				 errmsg("tenure must be a whole number of periods between 1 and 1000000, not %.15g", tenure),
 				 errhint("Tenure counts the periods a customer stayed: 1 for a customer who left at the first renewal.")));
 }
 
