@@ -648,6 +648,13 @@ StandardErrors(const ClvFitProblem *problem, int n_params, const double *theta,
 	return true;
 }
 
+/* The end of a hint suggesting a penalized fit, for the models whose fits take one */
+static const char *
+PenalizerHint(const ClvModelSpec *spec)
+{
+	return spec->shape == CLV_SHAPE_TENURES ? "" : ", or fit with a penalizer";
+}
+
 /*
  * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
  * with standard errors from the Hessian; warns when it does not converge.
@@ -708,13 +715,13 @@ ClvFit(const ClvFitProblem *problem)
 				(errmsg("%s fit did not converge: parameter %s diverges to %g",
 						spec->title, spec->param_names[diverged], model->params[diverged]),
 				 errdetail("The data do not identify the model; the returned model is marked converged=false."),
-				 errhint("Check the input (enough customers with repeat purchases, consistent time unit), or fit with a penalizer.")));
+				 errhint("Check the input (enough customers with repeat purchases, consistent time unit)%s.", PenalizerHint(spec))));
 	else if (!result.converged)
 		ereport(WARNING,
 				(errmsg("%s fit did not converge", spec->title),
 				 errdetail("The optimizer stopped after %d iterations; the returned model is marked converged=false.",
 						   iterations),
-				 errhint("Check the input, or fit with a penalizer.")));
+				 errhint("Check the input%s.", PenalizerHint(spec))));
 	else if (!(model->flags & CLV_FLAG_HAS_SE))
 		ereport(WARNING,
 				(errmsg("%s fit: standard errors are not available", spec->title),
@@ -729,7 +736,7 @@ ClvFit(const ClvFitProblem *problem)
 								spec->param_names[i]),
 						 errdetail("Its standard error %g exceeds the estimate %g: the likelihood is nearly flat in that direction.",
 								   model->se[i], model->params[i]),
-						 errhint("Do not read meaning into this parameter; check the data (enough history, churn visible in it) or fit with a penalizer.")));
+						 errhint("Do not read meaning into this parameter; check the data (enough history, churn visible in it)%s.", PenalizerHint(spec))));
 				break;
 			}
 	}
