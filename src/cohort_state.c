@@ -776,9 +776,9 @@ cohort_final(PG_FUNCTION_ARGS)
 		appendStringInfo(&detail, "All " INT64_FORMAT " events are after ",
 						 state->n_ignored);
 		AppendCohortDay(&detail, CohortWindowEndDay(&state->window));
-		appendStringInfoString(&detail, ", the end of the last period of ");
+		appendStringInfoString(&detail, ": the observation window ends with the last period (unit ");
 		AppendCohortUnit(&detail, &state->window);
-		appendStringInfoString(&detail, " complete at as_of");
+		appendStringInfoString(&detail, ") complete at as_of");
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("as_of is before the first event"),
