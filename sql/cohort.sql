@@ -3,6 +3,8 @@
 -- cohorts whose later offsets are not yet observable (NULL), a partial last
 -- period, timestamptz events, weeks against months, customer ids of several
 -- types, the rates, and the text, binary and jsonb forms of both types.
+CREATE SCHEMA cohort_test;
+SET search_path = cohort_test, public;
 CREATE TABLE clog (customer_id int, event_on date);
 INSERT INTO clog VALUES
 	(1, '1997-01-05'), (1, '1997-01-20'), (1, '1997-03-02'), (1, '1997-04-30'),  -- Jan, gap in Feb, Mar, Apr
@@ -118,3 +120,6 @@ SELECT crm.cohort_final(crm.cohort_trans(NULL, 99, date '1997-01-01', interval '
 -- volatility: date overloads are immutable, timestamptz ones stable
 SELECT p.oid::regprocedure, p.provolatile FROM pg_proc p
 WHERE p.pronamespace = 'crm'::regnamespace AND p.proname IN ('cohort_trans') ORDER BY 1::text;
+
+RESET search_path;
+DROP SCHEMA cohort_test CASCADE;

@@ -3,6 +3,8 @@
 -- SQL computation of the whole matrix: first month per customer joined to
 -- the months the customer was active, COUNT(DISTINCT customer) per cohort
 -- and offset.  Every cell is compared (counts exactly; shares to 1e-12).
+CREATE SCHEMA cohort_cdnow;
+SET search_path = cohort_cdnow, public;
 \i test/load/cdnow.sql
 
 CREATE TABLE cdnow_cohorts AS
@@ -81,3 +83,6 @@ RESET TIME ZONE;
 SELECT crm.cohort_customers(w) AS weekly_customers, crm.cohort_through(w),
        (SELECT count(*) FROM crm.cohort_matrix(w)) AS weekly_cohorts
 FROM (SELECT crm.cohort_fit(customer_id, purchased_on, interval '1 week', date '1998-06-30') AS w FROM cdnow_log) q;
+
+RESET search_path;
+DROP SCHEMA cohort_cdnow CASCADE;

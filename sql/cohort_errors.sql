@@ -1,6 +1,8 @@
 -- Bad input to the cohort aggregates and types: every case raises a clear
 -- error with its SQLSTATE (shown as "SQLSTATE: message"), or has a
 -- documented result.
+CREATE SCHEMA cohort_errors;
+SET search_path = cohort_errors, public;
 \i test/load/sqlstate_of.sql
 
 CREATE TABLE celog (customer_id int, d date, ts timestamptz);
@@ -89,3 +91,6 @@ SELECT sqlstate_of($$SELECT 'v2 unit=1 month through=1997-02-28 events=0 ignored
 -- valid forms read back to themselves
 SELECT 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;0000000000000abc:1996-12-09,1996-12-23}'::crm.cohort_state;
 SELECT 'unit=1 month through=1997-02-28 first=1997-01-01 events=3 active={2,1;0} retained={2,1;0}'::crm.cohort_table;
+
+RESET search_path;
+DROP SCHEMA cohort_errors CASCADE;

@@ -4,6 +4,8 @@
 -- customer are scattered over the table, so that every worker sees rows of
 -- most customers and states really merge; large enough that the states'
 -- buffers are flushed and merged in place many times.
+CREATE SCHEMA cohort_parallel;
+SET search_path = cohort_parallel, public;
 CREATE TABLE cpar_log AS
 SELECT (abs(hashint8(i)) % 3000)::int AS customer_id,
        date '2023-01-01' + (abs(hashint8(i + 1000000)) % 700)::int AS event_on
@@ -82,3 +84,6 @@ SELECT plan_has_partial_aggregate($q$SELECT crm.cohort_sum(t) FROM serial_segmen
 SELECT crm.cohort_sum(t)::text
      = (SELECT crm.cohort_fit(customer_id, event_on, interval '1 week', date '2024-09-15')::text FROM cpar_log) AS sum_equals_whole
 FROM serial_segments;
+
+RESET search_path;
+DROP SCHEMA cohort_parallel CASCADE;

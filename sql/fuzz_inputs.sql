@@ -35,7 +35,11 @@ INSERT INTO seeds VALUES
 	('crm.gammagamma', 'p=6.25 q=3.74 gamma=15.44 ll=-4055.92 n=946 iterations=17 converged=false'),
 	('crm.paretonbd', 'r=0.553 alpha=10.578 s=0.606 beta=11.669 ll=-9594.98 n=2357 iterations=27 converged=true se_beta=6.2'),
 	('crm.clv_fit_state', 'v1 shape=purchases n=4 penalizer=0.5 tuples={0,0,10.5:2;1,2,8:1;2,3.25,10.5:1}'),
-	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}');
+	('crm.clv_fit_state', 'v1 shape=spend n=6 tuples={1,7:3;2,12.5:3}'),
+	('crm.cohort_state', 'v1 unit=1 month through=1997-04-30 events=10 ignored=2 pairs={11d5619ac3bc2f2b:1997-03-01;329f2d4f439edcf6:1997-01-01,1997-02-01;a4dd7e40fe534f97:1997-02-01,1997-04-01}'),
+	('crm.cohort_state', 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;abc:1996-12-09,1996-12-23}'),
+	('crm.cohort_table', 'unit=1 month through=1997-04-30 first=1997-01-01 events=10 active={2,1,1,1;1,0,1;1,0;0} retained={2,2,1,1;1,1,1;1,0;0}'),
+	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
