@@ -143,6 +143,22 @@ extern const char *ParseCohortWindow(const char **p, CohortWindow *window);
 /* Parse a YYYY-MM-DD day at *p, advancing it; false if malformed */
 extern bool ParseCohortDay(const char **p, int32 *day);
 
+/* Raise 22P02 for malformed text of a cohort type */
+extern void CohortSyntaxError(const char *type, const char *input,
+							  const char *why) pg_attribute_noreturn();
+
+/* Raise 22P03 for a malformed binary value of a cohort type */
+extern void CohortBinaryError(const char *type, const char *why)
+			pg_attribute_noreturn();
+
+/* Send the common head of both binary forms: version, flags, unit, last day */
+extern void SendCohortHead(StringInfo buf, uint8 version,
+						   const CohortWindow *window);
+
+/* Read the head sent by SendCohortHead into a window; raise 22P03 if invalid */
+extern void RecvCohortHead(StringInfo buf, uint8 version, const char *type,
+						   CohortWindow *window);
+
 /* A new table of n periods with zero counts */
 extern CohortTable *CohortTableCreate(const CohortWindow *window,
 									  int32 first_period, int64 n_events);

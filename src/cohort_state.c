@@ -259,6 +259,61 @@ ParseCohortWindow(const char **p, CohortWindow *window)
 	return NULL;
 }
 
+/* Raise 22P02 for malformed text of a cohort type */
+void
+CohortSyntaxError(const char *type, const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", type, input),
+			 errdetail("%s.", why)));
+}
+
+/* Raise 22P03 for a malformed binary value of a cohort type */
+void
+CohortBinaryError(const char *type, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary %s", type),
+			 errdetail("%s.", why)));
+}
+
+/* Send the common head of both binary forms: version, flags, unit, last day */
+void
+SendCohortHead(StringInfo buf, uint8 version, const CohortWindow *window)
+{
+	pq_sendint8(buf, version);
+	pq_sendint8(buf, 0);
+	pq_sendint32(buf, window->unit_months);
+	pq_sendint32(buf, window->unit_days);
+	pq_sendint32(buf, CohortWindowEndDay(window));
+}
+
+/* Read the head sent by SendCohortHead into a window; raise 22P03 if invalid */
+void
+RecvCohortHead(StringInfo buf, uint8 version, const char *type,
+			   CohortWindow *window)
+{
+	uint8		got_version = (uint8) pq_getmsgint(buf, 1);
+	uint8		flags = (uint8) pq_getmsgint(buf, 1);
+	int32		through;
+	CrmTimeRules rules;
+
+	window->unit_months = (int32) pq_getmsgint(buf, 4);
+	window->unit_days = (int32) pq_getmsgint(buf, 4);
+	through = (int32) pq_getmsgint(buf, 4);
+	if (got_version != version || flags != 0 ||
+		window->unit_months < 0 || window->unit_days < 0 ||
+		(window->unit_months == 0) == (window->unit_days == 0) ||
+		!IS_VALID_DATE(through) || !IS_VALID_DATE(through + 1))
+		CohortBinaryError(type, "invalid version, flags, unit or through day");
+	CohortRules(window, &rules);
+	window->last_period = PeriodOfDay(&rules, through);
+	if (PeriodOfDay(&rules, through + 1) == window->last_period)
+		CohortBinaryError(type, "through must be the last day of a period");
+}
+
 /* ---------------------------------------------------------------------------
  * The state: construction, sorting and merging
  * ---------------------------------------------------------------------------
@@ -793,16 +848,6 @@ cohort_final(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 
-/* Raise 22P02 for malformed state text */
-static void
-StateSyntaxError(const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.cohort_state: \"%s\"", input),
-			 errdetail("%s.", why)));
-}
-
 /* Why the pairs and counts of a state read from outside are inconsistent, or NULL */
 static const char *
 StateProblem(const CohortState *state)
@@ -897,16 +942,16 @@ cohort_state_in(PG_FUNCTION_ARGS)
 	CohortState *state;
 
 	if (strncmp(p, "v1 ", 3) != 0)
-		StateSyntaxError(input, "expected \"v1 \"");
+		CohortSyntaxError("crm.cohort_state", input, "expected \"v1 \"");
 	p += 3;
 	problem = ParseCohortWindow(&p, &window);
 	if (problem != NULL)
-		StateSyntaxError(input, problem);
+		CohortSyntaxError("crm.cohort_state", input, problem);
 	CohortRules(&window, &rules);
 	if (strncmp(p, " events=", 8) != 0 || (p += 8, !ParseInteger(&p, &events)) ||
 		strncmp(p, " ignored=", 9) != 0 || (p += 9, !ParseInteger(&p, &ignored)) ||
 		strncmp(p, " pairs={", 8) != 0)
-		StateSyntaxError(input, "expected \" events=N ignored=N pairs={\"");
+		CohortSyntaxError("crm.cohort_state", input, "expected \" events=N ignored=N pairs={\"");
 	p += 8;
 	pairs = (CohortPair *) palloc(sizeof(CohortPair) * allocated);
 	while (*p != '}')
@@ -914,20 +959,20 @@ cohort_state_in(PG_FUNCTION_ARGS)
 		uint64		hash;
 
 		if (n > 0 && *p++ != ';')
-			StateSyntaxError(input, "expected \";\" or \"}\" after the periods of a customer");
+			CohortSyntaxError("crm.cohort_state", input, "expected \";\" or \"}\" after the periods of a customer");
 		if (!ParseHash(&p, &hash) || *p++ != ':')
-			StateSyntaxError(input, "expected a customer hash of 1 to 16 hex digits and \":\"");
+			CohortSyntaxError("crm.cohort_state", input, "expected a customer hash of 1 to 16 hex digits and \":\"");
 		for (;;)
 		{
 			int32		day;
 			int32		period;
 
 			if (!ParseCohortDay(&p, &day) || !PeriodStartingOn(&rules, day, &period))
-				StateSyntaxError(input, "expected the first day of a period, YYYY-MM-DD");
+				CohortSyntaxError("crm.cohort_state", input, "expected the first day of a period, YYYY-MM-DD");
 			if (n >= allocated)
 			{
 				if (allocated >= COHORT_MAX_SLOTS / 2)
-					StateSyntaxError(input, "too many pairs");
+					CohortSyntaxError("crm.cohort_state", input, "too many pairs");
 				allocated *= 2;
 				pairs = (CohortPair *) repalloc(pairs, sizeof(CohortPair) * allocated);
 			}
@@ -940,7 +985,7 @@ cohort_state_in(PG_FUNCTION_ARGS)
 		}
 	}
 	if (*++p != '\0')
-		StateSyntaxError(input, "unexpected text at the end");
+		CohortSyntaxError("crm.cohort_state", input, "unexpected text at the end");
 	state = StateCreate(&window, n);
 	memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
 	state->n_distinct = n;
@@ -948,7 +993,7 @@ cohort_state_in(PG_FUNCTION_ARGS)
 	state->n_ignored = ignored;
 	problem = StateProblem(state);
 	if (problem != NULL)
-		StateSyntaxError(input, problem);
+		CohortSyntaxError("crm.cohort_state", input, problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -963,11 +1008,7 @@ cohort_state_send(PG_FUNCTION_ARGS)
 
 	CohortRules(&state->window, &rules);
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, state->version);
-	pq_sendint8(&buf, state->flags);
-	pq_sendint32(&buf, state->window.unit_months);
-	pq_sendint32(&buf, state->window.unit_days);
-	pq_sendint32(&buf, CohortWindowEndDay(&state->window));
+	SendCohortHead(&buf, state->version, &state->window);
 	pq_sendint64(&buf, state->n_events);
 	pq_sendint64(&buf, state->n_ignored);
 	pq_sendint32(&buf, state->n_distinct);
@@ -980,49 +1021,26 @@ cohort_state_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Raise 22P03 for a malformed binary state */
-static void
-StateBinaryError(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary crm.cohort_state"),
-			 errdetail("%s.", why)));
-}
-
 /* Read the binary form of crm.cohort_state */
 PG_FUNCTION_INFO_V1(cohort_state_recv);
 Datum
 cohort_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint8		version = (uint8) pq_getmsgint(buf, 1);
-	uint8		flags = (uint8) pq_getmsgint(buf, 1);
 	CohortWindow window;
 	CrmTimeRules rules;
-	int32		through;
 	CohortState *state;
 	int32		n;
 	const char *problem;
 
-	window.unit_months = (int32) pq_getmsgint(buf, 4);
-	window.unit_days = (int32) pq_getmsgint(buf, 4);
-	through = (int32) pq_getmsgint(buf, 4);
-	if (version != COHORT_STATE_VERSION || flags != 0 ||
-		window.unit_months < 0 || window.unit_days < 0 ||
-		(window.unit_months == 0) == (window.unit_days == 0) ||
-		!IS_VALID_DATE(through) || !IS_VALID_DATE(through + 1))
-		StateBinaryError("invalid version, flags, unit or through day");
+	RecvCohortHead(buf, COHORT_STATE_VERSION, "crm.cohort_state", &window);
 	CohortRules(&window, &rules);
-	window.last_period = PeriodOfDay(&rules, through);
-	if (PeriodOfDay(&rules, through + 1) == window.last_period)
-		StateBinaryError("through must be the last day of a period");
 	state = StateCreate(&window, 0);
 	state->n_events = pq_getmsgint64(buf);
 	state->n_ignored = pq_getmsgint64(buf);
 	n = (int32) pq_getmsgint(buf, 4);
 	if (n < 0 || (int64) n * 12 > buf->len - buf->cursor)
-		StateBinaryError("invalid number of pairs");
+		CohortBinaryError("crm.cohort_state", "invalid number of pairs");
 	state = StateCopy(state, n);
 	for (int32 i = 0; i < n; i++)
 	{
@@ -1031,11 +1049,11 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 		pair->hash_hi = (uint32) pq_getmsgint(buf, 4);
 		pair->hash_lo = (uint32) pq_getmsgint(buf, 4);
 		if (!PeriodStartingOn(&rules, (int32) pq_getmsgint(buf, 4), &pair->period))
-			StateBinaryError("every period must be given by its first day");
+			CohortBinaryError("crm.cohort_state", "every period must be given by its first day");
 	}
 	state->n_distinct = n;
 	problem = StateProblem(state);
 	if (problem != NULL)
-		StateBinaryError(problem);
+		CohortBinaryError("crm.cohort_state", problem);
 	PG_RETURN_POINTER(state);
 }

@@ -101,6 +101,15 @@ TableProblem(const CohortTable *table)
 	return NULL;
 }
 
+/* Append the counts of row c of a triangle of n periods, separated by sep */
+static void
+AppendRow(StringInfo buf, const int64 *cells, int32 n, int32 c, const char *sep)
+{
+	for (int32 k = 0; k < n - c; k++)
+		appendStringInfo(buf, "%s" INT64_FORMAT, k > 0 ? sep : "",
+						 cells[CohortCell(n, c, k)]);
+}
+
 /* Append one triangle as "{r0c0,r0c1,...;r1c0,...;...}" */
 static void
 AppendTriangle(StringInfo buf, const int64 *cells, int32 n)
@@ -110,9 +119,7 @@ AppendTriangle(StringInfo buf, const int64 *cells, int32 n)
 	{
 		if (c > 0)
 			appendStringInfoChar(buf, ';');
-		for (int32 k = 0; k < n - c; k++)
-			appendStringInfo(buf, "%s" INT64_FORMAT, k > 0 ? "," : "",
-							 cells[CohortCell(n, c, k)]);
+		AppendRow(buf, cells, n, c, ",");
 	}
 	appendStringInfoChar(buf, '}');
 }
@@ -140,16 +147,6 @@ cohort_table_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, " retained=");
 	AppendTriangle(&buf, TableRetained(table), n);
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Raise 22P02 for malformed table text */
-static void
-TableSyntaxError(const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.cohort_table: \"%s\"", input),
-			 errdetail("%s.", why)));
 }
 
 /* Parse a non-negative decimal count at *p, advancing it */
@@ -232,25 +229,25 @@ cohort_table_in(PG_FUNCTION_ARGS)
 
 	problem = ParseCohortWindow(&p, &window);
 	if (problem != NULL)
-		TableSyntaxError(input, problem);
+		CohortSyntaxError("crm.cohort_table", input, problem);
 	if (strncmp(p, " first=", 7) != 0 || (p += 7, !ParseCohortDay(&p, &first_day)))
-		TableSyntaxError(input, "expected \" first=YYYY-MM-DD\"");
+		CohortSyntaxError("crm.cohort_table", input, "expected \" first=YYYY-MM-DD\"");
 	problem = FirstPeriodOf(&window, first_day, &first_period);
 	if (problem != NULL)
-		TableSyntaxError(input, problem);
+		CohortSyntaxError("crm.cohort_table", input, problem);
 	if (strncmp(p, " events=", 8) != 0 || (p += 8, !ParseCount(&p, &events)))
-		TableSyntaxError(input, "expected \" events=N\"");
+		CohortSyntaxError("crm.cohort_table", input, "expected \" events=N\"");
 	table = CohortTableCreate(&window, first_period, events);
 	n = CohortTablePeriods(table);
 	if (!ParseTriangle(&p, " active=", TableActive(table), n))
-		TableSyntaxError(input, "expected \" active={...}\" with one row per cohort, row c holding one count per observed offset");
+		CohortSyntaxError("crm.cohort_table", input, "expected \" active={...}\" with one row per cohort, row c holding one count per observed offset");
 	if (!ParseTriangle(&p, " retained=", TableRetained(table), n))
-		TableSyntaxError(input, "expected \" retained={...}\" with one row per cohort, row c holding one count per observed offset");
+		CohortSyntaxError("crm.cohort_table", input, "expected \" retained={...}\" with one row per cohort, row c holding one count per observed offset");
 	if (*p != '\0')
-		TableSyntaxError(input, "unexpected text at the end");
+		CohortSyntaxError("crm.cohort_table", input, "unexpected text at the end");
 	problem = TableProblem(table);
 	if (problem != NULL)
-		TableSyntaxError(input, problem);
+		CohortSyntaxError("crm.cohort_table", input, problem);
 	PG_RETURN_POINTER(table);
 }
 
@@ -266,26 +263,12 @@ cohort_table_send(PG_FUNCTION_ARGS)
 
 	CohortRules(&table->window, &rules);
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, table->version);
-	pq_sendint8(&buf, table->flags);
-	pq_sendint32(&buf, table->window.unit_months);
-	pq_sendint32(&buf, table->window.unit_days);
-	pq_sendint32(&buf, CohortWindowEndDay(&table->window));
+	SendCohortHead(&buf, table->version, &table->window);
 	pq_sendint32(&buf, PeriodStartDay(&rules, table->first_period));
 	pq_sendint64(&buf, table->n_events);
 	for (Size i = 0; i < cells; i++)
 		pq_sendint64(&buf, table->cells[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* Raise 22P03 for a malformed binary table */
-static void
-TableBinaryError(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary crm.cohort_table"),
-			 errdetail("%s.", why)));
 }
 
 /* Read the binary form of crm.cohort_table */
@@ -294,52 +277,26 @@ Datum
 cohort_table_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint8		version = (uint8) pq_getmsgint(buf, 1);
-	uint8		flags = (uint8) pq_getmsgint(buf, 1);
 	CohortWindow window;
-	CrmTimeRules rules;
-	int32		through;
 	int32		first_period;
 	const char *problem;
 	CohortTable *table;
 	Size		cells;
 
-	window.unit_months = (int32) pq_getmsgint(buf, 4);
-	window.unit_days = (int32) pq_getmsgint(buf, 4);
-	through = (int32) pq_getmsgint(buf, 4);
-	if (version != COHORT_TABLE_VERSION || flags != 0 ||
-		window.unit_months < 0 || window.unit_days < 0 ||
-		(window.unit_months == 0) == (window.unit_days == 0) ||
-		!IS_VALID_DATE(through) || !IS_VALID_DATE(through + 1))
-		TableBinaryError("invalid version, flags, unit or through day");
-	CohortRules(&window, &rules);
-	window.last_period = PeriodOfDay(&rules, through);
-	if (PeriodOfDay(&rules, through + 1) == window.last_period)
-		TableBinaryError("through must be the last day of a period");
+	RecvCohortHead(buf, COHORT_TABLE_VERSION, "crm.cohort_table", &window);
 	problem = FirstPeriodOf(&window, (int32) pq_getmsgint(buf, 4), &first_period);
 	if (problem != NULL)
-		TableBinaryError(problem);
+		CohortBinaryError("crm.cohort_table", problem);
 	table = CohortTableCreate(&window, first_period, pq_getmsgint64(buf));
 	cells = 2 * CohortTriangleCells(CohortTablePeriods(table));
 	if ((Size) (buf->len - buf->cursor) != cells * sizeof(int64))
-		TableBinaryError("wrong number of counts");
+		CohortBinaryError("crm.cohort_table", "wrong number of counts");
 	for (Size i = 0; i < cells; i++)
 		table->cells[i] = pq_getmsgint64(buf);
 	problem = TableProblem(table);
 	if (problem != NULL)
-		TableBinaryError(problem);
+		CohortBinaryError("crm.cohort_table", problem);
 	PG_RETURN_POINTER(table);
-}
-
-/* Append one row of a triangle as a JSON array */
-static void
-AppendJsonRow(StringInfo buf, const int64 *cells, int32 n, int32 c)
-{
-	appendStringInfoChar(buf, '[');
-	for (int32 k = 0; k < n - c; k++)
-		appendStringInfo(buf, "%s" INT64_FORMAT, k > 0 ? ", " : "",
-						 cells[CohortCell(n, c, k)]);
-	appendStringInfoChar(buf, ']');
 }
 
 /* The table as jsonb: unit, first, through, events, customers, and per cohort size, active, retained */
@@ -372,10 +329,11 @@ cohort_table_jsonb(PG_FUNCTION_ARGS)
 		AppendCohortDay(&buf, PeriodStartDay(&rules, table->first_period + c));
 		appendStringInfo(&buf, "\", \"size\": " INT64_FORMAT ", \"active\": ",
 						 active[CohortCell(n, c, 0)]);
-		AppendJsonRow(&buf, active, n, c);
-		appendStringInfoString(&buf, ", \"retained\": ");
-		AppendJsonRow(&buf, TableRetained(table), n, c);
-		appendStringInfoChar(&buf, '}');
+		appendStringInfoChar(&buf, '[');
+		AppendRow(&buf, active, n, c, ", ");
+		appendStringInfoString(&buf, "], \"retained\": [");
+		AppendRow(&buf, TableRetained(table), n, c, ", ");
+		appendStringInfoString(&buf, "]}");
 	}
 	appendStringInfoString(&buf, "]}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
