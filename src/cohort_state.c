@@ -736,7 +736,7 @@ cohort_combine(PG_FUNCTION_ARGS)
 	CheckSameCohortWindow(&dst->window, &src->window, "states");
 	if (!AggCheckCallContext(fcinfo, NULL) &&
 		(Pointer) dst == DatumGetPointer(raw))
-		dst = StateCopy(dst, dst->n_distinct + dst->n_buffered + n);
+		dst = StateCopy(dst, 0);
 	if (dst->capacity - dst->n_distinct - dst->n_buffered < n)
 		dst = StateMakeRoom(dst, n);
 	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs,
