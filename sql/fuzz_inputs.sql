@@ -44,7 +44,11 @@ INSERT INTO seeds VALUES
 	('crm.clv_fit_state', 'v1 shape=opportunities n=5 tuples={0,0,6:2;2,4,6:1;6,6,6:2}'),
 	('crm.clv_fit_state', 'v1 shape=durations n=4 tuples={0,1:1;2.5,0:1;2.5,1:2}'),
 	('crm.survival', 'v1 n=7 times={9:1,0;13:1,1;18:1,0;23:1,0;28:0,1;31:1,0}'),
-	('crm.survival', 'v1 n=6 times={0:2,0;0.25:0,1;1.5e3:1,2}');
+	('crm.survival', 'v1 n=6 times={0:2,0;0.25:0,1;1.5e3:1,2}'),
+	('crm.cohort_state', 'v1 unit=1 month through=1997-04-30 events=10 ignored=2 pairs={11d5619ac3bc2f2b:1997-03-01;329f2d4f439edcf6:1997-01-01,1997-02-01;a4dd7e40fe534f97:1997-02-01,1997-04-01}'),
+	('crm.cohort_state', 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;abc:1996-12-09,1996-12-23}'),
+	('crm.cohort_table', 'unit=1 month through=1997-04-30 first=1997-01-01 events=10 active={2,1,1,1;1,0,1;1,0;0} retained={2,2,1,1;1,1,1;1,0;0}'),
+	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS

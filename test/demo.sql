@@ -112,3 +112,21 @@ SELECT customer_id, frequency AS x, round(recency::numeric, 1) AS t_x, round(t::
        round(crm.dert(m, frequency, recency, t, 0.0027)::numeric, 2) AS dert,
        round((crm.dert(m, frequency, recency, t, 0.0027) * crm.expected_spend(spend, frequency, monetary_value))::numeric, 2) AS residual_value
 FROM customers, clv_models, pareto_model ORDER BY residual_value DESC LIMIT 10;
+
+\echo '== Cohort retention: customers by month of first purchase, % of each cohort buying N months later ("-": not yet observable) as of 1998-06-30'
+CREATE TABLE cohorts AS
+SELECT crm.cohort_fit(customer_id, purchased_on, interval '1 month', date '1998-06-30') AS t FROM cdnow_log;
+SELECT to_char(cohort, 'YYYY-MM') AS cohort, cohort_size AS customers,
+       round((100 * retention[2])::numeric, 1) AS "+1", round((100 * retention[3])::numeric, 1) AS "+2",
+       round((100 * retention[4])::numeric, 1) AS "+3", round((100 * retention[7])::numeric, 1) AS "+6",
+       round((100 * retention[13])::numeric, 1) AS "+12", round((100 * retention[16])::numeric, 1) AS "+15",
+       round((100 * retention[18])::numeric, 1) AS "+17",
+       round((100 * retention_unbounded[13])::numeric, 1) AS "+12 or later"
+FROM cohorts, crm.cohort_matrix(t) ORDER BY cohort;
+\echo '== The average curve (cohorts weighted by size; late months seen by fewer cohorts), and monthly churn = 1 - (active - new) / active before'
+SELECT a.period_offset AS month, a.cohorts, round((100 * a.retention)::numeric, 1) AS pct_active,
+       round((100 * a.retention_unbounded)::numeric, 1) AS pct_active_then_or_later
+FROM cohorts, crm.average_retention(t) a WHERE a.period_offset IN (1, 2, 3, 6, 12, 15, 16, 17);
+SELECT to_char(period, 'YYYY-MM') AS month, customers_start AS active_before, new_customers AS new,
+       customers_end AS active, round((100 * churn_rate)::numeric, 1) AS churn_pct
+FROM cohorts, crm.period_retention(t) WHERE period BETWEEN '1997-02-01' AND '1997-07-01';

@@ -1,0 +1,1059 @@
+/*
+ * cohort_state.c
+ *		crm.cohort_state: the exact, mergeable state of crm.cohort_fit (see
+ *		cohort.h), its transition, merge and text and binary forms, and the
+ *		final function that turns it into a crm.cohort_table.
+ *
+ * Each event becomes a (customer hash, period) pair appended to a buffer;
+ * when the buffer fills it is sorted (an inlined sort), collapsed and merged
+ * into the sorted run in place, and the state grows only when the run
+ * leaves too little room.  So a transition is O(1) amortized, allocates
+ * nothing per row, and memory follows the distinct active customer-periods,
+ * not the events.
+ *
+ * The text form is one line, for example
+ *	 v1 unit=1 month through=1998-06-30 events=5 ignored=1
+ *	 pairs={0f3a...:1997-01-01,1997-03-01;9c00...:1997-02-01}
+ * (customer hashes in hex, each with the first days of its active periods).
+ * It round-trips exactly, which is how partial states travel between nodes.
+ */
+#include "crm.h"
+#include "cohort.h"
+
+#include "catalog/pg_collation.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+
+/* Slots of a new state */
+#define COHORT_INITIAL_SLOTS 64
+/* Most slots of a state: its size stays within 1 GB */
+#define COHORT_MAX_SLOTS \
+	((int32) ((MaxAllocSize - COHORT_STATE_HEADER_SIZE) / sizeof(CohortPair)))
+
+StaticAssertDecl(sizeof(CohortPair) == 12, "CohortPair must be 12 bytes");
+StaticAssertDecl(COHORT_STATE_HEADER_SIZE == 48,
+				 "CohortState header must be 48 bytes");
+
+/* ---------------------------------------------------------------------------
+ * Units, windows and days (shared with cohort_table.c)
+ * ---------------------------------------------------------------------------
+ */
+
+/* Period rules (calendar.h) of a window's unit */
+void
+CohortRules(const CohortWindow *window, CrmTimeRules *rules)
+{
+	memset(rules, 0, sizeof(CrmTimeRules));
+	rules->period_months = window->unit_months;
+	rules->period_days = window->unit_days;
+	rules->unit_months = window->unit_months;
+	rules->unit_days = window->unit_days;
+}
+
+/* Text of an interval for error messages */
+static char *
+UnitText(const Interval *unit)
+{
+	return DatumGetCString(DirectFunctionCall1(interval_out,
+											   IntervalPGetDatum(unit)));
+}
+
+/* Validate a unit interval into a window's unit (22023 on error) */
+void
+CheckCohortUnit(const Interval *unit, CohortWindow *window)
+{
+	if (unit->time != 0 || (unit->month != 0 && unit->day != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit \"%s\" is not a whole number of days or of months",
+						UnitText(unit)),
+				 errdetail("Cohorts are calendar periods: blocks of days (aligned to Monday 2000-01-03) or of calendar months (aligned to January 2000)."),
+				 errhint("Use a unit such as '1 month', '1 week', '7 days' or '3 months'.")));
+	if (unit->month < 0 || unit->day < 0 || (unit->month == 0 && unit->day == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be positive, not \"%s\"", UnitText(unit))));
+	window->unit_months = unit->month;
+	window->unit_days = unit->day;
+}
+
+/* Last day of the window */
+int32
+CohortWindowEndDay(const CohortWindow *window)
+{
+	CrmTimeRules rules;
+
+	CohortRules(window, &rules);
+	return PeriodStartDay(&rules, window->last_period + 1) - 1;
+}
+
+/* Raise 22023 unless two windows have the same unit and end */
+void
+CheckSameCohortWindow(const CohortWindow *a, const CohortWindow *b,
+					  const char *what)
+{
+	StringInfoData detail;
+
+	if (a->unit_months == b->unit_months && a->unit_days == b->unit_days &&
+		a->last_period == b->last_period)
+		return;
+	initStringInfo(&detail);
+	appendStringInfoString(&detail, "One has unit ");
+	AppendCohortUnit(&detail, a);
+	appendStringInfoString(&detail, " through ");
+	AppendCohortDay(&detail, CohortWindowEndDay(a));
+	appendStringInfoString(&detail, ", the other unit ");
+	AppendCohortUnit(&detail, b);
+	appendStringInfoString(&detail, " through ");
+	AppendCohortDay(&detail, CohortWindowEndDay(b));
+	appendStringInfoChar(&detail, '.');
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot merge cohort %s with different units or observation windows", what),
+			 errdetail("%s", detail.data)));
+}
+
+/* Append a day as YYYY-MM-DD (astronomical year) */
+void
+AppendCohortDay(StringInfo buf, int32 day)
+{
+	int			year;
+	int			month;
+	int			mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(buf, "%04d-%02d-%02d", year, month, mday);
+}
+
+/* Append a window's unit as "N month(s)", "N week(s)" or "N day(s)" */
+void
+AppendCohortUnit(StringInfo buf, const CohortWindow *window)
+{
+	int32		n = window->unit_months;
+	const char *word = "month";
+
+	if (window->unit_months == 0 && window->unit_days % 7 == 0)
+	{
+		n = window->unit_days / 7;
+		word = "week";
+	}
+	else if (window->unit_months == 0)
+	{
+		n = window->unit_days;
+		word = "day";
+	}
+	appendStringInfo(buf, "%d %s%s", n, word, n == 1 ? "" : "s");
+}
+
+/* Parse an optionally negative decimal integer at *p, advancing it */
+static bool
+ParseInteger(const char **p, int64 *value)
+{
+	const char *s = *p;
+	bool		negative = (*s == '-');
+	int64		v = 0;
+
+	if (negative)
+		s++;
+	if (!isdigit((unsigned char) *s))
+		return false;
+	while (isdigit((unsigned char) *s))
+	{
+		if (v > (PG_INT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (*s++ - '0');
+	}
+	*value = negative ? -v : v;
+	*p = s;
+	return true;
+}
+
+/* Parse a YYYY-MM-DD day at *p, advancing it; false if malformed */
+bool
+ParseCohortDay(const char **p, int32 *day)
+{
+	const char *s = *p;
+	int64		year;
+	int64		month;
+	int64		mday;
+	int			y2;
+	int			m2;
+	int			d2;
+	int64		julian;
+
+	if (!ParseInteger(&s, &year) || *s++ != '-' ||
+		!ParseInteger(&s, &month) || *s++ != '-' ||
+		!ParseInteger(&s, &mday))
+		return false;
+	if (year < -10000 || year > 6000000 || month < 1 || month > 12 ||
+		mday < 1 || mday > 31 || !IS_VALID_JULIAN(year, month, mday))
+		return false;
+	julian = date2j((int) year, (int) month, (int) mday);
+	j2date((int) julian, &y2, &m2, &d2);
+	if (y2 != year || m2 != month || d2 != mday)
+		return false;			/* e.g. February 30 */
+	julian -= POSTGRES_EPOCH_JDATE;
+	if (!IS_VALID_DATE(julian) || !IS_VALID_DATE(julian + 1))
+		return false;
+	*day = (int32) julian;
+	*p = s;
+	return true;
+}
+
+/* Parse "unit=N months through=YYYY-MM-DD" at *p into a window, or say why not */
+const char *
+ParseCohortWindow(const char **p, CohortWindow *window)
+{
+	const char *s = *p;
+	int64		n;
+	int64		per_unit = 0;
+	bool		months = false;
+	int32		through;
+	CrmTimeRules rules;
+	static const struct
+	{
+		const char *word;		/* unit word, singular or plural */
+		int			days;		/* days per word, 0 for months */
+	}			words[] = {
+		{"months", 0}, {"month", 0}, {"weeks", 7}, {"week", 7}, {"days", 1}, {"day", 1}
+	};
+
+	if (strncmp(s, "unit=", 5) != 0)
+		return "expected \"unit=\"";
+	s += 5;
+	if (!ParseInteger(&s, &n) || n < 1 || n > PG_INT32_MAX || *s++ != ' ')
+		return "the unit must be a positive whole number followed by month, week or day";
+	for (size_t i = 0; i < lengthof(words); i++)
+	{
+		size_t		len = strlen(words[i].word);
+
+		if (strncmp(s, words[i].word, len) == 0)
+		{
+			s += len;
+			months = words[i].days == 0;
+			per_unit = months ? 1 : words[i].days;
+			break;
+		}
+	}
+	if (per_unit == 0 || n * per_unit > PG_INT32_MAX)
+		return "the unit must be a positive whole number followed by month, week or day";
+	window->unit_months = months ? (int32) n : 0;
+	window->unit_days = months ? 0 : (int32) (n * per_unit);
+	if (strncmp(s, " through=", 9) != 0)
+		return "expected \" through=\"";
+	s += 9;
+	if (!ParseCohortDay(&s, &through))
+		return "through must be a valid date YYYY-MM-DD";
+	CohortRules(window, &rules);
+	window->last_period = PeriodOfDay(&rules, through);
+	if (PeriodOfDay(&rules, through + 1) == window->last_period)
+		return "through must be the last day of a period of the unit";
+	*p = s;
+	return NULL;
+}
+
+/* Raise 22P02 for malformed text of a cohort type */
+void
+CohortSyntaxError(const char *type, const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", type, input),
+			 errdetail("%s.", why)));
+}
+
+/* Raise 22P03 for a malformed binary value of a cohort type */
+void
+CohortBinaryError(const char *type, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary %s", type),
+			 errdetail("%s.", why)));
+}
+
+/* Send the common head of both binary forms: version, flags, unit, last day */
+void
+SendCohortHead(StringInfo buf, uint8 version, const CohortWindow *window)
+{
+	pq_sendint8(buf, version);
+	pq_sendint8(buf, 0);
+	pq_sendint32(buf, window->unit_months);
+	pq_sendint32(buf, window->unit_days);
+	pq_sendint32(buf, CohortWindowEndDay(window));
+}
+
+/* Read the head sent by SendCohortHead into a window; raise 22P03 if invalid */
+void
+RecvCohortHead(StringInfo buf, uint8 version, const char *type,
+			   CohortWindow *window)
+{
+	uint8		got_version = (uint8) pq_getmsgint(buf, 1);
+	uint8		flags = (uint8) pq_getmsgint(buf, 1);
+	int32		through;
+	CrmTimeRules rules;
+
+	window->unit_months = (int32) pq_getmsgint(buf, 4);
+	window->unit_days = (int32) pq_getmsgint(buf, 4);
+	through = (int32) pq_getmsgint(buf, 4);
+	if (got_version != version || flags != 0 ||
+		window->unit_months < 0 || window->unit_days < 0 ||
+		(window->unit_months == 0) == (window->unit_days == 0) ||
+		!IS_VALID_DATE(through) || !IS_VALID_DATE(through + 1))
+		CohortBinaryError(type, "invalid version, flags, unit or through day");
+	CohortRules(window, &rules);
+	window->last_period = PeriodOfDay(&rules, through);
+	if (PeriodOfDay(&rules, through + 1) == window->last_period)
+		CohortBinaryError(type, "through must be the last day of a period");
+}
+
+/* ---------------------------------------------------------------------------
+ * The state: construction, sorting and merging
+ * ---------------------------------------------------------------------------
+ */
+
+/* Order of two pairs: by customer hash, then period */
+static inline int
+ComparePairs(const CohortPair *a, const CohortPair *b)
+{
+	if (a->hash_hi != b->hash_hi)
+		return a->hash_hi < b->hash_hi ? -1 : 1;
+	if (a->hash_lo != b->hash_lo)
+		return a->hash_lo < b->hash_lo ? -1 : 1;
+	if (a->period != b->period)
+		return a->period < b->period ? -1 : 1;
+	return 0;
+}
+
+/* True if two pairs are of the same customer */
+static inline bool
+SameCustomer(const CohortPair *a, const CohortPair *b)
+{
+	return a->hash_hi == b->hash_hi && a->hash_lo == b->hash_lo;
+}
+
+/* SortPairs(pairs, n): an inlined sort of pairs (faster than qsort) */
+#define ST_SORT SortPairs
+#define ST_ELEMENT_TYPE CohortPair
+#define ST_COMPARE(a, b) ComparePairs(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* A new empty state of a window with room for slots pairs */
+static CohortState *
+StateCreate(const CohortWindow *window, int32 slots)
+{
+	CohortState *state = (CohortState *) palloc0(CohortStateSize(slots));
+
+	SET_VARSIZE(state, CohortStateSize(slots));
+	state->version = COHORT_STATE_VERSION;
+	state->window = *window;
+	state->capacity = slots;
+	return state;
+}
+
+/* A copy of a state (run and buffer) with room for slots pairs */
+static CohortState *
+StateCopy(const CohortState *state, int32 slots)
+{
+	int32		used = state->n_distinct + state->n_buffered;
+	CohortState *copy = StateCreate(&state->window, Max(slots, used));
+
+	copy->n_distinct = state->n_distinct;
+	copy->n_buffered = state->n_buffered;
+	copy->n_events = state->n_events;
+	copy->n_ignored = state->n_ignored;
+	memcpy(copy->pairs, state->pairs, sizeof(CohortPair) * (Size) used);
+	return copy;
+}
+
+/* Sort pairs and drop repeated ones in place; returns how many remain */
+static int32
+SortAndCollapse(CohortPair *pairs, int32 n)
+{
+	int32		distinct = 0;
+
+	SortPairs(pairs, n);
+	for (int32 i = 0; i < n; i++)
+		if (distinct == 0 || ComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
+			pairs[distinct++] = pairs[i];
+	return distinct;
+}
+
+/*
+ * Sort the buffer of a state and merge it into the run, in place: the
+ * merge runs backwards from the end of the buffer, so it needs a copy of
+ * the buffer only, and never overwrites run pairs not yet read
+ */
+static void
+StateMergeBuffer(CohortState *state)
+{
+	CohortPair *run = state->pairs;
+	int32		n = state->n_distinct;
+	int32		nb;
+	CohortPair *buffer;
+	int32		i;
+	int32		j;
+	int32		out;
+
+	if (state->n_buffered == 0)
+		return;
+	buffer = run + n;
+	nb = SortAndCollapse(buffer, state->n_buffered);
+	state->n_buffered = 0;
+	if (n == 0 || ComparePairs(&run[n - 1], &buffer[0]) < 0)
+	{
+		state->n_distinct = n + nb;
+		return;
+	}
+	buffer = (CohortPair *) palloc(sizeof(CohortPair) * (Size) nb);
+	memcpy(buffer, run + n, sizeof(CohortPair) * (Size) nb);
+	i = n - 1;
+	j = nb - 1;
+	out = n + nb - 1;
+	/* invariant: out - i = (j + 1) + repeats so far, so out > i while j >= 0 */
+	while (j >= 0)
+	{
+		int			cmp = (i >= 0) ? ComparePairs(&run[i], &buffer[j]) : -1;
+
+		if (cmp > 0)
+			run[out--] = run[i--];
+		else
+		{
+			if (cmp == 0)
+				i--;			/* a repeat: keep one copy */
+			run[out--] = buffer[j--];
+		}
+	}
+	/* run[0..i] is in place; close the gap the repeats left */
+	if (out > i)
+		memmove(&run[i + 1], &run[out + 1],
+				sizeof(CohortPair) * (Size) (n + nb - 1 - out));
+	state->n_distinct = (i + 1) + (n + nb - 1 - out);
+	pfree(buffer);
+}
+
+/*
+ * Merge the buffer and make room for need more pairs; returns the state,
+ * or a larger copy when the run leaves less than half its size free
+ */
+static CohortState *
+StateMakeRoom(CohortState *state, int64 need)
+{
+	int64		used;
+	int64		free_slots;
+	int64		slots;
+
+	StateMergeBuffer(state);
+	used = state->n_distinct;
+	free_slots = state->capacity - used;
+	if (free_slots >= need &&
+		(free_slots >= used / 2 || state->capacity == COHORT_MAX_SLOTS))
+		return state;
+	slots = Max(Max(used * 2, used + need), COHORT_INITIAL_SLOTS);
+	if (slots > COHORT_MAX_SLOTS)
+	{
+		slots = COHORT_MAX_SLOTS;
+		if (slots - used < need)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("cohort state would exceed 1 GB"),
+					 errdetail("It holds " INT64_FORMAT " distinct customer-periods.", used),
+					 errhint("Compute tables per group of customers (GROUP BY a hash of the id) and add them with crm.cohort_sum.")));
+	}
+	return StateCopy(state, (int32) slots);
+}
+
+/* Add one pair to a state; returns the state (it may move) */
+static inline CohortState *
+StateAddPair(CohortState *state, uint64 hash, int32 period)
+{
+	CohortPair *slot;
+
+	if (unlikely(state->n_distinct + state->n_buffered >= state->capacity))
+		state = StateMakeRoom(state, 1);
+	slot = &state->pairs[state->n_distinct + state->n_buffered++];
+	slot->hash_hi = (uint32) (hash >> 32);
+	slot->hash_lo = (uint32) hash;
+	slot->period = period;
+	return state;
+}
+
+/*
+ * The state of argument argno with its buffer merged and no spare room: in
+ * place when an aggregate lets its final function modify the state, else a
+ * copy
+ */
+static CohortState *
+CompactState(FunctionCallInfo fcinfo, int argno)
+{
+	Datum		raw = PG_GETARG_DATUM(argno);
+	CohortState *state = (CohortState *) PG_DETOAST_DATUM(raw);
+
+	if (state->n_buffered == 0 && state->capacity == state->n_distinct)
+		return state;
+	if (!AggCheckCallContext(fcinfo, NULL) &&
+		(Pointer) state == DatumGetPointer(raw))
+		state = StateCopy(state, 0);
+	StateMergeBuffer(state);
+	state->capacity = state->n_distinct;
+	SET_VARSIZE(state, CohortStateSize(state->n_distinct));
+	return state;
+}
+
+/* ---------------------------------------------------------------------------
+ * Transition and merge
+ * ---------------------------------------------------------------------------
+ */
+
+/* The validated parameters of a transition row */
+typedef struct CohortParams
+{
+	CohortWindow window;		/* unit and observation window */
+	CrmTimeRules rules;			/* period rules of the unit */
+	int32		end_day;		/* last day of the window */
+	TimestampTz as_of_ts;		/* as_of of timestamptz rows */
+} CohortParams;
+
+/* Per-call-site cache of the cohort transition */
+typedef struct CohortCache
+{
+	LocalDayCache days;			/* timestamp to local day */
+	FmgrInfo	hash_proc;		/* extended hash function of the id type */
+	Oid			collation;		/* collation the ids are hashed with */
+	bool		have_hash;		/* hash_proc and collation are set */
+	bool		have_params;	/* params, as_of and unit are filled */
+	bool		params_varied;	/* rows came with different parameters */
+	Datum		as_of;			/* raw as_of argument of params */
+	Interval	unit;			/* raw unit argument of params */
+	CohortParams params;		/* their validated form */
+} CohortCache;
+
+/* The transition cache of this call site, created on first use */
+static CohortCache *
+GetCohortCache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CohortCache));
+	return (CohortCache *) fcinfo->flinfo->fn_extra;
+}
+
+/* Validate unit and as_of into params: the window ends with the last complete period */
+static void
+ValidateParams(const Interval *unit, Datum as_of, bool timestamp_input,
+			   LocalDayCache *days, CohortParams *params)
+{
+	int32		as_of_day;
+	int32		next_day;
+	int32		period;
+	bool		complete;
+
+	memset(params, 0, sizeof(CohortParams));
+	CheckCohortUnit(unit, &params->window);
+	CohortRules(&params->window, &params->rules);
+	if (timestamp_input)
+	{
+		params->as_of_ts = DatumGetTimestampTz(as_of);
+		CheckFiniteTimestamp(params->as_of_ts, "as_of");
+		as_of_day = LocalDayOf(params->as_of_ts, days);
+		/* complete when the next microsecond is in the next period */
+		next_day = LocalDayOf(params->as_of_ts + 1, days);
+	}
+	else
+	{
+		as_of_day = CheckFiniteDate(DatumGetDateADT(as_of), "as_of");
+		next_day = as_of_day + 1;
+	}
+	period = PeriodOfDay(&params->rules, as_of_day);
+	complete = PeriodOfDay(&params->rules, next_day) != period;
+	params->window.last_period = complete ? period : period - 1;
+	params->end_day = complete ? as_of_day :
+		PeriodStartDay(&params->rules, period) - 1;
+}
+
+/* The validated parameters of this row (unit arg 3, as_of arg 4), cached */
+static const CohortParams *
+RowParams(FunctionCallInfo fcinfo, bool timestamp_input, CohortCache *cache)
+{
+	Interval   *unit;
+	Datum		as_of;
+
+	CheckNotNull(fcinfo, 3, "unit");
+	CheckNotNull(fcinfo, 4, "as_of");
+	unit = PG_GETARG_INTERVAL_P(3);
+	as_of = PG_GETARG_DATUM(4);
+	/* by-value date/timestamptz Datums compare as integers */
+	if (likely(cache->have_params && as_of == cache->as_of &&
+			   unit->month == cache->unit.month &&
+			   unit->day == cache->unit.day && unit->time == cache->unit.time))
+		return &cache->params;
+	ValidateParams(unit, as_of, timestamp_input, &cache->days, &cache->params);
+	if (cache->have_params)
+		cache->params_varied = true;
+	cache->as_of = as_of;
+	cache->unit = *unit;
+	cache->have_params = true;
+	return &cache->params;
+}
+
+/* Set up hashing of the customer id (argument 1) by its type's extended hash */
+static void
+SetUpCustomerHash(FunctionCallInfo fcinfo, CohortCache *cache)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	TypeCacheEntry *entry;
+
+	if (!OidIsValid(type))
+		elog(ERROR, "could not determine the type of the customer id");
+	entry = lookup_type_cache(getBaseType(type), TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+	if (!OidIsValid(entry->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("customer id type %s has no extended hash function",
+						format_type_be(type)),
+				 errdetail("Cohorts identify customers by a 64-bit hash of their id."),
+				 errhint("Cast the customer id to a hashable type such as bigint, text or uuid.")));
+	fmgr_info_copy(&cache->hash_proc, &entry->hash_extended_proc_finfo,
+				   fcinfo->flinfo->fn_mcxt);
+	cache->collation = PG_GET_COLLATION();
+	if (!OidIsValid(cache->collation) && type_is_collatable(type))
+		cache->collation = DEFAULT_COLLATION_OID;
+	cache->have_hash = true;
+}
+
+/* The 64-bit hash of the customer id of this row (argument 1, not NULL) */
+static inline uint64
+CustomerHash(FunctionCallInfo fcinfo, CohortCache *cache)
+{
+	if (unlikely(!cache->have_hash))
+		SetUpCustomerHash(fcinfo, cache);
+	return DatumGetUInt64(FunctionCall2Coll(&cache->hash_proc, cache->collation,
+											PG_GETARG_DATUM(1),
+											UInt64GetDatum(0)));
+}
+
+/* The state a transition adds its row to (argument 0, or a new one) */
+static CohortState *
+TransitionState(FunctionCallInfo fcinfo, const CohortCache *cache)
+{
+	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	Datum		raw;
+	CohortState *state;
+
+	if (PG_ARGISNULL(0))
+		return StateCreate(&cache->params.window, COHORT_INITIAL_SLOTS);
+	raw = PG_GETARG_DATUM(0);
+	state = (CohortState *) PG_DETOAST_DATUM(raw);
+	/* a state from elsewhere, or from rows with other parameters */
+	if (!in_aggregate || cache->params_varied)
+	{
+		if (memcmp(&state->window, &cache->params.window, sizeof(CohortWindow)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unit and as_of must give the same observation window on every row of a group")));
+		/* outside an aggregate the input state must not be modified */
+		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+			state = StateCopy(state, state->capacity);
+	}
+	return state;
+}
+
+/*
+ * Shared transition: (state, customer_id anyelement, event_at, unit, as_of).
+ * Rows with a NULL customer or event are skipped; events after the window
+ * are counted as ignored.
+ */
+static Datum
+CohortTransition(FunctionCallInfo fcinfo, bool timestamp_input)
+{
+	CohortCache *cache = GetCohortCache(fcinfo);
+	const CohortParams *params = RowParams(fcinfo, timestamp_input, cache);
+	CohortState *state = TransitionState(fcinfo, cache);
+	int32		day;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+	if (timestamp_input)
+	{
+		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(2);
+
+		CheckFiniteTimestamp(ts, "event_at");
+		if (ts > params->as_of_ts)
+		{
+			state->n_ignored++;
+			PG_RETURN_POINTER(state);
+		}
+		day = LocalDayOf(ts, &cache->days);
+	}
+	else
+		day = CheckFiniteDate(PG_GETARG_DATEADT(2), "event_at");
+	if (day > params->end_day)
+	{
+		state->n_ignored++;
+		PG_RETURN_POINTER(state);
+	}
+	state = StateAddPair(state, CustomerHash(fcinfo, cache),
+						 PeriodOfDay(&params->rules, day));
+	state->n_events++;
+	PG_RETURN_POINTER(state);
+}
+
+/* Transition of crm.cohort_fit / crm.cohort_partial for date events */
+PG_FUNCTION_INFO_V1(cohort_trans_date);
+Datum
+cohort_trans_date(PG_FUNCTION_ARGS)
+{
+	return CohortTransition(fcinfo, false);
+}
+
+/* Transition of crm.cohort_fit / crm.cohort_partial for timestamptz events */
+PG_FUNCTION_INFO_V1(cohort_trans_tstz);
+Datum
+cohort_trans_tstz(PG_FUNCTION_ARGS)
+{
+	return CohortTransition(fcinfo, true);
+}
+
+/* Combine: add the pairs of the second state to the first one's buffer */
+PG_FUNCTION_INFO_V1(cohort_combine);
+Datum
+cohort_combine(PG_FUNCTION_ARGS)
+{
+	Datum		raw = PG_GETARG_DATUM(0);
+	CohortState *dst = (CohortState *) PG_DETOAST_DATUM(raw);
+	CohortState *src = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	int32		n = src->n_distinct + src->n_buffered;
+
+	CheckSameCohortWindow(&dst->window, &src->window, "states");
+	if (!AggCheckCallContext(fcinfo, NULL) &&
+		(Pointer) dst == DatumGetPointer(raw))
+		dst = StateCopy(dst, 0);
+	if (dst->capacity - dst->n_distinct - dst->n_buffered < n)
+		dst = StateMakeRoom(dst, n);
+	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs,
+		   sizeof(CohortPair) * (Size) n);
+	dst->n_buffered += n;
+	dst->n_events += src->n_events;
+	dst->n_ignored += src->n_ignored;
+	PG_RETURN_POINTER(dst);
+}
+
+/* Final function of the partial and merge aggregates: the compacted state */
+PG_FUNCTION_INFO_V1(cohort_compact);
+Datum
+cohort_compact(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(CompactState(fcinfo, 0));
+}
+
+/* The cohort table of a compacted state with at least one pair */
+static CohortTable *
+TableOfPairs(const CohortState *state)
+{
+	const CohortPair *pairs = state->pairs;
+	int32		np = state->n_distinct;
+	int32		first = PG_INT32_MAX;
+	int64		span;
+	CohortTable *table;
+	int32		n;
+	int64	   *active;
+	int64	   *retained;
+
+	for (int32 i = 0; i < np; i++)
+		first = Min(first, pairs[i].period);
+	span = (int64) state->window.last_period - first + 1;
+	if (span > COHORT_MAX_PERIODS)
+	{
+		CrmTimeRules rules;
+		StringInfoData detail;
+
+		CohortRules(&state->window, &rules);
+		initStringInfo(&detail);
+		appendStringInfoString(&detail, "The first cohort starts on ");
+		AppendCohortDay(&detail, PeriodStartDay(&rules, first));
+		appendStringInfoString(&detail, " and the window ends on ");
+		AppendCohortDay(&detail, CohortWindowEndDay(&state->window));
+		appendStringInfoString(&detail, " with unit ");
+		AppendCohortUnit(&detail, &state->window);
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cohort table would span " INT64_FORMAT " periods, more than %d",
+						span, COHORT_MAX_PERIODS),
+				 errdetail("%s.", detail.data),
+				 errhint("Use a longer unit, or leave out events before the periods of interest.")));
+	}
+	table = CohortTableCreate(&state->window, first, state->n_events);
+	n = (int32) span;
+	active = table->cells;
+	retained = table->cells + CohortTriangleCells(n);
+	for (int32 i = 0; i < np;)
+	{
+		int32		cohort = pairs[i].period;
+		int32		c = cohort - first;
+		int32		j = i;
+
+		for (; j < np && SameCustomer(&pairs[i], &pairs[j]); j++)
+			active[CohortCell(n, c, pairs[j].period - cohort)]++;
+		/* for now: customers whose last active offset is this one */
+		retained[CohortCell(n, c, pairs[j - 1].period - cohort)]++;
+		i = j;
+	}
+	/* customers active at an offset or later: suffix sums of the last offsets */
+	for (int32 c = 0; c < n; c++)
+		for (int32 k = n - c - 2; k >= 0; k--)
+			retained[CohortCell(n, c, k)] += retained[CohortCell(n, c, k + 1)];
+	return table;
+}
+
+/* crm.cohort_final(state): the cohort table; NULL if no event was seen */
+PG_FUNCTION_INFO_V1(cohort_final);
+Datum
+cohort_final(PG_FUNCTION_ARGS)
+{
+	CohortState *state = CompactState(fcinfo, 0);
+
+	if (state->n_events == 0 && state->n_ignored == 0)
+		PG_RETURN_NULL();
+	if (state->n_distinct == 0)
+	{
+		StringInfoData detail;
+
+		initStringInfo(&detail);
+		appendStringInfo(&detail, "All " INT64_FORMAT " events are after ",
+						 state->n_ignored);
+		AppendCohortDay(&detail, CohortWindowEndDay(&state->window));
+		appendStringInfoString(&detail, ": the observation window ends with the last period (unit ");
+		AppendCohortUnit(&detail, &state->window);
+		appendStringInfoString(&detail, ") complete at as_of");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("as_of is before the first event"),
+				 errdetail("%s.", detail.data),
+				 errhint("Pass an as_of at or after the end of the first period with events.")));
+	}
+	PG_RETURN_POINTER(TableOfPairs(state));
+}
+
+/* ---------------------------------------------------------------------------
+ * Text and binary forms
+ * ---------------------------------------------------------------------------
+ */
+
+/* Why the pairs and counts of a state read from outside are inconsistent, or NULL */
+static const char *
+StateProblem(const CohortState *state)
+{
+	if (state->n_events < state->n_distinct || state->n_ignored < 0)
+		return "events must be at least the number of pairs, ignored not negative";
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		if (state->pairs[i].period > state->window.last_period)
+			return "every period must end by through";
+		if (i > 0 && ComparePairs(&state->pairs[i - 1], &state->pairs[i]) >= 0)
+			return "pairs must be strictly increasing by customer, then period";
+	}
+	return NULL;
+}
+
+/* The period that starts on a day, or false if no period starts on it */
+static bool
+PeriodStartingOn(const CrmTimeRules *rules, int32 day, int32 *period)
+{
+	if (!IS_VALID_DATE(day))
+		return false;
+	*period = PeriodOfDay(rules, day);
+	return PeriodStartDay(rules, *period) == day;
+}
+
+/* Text form: "v1 unit=... through=... events=N ignored=M pairs={hash:day,...;...}" */
+PG_FUNCTION_INFO_V1(cohort_state_out);
+Datum
+cohort_state_out(PG_FUNCTION_ARGS)
+{
+	CohortState *state = CompactState(fcinfo, 0);
+	CrmTimeRules rules;
+	StringInfoData buf;
+
+	CohortRules(&state->window, &rules);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d unit=", state->version);
+	AppendCohortUnit(&buf, &state->window);
+	appendStringInfoString(&buf, " through=");
+	AppendCohortDay(&buf, CohortWindowEndDay(&state->window));
+	appendStringInfo(&buf, " events=" INT64_FORMAT " ignored=" INT64_FORMAT " pairs={",
+					 state->n_events, state->n_ignored);
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		const CohortPair *pair = &state->pairs[i];
+
+		if (i == 0 || !SameCustomer(&state->pairs[i - 1], pair))
+			appendStringInfo(&buf, "%s%08x%08x:", i == 0 ? "" : ";",
+							 pair->hash_hi, pair->hash_lo);
+		else
+			appendStringInfoChar(&buf, ',');
+		AppendCohortDay(&buf, PeriodStartDay(&rules, pair->period));
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Parse 1 to 16 hex digits at *p into a customer hash, advancing it */
+static bool
+ParseHash(const char **p, uint64 *hash)
+{
+	const char *s = *p;
+	uint64		v = 0;
+	int			digits = 0;
+
+	for (; isxdigit((unsigned char) *s) && digits < 16; s++, digits++)
+		v = (v << 4) | (uint64) (isdigit((unsigned char) *s) ? *s - '0' :
+								 (tolower((unsigned char) *s) - 'a' + 10));
+	if (digits == 0 || isxdigit((unsigned char) *s))
+		return false;
+	*hash = v;
+	*p = s;
+	return true;
+}
+
+/* Parse the text form of crm.cohort_state */
+PG_FUNCTION_INFO_V1(cohort_state_in);
+Datum
+cohort_state_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	CohortWindow window;
+	CrmTimeRules rules;
+	const char *problem;
+	int64		events;
+	int64		ignored;
+	int32		allocated = 16;
+	int32		n = 0;
+	CohortPair *pairs;
+	CohortState *state;
+
+	if (strncmp(p, "v1 ", 3) != 0)
+		CohortSyntaxError("crm.cohort_state", input, "expected \"v1 \"");
+	p += 3;
+	problem = ParseCohortWindow(&p, &window);
+	if (problem != NULL)
+		CohortSyntaxError("crm.cohort_state", input, problem);
+	CohortRules(&window, &rules);
+	if (strncmp(p, " events=", 8) != 0 || (p += 8, !ParseInteger(&p, &events)) ||
+		strncmp(p, " ignored=", 9) != 0 || (p += 9, !ParseInteger(&p, &ignored)) ||
+		strncmp(p, " pairs={", 8) != 0)
+		CohortSyntaxError("crm.cohort_state", input, "expected \" events=N ignored=N pairs={\"");
+	p += 8;
+	pairs = (CohortPair *) palloc(sizeof(CohortPair) * allocated);
+	while (*p != '}')
+	{
+		uint64		hash;
+
+		if (n > 0 && *p++ != ';')
+			CohortSyntaxError("crm.cohort_state", input, "expected \";\" or \"}\" after the periods of a customer");
+		if (!ParseHash(&p, &hash) || *p++ != ':')
+			CohortSyntaxError("crm.cohort_state", input, "expected a customer hash of 1 to 16 hex digits and \":\"");
+		for (;;)
+		{
+			int32		day;
+			int32		period;
+
+			if (!ParseCohortDay(&p, &day) || !PeriodStartingOn(&rules, day, &period))
+				CohortSyntaxError("crm.cohort_state", input, "expected the first day of a period, YYYY-MM-DD");
+			if (n >= allocated)
+			{
+				if (allocated >= COHORT_MAX_SLOTS / 2)
+					CohortSyntaxError("crm.cohort_state", input, "too many pairs");
+				allocated *= 2;
+				pairs = (CohortPair *) repalloc(pairs, sizeof(CohortPair) * allocated);
+			}
+			pairs[n].hash_hi = (uint32) (hash >> 32);
+			pairs[n].hash_lo = (uint32) hash;
+			pairs[n++].period = period;
+			if (*p != ',')
+				break;
+			p++;
+		}
+	}
+	if (*++p != '\0')
+		CohortSyntaxError("crm.cohort_state", input, "unexpected text at the end");
+	state = StateCreate(&window, n);
+	memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
+	state->n_distinct = n;
+	state->n_events = events;
+	state->n_ignored = ignored;
+	problem = StateProblem(state);
+	if (problem != NULL)
+		CohortSyntaxError("crm.cohort_state", input, problem);
+	PG_RETURN_POINTER(state);
+}
+
+/* Binary form: version, unit, through day, counts, then (hash, period start day) pairs */
+PG_FUNCTION_INFO_V1(cohort_state_send);
+Datum
+cohort_state_send(PG_FUNCTION_ARGS)
+{
+	CohortState *state = CompactState(fcinfo, 0);
+	CrmTimeRules rules;
+	StringInfoData buf;
+
+	CohortRules(&state->window, &rules);
+	pq_begintypsend(&buf);
+	SendCohortHead(&buf, state->version, &state->window);
+	pq_sendint64(&buf, state->n_events);
+	pq_sendint64(&buf, state->n_ignored);
+	pq_sendint32(&buf, state->n_distinct);
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		pq_sendint32(&buf, state->pairs[i].hash_hi);
+		pq_sendint32(&buf, state->pairs[i].hash_lo);
+		pq_sendint32(&buf, PeriodStartDay(&rules, state->pairs[i].period));
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read the binary form of crm.cohort_state */
+PG_FUNCTION_INFO_V1(cohort_state_recv);
+Datum
+cohort_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CohortWindow window;
+	CrmTimeRules rules;
+	CohortState *state;
+	int32		n;
+	const char *problem;
+
+	RecvCohortHead(buf, COHORT_STATE_VERSION, "crm.cohort_state", &window);
+	CohortRules(&window, &rules);
+	state = StateCreate(&window, 0);
+	state->n_events = pq_getmsgint64(buf);
+	state->n_ignored = pq_getmsgint64(buf);
+	n = (int32) pq_getmsgint(buf, 4);
+	if (n < 0 || (int64) n * 12 > buf->len - buf->cursor)
+		CohortBinaryError("crm.cohort_state", "invalid number of pairs");
+	state = StateCopy(state, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		CohortPair *pair = &state->pairs[i];
+
+		pair->hash_hi = (uint32) pq_getmsgint(buf, 4);
+		pair->hash_lo = (uint32) pq_getmsgint(buf, 4);
+		if (!PeriodStartingOn(&rules, (int32) pq_getmsgint(buf, 4), &pair->period))
+			CohortBinaryError("crm.cohort_state", "every period must be given by its first day");
+	}
+	state->n_distinct = n;
+	problem = StateProblem(state);
+	if (problem != NULL)
+		CohortBinaryError("crm.cohort_state", problem);
+	PG_RETURN_POINTER(state);
+}
