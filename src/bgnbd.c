@@ -231,42 +231,6 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	return total;
 }
 
-/* Index of value in a sorted array of distinct values */
-static int32
-IndexOf(const float8 *values, int32 n, float8 value)
-{
-	int32		lo = 0;
-	int32		hi = n - 1;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-
-		if (values[mid] < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The sorted distinct values of column col of the tuples; *n gets their number */
-static float8 *
-DistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
-{
-	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
-	int32		distinct = 0;
-
-	for (int32 i = 0; i < n_tuples; i++)
-		values[i] = tuples[i].v[col];
-	qsort(values, n_tuples, sizeof(float8), CompareFloat8Ascending);
-	for (int32 i = 0; i < n_tuples; i++)
-		if (distinct == 0 || values[distinct - 1] != values[i])
-			values[distinct++] = values[i];
-	*n = distinct;
-	return values;
-}
-
 /* The preprocessed data of a fit state (tuples sorted by x, t_x, T) */
 static PurchaseData *
 PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
@@ -280,8 +244,8 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 	data->age_index = (int32 *) palloc(sizeof(int32) * n_tuples);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
-	data->tx = DistinctColumn(tuples, n_tuples, 1, &data->n_tx);
-	data->age = DistinctColumn(tuples, n_tuples, 2, &data->n_age);
+	data->tx = ClvDistinctColumn(tuples, n_tuples, 1, &data->n_tx);
+	data->age = ClvDistinctColumn(tuples, n_tuples, 2, &data->n_age);
 	for (int32 j = 0; j < n_tuples; j++)
 	{
 		if (j == 0 || tuples[j].v[0] != tuples[j - 1].v[0])
@@ -290,8 +254,8 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 			data->group_start[data->n_x++] = j;
 		}
 		data->weight[j] = (float8) tuples[j].count;
-		data->tx_index[j] = IndexOf(data->tx, data->n_tx, tuples[j].v[1]);
-		data->age_index[j] = IndexOf(data->age, data->n_age, tuples[j].v[2]);
+		data->tx_index[j] = ClvIndexOf(data->tx, data->n_tx, tuples[j].v[1]);
+		data->age_index[j] = ClvIndexOf(data->age, data->n_age, tuples[j].v[2]);
 	}
 	data->group_start[data->n_x] = n_tuples;
 	data->log_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);

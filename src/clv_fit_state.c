@@ -210,6 +210,42 @@ StateFlush(const ClvFitState *state, int32 buffer_capacity)
 					  state->penalizer, run, n, buffer_capacity);
 }
 
+/* Index of value in a sorted array of distinct values */
+int32
+ClvIndexOf(const float8 *values, int32 n, float8 value)
+{
+	int32		lo = 0;
+	int32		hi = n - 1;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (values[mid] < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The sorted distinct values of column col of the tuples; *n gets their number */
+float8 *
+ClvDistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
+{
+	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
+	int32		distinct = 0;
+
+	for (int32 i = 0; i < n_tuples; i++)
+		values[i] = tuples[i].v[col];
+	qsort(values, n_tuples, sizeof(float8), CompareFloat8Ascending);
+	for (int32 i = 0; i < n_tuples; i++)
+		if (distinct == 0 || values[distinct - 1] != values[i])
+			values[distinct++] = values[i];
+	*n = distinct;
+	return values;
+}
+
 /* Raise 22000 unless x is a non-negative whole number */
 void
 ClvCheckFrequency(float8 x)

@@ -475,25 +475,6 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	return total;
 }
 
-/* Index of value in a sorted array of distinct values */
-static int32
-IndexOfAge(const float8 *values, int32 n, float8 value)
-{
-	int32		lo = 0;
-	int32		hi = n - 1;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-
-		if (values[mid] < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Room for the coefficients of a table (only the fit, which evaluates many customers, has one) */
 static void
 AllocateTable(SeriesTable *table)
@@ -510,23 +491,15 @@ static ParetoData *
 ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
 {
 	ParetoData *data = (ParetoData *) palloc0(sizeof(ParetoData));
-	int32		distinct = 0;
 
 	data->n_tuples = n_tuples;
 	data->tuples = tuples;
-	data->age = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
-	for (int32 j = 0; j < n_tuples; j++)
-		data->age[j] = tuples[j].v[2];
-	qsort(data->age, n_tuples, sizeof(float8), CompareFloat8Ascending);
-	for (int32 j = 0; j < n_tuples; j++)
-		if (distinct == 0 || data->age[distinct - 1] != data->age[j])
-			data->age[distinct++] = data->age[j];
-	data->n_age = distinct;
+	data->age = ClvDistinctColumn(tuples, n_tuples, 2, &data->n_age);
 	data->age_index = (int32 *) palloc(sizeof(int32) * Max(n_tuples, 1));
 	for (int32 j = 0; j < n_tuples; j++)
-		data->age_index[j] = IndexOfAge(data->age, distinct, tuples[j].v[2]);
-	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(distinct, 1));
-	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(distinct, 1));
+		data->age_index[j] = ClvIndexOf(data->age, data->n_age, tuples[j].v[2]);
+	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(data->n_age, 1));
+	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(data->n_age, 1));
 	return data;
 }
 
