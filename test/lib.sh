@@ -76,3 +76,38 @@ crm_check_data() {
 		return 1
 	fi
 }
+
+# Fail (status 2) unless each named variable holds a positive integer
+crm_check_positive() {
+	local v
+	for v in "$@"; do
+		[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive integer" >&2; return 2; }
+	done
+}
+
+# Run a benchmark script alone: build and stage crm, run the script inside a
+# throwaway cluster (with CRM_BENCH_IN_CLUSTER=1), print a header and the
+# script's output, and keep a copy in test/bench/out/NAME.md.
+# Arguments: script, NAME, title.  Returns the script's status.
+crm_bench_alone() {
+	local script=$1 name=$2 title=$3 out status errexit=""
+	crm_build_and_stage "" || return 1
+	# report the script's status even when the caller runs with set -e
+	[[ $- == *e* ]] && errexit=1
+	set +e
+	mkdir -p "$CRM_ROOT/test/bench/out"
+	out="$CRM_ROOT/test/bench/out/$name.md"
+	{
+		echo "# $title"
+		echo
+		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); crm commit $(git -C "$CRM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$CRM_ROOT" diff --quiet HEAD -- src sql 2>/dev/null || echo ' (+ uncommitted changes)')"
+		echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
+		echo "- ${BENCH_ROWS:+rows: $BENCH_ROWS, }customers: ${BENCH_CUSTOMERS:-?}, repetitions: ${BENCH_REPS:-?}"
+		CRM_BENCH_IN_CLUSTER=1 crm_in_cluster "$script" 2>&1 |
+			grep --line-buffered -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
+	} | tee "$out"
+	status=${PIPESTATUS[0]}
+	[ -n "$errexit" ] && set -e
+	echo "(written to ${out#"$CRM_ROOT"/})"
+	return "$status"
+}

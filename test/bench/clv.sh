@@ -61,29 +61,12 @@ export BENCH_CLV_SEED=${BENCH_CLV_SEED:-42}
 # Alone: set up, then run this script again inside a throwaway cluster
 if [ -z "${CRM_BENCH_IN_CLUSTER:-}" ]; then
 	. "$BENCH_DIR/../lib.sh"
-	for v in BENCH_ROWS BENCH_CUSTOMERS BENCH_REPS BENCH_CLV_SEED; do
-		[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive integer" >&2; exit 2; }
-	done
+	crm_check_positive BENCH_ROWS BENCH_CUSTOMERS BENCH_REPS BENCH_CLV_SEED || exit 2
 	crm_ensure_deps
 	crm_ensure_python_deps
 	crm_check_data
-	crm_build_and_stage ""
-	mkdir -p "$BENCH_DIR/out"
-	out="$BENCH_DIR/out/clv.md"
-	set +e
-	{
-		echo "# crm CLV benchmark"
-		echo
-		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); crm commit $(git -C "$CRM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$CRM_ROOT" diff --quiet HEAD -- src sql 2>/dev/null || echo ' (+ uncommitted changes)')"
-		echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
-		echo "- rows: $BENCH_ROWS, customers: $BENCH_CUSTOMERS, repetitions: $BENCH_REPS"
-		CRM_BENCH_IN_CLUSTER=1 crm_in_cluster "$BENCH_DIR/clv.sh" 2>&1 |
-			grep --line-buffered -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
-	} | tee "$out"
-	status=${PIPESTATUS[0]}
-	set -e
-	echo "(written to ${out#"$CRM_ROOT"/})"
-	exit "$status"
+	crm_bench_alone "$BENCH_DIR/clv.sh" clv "crm CLV benchmark"
+	exit $?
 fi
 
 # Inside the cluster (plain `psql` reaches it as superuser)
