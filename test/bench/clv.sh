@@ -74,14 +74,13 @@ cd "$BENCH_DIR"
 export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c work_mem=1GB -c jit=off"
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+. "$BENCH_DIR/common.sh"
 # load the peer's result files PREFIX.{times,params,fits}.tsv (see peer_clv.py)
 load_peer() {
 	qa -c "\\copy clv_times (dataset, name, rep, ms) FROM '$1.times.tsv'"
 	qa -c "\\copy clv_params (dataset, model, parameter, estimate, std_error) FROM '$1.params.tsv'"
 	qa -c "\\copy clv_fits (dataset, model, customers, ll, iterations, converged) FROM '$1.fits.tsv'"
 }
-now() { date +%s.%N; }
-secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 PY=/usr/bin/python3
 # the files exchanged with the peer, inside the checkout
 work=$(cd "$BENCH_DIR/../.." && pwd)/tmp/bench_clv
@@ -91,19 +90,7 @@ mkdir -p "$work"
 echo
 echo "# CLV: BG/NBD, MBG/NBD and Gamma-Gamma fits, and the summary → CLV pipeline"
 echo
-if [ "$(qa -c "SELECT count(*) FROM pg_extension WHERE extname = 'crm'")" -eq 0 ]; then
-	# alone: what summary.sh would have printed and made
-	echo "- PostgreSQL: $(qa -c 'SELECT version()')"
-	echo "- settings for all queries: $(qa -c "SELECT string_agg(name || ' = ' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'work_mem', 'jit', 'shared_buffers', 'hash_mem_multiplier')")"
-	q -c "CREATE EXTENSION crm"
-fi
-if [ "$(qa -c "SELECT count(*) FROM pg_class WHERE relname = 'bench_log'")" -eq 0 ]; then
-	t0=$(now)
-	q -v rows="$BENCH_ROWS" -v customers="$BENCH_CUSTOMERS" -v seed="$BENCH_SEED" \
-		-v data_start=2023-01-01 -v data_end=2024-12-31 -f generate.sql >/dev/null
-	q -v as_of="$BENCH_AS_OF" -f queries.sql >/dev/null
-	echo "- generated bench_log as summary.sh does: $BENCH_ROWS rows, customers 1..$BENCH_CUSTOMERS, seed $BENCH_SEED, in $(secs_since "$t0") s"
-fi
+bench_ensure_log
 echo "- peer: $($PY -c 'import sys, numpy, scipy; print("Python %s, numpy %s, scipy %s" % (sys.version.split()[0], numpy.__version__, scipy.__version__))')"
 t0=$(now)
 q -f ../load/cdnow.sql >/dev/null

@@ -54,25 +54,12 @@ cd "$BENCH_DIR"
 export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c work_mem=1GB -c jit=off"
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+. "$BENCH_DIR/common.sh"
 
 echo
 echo "# Cohorts: a monthly retention matrix of the whole log"
 echo
-if [ "$(qa -c "SELECT count(*) FROM pg_extension WHERE extname = 'crm'")" -eq 0 ]; then
-	# alone: what summary.sh would have printed and made
-	echo "- PostgreSQL: $(qa -c 'SELECT version()')"
-	echo "- settings for all queries: $(qa -c "SELECT string_agg(name || ' = ' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'work_mem', 'jit', 'shared_buffers', 'hash_mem_multiplier')")"
-	q -c "CREATE EXTENSION crm"
-fi
-if [ "$(qa -c "SELECT count(*) FROM pg_class WHERE relname = 'bench_log'")" -eq 0 ]; then
-	t0=$(now)
-	q -v rows="$BENCH_ROWS" -v customers="$BENCH_CUSTOMERS" -v seed="$BENCH_SEED" \
-		-v data_start=2023-01-01 -v data_end=2024-12-31 -f generate.sql >/dev/null
-	q -v as_of="$BENCH_AS_OF" -f queries.sql >/dev/null
-	echo "- generated bench_log as summary.sh does: $BENCH_ROWS rows, customers 1..$BENCH_CUSTOMERS, seed $BENCH_SEED, in $(secs_since "$t0") s"
-fi
+bench_ensure_log
 q -v as_of="$BENCH_AS_OF" -f cohort.sql >/dev/null
 
 t0=$(now)
@@ -101,17 +88,6 @@ echo "Median of $BENCH_REPS interleaved repetitions, a fresh session per query:"
 echo
 qa -c "SELECT format('- %s: \`%s\`', name, sql) FROM bench_queries WHERE ord BETWEEN 41 AND 49 ORDER BY ord"
 echo
-ords=$(qa -c "SELECT string_agg(ord::text, ' ' ORDER BY ord) FROM bench_queries WHERE ord BETWEEN 41 AND 49")
-read -r -a ord_list <<<"$ords"
-n=${#ord_list[@]}
-for rep in $(seq 1 "$BENCH_REPS"); do
-	line="- rep $rep:"
-	for i in $(seq 0 $((n - 1))); do
-		ord=${ord_list[$(((rep - 1 + i) % n))]}
-		ms=$(qa -c "SELECT round(bench_time($ord, $rep)::numeric, 1)")
-		line+=" $(qa -c "SELECT name FROM bench_queries WHERE ord = $ord") $ms ms;"
-	done
-	echo "${line%;}"
-done
+bench_interleave "ord BETWEEN 41 AND 49"
 echo
 qa -f cohort_report.sql

@@ -8,6 +8,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$BENCH_DIR"
 export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c work_mem=1GB -c jit=off"
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+. "$BENCH_DIR/common.sh"
 
 echo
 echo "# RFM: fit a 5-bin model and score every customer"
@@ -25,17 +26,6 @@ echo "answers identical: yes"
 echo
 qa -c "SELECT format('- %s: \`%s\`', name, sql) FROM bench_queries WHERE ord > 10 ORDER BY ord"
 echo
-ords=$(qa -c "SELECT string_agg(ord::text, ' ' ORDER BY ord) FROM bench_queries WHERE ord > 10")
-read -r -a ord_list <<<"$ords"
-n=${#ord_list[@]}
-for rep in $(seq 1 "$BENCH_REPS"); do
-	line="- rep $rep:"
-	for i in $(seq 0 $((n - 1))); do
-		ord=${ord_list[$(((rep - 1 + i) % n))]}
-		ms=$(qa -c "SELECT round(bench_time($ord, $rep)::numeric, 1)")
-		line+=" $(qa -c "SELECT name FROM bench_queries WHERE ord = $ord") $ms ms;"
-	done
-	echo "${line%;}"
-done
+bench_interleave "ord > 10"
 echo
 qa -f rfm_report.sql
