@@ -8,13 +8,32 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 	src/rfm_score.o src/rfm_fit.o src/rfm_model.o src/rfm_segment.o \
 	src/numerics.o src/clv_fit_state.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
 	src/clv_value.o src/paretonbd.o src/bgbb.o src/sbg.o \
-	src/survival.o src/cohort_state.o src/cohort_table.o
+	src/survival.o src/cohort_state.o src/cohort_table.o \
+	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE)
+
+# Domains under construction: each sets its own objects, SQL sources and tests
+# here, one variable per line, kept apart so that their edits do not collide
+
+# survey indices (NPS, CSAT, CES, CSI)
+OBJS_SURVEY =
+SQL_SURVEY =
+REGRESS_SURVEY =
+
+# PLS path modelling (ACSI/ECSI)
+OBJS_PLS =
+SQL_PLS =
+REGRESS_PLS =
+
+# customer value: concentration, tiers, value x potential, metrics
+OBJS_VALUE =
+SQL_VALUE =
+REGRESS_VALUE =
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
 	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
 	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/survival.sql src/cohort.sql \
-	src/version.sql
+	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) src/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
@@ -24,7 +43,7 @@ SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
-# Tests of the Pareto/NBD, BG/BB and sBG models (one line each)
+# Tests of the probabilistic models and of retention (one line each)
 REGRESS_PARETONBD = paretonbd
 REGRESS_BGBB = bgbb bgbb_reference bgbb_errors
 REGRESS_SBG = sbg
@@ -32,7 +51,8 @@ REGRESS_KM = survival
 REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
 REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
-	$(REGRESS_KM) $(REGRESS_COHORT) catalog fuzz_inputs upgrade
+	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) \
+	catalog fuzz_inputs upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
