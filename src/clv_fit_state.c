@@ -411,14 +411,87 @@ TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer, float8
 	return state;
 }
 
-/* Add a tuple of values with a weight (> 0) to a state; returns the state (it may move) */
+/* Scratch room of a transition's call site for n tuples (kept across calls) */
+static ClvTuple *
+TransitionScratch(FunctionCallInfo fcinfo, int32 n)
+{
+	int32	   *capacity = (int32 *) fcinfo->flinfo->fn_extra;
+
+	if (capacity == NULL || *capacity < n)
+	{
+		int32		room = Max(n, CLV_FIT_MIN_BUFFER);
+
+		if (capacity != NULL)
+			pfree(capacity);
+		capacity = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+									  MAXALIGN(sizeof(int32)) + sizeof(ClvTuple) * (Size) room);
+		*capacity = room;
+		fcinfo->flinfo->fn_extra = capacity;
+	}
+	return (ClvTuple *) ((char *) capacity + MAXALIGN(sizeof(int32)));
+}
+
+/*
+ * Merge the buffer into the run inside the state itself: sort and collapse
+ * the buffer, move it to scratch, merge both runs backwards from the end of
+ * the room they occupy, and slide the result to the front.  No new memory
+ * for the state, so its pointer stays the same (the executor then keeps it
+ * without copying).  Returns the number of distinct tuples.
+ */
+static int32
+StateMergeInPlace(ClvFitState *state, ClvTuple *scratch)
+{
+	ClvTuple   *run = StateRun(state);
+	int32		na = state->n_distinct;
+	int32		nb = SortAndCollapse(StateBuffer(state), state->n_buffered);
+	int32		i = na - 1;
+	int32		j = nb - 1;
+	int32		k = na + nb - 1;
+	int32		start;
+
+	memcpy(scratch, StateBuffer(state), sizeof(ClvTuple) * (Size) nb);
+	while (j >= 0)
+	{
+		int			cmp = i < 0 ? -1 : CompareTupleValues(&run[i], &scratch[j]);
+
+		if (cmp > 0)
+			run[k--] = run[i--];
+		else if (cmp < 0)
+			run[k--] = scratch[j--];
+		else
+		{
+			run[k] = run[i--];
+			run[k--].count += scratch[j--].count;
+		}
+	}
+	/* what is left of the run is in place below k; close the gap of collapsed tuples */
+	start = k - i;
+	if (start > 0)
+		memmove(run + i + 1, run + k + 1, sizeof(ClvTuple) * (Size) (na + nb - 1 - k));
+	return na + nb - start;
+}
+
+/*
+ * Add a tuple of values with a weight (> 0) to a state; returns the state
+ * (it moves only when the merged run leaves too little room for the buffer)
+ */
 static ClvFitState *
-StateAddTuple(ClvFitState *state, const float8 *v, int64 weight)
+StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int64 weight)
 {
 	ClvTuple   *slot;
 
 	if (state->n_buffered >= state->buffer_capacity)
-		state = StateFlush(state, -1);
+	{
+		int32		room = state->n_distinct + state->buffer_capacity;
+		int32		n = StateMergeInPlace(state, TransitionScratch(fcinfo, state->n_buffered));
+
+		state->n_distinct = n;
+		state->n_buffered = 0;
+		state->buffer_capacity = room - n;
+		/* grow to twice the run when the buffer would be small against it */
+		if (state->buffer_capacity < Max(CLV_FIT_MIN_BUFFER, n / 2))
+			state = StateFlush(state, -1);
+	}
 	slot = StateBuffer(state) + state->n_buffered;
 	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
 	for (int i = 0; i < 3; i++)
@@ -469,7 +542,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	}
 	if (weight == 0)
 		PG_RETURN_POINTER(state);
-	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
+	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
 }
 
 /* Transition of the purchase-model fits: (x, t_x, T [, weight [, penalizer]]) */
@@ -522,7 +595,7 @@ clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state);
 	v[0] = tenure;
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
+	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
 }
 
 /*
@@ -556,7 +629,7 @@ clv_fit_trans_durations(PG_FUNCTION_ARGS)
 	if (weight == 0)
 		PG_RETURN_POINTER(state);
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	PG_RETURN_POINTER(StateAddTuple(state, v, weight));
+	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
 }
 
 /* Transition of the discrete-opportunity fits: (x, t_x, n [, weight [, penalizer]]) */
