@@ -39,6 +39,16 @@ crm_ensure_python_deps() {
 		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-numpy python3-scipy >/dev/null
 }
 
+# Install gnuplot for the demo's plots (test/plots/render) if missing
+crm_ensure_plot_deps() {
+	command -v gnuplot >/dev/null && return 0
+	echo "== installing: gnuplot-nox"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+}
+
 # Build crm (with the given CFLAGS) and stage it under tmp_install
 crm_build_and_stage() {
 	local cflags=${1:-}
