@@ -39,6 +39,17 @@ crm_ensure_python_deps() {
 		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-numpy python3-scipy >/dev/null
 }
 
+# Install Java 17 and Debian's PostgreSQL JDBC driver if missing (the JDBC
+# test, test/jdbc/run)
+crm_ensure_jdbc_deps() {
+	command -v javac >/dev/null && [ -f /usr/share/java/postgresql.jar ] && return 0
+	echo "== installing: default-jdk-headless libpostgresql-jdbc-java"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jdk-headless libpostgresql-jdbc-java >/dev/null
+}
+
 # Build crm (with the given CFLAGS) and stage it under tmp_install
 crm_build_and_stage() {
 	local cflags=${1:-}
