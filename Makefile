@@ -29,8 +29,8 @@ OBJS_VALUE =
 SQL_VALUE =
 REGRESS_VALUE =
 
-# workflows and BI: model registry (scorecard refresh to follow)
-OBJS_WORKFLOW =
+# workflows and BI: model registry, scorecard refresh (full and incremental)
+OBJS_WORKFLOW = src/workflow.o
 SQL_WORKFLOW = src/workflow.sql
 REGRESS_WORKFLOW = workflow
 

@@ -1,6 +1,13 @@
 -- ---------------------------------------------------------------------------
--- Workflows: the model registry (the scorecard refresh follows).
+-- Workflows (src/workflow.c): the model registry, the scorecard refresh and
+-- its incremental form.  See README "Workflows and BI".
 -- ---------------------------------------------------------------------------
+
+-- A summary state moved to a later as_of (incremental refresh).
+CREATE FUNCTION crm.summary_advance(state crm.summary_state, as_of date) RETURNS crm.summary_state
+	AS 'MODULE_PATHNAME', 'summary_advance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.summary_advance(crm.summary_state, date) IS
+	'the state of the same rows with a later as_of (date rows, no holdout window; 22023 otherwise): merged with the state of the newer rows it gives the state of all rows';
 
 -- The model registry: fitted models as their exact text form, by kind (the
 -- crm type's name), so that any crm model type is stored and restored
@@ -85,3 +92,234 @@ CREATE FUNCTION crm.latest_rfm_model(scope text DEFAULT NULL) RETURNS crm.rfm_mo
 COMMENT ON FUNCTION crm.latest_rfm_model(text) IS
 	'the latest registered RFM model (of the scope, if given)';
 
+-- Materialize a per-customer scorecard (summary, RFM, P(alive), expected
+-- purchases, expected spend, CLV) in one transaction; see the README.
+CREATE PROCEDURE crm.refresh_scorecard(
+		source regclass, customer_column name, time_column name, amount_column name,
+		as_of date, unit interval, target text,
+		horizon float8 DEFAULT 52, discount_rate float8 DEFAULT 0, margin float8 DEFAULT 1,
+		incremental boolean DEFAULT false, refit boolean DEFAULT true,
+		bgnbd crm.bgnbd DEFAULT NULL, gammagamma crm.gammagamma DEFAULT NULL, rfm_model crm.rfm_model DEFAULT NULL)
+	LANGUAGE plpgsql AS $$
+DECLARE
+	ident text[];
+	target_schema text;
+	target_name text;
+	target_q text;			-- quoted schema.table of the scorecard
+	state_q text;			-- quoted schema.table of its partial states
+	customer_type text;
+	time_type regtype;
+	amount_type regtype;
+	last_as_of date;
+	last_unit interval;
+	rows_read bigint;
+	n_customers bigint;
+	bg crm.bgnbd := bgnbd;
+	gg crm.gammagamma := gammagamma;
+	rm crm.rfm_model := rfm_model;
+	bg_id bigint;
+	gg_id bigint;
+	rm_id bigint;
+	scope_name text;
+	fit_window daterange;	-- the models see every row up to as_of
+BEGIN
+	-- arguments
+	IF source IS NULL OR customer_column IS NULL OR time_column IS NULL OR amount_column IS NULL
+	   OR as_of IS NULL OR unit IS NULL OR target IS NULL OR horizon IS NULL OR discount_rate IS NULL
+	   OR margin IS NULL OR incremental IS NULL OR refit IS NULL THEN
+		RAISE EXCEPTION 'arguments of crm.refresh_scorecard must not be NULL (except the models)' USING ERRCODE = '22004';
+	END IF;
+	IF pg_catalog.isfinite(as_of) IS NOT TRUE THEN
+		RAISE EXCEPTION 'as_of must be a finite date' USING ERRCODE = '22000';
+	END IF;
+	-- the columns must exist in source; their names are only used quoted
+	SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO customer_type FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = source AND a.attname = customer_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid INTO time_type FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = source AND a.attname = time_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid INTO amount_type FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = source AND a.attname = amount_column AND a.attnum > 0 AND NOT a.attisdropped;
+	IF customer_type IS NULL OR time_type IS NULL OR amount_type IS NULL THEN
+		RAISE EXCEPTION 'column "%" of relation % does not exist',
+			CASE WHEN customer_type IS NULL THEN customer_column WHEN time_type IS NULL THEN time_column ELSE amount_column END,
+			source USING ERRCODE = '42703';
+	END IF;
+	IF time_type NOT IN ('date'::regtype, 'timestamptz'::regtype, 'timestamp'::regtype) THEN
+		RAISE EXCEPTION 'column "%" must be date or timestamptz, not %', time_column, time_type USING ERRCODE = '42804';
+	END IF;
+	-- the target: one or two identifiers (parse_ident rejects anything else)
+	ident := pg_catalog.parse_ident(target);
+	IF pg_catalog.cardinality(ident) = 1 THEN
+		target_schema := pg_catalog.current_schema();
+		target_name := ident[1];
+	ELSIF pg_catalog.cardinality(ident) = 2 THEN
+		target_schema := ident[1];
+		target_name := ident[2];
+	ELSE
+		RAISE EXCEPTION 'target "%" must be a table name, optionally schema-qualified', target USING ERRCODE = '22023';
+	END IF;
+	IF target_schema IS NULL THEN
+		RAISE EXCEPTION 'no schema to create target "%" in', target USING ERRCODE = '3F000';
+	END IF;
+	target_q := pg_catalog.format('%I.%I', target_schema, target_name);
+	state_q := pg_catalog.format('%I.%I', target_schema, target_name || '_state');
+	scope_name := target_q;
+	fit_window := pg_catalog.daterange(NULL, as_of, '(]');
+
+	-- the scorecard table: created on the first refresh; concurrent refreshes
+	-- of one scorecard queue on its lock, readers are not blocked
+	IF pg_catalog.to_regclass(target_q) IS NULL THEN
+	EXECUTE pg_catalog.format($f$
+		CREATE TABLE %s (
+			customer_id %s PRIMARY KEY,
+			as_of date NOT NULL,
+			unit interval NOT NULL,
+			first_purchase date,
+			last_purchase date,
+			n_transactions bigint,
+			frequency integer,
+			recency float8,
+			t float8,
+			monetary_total float8,
+			monetary_value float8,
+			days_since_last integer,
+			refund_total float8,
+			rfm crm.rfm,
+			rfm_segment text,
+			p_alive float8,
+			horizon float8,
+			expected_purchases float8,
+			expected_spend float8,
+			clv float8,
+			bgnbd_model bigint,
+			gammagamma_model bigint,
+			rfm_model bigint,
+			refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now())$f$, target_q, customer_type);
+	END IF;
+	EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', target_q);
+
+	-- per-customer partial states of all rows up to as_of
+	IF pg_catalog.to_regclass('pg_temp.crm_scorecard_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.crm_scorecard_states;
+	END IF;
+	EXECUTE pg_catalog.format('CREATE TEMP TABLE crm_scorecard_states (customer_id %s PRIMARY KEY, state crm.summary_state NOT NULL)',
+		customer_type);
+	IF incremental AND pg_catalog.to_regclass(state_q) IS NOT NULL THEN
+		EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', state_q);
+		EXECUTE pg_catalog.format('SELECT pg_catalog.max(s.as_of), pg_catalog.min(s.unit) FROM %s s', state_q) INTO last_as_of, last_unit;
+	END IF;
+	IF last_as_of IS NOT NULL THEN
+		IF as_of < last_as_of THEN
+			RAISE EXCEPTION 'as_of "%" is before the last refresh of % ("%")', as_of, target_q, last_as_of
+				USING ERRCODE = '22023', HINT = 'Refresh without incremental to rebuild the scorecard.';
+		END IF;
+		IF unit <> last_unit THEN
+			RAISE EXCEPTION 'unit "%" differs from the unit of the stored states of % ("%")', unit, target_q, last_unit
+				USING ERRCODE = '22023', HINT = 'Refresh without incremental to rebuild the scorecard.';
+		END IF;
+		-- the stored states moved to as_of, merged with the states of the newer rows
+		EXECUTE pg_catalog.format($f$
+			INSERT INTO pg_temp.crm_scorecard_states
+			SELECT COALESCE(o.customer_id, n.customer_id),
+			       CASE WHEN o.state IS NULL THEN n.state
+			            WHEN n.state IS NULL THEN crm.summary_advance(o.state, $1)
+			            ELSE crm.summary_combine(crm.summary_advance(o.state, $1), n.state) END
+			FROM %1$s o
+			FULL JOIN (SELECT %2$I AS customer_id,
+			                  crm.summary_partial((%3$I)::date, (%4$I)::float8, $1, $1, $2, interval '1 day') AS state
+			           FROM %5$s WHERE (%3$I)::date > $3 AND (%3$I)::date <= $1 AND %2$I IS NOT NULL
+			           GROUP BY %2$I) n ON n.customer_id = o.customer_id$f$,
+			state_q, customer_column, time_column, amount_column, source)
+			USING as_of, unit, last_as_of;
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE (%I)::date > $1 AND (%I)::date <= $2',
+			source, time_column, time_column) INTO rows_read USING last_as_of, as_of;
+	ELSE
+		EXECUTE pg_catalog.format($f$
+			INSERT INTO pg_temp.crm_scorecard_states
+			SELECT %1$I, crm.summary_partial((%2$I)::date, (%3$I)::float8, $1, $1, $2, interval '1 day')
+			FROM %4$s WHERE (%2$I)::date <= $1 AND %1$I IS NOT NULL
+			GROUP BY %1$I$f$,
+			customer_column, time_column, amount_column, source)
+			USING as_of, unit;
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE (%I)::date <= $1', source, time_column)
+			INTO rows_read USING as_of;
+	END IF;
+	IF incremental THEN
+		IF pg_catalog.to_regclass(state_q) IS NULL THEN
+			EXECUTE pg_catalog.format('CREATE TABLE %s (customer_id %s PRIMARY KEY, state crm.summary_state NOT NULL, '
+				'as_of date NOT NULL, unit interval NOT NULL)', state_q, customer_type);
+		END IF;
+		EXECUTE pg_catalog.format('DELETE FROM %s', state_q);
+		EXECUTE pg_catalog.format('INSERT INTO %s SELECT customer_id, state, $1, $2 FROM pg_temp.crm_scorecard_states', state_q)
+			USING as_of, unit;
+	END IF;
+
+	-- the customer summaries
+	IF pg_catalog.to_regclass('pg_temp.crm_scorecard_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.crm_scorecard_summaries;
+	END IF;
+	CREATE TEMP TABLE crm_scorecard_summaries AS
+	SELECT s.customer_id, f.*
+	FROM pg_temp.crm_scorecard_states s, LATERAL crm.summary_final(s.state) f
+	WHERE f.first_purchase IS NOT NULL;
+	SELECT pg_catalog.count(*) INTO n_customers FROM pg_temp.crm_scorecard_summaries;
+
+	-- the models: given, refitted (and registered), or the latest registered for this scorecard
+	IF bg IS NULL AND refit THEN
+		SELECT crm.bgnbd_fit(s.frequency, s.recency, s.t) INTO bg FROM pg_temp.crm_scorecard_summaries s;
+		IF bg IS NOT NULL THEN
+			bg_id := crm.register_model(bg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
+		END IF;
+	ELSIF bg IS NULL THEN
+		SELECT r.id, r.model::crm.bgnbd INTO bg_id, bg FROM crm.model_registry r
+		WHERE r.kind = 'bgnbd' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+	END IF;
+	IF gg IS NULL AND refit THEN
+		SELECT crm.gammagamma_fit(s.frequency, s.monetary_value) INTO gg FROM pg_temp.crm_scorecard_summaries s;
+		IF gg IS NOT NULL THEN
+			gg_id := crm.register_model(gg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
+		END IF;
+	ELSIF gg IS NULL THEN
+		SELECT r.id, r.model::crm.gammagamma INTO gg_id, gg FROM crm.model_registry r
+		WHERE r.kind = 'gammagamma' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+	END IF;
+	IF rm IS NULL AND refit THEN
+		SELECT crm.rfm_fit(s.days_since_last, s.n_transactions, s.monetary_total) INTO rm
+		FROM pg_temp.crm_scorecard_summaries s;
+		IF rm IS NOT NULL THEN
+			rm_id := crm.register_model(rm, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
+		END IF;
+	ELSIF rm IS NULL THEN
+		SELECT r.id, r.model::crm.rfm_model INTO rm_id, rm FROM crm.model_registry r
+		WHERE r.kind = 'rfm_model' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+	END IF;
+	IF NOT refit AND (bg IS NULL OR gg IS NULL OR rm IS NULL) THEN
+		RAISE EXCEPTION 'no registered model for % and refit is false', target_q
+			USING ERRCODE = '22023', HINT = 'Give the models, or refresh with refit => true once.';
+	END IF;
+
+	-- replace the scorecard's rows: readers see the old rows until commit
+	EXECUTE pg_catalog.format('DELETE FROM %s', target_q);
+	EXECUTE pg_catalog.format($f$
+		INSERT INTO %s (customer_id, as_of, unit, first_purchase, last_purchase, n_transactions, frequency,
+		                recency, t, monetary_total, monetary_value, days_since_last, refund_total, rfm, rfm_segment,
+		                p_alive, horizon, expected_purchases, expected_spend, clv, bgnbd_model, gammagamma_model, rfm_model)
+		SELECT s.customer_id, $1, $2, s.first_purchase, s.last_purchase, s.n_transactions, s.frequency,
+		       s.recency, s.t, s.monetary_total, s.monetary_value, s.days_since_last, s.refund_total,
+		       crm.rfm_score($6, s.days_since_last, s.n_transactions, s.monetary_total),
+		       crm.rfm_segment(crm.rfm_score($6, s.days_since_last, s.n_transactions, s.monetary_total)),
+		       crm.p_alive($4, s.frequency, s.recency, s.t), $3,
+		       crm.expected_purchases($4, $3, s.frequency, s.recency, s.t),
+		       crm.expected_spend($5, s.frequency, s.monetary_value),
+		       crm.clv($4, $5, s.frequency, s.recency, s.t, s.monetary_value, $3, $7, $8),
+		       $9, $10, $11
+		FROM pg_temp.crm_scorecard_summaries s$f$, target_q)
+		USING as_of, unit, horizon, bg, gg, rm, discount_rate, margin, bg_id, gg_id, rm_id;
+	RAISE NOTICE 'scorecard %: % customers as of %, % transaction rows read', target_q, n_customers, as_of, rows_read;
+	DROP TABLE pg_temp.crm_scorecard_states;
+	DROP TABLE pg_temp.crm_scorecard_summaries;
+END
+$$;
+COMMENT ON PROCEDURE crm.refresh_scorecard(regclass, name, name, name, date, interval, text, float8, float8, float8, boolean, boolean,
+		crm.bgnbd, crm.gammagamma, crm.rfm_model) IS
+	'materialize a per-customer scorecard (summary, RFM score and segment, P(alive), expected purchases, expected spend, CLV) into target in one transaction; incremental keeps partial states in target_state; fitted models are registered';
