@@ -9,7 +9,7 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 	src/numerics.o src/clv_fit_state.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
 	src/clv_value.o src/paretonbd.o src/bgbb.o src/sbg.o \
 	src/survival.o src/cohort_state.o src/cohort_table.o \
-	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE)
+	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE) $(OBJS_WORKFLOW)
 
 # Domains under construction: each sets its own objects, SQL sources and tests
 # here, one variable per line, kept apart so that their edits do not collide
@@ -29,11 +29,16 @@ OBJS_VALUE =
 SQL_VALUE =
 REGRESS_VALUE =
 
+# workflows and BI: model registry, scorecard refresh (full and incremental)
+OBJS_WORKFLOW = src/workflow.o
+SQL_WORKFLOW = src/workflow.sql
+REGRESS_WORKFLOW = workflow
+
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
 	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
 	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/survival.sql src/cohort.sql \
-	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) src/version.sql
+	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
@@ -51,7 +56,7 @@ REGRESS_KM = survival
 REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
 REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
-	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) \
+	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) $(REGRESS_WORKFLOW) \
 	catalog fuzz_inputs upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -8,9 +8,18 @@ SELECT d.classid, d.objid FROM pg_depend d
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'crm'
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e';
 
--- every function and aggregate is PARALLEL SAFE, not SECURITY DEFINER, and has a comment
+-- every function and aggregate is PARALLEL SAFE, not SECURITY DEFINER, and has a comment.
+-- Exempt from PARALLEL SAFE are only the routines that write tables (no
+-- write is allowed in parallel mode): procedures (CALL is never part of a
+-- parallel query) and VOLATILE functions whose comment says "(writes: not
+-- parallel safe)".  They are listed by the second query, so a new one shows.
 SELECT p.oid::regprocedure AS not_parallel_safe FROM pg_proc p JOIN crm_objects o ON o.objid = p.oid
-WHERE o.classid = 'pg_proc'::regclass AND p.proparallel <> 's';
+WHERE o.classid = 'pg_proc'::regclass AND p.proparallel <> 's'
+  AND NOT (p.prokind = 'p'
+           OR (p.provolatile = 'v' AND obj_description(p.oid, 'pg_proc') LIKE '%(writes: not parallel safe)%'));
+SELECT p.prokind AS kind, p.proname AS writes_tables, p.provolatile AS volatility, p.proparallel AS parallel
+FROM pg_proc p JOIN crm_objects o ON o.objid = p.oid
+WHERE o.classid = 'pg_proc'::regclass AND p.proparallel <> 's' ORDER BY 2;
 SELECT p.oid::regprocedure AS security_definer FROM pg_proc p JOIN crm_objects o ON o.objid = p.oid
 WHERE o.classid = 'pg_proc'::regclass AND p.prosecdef;
 SELECT p.oid::regprocedure AS function_without_comment FROM pg_proc p JOIN crm_objects o ON o.objid = p.oid

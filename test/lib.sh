@@ -21,32 +21,36 @@ crm_ensure_deps() {
 	command -v make >/dev/null || missing+=(make)
 	command -v gcc >/dev/null || missing+=(gcc)
 	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "== installing: ${missing[*]}"
+	crm_apt_install "${missing[@]}"
+}
+
+# Install Debian packages (as root, or with sudo)
+crm_apt_install() {
 	local sudo=""
+	echo "== installing: $*"
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # Install numpy and scipy for Debian's python3 if missing (the peer of the
 # CLV benchmark, test/bench/peer_clv.py)
 crm_ensure_python_deps() {
 	/usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null && return 0
-	echo "== installing: python3 python3-numpy python3-scipy"
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-numpy python3-scipy >/dev/null
+	crm_apt_install python3 python3-numpy python3-scipy
 }
 
 # Install gnuplot for the demo's plots (test/plots/render) if missing
 crm_ensure_plot_deps() {
 	command -v gnuplot >/dev/null && return 0
-	echo "== installing: gnuplot-nox"
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+	crm_apt_install gnuplot-nox
+}
+
+# Install Java 17 and Debian's PostgreSQL JDBC driver if missing (the JDBC
+# test, test/jdbc/run)
+crm_ensure_jdbc_deps() {
+	command -v javac >/dev/null && [ -f /usr/share/java/postgresql.jar ] && return 0
+	crm_apt_install default-jdk-headless libpostgresql-jdbc-java
 }
 
 # Build crm (with the given CFLAGS) and stage it under tmp_install
