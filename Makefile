@@ -15,8 +15,8 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 # here, one variable per line, kept apart so that their edits do not collide
 
 # survey indices (NPS, CSAT, CES, CSI)
-OBJS_SURVEY =
-SQL_SURVEY =
+OBJS_SURVEY = src/survey.o src/survey_csi.o
+SQL_SURVEY = src/survey.sql
 REGRESS_SURVEY =
 
 # PLS path modelling (ACSI/ECSI)
