@@ -17,7 +17,7 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 # survey indices (NPS, CSAT, CES, CSI)
 OBJS_SURVEY = src/survey.o src/survey_csi.o
 SQL_SURVEY = src/survey.sql
-REGRESS_SURVEY =
+REGRESS_SURVEY = survey survey_parallel survey_errors
 
 # PLS path modelling (ACSI/ECSI)
 OBJS_PLS =
