@@ -15,9 +15,9 @@ OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 # here, one variable per line, kept apart so that their edits do not collide
 
 # survey indices (NPS, CSAT, CES, CSI)
-OBJS_SURVEY =
-SQL_SURVEY =
-REGRESS_SURVEY =
+OBJS_SURVEY = src/survey.o src/survey_csi.o
+SQL_SURVEY = src/survey.sql
+REGRESS_SURVEY = survey survey_parallel survey_errors
 
 # PLS path modelling (ACSI/ECSI)
 OBJS_PLS =

@@ -48,7 +48,11 @@ INSERT INTO seeds VALUES
 	('crm.cohort_state', 'v1 unit=1 month through=1997-04-30 events=10 ignored=2 pairs={11d5619ac3bc2f2b:1997-03-01;329f2d4f439edcf6:1997-01-01,1997-02-01;a4dd7e40fe534f97:1997-02-01,1997-04-01}'),
 	('crm.cohort_state', 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;abc:1996-12-09,1996-12-23}'),
 	('crm.cohort_table', 'unit=1 month through=1997-04-30 first=1997-01-01 events=10 active={2,1,1,1;1,0,1;1,0;0} retained={2,2,1,1;1,1,1;1,0;0}'),
-	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}');
+	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}'),
+	('crm.nps', 'promoters=100 passives=60 detractors=40'),
+	('crm.csat', 'scale_max=5 counts={2,3,10,40,45}'),
+	('crm.ces', 'counts={1,2,4,8,20,30,35}'),
+	('crm.csi_state', 'scale_min=1 scale_max=10 respondents=3 items={0.5,21,3;0.3,15,3;0.2,9.5,2}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
