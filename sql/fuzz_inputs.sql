@@ -48,7 +48,10 @@ INSERT INTO seeds VALUES
 	('crm.cohort_state', 'v1 unit=1 month through=1997-04-30 events=10 ignored=2 pairs={11d5619ac3bc2f2b:1997-03-01;329f2d4f439edcf6:1997-01-01,1997-02-01;a4dd7e40fe534f97:1997-02-01,1997-04-01}'),
 	('crm.cohort_state', 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;abc:1996-12-09,1996-12-23}'),
 	('crm.cohort_table', 'unit=1 month through=1997-04-30 first=1997-01-01 events=10 active={2,1,1,1;1,0,1;1,0;0} retained={2,2,1,1;1,1,1;1,0;0}'),
-	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}');
+	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}'),
+	('crm.pls_state', 'v1 p=2 n=3 skipped=1 mean={2,5} comoment={2,1,2}'),
+	('crm.pls_state', 'v1 p=3 n=4 skipped=0 mean={2,5,1.5} comoment={2,1,0.5,2,-1,3} scheme=path scaled=false spec={"blocks": {"A": [1, 3], "B": [2]}, "paths": [["A", "B"]], "tol": 1e-06, "maxiter": 100}'),
+	('crm.pls_model', '{"scheme": "centroid", "scaled": false, "items": 4, "respondents": 4, "skipped": 0, "iterations": 4, "converged": true, "tol": 1e-06, "maxiter": 100, "gof": 0.743, "lvs": [{"name": "A", "sign": 1, "r2": 0, "items": [{"item": 1, "mean": 2.5, "sd": 1.118, "weight": 0.592, "loading": 0.972}, {"item": 2, "mean": 2.5, "sd": 1.118, "weight": 0.347, "loading": 0.918}]}, {"name": "B", "sign": 1, "r2": 0.613, "items": [{"item": 3, "mean": 3, "sd": 0.707, "weight": 0.261, "loading": 0.908}, {"item": 4, "mean": 3, "sd": 1.225, "weight": 0.682, "loading": 0.996}]}], "paths": [{"from": "A", "to": "B", "coefficient": 0.783}]}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS

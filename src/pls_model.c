@@ -445,6 +445,9 @@ pls_model_in(PG_FUNCTION_ARGS)
 
 		CheckKeys(&mp, lv, lv_keys, "a latent variable");
 		names[k] = StringKey(&mp, lv, "name", "a latent variable");
+		for (int j = 0; j < k; j++)
+			if (strcmp(names[j], names[k]) == 0)
+				ModelSyntaxError(&mp, psprintf("latent variable \"%s\" is named twice", names[k]));
 		names_len += (int) strlen(names[k]) + 1;
 		n_items += (int) JsonContainerSize(ContainerKey(&mp, lv, "items", "a latent variable", true));
 	}

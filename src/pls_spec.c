@@ -218,6 +218,7 @@ PlsDagProblem(int n_lvs, int n_paths, const int *from, const int *to,
 {
 	int		   *indegree = (int *) palloc0(sizeof(int) * n_lvs);
 	bool	   *connected = (bool *) palloc0(sizeof(bool) * n_lvs);
+	bool	   *seen = (bool *) palloc0(sizeof(bool) * n_lvs * n_lvs);
 	int		   *queue = (int *) palloc(sizeof(int) * n_lvs);
 	int			head = 0;
 	int			tail = 0;
@@ -227,10 +228,10 @@ PlsDagProblem(int n_lvs, int n_paths, const int *from, const int *to,
 		if (from[p] == to[p])
 			return psprintf("path [\"%s\", \"%s\"] is a cycle: a latent variable cannot cause itself",
 							names[from[p]], names[to[p]]);
-		for (int q = 0; q < p; q++)
-			if (from[q] == from[p] && to[q] == to[p])
-				return psprintf("path [\"%s\", \"%s\"] is given twice",
-								names[from[p]], names[to[p]]);
+		if (seen[from[p] * n_lvs + to[p]])
+			return psprintf("path [\"%s\", \"%s\"] is given twice",
+							names[from[p]], names[to[p]]);
+		seen[from[p] * n_lvs + to[p]] = true;
 		indegree[to[p]]++;
 		connected[from[p]] = connected[to[p]] = true;
 	}
@@ -280,9 +281,6 @@ ParsePaths(JsonbValue *v, PlsSpec *spec)
 	spec->n_paths = (int) JsonContainerSize(c);
 	if (spec->n_paths == 0)
 		return "\"paths\" must have at least one path";
-	if (spec->n_paths > spec->n_lvs * (spec->n_lvs - 1) / 2)
-		return psprintf("\"paths\" has %d paths: more than an acyclic model of %d latent variables can have",
-						spec->n_paths, spec->n_lvs);
 	pairs = (int *) palloc(sizeof(int) * 2 * spec->n_paths);
 	for (int p = 0; p < spec->n_paths; p++)
 	{

@@ -35,6 +35,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 /* Hint of every spec error */
 #define PLS_SPEC_HINT \
@@ -44,8 +45,9 @@
 typedef struct PlsTransCache
 {
 	bool		have_params;	/* the fields below describe a row's arguments */
+	MemoryContext spec_cxt;		/* holds the parsed spec and its bytes */
 	bool		varied;			/* rows came with different arguments */
-	char	   *spec_raw;		/* bytes of the last spec argument */
+	char	   *spec_raw;		/* bytes of the last spec argument (in spec_cxt) */
 	Size		spec_raw_len;	/* their length */
 	char	   *scheme_raw;		/* bytes of the last scheme argument */
 	Size		scheme_raw_len; /* their length */
@@ -245,49 +247,68 @@ CacheBytes(FunctionCallInfo fcinfo, struct varlena *v, Size *len)
 
 /*
  * Validate the spec (argument 2), scheme (3, default centroid) and scaled
- * (4, default true) of a crm.pls_fit row into the cache, parsing only when
- * their bytes change
+ * (4, default true) of a crm.pls_fit row into the cache; the spec is parsed
+ * again only when its bytes change
  */
 static void
 RowParams(FunctionCallInfo fcinfo, PlsTransCache *cache)
 {
 	int			nargs = PG_NARGS();
 	struct varlena *spec_arg;
-	struct varlena *scheme_arg = NULL;
+	int			scheme = PLS_SCHEME_CENTROID;
 	bool		scaled = true;
-	MemoryContext old;
 
 	CheckNotNull(fcinfo, 2, "spec");
 	spec_arg = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2));
 	if (nargs > 3)
 	{
+		struct varlena *scheme_arg;
+
 		CheckNotNull(fcinfo, 3, "scheme");
 		scheme_arg = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(3));
+		if (cache->scheme_raw != NULL &&
+			SameBytes(scheme_arg, cache->scheme_raw, cache->scheme_raw_len))
+			scheme = cache->scheme;
+		else
+		{
+			scheme = SchemeArgument((text *) scheme_arg);
+			if (cache->scheme_raw != NULL)
+				pfree(cache->scheme_raw);
+			cache->scheme_raw = CacheBytes(fcinfo, scheme_arg, &cache->scheme_raw_len);
+		}
 	}
 	if (nargs > 4)
 	{
 		CheckNotNull(fcinfo, 4, "scaled");
 		scaled = PG_GETARG_BOOL(4);
 	}
-	if (likely(cache->have_params && scaled == cache->scaled &&
-			   SameBytes(spec_arg, cache->spec_raw, cache->spec_raw_len) &&
-			   (scheme_arg == NULL ? cache->scheme_raw == NULL :
-				(cache->scheme_raw != NULL &&
-				 SameBytes(scheme_arg, cache->scheme_raw, cache->scheme_raw_len)))))
-		return;
+	if (!cache->have_params ||
+		!SameBytes(spec_arg, cache->spec_raw, cache->spec_raw_len))
+	{
+		/* a new spec: validate it into the cache's spec context, emptied first */
+		MemoryContext old;
+		bool		had_params = cache->have_params;
 
-	/* new arguments: validate them into the cache's context */
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	cache->scheme = scheme_arg ? SchemeArgument((text *) scheme_arg) : PLS_SCHEME_CENTROID;
-	SpecArgument(DatumGetJsonbP(PointerGetDatum(spec_arg)), &cache->spec);
-	cache->spec_text = PlsSpecText(&cache->spec);
-	cache->spec_len = (int) strlen(cache->spec_text) + 1;
-	MemoryContextSwitchTo(old);
-	cache->spec_raw = CacheBytes(fcinfo, spec_arg, &cache->spec_raw_len);
-	cache->scheme_raw = scheme_arg ? CacheBytes(fcinfo, scheme_arg, &cache->scheme_raw_len) : NULL;
-	cache->scaled = scaled;
-	if (cache->have_params)
+		cache->have_params = false;
+		if (cache->spec_cxt == NULL)
+			cache->spec_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "PLS spec",
+													ALLOCSET_SMALL_SIZES);
+		MemoryContextReset(cache->spec_cxt);
+		old = MemoryContextSwitchTo(cache->spec_cxt);
+		SpecArgument(DatumGetJsonbP(PointerGetDatum(spec_arg)), &cache->spec);
+		cache->spec_text = PlsSpecText(&cache->spec);
+		cache->spec_len = (int) strlen(cache->spec_text) + 1;
+		cache->spec_raw_len = VARSIZE_ANY_EXHDR(spec_arg);
+		cache->spec_raw = palloc(cache->spec_raw_len + 1);
+		memcpy(cache->spec_raw, VARDATA_ANY(spec_arg), cache->spec_raw_len);
+		MemoryContextSwitchTo(old);
+		if (had_params)
+			cache->varied = true;
+	}
+	else if (scheme != cache->scheme || scaled != cache->scaled)
 		cache->varied = true;
+	cache->scheme = scheme;
+	cache->scaled = scaled;
 	cache->have_params = true;
 }
 
@@ -323,7 +344,9 @@ RowArray(FunctionCallInfo fcinfo, PlsTransCache *cache)
 	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
 	ArrayType  *items;
 
-	if (VARATT_IS_SHORT(raw))
+	if (VARATT_IS_EXTERNAL(raw) || VARATT_IS_COMPRESSED(raw))
+		raw = pg_detoast_datum(raw);	/* toasted or expanded */
+	else if (VARATT_IS_SHORT(raw))
 	{
 		Size		len = VARSIZE_SHORT(raw) - VARHDRSZ_SHORT;
 
@@ -339,8 +362,6 @@ RowArray(FunctionCallInfo fcinfo, PlsTransCache *cache)
 		memcpy(VARDATA(cache->row_copy), VARDATA_SHORT(raw), len);
 		raw = cache->row_copy;
 	}
-	else if (VARATT_IS_EXTENDED(raw))
-		raw = pg_detoast_datum(raw);	/* compressed, external or expanded */
 	items = (ArrayType *) raw;
 	if (ARR_NDIM(items) != 1)
 		ereport(ERROR,
