@@ -17,9 +17,9 @@
 #      from a known structural model (test/bench/pls.sql): the fit time
 #      (median of BENCH_REPS, a fresh session each, interleaved with the
 #      other queries), the fit on a precomputed state alone (the algorithm,
-#      in a warm session),
-#      the same moments in plain SQL (27 avg and 378 covar_pop aggregates in
-#      one pass), and the scan floor (count(*) of the table); the size of
+#      in a warm session), the same moments in plain SQL (27 avg and 378
+#      covar_pop aggregates in one pass), and the scan floor (count(*) of
+#      the table); the size of
 #      the state (pg_column_size of crm.pls_partial: 40 bytes + 8 per mean
 #      and co-moment, whatever the number of rows) and of the model; and the
 #      estimates next to the generating coefficients.
