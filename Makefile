@@ -20,9 +20,9 @@ SQL_SURVEY = src/survey.sql
 REGRESS_SURVEY = survey survey_parallel survey_errors
 
 # PLS path modelling (ACSI/ECSI)
-OBJS_PLS =
-SQL_PLS =
-REGRESS_PLS =
+OBJS_PLS = src/pls_spec.o src/pls_algorithm.o src/pls_state.o src/pls_model.o src/pls_access.o
+SQL_PLS = src/pls.sql
+REGRESS_PLS = pls pls_ecsi pls_parallel pls_errors
 
 # customer value: concentration, tiers, value x potential, metrics
 OBJS_VALUE =

@@ -52,7 +52,10 @@ INSERT INTO seeds VALUES
 	('crm.nps', 'promoters=100 passives=60 detractors=40'),
 	('crm.csat', 'scale_max=5 counts={2,3,10,40,45}'),
 	('crm.ces', 'counts={1,2,4,8,20,30,35}'),
-	('crm.csi_state', 'scale_min=1 scale_max=10 respondents=3 items={0.5,21,3;0.3,15,3;0.2,9.5,2}');
+	('crm.csi_state', 'scale_min=1 scale_max=10 respondents=3 items={0.5,21,3;0.3,15,3;0.2,9.5,2}'),
+	('crm.pls_state', 'v1 p=2 n=3 skipped=1 mean={2,5} comoment={2,1,2}'),
+	('crm.pls_state', 'v1 p=3 n=4 skipped=0 mean={2,5,1.5} comoment={2,1,0.5,2,-1,3} scheme=path scaled=false spec={"blocks": {"A": [1, 3], "B": [2]}, "paths": [["A", "B"]], "tol": 1e-06, "maxiter": 100}'),
+	('crm.pls_model', '{"scheme": "centroid", "scaled": false, "items": 4, "respondents": 4, "skipped": 0, "iterations": 4, "converged": true, "tol": 1e-06, "maxiter": 100, "gof": 0.743, "lvs": [{"name": "A", "sign": 1, "r2": 0, "items": [{"item": 1, "mean": 2.5, "sd": 1.118, "weight": 0.592, "loading": 0.972}, {"item": 2, "mean": 2.5, "sd": 1.118, "weight": 0.347, "loading": 0.918}]}, {"name": "B", "sign": 1, "r2": 0.613, "items": [{"item": 3, "mean": 3, "sd": 0.707, "weight": 0.261, "loading": 0.908}, {"item": 4, "mean": 3, "sd": 1.225, "weight": 0.682, "loading": 0.996}]}], "paths": [{"from": "A", "to": "B", "coefficient": 0.783}]}');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
