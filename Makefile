@@ -25,9 +25,10 @@ SQL_PLS =
 REGRESS_PLS =
 
 # customer value: concentration, tiers, value x potential, metrics
-OBJS_VALUE =
-SQL_VALUE =
-REGRESS_VALUE =
+OBJS_VALUE = src/value_text.o src/value_state.o src/concentration.o src/value_tier.o \
+	src/value_potential.o src/value_metrics.o
+SQL_VALUE = src/value.sql
+REGRESS_VALUE = value_concentration
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
