@@ -28,7 +28,7 @@ REGRESS_PLS =
 OBJS_VALUE = src/value_text.o src/value_state.o src/concentration.o src/value_tier.o \
 	src/value_potential.o src/value_metrics.o
 SQL_VALUE = src/value.sql
-REGRESS_VALUE = value_concentration value_tiers value_potential value_parallel
+REGRESS_VALUE = value_concentration value_tiers value_potential value_parallel value_errors
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \

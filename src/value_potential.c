@@ -108,7 +108,7 @@ value_potential_fit_final(PG_FUNCTION_ARGS)
 	if (state->kind != VALUE_KIND_POTENTIAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a value x potential model is fitted on a potential state, not a %s state",
+				 errmsg("a value x potential model is fitted on a state of kind potential, not %s",
 						ValueKindName(state->kind)),
 				 errhint("Make the state with crm.value_potential_fit_partial.")));
 	if (state->n_rows == 0)

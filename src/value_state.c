@@ -279,7 +279,7 @@ TransitionState(FunctionCallInfo fcinfo, uint8 kind, const ValueSpec *spec)
 	if (state->kind != kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot add %s rows to a %s state",
+				 errmsg("cannot add %s rows to a state of kind %s",
 						ValueKindName(kind), ValueKindName(state->kind))));
 	if (!StateMatches(state, kind, spec))
 		ereport(ERROR,
@@ -596,11 +596,16 @@ value_state_combine(PG_FUNCTION_ARGS)
 	ValueSpec	spec;
 
 	StateSpec(b, &spec);
+	if (a->kind != b->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge states of kinds %s and %s",
+						ValueKindName(a->kind), ValueKindName(b->kind))));
 	if (!StateMatches(a, b->kind, &spec))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge %s and %s states with different cut points, shares or names",
-						ValueKindName(a->kind), ValueKindName(b->kind))));
+				 errmsg("cannot merge %s states with different cut points, shares or names",
+						ValueKindName(a->kind))));
 	for (int d = 0; d < b->dims; d++)
 	{
 		runs[d] = ValueStateRun(b, d, &n[d]);

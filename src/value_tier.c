@@ -187,7 +187,7 @@ value_tier_fit_final(PG_FUNCTION_ARGS)
 	if (state->kind != VALUE_KIND_PYRAMID && state->kind != VALUE_KIND_ABC)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a tier model is fitted on a pyramid or abc state, not a %s state",
+				 errmsg("a tier model is fitted on a state of kind pyramid or abc, not %s",
 						ValueKindName(state->kind)),
 				 errhint("Make the state with crm.value_tier_fit_partial or crm.abc_fit_partial.")));
 	if (state->n_rows == 0)
@@ -255,7 +255,7 @@ value_abc_class(PG_FUNCTION_ARGS)
 	if (model->kind != VALUE_KIND_ABC)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.abc_class needs an ABC model, not a %s model",
+				 errmsg("crm.abc_class needs a model of kind abc, not %s",
 						ValueKindName(model->kind)),
 				 errhint("Fit the model with crm.abc_fit, or use crm.value_tier for a pyramid.")));
 	PG_RETURN_TEXT_P(cstring_to_text(ValueNameAt(ModelNames(model), TierOf(model, value))));
