@@ -48,7 +48,14 @@ INSERT INTO seeds VALUES
 	('crm.cohort_state', 'v1 unit=1 month through=1997-04-30 events=10 ignored=2 pairs={11d5619ac3bc2f2b:1997-03-01;329f2d4f439edcf6:1997-01-01,1997-02-01;a4dd7e40fe534f97:1997-02-01,1997-04-01}'),
 	('crm.cohort_state', 'v1 unit=2 weeks through=1997-01-19 events=3 ignored=1 pairs={ab:1997-01-06;abc:1996-12-09,1996-12-23}'),
 	('crm.cohort_table', 'unit=1 month through=1997-04-30 first=1997-01-01 events=10 active={2,1,1,1;1,0,1;1,0;0} retained={2,2,1,1;1,1,1;1,0;0}'),
-	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}');
+	('crm.cohort_table', 'unit=2 weeks through=1997-01-19 first=1996-12-23 events=4 active={2,1;1} retained={2,1;1}'),
+	('crm.concentration', 'v1 n=6 values={0:1,2.5:3,10:2}'),
+	('crm.value_fit_state', 'v1 kind=pyramid n=5 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} values={0:1,2.5:3,10:1}'),
+	('crm.value_fit_state', 'v1 kind=abc n=3 cuts={0.8,0.95,1} names={"A","B","C"} values={1:2,7.5:1}'),
+	('crm.value_fit_state', 'v1 kind=potential n=3 values={-1:1,4:2} potentials={0.5:2,9:1}'),
+	('crm.value_tier_model', 'pyramid n=10 total=55 cuts={0.1,0.5,1} names={"Go\\"ld","Silver","Bronze"} thresholds={10,6,1} customers={1,4,5} values={10,30,15}'),
+	('crm.value_tier_model', 'abc n=5 total=100 cuts={0.8,0.95,1} names={"A","B","C"} thresholds={30,5,5} customers={2,3,0} values={80,20,0}'),
+	('crm.value_potential_model', 'value_threshold=36.11 potential_threshold=10.329 n=2357');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS
