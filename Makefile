@@ -25,9 +25,10 @@ SQL_PLS = src/pls.sql
 REGRESS_PLS = pls pls_ecsi pls_parallel pls_errors
 
 # customer value: concentration, tiers, value x potential, metrics
-OBJS_VALUE =
-SQL_VALUE =
-REGRESS_VALUE =
+OBJS_VALUE = src/value_text.o src/value_state.o src/concentration.o src/value_tier.o \
+	src/value_potential.o src/value_metrics.o
+SQL_VALUE = src/value.sql
+REGRESS_VALUE = value_concentration value_tiers value_potential value_parallel value_errors
 
 # workflows and BI: model registry, scorecard refresh (full and incremental)
 OBJS_WORKFLOW = src/workflow.o

@@ -55,7 +55,14 @@ INSERT INTO seeds VALUES
 	('crm.csi_state', 'scale_min=1 scale_max=10 respondents=3 items={0.5,21,3;0.3,15,3;0.2,9.5,2}'),
 	('crm.pls_state', 'v1 p=2 n=3 skipped=1 mean={2,5} comoment={2,1,2}'),
 	('crm.pls_state', 'v1 p=3 n=4 skipped=0 mean={2,5,1.5} comoment={2,1,0.5,2,-1,3} scheme=path scaled=false spec={"blocks": {"A": [1, 3], "B": [2]}, "paths": [["A", "B"]], "tol": 1e-06, "maxiter": 100}'),
-	('crm.pls_model', '{"scheme": "centroid", "scaled": false, "items": 4, "respondents": 4, "skipped": 0, "iterations": 4, "converged": true, "tol": 1e-06, "maxiter": 100, "gof": 0.743, "lvs": [{"name": "A", "sign": 1, "r2": 0, "items": [{"item": 1, "mean": 2.5, "sd": 1.118, "weight": 0.592, "loading": 0.972}, {"item": 2, "mean": 2.5, "sd": 1.118, "weight": 0.347, "loading": 0.918}]}, {"name": "B", "sign": 1, "r2": 0.613, "items": [{"item": 3, "mean": 3, "sd": 0.707, "weight": 0.261, "loading": 0.908}, {"item": 4, "mean": 3, "sd": 1.225, "weight": 0.682, "loading": 0.996}]}], "paths": [{"from": "A", "to": "B", "coefficient": 0.783}]}');
+	('crm.pls_model', '{"scheme": "centroid", "scaled": false, "items": 4, "respondents": 4, "skipped": 0, "iterations": 4, "converged": true, "tol": 1e-06, "maxiter": 100, "gof": 0.743, "lvs": [{"name": "A", "sign": 1, "r2": 0, "items": [{"item": 1, "mean": 2.5, "sd": 1.118, "weight": 0.592, "loading": 0.972}, {"item": 2, "mean": 2.5, "sd": 1.118, "weight": 0.347, "loading": 0.918}]}, {"name": "B", "sign": 1, "r2": 0.613, "items": [{"item": 3, "mean": 3, "sd": 0.707, "weight": 0.261, "loading": 0.908}, {"item": 4, "mean": 3, "sd": 1.225, "weight": 0.682, "loading": 0.996}]}], "paths": [{"from": "A", "to": "B", "coefficient": 0.783}]}'),
+	('crm.concentration', 'v1 n=6 values={0:1,2.5:3,10:2}'),
+	('crm.value_fit_state', 'v1 kind=pyramid n=5 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} values={0:1,2.5:3,10:1}'),
+	('crm.value_fit_state', 'v1 kind=abc n=3 cuts={0.8,0.95,1} names={"A","B","C"} values={1:2,7.5:1}'),
+	('crm.value_fit_state', 'v1 kind=potential n=3 values={-1:1,4:2} potentials={0.5:2,9:1}'),
+	('crm.value_tier_model', 'pyramid n=10 total=55 cuts={0.1,0.5,1} names={"Go\\"ld","Silver","Bronze"} thresholds={10,6,1} customers={1,4,5} values={10,30,15}'),
+	('crm.value_tier_model', 'abc n=5 total=100 cuts={0.8,0.95,1} names={"A","B","C"} thresholds={30,5,5} customers={2,3,0} values={80,20,0}'),
+	('crm.value_potential_model', 'value_threshold=36.11 potential_threshold=10.329 n=2357');
 
 -- mutate each seed 1 to 3 times, 400 variants per seed
 CREATE TABLE cases AS

@@ -130,3 +130,29 @@ FROM cohorts, crm.average_retention(t) a WHERE a.period_offset IN (1, 2, 3, 6, 1
 SELECT to_char(period, 'YYYY-MM') AS month, customers_start AS active_before, new_customers AS new,
        customers_end AS active, round((100 * churn_rate)::numeric, 1) AS churn_pct
 FROM cohorts, crm.period_retention(t) WHERE period BETWEEN '1997-02-01' AND '1997-07-01';
+
+\echo '== Customer value: how concentrated is spend? (total spend per customer up to 1997-09-30)'
+CREATE TABLE value_concentration AS SELECT crm.concentration_fit(monetary_total) AS c FROM customers;
+SELECT crm.customers(c) AS customers, round(crm.total_value(c)::numeric, 2) AS spend,
+       round((100 * crm.top_share(c, 0.01))::numeric, 1) AS "% held by top 1 %",
+       round((100 * crm.top_share(c, 0.2))::numeric, 1) AS "% held by top 20 %",
+       round((100 * crm.customers_for_share(c, 0.8))::numeric, 1) AS "% of customers making 80 %",
+       round(crm.gini(c)::numeric, 3) AS gini
+FROM value_concentration;
+\echo '== The Lorenz curve: % of spend held by the bottom x % of customers'
+SELECT round((100 * customer_share)::numeric) AS pct_customers, round((100 * value_share)::numeric, 1) AS pct_spend
+FROM value_concentration, crm.lorenz(c, 11);
+\echo '== The customer pyramid (top 1 % / next 4 % / next 15 % / the other 80 %), fitted once, stored, applied to anyone'
+CREATE TABLE pyramid AS SELECT crm.value_tier_fit(monetary_total) AS m FROM customers;
+SELECT name AS tier, round(threshold::numeric, 2) AS spend_from, customers,
+       round((100 * customer_share)::numeric, 1) AS pct_customers, round(value::numeric) AS spend,
+       round((100 * value_share)::numeric, 1) AS pct_spend
+FROM pyramid, crm.value_tiers(m);
+SELECT crm.value_tier(m, 300) AS customer_spending_300, crm.value_tier(m, 40) AS customer_spending_40 FROM pyramid;
+\echo '== Value x potential: spend so far against the expected spend of the next 52 weeks (thresholds at the medians)'
+WITH c AS (SELECT monetary_total, crm.clv(purchases, spend, frequency, recency, t, monetary_value, 52, 0.0018) AS clv
+           FROM customers, clv_models),
+     m AS (SELECT crm.value_potential_fit(monetary_total, clv) AS vp FROM c)
+SELECT crm.value_potential(vp, monetary_total, clv) AS quadrant, count(*) AS customers,
+       round(avg(monetary_total)::numeric, 2) AS mean_spend, round(avg(clv)::numeric, 2) AS mean_clv_52w
+FROM c, m GROUP BY 1 ORDER BY 2 DESC;

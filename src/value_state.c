@@ -1,0 +1,975 @@
+/*
+ * value_state.c
+ *		The exact, mergeable distribution of customer values behind the
+ *		customer-value aggregates: crm.concentration (the state and the value
+ *		of crm.concentration_fit) and crm.value_fit_state (the state of the
+ *		pyramid, ABC and value x potential fits, which also carries the tiers
+ *		the fit was asked for).
+ *
+ * A state is, per dimension, a sorted run of distinct values with counts
+ * plus a buffer of (value, count) entries.  A row appends to the buffer (no
+ * allocation); a full buffer is sorted (an inlined sort) and merged into
+ * the run, and the new buffer is at least as large as the run, so the work
+ * per row is O(log) amortized.  Merging a state (combine, or the merge
+ * aggregates) appends its run to the buffer the same way.  The runs are the
+ * whole empirical distribution: every result computed from them is the
+ * same whatever the split of the rows.
+ *
+ * Text forms, one line that round-trips exactly:
+ *	 crm.concentration		v1 n=6 values={0:1,2.5:3,10:2}
+ *	 crm.value_fit_state	v1 kind=pyramid n=6 cuts={0.01,0.05,0.2,1}
+ *							names={"Platinum","Gold","Iron","Lead"} values={...}
+ *							v1 kind=potential n=2 values={...} potentials={...}
+ */
+#include "crm.h"
+#include "value.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+/* Entries the buffer of a new state holds (small groups stay small) */
+#define VALUE_INITIAL_BUFFER 16
+/* Smallest buffer after the first flush */
+#define VALUE_MIN_BUFFER 1024
+
+/* Header size of a state, aligned for the arrays that follow */
+#define STATE_HEADER_SIZE MAXALIGN(sizeof(ValueState))
+
+/* The default pyramid: top 1 %, next 4 %, next 15 %, the other 80 % */
+static const float8 DefaultPyramidCuts[] = {0.01, 0.05, 0.2, 1};
+/* Its tier names (Zeithaml, Rust & Lemon 2001), top first */
+static const char DefaultPyramidNames[] = "Platinum\0Gold\0Iron\0Lead";
+/* The names of the ABC classes */
+static const char AbcNames[] = "A\0B\0C";
+/* Default cumulative value shares of classes A and B */
+#define ABC_DEFAULT_A 0.8
+#define ABC_DEFAULT_B 0.95
+
+/* Dimensions of the states of a kind */
+static inline int
+KindDims(uint8 kind)
+{
+	return kind == VALUE_KIND_POTENTIAL ? 2 : 1;
+}
+
+/* True for the kinds whose states carry tiers */
+static inline bool
+KindHasTiers(uint8 kind)
+{
+	return kind == VALUE_KIND_PYRAMID || kind == VALUE_KIND_ABC;
+}
+
+/* The cut points of a state (float8[n_tiers]) */
+float8 *
+ValueStateCuts(const ValueState *state)
+{
+	return (float8 *) ((char *) state + STATE_HEADER_SIZE);
+}
+
+/* The run of dimension d */
+static ValueCount *
+StateRunPtr(const ValueState *state, int d)
+{
+	ValueCount *run = (ValueCount *) (ValueStateCuts(state) + state->n_tiers);
+
+	for (int i = 0; i < d; i++)
+		run += state->n_distinct[i];
+	return run;
+}
+
+/* The buffer of dimension d (after all runs) */
+static ValueCount *
+StateBufferPtr(const ValueState *state, int d)
+{
+	return StateRunPtr(state, state->dims) + (Size) d * state->capacity;
+}
+
+/* The names of a state's spec (after all buffers) */
+char *
+ValueStateNames(const ValueState *state)
+{
+	return (char *) StateBufferPtr(state, state->dims);
+}
+
+/* The spec a state carries (names point into the state) */
+static void
+StateSpec(const ValueState *state, ValueSpec *spec)
+{
+	spec->n_tiers = state->n_tiers;
+	memcpy(spec->cuts, ValueStateCuts(state), sizeof(float8) * state->n_tiers);
+	spec->names_size = state->names_size;
+	spec->names = ValueStateNames(state);
+}
+
+/* A new state of a kind holding the given runs and empty buffers of the given capacity */
+static ValueState *
+StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
+		   const ValueCount *const *runs, const int32 *n_distinct, int32 capacity)
+{
+	int			dims = KindDims(kind);
+	int			n_tiers = spec != NULL ? spec->n_tiers : 0;
+	int32		names_size = spec != NULL ? spec->names_size : 0;
+	Size		size = STATE_HEADER_SIZE + sizeof(float8) * n_tiers + names_size;
+	ValueState *state;
+
+	for (int d = 0; d < dims; d++)
+		size += sizeof(ValueCount) * ((Size) n_distinct[d] + (Size) capacity);
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("customer value state would exceed 1 GB"),
+				 errhint("Round the values (for example to whole currency units) so that fewer are distinct.")));
+	state = (ValueState *) palloc0(size);
+	SET_VARSIZE(state, size);
+	state->version = VALUE_STATE_VERSION;
+	state->kind = kind;
+	state->dims = (uint8) dims;
+	state->n_tiers = (uint8) n_tiers;
+	state->names_size = names_size;
+	state->capacity = capacity;
+	state->n_rows = n_rows;
+	for (int d = 0; d < dims; d++)
+		state->n_distinct[d] = n_distinct[d];
+	if (n_tiers > 0)
+		memcpy(ValueStateCuts(state), spec->cuts, sizeof(float8) * n_tiers);
+	for (int d = 0; d < dims; d++)
+		if (n_distinct[d] > 0)
+			memcpy(StateRunPtr(state, d), runs[d], sizeof(ValueCount) * (Size) n_distinct[d]);
+	if (names_size > 0)
+		memcpy(ValueStateNames(state), spec->names, names_size);
+	return state;
+}
+
+/* SortValueCounts(entries, n): an inlined sort of entries by value */
+#define ST_SORT SortValueCounts
+#define ST_ELEMENT_TYPE ValueCount
+#define ST_COMPARE(a, b) (((a)->value > (b)->value) - ((a)->value < (b)->value))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Merge two ascending runs of distinct values, adding the counts of shared values */
+static int32
+MergeValueRuns(const ValueCount *a, int32 na, const ValueCount *b, int32 nb,
+			   ValueCount *out)
+{
+	const ValueCount *a_end = a + na;
+	const ValueCount *b_end = b + nb;
+	ValueCount *next = out;
+
+	while (a < a_end && b < b_end)
+	{
+		if (a->value == b->value)
+		{
+			next->value = a->value;
+			next->count = (a++)->count + (b++)->count;
+		}
+		else
+			*next = (a->value < b->value) ? *a++ : *b++;
+		next++;
+	}
+	while (a < a_end)
+		*next++ = *a++;
+	while (b < b_end)
+		*next++ = *b++;
+	return (int32) (next - out);
+}
+
+/*
+ * The sorted distinct values of dimension d of a state, with the buffer
+ * merged in; *n gets their number.  Read only: it may be the state's own run.
+ */
+const ValueCount *
+ValueStateRun(const ValueState *state, int d, int32 *n)
+{
+	int32		nb = state->n_buffered[d];
+	ValueCount *sorted;
+	ValueCount *merged;
+	int32		distinct = 0;
+
+	if (nb == 0)
+	{
+		*n = state->n_distinct[d];
+		return StateRunPtr(state, d);
+	}
+	sorted = (ValueCount *) palloc(sizeof(ValueCount) * nb);
+	memcpy(sorted, StateBufferPtr(state, d), sizeof(ValueCount) * nb);
+	SortValueCounts(sorted, nb);
+	/* add up the counts of equal values in place */
+	for (int32 i = 0; i < nb; i++)
+	{
+		if (distinct > 0 && sorted[distinct - 1].value == sorted[i].value)
+			sorted[distinct - 1].count += sorted[i].count;
+		else
+			sorted[distinct++] = sorted[i];
+	}
+	merged = (ValueCount *) palloc(sizeof(ValueCount) *
+								   ((Size) state->n_distinct[d] + distinct));
+	*n = MergeValueRuns(StateRunPtr(state, d), state->n_distinct[d],
+						sorted, distinct, merged);
+	pfree(sorted);
+	return merged;
+}
+
+/*
+ * A copy of a state with its buffers merged into the runs and room for at
+ * least `room` more entries per dimension (at least VALUE_MIN_BUFFER and
+ * the largest run, so that flushes are amortized); room < 0 gives a compact
+ * state without a buffer
+ */
+static ValueState *
+StateFlush(const ValueState *state, int32 room)
+{
+	const ValueCount *runs[2] = {NULL, NULL};
+	int32		n_distinct[2] = {0, 0};
+	int32		capacity = 0;
+	ValueSpec	spec;
+
+	for (int d = 0; d < state->dims; d++)
+		runs[d] = ValueStateRun(state, d, &n_distinct[d]);
+	if (room >= 0)
+	{
+		capacity = Max(VALUE_MIN_BUFFER, room);
+		for (int d = 0; d < state->dims; d++)
+			capacity = Max(capacity, n_distinct[d]);
+	}
+	StateSpec(state, &spec);
+	return StateBuild(state->kind, &spec, state->n_rows, runs, n_distinct, capacity);
+}
+
+/* True if a state carries this kind and spec */
+static bool
+StateMatches(const ValueState *state, uint8 kind, const ValueSpec *spec)
+{
+	int			n_tiers = spec != NULL ? spec->n_tiers : 0;
+	int32		names_size = spec != NULL ? spec->names_size : 0;
+
+	return state->kind == kind && state->n_tiers == n_tiers &&
+		state->names_size == names_size &&
+		(n_tiers == 0 ||
+		 memcmp(ValueStateCuts(state), spec->cuts, sizeof(float8) * n_tiers) == 0) &&
+		(names_size == 0 ||
+		 memcmp(ValueStateNames(state), spec->names, names_size) == 0);
+}
+
+/*
+ * The state a transition adds its row to (argument 0, or a new one), checked
+ * to have the kind and spec of the row; outside an aggregate a copy
+ */
+static ValueState *
+TransitionState(FunctionCallInfo fcinfo, uint8 kind, const ValueSpec *spec)
+{
+	Datum		raw;
+	ValueState *state;
+
+	if (PG_ARGISNULL(0))
+	{
+		static const int32 none[2] = {0, 0};
+		const ValueCount *runs[2] = {NULL, NULL};
+
+		return StateBuild(kind, spec, 0, runs, none, VALUE_INITIAL_BUFFER);
+	}
+	raw = PG_GETARG_DATUM(0);
+	state = DatumGetValueStateP(raw);
+	if (state->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add %s rows to a state of kind %s",
+						ValueKindName(kind), ValueKindName(state->kind))));
+	if (!StateMatches(state, kind, spec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cut points, shares and names must be the same for every row of a group")));
+	if (AggCheckCallContext(fcinfo, NULL) == 0 && (Pointer) state == DatumGetPointer(raw))
+		state = StateFlush(state, 1);
+	return state;
+}
+
+/* Add one customer's values (one per dimension) to a state; returns the state (it may move) */
+static ValueState *
+StateAddRow(ValueState *state, const float8 *values)
+{
+	for (int d = 0; d < state->dims; d++)
+		if (state->n_buffered[d] >= state->capacity)
+		{
+			state = StateFlush(state, 0);
+			break;
+		}
+	for (int d = 0; d < state->dims; d++)
+	{
+		ValueCount *slot = StateBufferPtr(state, d) + state->n_buffered[d]++;
+
+		/* -0.0 and 0.0 are one value: store +0 so that equal values compare equal */
+		slot->value = values[d] + 0.0;
+		slot->count = 1;
+	}
+	state->n_rows++;
+	return state;
+}
+
+/* crm.concentration_fit transition: add one customer's value */
+PG_FUNCTION_INFO_V1(concentration_trans);
+Datum
+concentration_trans(PG_FUNCTION_ARGS)
+{
+	ValueState *state = TransitionState(fcinfo, VALUE_KIND_CONCENTRATION, NULL);
+	float8		value;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	value = PG_GETARG_FLOAT8(1);
+	CheckCustomerValue(value);
+	PG_RETURN_POINTER(StateAddRow(state, &value));
+}
+
+/* The float8 elements of a one-dimensional array without NULLs; *n gets their number */
+static float8 *
+FloatArrayElements(ArrayType *array, const char *what, int *n)
+{
+	Datum	   *elements;
+	bool	   *nulls;
+	float8	   *values;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elements, &nulls, n);
+	values = (float8 *) palloc(sizeof(float8) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
+		values[i] = DatumGetFloat8(elements[i]);
+		CheckFinite(values[i], what);
+	}
+	return values;
+}
+
+/* Fill the names of a spec of n_tiers tiers from a text[] (one name per tier) */
+static void
+SpecNamesFromArray(ArrayType *array, ValueSpec *spec)
+{
+	Datum	   *elements;
+	bool	   *nulls;
+	int			n;
+	StringInfoData names;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("names must be a one-dimensional array")));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &n);
+	if (n != spec->n_tiers)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("names must have one name per tier (%d cut points), not %d",
+						spec->n_tiers, n)));
+	initStringInfo(&names);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("names must not contain NULL (element %d)", i + 1)));
+		appendStringInfoString(&names, TextDatumGetCString(elements[i]));
+		appendStringInfoChar(&names, '\0');
+	}
+	spec->names = names.data;
+	spec->names_size = names.len;
+}
+
+/* Raise 22023 unless a spec made from arguments is a valid set of tiers */
+static void
+CheckSpecArgument(const ValueSpec *spec)
+{
+	const char *problem = ValueSpecProblem(spec);
+
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", problem),
+				 errhint("Cut points are cumulative shares from the top, e.g. '{0.01,0.05,0.2,1}' for the top 1 %%, next 4 %%, next 15 %% and the other 80 %%.")));
+}
+
+/* Per-call-site cache of the pyramid spec parsed from a fit's array arguments */
+typedef struct PyramidSpecCache
+{
+	ValueSpec	spec;			/* the spec of the arguments last seen */
+	char	   *key;			/* their bytes (both arrays), NULL until parsed */
+	int			key_len;		/* length of key */
+} PyramidSpecCache;
+
+/* The spec of cut points (float8[]) and names (text[], or NULL: 'tier 1' ... 'tier k') */
+static void
+SpecFromArrays(ArrayType *cuts, ArrayType *names, ValueSpec *spec)
+{
+	int			n;
+	float8	   *values = FloatArrayElements(cuts, "cut_points", &n);
+
+	spec->n_tiers = n;
+	if (n < VALUE_MIN_TIERS || n > VALUE_MAX_TIERS)
+		CheckSpecArgument(spec);	/* raises the range error */
+	memcpy(spec->cuts, values, sizeof(float8) * n);
+	if (names != NULL)
+		SpecNamesFromArray(names, spec);
+	else
+	{
+		StringInfoData generated;
+
+		initStringInfo(&generated);
+		for (int i = 1; i <= n; i++)
+		{
+			appendStringInfo(&generated, "tier %d", i);
+			appendStringInfoChar(&generated, '\0');
+		}
+		spec->names = generated.data;
+		spec->names_size = generated.len;
+	}
+	CheckSpecArgument(spec);
+}
+
+/*
+ * The pyramid spec of a crm.value_tier_fit row: the default pyramid, or the
+ * cut points of argument 2 and the names of argument 3.  Parsed once per
+ * call site while the bytes of the arguments stay the same.
+ */
+static const ValueSpec *
+PyramidSpecArgument(FunctionCallInfo fcinfo)
+{
+	PyramidSpecCache *cache = (PyramidSpecCache *) fcinfo->flinfo->fn_extra;
+	ArrayType  *cuts;
+	ArrayType  *names = NULL;
+	StringInfoData key;
+	MemoryContext old;
+	ValueSpec	parsed;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PyramidSpecCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (PG_NARGS() < 3)
+	{
+		if (cache->spec.n_tiers == 0)
+		{
+			cache->spec.n_tiers = lengthof(DefaultPyramidCuts);
+			memcpy(cache->spec.cuts, DefaultPyramidCuts, sizeof(DefaultPyramidCuts));
+			cache->spec.names = (char *) DefaultPyramidNames;
+			cache->spec.names_size = sizeof(DefaultPyramidNames);
+		}
+		return &cache->spec;
+	}
+	CheckNotNull(fcinfo, 2, "cut_points");
+	cuts = PG_GETARG_ARRAYTYPE_P(2);
+	if (PG_NARGS() > 3)
+	{
+		CheckNotNull(fcinfo, 3, "names");
+		names = PG_GETARG_ARRAYTYPE_P(3);
+	}
+	initStringInfo(&key);
+	appendBinaryStringInfo(&key, (char *) cuts, VARSIZE(cuts));
+	if (names != NULL)
+		appendBinaryStringInfo(&key, (char *) names, VARSIZE(names));
+	if (cache->key != NULL && cache->key_len == key.len &&
+		memcmp(cache->key, key.data, key.len) == 0)
+		return &cache->spec;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	SpecFromArrays(cuts, names, &parsed);
+	if (cache->key != NULL)
+	{
+		pfree(cache->key);
+		pfree(cache->spec.names);
+	}
+	cache->spec = parsed;
+	cache->key = palloc(key.len);
+	memcpy(cache->key, key.data, key.len);
+	cache->key_len = key.len;
+	MemoryContextSwitchTo(old);
+	return &cache->spec;
+}
+
+/* crm.value_tier_fit transition: (value [, cut_points [, names]]) */
+PG_FUNCTION_INFO_V1(value_tier_fit_trans);
+Datum
+value_tier_fit_trans(PG_FUNCTION_ARGS)
+{
+	const ValueSpec *spec = PyramidSpecArgument(fcinfo);
+	ValueState *state = TransitionState(fcinfo, VALUE_KIND_PYRAMID, spec);
+	float8		value;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	value = PG_GETARG_FLOAT8(1);
+	CheckCustomerValue(value);
+	PG_RETURN_POINTER(StateAddRow(state, &value));
+}
+
+/* The ABC spec of a row: classes A, B, C at cumulative value shares a_share, b_share, 1 */
+static void
+AbcSpecArgument(FunctionCallInfo fcinfo, ValueSpec *spec)
+{
+	float8		a = ABC_DEFAULT_A;
+	float8		b = ABC_DEFAULT_B;
+
+	if (PG_NARGS() > 3)
+	{
+		CheckNotNull(fcinfo, 2, "a_share");
+		CheckNotNull(fcinfo, 3, "b_share");
+		a = PG_GETARG_FLOAT8(2);
+		b = PG_GETARG_FLOAT8(3);
+		CheckFraction(a, "a_share");
+		CheckFraction(b, "b_share");
+		if (b <= a || b >= 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ABC shares must satisfy 0 < a_share < b_share < 1, not a_share = %g and b_share = %g",
+							a, b),
+					 errhint("Class A holds the top customers up to a_share of the value, B up to b_share, C the rest (defaults 0.8 and 0.95).")));
+	}
+	spec->n_tiers = 3;
+	spec->cuts[0] = a;
+	spec->cuts[1] = b;
+	spec->cuts[2] = 1;
+	spec->names = (char *) AbcNames;
+	spec->names_size = sizeof(AbcNames);
+}
+
+/* crm.abc_fit transition: (value [, a_share, b_share]) */
+PG_FUNCTION_INFO_V1(abc_fit_trans);
+Datum
+abc_fit_trans(PG_FUNCTION_ARGS)
+{
+	ValueSpec	spec;
+	ValueState *state;
+	float8		value;
+
+	AbcSpecArgument(fcinfo, &spec);
+	state = TransitionState(fcinfo, VALUE_KIND_ABC, &spec);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	value = PG_GETARG_FLOAT8(1);
+	CheckCustomerValue(value);
+	PG_RETURN_POINTER(StateAddRow(state, &value));
+}
+
+/* crm.value_potential_fit transition: (value, potential); a customer needs both */
+PG_FUNCTION_INFO_V1(value_potential_fit_trans);
+Datum
+value_potential_fit_trans(PG_FUNCTION_ARGS)
+{
+	ValueState *state = TransitionState(fcinfo, VALUE_KIND_POTENTIAL, NULL);
+	float8		values[2];
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+	values[0] = PG_GETARG_FLOAT8(1);
+	values[1] = PG_GETARG_FLOAT8(2);
+	CheckFinite(values[0], "value");
+	CheckFinite(values[1], "potential");
+	PG_RETURN_POINTER(StateAddRow(state, values));
+}
+
+/*
+ * Combine (and the transition of the merge aggregates): add the runs of
+ * the second state to the buffers of the first, which is changed in place
+ * inside an aggregate; called directly, a new compact state
+ */
+PG_FUNCTION_INFO_V1(value_state_combine);
+Datum
+value_state_combine(PG_FUNCTION_ARGS)
+{
+	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	ValueState *a = DatumGetValueStateP(PG_GETARG_DATUM(0));
+	ValueState *b = DatumGetValueStateP(PG_GETARG_DATUM(1));
+	const ValueCount *runs[2];
+	int32		n[2] = {0, 0};
+	int32		room = 0;
+	ValueSpec	spec;
+
+	StateSpec(b, &spec);
+	if (a->kind != b->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge states of kinds %s and %s",
+						ValueKindName(a->kind), ValueKindName(b->kind))));
+	if (!StateMatches(a, b->kind, &spec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge %s states with different cut points, shares or names",
+						ValueKindName(a->kind))));
+	for (int d = 0; d < b->dims; d++)
+	{
+		runs[d] = ValueStateRun(b, d, &n[d]);
+		room = Max(room, n[d]);
+	}
+	if (!in_aggregate)
+		a = StateFlush(a, room);
+	else
+		for (int d = 0; d < a->dims; d++)
+			if (a->n_buffered[d] + (int64) n[d] > a->capacity)
+			{
+				a = StateFlush(a, room);
+				break;
+			}
+	for (int d = 0; d < a->dims; d++)
+	{
+		memcpy(StateBufferPtr(a, d) + a->n_buffered[d], runs[d], sizeof(ValueCount) * n[d]);
+		a->n_buffered[d] += n[d];
+	}
+	a->n_rows += b->n_rows;
+	if (!in_aggregate)
+		a = StateFlush(a, -1);
+	PG_RETURN_POINTER(a);
+}
+
+/* Final function of crm.concentration_fit and crm.concentration_merge: compact, NULL without customers */
+PG_FUNCTION_INFO_V1(concentration_final);
+Datum
+concentration_final(PG_FUNCTION_ARGS)
+{
+	ValueState *state = DatumGetValueStateP(PG_GETARG_DATUM(0));
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(StateFlush(state, -1));
+}
+
+/* crm.value_fit_compact: a fit state with its buffers merged and no spare room */
+PG_FUNCTION_INFO_V1(value_fit_compact);
+Datum
+value_fit_compact(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(StateFlush(DatumGetValueStateP(PG_GETARG_DATUM(0)), -1));
+}
+
+/* Append " key={value:count,...}" of a run */
+static void
+AppendRun(StringInfo buf, const char *key, const ValueCount *run, int32 n)
+{
+	appendStringInfo(buf, " %s={", key);
+	for (int32 i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		ValueAppendFloat(buf, run[i].value);
+		appendStringInfo(buf, ":" INT64_FORMAT, run[i].count);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/* Read " key={value:count,...}"; *n gets the number of entries */
+static ValueCount *
+ReadRun(ValueReader *r, const char *key, int32 *n)
+{
+	int32		allocated = 16;
+	ValueCount *run = (ValueCount *) palloc(sizeof(ValueCount) * allocated);
+
+	ValueExpectLiteral(r, psprintf(" %s={", key));
+	for (*n = 0; !ValueTryLiteral(r, "}"); (*n)++)
+	{
+		if (*n > 0)
+			ValueExpectLiteral(r, ",");
+		if (*n >= allocated)
+		{
+			allocated *= 2;
+			run = repalloc(run, sizeof(ValueCount) * allocated);
+		}
+		run[*n].value = ValueReadFloat(r);
+		ValueExpectLiteral(r, ":");
+		run[*n].count = ValueReadCount(r);
+	}
+	return run;
+}
+
+/* Why runs read from outside do not make a state of a kind with n_rows customers, or NULL */
+static const char *
+RunsProblem(uint8 kind, ValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
+{
+	for (int d = 0; d < KindDims(kind); d++)
+	{
+		int64		total = 0;
+
+		for (int32 i = 0; i < n_distinct[d]; i++)
+		{
+			const ValueCount *e = &runs[d][i];
+
+			if (!isfinite(e->value) || (kind != VALUE_KIND_POTENTIAL && e->value < 0))
+				return kind == VALUE_KIND_POTENTIAL ? "values must be finite" :
+					"values must be finite and >= 0";
+			if (e->count <= 0 || total > PG_INT64_MAX - e->count)
+				return "counts must be positive";
+			if (i > 0 && !(runs[d][i - 1].value < e->value))
+				return "values must be strictly increasing";
+			total += e->count;
+		}
+		if (total != n_rows)
+			return "the counts must add up to n";
+	}
+	return NULL;
+}
+
+/* The kind named in text, or 0 */
+static uint8
+KindByName(const char *name)
+{
+	for (uint8 kind = VALUE_KIND_CONCENTRATION; kind <= VALUE_KIND_POTENTIAL; kind++)
+		if (strcmp(name, ValueKindName(kind)) == 0)
+			return kind;
+	return 0;
+}
+
+/* A state read from its text form (crm.concentration, or a fit state) */
+static ValueState *
+StateFromText(char *input, bool concentration)
+{
+	ValueReader r = {input, concentration ? "crm.concentration" : "crm.value_fit_state", input};
+	uint8		kind = VALUE_KIND_CONCENTRATION;
+	ValueSpec	spec = {0};
+	ValueCount *runs[2] = {NULL, NULL};
+	int32		n_distinct[2] = {0, 0};
+	int64		n_rows;
+	const char *problem;
+
+	ValueExpectLiteral(&r, "v1");
+	if (!concentration)
+	{
+		char		name[16];
+		int			len = 0;
+
+		ValueExpectLiteral(&r, " kind=");
+		while (isalpha((unsigned char) r.p[len]) && len < (int) sizeof(name) - 1)
+		{
+			name[len] = r.p[len];
+			len++;
+		}
+		name[len] = '\0';
+		r.p += len;
+		kind = KindByName(name);
+		if (kind == 0 || kind == VALUE_KIND_CONCENTRATION)
+			ValueSyntaxError(&r, "kind must be pyramid, abc or potential");
+	}
+	ValueExpectLiteral(&r, " n=");
+	n_rows = ValueReadCount(&r);
+	if (KindHasTiers(kind))
+	{
+		int			n_cuts;
+		int			n_names;
+		float8	   *cuts = ValueReadFloatList(&r, "cuts", &n_cuts);
+
+		spec.names = ValueReadNames(&r, "names", &n_names, &spec.names_size);
+		spec.n_tiers = n_cuts;
+		if (n_cuts >= VALUE_MIN_TIERS && n_cuts <= VALUE_MAX_TIERS)
+			memcpy(spec.cuts, cuts, sizeof(float8) * n_cuts);
+		problem = ValueSpecProblem(&spec);
+		if (problem == NULL && n_names != n_cuts)
+			problem = "there must be one name per tier";
+		if (problem != NULL)
+			ValueSyntaxError(&r, problem);
+	}
+	runs[0] = ReadRun(&r, "values", &n_distinct[0]);
+	if (kind == VALUE_KIND_POTENTIAL)
+		runs[1] = ReadRun(&r, "potentials", &n_distinct[1]);
+	if (*r.p != '\0')
+		ValueSyntaxError(&r, "unexpected text at the end");
+	problem = RunsProblem(kind, runs, n_distinct, n_rows);
+	if (problem != NULL)
+		ValueSyntaxError(&r, problem);
+	return StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
+					  (const ValueCount *const *) runs, n_distinct, 0);
+}
+
+/* The text form of a state (the runs with the buffers merged in) */
+static char *
+StateToText(const ValueState *state)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d", state->version);
+	if (state->kind != VALUE_KIND_CONCENTRATION)
+		appendStringInfo(&buf, " kind=%s", ValueKindName(state->kind));
+	appendStringInfo(&buf, " n=" INT64_FORMAT, state->n_rows);
+	if (state->n_tiers > 0)
+	{
+		ValueAppendFloats(&buf, "cuts", ValueStateCuts(state), state->n_tiers);
+		ValueAppendNames(&buf, "names", ValueStateNames(state), state->n_tiers);
+	}
+	for (int d = 0; d < state->dims; d++)
+	{
+		int32		n;
+		const ValueCount *run = ValueStateRun(state, d, &n);
+
+		AppendRun(&buf, d == 0 ? "values" : "potentials", run, n);
+	}
+	return buf.data;
+}
+
+/* Parse the text form of crm.concentration */
+PG_FUNCTION_INFO_V1(concentration_in);
+Datum
+concentration_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(StateFromText(PG_GETARG_CSTRING(0), true));
+}
+
+/* Text form of crm.concentration: v1 n=N values={value:count,...} */
+PG_FUNCTION_INFO_V1(concentration_out);
+Datum
+concentration_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(StateToText(DatumGetValueStateP(PG_GETARG_DATUM(0))));
+}
+
+/* Parse the text form of crm.value_fit_state */
+PG_FUNCTION_INFO_V1(value_fit_state_in);
+Datum
+value_fit_state_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(StateFromText(PG_GETARG_CSTRING(0), false));
+}
+
+/* Text form of crm.value_fit_state: v1 kind=K n=N [cuts={...} names={...}] values={...} [potentials={...}] */
+PG_FUNCTION_INFO_V1(value_fit_state_out);
+Datum
+value_fit_state_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(StateToText(DatumGetValueStateP(PG_GETARG_DATUM(0))));
+}
+
+/* The binary form of a state: kind, n, the spec, then each run */
+static bytea *
+StateSend(const ValueState *state)
+{
+	StringInfoData buf;
+	const char *names = ValueStateNames(state);
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, state->version);
+	pq_sendint8(&buf, state->kind);
+	pq_sendint64(&buf, state->n_rows);
+	pq_sendint8(&buf, state->n_tiers);
+	for (int i = 0; i < state->n_tiers; i++)
+		pq_sendfloat8(&buf, ValueStateCuts(state)[i]);
+	for (int i = 0; i < state->n_tiers; i++)
+	{
+		pq_sendstring(&buf, names);
+		names += strlen(names) + 1;
+	}
+	for (int d = 0; d < state->dims; d++)
+	{
+		int32		n;
+		const ValueCount *run = ValueStateRun(state, d, &n);
+
+		pq_sendint32(&buf, n);
+		for (int32 i = 0; i < n; i++)
+		{
+			pq_sendfloat8(&buf, run[i].value);
+			pq_sendint64(&buf, run[i].count);
+		}
+	}
+	return pq_endtypsend(&buf);
+}
+
+/* Raise 22P03 for a malformed binary state */
+static void
+BinaryStateError(const char *type_name, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary %s", type_name),
+			 errdetail("%s.", why)));
+}
+
+/* A state read from its binary form */
+static ValueState *
+StateRecv(StringInfo buf, bool concentration)
+{
+	const char *type_name = concentration ? "crm.concentration" : "crm.value_fit_state";
+	uint8		version = (uint8) pq_getmsgint(buf, 1);
+	uint8		kind = (uint8) pq_getmsgint(buf, 1);
+	int64		n_rows = pq_getmsgint64(buf);
+	ValueSpec	spec = {0};
+	ValueCount *runs[2] = {NULL, NULL};
+	int32		n_distinct[2] = {0, 0};
+	const char *problem;
+	StringInfoData names;
+
+	if (version != VALUE_STATE_VERSION || ValueKindName(kind) == NULL || n_rows < 0 ||
+		(kind == VALUE_KIND_CONCENTRATION) != concentration)
+		BinaryStateError(type_name, "invalid version, kind or n");
+	spec.n_tiers = (uint8) pq_getmsgint(buf, 1);
+	if (KindHasTiers(kind) != (spec.n_tiers > 0) || spec.n_tiers > VALUE_MAX_TIERS)
+		BinaryStateError(type_name, "invalid number of tiers");
+	for (int i = 0; i < spec.n_tiers; i++)
+		spec.cuts[i] = pq_getmsgfloat8(buf);
+	initStringInfo(&names);
+	for (int i = 0; i < spec.n_tiers; i++)
+	{
+		const char *name = pq_getmsgstring(buf);
+
+		/* each name with its terminator */
+		appendBinaryStringInfo(&names, name, strlen(name) + 1);
+	}
+	spec.names = names.data;
+	spec.names_size = names.len;
+	for (int d = 0; d < KindDims(kind); d++)
+	{
+		n_distinct[d] = (int32) pq_getmsgint(buf, 4);
+		if (n_distinct[d] < 0 || (int64) n_distinct[d] * 16 > buf->len - buf->cursor)
+			BinaryStateError(type_name, "invalid run length");
+		runs[d] = (ValueCount *) palloc(sizeof(ValueCount) * Max(n_distinct[d], 1));
+		for (int32 i = 0; i < n_distinct[d]; i++)
+		{
+			runs[d][i].value = pq_getmsgfloat8(buf) + 0.0;
+			runs[d][i].count = pq_getmsgint64(buf);
+		}
+	}
+	problem = KindHasTiers(kind) ? ValueSpecProblem(&spec) : NULL;
+	if (problem == NULL)
+		problem = RunsProblem(kind, runs, n_distinct, n_rows);
+	if (problem != NULL)
+		BinaryStateError(type_name, problem);
+	return StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
+					  (const ValueCount *const *) runs, n_distinct, 0);
+}
+
+/* Binary form of crm.concentration */
+PG_FUNCTION_INFO_V1(concentration_send);
+Datum
+concentration_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(StateSend(DatumGetValueStateP(PG_GETARG_DATUM(0))));
+}
+
+/* Read the binary form of crm.concentration */
+PG_FUNCTION_INFO_V1(concentration_recv);
+Datum
+concentration_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(StateRecv((StringInfo) PG_GETARG_POINTER(0), true));
+}
+
+/* Binary form of crm.value_fit_state */
+PG_FUNCTION_INFO_V1(value_fit_state_send);
+Datum
+value_fit_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(StateSend(DatumGetValueStateP(PG_GETARG_DATUM(0))));
+}
+
+/* Read the binary form of crm.value_fit_state */
+PG_FUNCTION_INFO_V1(value_fit_state_recv);
+Datum
+value_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(StateRecv((StringInfo) PG_GETARG_POINTER(0), false));
+}
