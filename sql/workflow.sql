@@ -90,7 +90,8 @@ CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount',
                            horizon => 52, discount_rate => 0.01);
 SELECT column_name, data_type FROM information_schema.columns
 WHERE table_schema = 'wf' AND table_name = 'sc_full' ORDER BY ordinal_position;
--- three models fitted and registered for this scorecard, on all 2357 customers
+-- four models fitted and registered for this scorecard, on all 2357 customers
+-- (BG/NBD, Gamma-Gamma, RFM and the value pyramid of the CLV)
 SELECT kind, scope, as_of, data_window, input_rows, note FROM crm.model_registry ORDER BY id;
 -- every customer; the summary equals crm.summary; the scores equal the
 -- functions called with the registered models
@@ -109,20 +110,30 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE s.expected_spend IS DISTINCT FROM crm.expected_spend(crm.latest_gammagamma('wf.sc_full'), d.frequency, d.monetary_value)
                            OR s.clv IS DISTINCT FROM crm.clv(crm.latest_bgnbd('wf.sc_full'), crm.latest_gammagamma('wf.sc_full'),
                                                             d.frequency, d.recency, d.t, d.monetary_value, 52, 0.01)) AS clv_mismatch,
-       count(*) FILTER (WHERE s.bgnbd_model <> (SELECT max(id) FROM crm.model_registry WHERE kind = 'bgnbd')) AS model_id_mismatch,
+       count(*) FILTER (WHERE s.value_tier IS DISTINCT FROM crm.value_tier(crm.latest_model(NULL::crm.value_tier_model, 'wf.sc_full'), s.clv)) AS tier_mismatch,
+       count(*) FILTER (WHERE s.bgnbd_model <> (SELECT max(id) FROM crm.model_registry WHERE kind = 'bgnbd')
+                           OR s.value_tier_model <> (SELECT max(id) FROM crm.model_registry WHERE kind = 'value_tier_model')) AS model_id_mismatch,
        count(DISTINCT s.as_of) AS as_of_values, min(s.as_of) AS as_of
 FROM sc_full s JOIN direct d USING (customer_id);
 -- the scores are in range
 SELECT bool_and(p_alive BETWEEN 0 AND 1) AS p_alive_in_range, bool_and(expected_purchases >= 0) AS purchases_ok,
        bool_and(clv >= 0) AS clv_ok FROM sc_full;
+-- the value tiers are the default pyramid of the CLV: of 2357 customers the
+-- top ceil(1 %) = 24, ceil(5 %) - 24 = 94, ceil(20 %) - 118 = 354 and the
+-- other 1885 (no ties at the cut points here), each tier's CLV above the next's
+SELECT value_tier, count(*) AS customers, round(min(clv)::numeric, 2) AS min_clv, round(max(clv)::numeric, 2) AS max_clv
+FROM sc_full GROUP BY value_tier ORDER BY min(clv) DESC;
+SELECT count(*) AS customers_ranked_against_tiers
+FROM sc_full a JOIN sc_full b ON a.clv > b.clv
+WHERE array_position('{Platinum,Gold,Iron,Lead}'::text[], a.value_tier) > array_position('{Platinum,Gold,Iron,Lead}'::text[], b.value_tier);
 
 -- idempotent: the same call with the same models gives the same rows
 CREATE TABLE before AS SELECT * FROM sc_full;
 CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount', '1998-06-30', '1 week', 'sc_full',
                            horizon => 52, discount_rate => 0.01, refit => false);
 SELECT (SELECT count(*) FROM sc_full) AS customers,
-       (SELECT count(*) FROM (SELECT customer_id, frequency, recency, t, monetary_total, rfm, rfm_segment, p_alive, expected_purchases, expected_spend, clv, bgnbd_model, gammagamma_model, rfm_model FROM before
-                              EXCEPT SELECT customer_id, frequency, recency, t, monetary_total, rfm, rfm_segment, p_alive, expected_purchases, expected_spend, clv, bgnbd_model, gammagamma_model, rfm_model FROM sc_full) x) AS rows_changed,
+       (SELECT count(*) FROM (SELECT customer_id, frequency, recency, t, monetary_total, rfm, rfm_segment, p_alive, expected_purchases, expected_spend, clv, value_tier, bgnbd_model, gammagamma_model, rfm_model, value_tier_model FROM before
+                              EXCEPT SELECT customer_id, frequency, recency, t, monetary_total, rfm, rfm_segment, p_alive, expected_purchases, expected_spend, clv, value_tier, bgnbd_model, gammagamma_model, rfm_model, value_tier_model FROM sc_full) x) AS rows_changed,
        (SELECT count(*) FROM crm.model_registry) AS models_registered;
 
 -- one transaction: a refresh rolled back leaves the previous scorecard and registry
@@ -153,9 +164,9 @@ CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount',
 -- Gamma-Gamma fit and CLV by 1e-13 relative): within 1e-9 relative
 SELECT count(*) AS customers,
        count(*) FILTER (WHERE (i.as_of, i.unit, i.first_purchase, i.last_purchase, i.n_transactions, i.frequency, i.recency, i.t,
-                               i.days_since_last, i.rfm, i.rfm_segment, i.p_alive, i.horizon, i.expected_purchases)
+                               i.days_since_last, i.rfm, i.rfm_segment, i.p_alive, i.horizon, i.expected_purchases, i.value_tier)
                         IS DISTINCT FROM (f.as_of, f.unit, f.first_purchase, f.last_purchase, f.n_transactions, f.frequency, f.recency, f.t,
-                                          f.days_since_last, f.rfm, f.rfm_segment, f.p_alive, f.horizon, f.expected_purchases)) AS exact_mismatch,
+                                          f.days_since_last, f.rfm, f.rfm_segment, f.p_alive, f.horizon, f.expected_purchases, f.value_tier)) AS exact_mismatch,
        count(*) FILTER (WHERE NOT (abs(i.monetary_total - f.monetary_total) <= 1e-9 * abs(f.monetary_total)
                                AND abs(i.monetary_value - f.monetary_value) <= 1e-9 * abs(f.monetary_value)
                                AND abs(i.refund_total - f.refund_total) <= 1e-9 * abs(f.refund_total)
@@ -163,7 +174,7 @@ SELECT count(*) AS customers,
                                AND abs(i.clv - f.clv) <= 1e-9 * abs(f.clv))) AS spend_mismatch,
        (SELECT count(*) FROM sc_full) - count(*) AS missing
 FROM sc_inc i JOIN sc_full f USING (customer_id);
--- the refits were recorded: three per refresh, at each as_of
+-- the refits were recorded: four per refresh, at each as_of
 SELECT kind, as_of, count(*) FROM crm.model_registry WHERE scope = 'wf.sc_inc' GROUP BY 1, 2 ORDER BY 2, 1;
 -- the same as_of again reads no new row and changes nothing; an earlier one or another unit is refused
 CREATE TABLE inc_before AS SELECT customer_id, frequency, recency, t, monetary_total, clv FROM sc_inc;
@@ -183,7 +194,8 @@ SELECT sqlstate_of($$CALL crm.refresh_scorecard('wf.cdnow_log', 'customer_id FRO
 -- a target that is a valid quoted identifier is just an odd table name
 CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount', '1998-06-30', '1 week',
                            'wf."sc; DROP TABLE wf.cdnow_log"', refit => false, bgnbd => crm.bgnbd(0.243, 4.414, 0.793, 2.426),
-                           gammagamma => crm.gammagamma(6.25, 3.74, 15.44), rfm_model => crm.latest_rfm_model('wf.sc_full'));
+                           gammagamma => crm.gammagamma(6.25, 3.74, 15.44), rfm_model => crm.latest_rfm_model('wf.sc_full'),
+                           value_tiers => crm.latest_model(NULL::crm.value_tier_model, 'wf.sc_full'));
 SELECT (SELECT count(*) FROM wf."sc; DROP TABLE wf.cdnow_log") AS odd_table_rows,
        (SELECT count(*) FROM cdnow_log) AS cdnow_rows_intact,
        (SELECT count(*) FROM pg_class WHERE relnamespace = 'wf'::regnamespace AND relname LIKE 'sc_x%') AS nothing_created;

@@ -93,13 +93,14 @@ COMMENT ON FUNCTION crm.latest_rfm_model(text) IS
 	'the latest registered RFM model (of the scope, if given)';
 
 -- Materialize a per-customer scorecard (summary, RFM, P(alive), expected
--- purchases, expected spend, CLV) in one transaction; see the README.
+-- purchases, expected spend, CLV, value tier) in one transaction; see the README.
 CREATE PROCEDURE crm.refresh_scorecard(
 		source regclass, customer_column name, time_column name, amount_column name,
 		as_of date, unit interval, target text,
 		horizon float8 DEFAULT 52, discount_rate float8 DEFAULT 0, margin float8 DEFAULT 1,
 		incremental boolean DEFAULT false, refit boolean DEFAULT true,
-		bgnbd crm.bgnbd DEFAULT NULL, gammagamma crm.gammagamma DEFAULT NULL, rfm_model crm.rfm_model DEFAULT NULL)
+		bgnbd crm.bgnbd DEFAULT NULL, gammagamma crm.gammagamma DEFAULT NULL, rfm_model crm.rfm_model DEFAULT NULL,
+		value_tiers crm.value_tier_model DEFAULT NULL)
 	LANGUAGE plpgsql AS $$
 DECLARE
 	ident text[];
@@ -117,9 +118,11 @@ DECLARE
 	bg crm.bgnbd := bgnbd;
 	gg crm.gammagamma := gammagamma;
 	rm crm.rfm_model := rfm_model;
+	vt crm.value_tier_model := value_tiers;
 	bg_id bigint;
 	gg_id bigint;
 	rm_id bigint;
+	vt_id bigint;
 	scope_name text;
 	fit_window daterange;	-- the models see every row up to as_of
 BEGIN
@@ -191,9 +194,11 @@ BEGIN
 			expected_purchases float8,
 			expected_spend float8,
 			clv float8,
+			value_tier text,
 			bgnbd_model bigint,
 			gammagamma_model bigint,
 			rfm_model bigint,
+			value_tier_model bigint,
 			refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now())$f$, target_q, customer_type);
 	END IF;
 	EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', target_q);
@@ -293,9 +298,35 @@ BEGIN
 		SELECT r.id, r.model::crm.rfm_model INTO rm_id, rm FROM crm.model_registry r
 		WHERE r.kind = 'rfm_model' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
-	IF NOT refit AND (bg IS NULL OR gg IS NULL OR rm IS NULL) THEN
+	IF NOT refit AND (bg IS NULL OR gg IS NULL OR rm IS NULL OR (vt IS NULL AND
+			NOT EXISTS (SELECT FROM crm.model_registry r WHERE r.kind = 'value_tier_model' AND r.scope = scope_name))) THEN
 		RAISE EXCEPTION 'no registered model for % and refit is false', target_q
 			USING ERRCODE = '22023', HINT = 'Give the models, or refresh with refit => true once.';
+	END IF;
+
+	-- the scores of every customer
+	IF pg_catalog.to_regclass('pg_temp.crm_scorecard_scores') IS NOT NULL THEN
+		DROP TABLE pg_temp.crm_scorecard_scores;
+	END IF;
+	CREATE TEMP TABLE crm_scorecard_scores AS
+	SELECT s.*,
+	       crm.rfm_score(rm, s.days_since_last, s.n_transactions, s.monetary_total) AS rfm,
+	       crm.p_alive(bg, s.frequency, s.recency, s.t) AS p_alive,
+	       crm.expected_purchases(bg, horizon, s.frequency, s.recency, s.t) AS expected_purchases,
+	       crm.expected_spend(gg, s.frequency, s.monetary_value) AS expected_spend,
+	       crm.clv(bg, gg, s.frequency, s.recency, s.t, s.monetary_value, horizon, discount_rate, margin) AS clv
+	FROM pg_temp.crm_scorecard_summaries s;
+
+	-- the value pyramid of the customers' CLV: refitted (and registered) with
+	-- the other models, given, or the latest registered for this scorecard
+	IF vt IS NULL AND refit THEN
+		SELECT crm.value_tier_fit(s.clv) INTO vt FROM pg_temp.crm_scorecard_scores s;
+		IF vt IS NOT NULL THEN
+			vt_id := crm.register_model(vt, as_of, n_customers, 'fitted by crm.refresh_scorecard on the CLV', scope_name, fit_window);
+		END IF;
+	ELSIF vt IS NULL THEN
+		SELECT r.id, r.model::crm.value_tier_model INTO vt_id, vt FROM crm.model_registry r
+		WHERE r.kind = 'value_tier_model' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 
 	-- replace the scorecard's rows: readers see the old rows until commit
@@ -303,23 +334,20 @@ BEGIN
 	EXECUTE pg_catalog.format($f$
 		INSERT INTO %s (customer_id, as_of, unit, first_purchase, last_purchase, n_transactions, frequency,
 		                recency, t, monetary_total, monetary_value, days_since_last, refund_total, rfm, rfm_segment,
-		                p_alive, horizon, expected_purchases, expected_spend, clv, bgnbd_model, gammagamma_model, rfm_model)
+		                p_alive, horizon, expected_purchases, expected_spend, clv, value_tier,
+		                bgnbd_model, gammagamma_model, rfm_model, value_tier_model)
 		SELECT s.customer_id, $1, $2, s.first_purchase, s.last_purchase, s.n_transactions, s.frequency,
 		       s.recency, s.t, s.monetary_total, s.monetary_value, s.days_since_last, s.refund_total,
-		       crm.rfm_score($6, s.days_since_last, s.n_transactions, s.monetary_total),
-		       crm.rfm_segment(crm.rfm_score($6, s.days_since_last, s.n_transactions, s.monetary_total)),
-		       crm.p_alive($4, s.frequency, s.recency, s.t), $3,
-		       crm.expected_purchases($4, $3, s.frequency, s.recency, s.t),
-		       crm.expected_spend($5, s.frequency, s.monetary_value),
-		       crm.clv($4, $5, s.frequency, s.recency, s.t, s.monetary_value, $3, $7, $8),
-		       $9, $10, $11
-		FROM pg_temp.crm_scorecard_summaries s$f$, target_q)
-		USING as_of, unit, horizon, bg, gg, rm, discount_rate, margin, bg_id, gg_id, rm_id;
+		       s.rfm, crm.rfm_segment(s.rfm), s.p_alive, $3, s.expected_purchases, s.expected_spend, s.clv,
+		       crm.value_tier($4, s.clv), $5, $6, $7, $8
+		FROM pg_temp.crm_scorecard_scores s$f$, target_q)
+		USING as_of, unit, horizon, vt, bg_id, gg_id, rm_id, vt_id;
 	RAISE NOTICE 'scorecard %: % customers as of %, % transaction rows read', target_q, n_customers, as_of, rows_read;
 	DROP TABLE pg_temp.crm_scorecard_states;
 	DROP TABLE pg_temp.crm_scorecard_summaries;
+	DROP TABLE pg_temp.crm_scorecard_scores;
 END
 $$;
 COMMENT ON PROCEDURE crm.refresh_scorecard(regclass, name, name, name, date, interval, text, float8, float8, float8, boolean, boolean,
-		crm.bgnbd, crm.gammagamma, crm.rfm_model) IS
-	'materialize a per-customer scorecard (summary, RFM score and segment, P(alive), expected purchases, expected spend, CLV) into target in one transaction; incremental keeps partial states in target_state; fitted models are registered';
+		crm.bgnbd, crm.gammagamma, crm.rfm_model, crm.value_tier_model) IS
+	'materialize a per-customer scorecard (summary, RFM score and segment, P(alive), expected purchases, expected spend, CLV, value tier of the CLV) into target in one transaction; incremental keeps partial states in target_state; fitted models are registered';
