@@ -36,7 +36,7 @@ SQL_WORKFLOW = src/workflow.sql
 REGRESS_WORKFLOW = workflow
 
 # Per-domain SQL declarations, concatenated in this order into the install script
-SQL_SOURCES = src/crm.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
+SQL_SOURCES = src/crm.sql src/trusted.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
 	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
 	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/survival.sql src/cohort.sql \
 	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/version.sql
@@ -58,7 +58,7 @@ REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
 REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
 	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) $(REGRESS_WORKFLOW) \
-	catalog fuzz_inputs upgrade
+	catalog security fuzz_inputs upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config

@@ -32,6 +32,9 @@ SELECT pg_catalog.pg_extension_config_dump('crm.model_registry', '');
 SELECT pg_catalog.pg_extension_config_dump('crm.model_registry_id_seq', '');
 REVOKE ALL ON crm.model_registry FROM PUBLIC;
 GRANT SELECT ON crm.model_registry TO PUBLIC;
+-- The role that installed crm (its owner) registers models and may let others
+-- do so; in a trusted install the table belongs to the bootstrap superuser.
+GRANT INSERT ON crm.model_registry TO @extowner@ WITH GRANT OPTION;
 
 -- Register a fitted model; returns its registry id.
 CREATE FUNCTION crm.register_model(model anyelement, as_of date DEFAULT NULL, input_rows bigint DEFAULT NULL,
@@ -135,19 +138,24 @@ BEGIN
 	IF pg_catalog.isfinite(as_of) IS NOT TRUE THEN
 		RAISE EXCEPTION 'as_of must be a finite date' USING ERRCODE = '22000';
 	END IF;
-	-- the columns must exist in source; their names are only used quoted
+	-- the columns must exist in source; their names are only used quoted.
+	-- This procedure keeps the caller's search_path (an unqualified target is
+	-- created in the caller's current schema): every call is qualified, and
+	-- every operator has operands of one built-in type (oid, not oid and
+	-- regclass), whose exact match in pg_catalog no other schema can override
 	SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO customer_type FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid = source AND a.attname = customer_column AND a.attnum > 0 AND NOT a.attisdropped;
+	WHERE a.attrelid = source::pg_catalog.oid AND a.attname = customer_column AND a.attnum > 0 AND NOT a.attisdropped;
 	SELECT a.atttypid INTO time_type FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid = source AND a.attname = time_column AND a.attnum > 0 AND NOT a.attisdropped;
+	WHERE a.attrelid = source::pg_catalog.oid AND a.attname = time_column AND a.attnum > 0 AND NOT a.attisdropped;
 	SELECT a.atttypid INTO amount_type FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid = source AND a.attname = amount_column AND a.attnum > 0 AND NOT a.attisdropped;
+	WHERE a.attrelid = source::pg_catalog.oid AND a.attname = amount_column AND a.attnum > 0 AND NOT a.attisdropped;
 	IF customer_type IS NULL OR time_type IS NULL OR amount_type IS NULL THEN
 		RAISE EXCEPTION 'column "%" of relation % does not exist',
 			CASE WHEN customer_type IS NULL THEN customer_column WHEN time_type IS NULL THEN time_column ELSE amount_column END,
 			source USING ERRCODE = '42703';
 	END IF;
-	IF time_type NOT IN ('date'::regtype, 'timestamptz'::regtype, 'timestamp'::regtype) THEN
+	IF time_type::pg_catalog.oid NOT IN ('date'::pg_catalog.regtype::pg_catalog.oid, 'timestamptz'::pg_catalog.regtype::pg_catalog.oid,
+	                                     'timestamp'::pg_catalog.regtype::pg_catalog.oid) THEN
 		RAISE EXCEPTION 'column "%" must be date or timestamptz, not %', time_column, time_type USING ERRCODE = '42804';
 	END IF;
 	-- the target: one or two identifiers (parse_ident rejects anything else)

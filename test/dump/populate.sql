@@ -1,0 +1,114 @@
+-- The source database of the dump/restore test (test/dump/run): crm, the
+-- CDNOW sample and the ECSI survey, and tables holding values of every crm
+-- base and composite type, made by crm's own aggregates and constructors
+-- (fitted models of every kind, partial states, summaries, RFM scores with
+-- and without a typmod, survey indices, cohort tables, PLS models, value
+-- models), registry rows and a scorecard (full and incremental).  Files are
+-- read from $CRM_DATA_DIR (set by test/lib.sh).
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION crm;
+\i test/load/cdnow.sql
+\i test/load/ecsi.sql
+
+-- per-customer values: summaries (weeks, calibration to 1997-09-30),
+-- partial states, RFM scores (also with a typmod and in an array)
+CREATE TABLE dump_customers AS
+SELECT customer_id,
+       crm.summary_partial(purchased_on, amount, date '1997-09-30', date '1998-06-30', interval '1 week', interval '1 day') AS state,
+       crm.summary(purchased_on, amount, date '1998-06-30', interval '1 week') AS summary,
+       crm.calibration_holdout(purchased_on, amount, date '1997-09-30', date '1998-06-30', interval '1 week') AS holdout
+FROM cdnow_log GROUP BY customer_id;
+ALTER TABLE dump_customers ADD PRIMARY KEY (customer_id);
+CREATE TABLE dump_fit_input AS
+SELECT customer_id, (holdout).frequency::float8 AS x, (holdout).recency AS t_x, (holdout).t AS t,
+       (holdout).monetary_value AS m, (summary).days_since_last::float8 AS r_days,
+       (summary).n_transactions::float8 AS f_count, (summary).monetary_total AS m_total
+FROM dump_customers;
+
+-- models and states, one column per type; rows hold the variants
+CREATE TABLE dump_models (
+	variant text PRIMARY KEY,
+	rfm_fit_state crm.rfm_fit_state, rfm_model crm.rfm_model, clv_fit_state crm.clv_fit_state,
+	bgnbd crm.bgnbd, mbgnbd crm.mbgnbd, gammagamma crm.gammagamma, paretonbd crm.paretonbd,
+	bgbb crm.bgbb, sbg crm.sbg, survival crm.survival,
+	cohort_state crm.cohort_state, cohort_table crm.cohort_table,
+	nps crm.nps, csat crm.csat, ces crm.ces, csi_state crm.csi_state,
+	pls_state crm.pls_state, pls_model crm.pls_model,
+	concentration crm.concentration, value_fit_state crm.value_fit_state,
+	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
+	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[]);
+
+-- fitted on CDNOW
+INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd,
+                         concentration, value_fit_state, value_tier_model, value_potential_model, loyalty_metrics)
+SELECT 'cdnow',
+       crm.rfm_fit_partial(r_days, f_count, m_total, 5, 'quantile'), crm.rfm_fit(r_days, f_count, m_total),
+       crm.clv_fit_partial(x, t_x, t), crm.bgnbd_fit(x, t_x, t), crm.mbgnbd_fit(x, t_x, t, 1, 0.1),
+       crm.gammagamma_fit(x, m) FILTER (WHERE x > 0), crm.paretonbd_fit(x, t_x, t),
+       crm.concentration_fit(m_total), crm.value_tier_fit_partial(m_total, '{0.01,0.05,0.2,1}', '{Platinum,Gold,Iron,Lead}'),
+       crm.value_tier_fit(m_total), crm.value_potential_fit(m_total, x),
+       crm.loyalty_metrics(x, t_x, t, m)
+FROM dump_fit_input;
+UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+INSERT INTO dump_models (variant, rfm_model, clv_fit_state, value_fit_state, value_tier_model)
+SELECT 'cdnow_ntile_spend_abc', crm.rfm_fit(r_days, f_count, m_total, 4, 'ntile'), crm.spend_fit_partial(x, m),
+       crm.abc_fit_partial(m_total, 0.8, 0.95), crm.abc_fit(m_total)
+FROM dump_fit_input;
+INSERT INTO dump_models (variant, rfm_model, value_fit_state)
+SELECT 'thresholds_potential', crm.rfm_model('{10,20}', '{2,5}', '{100,500}'), crm.value_potential_fit_partial(m_total, x)
+FROM dump_fit_input;
+
+-- cohorts of CDNOW, monthly
+INSERT INTO dump_models (variant, cohort_state, cohort_table)
+SELECT 'cohorts', crm.cohort_partial(customer_id, purchased_on, interval '1 month', date '1998-06-30'),
+       crm.cohort_fit(customer_id, purchased_on, interval '1 month', date '1998-06-30')
+FROM cdnow_log;
+
+-- BG/BB: discrete opportunities of a small generated panel
+INSERT INTO dump_models (variant, clv_fit_state, bgbb)
+SELECT 'opportunities', crm.opportunity_fit_partial(x, t_x, 6), crm.bgbb_fit(x, t_x, 6, w, 0.1)
+FROM (VALUES (0, 0, 30::bigint), (1, 2, 12), (2, 4, 9), (3, 5, 7), (4, 6, 6), (6, 6, 5), (1, 1, 8), (2, 6, 4)) v(x, t_x, w);
+
+-- contractual retention and survival: Fader-Hardie's regular customers, years 0..7
+INSERT INTO dump_models (variant, clv_fit_state, sbg, survival)
+SELECT 'tenures', crm.tenure_fit_partial(tenure, churned, n), crm.sbg_fit(tenure, churned, n),
+       crm.km_fit(tenure::float8, churned, n)
+FROM (VALUES (1, true, 369::bigint), (2, true, 163), (3, true, 86), (4, true, 56), (5, true, 37), (6, true, 27),
+             (7, true, 21), (7, false, 241)) v(tenure, churned, n);
+INSERT INTO dump_models (variant, clv_fit_state)
+SELECT 'durations', crm.duration_fit_partial(d, e) FROM (VALUES (0.5, true), (2.25, false), (2.25, true), (9, true)) v(d, e);
+
+-- survey indices: generated answers of 500 respondents
+INSERT INTO dump_models (variant, nps, csat, ces, csi_state)
+SELECT 'survey', crm.nps_agg(i % 11), crm.csat_agg(1 + (i * 7) % 5, 5), crm.ces_agg(1 + (i * 3) % 7),
+       crm.csi_agg(ARRAY[1 + i % 10, 1 + (i * 3) % 10, 1 + (i * 7) % 10]::float8[], '{0.5,0.3,0.2}', 1, 10)
+FROM generate_series(1, 500) i;
+
+-- PLS: the ECSI model, centroid scheme, and the moments of its items
+INSERT INTO dump_models (variant, pls_state, pls_model)
+SELECT 'ecsi', crm.pls_partial(items), crm.pls_fit(items, :'ecsi_spec', 'centroid', false) FROM ecsi_items;
+
+-- registry rows: one model of each fitted kind
+SELECT crm.register_model(bgnbd, date '1997-09-30', 2357, 'dump test', 'cdnow'),
+       crm.register_model(mbgnbd, scope => 'cdnow'), crm.register_model(gammagamma, scope => 'cdnow'),
+       crm.register_model(paretonbd, scope => 'cdnow'), crm.register_model(rfm_model, scope => 'cdnow'),
+       crm.register_model(value_tier_model, scope => 'cdnow', data_window => daterange('1997-01-01', '1998-06-30', '[]'))
+FROM dump_models WHERE variant = 'cdnow';
+SELECT crm.register_model(bgbb, note => 'generated panel') FROM dump_models WHERE variant = 'opportunities';
+SELECT crm.register_model(sbg, input_rows => 1000) FROM dump_models WHERE variant = 'tenures';
+SELECT crm.register_model(pls_model, note => 'ECSI') FROM dump_models WHERE variant = 'ecsi';
+
+-- scorecards: full, and incremental (with its table of partial states)
+CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount', '1998-06-30', '1 week', 'sc_full',
+                           horizon => 52, discount_rate => 0.01);
+CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount', '1997-09-30', '1 week', 'sc_inc',
+                           incremental => true);
+CALL crm.refresh_scorecard('cdnow_log', 'customer_id', 'purchased_on', 'amount', '1998-06-30', '1 week', 'sc_inc',
+                           incremental => true, refit => false);
+
+-- RFM scores per customer from the fitted model, also as crm.rfm(5) and in an array
+ALTER TABLE dump_customers ADD COLUMN rfm crm.rfm, ADD COLUMN rfm5 crm.rfm(5), ADD COLUMN rfm_pair crm.rfm[];
+UPDATE dump_customers c
+SET rfm = s.rfm, rfm5 = s.rfm, rfm_pair = ARRAY[s.rfm, crm.rfm(1, 2, 3)]
+FROM sc_full s WHERE s.customer_id = c.customer_id;
