@@ -64,7 +64,8 @@ SELECT sqlstate_of($$SELECT crm.register_model(crm.bgnbd(1, 2, 3, 4), scope => '
        sqlstate_of($$SELECT crm.latest_bgnbd('hostile')$$) AS latest_bgnbd;
 SELECT sqlstate_of($$CALL crm.refresh_scorecard('tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'sc', refit => false,
                                                  bgnbd => crm.bgnbd(0.25, 4, 0.8, 2.4), gammagamma => crm.gammagamma(6, 4, 15),
-                                                 rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'))$$) AS refresh_scorecard;
+                                                 rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'),
+                           value_tiers => 'pyramid n=100 total=5050 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} thresholds={100,96,81,1} customers={1,4,15,80} values={100,390,1320,3240}')$$) AS refresh_scorecard;
 SELECT count(*) AS scorecard_rows FROM hostile.sc;
 RESET search_path;
 DROP SCHEMA hostile CASCADE;
@@ -143,11 +144,13 @@ SELECT sqlstate_of($$SELECT crm.rfm_segment('555', 'owner_data.owner_rules'::reg
 -- ... nor writable: the target of a refresh needs the caller's privileges
 SELECT sqlstate_of($$CALL crm.refresh_scorecard('pg_temp.other_tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'owner_data.owner_sc', refit => false,
                                                  bgnbd => crm.bgnbd(0.25, 4, 0.8, 2.4), gammagamma => crm.gammagamma(6, 4, 15),
-                                                 rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'))$$) AS write_owner_scorecard;
+                                                 rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'),
+                           value_tiers => 'pyramid n=100 total=5050 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} thresholds={100,96,81,1} customers={1,4,15,80} values={100,390,1320,3240}')$$) AS write_owner_scorecard;
 -- with its own table: a scorecard with given models works; a refit needs INSERT on the registry
 CALL crm.refresh_scorecard('pg_temp.other_tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'pg_temp.other_sc', refit => false,
                            bgnbd => crm.bgnbd(0.25, 4, 0.8, 2.4), gammagamma => crm.gammagamma(6, 4, 15),
-                           rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'));
+                           rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'),
+                           value_tiers => 'pyramid n=100 total=5050 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} thresholds={100,96,81,1} customers={1,4,15,80} values={100,390,1320,3240}');
 SELECT count(*) AS other_scorecard_rows FROM pg_temp.other_sc;
 SET client_min_messages = error;
 SELECT sqlstate_of($$CALL crm.refresh_scorecard('pg_temp.other_tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'pg_temp.other_sc')$$) AS other_refits;
