@@ -29,7 +29,7 @@
 #      it takes tens of seconds at 1M), the fit state's distinct tuples and
 #      size, and the recovery check: |estimate - true| / standard error per
 #      parameter, PASS when within 3 standard errors.
-#   3. The pipeline on bench_log (test/bench/generate.sql, BENCH_ROWS rows
+#   3. The pipeline on bench_log (test/bench/generate_log.py, BENCH_ROWS rows
 #      for BENCH_CUSTOMERS customers): crm.summary -> crm.bgnbd_fit +
 #      crm.gammagamma_fit -> crm.clv for every customer (weekly models,
 #      52-week horizon, 0.1% discount per week) in one statement, against

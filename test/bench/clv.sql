@@ -97,7 +97,7 @@ INSERT INTO clv_queries VALUES
  (33, 'synthetic', 'crm bgnbd state', 'SELECT crm.clv_fit_distinct(crm.clv_fit_partial(x, t_x, t)) FROM clv_synth');
 
 -- ---------------------------------------------------------------------------
--- 3. The pipeline on bench_log (test/bench/generate.sql): summary -> fit ->
+-- 3. The pipeline on bench_log (test/bench/generate_log.py): summary -> fit ->
 -- per-customer CLV, weekly models, a 52-week horizon, 0.1% discount per week
 -- ---------------------------------------------------------------------------
 -- the same summaries, stored once for the breakdown (fit alone, CLV alone)

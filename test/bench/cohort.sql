@@ -1,6 +1,6 @@
 -- Data and queries of the cohort benchmark (see test/bench/cohort.sh).
 -- psql variable: as_of.  Needs bench_log, bench_queries and bench_time()
--- from generate.sql and queries.sql.
+-- from generate_log.py and queries.sql.
 --
 -- Monthly cohorts of every customer of bench_log as of :as_of.  crm counts
 -- a month only once it is complete at as_of; the plain SQL uses the same

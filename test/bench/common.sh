@@ -2,26 +2,45 @@
 # rfm.sh, clv.sh and cohort.sh; the functions call the scripts' psql
 # wrappers q and qa).
 
+# The seed of the synthetic transaction log (test/bench/generate_log.py)
+export BENCH_LOG_SEED=${BENCH_LOG_SEED:-42}
+
 # Seconds since the epoch, and since an earlier such time (one decimal)
 now() { date +%s.%N; }
 secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# Generate bench_log: BENCH_ROWS rows (about) for customers 1..BENCH_CUSTOMERS
+# drawn from BG/NBD + Gamma-Gamma (test/bench/generate_log.py, seed
+# BENCH_LOG_SEED), 2023-01-01 .. 2024-12-31, loaded with COPY; prints one
+# Markdown line saying what was made
+bench_generate_log() {
+	local t0 params
+	t0=$(now)
+	q -c "DROP TABLE IF EXISTS bench_log" \
+		-c "CREATE UNLOGGED TABLE bench_log (customer_id int, purchased_on date, amount float8)"
+	params=$( { /usr/bin/python3 "$BENCH_DIR/generate_log.py" --rows "$BENCH_ROWS" --customers "$BENCH_CUSTOMERS" \
+		--seed "$BENCH_LOG_SEED" --start 2023-01-01 --end 2024-12-31 --print-params |
+		q -c "\\copy bench_log FROM STDIN WITH (FORMAT csv)"; } 2>&1 >/dev/null)
+	q -c "VACUUM ANALYZE bench_log"
+	echo "- generated bench_log (UNLOGGED, \`test/bench/generate_log.py\`, seed $BENCH_LOG_SEED):" \
+		"$(qa -c "SELECT count(*) FROM bench_log") rows ($(qa -c "SELECT count(*) FROM bench_log WHERE amount < 0") refunds)" \
+		"for $(qa -c "SELECT count(DISTINCT customer_id) FROM bench_log") customers, 2023-01-01 .. 2024-12-31, drawn from" \
+		"BG/NBD + Gamma-Gamma with ${params} (weeks), in $(secs_since "$t0") s (incl. COPY and VACUUM ANALYZE);" \
+		"table size $(qa -c "SELECT pg_size_pretty(pg_table_size('bench_log'))")"
+}
+
 # Make sure the extension and bench_log exist: when a script runs alone,
 # print and make what summary.sh would have (BENCH_ROWS, BENCH_CUSTOMERS,
-# BENCH_SEED, BENCH_AS_OF)
+# BENCH_LOG_SEED, BENCH_AS_OF)
 bench_ensure_log() {
-	local t0
 	if [ "$(qa -c "SELECT count(*) FROM pg_extension WHERE extname = 'crm'")" -eq 0 ]; then
 		echo "- PostgreSQL: $(qa -c 'SELECT version()')"
 		echo "- settings for all queries: $(qa -c "SELECT string_agg(name || ' = ' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'work_mem', 'jit', 'shared_buffers', 'hash_mem_multiplier')")"
 		q -c "CREATE EXTENSION crm"
 	fi
 	if [ "$(qa -c "SELECT count(*) FROM pg_class WHERE relname = 'bench_log'")" -eq 0 ]; then
-		t0=$(now)
-		q -v rows="$BENCH_ROWS" -v customers="$BENCH_CUSTOMERS" -v seed="$BENCH_SEED" \
-			-v data_start=2023-01-01 -v data_end=2024-12-31 -f generate.sql >/dev/null
+		bench_generate_log
 		q -v as_of="$BENCH_AS_OF" -f queries.sql >/dev/null
-		echo "- generated bench_log as summary.sh does: $BENCH_ROWS rows, customers 1..$BENCH_CUSTOMERS, seed $BENCH_SEED, in $(secs_since "$t0") s"
 	fi
 }
 

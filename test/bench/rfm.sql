@@ -1,6 +1,6 @@
 -- Data and queries of the RFM benchmark (see test/bench/rfm.sh).
 -- psql variable: as_of.  Needs bench_log, bench_queries and bench_time()
--- from generate.sql and queries.sql.
+-- from generate_log.py and queries.sql.
 \set ON_ERROR_STOP on
 CREATE UNLOGGED TABLE bench_customers AS
 SELECT customer_id, (s).days_since_last::float8 AS recency, (s).n_transactions::float8 AS frequency,

@@ -28,13 +28,8 @@ q -c "CREATE EXTENSION crm"
 
 echo "## Data"
 echo
-t0=$(now)
-q -v rows="$BENCH_ROWS" -v customers="$BENCH_CUSTOMERS" -v seed="$BENCH_SEED" \
-	-v data_start=2023-01-01 -v data_end=2024-12-31 -f generate.sql >/dev/null
-gen_ms=$(ms_since "$t0")
-echo "- generated bench_log (UNLOGGED): $BENCH_ROWS rows for customers 1..$BENCH_CUSTOMERS," \
-	"2023-01-01 .. 2024-12-31, seed $BENCH_SEED, in $(awk -v m="$gen_ms" 'BEGIN { printf "%.1f", m / 1000 }') s (incl. VACUUM ANALYZE);" \
-	"table size $(qa -c "SELECT pg_size_pretty(pg_table_size('bench_log'))")"
+. "$BENCH_DIR/common.sh"
+bench_generate_log
 echo "- as_of = $as_of, unit = 1 week"
 
 q -v as_of="$as_of" -f queries.sql >/dev/null
