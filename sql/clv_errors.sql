@@ -79,6 +79,18 @@ RESET client_min_messages;
 \set VERBOSITY terse
 SELECT crm.converged(m) AS converged, crm.customers(m) AS n
 FROM (SELECT crm.bgnbd_fit(x, t_x, t) AS m FROM (VALUES (0, 0, 10), (3, 5, 10)) v(x, t_x, t)) s;
+-- ... and a fit whose maximum lies at a boundary stops after a bounded number
+-- of steps: on these data (repeat purchases geometric, the last one uniform in
+-- (0, T): not BG/NBD data) the likelihood keeps rising as a and b run off
+-- together towards infinity (the dropout probability's Beta collapsing to one
+-- value); the optimizers stop within their caps (500 BFGS steps, 500
+-- Nelder-Mead moves per parameter, 500 BFGS steps) instead of crawling on
+SELECT crm.converged(m) AS converged, crm.iterations(m) <= 500 + 4 * 500 + 500 AS bounded,
+       crm.parameter(m, 'a') > 1e4 AND crm.parameter(m, 'b') > 1e4 AS a_b_diverge
+FROM (SELECT crm.bgnbd_fit(x, CASE WHEN x = 0 THEN 0 ELSE t * (abs(hashint4(i + 7)) % 1000) / 1000.0 END, t) AS m
+      FROM (SELECT i, floor(-ln((1 + abs(hashint4(i)) % 1000) / 1001.0) * 3)::float8 AS x,
+                   39 + (abs(hashint4(i + 3)) % 390) / 10.0 AS t
+            FROM generate_series(1, 2000) i) g) s;
 \set VERBOSITY default
 
 -- a converged fit whose parameter is nearly unidentified warns: here nobody seems to stop

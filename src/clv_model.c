@@ -43,6 +43,8 @@ static const ClvModelSpec ClvSpecs[] = {
 #define LOG_PARAM_LIMIT 30.0
 /* Beyond this |log(parameter)| an estimate is taken to diverge */
 #define LOG_PARAM_DIVERGED 20.0
+/* Nelder-Mead moves of the fallback per parameter (see ClvFit) */
+#define FALLBACK_MOVES_PER_PARAM 500
 
 /* The description of a kind */
 const ClvModelSpec *
@@ -665,7 +667,14 @@ ClvFit(const ClvFitProblem *problem)
 	const ClvModelSpec *spec = ClvSpec(problem->kind);
 	int			n_params = spec->n_params;
 	NumericsOptions options = {500, 1e-9, 1e-14};
-	NumericsOptions fallback = {20000, 0, 1e-13};
+
+	/*
+	 * Nelder-Mead settles an identified problem within a few hundred moves;
+	 * far beyond that it is crawling along a ridge to a boundary (a model
+	 * the data do not identify), one evaluation over every distinct tuple per
+	 * move, so the cap bounds the time a failing fit takes
+	 */
+	NumericsOptions fallback = {FALLBACK_MOVES_PER_PARAM * n_params, 0, 1e-13};
 	NumericsResult result;
 	NumericsResult fallback_result;
 	double		theta[NUMERICS_MAX_PARAMS];
