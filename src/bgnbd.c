@@ -244,8 +244,8 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 	data->age_index = (int32 *) palloc(sizeof(int32) * n_tuples);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
-	data->tx = ClvDistinctColumn(tuples, n_tuples, 1, &data->n_tx);
-	data->age = ClvDistinctColumn(tuples, n_tuples, 2, &data->n_age);
+	data->tx = ClvColumnIndex(tuples, n_tuples, 1, &data->n_tx, data->tx_index);
+	data->age = ClvColumnIndex(tuples, n_tuples, 2, &data->n_age, data->age_index);
 	for (int32 j = 0; j < n_tuples; j++)
 	{
 		if (j == 0 || tuples[j].v[0] != tuples[j - 1].v[0])
@@ -254,8 +254,6 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 			data->group_start[data->n_x++] = j;
 		}
 		data->weight[j] = (float8) tuples[j].count;
-		data->tx_index[j] = ClvIndexOf(data->tx, data->n_tx, tuples[j].v[1]);
-		data->age_index[j] = ClvIndexOf(data->age, data->n_age, tuples[j].v[2]);
 	}
 	data->group_start[data->n_x] = n_tuples;
 	data->log_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);

@@ -146,11 +146,11 @@ typedef struct ClvFitState
 /* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
 extern ClvTuple *ClvFitStateTuples(const ClvFitState *state, int32 *n);
 
-/* The sorted distinct values of column col of tuples (palloc'd); *n gets their number */
-extern float8 *ClvDistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n);
-
-/* Index of value in a sorted array of distinct values (which must hold it) */
-extern int32 ClvIndexOf(const float8 *values, int32 n, float8 value);
+/*
+ * The sorted distinct values of column col of tuples (palloc'd; *n gets their
+ * number) and, in index[j], the position of tuple j's value among them
+ */
+extern float8 *ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n, int32 *index);
 
 /* The fit state in argument argno, checked to have the given shape */
 extern ClvFitState *ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape);

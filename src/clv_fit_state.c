@@ -210,38 +210,46 @@ StateFlush(const ClvFitState *state, int32 buffer_capacity)
 					  state->penalizer, run, n, buffer_capacity);
 }
 
-/* Index of value in a sorted array of distinct values */
-int32
-ClvIndexOf(const float8 *values, int32 n, float8 value)
+/* A value of a column with the position of its tuple (ClvColumnIndex) */
+typedef struct ValuePosition
 {
-	int32		lo = 0;
-	int32		hi = n - 1;
+	float8		value;			/* the column's value */
+	int32		position;		/* the tuple's position */
+} ValuePosition;
 
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
+/* SortValuePositions(items, n): an inlined sort by value */
+#define ST_SORT SortValuePositions
+#define ST_ELEMENT_TYPE ValuePosition
+#define ST_COMPARE(a, b) ((a)->value < (b)->value ? -1 : (a)->value > (b)->value ? 1 : 0)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
-		if (values[mid] < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The sorted distinct values of column col of the tuples; *n gets their number */
+/*
+ * The sorted distinct values of column col of the tuples (palloc'd; *n gets
+ * their number), and in index[j] the position of tuple j's value among them:
+ * one sort of (value, position) pairs
+ */
 float8 *
-ClvDistinctColumn(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n)
+ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n, int32 *index)
 {
+	ValuePosition *items = (ValuePosition *) palloc(sizeof(ValuePosition) * Max(n_tuples, 1));
 	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
 	int32		distinct = 0;
 
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		items[j].value = tuples[j].v[col];
+		items[j].position = j;
+	}
+	SortValuePositions(items, n_tuples);
 	for (int32 i = 0; i < n_tuples; i++)
-		values[i] = tuples[i].v[col];
-	qsort(values, n_tuples, sizeof(float8), CompareFloat8Ascending);
-	for (int32 i = 0; i < n_tuples; i++)
-		if (distinct == 0 || values[distinct - 1] != values[i])
-			values[distinct++] = values[i];
+	{
+		if (distinct == 0 || values[distinct - 1] != items[i].value)
+			values[distinct++] = items[i].value;
+		index[items[i].position] = distinct - 1;
+	}
+	pfree(items);
 	*n = distinct;
 	return values;
 }

@@ -494,10 +494,8 @@ ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
 
 	data->n_tuples = n_tuples;
 	data->tuples = tuples;
-	data->age = ClvDistinctColumn(tuples, n_tuples, 2, &data->n_age);
 	data->age_index = (int32 *) palloc(sizeof(int32) * Max(n_tuples, 1));
-	for (int32 j = 0; j < n_tuples; j++)
-		data->age_index[j] = ClvIndexOf(data->age, data->n_age, tuples[j].v[2]);
+	data->age = ClvColumnIndex(tuples, n_tuples, 2, &data->n_age, data->age_index);
 	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(data->n_age, 1));
 	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(data->n_age, 1));
 	return data;
