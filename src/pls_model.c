@@ -17,6 +17,7 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
@@ -123,6 +124,8 @@ ModelProblem(const PlsModel *model)
 
 		if (end == NULL || end == name || end - name > PLS_MAX_NAME)
 			return "every latent variable needs a name of 1 to 63 bytes";
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), name, end - name, true))
+			return "latent variable names must be valid in the database encoding";
 		name = end + 1;
 	}
 	if (name != names_end)
@@ -171,7 +174,10 @@ ModelProblem(const PlsModel *model)
  * ---------------------------------------------------------------------------
  */
 
-/* Append ", \"key\": value" with the shortest exact float8 text (null for NaN) */
+/*
+ * Append ", \"key\": value" with the shortest exact float8 text (null for
+ * NaN; -0 as 0, which is what the reader, through jsonb, reads back)
+ */
 static void
 AppendNumber(StringInfo buf, const char *key, double value)
 {
@@ -179,7 +185,7 @@ AppendNumber(StringInfo buf, const char *key, double value)
 	if (isnan(value))
 		appendStringInfoString(buf, "null");
 	else
-		PlsAppendDouble(buf, value);
+		PlsAppendDouble(buf, value + 0.0);
 }
 
 /* The JSON text of a model */
