@@ -94,3 +94,10 @@ FROM pls_models;
 
 DROP TABLE bin, pls_states, tier_models, pls_models;
 DROP AGGREGATE pls_spec_state(float8[], jsonb);
+
+-- 5. Counts of crm.cohort_state and crm.cohort_table: the binary forms took
+-- 9223372036854775807, the text forms refused anything above 9223372036854775799
+SELECT s::text::crm.cohort_state::text = s::text AS round_trip, crm.cohort_final(s)::text ~ 'events=9223372036854775807' AS events_kept
+FROM (SELECT 'v1 unit=1 month through=1997-04-30 events=9223372036854775807 ignored=9223372036854775807 pairs={ab:1997-03-01}'::crm.cohort_state AS s) x;
+SELECT 'unit=1 month through=1997-04-30 first=1997-04-01 events=9223372036854775807 active={1} retained={1}'::crm.cohort_table;
+SELECT sqlstate_of($$SELECT 'v1 unit=1 month through=1997-04-30 events=9223372036854775808 ignored=0 pairs={ab:1997-03-01}'::crm.cohort_state$$) ~ '^22P02' AS beyond_rejected;
