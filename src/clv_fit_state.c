@@ -790,9 +790,7 @@ ParseValue(const char *input, char **p)
 	char	   *end;
 	float8		value;
 
-	errno = 0;
-	value = strtod(*p, &end);
-	if (end == *p || errno != 0)
+	if (!CrmParseFloat8(*p, &end, &value))
 		StateSyntaxError(input, "expected a number");
 	*p = end;
 	return value;

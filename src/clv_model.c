@@ -235,9 +235,7 @@ ParseFloatValue(const ClvModelSpec *spec, const char *input, const char *value)
 	char	   *end;
 	float8		result;
 
-	errno = 0;
-	result = strtod(value, &end);
-	if (end == value || *end != '\0' || errno != 0 || !isfinite(result))
+	if (!CrmParseFloat8(value, &end, &result) || *end != '\0' || !isfinite(result))
 		ModelSyntaxError(spec, input, "values must be finite numbers");
 	return result;
 }

@@ -166,9 +166,11 @@ ParseInteger(const char **p, int64 *value)
 		return false;
 	while (isdigit((unsigned char) *s))
 	{
-		if (v > (PG_INT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (*s++ - '0');
+		int			digit = *s++ - '0';
+
+		if (v > (PG_INT64_MAX - digit) / 10)
+			return false;		/* beyond PG_INT64_MAX, which itself parses */
+		v = v * 10 + digit;
 	}
 	*value = negative ? -v : v;
 	*p = s;

@@ -24,6 +24,13 @@ extern void CheckNotNull(FunctionCallInfo fcinfo, int argno, const char *what);
 /* Convert a numeric Datum to a finite float8, raising 22000/22003 otherwise */
 extern float8 NumericToFiniteFloat8(Datum value, const char *what);
 
+/*
+ * strtod for the types' text forms: like float8in, a subnormal result is a
+ * number, while overflow and underflow to zero are not.  Returns false when
+ * s does not start with a number in range; on success errno is left 0.
+ */
+extern bool CrmParseFloat8(const char *s, char **end, float8 *value);
+
 /* qsort comparator of float8 values, ascending */
 extern int	CompareFloat8Ascending(const void *a, const void *b);
 

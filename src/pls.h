@@ -41,6 +41,8 @@
 #define PLS_MAX_TOL 1e-3
 /* Largest iteration cap */
 #define PLS_MAX_MAXITER 100000
+/* Largest count of respondents (or skipped rows) of a model: exact as float8 */
+#define PLS_MAX_RESPONDENTS (INT64CONST(1) << 53)
 
 /*
  * On-disk and in-memory form of crm.pls_state.  data[] holds the p means,

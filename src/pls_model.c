@@ -17,6 +17,7 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
@@ -106,8 +107,9 @@ ModelProblem(const PlsModel *model)
 		model->n_lvs > PLS_MAX_LVS || model->n_items < model->n_lvs ||
 		model->n_items > model->p || model->n_paths < 1)
 		return "invalid numbers of items, latent variables or paths";
-	if (model->n < 2 || model->skipped < 0)
-		return "respondents must be at least 2 and skipped not negative";
+	if (model->n < 2 || model->n > PLS_MAX_RESPONDENTS || model->skipped < 0 ||
+		model->skipped > PLS_MAX_RESPONDENTS)
+		return "respondents must be in 2 .. 2^53 and skipped in 0 .. 2^53";
 	if (model->maxiter < 1 || model->maxiter > PLS_MAX_MAXITER ||
 		model->iterations < 1 || model->iterations > model->maxiter)
 		return "iterations must be in 1 .. maxiter, maxiter in 1 .. 100000";
@@ -122,6 +124,8 @@ ModelProblem(const PlsModel *model)
 
 		if (end == NULL || end == name || end - name > PLS_MAX_NAME)
 			return "every latent variable needs a name of 1 to 63 bytes";
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), name, end - name, true))
+			return "latent variable names must be valid in the database encoding";
 		name = end + 1;
 	}
 	if (name != names_end)
@@ -170,7 +174,10 @@ ModelProblem(const PlsModel *model)
  * ---------------------------------------------------------------------------
  */
 
-/* Append ", \"key\": value" with the shortest exact float8 text (null for NaN) */
+/*
+ * Append ", \"key\": value" with the shortest exact float8 text (null for
+ * NaN; -0 as 0, which is what the reader, through jsonb, reads back)
+ */
 static void
 AppendNumber(StringInfo buf, const char *key, double value)
 {
@@ -178,7 +185,7 @@ AppendNumber(StringInfo buf, const char *key, double value)
 	if (isnan(value))
 		appendStringInfoString(buf, "null");
 	else
-		PlsAppendDouble(buf, value);
+		PlsAppendDouble(buf, value + 0.0);
 }
 
 /* The JSON text of a model */
@@ -460,8 +467,8 @@ pls_model_in(PG_FUNCTION_ARGS)
 	model->scheme = (uint8) PlsSchemeOf(scheme);
 	model->flags = (BoolKey(&mp, root, "scaled", "the model") ? PLS_MODEL_SCALED : 0) |
 		(BoolKey(&mp, root, "converged", "the model") ? PLS_MODEL_CONVERGED : 0);
-	model->n = IntegerKey(&mp, root, "respondents", "the model", 0, PG_INT64_MAX / 2);
-	model->skipped = IntegerKey(&mp, root, "skipped", "the model", 0, PG_INT64_MAX / 2);
+	model->n = IntegerKey(&mp, root, "respondents", "the model", 0, PLS_MAX_RESPONDENTS);
+	model->skipped = IntegerKey(&mp, root, "skipped", "the model", 0, PLS_MAX_RESPONDENTS);
 	model->iterations = (int32) IntegerKey(&mp, root, "iterations", "the model", 0, PLS_MAX_MAXITER);
 	model->maxiter = (int32) IntegerKey(&mp, root, "maxiter", "the model", 0, PLS_MAX_MAXITER);
 	model->tol = NumberKey(&mp, root, "tol", "the model", false);
@@ -582,10 +589,11 @@ pls_model_recv(PG_FUNCTION_ARGS)
 	model->maxiter = maxiter;
 	model->n = pq_getmsgint64(buf);
 	model->skipped = pq_getmsgint64(buf);
-	model->tol = pq_getmsgfloat8(buf);
-	model->gof = pq_getmsgfloat8(buf);
+	/* -0 read as 0, as the text form (through jsonb numeric) does */
+	model->tol = pq_getmsgfloat8(buf) + 0.0;
+	model->gof = pq_getmsgfloat8(buf) + 0.0;
 	for (Size k = 0; k < ModelDoubles(n_lvs, n_items, n_paths); k++)
-		view.mean[k] = pq_getmsgfloat8(buf);
+		view.mean[k] = pq_getmsgfloat8(buf) + 0.0;
 	for (Size k = 0; k < ModelInts(n_lvs, n_items, n_paths); k++)
 		view.block_start[k] = (int32) pq_getmsgint(buf, 4);
 	pq_copymsgbytes(buf, view.names, names_len);

@@ -345,7 +345,8 @@ SetBlocks(SpecBlock *blocks, int n, PlsSpec *spec)
 				{
 					int			owner = 0;
 
-					while (spec->block_start[owner + 1] <= j)
+					/* block b's end is not set yet: positions before k are in 0 .. b */
+					while (owner < b && spec->block_start[owner + 1] <= j)
 						owner++;
 					if (owner == b)
 						return psprintf("item position %d is given twice in block \"%s\"",

@@ -820,9 +820,7 @@ ParseDoubles(const char *input, const char **p, double *values, Size n)
 
 		if (k > 0 && *s++ != ',')
 			StateSyntaxError(input, "expected \",\" between numbers");
-		errno = 0;
-		values[k] = strtod(s, &end);
-		if (end == s || errno != 0 || !isfinite(values[k]))
+		if (!CrmParseFloat8(s, &end, &values[k]) || !isfinite(values[k]))
 			StateSyntaxError(input, "expected a finite number");
 		s = end;
 	}

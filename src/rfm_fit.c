@@ -542,9 +542,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 				allocated *= 2;
 				runs[d] = repalloc(runs[d], sizeof(RfmValueCount) * allocated);
 			}
-			errno = 0;
-			runs[d][n_distinct[d]].value = strtod(p, &end);
-			if (end == p || errno != 0 || *end != ':')
+			if (!CrmParseFloat8(p, &end, &runs[d][n_distinct[d]].value) || *end != ':')
 				FitStateSyntaxError(input, "expected value:count");
 			p = end + 1;
 			if (!isdigit((unsigned char) *p))

@@ -182,9 +182,7 @@ rfm_model_in(PG_FUNCTION_ARGS)
 					ModelSyntaxError(input, psprintf("expected %d breakpoints per dimension", bins - 1));
 				p++;
 			}
-			errno = 0;
-			b[i] = strtod(p, &end);
-			if (end == p || errno != 0)
+			if (!CrmParseFloat8(p, &end, &b[i]))
 				ModelSyntaxError(input, "expected a number");
 			p = end;
 		}

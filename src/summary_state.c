@@ -530,9 +530,7 @@ ParseFloat(StateParser *ps)
 
 	if (!(isdigit((unsigned char) *ps->p) || *ps->p == '-'))
 		ParseFail(ps, "expected a number");
-	errno = 0;
-	value = strtod(ps->p, &end);
-	if (errno != 0 || end == ps->p || !isfinite(value))
+	if (!CrmParseFloat8(ps->p, &end, &value) || !isfinite(value))
 		ParseFail(ps, "expected a finite number");
 	ps->p = end;
 	return value;

@@ -493,14 +493,15 @@ csi_state_out(PG_FUNCTION_ARGS)
 	char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	initStringInfo(&buf);
-	double_to_shortest_decimal_buf(state->scale_min, a);
-	double_to_shortest_decimal_buf(state->scale_max, b);
+	/* -0 printed as 0, as the reader reads it */
+	double_to_shortest_decimal_buf(state->scale_min + 0.0, a);
+	double_to_shortest_decimal_buf(state->scale_max + 0.0, b);
 	appendStringInfo(&buf, "scale_min=%s scale_max=%s respondents=" INT64_FORMAT " items={",
 					 a, b, state->respondents);
 	for (int i = 0; i < state->n_items; i++)
 	{
-		double_to_shortest_decimal_buf(state->items[i].weight, a);
-		double_to_shortest_decimal_buf(state->items[i].sum, b);
+		double_to_shortest_decimal_buf(state->items[i].weight + 0.0, a);
+		double_to_shortest_decimal_buf(state->items[i].sum + 0.0, b);
 		appendStringInfo(&buf, "%s%s,%s," INT64_FORMAT, i > 0 ? ";" : "", a, b,
 						 state->items[i].n);
 	}

@@ -261,8 +261,8 @@ value_potential_model_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint8		version = (uint8) pq_getmsgint(buf, 1);
 	int64		n = pq_getmsgint64(buf);
-	float8		value_threshold = pq_getmsgfloat8(buf);
-	float8		potential_threshold = pq_getmsgfloat8(buf);
+	float8		value_threshold = pq_getmsgfloat8(buf) + 0.0;	/* -0 as 0, as in text */
+	float8		potential_threshold = pq_getmsgfloat8(buf) + 0.0;
 
 	if (version != VALUE_POTENTIAL_MODEL_VERSION || n < 0 ||
 		!isfinite(value_threshold) || !isfinite(potential_threshold))

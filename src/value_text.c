@@ -151,9 +151,7 @@ ValueReadFloat(ValueReader *r)
 	char	   *end;
 	float8		value;
 
-	errno = 0;
-	value = strtod(r->p, &end);
-	if (end == r->p || errno != 0)
+	if (!CrmParseFloat8(r->p, &end, &value))
 		ValueSyntaxError(r, "expected a number");
 	r->p = end;
 	return value + 0.0;
@@ -253,13 +251,13 @@ ValueReadNames(ValueReader *r, const char *key, int *n, int32 *size)
 	return names.data;
 }
 
-/* Append a float8 in its shortest exact form */
+/* Append a float8 in its shortest exact form (-0 as 0, as the reader reads it) */
 void
 ValueAppendFloat(StringInfo buf, float8 v)
 {
 	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
-	double_to_shortest_decimal_buf(v, digits);
+	double_to_shortest_decimal_buf(v + 0.0, digits);
 	appendStringInfoString(buf, digits);
 }
 

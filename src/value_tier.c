@@ -467,7 +467,7 @@ value_tier_model_recv(PG_FUNCTION_ARGS)
 	uint8		kind = (uint8) pq_getmsgint(buf, 1);
 	int			n_tiers = pq_getmsgint(buf, 1);
 	int64		n = pq_getmsgint64(buf);
-	float8		total = pq_getmsgfloat8(buf);
+	float8		total = pq_getmsgfloat8(buf) + 0.0;	/* -0 as 0, as in text */
 	ValueSpec	spec = {0};
 	float8		thresholds[VALUE_MAX_TIERS];
 	int64		customers[VALUE_MAX_TIERS];
@@ -486,12 +486,12 @@ value_tier_model_recv(PG_FUNCTION_ARGS)
 		{
 			const char *name;
 
-			spec.cuts[i] = pq_getmsgfloat8(buf);
+			spec.cuts[i] = pq_getmsgfloat8(buf) + 0.0;
 			name = pq_getmsgstring(buf);
 			appendBinaryStringInfo(&names, name, strlen(name) + 1);
-			thresholds[i] = pq_getmsgfloat8(buf);
+			thresholds[i] = pq_getmsgfloat8(buf) + 0.0;
 			customers[i] = pq_getmsgint64(buf);
-			values[i] = pq_getmsgfloat8(buf);
+			values[i] = pq_getmsgfloat8(buf) + 0.0;
 		}
 		spec.n_tiers = n_tiers;
 		spec.names = names.data;

@@ -53,6 +53,30 @@ crm_ensure_jdbc_deps() {
 	crm_apt_install default-jdk-headless libpostgresql-jdbc-java
 }
 
+# Install the C compiler and libpq's headers if missing (the fuzzer,
+# test/fuzz/crm_fuzz.c, is a libpq client)
+crm_ensure_fuzz_deps() {
+	command -v gcc >/dev/null && [ -f /usr/include/postgresql/libpq-fe.h ] && return 0
+	crm_apt_install gcc libpq-dev
+}
+
+# Install SQLsmith if missing (test/sqlsmith/run)
+crm_ensure_sqlsmith_deps() {
+	command -v sqlsmith >/dev/null && return 0
+	crm_apt_install sqlsmith
+}
+
+# Print the server log file of the throwaway cluster (inside crm_in_cluster)
+crm_server_log() {
+	pg_lsclusters -h | awk '$2 == "regress" { print $7 }'
+}
+
+# Print the lines of a server log after line FROM that report a crashed
+# backend or a PANIC.  Arguments: log file, FROM (a line count)
+crm_server_crashes() {
+	tail -n +"$(($2 + 1))" "$1" | grep -E 'terminated by signal|was terminated|PANIC|server process .* exited with exit code [^0]' || true
+}
+
 # Build crm (with the given CFLAGS) and stage it under tmp_install
 crm_build_and_stage() {
 	local cflags=${1:-}
