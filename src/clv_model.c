@@ -691,6 +691,18 @@ ClvFit(const ClvFitProblem *problem)
 						   &fallback, &fallback_result);
 		MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
 		iterations += fallback_result.iterations + result.iterations;
+
+		/*
+		 * The polish may not even evaluate its start, the fallback's best
+		 * point: a gradient can need more than the likelihood (Pareto/NBD's
+		 * series far out); theta is still that point, so report it, not
+		 * converged
+		 */
+		if (!isfinite(result.value) && isfinite(fallback_result.value))
+		{
+			result.value = fallback_result.value;
+			result.converged = false;
+		}
 	}
 	if (!isfinite(result.value))
 		ereport(ERROR,

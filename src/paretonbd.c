@@ -112,10 +112,10 @@ ParamsOf(const ClvModel *model)
  * S(A, C; z) = sum_n (A)_n / (C)_n z^n for 0 <= z < 1, C > A > 0, and its
  * derivatives in A, C and z (each NULL-able as a group: derivatives is
  * NULL or has room for 3).  Returns false when the series needs more than
- * SERIES_MAX_TERMS terms.
+ * max_terms terms.
  */
 static bool
-EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
+EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives, int max_terms)
 {
 	float8		term = 1;
 	float8		total = 1;
@@ -127,7 +127,7 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 	float8		inverse_one_minus_z = 1 / (1 - z);
 	float8		tail_factor = z * inverse_one_minus_z;	/* tail <= term * weight * this */
 
-	for (int n = 0; n < SERIES_MAX_TERMS; n++)
+	for (int n = 0; n < max_terms; n++)
 	{
 		float8		inverse_c = 1 / (C + n);
 		float8		weight;
@@ -167,7 +167,20 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 			return true;
 		}
 		if ((n & 0xFFFF) == 0xFFFF)
+		{
+			/*
+			 * Give up early when even the current ratio of the terms, which
+			 * only grows towards z, would need more than the cap: near z = 1
+			 * (a line search far out) that saves up to SERIES_MAX_TERMS terms
+			 * per customer and evaluation
+			 */
+			float8		ratio = (A + n + 1) / (C + n + 1) * z;
+			float8		needed = log(SERIES_TOLERANCE * total / (term * weight * tail_factor)) / log(ratio);
+
+			if (!(n + needed <= max_terms))
+				return false;
 			CHECK_FOR_INTERRUPTS();
+		}
 	}
 	if (term == 0)
 	{
@@ -217,8 +230,8 @@ TableExtend(SeriesTable *table)
 
 /*
  * S(A, C; z) and its derivatives (as EulerSeries, with derivatives) from the
- * table of (A, C), extending it as needed; falls back to EulerSeries for
- * series longer than the table can hold
+ * table of (A, C), extending it as needed; false for series longer than the
+ * table can hold
  */
 static bool
 TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
@@ -241,7 +254,7 @@ TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
 		if (n == table->n_terms)
 		{
 			if (n == TABLE_MAX_TERMS)
-				return EulerSeries(A, C, z, sum, derivatives);
+				return false;	/* see Series */
 			TableExtend(table);
 		}
 		power *= z;
@@ -262,13 +275,21 @@ TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
 	return true;
 }
 
-/* S(A, C; z), with derivatives if asked: from the table when there is one */
+/*
+ * S(A, C; z), with derivatives if asked: from the table when there is one.
+ * A fit (the caller with a table) allows TABLE_MAX_TERMS terms: longer
+ * series happen only as z nears 1 far from any estimate (a line search
+ * probing huge parameters), where they would cost up to SERIES_MAX_TERMS
+ * terms per customer and evaluation; there the likelihood counts as not
+ * computable and the optimizer steps back.  Predictions allow
+ * SERIES_MAX_TERMS.
+ */
 static bool
 Series(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives)
 {
 	if (table != NULL && table->coefficient != NULL && derivatives != NULL)
 		return TableSeries(table, A, C, z, sum, derivatives);
-	return EulerSeries(A, C, z, sum, derivatives);
+	return EulerSeries(A, C, z, sum, derivatives, table != NULL ? TABLE_MAX_TERMS : SERIES_MAX_TERMS);
 }
 
 /*
