@@ -5,6 +5,9 @@
 # The seed of the synthetic transaction log (test/bench/generate_log.py)
 export BENCH_LOG_SEED=${BENCH_LOG_SEED:-42}
 
+# The median of the numbers on stdin, one per line
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 # Seconds since the epoch, and since an earlier such time (one decimal)
 now() { date +%s.%N; }
 secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

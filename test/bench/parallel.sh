@@ -137,7 +137,6 @@ def launched(node):
     return node.get("Workers Launched", 0) + sum(launched(c) for c in node.get("Plans", []))
 print("%.1f %d" % (plan["Execution Time"], launched(plan["Plan"])))'
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo
 echo "Server-side execution time (EXPLAIN ANALYZE, TIMING OFF), median of $BENCH_REPS interleaved repetitions, a fresh session each:"

@@ -55,7 +55,6 @@ export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c work_mem=1GB -c jit=of
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 . "$BENCH_DIR/common.sh"
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 failed=0
 
 # milliseconds of one statement in a fresh session (server side), after an

@@ -52,7 +52,7 @@ fi
 cd "$BENCH_DIR"
 export PGOPTIONS="-c max_parallel_workers_per_gather=0 -c work_mem=1GB -c jit=off"
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$BENCH_DIR/common.sh"
 PY=/usr/bin/python3
 work=$(cd "$BENCH_DIR/../.." && pwd)/tmp/bench_pnbd
 rm -rf "$work"
