@@ -52,11 +52,15 @@ typedef struct PurchaseData
 								 * group_start[k+1]-1 */
 	int32		n_tuples;		/* distinct tuples */
 	float8	   *weight;			/* customers with each tuple */
-	int32	   *tx_index;		/* each tuple's t_x as an index into tx */
-	int32	   *age_index;		/* each tuple's T as an index into age */
-	int32		n_tx;			/* distinct recencies */
+	int32	   *tx_index;		/* each tuple's t_x as an index into tx, or
+								 * NULL: too many distinct t_x to cache */
+	int32	   *age_index;		/* each tuple's T as an index into age, or
+								 * NULL */
+	float8	   *tx_value;		/* each tuple's t_x (when tx_index is NULL) */
+	float8	   *age_value;		/* each tuple's T (when age_index is NULL) */
+	int32		n_tx;			/* distinct recencies (if indexed) */
 	float8	   *tx;				/* the distinct recencies */
-	int32		n_age;			/* distinct ages */
+	int32		n_age;			/* distinct ages (if indexed) */
 	float8	   *age;			/* the distinct ages */
 	float8	   *log_tx;			/* scratch: log(alpha + t_x) per distinct t_x */
 	float8	   *inv_tx;			/* scratch: 1 / (alpha + t_x) */
@@ -177,8 +181,23 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		for (int32 j = data->group_start[k]; j < data->group_start[k + 1]; j++)
 		{
 			float8		w = data->weight[j];
-			float8		log_age = data->log_age[data->age_index[j]];
-			float8		t1 = t.d1 - rx * log_age;
+			float8		log_age;
+			float8		inv_age;
+			float8		t1;
+
+			if (data->age_index != NULL)
+			{
+				log_age = data->log_age[data->age_index[j]];
+				inv_age = data->inv_age[data->age_index[j]];
+			}
+			else
+			{
+				float8		s = p.alpha + data->age_value[j];
+
+				log_age = log(s);
+				inv_age = 1 / s;
+			}
+			t1 = t.d1 - rx * log_age;
 
 			sum_w += w;
 			if (!t.has_d2)
@@ -188,16 +207,33 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 				{
 					sum_w1 += w;
 					sum_log += w * log_age;
-					sum_inv += w * data->inv_age[data->age_index[j]];
+					sum_inv += w * inv_age;
 				}
 			}
 			else
 			{
-				float8		log_tx = data->log_tx[data->tx_index[j]];
-				float8		t2 = t.d2 - rx * log_tx;
-				float8		hi = Max(t1, t2);
-				float8		e = exp(-fabs(t1 - t2));
+				float8		log_tx;
+				float8		inv_tx;
+				float8		t2;
+				float8		hi;
+				float8		e;
 				float8		share1;
+
+				if (data->tx_index != NULL)
+				{
+					log_tx = data->log_tx[data->tx_index[j]];
+					inv_tx = data->inv_tx[data->tx_index[j]];
+				}
+				else
+				{
+					float8		s = p.alpha + data->tx_value[j];
+
+					log_tx = log(s);
+					inv_tx = 1 / s;
+				}
+				t2 = t.d2 - rx * log_tx;
+				hi = Max(t1, t2);
+				e = exp(-fabs(t1 - t2));
 
 				sum_ll += w * (hi + log1p(e));
 				if (with_gradient)
@@ -207,8 +243,7 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 					sum_w1 += w * share1;
 					sum_w2 += w * (1 - share1);
 					sum_log += w * (share1 * log_age + (1 - share1) * log_tx);
-					sum_inv += w * (share1 * data->inv_age[data->age_index[j]] +
-									(1 - share1) * data->inv_tx[data->tx_index[j]]);
+					sum_inv += w * (share1 * inv_age + (1 - share1) * inv_tx);
 				}
 			}
 		}
@@ -231,11 +266,21 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	return total;
 }
 
+/* Distinct t_x (or T) values always worth a log cache (512 kB of scratch) */
+#define PURCHASE_CACHE_MIN 16384
+
 /* The preprocessed data of a fit state (tuples sorted by x, t_x, T) */
 static PurchaseData *
 PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 {
 	PurchaseData *data = (PurchaseData *) palloc0(sizeof(PurchaseData));
+
+	/*
+	 * log(alpha + t) per distinct t pays when values repeat (whole periods);
+	 * with (nearly) all values distinct, the cache is as large as the tuples
+	 * and read in random order, slower than computing the log per tuple
+	 */
+	int32		cache_limit = Max(PURCHASE_CACHE_MIN, n_tuples / 8);
 
 	data->kind = kind;
 	data->n_tuples = n_tuples;
@@ -244,10 +289,28 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 	data->age_index = (int32 *) palloc(sizeof(int32) * n_tuples);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
-	data->tx = ClvColumnIndex(tuples, n_tuples, 1, &data->n_tx, data->tx_index);
-	data->age = ClvColumnIndex(tuples, n_tuples, 2, &data->n_age, data->age_index);
+	data->tx = ClvColumnIndex(tuples, n_tuples, 1, cache_limit, &data->n_tx,
+							  data->tx_index);
+	data->age = ClvColumnIndex(tuples, n_tuples, 2, cache_limit, &data->n_age,
+							   data->age_index);
+	if (data->tx == NULL)
+	{
+		pfree(data->tx_index);
+		data->tx_index = NULL;
+		data->tx_value = (float8 *) palloc(sizeof(float8) * n_tuples);
+	}
+	if (data->age == NULL)
+	{
+		pfree(data->age_index);
+		data->age_index = NULL;
+		data->age_value = (float8 *) palloc(sizeof(float8) * n_tuples);
+	}
 	for (int32 j = 0; j < n_tuples; j++)
 	{
+		if (data->tx_value != NULL)
+			data->tx_value[j] = tuples[j].v[1];
+		if (data->age_value != NULL)
+			data->age_value[j] = tuples[j].v[2];
 		if (j == 0 || tuples[j].v[0] != tuples[j - 1].v[0])
 		{
 			data->x[data->n_x] = tuples[j].v[0];
@@ -256,10 +319,10 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 		data->weight[j] = (float8) tuples[j].count;
 	}
 	data->group_start[data->n_x] = n_tuples;
-	data->log_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);
-	data->inv_tx = (float8 *) palloc(sizeof(float8) * data->n_tx);
-	data->log_age = (float8 *) palloc(sizeof(float8) * data->n_age);
-	data->inv_age = (float8 *) palloc(sizeof(float8) * data->n_age);
+	data->log_tx = (float8 *) palloc(sizeof(float8) * Max(data->n_tx, 1));
+	data->inv_tx = (float8 *) palloc(sizeof(float8) * Max(data->n_tx, 1));
+	data->log_age = (float8 *) palloc(sizeof(float8) * Max(data->n_age, 1));
+	data->inv_age = (float8 *) palloc(sizeof(float8) * Max(data->n_age, 1));
 	return data;
 }
 
@@ -293,6 +356,14 @@ FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
 	problem.loglik = PurchaseLogLikelihood;
 	problem.data = PurchaseDataOf(kind, tuples, n_tuples);
 	problem.n = state->n_rows;
+	if (n_tuples > CLV_COARSE_MIN_TUPLES)
+	{
+		int32		n_sample;
+		ClvTuple   *sample = ClvCoarseSample(tuples, n_tuples, CLV_COARSE_POINTS,
+											 &n_sample, &problem.coarse_n);
+
+		problem.coarse_data = PurchaseDataOf(kind, sample, n_sample);
+	}
 	problem.penalizer = penalizer;
 	/* r = a = b = 1 and alpha = the mean age: the same start in any time unit */
 	problem.start[0] = 1;

@@ -147,10 +147,12 @@ typedef struct ClvFitState
 extern ClvTuple *ClvFitStateTuples(const ClvFitState *state, int32 *n);
 
 /*
- * The sorted distinct values of column col of tuples (palloc'd; *n gets their
- * number) and, in index[j], the position of tuple j's value among them
+ * The distinct values of column col of tuples (palloc'd, in order of first
+ * appearance; *n gets their number) and, in index[j], the position of tuple
+ * j's value among them; NULL when there are more than limit distinct values
  */
-extern float8 *ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n, int32 *index);
+extern float8 *ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col,
+							  int32 limit, int32 *n, int32 *index);
 
 /* The fit state in argument argno, checked to have the given shape */
 extern ClvFitState *ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape);
@@ -172,7 +174,24 @@ typedef struct ClvFitProblem
 	int64		n;				/* customers (sum of weights) */
 	float8		penalizer;		/* L2 penalty coefficient */
 	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
+	void	   *coarse_data;	/* the same data for a weighted sample of
+								 * the tuples (ClvCoarseSample), or NULL:
+								 * fitted first for a close start */
+	int64		coarse_n;		/* customers the sample stands for */
 } ClvFitProblem;
+
+/* Distinct tuples above which a fit starts from the fit of a sample */
+#define CLV_COARSE_MIN_TUPLES 131072
+/* Sample points of that sample */
+#define CLV_COARSE_POINTS 32768
+
+/*
+ * A systematic sample of points tuples (by customer weight) of sorted
+ * tuples, as tuples whose counts are the sample points that fell on them
+ * (palloc'd; *n_out gets their number, *n_points the points)
+ */
+extern ClvTuple *ClvCoarseSample(const ClvTuple *tuples, int32 n_tuples,
+								 int32 points, int32 *n_out, int64 *n_points);
 
 /*
  * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),

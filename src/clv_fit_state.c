@@ -19,6 +19,7 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 /* Tuples the buffer of a new state holds */
@@ -117,6 +118,92 @@ StateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
 	return state;
 }
 
+/*
+ * An aggregate's fit state while rows are added: an expanded object holding
+ * a flat state that grows in place (repalloc in the object's own context).
+ * The executor keeps a read-write expanded transition value without copying
+ * it when it is returned again, so a growing state is never copied whole
+ * into fresh memory (with a flat varlena state it was, at every growth); it
+ * is flattened only when it leaves the aggregate (a partial aggregate's
+ * result sent to the leader, an output function).
+ */
+typedef struct ExpandedFitState
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	ClvFitState *flat;			/* the state, allocated in hdr.eoh_context;
+								 * its VARSIZE is the room allocated */
+} ExpandedFitState;
+
+/* Size of the flat form of an expanded fit state: run and buffered tuples */
+static Size
+ExpandedFitFlatSize(ExpandedObjectHeader *eohptr)
+{
+	const ClvFitState *flat = ((ExpandedFitState *) eohptr)->flat;
+
+	return FIT_HEADER_SIZE +
+		sizeof(ClvTuple) * ((Size) flat->n_distinct + (Size) flat->n_buffered);
+}
+
+/* Write the flat form of an expanded fit state (no spare room) into result */
+static void
+ExpandedFitFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const ClvFitState *flat = ((ExpandedFitState *) eohptr)->flat;
+	ClvFitState *out = (ClvFitState *) result;
+
+	Assert(allocated_size == ExpandedFitFlatSize(eohptr));
+	memcpy(out, flat, allocated_size);
+	SET_VARSIZE(out, allocated_size);
+	out->buffer_capacity = out->n_buffered;
+}
+
+static const ExpandedObjectMethods ExpandedFitMethods = {
+	ExpandedFitFlatSize,
+	ExpandedFitFlatten
+};
+
+/* The expanded fit state a datum points to, or NULL for a flat one */
+static ExpandedFitState *
+ExpandedFitStateOf(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(datum)))
+	{
+		ExpandedObjectHeader *eohptr = DatumGetEOHP(datum);
+
+		if (eohptr->eoh_methods == &ExpandedFitMethods)
+			return (ExpandedFitState *) eohptr;
+	}
+	return NULL;
+}
+
+/*
+ * The fit state of a datum for reading: the flat state inside an expanded
+ * one (not copied), or the detoasted varlena
+ */
+static ClvFitState *
+FitStateOfDatum(Datum datum)
+{
+	ExpandedFitState *expanded = ExpandedFitStateOf(datum);
+
+	if (expanded != NULL)
+		return expanded->flat;
+	return (ClvFitState *) PG_DETOAST_DATUM(datum);
+}
+
+/* A new expanded state in a child context of parent, its flat state still unset */
+static ExpandedFitState *
+NewExpandedFitState(MemoryContext parent)
+{
+	MemoryContext context = AllocSetContextCreate(parent, "crm fit state",
+												  ALLOCSET_SMALL_SIZES);
+	ExpandedFitState *expanded = (ExpandedFitState *)
+		MemoryContextAlloc(context, sizeof(ExpandedFitState));
+
+	EOH_init_header(&expanded->hdr, &ExpandedFitMethods, context);
+	expanded->flat = NULL;
+	return expanded;
+}
+
 /* Lexicographic order of the values of two tuples */
 static inline int
 CompareTupleValues(const ClvTuple *a, const ClvTuple *b)
@@ -210,48 +297,111 @@ StateFlush(const ClvFitState *state, int32 buffer_capacity)
 					  state->penalizer, run, n, buffer_capacity);
 }
 
-/* A value of a column with the position of its tuple (ClvColumnIndex) */
-typedef struct ValuePosition
+/* A 64-bit mix of a value's bits for the open-addressing table of ClvColumnIndex */
+static inline uint64
+MixBits(float8 value)
 {
-	float8		value;			/* the column's value */
-	int32		position;		/* the tuple's position */
-} ValuePosition;
+	uint64		bits;
 
-/* SortValuePositions(items, n): an inlined sort by value */
-#define ST_SORT SortValuePositions
-#define ST_ELEMENT_TYPE ValuePosition
-#define ST_COMPARE(a, b) ((a)->value < (b)->value ? -1 : (a)->value > (b)->value ? 1 : 0)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+	memcpy(&bits, &value, sizeof(bits));
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xff51afd7ed558ccd);
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	bits ^= bits >> 33;
+	return bits;
+}
 
 /*
- * The sorted distinct values of column col of the tuples (palloc'd; *n gets
- * their number), and in index[j] the position of tuple j's value among them:
- * one sort of (value, position) pairs
+ * The distinct values of column col of the tuples (palloc'd, in order of
+ * first appearance; *n gets their number), and in index[j] the position of
+ * tuple j's value among them; one pass with an open-addressing table.
+ * Returns NULL (and *n = 0) as soon as there are more than limit distinct
+ * values: then a per-value cache would be no smaller than the tuples.
+ * Values are compared with ==, so -0 and +0 (normalized on input) and equal
+ * values share an entry.
  */
 float8 *
-ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 *n, int32 *index)
+ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 limit,
+			   int32 *n, int32 *index)
 {
-	ValuePosition *items = (ValuePosition *) palloc(sizeof(ValuePosition) * Max(n_tuples, 1));
-	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(n_tuples, 1));
+	int32		most = Max(Min(limit, n_tuples), 1);
+	uint32		size = 16;
+	uint32		mask;
+	int32	   *slots;
+	float8	   *values = (float8 *) palloc(sizeof(float8) * most);
 	int32		distinct = 0;
 
+	while (size < 2 * (uint32) most)
+		size <<= 1;
+	mask = size - 1;
+	slots = (int32 *) palloc(sizeof(int32) * size);
+	memset(slots, -1, sizeof(int32) * size);
 	for (int32 j = 0; j < n_tuples; j++)
 	{
-		items[j].value = tuples[j].v[col];
-		items[j].position = j;
+		float8		value = tuples[j].v[col];
+		uint32		h = (uint32) MixBits(value) & mask;
+
+		while (slots[h] >= 0 && values[slots[h]] != value)
+			h = (h + 1) & mask;
+		if (slots[h] < 0)
+		{
+			if (distinct >= most)
+			{
+				pfree(slots);
+				pfree(values);
+				*n = 0;
+				return NULL;
+			}
+			values[distinct] = value;
+			slots[h] = distinct++;
+		}
+		index[j] = slots[h];
 	}
-	SortValuePositions(items, n_tuples);
-	for (int32 i = 0; i < n_tuples; i++)
-	{
-		if (distinct == 0 || values[distinct - 1] != items[i].value)
-			values[distinct++] = items[i].value;
-		index[items[i].position] = distinct - 1;
-	}
-	pfree(items);
+	pfree(slots);
 	*n = distinct;
 	return values;
+}
+
+/*
+ * A systematic sample of points tuples (by customer weight) of sorted
+ * tuples, as tuples whose counts are the sample points that fell on them
+ * (palloc'd; *n_out gets their number, *n_points the points).  Point k sits
+ * at cumulative weight (k + 1/2) * total / points, so a tuple holding a
+ * share of the customers gets that share of the points, whatever the
+ * counts; the tuples' order (by x, then t_x, then T) spreads the points over
+ * the frequencies.
+ */
+ClvTuple *
+ClvCoarseSample(const ClvTuple *tuples, int32 n_tuples, int32 points,
+				int32 *n_out, int64 *n_points)
+{
+	ClvTuple   *sample = (ClvTuple *) palloc(sizeof(ClvTuple) * Max(Min(n_tuples, points), 1));
+	float8		total = 0;
+	float8		step;
+	float8		cumulative = 0;
+	int64		taken = 0;
+	int32		n = 0;
+
+	for (int32 j = 0; j < n_tuples; j++)
+		total += (float8) tuples[j].count;
+	step = total / points;
+	for (int32 j = 0; j < n_tuples && n < points; j++)
+	{
+		int64		upto;
+
+		cumulative += (float8) tuples[j].count;
+		upto = Min((int64) floor(cumulative / step + 0.5), (int64) points);
+		if (upto > taken)
+		{
+			sample[n] = tuples[j];
+			sample[n++].count = upto - taken;
+			taken = upto;
+		}
+	}
+	*n_out = n;
+	*n_points = taken;
+	return sample;
 }
 
 /* Raise 22000 unless x is a non-negative whole number */
@@ -388,35 +538,78 @@ CheckSamePenalizer(float8 a, float8 b)
 				 errmsg("penalizer must be the same for every row of a group, not %g and %g", a, b)));
 }
 
+/* Raise 22023 unless a state takes rows of this shape and penalizer */
+static void
+CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
+					float8 penalizer)
+{
+	if (state->shape != shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add %s rows to a fit state of shape %s",
+						ShapeName(shape), ShapeName(state->shape))));
+	if (has_penalizer)
+		CheckSamePenalizer(state->penalizer, penalizer);
+}
+
 /*
  * The state a transition adds its row to (argument 0, or a new one), checked
- * to have the shape and penalizer of the row
+ * to have the shape and penalizer of the row.  Inside an aggregate it is an
+ * expanded state (*expanded set), made on the first row or from a flat
+ * state; outside one it is a flat copy, since the input must not change.
  */
 static ClvFitState *
-TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer, float8 penalizer)
+TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
+				float8 penalizer, ExpandedFitState **expanded)
 {
-	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	ClvFitState *state;
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	ClvFitState *state = NULL;
+	MemoryContext old_context;
 
-	if (PG_ARGISNULL(0))
-		state = StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
-						   CLV_FIT_INITIAL_BUFFER);
-	else
+	*expanded = NULL;
+	if (!PG_ARGISNULL(0))
 	{
 		Datum		raw = PG_GETARG_DATUM(0);
 
-		state = (ClvFitState *) PG_DETOAST_DATUM(raw);
-		if (state->shape != shape)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot add %s rows to a fit state of shape %s",
-							ShapeName(shape), ShapeName(state->shape))));
-		if (has_penalizer)
-			CheckSamePenalizer(state->penalizer, penalizer);
-		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
-			state = StateFlush(state, Max(state->buffer_capacity, 1));
+		*expanded = in_aggregate ? ExpandedFitStateOf(raw) : NULL;
+		if (*expanded != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
+		{
+			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer);
+			return (*expanded)->flat;
+		}
+		state = FitStateOfDatum(raw);
+		CheckStateTakesRows(state, shape, has_penalizer, penalizer);
+		if (!in_aggregate)
+			return StateFlush(state, Max(state->buffer_capacity, 1));
 	}
-	return state;
+	else if (!in_aggregate)
+		return StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
+						  CLV_FIT_INITIAL_BUFFER);
+
+	/* a new expanded state: empty, or a copy of a flat (or read-only) one */
+	*expanded = NewExpandedFitState(aggcontext);
+	old_context = MemoryContextSwitchTo((*expanded)->hdr.eoh_context);
+	if (state == NULL)
+		(*expanded)->flat = StateBuild(shape, 0, has_penalizer, penalizer,
+									   NULL, 0, CLV_FIT_INITIAL_BUFFER);
+	else
+		(*expanded)->flat = StateFlush(state, Max(CLV_FIT_INITIAL_BUFFER,
+												  state->buffer_capacity));
+	MemoryContextSwitchTo(old_context);
+	return (*expanded)->flat;
+}
+
+/* The datum a transition returns: the expanded state, or the flat one */
+static Datum
+TransitionResult(ExpandedFitState *expanded, ClvFitState *state)
+{
+	if (expanded != NULL)
+	{
+		expanded->flat = state;
+		return EOHPGetRWDatum(&expanded->hdr);
+	}
+	return PointerGetDatum(state);
 }
 
 /* Scratch room of a transition's call site for n tuples (kept across calls) */
@@ -480,11 +673,47 @@ StateMergeInPlace(ClvFitState *state, ClvTuple *scratch)
 }
 
 /*
- * Add a tuple of values with a weight (> 0) to a state; returns the state
- * (it moves only when the merged run leaves too little room for the buffer)
+ * A state whose buffer is empty (just merged) grown to room for
+ * buffer_capacity buffered tuples: reallocated in place (the flat state of an
+ * expanded one, in its own context) or copied.  Only the header and the run
+ * are kept;
+ * the buffer is left unset (it is written before it is read, and the states
+ * that leave an aggregate are compacted), which spares a memset and a copy
+ * of the whole room on every growth.
  */
 static ClvFitState *
-StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int64 weight)
+StateGrow(ClvFitState *state, int32 buffer_capacity, bool in_place)
+{
+	Size		used = FIT_HEADER_SIZE + sizeof(ClvTuple) * (Size) state->n_distinct;
+	Size		size = used + sizeof(ClvTuple) * (Size) buffer_capacity;
+	ClvFitState *grown;
+
+	Assert(state->n_buffered == 0);
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model fit state would exceed 1 GB"),
+				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
+	if (in_place)
+		grown = (ClvFitState *) repalloc(state, size);
+	else
+	{
+		grown = (ClvFitState *) palloc(size);
+		memcpy(grown, state, used);
+	}
+	SET_VARSIZE(grown, size);
+	grown->buffer_capacity = buffer_capacity;
+	return grown;
+}
+
+/*
+ * Add a tuple of values with a weight (> 0) to a state; returns the state
+ * (it moves only when the merged run leaves too little room for the buffer;
+ * in_place: the state is an expanded state's and grows with repalloc)
+ */
+static ClvFitState *
+StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, bool in_place,
+			  const float8 *v, int64 weight)
 {
 	ClvTuple   *slot;
 
@@ -498,7 +727,7 @@ StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int6
 		state->buffer_capacity = room - n;
 		/* grow to twice the run when the buffer would be small against it */
 		if (state->buffer_capacity < Max(CLV_FIT_MIN_BUFFER, n / 2))
-			state = StateFlush(state, -1);
+			state = StateGrow(state, Max(CLV_FIT_MIN_BUFFER, n), in_place);
 	}
 	slot = StateBuffer(state) + state->n_buffered;
 	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
@@ -520,7 +749,9 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	int			width = ShapeWidth(shape);
 	bool		has_penalizer = PG_NARGS() > width + 2;
 	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
-	ClvFitState *state = TransitionState(fcinfo, shape, has_penalizer, penalizer);
+	ExpandedFitState *expanded;
+	ClvFitState *state = TransitionState(fcinfo, shape, has_penalizer, penalizer,
+										 &expanded);
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
 
@@ -528,13 +759,13 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	for (int i = 0; i < width; i++)
 	{
 		if (PG_ARGISNULL(i + 1))
-			PG_RETURN_POINTER(state);
+			return TransitionResult(expanded, state);
 		v[i] = PG_GETARG_FLOAT8(i + 1);
 	}
 	if (PG_NARGS() > width + 1)
 	{
 		if (PG_ARGISNULL(width + 1))
-			PG_RETURN_POINTER(state);
+			return TransitionResult(expanded, state);
 		weight = RowWeight(fcinfo, width + 1);
 	}
 	if (shape == CLV_SHAPE_PURCHASES)
@@ -546,11 +777,12 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 		ClvCheckSpend(v[0], v[1]);
 		/* the spend model is fitted on customers with repeat purchases */
 		if (v[0] == 0)
-			PG_RETURN_POINTER(state);
+			return TransitionResult(expanded, state);
 	}
 	if (weight == 0)
-		PG_RETURN_POINTER(state);
-	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
+		return TransitionResult(expanded, state);
+	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	return TransitionResult(expanded, state);
 }
 
 /* Transition of the purchase-model fits: (x, t_x, T [, weight [, penalizer]]) */
@@ -579,17 +811,19 @@ PG_FUNCTION_INFO_V1(clv_fit_trans_tenures);
 Datum
 clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_TENURES, false, 0);
+	ExpandedFitState *expanded;
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_TENURES, false, 0,
+										 &expanded);
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
 	int32		tenure;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
+		return TransitionResult(expanded, state);
 	if (PG_NARGS() > 3)
 	{
 		if (PG_ARGISNULL(3))
-			PG_RETURN_POINTER(state);
+			return TransitionResult(expanded, state);
 		weight = RowWeight(fcinfo, 3);
 	}
 	tenure = PG_GETARG_INT32(1);
@@ -600,10 +834,11 @@ clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 				 errhint("Pass false for customers still active at the end of their tenure (censored), true for those who churned then.")));
 	ClvCheckTenure((float8) tenure);
 	if (weight == 0)
-		PG_RETURN_POINTER(state);
+		return TransitionResult(expanded, state);
 	v[0] = tenure;
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
+	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	return TransitionResult(expanded, state);
 }
 
 /*
@@ -615,16 +850,18 @@ PG_FUNCTION_INFO_V1(clv_fit_trans_durations);
 Datum
 clv_fit_trans_durations(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_DURATIONS, false, 0);
+	ExpandedFitState *expanded;
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_DURATIONS, false, 0,
+										 &expanded);
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
+		return TransitionResult(expanded, state);
 	if (PG_NARGS() > 3)
 	{
 		if (PG_ARGISNULL(3))
-			PG_RETURN_POINTER(state);
+			return TransitionResult(expanded, state);
 		weight = RowWeight(fcinfo, 3);
 	}
 	v[0] = PG_GETARG_FLOAT8(1);
@@ -635,9 +872,10 @@ clv_fit_trans_durations(PG_FUNCTION_ARGS)
 				 errhint("Pass true when the event (churn) was observed at the duration, false when the customer was still active then (censored).")));
 	ClvCheckDuration(v[0]);
 	if (weight == 0)
-		PG_RETURN_POINTER(state);
+		return TransitionResult(expanded, state);
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	PG_RETURN_POINTER(StateAddTuple(fcinfo, state, v, weight));
+	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	return TransitionResult(expanded, state);
 }
 
 /* Transition of the discrete-opportunity fits: (x, t_x, n [, weight [, penalizer]]) */
@@ -653,8 +891,8 @@ PG_FUNCTION_INFO_V1(clv_fit_combine);
 Datum
 clv_fit_combine(PG_FUNCTION_ARGS)
 {
-	ClvFitState *a = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	ClvFitState *b = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	ClvFitState *a = FitStateOfDatum(PG_GETARG_DATUM(0));
+	ClvFitState *b = FitStateOfDatum(PG_GETARG_DATUM(1));
 	int32		na;
 	int32		nb;
 	ClvTuple   *ra;
@@ -683,7 +921,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 ClvFitState *
 ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(argno));
 
 	if (state->shape != shape)
 		ereport(ERROR,
@@ -752,7 +990,7 @@ PG_FUNCTION_INFO_V1(clv_fit_state_out);
 Datum
 clv_fit_state_out(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
 	int			width = ShapeWidth(state->shape);
 	StringInfoData buf;
 	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
@@ -885,7 +1123,7 @@ PG_FUNCTION_INFO_V1(clv_fit_state_send);
 Datum
 clv_fit_state_send(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
 	int			width = ShapeWidth(state->shape);
 	StringInfoData buf;
 	int32		n;
@@ -954,7 +1192,7 @@ PG_FUNCTION_INFO_V1(clv_fit_state_compact);
 Datum
 clv_fit_state_compact(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
 
 	PG_RETURN_POINTER(StateFlush(state, 0));
 }
@@ -964,7 +1202,7 @@ PG_FUNCTION_INFO_V1(clv_fit_state_customers);
 Datum
 clv_fit_state_customers(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
 
 	PG_RETURN_INT64(state->n_rows);
 }
@@ -974,7 +1212,7 @@ PG_FUNCTION_INFO_V1(clv_fit_state_distinct);
 Datum
 clv_fit_state_distinct(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = (ClvFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
 	int32		n;
 
 	ClvFitStateTuples(state, &n);

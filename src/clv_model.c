@@ -656,6 +656,43 @@ PenalizerHint(const ClvModelSpec *spec)
 }
 
 /*
+ * With many distinct tuples, fit the problem's sample first (every
+ * evaluation is then cheap) and start the full fit there, with the inverse
+ * Hessian of the sample's objective at its optimum as BFGS's first
+ * approximation: the objective is a mean per customer, so the sample's
+ * curvature is the full data's up to sampling noise, and the full fit needs
+ * a few steps instead of twenty or so.  The full fit decides the estimate;
+ * the sample only saves evaluations over every tuple.  Sets theta and
+ * inverse_hessian and returns the sample fit's iterations, or returns 0
+ * (theta unchanged) when there is no sample or its fit did not converge.
+ */
+static int
+CoarseStart(const ClvFitProblem *problem, int n_params, double *theta,
+			double *inverse_hessian)
+{
+	ClvFitProblem coarse;
+	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
+	NumericsResult result;
+	double		coarse_theta[NUMERICS_MAX_PARAMS];
+	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+	if (problem->coarse_data == NULL)
+		return 0;
+	coarse = *problem;
+	coarse.data = problem->coarse_data;
+	coarse.n = problem->coarse_n;
+	coarse.coarse_data = NULL;
+	memcpy(coarse_theta, theta, n_params * sizeof(double));
+	MinimizeBfgs(FitObjective, (void *) &coarse, n_params, coarse_theta, &options, &result);
+	if (!result.converged ||
+		!NumericHessian(FitObjective, (void *) &coarse, n_params, coarse_theta, hessian) ||
+		!InvertSymmetricPositive(n_params, hessian, inverse_hessian))
+		return 0;
+	memcpy(theta, coarse_theta, n_params * sizeof(double));
+	return Max(result.iterations, 1);
+}
+
+/*
  * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
  * with standard errors from the Hessian; warns when it does not converge.
  */
@@ -664,7 +701,7 @@ ClvFit(const ClvFitProblem *problem)
 {
 	const ClvModelSpec *spec = ClvSpec(problem->kind);
 	int			n_params = spec->n_params;
-	NumericsOptions options = {500, 1e-9, 1e-14};
+	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
 
 	/*
 	 * Nelder-Mead settles an identified problem within a few hundred moves;
@@ -672,18 +709,22 @@ ClvFit(const ClvFitProblem *problem)
 	 * the data do not identify), one evaluation over every distinct tuple per
 	 * move, so the cap bounds the time a failing fit takes
 	 */
-	NumericsOptions fallback = {FALLBACK_MOVES_PER_PARAM * n_params, 0, 1e-13};
+	NumericsOptions fallback = {FALLBACK_MOVES_PER_PARAM * n_params, 0, 1e-13, NULL};
 	NumericsResult result;
 	NumericsResult fallback_result;
 	double		theta[NUMERICS_MAX_PARAMS];
 	ClvModel   *model = ModelAlloc(problem->kind);
+	double		inverse_hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
 	int			iterations;
 	int			diverged = -1;
 
 	for (int i = 0; i < n_params; i++)
 		theta[i] = log(problem->start[i]);
+	iterations = CoarseStart(problem, n_params, theta, inverse_hessian);
+	if (iterations > 0)
+		options.inverse_hessian = inverse_hessian;
 	MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
-	iterations = result.iterations;
+	iterations += result.iterations;
 	if (!result.converged)
 	{
 		/* robust fallback, then polish with BFGS from where it stopped */

@@ -132,6 +132,14 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	problem.loglik = SpendLogLikelihood;
 	problem.data = SpendDataOf(pairs, n_pairs);
 	problem.n = state->n_rows;
+	if (n_pairs > CLV_COARSE_MIN_TUPLES)
+	{
+		int32		n_sample;
+		ClvTuple   *sample = ClvCoarseSample(pairs, n_pairs, CLV_COARSE_POINTS,
+											 &n_sample, &problem.coarse_n);
+
+		problem.coarse_data = SpendDataOf(sample, n_sample);
+	}
 	problem.penalizer = penalizer;
 	/* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
 	problem.start[0] = 1;

@@ -519,7 +519,13 @@ MinimizeBfgs(NumericsObjective f, void *context, int n, double *theta,
 	memcpy(x, theta, n * sizeof(double));
 	if (!Evaluate(&objective, x, &value, gradient))
 		return FinishResult(result, value, 0, &objective, false);
-	SetScaledIdentity(n, 1.0, h);
+	if (options->inverse_hessian != NULL)
+	{
+		memcpy(h, options->inverse_hessian, n * n * sizeof(double));
+		h_is_identity = false;
+	}
+	else
+		SetScaledIdentity(n, 1.0, h);
 
 	for (;;)
 	{

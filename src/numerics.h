@@ -72,6 +72,9 @@ typedef struct NumericsOptions
 	double		gradient_tolerance; /* stop when max |gradient_i| <= this */
 	double		value_tolerance;	/* ... or when f changes by <= this
 									 * relative amount over an iteration */
+	const double *inverse_hessian;	/* BFGS: the starting approximation of
+									 * the inverse Hessian (n x n, row-major),
+									 * or NULL for a scaled identity */
 } NumericsOptions;
 
 /* What a minimizer did */

@@ -516,7 +516,8 @@ ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
 	data->n_tuples = n_tuples;
 	data->tuples = tuples;
 	data->age_index = (int32 *) palloc(sizeof(int32) * Max(n_tuples, 1));
-	data->age = ClvColumnIndex(tuples, n_tuples, 2, &data->n_age, data->age_index);
+	data->age = ClvColumnIndex(tuples, n_tuples, 2, PG_INT32_MAX, &data->n_age,
+								 data->age_index);
 	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(data->n_age, 1));
 	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(data->n_age, 1));
 	return data;
@@ -554,6 +555,15 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
 	problem.data = ParetoDataOf(tuples, n_tuples);
 	AllocateTable(&((ParetoData *) problem.data)->table);
 	problem.n = state->n_rows;
+	if (n_tuples > CLV_COARSE_MIN_TUPLES)
+	{
+		int32		n_sample;
+		ClvTuple   *sample = ClvCoarseSample(tuples, n_tuples, CLV_COARSE_POINTS,
+											 &n_sample, &problem.coarse_n);
+
+		problem.coarse_data = ParetoDataOf(sample, n_sample);
+		AllocateTable(&((ParetoData *) problem.coarse_data)->table);
+	}
 	problem.penalizer = ClvFinalPenalizer(fcinfo, state);
 	/* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
 	problem.start[0] = 1;
