@@ -71,6 +71,11 @@ ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 endif
 
+# PGXS tracks no header dependencies (Debian's server is built without
+# --enable-depend): rebuild every object when a header changes, so a changed
+# struct can never be compiled into only some of them
+$(OBJS): $(wildcard src/*.h)
+
 crm--$(EXTVERSION).sql: $(SQL_SOURCES)
 	cat $^ > $@
 
