@@ -493,7 +493,7 @@ TestUpperGamma(void)
 static void
 TestBfgs(void)
 {
-	NumericsOptions options = {1000, 1e-9, 1e-15};
+	NumericsOptions options = {1000, 1e-9, 1e-15, NULL};
 	NumericsResult result;
 	TestProblem problem;
 	double		theta[NUMERICS_MAX_PARAMS];
@@ -547,6 +547,26 @@ TestBfgs(void)
 	CheckTrue("quadratic iterations in 1 .. 50",
 			  result.iterations > 0 && result.iterations <= 50);
 
+	/* given the exact inverse Hessian, the first step is Newton's: 1 iteration */
+	{
+		double		inverse[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+		CheckTrue("quadratic inverse Hessian",
+				  InvertSymmetricPositive(4, problem.matrix, inverse));
+		options.inverse_hessian = inverse;
+		memset(theta, 0, sizeof(theta));
+		CheckTrue("quadratic from the inverse Hessian converged",
+				  MinimizeBfgs(Quadratic, &problem, 4, theta, &options, &result));
+		CheckTrue("quadratic from the inverse Hessian: 1 iteration",
+				  result.iterations == 1);
+		for (int i = 0; i < 4; i++)
+		{
+			snprintf(what, sizeof(what), "quadratic from the inverse Hessian theta[%d]", i);
+			CheckClose(what, theta[i], problem.center[i], 0.0, 1e-9);
+		}
+		options.inverse_hessian = NULL;
+	}
+
 	/* starting at the minimum: converged without a step */
 	memcpy(theta, problem.center, sizeof(problem.center));
 	CheckTrue("quadratic from its minimum converged",
@@ -588,7 +608,7 @@ TestBfgs(void)
 static void
 TestNelderMead(void)
 {
-	NumericsOptions options = {5000, 0.0, 1e-14};
+	NumericsOptions options = {5000, 0.0, 1e-14, NULL};
 	NumericsResult result;
 	TestProblem problem;
 	double		theta[NUMERICS_MAX_PARAMS];
