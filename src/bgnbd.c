@@ -331,6 +331,8 @@ static ClvModel *
 FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
 {
 	ClvFitProblem problem;
+	ClvTuple   *sample;
+	int32		n_sample;
 	int32		n_tuples;
 	ClvTuple   *tuples;
 	float8		total_age = 0;
@@ -356,12 +358,9 @@ FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
 	problem.loglik = PurchaseLogLikelihood;
 	problem.data = PurchaseDataOf(kind, tuples, n_tuples);
 	problem.n = state->n_rows;
-	if (n_tuples > CLV_COARSE_MIN_TUPLES)
+	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
+	if (sample != NULL)
 	{
-		int32		n_sample;
-		ClvTuple   *sample = ClvCoarseSample(tuples, n_tuples, CLV_COARSE_POINTS,
-											 &n_sample, &problem.coarse_n);
-
 		problem.coarse_data = PurchaseDataOf(kind, sample, n_sample);
 	}
 	problem.penalizer = penalizer;

@@ -175,23 +175,18 @@ typedef struct ClvFitProblem
 	float8		penalizer;		/* L2 penalty coefficient */
 	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
 	void	   *coarse_data;	/* the same data for a weighted sample of
-								 * the tuples (ClvCoarseSample), or NULL:
+								 * the tuples (ClvFitSample), or NULL:
 								 * fitted first for a close start */
 	int64		coarse_n;		/* customers the sample stands for */
 } ClvFitProblem;
 
-/* Distinct tuples above which a fit starts from the fit of a sample */
-#define CLV_COARSE_MIN_TUPLES 131072
-/* Sample points of that sample */
-#define CLV_COARSE_POINTS 32768
-
 /*
- * A systematic sample of points tuples (by customer weight) of sorted
- * tuples, as tuples whose counts are the sample points that fell on them
- * (palloc'd; *n_out gets their number, *n_points the points)
+ * For a fit over more than 131,072 sorted tuples, a systematic sample of
+ * 32,768 customers as tuples with counts (palloc'd; *n_out gets their
+ * number, *n_points the customers it stands for); NULL for fewer tuples
  */
-extern ClvTuple *ClvCoarseSample(const ClvTuple *tuples, int32 n_tuples,
-								 int32 points, int32 *n_out, int64 *n_points);
+extern ClvTuple *ClvFitSample(const ClvTuple *tuples, int32 n_tuples,
+							  int32 *n_out, int64 *n_points);
 
 /*
  * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),

@@ -90,6 +90,17 @@ StateBuffer(const ClvFitState *state)
 	return StateRun(state) + state->n_distinct;
 }
 
+/* Raise 54000 when a fit state of this many bytes cannot be allocated */
+static void
+CheckFitStateSize(Size size)
+{
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model fit state would exceed 1 GB"),
+				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
+}
+
 /* A new state holding a sorted run and an empty buffer of the given capacity */
 static ClvFitState *
 StateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
@@ -99,11 +110,7 @@ StateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
 		sizeof(ClvTuple) * ((Size) n_distinct + (Size) buffer_capacity);
 	ClvFitState *state;
 
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("model fit state would exceed 1 GB"),
-				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
+	CheckFitStateSize(size);
 	state = (ClvFitState *) palloc0(size);
 	SET_VARSIZE(state, size);
 	state->version = CLV_FIT_STATE_VERSION;
@@ -363,25 +370,35 @@ ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 limit,
 	return values;
 }
 
+/* Distinct tuples above which a fit starts from the fit of a sample */
+#define FIT_SAMPLE_MIN_TUPLES 131072
+/* Sample points of that sample */
+#define FIT_SAMPLE_POINTS 32768
+
 /*
- * A systematic sample of points tuples (by customer weight) of sorted
- * tuples, as tuples whose counts are the sample points that fell on them
- * (palloc'd; *n_out gets their number, *n_points the points).  Point k sits
- * at cumulative weight (k + 1/2) * total / points, so a tuple holding a
- * share of the customers gets that share of the points, whatever the
- * counts; the tuples' order (by x, then t_x, then T) spreads the points over
- * the frequencies.
+ * For a fit over more than FIT_SAMPLE_MIN_TUPLES sorted tuples, a
+ * systematic sample of FIT_SAMPLE_POINTS customers, as tuples whose counts
+ * are the sample points that fell on them (palloc'd; *n_out gets their
+ * number, *n_points the points); NULL for fewer tuples.  Point k sits at
+ * cumulative weight (k + 1/2) * total / points, so a tuple holding a share
+ * of the customers gets that share of the points, whatever the counts; the
+ * tuples' order (by x, then t_x, then T) spreads the points over the
+ * frequencies.
  */
 ClvTuple *
-ClvCoarseSample(const ClvTuple *tuples, int32 n_tuples, int32 points,
-				int32 *n_out, int64 *n_points)
+ClvFitSample(const ClvTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
 {
-	ClvTuple   *sample = (ClvTuple *) palloc(sizeof(ClvTuple) * Max(Min(n_tuples, points), 1));
+	const int32 points = FIT_SAMPLE_POINTS;
+	ClvTuple   *sample;
 	float8		total = 0;
 	float8		step;
 	float8		cumulative = 0;
 	int64		taken = 0;
 	int32		n = 0;
+
+	if (n_tuples <= FIT_SAMPLE_MIN_TUPLES)
+		return NULL;
+	sample = (ClvTuple *) palloc(sizeof(ClvTuple) * points);
 
 	for (int32 j = 0; j < n_tuples; j++)
 		total += (float8) tuples[j].count;
@@ -673,47 +690,33 @@ StateMergeInPlace(ClvFitState *state, ClvTuple *scratch)
 }
 
 /*
- * A state whose buffer is empty (just merged) grown to room for
- * buffer_capacity buffered tuples: reallocated in place (the flat state of an
- * expanded one, in its own context) or copied.  Only the header and the run
- * are kept;
- * the buffer is left unset (it is written before it is read, and the states
- * that leave an aggregate are compacted), which spares a memset and a copy
- * of the whole room on every growth.
+ * A state whose buffer is empty (just merged) grown in place (repalloc) to
+ * room for buffer_capacity buffered tuples.  The transitions only ever grow
+ * a state of their own (an expanded state's, or a fresh copy outside an
+ * aggregate), never their input.  The new buffer is left unset: it is
+ * written before it is read, and states that leave an aggregate are
+ * flattened or compacted without it.
  */
 static ClvFitState *
-StateGrow(ClvFitState *state, int32 buffer_capacity, bool in_place)
+StateGrow(ClvFitState *state, int32 buffer_capacity)
 {
-	Size		used = FIT_HEADER_SIZE + sizeof(ClvTuple) * (Size) state->n_distinct;
-	Size		size = used + sizeof(ClvTuple) * (Size) buffer_capacity;
-	ClvFitState *grown;
+	Size		size = FIT_HEADER_SIZE +
+		sizeof(ClvTuple) * ((Size) state->n_distinct + (Size) buffer_capacity);
 
 	Assert(state->n_buffered == 0);
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("model fit state would exceed 1 GB"),
-				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
-	if (in_place)
-		grown = (ClvFitState *) repalloc(state, size);
-	else
-	{
-		grown = (ClvFitState *) palloc(size);
-		memcpy(grown, state, used);
-	}
-	SET_VARSIZE(grown, size);
-	grown->buffer_capacity = buffer_capacity;
-	return grown;
+	CheckFitStateSize(size);
+	state = (ClvFitState *) repalloc(state, size);
+	SET_VARSIZE(state, size);
+	state->buffer_capacity = buffer_capacity;
+	return state;
 }
 
 /*
  * Add a tuple of values with a weight (> 0) to a state; returns the state
- * (it moves only when the merged run leaves too little room for the buffer;
- * in_place: the state is an expanded state's and grows with repalloc)
+ * (it moves only when the merged run leaves too little room for the buffer)
  */
 static ClvFitState *
-StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, bool in_place,
-			  const float8 *v, int64 weight)
+StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int64 weight)
 {
 	ClvTuple   *slot;
 
@@ -727,7 +730,7 @@ StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, bool in_place,
 		state->buffer_capacity = room - n;
 		/* grow to twice the run when the buffer would be small against it */
 		if (state->buffer_capacity < Max(CLV_FIT_MIN_BUFFER, n / 2))
-			state = StateGrow(state, Max(CLV_FIT_MIN_BUFFER, n), in_place);
+			state = StateGrow(state, Max(CLV_FIT_MIN_BUFFER, n));
 	}
 	slot = StateBuffer(state) + state->n_buffered;
 	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
@@ -781,7 +784,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 	}
 	if (weight == 0)
 		return TransitionResult(expanded, state);
-	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	state = StateAddTuple(fcinfo, state, v, weight);
 	return TransitionResult(expanded, state);
 }
 
@@ -837,7 +840,7 @@ clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 		return TransitionResult(expanded, state);
 	v[0] = tenure;
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	state = StateAddTuple(fcinfo, state, v, weight);
 	return TransitionResult(expanded, state);
 }
 
@@ -874,7 +877,7 @@ clv_fit_trans_durations(PG_FUNCTION_ARGS)
 	if (weight == 0)
 		return TransitionResult(expanded, state);
 	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
-	state = StateAddTuple(fcinfo, state, expanded != NULL, v, weight);
+	state = StateAddTuple(fcinfo, state, v, weight);
 	return TransitionResult(expanded, state);
 }
 

@@ -118,6 +118,8 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_SPEND);
 	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
 	ClvFitProblem problem;
+	ClvTuple   *sample;
+	int32		n_sample;
 	int32		n_pairs;
 	ClvTuple   *pairs;
 	float8		total_spend = 0;
@@ -132,12 +134,9 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	problem.loglik = SpendLogLikelihood;
 	problem.data = SpendDataOf(pairs, n_pairs);
 	problem.n = state->n_rows;
-	if (n_pairs > CLV_COARSE_MIN_TUPLES)
+	sample = ClvFitSample(pairs, n_pairs, &n_sample, &problem.coarse_n);
+	if (sample != NULL)
 	{
-		int32		n_sample;
-		ClvTuple   *sample = ClvCoarseSample(pairs, n_pairs, CLV_COARSE_POINTS,
-											 &n_sample, &problem.coarse_n);
-
 		problem.coarse_data = SpendDataOf(sample, n_sample);
 	}
 	problem.penalizer = penalizer;

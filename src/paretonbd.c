@@ -530,6 +530,8 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
 {
 	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
 	ClvFitProblem problem;
+	ClvTuple   *sample;
+	int32		n_sample;
 	int32		n_tuples;
 	ClvTuple   *tuples;
 	float8		total_age = 0;
@@ -555,12 +557,9 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
 	problem.data = ParetoDataOf(tuples, n_tuples);
 	AllocateTable(&((ParetoData *) problem.data)->table);
 	problem.n = state->n_rows;
-	if (n_tuples > CLV_COARSE_MIN_TUPLES)
+	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
+	if (sample != NULL)
 	{
-		int32		n_sample;
-		ClvTuple   *sample = ClvCoarseSample(tuples, n_tuples, CLV_COARSE_POINTS,
-											 &n_sample, &problem.coarse_n);
-
 		problem.coarse_data = ParetoDataOf(sample, n_sample);
 		AllocateTable(&((ParetoData *) problem.coarse_data)->table);
 	}
