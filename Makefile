@@ -55,7 +55,7 @@ REGRESS_BGBB = bgbb bgbb_reference bgbb_errors
 REGRESS_SBG = sbg
 REGRESS_KM = survival
 REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
-REGRESS = summary summary_cdnow summary_parallel summary_errors rfm_score rfm_model rfm_reference \
+REGRESS = summary summary_cdnow summary_parallel summary_forms summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_large clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
 	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) $(REGRESS_WORKFLOW) \
 	catalog security fuzz_inputs fuzz_regressions upgrade

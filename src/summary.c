@@ -245,7 +245,7 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 			state->refund_total -= amount;
 	}
 	else if (in_calibration)
-		state = SummaryAddPurchase(state, day,
+		state = SummaryAddPurchase(state, &params->rules, day,
 								   PeriodOfDay(&params->rules, day), amount);
 	else
 		state = SummaryAddHoldoutPurchase(state,
@@ -320,8 +320,8 @@ ResultTupleDesc(FunctionCallInfo fcinfo, int expected_fields)
 static void
 FillSummaryFields(const SummaryState *s, Datum *values, Interval *unit)
 {
-	int32		first_period = s->periods[0];
-	int32		last_period = s->periods[s->n_periods - 1];
+	int32		first_period = SummaryFirstPeriod(s);
+	int32		last_period = SummaryLastPeriod(s);
 	int32		as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
 	int32		frequency = s->n_periods - 1;
 

@@ -8,7 +8,9 @@
  *	 v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=3/0
  *	 spend=10/22.5/0/0 cal={3,9} hold={}
  * (one line in reality).  It round-trips exactly, which is what a sharded
- * setup (Citus, postgres_fdw) relies on to ship partial states.
+ * setup (Citus, postgres_fdw) relies on to ship partial states.  It lists
+ * the periods whatever their storage form (array or bitmap), so the form
+ * is never part of a value's meaning.
  */
 #include "crm.h"
 #include "summary_state.h"
@@ -19,6 +21,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -27,6 +30,51 @@ StaticAssertDecl(offsetof(SummaryState, as_of_ts) == 64,
 				 "per-row fields of SummaryState must fill the first cache line");
 StaticAssertDecl(SUMMARY_STATE_HEADER_SIZE == 128,
 				 "SummaryState header must be 128 bytes");
+
+/* Periods per bitmap word */
+#define WORD_BITS 64
+
+/* True if the state holds its periods as a bitmap */
+static inline bool
+IsBitmap(const SummaryState *state)
+{
+	return (state->flags & SUMMARY_FLAG_BITMAP) != 0;
+}
+
+/* The bitmap words of a state in bitmap form */
+static inline uint64 *
+BitmapWords(const SummaryState *state)
+{
+	return (uint64 *) state->periods;
+}
+
+/* Number of bitmap words a state in bitmap form holds */
+static inline int64
+BitmapWordCount(const SummaryState *state)
+{
+	return state->capacity / 2;
+}
+
+/* Index of the bitmap word (of absolute period numbers) holding a period */
+static inline int64
+WordOfPeriod(int64 period)
+{
+	return period >= 0 ? period / WORD_BITS : -((-period + WORD_BITS - 1) / WORD_BITS);
+}
+
+/* Number of distinct periods a state holds */
+static inline int32
+PeriodCount(const SummaryState *state)
+{
+	return state->n_periods + state->n_holdout_periods;
+}
+
+/* Slots of storage a state needs to copy: all words of a bitmap, the used part of an array */
+static inline int32
+StorageSlotsInUse(const SummaryState *state)
+{
+	return IsBitmap(state) ? state->capacity : PeriodCount(state);
+}
 
 /* A new empty state with the given parameters, in CurrentMemoryContext */
 SummaryState *
@@ -54,7 +102,7 @@ SummaryState *
 SummaryStateCopy(const SummaryState *state, int32 slots)
 {
 	SummaryState *copy;
-	int32		used = state->n_periods + state->n_holdout_periods;
+	int32		used = StorageSlotsInUse(state);
 
 	slots = Max(Max(slots, used), SUMMARY_STATE_MIN_SLOTS);
 	copy = (SummaryState *) palloc0(SummaryStateSize(slots));
@@ -71,7 +119,7 @@ SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
 	uint8		flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
 		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
 
-	return state->flags == flags &&
+	return (state->flags & SUMMARY_FLAG_MASK) == flags &&
 		state->as_of_day == params->as_of_day &&
 		state->holdout_day == params->holdout_day &&
 		state->as_of_ts == params->as_of_ts &&
@@ -83,7 +131,7 @@ SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
 void
 CheckSameSummaryParams(const SummaryState *a, const SummaryState *b)
 {
-	if (a->flags != b->flags ||
+	if ((a->flags & SUMMARY_FLAG_MASK) != (b->flags & SUMMARY_FLAG_MASK) ||
 		a->as_of_day != b->as_of_day ||
 		a->holdout_day != b->holdout_day ||
 		a->as_of_ts != b->as_of_ts ||
@@ -95,22 +143,131 @@ CheckSameSummaryParams(const SummaryState *a, const SummaryState *b)
 				 errdetail("States merge only when their input type, as-of date, holdout end, unit and period are equal.")));
 }
 
-/* Grow the state (by copying) until it has room for extra more periods */
-static SummaryState *
-EnsureRoom(SummaryState *state, int32 extra)
+/* Raise 54000 if a state with this many slots cannot be allocated */
+static void
+CheckStateSlots(int64 slots)
 {
-	int64		needed = (int64) state->n_periods + state->n_holdout_periods + extra;
-	int64		slots = state->capacity;
-
-	if (needed <= slots)
-		return state;
-	while (slots < needed)
-		slots *= 2;
-	if (SummaryStateSize(slots) > MaxAllocSize)
+	if (slots > PG_INT32_MAX || SummaryStateSize(slots) > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("customer has too many distinct purchase periods")));
-	return SummaryStateCopy(state, (int32) slots);
+}
+
+/* Array slots for n periods: a power of two, at least the minimum */
+static int64
+ArraySlotsFor(int64 n)
+{
+	int64		slots = SUMMARY_STATE_MIN_SLOTS;
+
+	while (slots < n)
+		slots *= 2;
+	return slots;
+}
+
+/* Slots a bitmap needs to cover the periods lo .. hi */
+static int64
+BitmapSlotsFor(int64 lo, int64 hi)
+{
+	return 2 * (WordOfPeriod(hi) - WordOfPeriod(lo) + 1);
+}
+
+/* The sorted periods of a state (calibration, then holdout) into out; returns how many */
+static int32
+StatePeriods(const SummaryState *state, int32 *out)
+{
+	const uint64 *words;
+	int64		n_words;
+	int32		n = 0;
+
+	if (!IsBitmap(state))
+	{
+		n = PeriodCount(state);
+		memcpy(out, state->periods, sizeof(int32) * (Size) n);
+		return n;
+	}
+	words = BitmapWords(state);
+	n_words = BitmapWordCount(state);
+	for (int64 w = 0; w < n_words; w++)
+	{
+		uint64		word = words[w];
+
+		while (word != 0)
+		{
+			int			bit = pg_rightmost_one_pos64(word);
+
+			out[n++] = (int32) ((int64) state->bitmap_base + w * WORD_BITS + bit);
+			word &= word - 1;
+		}
+	}
+	Assert(n == PeriodCount(state));
+	return n;
+}
+
+/* A palloc'd array of the state's sorted periods with room for extra more */
+static int32 *
+StatePeriodsCopy(const SummaryState *state, int32 extra)
+{
+	int32	   *periods = palloc(sizeof(int32) * ((Size) PeriodCount(state) + extra + 1));
+
+	StatePeriods(state, periods);
+	return periods;
+}
+
+/*
+ * Store sorted periods (n_cal calibration, then n_hold holdout) as the
+ * state's period set, in the smaller of the two forms; return the state,
+ * reallocated if it needed more room.  periods must not point into state.
+ * The bitmap reaches at least to the period of the window end, so that
+ * later rows of the same aggregate fall inside it.
+ */
+static SummaryState *
+StorePeriods(SummaryState *state, const int32 *periods, int32 n_cal,
+			 int32 n_hold)
+{
+	int32		n = n_cal + n_hold;
+	int64		array_slots = ArraySlotsFor(n);
+	int64		lo = 0;
+	int64		hi = 0;
+	bool		bitmap = false;
+	int64		slots;
+
+	if (n >= SUMMARY_BITMAP_MIN_PERIODS)
+	{
+		lo = periods[0];
+		hi = Max((int64) periods[n - 1],
+				 (int64) PeriodOfDay(&state->rules, state->holdout_day));
+		bitmap = WordOfPeriod(lo) * WORD_BITS >= PG_INT32_MIN &&
+			BitmapSlotsFor(lo, hi) <= Max(array_slots, state->capacity);
+	}
+	slots = bitmap ? BitmapSlotsFor(lo, hi) : array_slots;
+	if (slots > state->capacity)
+	{
+		CheckStateSlots(slots);
+		state = SummaryStateCopy(state, (int32) slots);
+	}
+	memset(state->periods, 0, sizeof(int32) * (Size) state->capacity);
+	state->n_periods = n_cal;
+	state->n_holdout_periods = n_hold;
+	if (bitmap)
+	{
+		uint64	   *words = BitmapWords(state);
+
+		state->flags |= SUMMARY_FLAG_BITMAP;
+		state->bitmap_base = (int32) (WordOfPeriod(lo) * WORD_BITS);
+		for (int32 i = 0; i < n; i++)
+		{
+			int64		bit = (int64) periods[i] - state->bitmap_base;
+
+			words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
+		}
+	}
+	else
+	{
+		state->flags &= ~SUMMARY_FLAG_BITMAP;
+		state->bitmap_base = 0;
+		memcpy(state->periods, periods, sizeof(int32) * (Size) n);
+	}
+	return state;
 }
 
 /* Position of the first element >= value in a sorted array */
@@ -132,6 +289,23 @@ LowerBound(const int32 *values, int32 n, int32 value)
 	return lo;
 }
 
+/* Rebuild the period set with one new period (in the given segment) added */
+static SummaryState *
+RebuildWithPeriod(SummaryState *state, int32 period, bool holdout)
+{
+	int32		n = PeriodCount(state);
+	int32	   *periods = StatePeriodsCopy(state, 1);
+	int32		pos = LowerBound(periods, n, period);
+
+	memmove(periods + pos + 1, periods + pos, sizeof(int32) * (Size) (n - pos));
+	periods[pos] = period;
+	state = StorePeriods(state, periods,
+						 state->n_periods + (holdout ? 0 : 1),
+						 state->n_holdout_periods + (holdout ? 1 : 0));
+	pfree(periods);
+	return state;
+}
+
 /* Longest shift done in line rather than by memmove */
 #define SHORT_SHIFT 16
 
@@ -144,22 +318,21 @@ ShiftUpShort(int32 *values, int32 n)
 }
 
 /*
- * Insert period into the sorted segment that starts at offset base and holds
- * *count values; return the new state (grown if needed) and set *position
- * to the index of the period within the segment and *added when it was new.
+ * Add a period to the array form, in the calibration segment or (holdout)
+ * the holdout segment; return the state, changed to the bitmap form or
+ * grown when it is full, and set *added when the period was new.
  */
 static SummaryState *
-InsertPeriod(SummaryState *state, int32 base, int32 *count, int32 period,
-			 int32 *position, bool *added)
+AddPeriodToArray(SummaryState *state, int32 period, bool holdout, bool *added)
 {
+	int32		base = holdout ? state->n_periods : 0;
+	int32		n = holdout ? state->n_holdout_periods : state->n_periods;
 	int32	   *segment = state->periods + base;
-	int32		n = *count;
 	int32		pos;
 	int32		tail;
 
 	if (n > 0 && segment[n - 1] == period)
 	{
-		*position = n - 1;
 		*added = false;
 		return state;
 	}
@@ -167,61 +340,119 @@ InsertPeriod(SummaryState *state, int32 base, int32 *count, int32 period,
 		LowerBound(segment, n, period);
 	if (pos < n && segment[pos] == period)
 	{
-		*position = pos;
 		*added = false;
 		return state;
 	}
+	*added = true;
 
-	if (state->n_periods + state->n_holdout_periods >= state->capacity)
-	{
-		/* the segment counter lives in the state: find it again after growth */
-		bool		is_holdout = (count == &state->n_holdout_periods);
+	/* full: store the periods again, as a bitmap or in a larger array */
+	if (PeriodCount(state) >= state->capacity)
+		return RebuildWithPeriod(state, period, holdout);
 
-		state = EnsureRoom(state, 1);
-		count = is_holdout ? &state->n_holdout_periods : &state->n_periods;
-		segment = state->periods + base;
-	}
-	/* shift this segment's tail and every later segment by one slot */
-	tail = state->n_periods + state->n_holdout_periods - (base + pos);
+	/* shift this segment's tail and the holdout segment by one slot */
+	tail = PeriodCount(state) - (base + pos);
 	if (tail > SHORT_SHIFT)
 		memmove(segment + pos + 1, segment + pos, sizeof(int32) * tail);
 	else
 		ShiftUpShort(segment + pos, tail);
 	segment[pos] = period;
-	(*count)++;
-	*position = pos;
-	*added = true;
+	if (holdout)
+		state->n_holdout_periods++;
+	else
+		state->n_periods++;
+
+	/* enough periods for a bitmap: switch if it is no larger */
+	if (PeriodCount(state) == SUMMARY_BITMAP_MIN_PERIODS)
+	{
+		int32	   *periods = StatePeriodsCopy(state, 0);
+
+		state = StorePeriods(state, periods, state->n_periods,
+							 state->n_holdout_periods);
+		pfree(periods);
+	}
 	return state;
+}
+
+/*
+ * Add a period (calibration or holdout) to the state's period set; return
+ * the state, which may be a new one, and set *added when the period was new.
+ */
+static inline SummaryState *
+AddPeriod(SummaryState *state, int32 period, bool holdout, bool *added)
+{
+	int64		bit;
+	uint64	   *word;
+	uint64		mask;
+
+	if (!IsBitmap(state))
+		return AddPeriodToArray(state, period, holdout, added);
+
+	bit = (int64) period - state->bitmap_base;
+	if (unlikely(bit < 0 || bit >= BitmapWordCount(state) * WORD_BITS))
+	{
+		*added = true;
+		return RebuildWithPeriod(state, period, holdout);
+	}
+	word = BitmapWords(state) + bit / WORD_BITS;
+	mask = UINT64CONST(1) << (bit % WORD_BITS);
+	*added = (*word & mask) == 0;
+	if (*added)
+	{
+		*word |= mask;
+		if (holdout)
+			state->n_holdout_periods++;
+		else
+			state->n_periods++;
+	}
+	return state;
+}
+
+/* The first calibration period of a state with purchases */
+int32
+SummaryFirstPeriod(const SummaryState *state)
+{
+	Assert(state->n_periods > 0);
+	return PeriodOfDay(&state->rules, state->first_day);
+}
+
+/* The last calibration period of a state with purchases */
+int32
+SummaryLastPeriod(const SummaryState *state)
+{
+	Assert(state->n_periods > 0);
+	return PeriodOfDay(&state->rules, state->last_day);
 }
 
 /* Add a purchase in a calibration period; may return a new state */
 SummaryState *
-SummaryAddPurchase(SummaryState *state, int32 day, int32 period, float8 amount)
+SummaryAddPurchase(SummaryState *state, const CrmTimeRules *rules, int32 day,
+				   int32 period, float8 amount)
 {
-	bool		was_empty = (state->n_periods == 0);
-	int32		position;
 	bool		added;
 
-	state = InsertPeriod(state, 0, &state->n_periods, period,
-						 &position, &added);
-	if (position > 0)
-		state->repeat_spend += amount;
-	else if (added)
+	if (state->n_periods == 0)
 	{
-		/* a new first period: the old first period becomes a repeat one */
-		state->repeat_spend += state->first_period_spend;
+		state = AddPeriod(state, period, false, &added);
 		state->first_period_spend = amount;
-	}
-	else
-		state->first_period_spend += amount;
-
-	if (was_empty)
-	{
 		state->first_day = day;
 		state->last_day = day;
 	}
 	else
 	{
+		/* rules are the state's (the caller's cached copy: no cold read) */
+		int32		first_period = PeriodOfDay(rules, state->first_day);
+
+		state = AddPeriod(state, period, false, &added);
+		if (period > first_period)
+			state->repeat_spend += amount;
+		else if (period == first_period)
+			state->first_period_spend += amount;
+		else
+		{
+			/* a new first period: the old first period becomes a repeat one */
+			state->repeat_spend += state->first_period_spend;
+			state->first_period_spend = amount;
+		}
 		state->first_day = Min(state->first_day, day);
 		state->last_day = Max(state->last_day, day);
 	}
@@ -233,11 +464,9 @@ SummaryAddPurchase(SummaryState *state, int32 day, int32 period, float8 amount)
 SummaryState *
 SummaryAddHoldoutPurchase(SummaryState *state, int32 period, float8 amount)
 {
-	int32		position;
 	bool		added;
 
-	state = InsertPeriod(state, state->n_periods, &state->n_holdout_periods,
-						 period, &position, &added);
+	state = AddPeriod(state, period, true, &added);
 	state->holdout_spend += amount;
 	state->n_holdout_transactions++;
 	return state;
@@ -274,8 +503,8 @@ SortedUnion(const int32 *a, int32 na, const int32 *b, int32 nb, int32 *out)
 SummaryState *
 SummaryMerge(SummaryState *dst, const SummaryState *src)
 {
-	int32		max_cal = dst->n_periods + src->n_periods;
-	int32		max_hold = dst->n_holdout_periods + src->n_holdout_periods;
+	int32	   *a;
+	int32	   *b;
 	int32	   *merged;
 	int32		n_cal;
 	int32		n_hold;
@@ -294,9 +523,12 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 		}
 		else
 		{
-			if (dst->periods[0] < src->periods[0])
+			int32		dst_first = SummaryFirstPeriod(dst);
+			int32		src_first = SummaryFirstPeriod(src);
+
+			if (dst_first < src_first)
 				dst->repeat_spend += src->first_period_spend + src->repeat_spend;
-			else if (dst->periods[0] == src->periods[0])
+			else if (dst_first == src_first)
 			{
 				dst->first_period_spend += src->first_period_spend;
 				dst->repeat_spend += src->repeat_spend;
@@ -315,21 +547,21 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 	dst->holdout_spend += src->holdout_spend;
 	dst->refund_total += src->refund_total;
 
-	if (src->n_periods + src->n_holdout_periods == 0)
+	if (PeriodCount(src) == 0)
 		return dst;
 
-	merged = (int32 *) palloc(sizeof(int32) * ((Size) max_cal + max_hold + 1));
-	n_cal = SortedUnion(dst->periods, dst->n_periods,
-						src->periods, src->n_periods, merged);
-	n_hold = SortedUnion(dst->periods + dst->n_periods, dst->n_holdout_periods,
-						 src->periods + src->n_periods, src->n_holdout_periods,
+	a = StatePeriodsCopy(dst, 0);
+	b = StatePeriodsCopy(src, 0);
+	merged = (int32 *) palloc(sizeof(int32) *
+							  ((Size) PeriodCount(dst) + PeriodCount(src) + 1));
+	n_cal = SortedUnion(a, dst->n_periods, b, src->n_periods, merged);
+	n_hold = SortedUnion(a + dst->n_periods, dst->n_holdout_periods,
+						 b + src->n_periods, src->n_holdout_periods,
 						 merged + n_cal);
-	dst = EnsureRoom(dst, n_cal + n_hold -
-					 (dst->n_periods + dst->n_holdout_periods));
-	memcpy(dst->periods, merged, sizeof(int32) * ((Size) n_cal + n_hold));
-	dst->n_periods = n_cal;
-	dst->n_holdout_periods = n_hold;
+	dst = StorePeriods(dst, merged, n_cal, n_hold);
 	pfree(merged);
+	pfree(b);
+	pfree(a);
 	return dst;
 }
 
@@ -373,7 +605,7 @@ SummaryStateProblem(const SummaryState *s)
 
 	if (s->version != SUMMARY_STATE_VERSION)
 		return "unsupported version";
-	if (s->reserved != 0 || s->reserved2 != 0 || (s->flags & ~SUMMARY_FLAG_MASK))
+	if (s->reserved != 0 || s->bitmap_base != 0 || (s->flags & ~SUMMARY_FLAG_MASK))
 		return "reserved fields are not zero";
 	if (!TimeRulesAreValid(&s->rules))
 		return "invalid unit or period";
@@ -448,6 +680,7 @@ Datum
 summary_state_out(PG_FUNCTION_ARGS)
 {
 	SummaryState *s = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	int32	   *periods = StatePeriodsCopy(s, 0);
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -455,7 +688,8 @@ summary_state_out(PG_FUNCTION_ARGS)
 					 "v%d flags=%d asof=%d/" INT64_FORMAT " holdout=%d/" INT64_FORMAT
 					 " period=%d/%d unit=%d/%d/" INT64_FORMAT " days=%d/%d tx="
 					 INT64_FORMAT "/" INT64_FORMAT " spend=",
-					 s->version, s->flags, s->as_of_day, s->as_of_ts,
+					 s->version, s->flags & SUMMARY_FLAG_MASK,
+					 s->as_of_day, s->as_of_ts,
 					 s->holdout_day, s->holdout_ts,
 					 s->rules.period_months, s->rules.period_days,
 					 s->rules.unit_months, s->rules.unit_days, s->rules.unit_usecs,
@@ -469,9 +703,9 @@ summary_state_out(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, '/');
 	AppendExactFloat(&buf, s->refund_total);
 	appendStringInfoString(&buf, " cal=");
-	AppendPeriodList(&buf, s->periods, s->n_periods);
+	AppendPeriodList(&buf, periods, s->n_periods);
 	appendStringInfoString(&buf, " hold=");
-	AppendPeriodList(&buf, s->periods + s->n_periods, s->n_holdout_periods);
+	AppendPeriodList(&buf, periods + s->n_periods, s->n_holdout_periods);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -640,11 +874,12 @@ summary_state_send(PG_FUNCTION_ARGS)
 {
 	SummaryState *s = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	int32		used = s->n_periods + s->n_holdout_periods;
+	int32		used = PeriodCount(s);
+	int32	   *periods = StatePeriodsCopy(s, 0);
 
 	pq_begintypsend(&buf);
 	pq_sendint8(&buf, s->version);
-	pq_sendint8(&buf, s->flags);
+	pq_sendint8(&buf, s->flags & SUMMARY_FLAG_MASK);
 	pq_sendint16(&buf, s->reserved);
 	pq_sendint64(&buf, s->as_of_ts);
 	pq_sendint64(&buf, s->holdout_ts);
@@ -665,9 +900,9 @@ summary_state_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, s->last_day);
 	pq_sendint32(&buf, s->n_periods);
 	pq_sendint32(&buf, s->n_holdout_periods);
-	pq_sendint32(&buf, s->reserved2);
+	pq_sendint32(&buf, 0);		/* reserved */
 	for (int32 i = 0; i < used; i++)
-		pq_sendint32(&buf, s->periods[i]);
+		pq_sendint32(&buf, periods[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -706,7 +941,7 @@ summary_state_recv(PG_FUNCTION_ARGS)
 	head.last_day = (int32) pq_getmsgint(buf, 4);
 	head.n_periods = (int32) pq_getmsgint(buf, 4);
 	head.n_holdout_periods = (int32) pq_getmsgint(buf, 4);
-	head.reserved2 = (int32) pq_getmsgint(buf, 4);
+	head.bitmap_base = (int32) pq_getmsgint(buf, 4);	/* reserved: must be 0 */
 
 	used = (int64) head.n_periods + head.n_holdout_periods;
 	if (head.n_periods < 0 || head.n_holdout_periods < 0 ||
