@@ -109,9 +109,14 @@ CREATE TABLE states_bin (customer int, s crm.summary_state);
 \copy (SELECT customer, s FROM built) TO 'results/summary_forms.bin' WITH (FORMAT binary)
 \copy states_bin FROM 'results/summary_forms.bin' WITH (FORMAT binary)
 SELECT count(*) AS binary_round_trip_differs FROM built b JOIN states_bin r USING (customer) WHERE r.s::text <> b.s::text;
--- a state read back from text (array form) merges with one built in the bitmap form
+-- a state read back from text (array form) merges with one built in the
+-- bitmap form, on either side, in the merge order of the parts or reversed
 SELECT count(*) FILTER (WHERE crm.summary_combine(p0.s::text::crm.summary_state, p1.s)::text
-                              <> crm.summary_combine(p0.s, p1.s)::text) AS read_back_merge_differs
+                              <> crm.summary_combine(p0.s, p1.s)::text) AS read_back_first_differs,
+       count(*) FILTER (WHERE crm.summary_combine(p0.s, p1.s::text::crm.summary_state)::text
+                              <> crm.summary_combine(p0.s, p1.s)::text) AS read_back_second_differs,
+       count(*) FILTER (WHERE crm.summary_combine(p1.s, p0.s)::text
+                              <> crm.summary_combine(p0.s, p1.s)::text) AS order_differs
 FROM parts p0 JOIN parts p1 ON p0.customer = p1.customer AND p0.part = 0 AND p1.part = 1;
 
 -- week and month periods, timestamptz rows: plain SQL truth for the period counts and T

@@ -499,6 +499,77 @@ SortedUnion(const int32 *a, int32 na, const int32 *b, int32 nb, int32 *out)
 	return n;
 }
 
+/* Count a bitmap's calibration and holdout periods again */
+static void
+RecountBitmap(SummaryState *state)
+{
+	const uint64 *words = BitmapWords(state);
+	int64		n_words = BitmapWordCount(state);
+	int64		split = (int64) PeriodOfDay(&state->rules, state->as_of_day) -
+		state->bitmap_base + 1;	/* bits before it are calibration periods */
+	int64		n_cal = 0;
+	int64		n_all = 0;
+
+	for (int64 w = 0; w < n_words; w++)
+	{
+		int64		first_bit = w * WORD_BITS;
+		int			count = pg_popcount64(words[w]);
+
+		n_all += count;
+		if (first_bit + WORD_BITS <= split)
+			n_cal += count;
+		else if (first_bit < split)
+			n_cal += pg_popcount64(words[w] &
+								   ((UINT64CONST(1) << (split - first_bit)) - 1));
+	}
+	state->n_periods = (int32) n_cal;
+	state->n_holdout_periods = (int32) (n_all - n_cal);
+}
+
+/*
+ * Merge the periods of src into the bitmap of dst when all of them fall
+ * inside it (the usual case when combining partial states of one
+ * aggregate); return false, changing nothing, otherwise.
+ */
+static bool
+MergeIntoBitmap(SummaryState *dst, const SummaryState *src)
+{
+	uint64	   *words = BitmapWords(dst);
+	int64		n_words = BitmapWordCount(dst);
+
+	if (!IsBitmap(dst))
+		return false;
+	if (IsBitmap(src))
+	{
+		const uint64 *src_words = BitmapWords(src);
+		int64		offset = ((int64) src->bitmap_base - dst->bitmap_base) / WORD_BITS;
+
+		for (int64 w = 0; w < BitmapWordCount(src); w++)
+			if (src_words[w] != 0 && (w + offset < 0 || w + offset >= n_words))
+				return false;
+		for (int64 w = 0; w < BitmapWordCount(src); w++)
+			if (src_words[w] != 0)
+				words[w + offset] |= src_words[w];
+	}
+	else
+	{
+		int32		n = PeriodCount(src);
+		int64		lo = (int64) src->periods[0] - dst->bitmap_base;
+		int64		hi = (int64) src->periods[n - 1] - dst->bitmap_base;
+
+		if (lo < 0 || hi >= n_words * WORD_BITS)
+			return false;
+		for (int32 i = 0; i < n; i++)
+		{
+			int64		bit = (int64) src->periods[i] - dst->bitmap_base;
+
+			words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
+		}
+	}
+	RecountBitmap(dst);
+	return true;
+}
+
 /* Merge src into dst; may return a new state */
 SummaryState *
 SummaryMerge(SummaryState *dst, const SummaryState *src)
@@ -547,21 +618,24 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 	dst->holdout_spend += src->holdout_spend;
 	dst->refund_total += src->refund_total;
 
-	if (PeriodCount(src) == 0)
+	if (PeriodCount(src) == 0 || MergeIntoBitmap(dst, src))
 		return dst;
 
-	a = StatePeriodsCopy(dst, 0);
-	b = StatePeriodsCopy(src, 0);
+	/* the general case: a sorted union, stored in the smaller form */
+	a = IsBitmap(dst) ? StatePeriodsCopy(dst, 0) : dst->periods;
+	b = IsBitmap(src) ? StatePeriodsCopy(src, 0) : (int32 *) src->periods;
 	merged = (int32 *) palloc(sizeof(int32) *
 							  ((Size) PeriodCount(dst) + PeriodCount(src) + 1));
 	n_cal = SortedUnion(a, dst->n_periods, b, src->n_periods, merged);
 	n_hold = SortedUnion(a + dst->n_periods, dst->n_holdout_periods,
 						 b + src->n_periods, src->n_holdout_periods,
 						 merged + n_cal);
+	if (a != dst->periods)
+		pfree(a);
+	if (b != src->periods)
+		pfree(b);
 	dst = StorePeriods(dst, merged, n_cal, n_hold);
 	pfree(merged);
-	pfree(b);
-	pfree(a);
 	return dst;
 }
 
