@@ -15,7 +15,7 @@
  *	  because heavy buyers contribute most of a log's rows.
  * Its memory is SUMMARY_STATE_HEADER_SIZE (128) bytes plus the storage: 256
  * bytes in all for a customer with up to 32 purchase periods, or with any
- * number of purchase days within 2.8 years of the window end; 4 bytes per
+ * number of purchase days within the last 2.6 years of the window; 4 bytes per
  * distinct period (rounded up to a power of two) for sparse buyers.  It
  * never grows with the number of rows of a period.
  */
