@@ -74,6 +74,8 @@ SELECT sqlstate_of($$SELECT 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0
 SELECT sqlstate_of($$SELECT 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=1/0 spend=1/2/0/0 cal={3,9} hold={}'::crm.summary_state$$);
 SELECT sqlstate_of($$SELECT 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1/2/0/0 cal={3,9} hold={} extra'::crm.summary_state$$);
 SELECT sqlstate_of($$SELECT 'v1 flags=8 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1/2/0/0 cal={3,9} hold={}'::crm.summary_state$$);
+-- holdout purchases in a state without a holdout window (flag 2 unset)
+SELECT sqlstate_of($$SELECT 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/1 spend=1/2/5/0 cal={3,9} hold={10}'::crm.summary_state$$);
 -- a valid state reads back and prints identically
 SELECT 'v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1.5/2.25/0/0 cal={3,9} hold={}'::crm.summary_state;
 SELECT crm.summary_final('v1 flags=0 asof=10/0 holdout=10/0 period=0/1 unit=0/7/0 days=3/9 tx=2/0 spend=1.5/2.25/0/0 cal={3,9} hold={}'::crm.summary_state);

@@ -80,16 +80,64 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE t.frequency_holdout > 0) AS with_holdout_purchases
 FROM built b FULL JOIN truth t USING (customer);
 
--- memory (as built, before any TOAST compression of a stored value): a
--- dense buyer's state stays at 256 bytes whatever its number of purchase
--- days (bitmap); a sparse buyer's grows with its periods (array); the switch
--- happens at 16 periods
+-- memory (as built, before any TOAST compression of a stored value) of
+-- states with a holdout window (128-byte header): a dense buyer's state
+-- stays at 256 bytes whatever its number of purchase days (bitmap); a
+-- sparse buyer's array grows to fill power-of-two allocator chunks
 SELECT customer % 6 AS shape, min(t.n_periods) AS min_periods, max(t.n_periods) AS max_periods,
        min(b.bytes) AS min_bytes, max(b.bytes) AS max_bytes
 FROM (SELECT customer, pg_column_size(crm.summary_partial(day, amount, date '2024-06-30', date '2024-09-30',
                                                           interval '1 day', interval '1 day')) AS bytes
       FROM log GROUP BY customer) b
 JOIN truth t USING (customer) GROUP BY 1 ORDER BY 1;
+
+-- memory of states of date rows without a holdout window (96-byte header,
+-- the states crm.summary builds): 128 bytes for weekly periods however
+-- dense (a bitmap of at least 193 weeks), and for at most 8 distinct days;
+-- a 128-byte value shows as 125 where it was put in a tuple, which gives it
+-- a 1-byte header
+CREATE AGGREGATE summary_state_of(date, float8, date, interval, interval) (
+	SFUNC = crm.summary_trans, STYPE = crm.summary_state);
+SELECT customer % 6 AS shape,
+       min(pg_column_size(w)) AS min_week_bytes, max(pg_column_size(w)) AS max_week_bytes,
+       min(pg_column_size(d)) AS min_day_bytes, max(pg_column_size(d)) AS max_day_bytes
+FROM (SELECT customer,
+             summary_state_of(day, amount, date '2024-06-30', interval '1 week', interval '1 week') AS w,
+             summary_state_of(day, amount, date '2024-06-30', interval '1 day', interval '1 day') AS d
+      FROM log GROUP BY customer) s
+GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE pg_column_size(d) <= 128) AS at_most_128_bytes,
+       count(*) FILTER (WHERE crm.summary_final(d) IS DISTINCT FROM crm.summary_final(d::text::crm.summary_state)) AS round_trip_differs
+FROM (SELECT customer, summary_state_of(day, amount, date '2024-06-30', interval '1 day', interval '1 day') AS d
+      FROM log WHERE day > date '2024-06-30' - 8 GROUP BY customer) s;
+
+-- week periods with as_of in mid-week (Wednesday 2024-06-26): the week
+-- holding as_of is both a calibration and a holdout period of a customer
+-- who bought on both sides of as_of within it; dense buyers hold their
+-- weeks in the bitmap form, sparse ones in the array form
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE q.straddles) AS straddling_as_of_week,
+       count(*) FILTER (WHERE (s.h).n_periods <> q.cal_weeks OR (s.h).frequency_holdout <> q.hold_weeks) AS differ,
+       count(*) FILTER (WHERE s.h IS DISTINCT FROM s.h_desc) AS differ_by_row_order,
+       count(*) FILTER (WHERE crm.holdout_final(s.p::text::crm.summary_state) IS DISTINCT FROM s.h) AS round_trip_differs,
+       count(*) FILTER (WHERE crm.holdout_final(m.p) IS DISTINCT FROM s.h) AS merge_differs
+FROM (SELECT customer,
+             crm.calibration_holdout(day, amount, date '2024-06-26', date '2024-09-30', interval '1 week', interval '1 week') AS h,
+             crm.calibration_holdout(day, amount, date '2024-06-26', date '2024-09-30', interval '1 week', interval '1 week' ORDER BY day DESC) AS h_desc,
+             crm.summary_partial(day, amount, date '2024-06-26', date '2024-09-30', interval '1 week', interval '1 week') AS p
+      FROM log GROUP BY customer) s
+JOIN (SELECT customer, crm.summary_merge(p ORDER BY part DESC) AS p
+      FROM (SELECT customer, day_number % 3 AS part,
+                   crm.summary_partial(day, amount, date '2024-06-26', date '2024-09-30', interval '1 week', interval '1 week') AS p
+            FROM (SELECT customer, day - date '2000-01-01' AS day_number, day, amount FROM log) l
+            GROUP BY customer, day_number % 3) parts
+      GROUP BY customer) m USING (customer)
+JOIN (SELECT customer,
+             count(DISTINCT floor((day - date '2000-01-03') / 7.0)) FILTER (WHERE day <= '2024-06-26') AS cal_weeks,
+             count(DISTINCT floor((day - date '2000-01-03') / 7.0)) FILTER (WHERE day > '2024-06-26' AND day <= '2024-09-30') AS hold_weeks,
+             bool_or(day BETWEEN '2024-06-24' AND '2024-06-26') AND bool_or(day BETWEEN '2024-06-27' AND '2024-06-30') AS straddles
+      FROM log WHERE amount >= 0 GROUP BY customer HAVING bool_or(day <= '2024-06-26')) q USING (customer);
 
 -- merges of partial states of every mix of forms: rows split by day into
 -- three parts of different density (about 1/2, 1/3, 1/6 of the days)
