@@ -80,10 +80,10 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE t.frequency_holdout > 0) AS with_holdout_purchases
 FROM built b FULL JOIN truth t USING (customer);
 
--- memory (as built, before any TOAST compression of a stored value) of
--- states with a holdout window (128-byte header): a dense buyer's state
--- stays at 256 bytes whatever its number of purchase days (bitmap); a
--- sparse buyer's array grows to fill power-of-two allocator chunks
+-- memory (as built, before any TOAST compression of a stored value): a
+-- dense buyer's state stays at 256 bytes whatever its number of purchase
+-- days (bitmap); a sparse buyer's grows with its periods (array); the switch
+-- happens at 16 periods
 SELECT customer % 6 AS shape, min(t.n_periods) AS min_periods, max(t.n_periods) AS max_periods,
        min(b.bytes) AS min_bytes, max(b.bytes) AS max_bytes
 FROM (SELECT customer, pg_column_size(crm.summary_partial(day, amount, date '2024-06-30', date '2024-09-30',
@@ -91,11 +91,10 @@ FROM (SELECT customer, pg_column_size(crm.summary_partial(day, amount, date '202
       FROM log GROUP BY customer) b
 JOIN truth t USING (customer) GROUP BY 1 ORDER BY 1;
 
--- memory of states of date rows without a holdout window (96-byte header,
--- the states crm.summary builds): 128 bytes for weekly periods however
--- dense (a bitmap of at least 193 weeks), and for at most 8 distinct days;
--- a 128-byte value shows as 125 where it was put in a tuple, which gives it
--- a 1-byte header
+-- the same for the states crm.summary builds (date rows, no holdout
+-- window), by day and by week: 256 bytes for up to 32 periods, or for
+-- dense periods within 1,024 periods of the first (a bitmap); a sparse
+-- buyer's weeks over 30 years also fit a bitmap
 CREATE AGGREGATE summary_state_of(date, float8, date, interval, interval) (
 	SFUNC = crm.summary_trans, STYPE = crm.summary_state);
 SELECT customer % 6 AS shape,
@@ -107,7 +106,7 @@ FROM (SELECT customer,
       FROM log GROUP BY customer) s
 GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS customers,
-       count(*) FILTER (WHERE pg_column_size(d) <= 128) AS at_most_128_bytes,
+       count(*) FILTER (WHERE pg_column_size(d) = 256) AS at_256_bytes,
        count(*) FILTER (WHERE crm.summary_final(d) IS DISTINCT FROM crm.summary_final(d::text::crm.summary_state)) AS round_trip_differs
 FROM (SELECT customer, summary_state_of(day, amount, date '2024-06-30', interval '1 day', interval '1 day') AS d
       FROM log WHERE day > date '2024-06-30' - 8 GROUP BY customer) s;

@@ -188,7 +188,7 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 	bool		in_calibration;
 
 	if (PG_ARGISNULL(0))
-		state = SummaryStateCreate(params);
+		state = SummaryStateCreate(params, SUMMARY_STATE_MIN_SLOTS);
 	else
 	{
 		Pointer		raw = PG_GETARG_POINTER(0);
@@ -376,8 +376,7 @@ holdout_final(PG_FUNCTION_ARGS)
 	FillSummaryFields(s, values, &unit);
 	values[SUMMARY_FIELDS] = Int32GetDatum(n_hold);
 	values[SUMMARY_FIELDS + 1] =
-		Float8GetDatum(n_hold > 0 ?
-					   SummaryExtraValues(s).holdout_spend / n_hold : 0.0);
+		Float8GetDatum(n_hold > 0 ? s->holdout_spend / n_hold : 0.0);
 	values[SUMMARY_FIELDS + 2] =
 		Float8GetDatum(PeriodDistance(&s->rules,
 									  PeriodOfDay(&s->rules, s->as_of_day),

@@ -26,16 +26,13 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-StaticAssertDecl(offsetof(SummaryState, rules) == 64,
+StaticAssertDecl(offsetof(SummaryState, as_of_ts) == 64,
 				 "per-row fields of SummaryState must fill the first cache line");
-StaticAssertDecl(sizeof(SummaryState) == 96 && sizeof(SummaryStateExtra) == 32,
-				 "SummaryState headers must be 96 or 128 bytes");
+StaticAssertDecl(SUMMARY_STATE_HEADER_SIZE == 128,
+				 "SummaryState header must be 128 bytes");
 
 /* Periods per bitmap word */
 #define WORD_BITS 64
-
-/* Slots a new state has at least room for */
-#define MIN_SLOTS 8
 
 /* True if the state holds its periods as a bitmap */
 static inline bool
@@ -48,7 +45,7 @@ IsBitmap(const SummaryState *state)
 static inline uint64 *
 BitmapWords(const SummaryState *state)
 {
-	return (uint64 *) SummaryStateSlots(state);
+	return (uint64 *) state->periods;
 }
 
 /* Number of bitmap words a state in bitmap form holds */
@@ -79,56 +76,24 @@ StorageSlotsInUse(const SummaryState *state)
 	return IsBitmap(state) ? state->capacity : PeriodCount(state);
 }
 
-/* Raise 54000 if a state with this many slots cannot be allocated */
-static void
-CheckStateSlots(uint8 flags, int64 slots)
-{
-	if (slots > PG_INT32_MAX || SummaryStateSize(flags, slots) > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("customer has too many distinct purchase periods")));
-}
-
-/*
- * Slots of storage to allocate for at least needed slots (and MIN_SLOTS):
- * as many as fill the power-of-two chunk the allocator would hand out
- * anyway.  The result is even, as the bitmap form needs.
- */
-static int64
-StorageSlotsFor(uint8 flags, int64 needed)
-{
-	Size		header = SummaryHeaderSize(flags);
-	uint64		bytes = (uint64) SummaryStateSize(flags, Max(needed, MIN_SLOTS));
-
-	CheckStateSlots(flags, Max(needed, MIN_SLOTS));
-	if (pg_nextpower2_64(bytes) <= MaxAllocSize)
-		bytes = pg_nextpower2_64(bytes);
-	bytes = Max(bytes, SUMMARY_STATE_MIN_BYTES);
-	return (int64) ((bytes - header) / sizeof(int32));
-}
-
 /* A new empty state with the given parameters, in CurrentMemoryContext */
 SummaryState *
-SummaryStateCreate(const SummaryParams *params)
+SummaryStateCreate(const SummaryParams *params, int32 slots)
 {
-	uint8		flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
-		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
-	int32		slots = (int32) StorageSlotsFor(flags, MIN_SLOTS);
 	SummaryState *state;
 
-	state = (SummaryState *) palloc0(SummaryStateSize(flags, slots));
-	SET_VARSIZE(state, SummaryStateSize(flags, slots));
+	slots = Max(slots, SUMMARY_STATE_MIN_SLOTS);
+	state = (SummaryState *) palloc0(SummaryStateSize(slots));
+	SET_VARSIZE(state, SummaryStateSize(slots));
 	state->version = SUMMARY_STATE_VERSION;
-	state->flags = flags;
+	state->flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
+		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
+	state->as_of_ts = params->as_of_ts;
+	state->holdout_ts = params->holdout_ts;
 	state->as_of_day = params->as_of_day;
 	state->holdout_day = params->holdout_day;
 	state->rules = params->rules;
 	state->capacity = slots;
-	if (flags & SUMMARY_FLAG_MASK)
-	{
-		SummaryExtra(state)->as_of_ts = params->as_of_ts;
-		SummaryExtra(state)->holdout_ts = params->holdout_ts;
-	}
 	return state;
 }
 
@@ -139,10 +104,10 @@ SummaryStateCopy(const SummaryState *state, int32 slots)
 	SummaryState *copy;
 	int32		used = StorageSlotsInUse(state);
 
-	slots = Max(Max(slots, used), MIN_SLOTS);
-	copy = (SummaryState *) palloc0(SummaryStateSize(state->flags, slots));
-	memcpy(copy, state, SummaryStateSize(state->flags, used));
-	SET_VARSIZE(copy, SummaryStateSize(state->flags, slots));
+	slots = Max(Max(slots, used), SUMMARY_STATE_MIN_SLOTS);
+	copy = (SummaryState *) palloc0(SummaryStateSize(slots));
+	memcpy(copy, state, SummaryStateSize(used));
+	SET_VARSIZE(copy, SummaryStateSize(slots));
 	copy->capacity = slots;
 	return copy;
 }
@@ -153,13 +118,12 @@ SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
 {
 	uint8		flags = (params->timestamp_input ? SUMMARY_FLAG_TIMESTAMP : 0) |
 		(params->has_holdout ? SUMMARY_FLAG_HOLDOUT : 0);
-	SummaryStateExtra extra = SummaryExtraValues(state);
 
 	return (state->flags & SUMMARY_FLAG_MASK) == flags &&
 		state->as_of_day == params->as_of_day &&
 		state->holdout_day == params->holdout_day &&
-		extra.as_of_ts == params->as_of_ts &&
-		extra.holdout_ts == params->holdout_ts &&
+		state->as_of_ts == params->as_of_ts &&
+		state->holdout_ts == params->holdout_ts &&
 		memcmp(&state->rules, &params->rules, sizeof(CrmTimeRules)) == 0;
 }
 
@@ -167,14 +131,11 @@ SummaryStateHasParams(const SummaryState *state, const SummaryParams *params)
 void
 CheckSameSummaryParams(const SummaryState *a, const SummaryState *b)
 {
-	SummaryStateExtra a_extra = SummaryExtraValues(a);
-	SummaryStateExtra b_extra = SummaryExtraValues(b);
-
 	if ((a->flags & SUMMARY_FLAG_MASK) != (b->flags & SUMMARY_FLAG_MASK) ||
 		a->as_of_day != b->as_of_day ||
 		a->holdout_day != b->holdout_day ||
-		a_extra.as_of_ts != b_extra.as_of_ts ||
-		a_extra.holdout_ts != b_extra.holdout_ts ||
+		a->as_of_ts != b->as_of_ts ||
+		a->holdout_ts != b->holdout_ts ||
 		memcmp(&a->rules, &b->rules, sizeof(CrmTimeRules)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -182,14 +143,35 @@ CheckSameSummaryParams(const SummaryState *a, const SummaryState *b)
 				 errdetail("States merge only when their input type, as-of date, holdout end, unit and period are equal.")));
 }
 
-/* Slots a bitmap needs to cover the bits of (virtual) periods lo .. hi */
+/* Raise 54000 if a state with this many slots cannot be allocated */
+static void
+CheckStateSlots(int64 slots)
+{
+	if (slots > PG_INT32_MAX || SummaryStateSize(slots) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("customer has too many distinct purchase periods")));
+}
+
+/* Array slots for n periods: a power of two, at least the minimum */
+static int64
+ArraySlotsFor(int64 n)
+{
+	int64		slots = SUMMARY_STATE_MIN_SLOTS;
+
+	while (slots < n)
+		slots *= 2;
+	return slots;
+}
+
+/* Slots a bitmap needs to cover the periods lo .. hi */
 static int64
 BitmapSlotsFor(int64 lo, int64 hi)
 {
 	return 2 * (WordOfPeriod(hi) - WordOfPeriod(lo) + 1);
 }
 
-/* The bit of a period in the bitmap form: holdout periods are shifted by one */
+/* The bit of a period in the bitmap form: a holdout period p is bit p + 1 */
 static inline int64
 BitOfPeriod(const SummaryState *state, int32 period, bool holdout)
 {
@@ -207,7 +189,7 @@ StatePeriods(const SummaryState *state, int32 *out)
 	if (!IsBitmap(state))
 	{
 		n = PeriodCount(state);
-		memcpy(out, SummaryStateSlots(state), sizeof(int32) * (Size) n);
+		memcpy(out, state->periods, sizeof(int32) * (Size) n);
 		return n;
 	}
 	words = BitmapWords(state);
@@ -219,6 +201,7 @@ StatePeriods(const SummaryState *state, int32 *out)
 		while (word != 0)
 		{
 			int			bit = pg_rightmost_one_pos64(word);
+
 			int64		position = (int64) state->bitmap_base + w * WORD_BITS + bit;
 
 			/* calibration bits come first; a holdout period p is bit p + 1 */
@@ -245,39 +228,36 @@ StatePeriodsCopy(const SummaryState *state, int32 extra)
  * Store sorted periods (n_cal calibration, then n_hold holdout) as the
  * state's period set, in the smaller of the two forms; return the state,
  * reallocated if it needed more room.  periods must not point into state.
- * The bitmap reaches at least to the bit of the window end, so that later
- * rows of the same aggregate fall inside it.
+ * The bitmap reaches at least to the period of the window end, so that
+ * later rows of the same aggregate fall inside it.
  */
 static SummaryState *
 StorePeriods(SummaryState *state, const int32 *periods, int32 n_cal,
 			 int32 n_hold)
 {
 	int32		n = n_cal + n_hold;
-	int64		array_slots = StorageSlotsFor(state->flags, n);
-	bool		bitmap = false;
-	int64		bitmap_slots = 0;
+	int64		array_slots = ArraySlotsFor(n);
 	int64		lo = 0;
+	int64		hi = 0;
+	bool		bitmap = false;
 	int64		slots;
 
-	if (n > 0)
+	if (n >= SUMMARY_BITMAP_MIN_PERIODS)
 	{
-		int64		last = (int64) periods[n - 1] + (n_hold > 0 ? 1 : 0);
-		int64		end = (int64) PeriodOfDay(&state->rules, state->holdout_day) +
-			((state->flags & SUMMARY_FLAG_HOLDOUT) ? 1 : 0);
-
 		lo = periods[0];
-		bitmap_slots = BitmapSlotsFor(lo, Max(last, end));
+		hi = Max((int64) periods[n - 1] + (n_hold > 0 ? 1 : 0),
+				 (int64) PeriodOfDay(&state->rules, state->holdout_day) +
+				 ((state->flags & SUMMARY_FLAG_HOLDOUT) ? 1 : 0));
 		bitmap = WordOfPeriod(lo) * WORD_BITS >= PG_INT32_MIN &&
-			bitmap_slots <= Max(array_slots, state->capacity);
+			BitmapSlotsFor(lo, hi) <= Max(array_slots, state->capacity);
 	}
-	/* an array grows to fill its allocator chunk; a bitmap to what it covers */
-	slots = bitmap ? bitmap_slots : array_slots;
+	slots = bitmap ? BitmapSlotsFor(lo, hi) : array_slots;
 	if (slots > state->capacity)
 	{
-		CheckStateSlots(state->flags, slots);
+		CheckStateSlots(slots);
 		state = SummaryStateCopy(state, (int32) slots);
 	}
-	memset(SummaryStateSlots(state), 0, sizeof(int32) * (Size) state->capacity);
+	memset(state->periods, 0, sizeof(int32) * (Size) state->capacity);
 	state->n_periods = n_cal;
 	state->n_holdout_periods = n_hold;
 	if (bitmap)
@@ -297,7 +277,7 @@ StorePeriods(SummaryState *state, const int32 *periods, int32 n_cal,
 	{
 		state->flags &= ~SUMMARY_FLAG_BITMAP;
 		state->bitmap_base = 0;
-		memcpy(SummaryStateSlots(state), periods, sizeof(int32) * (Size) n);
+		memcpy(state->periods, periods, sizeof(int32) * (Size) n);
 	}
 	return state;
 }
@@ -351,16 +331,15 @@ ShiftUpShort(int32 *values, int32 n)
 
 /*
  * Add a period to the array form, in the calibration segment or (holdout)
- * the holdout segment; return the state, stored again (as a bitmap if that
- * is no larger) when it was empty or full, and set *added when the period
- * was new.
+ * the holdout segment; return the state, changed to the bitmap form or
+ * grown when it is full, and set *added when the period was new.
  */
 static SummaryState *
 AddPeriodToArray(SummaryState *state, int32 period, bool holdout, bool *added)
 {
 	int32		base = holdout ? state->n_periods : 0;
 	int32		n = holdout ? state->n_holdout_periods : state->n_periods;
-	int32	   *segment = SummaryStateSlots(state) + base;
+	int32	   *segment = state->periods + base;
 	int32		pos;
 	int32		tail;
 
@@ -378,8 +357,8 @@ AddPeriodToArray(SummaryState *state, int32 period, bool holdout, bool *added)
 	}
 	*added = true;
 
-	/* empty or full: store the periods again, as a bitmap or in an array */
-	if (PeriodCount(state) == 0 || PeriodCount(state) >= state->capacity)
+	/* full: store the periods again, as a bitmap or in a larger array */
+	if (PeriodCount(state) >= state->capacity)
 		return RebuildWithPeriod(state, period, holdout);
 
 	/* shift this segment's tail and the holdout segment by one slot */
@@ -393,6 +372,16 @@ AddPeriodToArray(SummaryState *state, int32 period, bool holdout, bool *added)
 		state->n_holdout_periods++;
 	else
 		state->n_periods++;
+
+	/* enough periods for a bitmap: switch if it is no larger */
+	if (PeriodCount(state) == SUMMARY_BITMAP_MIN_PERIODS)
+	{
+		int32	   *periods = StatePeriodsCopy(state, 0);
+
+		state = StorePeriods(state, periods, state->n_periods,
+							 state->n_holdout_periods);
+		pfree(periods);
+	}
 	return state;
 }
 
@@ -488,12 +477,10 @@ SummaryState *
 SummaryAddHoldoutPurchase(SummaryState *state, int32 period, float8 amount)
 {
 	bool		added;
-	SummaryStateExtra *extra;
 
 	state = AddPeriod(state, period, true, &added);
-	extra = SummaryExtra(state);
-	extra->holdout_spend += amount;
-	extra->n_holdout_transactions++;
+	state->holdout_spend += amount;
+	state->n_holdout_transactions++;
 	return state;
 }
 
@@ -578,17 +565,16 @@ MergeIntoBitmap(SummaryState *dst, const SummaryState *src)
 	}
 	else
 	{
-		const int32 *periods = SummaryStateSlots(src);
 		int32		n = PeriodCount(src);
-		int64		lo = BitOfPeriod(dst, periods[0], src->n_periods == 0);
-		int64		hi = BitOfPeriod(dst, periods[n - 1],
+		int64		lo = BitOfPeriod(dst, src->periods[0], src->n_periods == 0);
+		int64		hi = BitOfPeriod(dst, src->periods[n - 1],
 									 src->n_holdout_periods > 0);
 
 		if (lo < 0 || hi >= n_words * WORD_BITS)
 			return false;
 		for (int32 i = 0; i < n; i++)
 		{
-			int64		bit = BitOfPeriod(dst, periods[i], i >= src->n_periods);
+			int64		bit = BitOfPeriod(dst, src->periods[i], i >= src->n_periods);
 
 			words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
 		}
@@ -641,52 +627,45 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 		}
 	}
 	dst->n_transactions += src->n_transactions;
+	dst->n_holdout_transactions += src->n_holdout_transactions;
+	dst->holdout_spend += src->holdout_spend;
 	dst->refund_total += src->refund_total;
-	if (dst->flags & SUMMARY_FLAG_MASK)
-	{
-		SummaryExtra(dst)->n_holdout_transactions +=
-			SummaryExtra(src)->n_holdout_transactions;
-		SummaryExtra(dst)->holdout_spend += SummaryExtra(src)->holdout_spend;
-	}
 
 	if (PeriodCount(src) == 0 || MergeIntoBitmap(dst, src))
 		return dst;
 
 	/* the general case: a sorted union, stored in the smaller form */
-	a = IsBitmap(dst) ? StatePeriodsCopy(dst, 0) : SummaryStateSlots(dst);
-	b = IsBitmap(src) ? StatePeriodsCopy(src, 0) : SummaryStateSlots(src);
+	a = IsBitmap(dst) ? StatePeriodsCopy(dst, 0) : dst->periods;
+	b = IsBitmap(src) ? StatePeriodsCopy(src, 0) : (int32 *) src->periods;
 	merged = (int32 *) palloc(sizeof(int32) *
 							  ((Size) PeriodCount(dst) + PeriodCount(src) + 1));
 	n_cal = SortedUnion(a, dst->n_periods, b, src->n_periods, merged);
 	n_hold = SortedUnion(a + dst->n_periods, dst->n_holdout_periods,
 						 b + src->n_periods, src->n_holdout_periods,
 						 merged + n_cal);
-	if (IsBitmap(dst))
+	if (a != dst->periods)
 		pfree(a);
-	if (IsBitmap(src))
+	if (b != src->periods)
 		pfree(b);
 	dst = StorePeriods(dst, merged, n_cal, n_hold);
 	pfree(merged);
 	return dst;
 }
 
-/* A state (array form) of the fixed fields head, the extra fields and the periods */
+/* A state holding a copy of the header head and the given periods */
 static SummaryState *
-StateFromParts(const SummaryState *head, const SummaryStateExtra *extra,
-			   const int32 *periods)
+StateFromParts(const SummaryState *head, const int32 *periods)
 {
 	int32		used = head->n_periods + head->n_holdout_periods;
-	int32		slots = (int32) StorageSlotsFor(head->flags, used);
+	int32		slots = Max(used, SUMMARY_STATE_MIN_SLOTS);
 	SummaryState *state;
 
-	state = (SummaryState *) palloc0(SummaryStateSize(head->flags, slots));
-	memcpy(state, head, sizeof(SummaryState));
-	SET_VARSIZE(state, SummaryStateSize(head->flags, slots));
+	state = (SummaryState *) palloc0(SummaryStateSize(slots));
+	memcpy(state, head, SUMMARY_STATE_HEADER_SIZE);
+	SET_VARSIZE(state, SummaryStateSize(slots));
 	state->capacity = slots;
-	if (head->flags & SUMMARY_FLAG_MASK)
-		*SummaryExtra(state) = *extra;
 	if (used > 0)
-		memcpy(SummaryStateSlots(state), periods, sizeof(int32) * (Size) used);
+		memcpy(state->periods, periods, sizeof(int32) * (Size) used);
 	return state;
 }
 
@@ -704,13 +683,9 @@ StrictlyIncreasingWithin(const int32 *values, int32 n, int32 lo, int32 hi)
 	return true;
 }
 
-/*
- * Why a state read from outside (fixed fields s, extra fields e, periods:
- * calibration then holdout) is inconsistent, or NULL when it is valid
- */
+/* Why a state read from outside is inconsistent, or NULL when it is valid */
 static const char *
-SummaryStateProblem(const SummaryState *s, const SummaryStateExtra *e,
-					const int32 *periods)
+SummaryStateProblem(const SummaryState *s)
 {
 	int32		as_of_period;
 	int32		holdout_period;
@@ -725,32 +700,32 @@ SummaryStateProblem(const SummaryState *s, const SummaryStateExtra *e,
 		s->holdout_day < s->as_of_day)
 		return "invalid as-of or holdout day";
 	if ((s->flags & SUMMARY_FLAG_TIMESTAMP) &&
-		(TIMESTAMP_NOT_FINITE(e->as_of_ts) || TIMESTAMP_NOT_FINITE(e->holdout_ts) ||
-		 e->holdout_ts < e->as_of_ts))
+		(TIMESTAMP_NOT_FINITE(s->as_of_ts) || TIMESTAMP_NOT_FINITE(s->holdout_ts) ||
+		 s->holdout_ts < s->as_of_ts))
 		return "invalid as-of or holdout timestamp";
-	if (!(s->flags & SUMMARY_FLAG_TIMESTAMP) && (e->as_of_ts != 0 || e->holdout_ts != 0))
+	if (!(s->flags & SUMMARY_FLAG_TIMESTAMP) && (s->as_of_ts != 0 || s->holdout_ts != 0))
 		return "timestamps set on a date state";
 	if (!(s->flags & SUMMARY_FLAG_HOLDOUT) &&
-		(s->holdout_day != s->as_of_day || e->holdout_ts != e->as_of_ts))
+		(s->holdout_day != s->as_of_day || s->holdout_ts != s->as_of_ts))
 		return "holdout end set without a holdout";
 	if (!(s->flags & SUMMARY_FLAG_HOLDOUT) &&
-		(s->n_holdout_periods != 0 || e->n_holdout_transactions != 0 ||
-		 e->holdout_spend != 0))
+		(s->n_holdout_periods != 0 || s->n_holdout_transactions != 0 ||
+		 s->holdout_spend != 0))
 		return "holdout purchases without a holdout";
 	if (s->n_periods < 0 || s->n_holdout_periods < 0 ||
 		s->n_transactions < s->n_periods ||
-		e->n_holdout_transactions < s->n_holdout_periods)
+		s->n_holdout_transactions < s->n_holdout_periods)
 		return "inconsistent counts";
 	if (!isfinite(s->first_period_spend) || !isfinite(s->repeat_spend) ||
-		!isfinite(e->holdout_spend) || !isfinite(s->refund_total) ||
+		!isfinite(s->holdout_spend) || !isfinite(s->refund_total) ||
 		s->refund_total < 0)
 		return "non-finite or negative amounts";
 
 	as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
 	holdout_period = PeriodOfDay(&s->rules, s->holdout_day);
-	if (!StrictlyIncreasingWithin(periods, s->n_periods,
+	if (!StrictlyIncreasingWithin(s->periods, s->n_periods,
 								  PG_INT32_MIN, as_of_period) ||
-		!StrictlyIncreasingWithin(periods + s->n_periods,
+		!StrictlyIncreasingWithin(s->periods + s->n_periods,
 								  s->n_holdout_periods,
 								  as_of_period, holdout_period))
 		return "purchase periods are not increasing or lie outside the window";
@@ -761,11 +736,11 @@ SummaryStateProblem(const SummaryState *s, const SummaryStateExtra *e,
 			return "an empty state carries purchases";
 	}
 	else if (s->first_day > s->last_day || s->last_day > s->as_of_day ||
-			 PeriodOfDay(&s->rules, s->first_day) != periods[0] ||
-			 PeriodOfDay(&s->rules, s->last_day) != periods[s->n_periods - 1])
+			 PeriodOfDay(&s->rules, s->first_day) != s->periods[0] ||
+			 PeriodOfDay(&s->rules, s->last_day) != s->periods[s->n_periods - 1])
 		return "first and last purchase days do not match the periods";
 	if (s->n_holdout_periods == 0 &&
-		(e->n_holdout_transactions != 0 || e->holdout_spend != 0))
+		(s->n_holdout_transactions != 0 || s->holdout_spend != 0))
 		return "an empty holdout carries purchases";
 	return NULL;
 }
@@ -797,7 +772,6 @@ summary_state_out(PG_FUNCTION_ARGS)
 {
 	SummaryState *s = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	int32	   *periods = StatePeriodsCopy(s, 0);
-	SummaryStateExtra e = SummaryExtraValues(s);
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -806,17 +780,17 @@ summary_state_out(PG_FUNCTION_ARGS)
 					 " period=%d/%d unit=%d/%d/" INT64_FORMAT " days=%d/%d tx="
 					 INT64_FORMAT "/" INT64_FORMAT " spend=",
 					 s->version, s->flags & SUMMARY_FLAG_MASK,
-					 s->as_of_day, e.as_of_ts,
-					 s->holdout_day, e.holdout_ts,
+					 s->as_of_day, s->as_of_ts,
+					 s->holdout_day, s->holdout_ts,
 					 s->rules.period_months, s->rules.period_days,
 					 s->rules.unit_months, s->rules.unit_days, s->rules.unit_usecs,
 					 s->first_day, s->last_day,
-					 s->n_transactions, e.n_holdout_transactions);
+					 s->n_transactions, s->n_holdout_transactions);
 	AppendExactFloat(&buf, s->first_period_spend);
 	appendStringInfoChar(&buf, '/');
 	AppendExactFloat(&buf, s->repeat_spend);
 	appendStringInfoChar(&buf, '/');
-	AppendExactFloat(&buf, e.holdout_spend);
+	AppendExactFloat(&buf, s->holdout_spend);
 	appendStringInfoChar(&buf, '/');
 	AppendExactFloat(&buf, s->refund_total);
 	appendStringInfoString(&buf, " cal=");
@@ -925,14 +899,12 @@ summary_state_in(PG_FUNCTION_ARGS)
 	char	   *text = PG_GETARG_CSTRING(0);
 	StateParser ps = {text, text};
 	SummaryState head;
-	SummaryStateExtra extra;
 	SummaryState *state;
 	int32		allocated = 64;
 	int32	   *periods = palloc(sizeof(int32) * allocated);
 	const char *problem;
 
 	memset(&head, 0, sizeof(head));
-	memset(&extra, 0, sizeof(extra));
 	ParseLiteral(&ps, "v");
 	head.version = (uint8) ParseInteger(&ps, 0, 255);
 	ParseLiteral(&ps, " flags=");
@@ -940,11 +912,11 @@ summary_state_in(PG_FUNCTION_ARGS)
 	ParseLiteral(&ps, " asof=");
 	head.as_of_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
 	ParseLiteral(&ps, "/");
-	extra.as_of_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
+	head.as_of_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
 	ParseLiteral(&ps, " holdout=");
 	head.holdout_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
 	ParseLiteral(&ps, "/");
-	extra.holdout_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
+	head.holdout_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
 	ParseLiteral(&ps, " period=");
 	head.rules.period_months = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
 	ParseLiteral(&ps, "/");
@@ -962,13 +934,13 @@ summary_state_in(PG_FUNCTION_ARGS)
 	ParseLiteral(&ps, " tx=");
 	head.n_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
 	ParseLiteral(&ps, "/");
-	extra.n_holdout_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
+	head.n_holdout_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
 	ParseLiteral(&ps, " spend=");
 	head.first_period_spend = ParseFloat(&ps);
 	ParseLiteral(&ps, "/");
 	head.repeat_spend = ParseFloat(&ps);
 	ParseLiteral(&ps, "/");
-	extra.holdout_spend = ParseFloat(&ps);
+	head.holdout_spend = ParseFloat(&ps);
 	ParseLiteral(&ps, "/");
 	head.refund_total = ParseFloat(&ps);
 	ParseLiteral(&ps, " cal=");
@@ -979,10 +951,10 @@ summary_state_in(PG_FUNCTION_ARGS)
 	if (*ps.p != '\0')
 		ParseFail(&ps, "unexpected text after the holdout periods");
 
-	problem = SummaryStateProblem(&head, &extra, periods);
+	state = StateFromParts(&head, periods);
+	problem = SummaryStateProblem(state);
 	if (problem != NULL)
 		ParseFail(&ps, problem);
-	state = StateFromParts(&head, &extra, periods);
 	PG_RETURN_POINTER(state);
 }
 
@@ -995,19 +967,18 @@ summary_state_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int32		used = PeriodCount(s);
 	int32	   *periods = StatePeriodsCopy(s, 0);
-	SummaryStateExtra e = SummaryExtraValues(s);
 
 	pq_begintypsend(&buf);
 	pq_sendint8(&buf, s->version);
 	pq_sendint8(&buf, s->flags & SUMMARY_FLAG_MASK);
 	pq_sendint16(&buf, s->reserved);
-	pq_sendint64(&buf, e.as_of_ts);
-	pq_sendint64(&buf, e.holdout_ts);
+	pq_sendint64(&buf, s->as_of_ts);
+	pq_sendint64(&buf, s->holdout_ts);
 	pq_sendint64(&buf, s->n_transactions);
-	pq_sendint64(&buf, e.n_holdout_transactions);
+	pq_sendint64(&buf, s->n_holdout_transactions);
 	pq_sendfloat8(&buf, s->first_period_spend);
 	pq_sendfloat8(&buf, s->repeat_spend);
-	pq_sendfloat8(&buf, e.holdout_spend);
+	pq_sendfloat8(&buf, s->holdout_spend);
 	pq_sendfloat8(&buf, s->refund_total);
 	pq_sendint32(&buf, s->rules.period_months);
 	pq_sendint32(&buf, s->rules.period_days);
@@ -1033,24 +1004,22 @@ summary_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	SummaryState head;
-	SummaryStateExtra extra;
 	SummaryState *state;
 	int64		used;
 	int32	   *periods;
 	const char *problem;
 
 	memset(&head, 0, sizeof(head));
-	memset(&extra, 0, sizeof(extra));
 	head.version = (uint8) pq_getmsgint(buf, 1);
 	head.flags = (uint8) pq_getmsgint(buf, 1);
 	head.reserved = (uint16) pq_getmsgint(buf, 2);
-	extra.as_of_ts = pq_getmsgint64(buf);
-	extra.holdout_ts = pq_getmsgint64(buf);
+	head.as_of_ts = pq_getmsgint64(buf);
+	head.holdout_ts = pq_getmsgint64(buf);
 	head.n_transactions = pq_getmsgint64(buf);
-	extra.n_holdout_transactions = pq_getmsgint64(buf);
+	head.n_holdout_transactions = pq_getmsgint64(buf);
 	head.first_period_spend = pq_getmsgfloat8(buf);
 	head.repeat_spend = pq_getmsgfloat8(buf);
-	extra.holdout_spend = pq_getmsgfloat8(buf);
+	head.holdout_spend = pq_getmsgfloat8(buf);
 	head.refund_total = pq_getmsgfloat8(buf);
 	head.rules.period_months = (int32) pq_getmsgint(buf, 4);
 	head.rules.period_days = (int32) pq_getmsgint(buf, 4);
@@ -1075,12 +1044,12 @@ summary_state_recv(PG_FUNCTION_ARGS)
 	periods = (int32 *) palloc(sizeof(int32) * (Size) Max(used, 1));
 	for (int64 i = 0; i < used; i++)
 		periods[i] = (int32) pq_getmsgint(buf, 4);
-	problem = SummaryStateProblem(&head, &extra, periods);
+	state = StateFromParts(&head, periods);
+	problem = SummaryStateProblem(state);
 	if (problem != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary crm.summary_state"),
 				 errdetail("%s.", problem)));
-	state = StateFromParts(&head, &extra, periods);
 	PG_RETURN_POINTER(state);
 }

@@ -8,21 +8,18 @@
  * exactly.  The set has two forms, chosen per state for size and speed and
  * never visible in the text or binary form:
  *	- array: sorted int32 period numbers (calibration, then holdout);
- *	- bitmap: one bit per period from bitmap_base up to at least the end of
- *	  the window, used whenever it is no larger than the array would be.
- *	  Adding a row then touches one word instead of a binary search and a
- *	  shift, which matters because heavy buyers contribute most of a log's
- *	  rows.  A holdout period p is bit p + 1, so that the period holding
- *	  as_of can be both a calibration and a holdout period.
- * A state of date rows without a holdout window is a 96-byte header and its
- * storage: 128 bytes in all for up to 8 periods, or for any number of
- * purchase periods within 4 bitmap words of the window end (at least its
- * last 193 periods: 6 months of days, 3.7 years of weeks).  States of
- * timestamptz rows or with a holdout window carry 32 more bytes
- * (SummaryStateExtra) before the storage and start at 256 bytes.  An array
- * grows to fill the allocator's power-of-two chunks, 4 bytes per distinct
- * period; a bitmap to the words it covers.  A state never grows with the
- * number of rows of a period.
+ *	- bitmap: one bit per period from bitmap_base up, used once a customer
+ *	  has BITMAP_MIN_PERIODS distinct periods and the bitmap up to the end of
+ *	  the window is no larger than the array would be.  Adding a row then
+ *	  touches one word instead of a binary search and a shift, which matters
+ *	  because heavy buyers contribute most of a log's rows.  A holdout
+ *	  period p is bit p + 1, so that the period holding as_of can be both a
+ *	  calibration and a holdout period (week or month periods).
+ * Its memory is SUMMARY_STATE_HEADER_SIZE (128) bytes plus the storage: 256
+ * bytes in all for a customer with up to 32 purchase periods, or with any
+ * number of purchase days within the last 2.6 years of the window; 4 bytes per
+ * distinct period (rounded up to a power of two) for sparse buyers.  It
+ * never grows with the number of rows of a period.
  */
 #ifndef CRM_SUMMARY_STATE_H
 #define CRM_SUMMARY_STATE_H
@@ -39,16 +36,17 @@
 #define SUMMARY_FLAG_MASK		0x03	/* the flags of the text and binary forms */
 #define SUMMARY_FLAG_BITMAP		0x04	/* periods are a bitmap (storage form only) */
 
-/* Smallest state, in bytes: the allocator's chunk size for it anyway */
-#define SUMMARY_STATE_MIN_BYTES 128
+/* Distinct periods from which a state may hold its periods as a bitmap */
+#define SUMMARY_BITMAP_MIN_PERIODS 16
+
+#define SUMMARY_STATE_MIN_SLOTS 32
 
 /*
- * Fixed part of crm.summary_state, in memory and on disk.  The fields a
- * transition touches on every row come first and fill one 64-byte cache
- * line; the parameters fixed for the whole aggregate follow.  Then come
- * SummaryStateExtra when the state has a flag of SUMMARY_FLAG_MASK, and the
- * storage of the period set: capacity int32 slots (array form), or
- * capacity / 2 uint64 words (bitmap form); see SummaryStateSlots.
+ * On-disk and in-memory form of crm.summary_state.  The fields a transition
+ * touches on every row come first and fill one 64-byte cache line; the
+ * parameters fixed for the whole aggregate follow in the second line; the
+ * period array starts at byte 128.  With SUMMARY_STATE_MIN_SLOTS = 32 a new
+ * state is exactly 256 bytes, the allocator's chunk size for it anyway.
  */
 typedef struct SummaryState
 {
@@ -59,7 +57,7 @@ typedef struct SummaryState
 	uint16		reserved;		/* must be zero */
 	int32		n_periods;		/* distinct calibration periods */
 	int32		n_holdout_periods;	/* distinct holdout periods */
-	int32		capacity;		/* int32 slots of storage */
+	int32		capacity;		/* int32 slots allocated in periods[] */
 	int32		first_day;		/* first purchase day (valid if n_periods) */
 	int32		last_day;		/* last purchase day up to as_of */
 	int32		bitmap_base;	/* period of bit 0 (bitmap form), else 0 */
@@ -67,62 +65,26 @@ typedef struct SummaryState
 	float8		first_period_spend; /* spend in the first purchase period */
 	float8		repeat_spend;	/* spend in the later calibration periods */
 	float8		refund_total;	/* sum of |amount| of refunds up to as_of */
-	/* fixed parameters */
-	CrmTimeRules rules;			/* period and unit */
-	int32		as_of_day;		/* calibration end day */
-	int32		holdout_day;	/* holdout end day (= as_of_day if none) */
-} SummaryState;
-
-/*
- * The fields of states of timestamptz rows or with a holdout window (all
- * zero for other states, which do not store them)
- */
-typedef struct SummaryStateExtra
-{
+	/* cold: fixed parameters and holdout totals */
 	TimestampTz as_of_ts;		/* calibration end for timestamptz rows */
 	TimestampTz holdout_ts;		/* holdout end for timestamptz rows */
 	int64		n_holdout_transactions; /* purchase rows in the holdout */
 	float8		holdout_spend;	/* spend in the holdout window */
-} SummaryStateExtra;
+	CrmTimeRules rules;			/* period and unit */
+	int32		as_of_day;		/* calibration end day */
+	int32		holdout_day;	/* holdout end day (= as_of_day if none) */
+	int32		periods[FLEXIBLE_ARRAY_MEMBER]; /* array form: sorted
+												 * calibration periods, then
+												 * sorted holdout periods;
+												 * bitmap form: capacity / 2
+												 * uint64 words */
+} SummaryState;
 
-/* Bytes before the storage of a state with these flags */
-static inline Size
-SummaryHeaderSize(uint8 flags)
-{
-	return sizeof(SummaryState) +
-		((flags & SUMMARY_FLAG_MASK) ? sizeof(SummaryStateExtra) : 0);
-}
+#define SUMMARY_STATE_HEADER_SIZE offsetof(SummaryState, periods)
 
-/* Size in bytes of a state with these flags and slots of storage */
-static inline Size
-SummaryStateSize(uint8 flags, int64 slots)
-{
-	return SummaryHeaderSize(flags) + sizeof(int32) * (Size) slots;
-}
-
-/* The extra fields of a state that has them (SUMMARY_FLAG_MASK) */
-static inline SummaryStateExtra *
-SummaryExtra(const SummaryState *state)
-{
-	Assert(state->flags & SUMMARY_FLAG_MASK);
-	return (SummaryStateExtra *) ((char *) state + sizeof(SummaryState));
-}
-
-/* The extra fields of a state, all zero for a state without them */
-static inline SummaryStateExtra
-SummaryExtraValues(const SummaryState *state)
-{
-	SummaryStateExtra none = {0};
-
-	return (state->flags & SUMMARY_FLAG_MASK) ? *SummaryExtra(state) : none;
-}
-
-/* The storage of a state's period set */
-static inline int32 *
-SummaryStateSlots(const SummaryState *state)
-{
-	return (int32 *) ((char *) state + SummaryHeaderSize(state->flags));
-}
+/* Size in bytes of a state with the given number of slots */
+#define SummaryStateSize(slots) \
+	(SUMMARY_STATE_HEADER_SIZE + sizeof(int32) * (Size) (slots))
 
 /* Parameters fixed for the whole aggregate */
 typedef struct SummaryParams
@@ -137,7 +99,8 @@ typedef struct SummaryParams
 } SummaryParams;
 
 /* A new empty state with the given parameters, in CurrentMemoryContext */
-extern SummaryState *SummaryStateCreate(const SummaryParams *params);
+extern SummaryState *SummaryStateCreate(const SummaryParams *params,
+										int32 slots);
 
 /* A copy of a state with room for at least slots periods */
 extern SummaryState *SummaryStateCopy(const SummaryState *state, int32 slots);
