@@ -178,6 +178,13 @@ BitOfPeriod(const SummaryState *state, int32 period, bool holdout)
 	return (int64) period + (holdout ? 1 : 0) - state->bitmap_base;
 }
 
+/* Set a bit of a bitmap */
+static inline void
+SetBit(uint64 *words, int64 bit)
+{
+	words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
+}
+
 /* The sorted periods of a state (calibration, then holdout) into out; returns how many */
 static int32
 StatePeriods(const SummaryState *state, int32 *out)
@@ -268,9 +275,7 @@ StorePeriods(SummaryState *state, const int32 *periods, int32 n_cal,
 		state->bitmap_base = (int32) (WordOfPeriod(lo) * WORD_BITS);
 		for (int32 i = 0; i < n; i++)
 		{
-			int64		bit = BitOfPeriod(state, periods[i], i >= n_cal);
-
-			words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
+			SetBit(words, BitOfPeriod(state, periods[i], i >= n_cal));
 		}
 	}
 	else
@@ -574,9 +579,7 @@ MergeIntoBitmap(SummaryState *dst, const SummaryState *src)
 			return false;
 		for (int32 i = 0; i < n; i++)
 		{
-			int64		bit = BitOfPeriod(dst, src->periods[i], i >= src->n_periods);
-
-			words[bit / WORD_BITS] |= UINT64CONST(1) << (bit % WORD_BITS);
+			SetBit(words, BitOfPeriod(dst, src->periods[i], i >= src->n_periods));
 		}
 	}
 	RecountBitmap(dst);

@@ -9,7 +9,7 @@
  * never visible in the text or binary form:
  *	- array: sorted int32 period numbers (calibration, then holdout);
  *	- bitmap: one bit per period from bitmap_base up, used once a customer
- *	  has BITMAP_MIN_PERIODS distinct periods and the bitmap up to the end of
+ *	  has SUMMARY_BITMAP_MIN_PERIODS distinct periods and the bitmap up to the end of
  *	  the window is no larger than the array would be.  Adding a row then
  *	  touches one word instead of a binary search and a shift, which matters
  *	  because heavy buyers contribute most of a log's rows.  A holdout
