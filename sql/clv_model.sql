@@ -112,3 +112,13 @@ FROM (SELECT crm.clv(m, 5, t_x, 40, 1, h, d) AS clv,
               FROM generate_series(1, h::int) k) AS ref
       FROM generate_series(1, 3) rep, (VALUES (10.0), (20), (39)) a(t_x), (VALUES (12.0), (26)) b(h), (VALUES (0.0), (0.02)) c(d),
            (VALUES (crm.bgnbd(0.243, 4.414, 0.793, 2.426)), (crm.bgnbd(0.5, 5, 2, 3))) v(m)) s;
+-- the cache holds every (x, T) of a scoring run (it grows from 1,024 slots): 20,000 distinct
+-- (x, T), each scored once (no cache hits), equal those scored three times over in shuffled order
+-- (two thirds hits, across the table's growth)
+CREATE TEMP TABLE clv_cache_keys AS
+SELECT x, t, crm.clv(crm.bgnbd(0.243, 4.414, 0.793, 2.426), x, 0.5 * t * sign(x), t, 1, 52, 0.001) AS once
+FROM generate_series(0, 99) x, (SELECT 10 + k / 7.0 AS t FROM generate_series(0, 199) k) a;
+SELECT count(*) AS rows, count(*) FILTER (WHERE clv = once) AS equal
+FROM (SELECT k.once, crm.clv(crm.bgnbd(0.243, 4.414, 0.793, 2.426), k.x, 0.5 * k.t * sign(k.x), k.t, 1, 52, 0.001) AS clv
+      FROM clv_cache_keys k, generate_series(1, 3) rep
+      ORDER BY hashint4(k.x * 1000 + (k.t * 7)::int + rep * 7919)) s;

@@ -26,7 +26,9 @@
 
 /* Slots of the per-call-site cache of discounted series: first, and at most */
 #define SERIES_CACHE_MIN_SLOTS 1024
-#define SERIES_CACHE_MAX_SLOTS 262144
+#define SERIES_CACHE_MAX_SLOTS 524288
+/* Slots searched for an (x, T) before a full cache reuses its home slot */
+#define SERIES_CACHE_MAX_PROBES 8
 
 /* One cached discounted series */
 typedef struct SeriesCacheEntry
@@ -34,10 +36,16 @@ typedef struct SeriesCacheEntry
 	float8		x;				/* frequency */
 	float8		T;				/* age */
 	float8		value;			/* ClvDiscountedPurchasesIfAlive(x, T) */
-	uint32		generation;		/* valid if equal to the cache's */
+	uint32		generation;		/* in use if equal to the cache's */
 } SeriesCacheEntry;
 
-/* The cache of a call site: the series of one model, horizon and rate */
+/*
+ * The cache of a call site: the series of one model, horizon and rate, in an
+ * open-addressing table (linear probing) that doubles while more than half
+ * full, up to SERIES_CACHE_MAX_SLOTS (16 MB).  So every distinct (x, T) of a
+ * scoring run is computed once, unless a run has more than a quarter million
+ * of them; then new ones replace old ones.
+ */
 typedef struct SeriesCache
 {
 	uint8		kind;			/* model kind of the entries */
@@ -46,8 +54,8 @@ typedef struct SeriesCache
 	float8		rate;			/* discount rate of the entries */
 	uint32		generation;		/* bumped when any of the above changes */
 	uint32		n_slots;		/* entries (a power of 2) */
-	uint64		misses;			/* misses since the last resize */
-	SeriesCacheEntry *entries;	/* direct-mapped by (x, T) */
+	uint32		n_used;			/* entries of the current generation */
+	SeriesCacheEntry *entries;	/* the table */
 } SeriesCache;
 
 /* A 64-bit finalizer (MurmurHash3's fmix64): every input bit affects every output bit */
@@ -93,6 +101,58 @@ ProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
 	return ClvProbabilityAlive(model, x, t_x, T);
 }
 
+/* The slot of (x, T) in the cache: its entry, a free slot, or one to reuse */
+static SeriesCacheEntry *
+FindSeriesSlot(const SeriesCache *cache, float8 x, float8 T, bool *found)
+{
+	uint32		mask = cache->n_slots - 1;
+	uint32		home = SeriesSlot(x, T, cache->n_slots);
+
+	for (int probe = 0; probe < SERIES_CACHE_MAX_PROBES; probe++)
+	{
+		SeriesCacheEntry *entry = &cache->entries[(home + probe) & mask];
+
+		if (entry->generation != cache->generation)
+		{
+			*found = false;
+			return entry;
+		}
+		if (entry->x == x && entry->T == T)
+		{
+			*found = true;
+			return entry;
+		}
+	}
+	*found = false;
+	return &cache->entries[home];
+}
+
+/* Double the cache's table, keeping the entries of the current generation */
+static void
+GrowSeriesCache(SeriesCache *cache, MemoryContext context)
+{
+	SeriesCacheEntry *old = cache->entries;
+	uint32		old_slots = cache->n_slots;
+
+	cache->n_slots *= 2;
+	cache->entries = MemoryContextAllocZero(context,
+											sizeof(SeriesCacheEntry) * cache->n_slots);
+	cache->n_used = 0;
+	for (uint32 i = 0; i < old_slots; i++)
+	{
+		bool		found;
+		SeriesCacheEntry *entry;
+
+		if (old[i].generation != cache->generation)
+			continue;
+		entry = FindSeriesSlot(cache, old[i].x, old[i].T, &found);
+		if (entry->generation != cache->generation)
+			cache->n_used++;
+		*entry = old[i];
+	}
+	pfree(old);
+}
+
 /* The discounted series of (x, T) under model, from the call site's cache */
 static float8
 CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
@@ -100,6 +160,8 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 {
 	SeriesCache *cache = (SeriesCache *) fcinfo->flinfo->fn_extra;
 	SeriesCacheEntry *entry;
+	bool		found;
+	float8		value;
 
 	if (cache == NULL)
 	{
@@ -108,16 +170,6 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 		cache->entries = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 												sizeof(SeriesCacheEntry) * cache->n_slots);
 		fcinfo->flinfo->fn_extra = cache;
-	}
-	else if (cache->misses > 4 * (uint64) cache->n_slots &&
-			 cache->n_slots < SERIES_CACHE_MAX_SLOTS)
-	{
-		/* a large scoring run: a cache 8 times larger (starting empty) */
-		pfree(cache->entries);
-		cache->n_slots *= 8;
-		cache->entries = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-												sizeof(SeriesCacheEntry) * cache->n_slots);
-		cache->misses = 0;
 	}
 	if (cache->generation == 0 || cache->kind != model->kind || cache->horizon != horizon ||
 		cache->rate != rate ||
@@ -128,6 +180,7 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 		cache->horizon = horizon;
 		cache->rate = rate;
 		cache->generation++;
+		cache->n_used = 0;
 		if (cache->generation == 0)
 		{
 			/* wrapped around: forget every entry */
@@ -135,16 +188,19 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 			cache->generation = 1;
 		}
 	}
-	entry = &cache->entries[SeriesSlot(x, T, cache->n_slots)];
-	if (entry->generation != cache->generation || entry->x != x || entry->T != T)
-	{
-		cache->misses++;
-		entry->x = x;
-		entry->T = T;
-		entry->value = DiscountedPurchasesIfAlive(model, x, T, horizon, rate);
-		entry->generation = cache->generation;
-	}
-	return entry->value;
+	entry = FindSeriesSlot(cache, x, T, &found);
+	if (found)
+		return entry->value;
+	if (entry->generation != cache->generation)
+		cache->n_used++;
+	value = DiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+	entry->x = x;
+	entry->T = T;
+	entry->value = value;
+	entry->generation = cache->generation;
+	if (cache->n_used > cache->n_slots / 2 && cache->n_slots < SERIES_CACHE_MAX_SLOTS)
+		GrowSeriesCache(cache, fcinfo->flinfo->fn_mcxt);
+	return value;
 }
 
 /* Raise 22023 unless a discount rate per period is finite and >= 0 */
