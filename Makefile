@@ -35,6 +35,13 @@ OBJS_WORKFLOW = src/workflow.o
 SQL_WORKFLOW = src/workflow.sql
 REGRESS_WORKFLOW = workflow
 
+# real data, real mistakes (issue 22): one line per part, kept apart
+REGRESS_EXTREME =
+REGRESS_LIMITS =
+REGRESS_REGISTRY =
+REGRESS_MESSY =
+REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(REGRESS_MESSY)
+
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/trusted.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
 	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
@@ -58,7 +65,7 @@ REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
 REGRESS = summary summary_cdnow summary_parallel summary_forms summary_errors rfm_score rfm_model rfm_reference \
 	rfm_segment clv_model clv_fit clv_large clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
 	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) $(REGRESS_WORKFLOW) \
-	catalog security fuzz_inputs fuzz_regressions upgrade
+	$(REGRESS_REALDATA) catalog security fuzz_inputs fuzz_regressions upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config

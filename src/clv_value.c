@@ -203,17 +203,6 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 	return value;
 }
 
-/* Raise 22023 unless a discount rate per period is finite and >= 0 */
-static void
-CheckDiscountRate(float8 rate)
-{
-	if (isnan(rate) || isinf(rate) || rate < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("discount rate must be a finite number >= 0, not %g", rate),
-				 errhint("The rate is per time unit of the model: for an annual rate d and a weekly model use (1 + d)^(1/52) - 1.")));
-}
-
 /*
  * crm.clv(purchase_model, spend_model, x, t_x, T, m, horizon, discount_rate
  * [, margin]): discounted expected margin of a customer over the horizon
@@ -236,10 +225,7 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	ClvCheckSpend(x, m);
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
-	if (isnan(margin) || isinf(margin) || margin < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("margin must be a finite number >= 0, not %g", margin)));
+	CheckMargin(margin);
 	PG_RETURN_FLOAT8(margin * ClvExpectedSpend(spend, x, m) *
 					 ProbabilityAlive(purchases, x, t_x, T) *
 					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));

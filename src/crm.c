@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -72,6 +73,71 @@ CrmParseFloat8(const char *s, char **end, float8 *value)
 		return false;
 	errno = 0;
 	return true;
+}
+
+/* Raise 22023 unless a discount rate per period is in [0, 1) */
+void
+CheckDiscountRate(float8 rate)
+{
+	if (unlikely(isnan(rate) || isinf(rate) || rate < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be a finite number >= 0, not %g", rate),
+				 errhint("The rate is per time unit of the model: for an annual rate d and a weekly model use (1 + d)^(1/52) - 1.")));
+	if (unlikely(rate >= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate %g per period is 100 %% or more", rate),
+				 errhint("Give the rate as a fraction: 10 %% is 0.10.  The rate is per time unit of the model.")));
+}
+
+/* Raise 22023 unless a margin is finite and in [0, 1] */
+void
+CheckMargin(float8 margin)
+{
+	if (unlikely(isnan(margin) || isinf(margin) || margin < 0 || margin > 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("margin must be a share of revenue between 0 and 1, not %g", margin),
+				 errhint("Give the margin as a fraction: 30 %% is 0.30.")));
+}
+
+/* Raise 22003 unless a computed result is finite */
+void
+CheckResultFinite(float8 value, const char *what)
+{
+	if (unlikely(isnan(value) || isinf(value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type double precision", what)));
+}
+
+/* a + b for counts and weights, raising 22003 on 64-bit overflow */
+int64
+AddCounts(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type bigint", what)));
+	return sum;
+}
+
+/* A probability computed with rounding error, clamped into [0, 1] */
+float8
+ClampProbability(float8 p, const char *what)
+{
+	if (unlikely(isnan(p)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot be computed for these inputs", what)));
+	if (p < 0)
+		return 0;
+	if (p > 1)
+		return 1;
+	return p;
 }
 
 /* qsort comparator of float8 values, ascending */

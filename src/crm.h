@@ -31,6 +31,28 @@ extern float8 NumericToFiniteFloat8(Datum value, const char *what);
  */
 extern bool CrmParseFloat8(const char *s, char **end, float8 *value);
 
+/*
+ * Raise 22023 unless a discount rate per period is finite, >= 0 and < 1:
+ * a rate of 1 or more per period (100 %) is almost surely a percentage
+ * given as a number (10 meaning 10 %), so it is refused with a hint
+ */
+extern void CheckDiscountRate(float8 rate);
+
+/* Raise 22023 unless a margin (a share of revenue) is finite and in [0, 1] */
+extern void CheckMargin(float8 margin);
+
+/*
+ * Raise 22003 unless a computed result is finite; what names the result and
+ * the input that made it overflow
+ */
+extern void CheckResultFinite(float8 value, const char *what);
+
+/* a + b for counts and weights, raising 22003 (naming what) on 64-bit overflow */
+extern int64 AddCounts(int64 a, int64 b, const char *what);
+
+/* A probability computed with rounding error, clamped into [0, 1] (NaN raises) */
+extern float8 ClampProbability(float8 p, const char *what);
+
 /* qsort comparator of float8 values, ascending */
 extern int	CompareFloat8Ascending(const void *a, const void *b);
 

@@ -237,11 +237,12 @@ CheckPeriod(float8 t, float8 lowest, const char *what)
 				 errhint("The sBG model is discrete: customers stay or leave only at renewals, once per period.")));
 }
 
-/* Raise 22023 unless a discount rate per period is finite and > 0 */
+/* Raise 22023 unless a discount rate per period is in (0, 1) */
 static void
-CheckDiscountRate(float8 rate)
+CheckPositiveDiscountRate(float8 rate)
 {
-	if (isnan(rate) || isinf(rate) || rate <= 0)
+	CheckDiscountRate(rate);
+	if (rate == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be a finite number > 0, not %g", rate),
@@ -329,7 +330,7 @@ sbg_del(PG_FUNCTION_ARGS)
 	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_SBG);
 	float8		rate = PG_GETARG_FLOAT8(1);
 
-	CheckDiscountRate(rate);
+	CheckPositiveDiscountRate(rate);
 	PG_RETURN_FLOAT8(DiscountedSeries(model->params[1],
 									  model->params[0] + model->params[1], rate));
 }
@@ -350,7 +351,7 @@ sbg_derl(PG_FUNCTION_ARGS)
 	float8		beta = model->params[1];
 
 	CheckPeriod(n, 0, "renewals");
-	CheckDiscountRate(rate);
+	CheckPositiveDiscountRate(rate);
 	PG_RETURN_FLOAT8(RetentionRate(model, n + 1) *
 					 DiscountedSeries(beta + n + 1, alpha + beta + n + 1, rate));
 }

@@ -172,19 +172,6 @@ CheckCount(int64 count, const char *what)
 	return count;
 }
 
-/* a + b for counts, raising 22003 when the total exceeds bigint */
-static int64
-AddCounts(int64 a, int64 b)
-{
-	int64		sum;
-
-	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("survey response count is out of range for type bigint")));
-	return sum;
-}
-
 /* Skip ASCII whitespace at *p */
 static void
 SkipSpaces(const char **p)
@@ -283,7 +270,7 @@ NpsOfCounts(int64 promoters, int64 passives, int64 detractors)
 	v->promoters = CheckCount(promoters, "promoters");
 	v->passives = CheckCount(passives, "passives");
 	v->detractors = CheckCount(detractors, "detractors");
-	(void) AddCounts(AddCounts(promoters, passives), detractors);
+	(void) AddCounts(AddCounts(promoters, passives, "survey response count"), detractors, "survey response count");
 	return v;
 }
 
@@ -454,11 +441,11 @@ nps_combine(PG_FUNCTION_ARGS)
 {
 	Nps		   *b = NpsArg(fcinfo, 1);
 	Nps		   *a = NpsMutable(fcinfo);
-	int64		promoters = AddCounts(a->promoters, b->promoters);
-	int64		passives = AddCounts(a->passives, b->passives);
-	int64		detractors = AddCounts(a->detractors, b->detractors);
+	int64		promoters = AddCounts(a->promoters, b->promoters, "survey response count");
+	int64		passives = AddCounts(a->passives, b->passives, "survey response count");
+	int64		detractors = AddCounts(a->detractors, b->detractors, "survey response count");
 
-	(void) AddCounts(AddCounts(promoters, passives), detractors);
+	(void) AddCounts(AddCounts(promoters, passives, "survey response count"), detractors, "survey response count");
 	a->promoters = promoters;
 	a->passives = passives;
 	a->detractors = detractors;
@@ -948,8 +935,8 @@ survey_hist_combine(PG_FUNCTION_ARGS)
 						a->scale_max, b->scale_max)));
 	for (int k = 0; k < a->scale_max; k++)
 	{
-		sum[k] = AddCounts(a->counts[k], b->counts[k]);
-		n = AddCounts(n, sum[k]);
+		sum[k] = AddCounts(a->counts[k], b->counts[k], "survey response count");
+		n = AddCounts(n, sum[k], "survey response count");
 	}
 	memcpy(a->counts, sum, sizeof(int64) * a->scale_max);
 	PG_RETURN_POINTER(a);
