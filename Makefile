@@ -7,7 +7,7 @@ MODULE_big = crm
 OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 	src/rfm_score.o src/rfm_fit.o src/rfm_model.o src/rfm_segment.o \
 	src/numerics.o src/clv_fit_state.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
-	src/clv_value.o src/paretonbd.o src/bgbb.o src/sbg.o \
+	src/clv_value.o src/clv_unit.o src/paretonbd.o src/bgbb.o src/sbg.o \
 	src/survival.o src/cohort_state.o src/cohort_table.o \
 	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE) $(OBJS_WORKFLOW)
 
@@ -45,7 +45,7 @@ REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(RE
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/crm.sql src/trusted.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
 	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
-	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/survival.sql src/cohort.sql \
+	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/clv_unit.sql src/survival.sql src/cohort.sql \
 	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
@@ -63,7 +63,7 @@ REGRESS_SBG = sbg
 REGRESS_KM = survival
 REGRESS_COHORT = cohort cohort_cdnow cohort_parallel cohort_errors
 REGRESS = summary summary_cdnow summary_parallel summary_forms summary_errors rfm_score rfm_model rfm_reference \
-	rfm_segment clv_model clv_fit clv_large clv_reference clv_errors $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
+	rfm_segment clv_model clv_fit clv_large clv_reference clv_errors clv_units clv_zero_spend $(REGRESS_PARETONBD) $(REGRESS_BGBB) $(REGRESS_SBG) \
 	$(REGRESS_KM) $(REGRESS_COHORT) $(REGRESS_SURVEY) $(REGRESS_PLS) $(REGRESS_VALUE) $(REGRESS_WORKFLOW) \
 	$(REGRESS_REALDATA) catalog security fuzz_inputs fuzz_regressions upgrade
 REGRESS_OPTS = --inputdir=. --load-extension=crm

@@ -33,8 +33,8 @@ SELECT q AS statement, sqlstate_of(q) AS error FROM (VALUES
 	('SELECT crm.mbgnbd_fit(0, 0, t) FROM generate_series(1, 20) t'),
 	-- horizons, counts, discount rates, margins
 	('SELECT crm.expected_purchases(crm.bgnbd(1, 1, 1, 1), -1)'),
-	('SELECT crm.expected_purchases(crm.bgnbd(1, 1, 1, 1), ''Infinity'')'),
-	('SELECT crm.expected_purchases(crm.bgnbd(1, 1, 1, 1), ''NaN'', 1, 1, 2)'),
+	('SELECT crm.expected_purchases(crm.bgnbd(1, 1, 1, 1), ''Infinity''::float8)'),
+	('SELECT crm.expected_purchases(crm.bgnbd(1, 1, 1, 1), ''NaN''::float8, 1, 1, 2)'),
 	('SELECT crm.purchase_probability(crm.bgnbd(1, 1, 1, 1), -1, 10)'),
 	('SELECT crm.clv(crm.bgnbd(1, 1, 2, 1), crm.gammagamma(1, 2, 3), 1, 1, 2, 10, 12, -0.1)'),
 	('SELECT crm.clv(crm.bgnbd(1, 1, 2, 1), crm.gammagamma(1, 2, 3), 1, 1, 2, 10, 12, ''NaN'')'),

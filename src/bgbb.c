@@ -689,7 +689,8 @@ bgbb_dert(PG_FUNCTION_ARGS)
 	float8		series;
 
 	ClvCheckOpportunities(x, t_x, n);
-	if (!(d > 0 && isfinite(d)))
+	CheckDiscountRate(d);
+	if (d == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be a finite number > 0, not %g", d),

@@ -358,6 +358,7 @@ FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
 	problem.loglik = PurchaseLogLikelihood;
 	problem.data = PurchaseDataOf(kind, tuples, n_tuples);
 	problem.n = state->n_rows;
+	ClvProblemUnit(&problem, state);
 	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
 	if (sample != NULL)
 	{
@@ -558,6 +559,7 @@ PurchaseModelArg(FunctionCallInfo fcinfo)
 
 	if (model->kind != CLV_BGNBD && model->kind != CLV_MBGNBD)
 		elog(ERROR, "expected a BG/NBD or MBG/NBD model, got kind %d", model->kind);
+	ClvCheckScorable(model);
 	return model;
 }
 

@@ -11,8 +11,9 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "datatype/timestamp.h"
 
-#define CLV_MODEL_VERSION 1
+#define CLV_MODEL_VERSION 2
 #define CLV_FIT_STATE_VERSION 1
 #define CLV_MAX_PARAMS 4
 
@@ -42,7 +43,20 @@ typedef enum ClvFitShape
 #define CLV_FLAG_FITTED		0x01	/* estimated from data (ll, n, ... valid) */
 #define CLV_FLAG_CONVERGED	0x02	/* the optimizer met its stopping rule */
 #define CLV_FLAG_HAS_SE		0x04	/* standard errors are available */
-#define CLV_FLAG_MASK		0x07
+#define CLV_FLAG_HAS_UNIT	0x08	/* unit holds the time unit of t_x, T */
+#define CLV_FLAG_ACCEPTED	0x10	/* scoring allowed although not converged */
+#define CLV_FLAG_MASK		0x1F
+
+/*
+ * A time unit: the interval recency, age and horizons are measured in
+ * (as the unit of crm.summary), e.g. 1 day, 7 days or 1 month
+ */
+typedef struct ClvUnit
+{
+	int32		months;			/* months part */
+	int32		days;			/* days part */
+	int64		usecs;			/* time part, in microseconds */
+} ClvUnit;
 
 /*
  * A model value: parameters on their natural scale and, for fitted models,
@@ -63,9 +77,19 @@ typedef struct ClvModel
 	float8		penalizer;		/* L2 penalty coefficient used (0 = none) */
 	float8		params[CLV_MAX_PARAMS]; /* the parameters, unused ones 0 */
 	float8		se[CLV_MAX_PARAMS]; /* their standard errors (NaN if none) */
+	/* version 2 */
+	int64		skipped;		/* customers the fit could not use (0 if
+								 * given) */
+	ClvUnit		unit;			/* time unit (all zero unless HAS_UNIT) */
 } ClvModel;
 
-#define DatumGetClvModelP(d)	((ClvModel *) PG_DETOAST_DATUM(d))
+/* Size of a version 1 model value (no skipped count, no unit) */
+#define CLV_MODEL_V1_SIZE offsetof(ClvModel, skipped)
+
+/* The model value of a datum (detoasted; a version 1 value is converted) */
+extern ClvModel *ClvModelOfDatum(Datum datum);
+
+#define DatumGetClvModelP(d)	ClvModelOfDatum(d)
 
 /* Static description of a model kind */
 typedef struct ClvModelSpec
@@ -84,8 +108,17 @@ extern const ClvModelSpec *ClvSpec(ClvModelKind kind);
 /* The model kind a function returns (its declared return type) */
 extern ClvModelKind ClvKindOfReturnType(FunctionCallInfo fcinfo);
 
-/* The model in argument argno, checked to be of the given kind */
+/*
+ * The model in argument argno of a prediction, checked to be of the given
+ * kind and usable for scoring (see ClvCheckScorable)
+ */
 extern ClvModel *ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind);
+
+/*
+ * Raise 22023 when a fitted model that did not converge is used to score,
+ * unless it was accepted with crm.accept_unconverged
+ */
+extern void ClvCheckScorable(const ClvModel *model);
 
 /* A new model value of a kind with the given parameters (checked > 0, finite) */
 extern ClvModel *ClvModelFromParams(ClvModelKind kind, const float8 *params);
@@ -108,7 +141,10 @@ extern void ClvCheckDuration(float8 duration);
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
-/* Raise 22023 unless a horizon is finite and >= 0 */
+/* Longest horizon in model units: 1,000 years even in days */
+#define CLV_MAX_HORIZON 365243.0
+
+/* Raise 22023 unless a horizon is finite, >= 0 and at most CLV_MAX_HORIZON */
 extern void ClvCheckHorizon(float8 horizon);
 
 /* One distinct input tuple of a fit and its total weight */
@@ -134,12 +170,13 @@ typedef struct ClvFitState
 	uint8		version;		/* CLV_FIT_STATE_VERSION */
 	uint8		shape;			/* ClvFitShape */
 	uint8		has_penalizer;	/* 1 if a row set the penalizer */
-	uint8		reserved;		/* must be zero */
+	uint8		has_unit;		/* 1 if the rows gave their time unit */
 	int32		n_distinct;		/* tuples in the sorted run */
 	int32		n_buffered;		/* tuples in the buffer */
 	int32		buffer_capacity;	/* tuples the buffer can hold */
 	int64		n_rows;			/* total weight accumulated (run + buffer) */
 	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
+	ClvUnit		unit;			/* time unit of the rows (zero if not set) */
 	/* followed by the run, then the buffer, both of ClvTuple */
 } ClvFitState;
 
@@ -174,6 +211,9 @@ typedef struct ClvFitProblem
 	int64		n;				/* customers (sum of weights) */
 	float8		penalizer;		/* L2 penalty coefficient */
 	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
+	int64		skipped;		/* customers left out of the likelihood */
+	bool		has_unit;		/* the rows' time unit is known */
+	ClvUnit		unit;			/* that unit */
 	void	   *coarse_data;	/* the same data for a weighted sample of
 								 * the tuples (ClvFitSample), or NULL:
 								 * fitted first for a close start */
@@ -217,5 +257,23 @@ extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *stat
 
 /* Expected spend per purchase of a customer (x, m) under a Gamma-Gamma model */
 extern float8 ClvExpectedSpend(const ClvModel *model, float8 x, float8 m);
+
+/* Copy the fit state's time unit (if any) into a fit problem */
+extern void ClvProblemUnit(ClvFitProblem *problem, const ClvFitState *state);
+
+/* Read a time unit from an interval, raising 22023 unless it is a positive unit */
+extern void ClvUnitFromInterval(const Interval *interval, ClvUnit *unit);
+
+/* The ISO 8601 text of a unit (e.g. P7D, P1M), palloc'd */
+extern char *ClvUnitText(const ClvUnit *unit);
+
+/* Parse the ISO 8601 text of a unit; false unless it is a valid positive unit */
+extern bool ClvUnitParse(const char *text, ClvUnit *unit);
+
+/* Whether a unit is a valid positive time unit (as crm.summary accepts) */
+extern bool ClvUnitIsValid(const ClvUnit *unit);
+
+/* Whether two units are the same interval */
+extern bool ClvUnitEqual(const ClvUnit *a, const ClvUnit *b);
 
 #endif							/* CRM_CLV_H */

@@ -21,6 +21,7 @@
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 /* Tuples the buffer of a new state holds */
 #define CLV_FIT_INITIAL_BUFFER 16
@@ -297,11 +298,15 @@ StateFlush(const ClvFitState *state, int32 buffer_capacity)
 {
 	int32		n;
 	ClvTuple   *run = ClvFitStateTuples(state, &n);
+	ClvFitState *copy;
 
 	if (buffer_capacity < 0)
 		buffer_capacity = Max(CLV_FIT_MIN_BUFFER, n);
-	return StateBuild(state->shape, state->n_rows, state->has_penalizer,
+	copy = StateBuild(state->shape, state->n_rows, state->has_penalizer,
 					  state->penalizer, run, n, buffer_capacity);
+	copy->has_unit = state->has_unit;
+	copy->unit = state->unit;
+	return copy;
 }
 
 /* A 64-bit mix of a value's bits for the open-addressing table of ClvColumnIndex */
@@ -429,7 +434,8 @@ ClvCheckFrequency(float8 x)
 	if (x < 0 || x != floor(x))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("frequency x must be a non-negative whole number, not %g", x)));
+				 errmsg("frequency x must be a non-negative whole number, not %g", x),
+				 errhint("x counts repeat purchases; the arguments are (x, t_x, T): was recency or age passed as frequency?")));
 }
 
 /* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
@@ -447,7 +453,8 @@ ClvCheckTriple(float8 x, float8 t_x, float8 T)
 	if (x == 0 && t_x != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
+				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x),
+				 errhint("The arguments are (x, t_x, T): check that frequency and recency are not swapped.")));
 }
 
 /* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
@@ -497,17 +504,16 @@ ClvCheckDuration(float8 duration)
 				 errhint("A duration is the time from a customer's start to the event or to the end of observation.")));
 }
 
-/* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
+/*
+ * Raise 22000 unless (x, m) is a valid frequency and a finite mean spend.
+ * A mean spend of 0 or below is valid input: the Gamma-Gamma fit skips such
+ * customers (and counts them), its predictions handle m = 0
+ */
 void
 ClvCheckSpend(float8 x, float8 m)
 {
 	ClvCheckFrequency(x);
 	CheckFinite(m, "monetary value");
-	if (x > 0 && m <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("monetary value must be positive for customers with repeat purchases, not %g", m),
-				 errhint("The Gamma-Gamma model describes positive spend per purchase; filter out or correct such customers.")));
 }
 
 /* The weight of a row (argument argno): a non-negative whole number */
@@ -538,6 +544,34 @@ RowPenalizer(FunctionCallInfo fcinfo, int argno)
 	return penalizer;
 }
 
+/* The unit argument (argno) of a fit transition: a positive time unit */
+static void
+RowUnit(FunctionCallInfo fcinfo, int argno, ClvUnit *unit)
+{
+	CheckNotNull(fcinfo, argno, "unit");
+	ClvUnitFromInterval(PG_GETARG_INTERVAL_P(argno), unit);
+}
+
+/* Raise 22023 unless two fit states (or a state and a row) have the same unit */
+static void
+CheckSameUnit(bool has_a, const ClvUnit *a, bool has_b, const ClvUnit *b)
+{
+	if (has_a != has_b || (has_a && !ClvUnitEqual(a, b)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be the same for every row of a fit, not %s and %s",
+						has_a ? ClvUnitText(a) : "unknown", has_b ? ClvUnitText(b) : "unknown"),
+				 errhint("Fit each unit separately, or build all summaries with the same unit.")));
+}
+
+/* Copy the fit state's time unit (if any) into a fit problem */
+void
+ClvProblemUnit(ClvFitProblem *problem, const ClvFitState *state)
+{
+	problem->has_unit = state->has_unit != 0;
+	problem->unit = state->unit;
+}
+
 /* The penalizer of a fit's final function: its second argument or the state's */
 float8
 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state)
@@ -555,10 +589,10 @@ CheckSamePenalizer(float8 a, float8 b)
 				 errmsg("penalizer must be the same for every row of a group, not %g and %g", a, b)));
 }
 
-/* Raise 22023 unless a state takes rows of this shape and penalizer */
+/* Raise 22023 unless a state takes rows of this shape, penalizer and unit */
 static void
 CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
-					float8 penalizer)
+					float8 penalizer, const ClvUnit *unit)
 {
 	if (state->shape != shape)
 		ereport(ERROR,
@@ -567,6 +601,22 @@ CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
 						ShapeName(shape), ShapeName(state->shape))));
 	if (has_penalizer)
 		CheckSamePenalizer(state->penalizer, penalizer);
+	CheckSameUnit(state->has_unit != 0, &state->unit, unit != NULL, unit);
+}
+
+/* A new empty state of a shape, penalizer and unit (NULL: unknown) */
+static ClvFitState *
+NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const ClvUnit *unit)
+{
+	ClvFitState *state = StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
+									CLV_FIT_INITIAL_BUFFER);
+
+	if (unit != NULL)
+	{
+		state->has_unit = 1;
+		state->unit = *unit;
+	}
+	return state;
 }
 
 /*
@@ -577,7 +627,7 @@ CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
  */
 static ClvFitState *
 TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
-				float8 penalizer, ExpandedFitState **expanded)
+				float8 penalizer, const ClvUnit *unit, ExpandedFitState **expanded)
 {
 	MemoryContext aggcontext;
 	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
@@ -592,24 +642,22 @@ TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
 		*expanded = in_aggregate ? ExpandedFitStateOf(raw) : NULL;
 		if (*expanded != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
 		{
-			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer);
+			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer, unit);
 			return (*expanded)->flat;
 		}
 		state = FitStateOfDatum(raw);
-		CheckStateTakesRows(state, shape, has_penalizer, penalizer);
+		CheckStateTakesRows(state, shape, has_penalizer, penalizer, unit);
 		if (!in_aggregate)
 			return StateFlush(state, Max(state->buffer_capacity, 1));
 	}
 	else if (!in_aggregate)
-		return StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
-						  CLV_FIT_INITIAL_BUFFER);
+		return NewStateWithUnit(shape, has_penalizer, penalizer, unit);
 
 	/* a new expanded state: empty, or a copy of a flat (or read-only) one */
 	*expanded = NewExpandedFitState(aggcontext);
 	old_context = MemoryContextSwitchTo((*expanded)->hdr.eoh_context);
 	if (state == NULL)
-		(*expanded)->flat = StateBuild(shape, 0, has_penalizer, penalizer,
-									   NULL, 0, CLV_FIT_INITIAL_BUFFER);
+		(*expanded)->flat = NewStateWithUnit(shape, has_penalizer, penalizer, unit);
 	else
 		(*expanded)->flat = StateFlush(state, Max(CLV_FIT_INITIAL_BUFFER,
 												  state->buffer_capacity));
@@ -744,19 +792,26 @@ StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int6
 
 /*
  * Shared transition of the fit aggregates: args are (state, values..., [weight,
- * [penalizer]]) with width float8 values of the given shape
+ * [penalizer]] [, unit]) with width float8 values of the given shape; with_unit
+ * says whether the last argument is the rows' time unit
  */
 static Datum
-FitTransition(FunctionCallInfo fcinfo, uint8 shape)
+FitTransition(FunctionCallInfo fcinfo, uint8 shape, bool with_unit)
 {
 	int			width = ShapeWidth(shape);
-	bool		has_penalizer = PG_NARGS() > width + 2;
+	int			nargs = PG_NARGS() - (with_unit ? 1 : 0);
+	bool		has_penalizer = nargs > width + 2;
 	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
+	ClvUnit		unit;
 	ExpandedFitState *expanded;
-	ClvFitState *state = TransitionState(fcinfo, shape, has_penalizer, penalizer,
-										 &expanded);
+	ClvFitState *state;
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
+
+	if (with_unit)
+		RowUnit(fcinfo, nargs, &unit);
+	state = TransitionState(fcinfo, shape, has_penalizer, penalizer,
+							with_unit ? &unit : NULL, &expanded);
 
 	/* rows with a NULL value or weight are skipped, as built-in aggregates do */
 	for (int i = 0; i < width; i++)
@@ -765,7 +820,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape)
 			return TransitionResult(expanded, state);
 		v[i] = PG_GETARG_FLOAT8(i + 1);
 	}
-	if (PG_NARGS() > width + 1)
+	if (nargs > width + 1)
 	{
 		if (PG_ARGISNULL(width + 1))
 			return TransitionResult(expanded, state);
@@ -793,7 +848,15 @@ PG_FUNCTION_INFO_V1(clv_fit_trans_purchases);
 Datum
 clv_fit_trans_purchases(PG_FUNCTION_ARGS)
 {
-	return FitTransition(fcinfo, CLV_SHAPE_PURCHASES);
+	return FitTransition(fcinfo, CLV_SHAPE_PURCHASES, false);
+}
+
+/* Transition of the purchase-model fits with a time unit: (x, t_x, T [, weight, penalizer], unit) */
+PG_FUNCTION_INFO_V1(clv_fit_trans_purchases_unit);
+Datum
+clv_fit_trans_purchases_unit(PG_FUNCTION_ARGS)
+{
+	return FitTransition(fcinfo, CLV_SHAPE_PURCHASES, true);
 }
 
 /* Transition of the spend-model fit: (x, m [, weight [, penalizer]]) */
@@ -801,7 +864,15 @@ PG_FUNCTION_INFO_V1(clv_fit_trans_spend);
 Datum
 clv_fit_trans_spend(PG_FUNCTION_ARGS)
 {
-	return FitTransition(fcinfo, CLV_SHAPE_SPEND);
+	return FitTransition(fcinfo, CLV_SHAPE_SPEND, false);
+}
+
+/* Transition of the spend-model fit with a time unit: (x, m [, weight, penalizer], unit) */
+PG_FUNCTION_INFO_V1(clv_fit_trans_spend_unit);
+Datum
+clv_fit_trans_spend_unit(PG_FUNCTION_ARGS)
+{
+	return FitTransition(fcinfo, CLV_SHAPE_SPEND, true);
 }
 
 /*
@@ -815,7 +886,7 @@ Datum
 clv_fit_trans_tenures(PG_FUNCTION_ARGS)
 {
 	ExpandedFitState *expanded;
-	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_TENURES, false, 0,
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_TENURES, false, 0, NULL,
 										 &expanded);
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
@@ -854,7 +925,7 @@ Datum
 clv_fit_trans_durations(PG_FUNCTION_ARGS)
 {
 	ExpandedFitState *expanded;
-	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_DURATIONS, false, 0,
+	ClvFitState *state = TransitionState(fcinfo, CLV_SHAPE_DURATIONS, false, 0, NULL,
 										 &expanded);
 	float8		v[3] = {0, 0, 0};
 	int64		weight = 1;
@@ -886,7 +957,7 @@ PG_FUNCTION_INFO_V1(clv_fit_trans_opportunities);
 Datum
 clv_fit_trans_opportunities(PG_FUNCTION_ARGS)
 {
-	return FitTransition(fcinfo, CLV_SHAPE_OPPORTUNITIES);
+	return FitTransition(fcinfo, CLV_SHAPE_OPPORTUNITIES, false);
 }
 
 /* Combine: merge two partial fit states of the same shape and penalizer */
@@ -902,6 +973,8 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	ClvTuple   *rb;
 	ClvTuple   *merged;
 	int32		n;
+	ClvFitState *result;
+	const ClvFitState *unit_from;
 
 	if (a->shape != b->shape)
 		ereport(ERROR,
@@ -910,14 +983,21 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 						ShapeName(a->shape), ShapeName(b->shape))));
 	if (a->has_penalizer && b->has_penalizer)
 		CheckSamePenalizer(a->penalizer, b->penalizer);
+	/* an empty state (no rows yet) takes the unit of the other */
+	if (a->n_rows > 0 && b->n_rows > 0)
+		CheckSameUnit(a->has_unit != 0, &a->unit, b->has_unit != 0, &b->unit);
 	ra = ClvFitStateTuples(a, &na);
 	rb = ClvFitStateTuples(b, &nb);
 	merged = (ClvTuple *) palloc(sizeof(ClvTuple) * ((Size) na + nb + 1));
 	n = MergeRuns(ra, na, rb, nb, merged);
-	PG_RETURN_POINTER(StateBuild(a->shape, a->n_rows + b->n_rows,
-								 a->has_penalizer || b->has_penalizer,
-								 a->has_penalizer ? a->penalizer : b->penalizer,
-								 merged, n, Max(CLV_FIT_MIN_BUFFER, n)));
+	result = StateBuild(a->shape, a->n_rows + b->n_rows,
+						a->has_penalizer || b->has_penalizer,
+						a->has_penalizer ? a->penalizer : b->penalizer,
+						merged, n, Max(CLV_FIT_MIN_BUFFER, n));
+	unit_from = (a->has_unit || a->n_rows > 0) ? a : b;
+	result->has_unit = unit_from->has_unit;
+	result->unit = unit_from->unit;
+	PG_RETURN_POINTER(result);
 }
 
 /* The fit state in argument argno, checked to have the given shape */
@@ -977,8 +1057,8 @@ TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
 		if (shape == CLV_SHAPE_TENURES &&
 			(x < 1 || x > 1e6 || (t->v[1] != 0 && t->v[1] != 1) || t->v[2] != 0))
 			return "each (tenure, churned) must have a whole tenure >= 1 and churned 0 or 1";
-		if (shape == CLV_SHAPE_SPEND && (x == 0 || t->v[1] <= 0 || t->v[2] != 0))
-			return "each (x, m) must have x > 0 and m > 0";
+		if (shape == CLV_SHAPE_SPEND && (x == 0 || t->v[2] != 0))
+			return "each (x, m) must have x > 0";
 		if (i > 0 && CompareTupleValues(&tuples[i - 1], t) >= 0)
 			return "tuples must be strictly increasing";
 		total += t->count;
@@ -1008,6 +1088,8 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 		double_to_shortest_decimal_buf(state->penalizer, digits);
 		appendStringInfo(&buf, " penalizer=%s", digits);
 	}
+	if (state->has_unit)
+		appendStringInfo(&buf, " unit=%s", ClvUnitText(&state->unit));
 	appendStringInfoString(&buf, " tuples={");
 	for (int32 i = 0; i < n; i++)
 	{
@@ -1056,6 +1138,9 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	int32		n = 0;
 	ClvTuple   *tuples;
 	const char *problem;
+	bool		has_unit = false;
+	ClvUnit		unit = {0, 0, 0};
+	ClvFitState *state;
 
 	if (sscanf(input, "v%d shape=%15[a-z] n=%lld%n",
 			   &version, shape_name, &n_rows, &consumed) != 3 || consumed == 0)
@@ -1076,6 +1161,19 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 		if (!isfinite(penalizer) || penalizer < 0)
 			StateSyntaxError(input, "penalizer must be finite and >= 0");
 		has_penalizer = true;
+	}
+	if (strncmp(p, " unit=", 6) == 0)
+	{
+		char	   *end = strchr(p + 6, ' ');
+		char	   *text;
+
+		if (end == NULL)
+			StateSyntaxError(input, "expected \" tuples={\" after the unit");
+		text = pnstrdup(p + 6, end - (p + 6));
+		if (!ClvUnitParse(text, &unit))
+			StateSyntaxError(input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
+		has_unit = true;
+		p = end;
 	}
 	if (strncmp(p, " tuples={", 9) != 0)
 		StateSyntaxError(input, "expected \" tuples={\"");
@@ -1117,8 +1215,10 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	problem = TuplesProblem(shape, tuples, n, n_rows);
 	if (problem != NULL)
 		StateSyntaxError(input, problem);
-	PG_RETURN_POINTER(StateBuild(shape, n_rows, has_penalizer, penalizer,
-								 tuples, n, 0));
+	state = StateBuild(shape, n_rows, has_penalizer, penalizer, tuples, n, 0);
+	state->has_unit = has_unit ? 1 : 0;
+	state->unit = unit;
+	PG_RETURN_POINTER(state);
 }
 
 /* Binary form of crm.clv_fit_state */
@@ -1132,12 +1232,19 @@ clv_fit_state_send(PG_FUNCTION_ARGS)
 	int32		n;
 	ClvTuple   *tuples = ClvFitStateTuples(state, &n);
 
+	/* version 1 without a unit; 2 with the unit after n */
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, state->version);
+	pq_sendint8(&buf, state->has_unit ? 2 : 1);
 	pq_sendint8(&buf, state->shape);
 	pq_sendint8(&buf, state->has_penalizer);
 	pq_sendfloat8(&buf, state->penalizer);
 	pq_sendint64(&buf, state->n_rows);
+	if (state->has_unit)
+	{
+		pq_sendint32(&buf, state->unit.months);
+		pq_sendint32(&buf, state->unit.days);
+		pq_sendint64(&buf, state->unit.usecs);
+	}
 	pq_sendint32(&buf, n);
 	for (int32 i = 0; i < n; i++)
 	{
@@ -1159,11 +1266,24 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	uint8		has_penalizer = (uint8) pq_getmsgint(buf, 1);
 	float8		penalizer = pq_getmsgfloat8(buf);
 	int64		n_rows = pq_getmsgint64(buf);
-	int32		n = (int32) pq_getmsgint(buf, 4);
+	ClvUnit		unit = {0, 0, 0};
+	int32		n;
 	const char *problem = NULL;
 	ClvTuple   *tuples = NULL;
+	ClvFitState *state;
 
-	if (version != CLV_FIT_STATE_VERSION ||
+	if (version == 2)
+	{
+		unit.months = (int32) pq_getmsgint(buf, 4);
+		unit.days = (int32) pq_getmsgint(buf, 4);
+		unit.usecs = pq_getmsgint64(buf);
+		if (!ClvUnitIsValid(&unit))
+			problem = "invalid unit";
+	}
+	n = (int32) pq_getmsgint(buf, 4);
+	if (problem != NULL)
+		;
+	else if ((version != 1 && version != 2) ||
 		ShapeName(shape) == NULL ||
 		has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
 		(!has_penalizer && penalizer != 0) || n_rows < 0)
@@ -1186,8 +1306,10 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary crm.clv_fit_state"),
 				 errdetail("%s.", problem)));
-	PG_RETURN_POINTER(StateBuild(shape, n_rows, has_penalizer != 0, penalizer,
-								 tuples, n, 0));
+	state = StateBuild(shape, n_rows, has_penalizer != 0, penalizer, tuples, n, 0);
+	state->has_unit = version == 2 ? 1 : 0;
+	state->unit = unit;
+	PG_RETURN_POINTER(state);
 }
 
 /* Final function of the partial aggregates: the state with its buffer merged and no spare room */

@@ -81,6 +81,26 @@ KindOfType(FmgrInfo *flinfo, Oid type_oid)
 	return kind;
 }
 
+/* The model value of a datum (detoasted; a version 1 value is converted) */
+ClvModel *
+ClvModelOfDatum(Datum datum)
+{
+	ClvModel   *model = (ClvModel *) PG_DETOAST_DATUM(datum);
+	ClvModel   *upgraded;
+
+	if (likely(VARSIZE(model) == sizeof(ClvModel)))
+		return model;
+	if (VARSIZE(model) != CLV_MODEL_V1_SIZE || model->version != 1)
+		elog(ERROR, "invalid crm model value (size %u, version %d)",
+			 (unsigned) VARSIZE(model), model->version);
+	/* version 1 (before units and skipped counts): stored by an earlier build */
+	upgraded = (ClvModel *) palloc0(sizeof(ClvModel));
+	memcpy(upgraded, model, CLV_MODEL_V1_SIZE);
+	SET_VARSIZE(upgraded, sizeof(ClvModel));
+	upgraded->version = CLV_MODEL_VERSION;
+	return upgraded;
+}
+
 /* A new model value of a kind, all fields empty */
 static ClvModel *
 ModelAlloc(ClvModelKind kind)
@@ -104,6 +124,16 @@ ModelProblem(const ClvModel *model)
 
 	if (model->version != CLV_MODEL_VERSION)
 		return "unsupported version";
+	if (!(model->flags & CLV_FLAG_HAS_UNIT) &&
+		(model->unit.months != 0 || model->unit.days != 0 || model->unit.usecs != 0))
+		return "a model without a unit has a zero unit";
+	if ((model->flags & CLV_FLAG_HAS_UNIT) && !ClvUnitIsValid(&model->unit))
+		return "unit must be a positive time unit";
+	if (model->skipped < 0 || (model->skipped > 0 && !(model->flags & CLV_FLAG_FITTED)))
+		return "skipped must be >= 0, and 0 unless fitted";
+	if ((model->flags & CLV_FLAG_ACCEPTED) &&
+		(!(model->flags & CLV_FLAG_FITTED) || (model->flags & CLV_FLAG_CONVERGED)))
+		return "only fitted models that did not converge are accepted";
 	if (model->kind < 1 || model->kind > CLV_N_KINDS)
 		return "unknown model kind";
 	if ((model->flags & ~CLV_FLAG_MASK) != 0 || model->reserved != 0)
@@ -129,7 +159,7 @@ ModelProblem(const ClvModel *model)
 			!isfinite(model->penalizer) || model->penalizer < 0)
 			return "ll must be finite and n, iterations and penalizer non-negative";
 	}
-	else if (model->flags != 0)
+	else if ((model->flags & ~CLV_FLAG_HAS_UNIT) != 0)
 		return "only fitted models have convergence flags and standard errors";
 	return NULL;
 }
@@ -160,7 +190,26 @@ ClvModelFromParams(ClvModelKind kind, const float8 *params)
 	return model;
 }
 
-/* The model in argument argno, checked to be of the given kind */
+/*
+ * Raise 22023 when a fitted model that did not converge is used to score,
+ * unless it was accepted with crm.accept_unconverged
+ */
+void
+ClvCheckScorable(const ClvModel *model)
+{
+	if ((model->flags & CLV_FLAG_FITTED) &&
+		!(model->flags & (CLV_FLAG_CONVERGED | CLV_FLAG_ACCEPTED)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the %s model did not converge", ClvSpec(model->kind)->title),
+				 errdetail("Its parameters are where the optimizer stopped, not maximum-likelihood estimates."),
+				 errhint("Check the data and refit; to score with it anyway, pass crm.accept_unconverged(model).")));
+}
+
+/*
+ * The model in argument argno of a prediction, checked to be of the given
+ * kind and usable for scoring
+ */
 ClvModel *
 ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind)
 {
@@ -168,10 +217,14 @@ ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind kind)
 
 	if (model->kind != kind)
 		elog(ERROR, "expected a %s model, got kind %d", ClvSpec(kind)->title, model->kind);
+	ClvCheckScorable(model);
 	return model;
 }
 
-/* Raise 22023 unless a horizon is finite and >= 0 */
+/*
+ * Raise 22023 unless a horizon is finite, >= 0 and at most CLV_MAX_HORIZON
+ * periods (1,000 years even in days: a longer one is a unit mistake)
+ */
 void
 ClvCheckHorizon(float8 horizon)
 {
@@ -179,6 +232,11 @@ ClvCheckHorizon(float8 horizon)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("horizon must be a finite number >= 0, not %g", horizon)));
+	if (horizon > CLV_MAX_HORIZON)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("horizon %g is more than 1000 years even in days", horizon),
+				 errhint("The horizon is in time units of the model (weeks for a model fitted on weekly summaries); give it as an interval, such as interval '1 year', to have it converted.")));
 }
 
 /* Append "key=value" with the shortest exact float8 text */
@@ -214,7 +272,13 @@ clv_model_out(PG_FUNCTION_ARGS)
 				AppendFloat(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
 		if (model->penalizer > 0)
 			AppendFloat(&buf, "penalizer", model->penalizer);
+		if (model->skipped > 0)
+			appendStringInfo(&buf, " skipped=" INT64_FORMAT, model->skipped);
+		if (model->flags & CLV_FLAG_ACCEPTED)
+			appendStringInfoString(&buf, " accepted=true");
 	}
+	if (model->flags & CLV_FLAG_HAS_UNIT)
+		appendStringInfo(&buf, " unit=%s", ClvUnitText(&model->unit));
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -246,7 +310,8 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 				const char *key, const char *value, uint32 *seen)
 {
 	/* bits 0..3 parameters, 4..7 their standard errors, then the rest */
-	static const char *const others[] = {"ll", "n", "iterations", "converged", "penalizer"};
+	static const char *const others[] = {"ll", "n", "iterations", "converged", "penalizer",
+	"skipped", "accepted", "unit"};
 	int			bit = -1;
 
 	for (int i = 0; i < spec->n_params; i++)
@@ -272,7 +337,7 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 	*seen |= 1u << bit;
 	if (bit == 8)
 		model->ll = ParseFloatValue(spec, input, value);
-	else if (bit == 9 || bit == 10)
+	else if (bit == 9 || bit == 10 || bit == 13)
 	{
 		char	   *end;
 		long long	number;
@@ -281,9 +346,11 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 		number = strtoll(value, &end, 10);
 		if (end == value || *end != '\0' || errno != 0 || number < 0 ||
 			(bit == 10 && number > PG_INT32_MAX))
-			ModelSyntaxError(spec, input, "n and iterations must be non-negative integers");
+			ModelSyntaxError(spec, input, "n, iterations and skipped must be non-negative integers");
 		if (bit == 9)
 			model->n = number;
+		else if (bit == 13)
+			model->skipped = number;
 		else
 			model->iterations = (int32) number;
 	}
@@ -296,6 +363,18 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 	}
 	else if (bit == 12)
 		model->penalizer = ParseFloatValue(spec, input, value);
+	else if (bit == 14)
+	{
+		if (strcmp(value, "true") != 0)
+			ModelSyntaxError(spec, input, "accepted must be true when given");
+		model->flags |= CLV_FLAG_ACCEPTED;
+	}
+	else if (bit == 15)
+	{
+		if (!ClvUnitParse(value, &model->unit))
+			ModelSyntaxError(spec, input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
+		model->flags |= CLV_FLAG_HAS_UNIT;
+	}
 }
 
 /* Parse the text form of any model type (the type OID tells which) */
@@ -330,10 +409,12 @@ clv_model_in(PG_FUNCTION_ARGS)
 		ModelSyntaxError(spec, input, "a fitted model gives all of ll, n, iterations and converged");
 	if ((seen & (all_params << 4)) != 0 && (seen & (all_params << 4)) != (all_params << 4))
 		ModelSyntaxError(spec, input, "give the standard error of every parameter or of none");
-	if ((seen & fit_keys) == 0 && (seen & ~all_params) != 0)
+	if ((seen & fit_keys) == 0 && (seen & ~all_params & ~(1u << 15)) != 0)
 		ModelSyntaxError(spec, input, "only fitted models (with ll, n, iterations, converged) have other keys");
 	if (seen & fit_keys)
 		model->flags |= CLV_FLAG_FITTED;
+	else
+		model->flags &= ~CLV_FLAG_FITTED;
 	if (seen & (all_params << 4))
 		model->flags |= CLV_FLAG_HAS_SE;
 	problem = ModelProblem(model);
@@ -362,6 +443,10 @@ clv_model_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, model->params[i]);
 	for (int i = 0; i < CLV_MAX_PARAMS; i++)
 		pq_sendfloat8(&buf, model->se[i]);
+	pq_sendint64(&buf, model->skipped);
+	pq_sendint32(&buf, model->unit.months);
+	pq_sendint32(&buf, model->unit.days);
+	pq_sendint64(&buf, model->unit.usecs);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -390,6 +475,15 @@ clv_model_recv(PG_FUNCTION_ARGS)
 		model->params[i] = pq_getmsgfloat8(buf);
 	for (int i = 0; i < CLV_MAX_PARAMS; i++)
 		model->se[i] = pq_getmsgfloat8(buf);
+	if (model->version == 1)
+		model->version = CLV_MODEL_VERSION;	/* no skipped count, no unit */
+	else if (model->version == CLV_MODEL_VERSION)
+	{
+		model->skipped = pq_getmsgint64(buf);
+		model->unit.months = (int32) pq_getmsgint(buf, 4);
+		model->unit.days = (int32) pq_getmsgint(buf, 4);
+		model->unit.usecs = pq_getmsgint64(buf);
+	}
 	if (!(model->flags & CLV_FLAG_HAS_SE))
 		for (int i = 0; i < CLV_MAX_PARAMS; i++)
 			model->se[i] = get_float8_nan();
@@ -465,6 +559,15 @@ clv_model_jsonb(PG_FUNCTION_ARGS)
 	for (int i = 0; i < spec->n_params; i++)
 		AppendJsonNumber(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
 	AppendJsonNumber(&buf, "penalizer", model->penalizer);
+	if (fitted)
+		appendStringInfo(&buf, ", \"skipped\": " INT64_FORMAT ", \"accepted\": %s", model->skipped,
+						 (model->flags & CLV_FLAG_ACCEPTED) ? "true" : "false");
+	else
+		appendStringInfoString(&buf, ", \"skipped\": null, \"accepted\": null");
+	if (model->flags & CLV_FLAG_HAS_UNIT)
+		appendStringInfo(&buf, ", \"unit\": \"%s\"", ClvUnitText(&model->unit));
+	else
+		appendStringInfoString(&buf, ", \"unit\": null");
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
@@ -754,6 +857,12 @@ ClvFit(const ClvFitProblem *problem)
 	model->flags = CLV_FLAG_FITTED;
 	model->iterations = iterations;
 	model->n = problem->n;
+	model->skipped = problem->skipped;
+	if (problem->has_unit)
+	{
+		model->flags |= CLV_FLAG_HAS_UNIT;
+		model->unit = problem->unit;
+	}
 	model->penalizer = problem->penalizer;
 	for (int i = 0; i < n_params; i++)
 	{

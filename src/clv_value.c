@@ -221,14 +221,22 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	float8		rate = PG_GETARG_FLOAT8(7);
 	float8		margin = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1;
 
+	float8		spend_per_purchase;
+	float8		value;
+
+	ClvCheckScorable(purchases);
 	ClvCheckTriple(x, t_x, T);
 	ClvCheckSpend(x, m);
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
 	CheckMargin(margin);
-	PG_RETURN_FLOAT8(margin * ClvExpectedSpend(spend, x, m) *
-					 ProbabilityAlive(purchases, x, t_x, T) *
-					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
+	spend_per_purchase = ClvExpectedSpend(spend, x, m);
+	if (isnan(spend_per_purchase))
+		PG_RETURN_NULL();		/* the spend model cannot score this customer */
+	value = margin * spend_per_purchase * ProbabilityAlive(purchases, x, t_x, T) *
+		CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate);
+	CheckResultFinite(value, "customer lifetime value");
+	PG_RETURN_FLOAT8(value);
 }
 
 /*
@@ -248,10 +256,15 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	float8		horizon = PG_GETARG_FLOAT8(5);
 	float8		rate = PG_GETARG_FLOAT8(6);
 
+	float8		value;
+
+	ClvCheckScorable(purchases);
 	ClvCheckTriple(x, t_x, T);
 	CheckFinite(spend, "spend per purchase");
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
-	PG_RETURN_FLOAT8(spend * ProbabilityAlive(purchases, x, t_x, T) *
-					 CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate));
+	value = spend * ProbabilityAlive(purchases, x, t_x, T) *
+		CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate);
+	CheckResultFinite(value, "customer lifetime value");
+	PG_RETURN_FLOAT8(value);
 }

@@ -11,7 +11,11 @@
  *		  + (px - 1) log(m) + px log(x) - (px + q) log(gamma + m x)
  *
  * (the density of the mean m; customers with x = 0 carry no information
- * and are skipped by the fit's transition).
+ * and are skipped by the fit's transition).  Customers with x > 0 and a
+ * mean spend m <= 0 (all repeat purchases free, or refunds netted in)
+ * cannot enter the likelihood (log m): the fit state keeps them, and the
+ * final function leaves them out, counts them in the model's skipped count
+ * and says so in one NOTICE.  The posterior mean spend is defined at m = 0.
  */
 #include "crm.h"
 #include "clv.h"
@@ -20,6 +24,7 @@
 #include <math.h>
 
 #include "utils/builtins.h"
+#include "utils/float.h"
 
 /* A fit's distinct (x, m) pairs, preprocessed for fast evaluation */
 typedef struct SpendData
@@ -121,19 +126,43 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	ClvTuple   *sample;
 	int32		n_sample;
 	int32		n_pairs;
+	int32		n_usable = 0;
 	ClvTuple   *pairs;
 	float8		total_spend = 0;
+	int64		skipped = 0;
+	int64		usable = 0;
 
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
 	pairs = ClvFitStateTuples(state, &n_pairs);
+	/* keep the pairs with m > 0 (in order); count the customers of the others */
 	for (int32 j = 0; j < n_pairs; j++)
-		total_spend += pairs[j].v[1] * (float8) pairs[j].count;
+	{
+		if (pairs[j].v[1] > 0)
+		{
+			total_spend += pairs[j].v[1] * (float8) pairs[j].count;
+			usable += pairs[j].count;
+			pairs[n_usable++] = pairs[j];
+		}
+		else
+			skipped += pairs[j].count;
+	}
+	if (skipped > 0)
+		ereport(NOTICE,
+				(errmsg("Gamma-Gamma fit: skipped " INT64_FORMAT " of " INT64_FORMAT " customers with repeat purchases whose mean spend is 0 or less",
+						skipped, state->n_rows),
+				 errdetail("The model describes positive spend per purchase; the count is kept in the model (skipped)."),
+				 errhint("crm.expected_spend and crm.clv still score those customers.")));
+	if (n_usable == 0)
+		PG_RETURN_NULL();
 	memset(&problem, 0, sizeof(problem));
 	problem.kind = CLV_GAMMAGAMMA;
 	problem.loglik = SpendLogLikelihood;
-	problem.data = SpendDataOf(pairs, n_pairs);
-	problem.n = state->n_rows;
+	problem.data = SpendDataOf(pairs, n_usable);
+	problem.n = usable;
+	problem.skipped = skipped;
+	ClvProblemUnit(&problem, state);
+	n_pairs = n_usable;
 	sample = ClvFitSample(pairs, n_pairs, &n_sample, &problem.coarse_n);
 	if (sample != NULL)
 	{
@@ -143,29 +172,38 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	/* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
 	problem.start[0] = 1;
 	problem.start[1] = 2;
-	problem.start[2] = total_spend / (float8) state->n_rows;
+	problem.start[2] = total_spend / (float8) usable;
 	PG_RETURN_POINTER(ClvFit(&problem));
 }
 
-/* Expected spend per purchase of a customer (x, m) under a Gamma-Gamma model */
+/*
+ * Expected spend per purchase of a customer (x, m) under a Gamma-Gamma
+ * model, or NaN when the model cannot score the customer: a negative mean
+ * spend, or p x + q <= 1 (the posterior mean is infinite)
+ */
 float8
 ClvExpectedSpend(const ClvModel *model, float8 x, float8 m)
 {
 	float8		p = model->params[0];
 	float8		q = model->params[1];
 	float8		gamma = model->params[2];
+	float8		denominator = p * x + q - 1;
+	float8		result;
 
 	/* the posterior mean p (gamma + m x) / (p x + q - 1); prior mean at x = 0 */
-	if (p * x + q <= 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the expected spend of a customer with x = %g is infinite under this model (q = %g)",
-						x, q),
-				 errdetail("The Gamma-Gamma mean spend p (gamma + m x) / (p x + q - 1) needs p x + q > 1.")));
-	return p * (gamma + m * x) / (p * x + q - 1);
+	if (m < 0 || !(denominator > 0))
+		return get_float8_nan();
+	result = p * (gamma + m * x) / denominator;
+	if (!isfinite(result))
+	{
+		/* overflow of a product of finite factors: in log space */
+		result = exp(log(p) + log(gamma + m * x) - log(denominator));
+		CheckResultFinite(result, "expected spend");
+	}
+	return result;
 }
 
-/* crm.expected_spend(model, x, m): expected spend per purchase of a customer */
+/* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
 Datum
 gammagamma_expected_spend(PG_FUNCTION_ARGS)
@@ -173,9 +211,13 @@ gammagamma_expected_spend(PG_FUNCTION_ARGS)
 	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
 	float8		x = PG_GETARG_FLOAT8(1);
 	float8		m = PG_GETARG_FLOAT8(2);
+	float8		spend;
 
 	ClvCheckSpend(x, m);
-	PG_RETURN_FLOAT8(ClvExpectedSpend(model, x, m));
+	spend = ClvExpectedSpend(model, x, m);
+	if (isnan(spend))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(spend);
 }
 
 /* crm.loglik(model, x, m): one repeat customer's log-likelihood under the model */
@@ -192,10 +234,8 @@ gammagamma_customer_loglik(PG_FUNCTION_ARGS)
 	pair.count = 1;
 	ClvCheckFrequency(pair.v[0]);
 	CheckFinite(pair.v[1], "monetary value");
+	/* the density of the mean spend is defined for x > 0 and m > 0 only */
 	if (pair.v[0] == 0 || pair.v[1] <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the Gamma-Gamma likelihood needs x > 0 and a positive monetary value, not x = %g, m = %g",
-						pair.v[0], pair.v[1])));
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(SpendLogLikelihood(model->params, SpendDataOf(&pair, 1), NULL));
 }

@@ -557,6 +557,7 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
 	problem.data = ParetoDataOf(tuples, n_tuples);
 	AllocateTable(&((ParetoData *) problem.data)->table);
 	problem.n = state->n_rows;
+	ClvProblemUnit(&problem, state);
 	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
 	if (sample != NULL)
 	{
@@ -771,7 +772,8 @@ paretonbd_dert(PG_FUNCTION_ARGS)
 	float8		d = PG_GETARG_FLOAT8(4);
 
 	ClvCheckTriple(x, t_x, T);
-	if (isnan(d) || isinf(d) || d <= 0)
+	CheckDiscountRate(d);
+	if (d == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be a finite number > 0 for DERT, not %g", d),

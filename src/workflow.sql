@@ -128,6 +128,10 @@ DECLARE
 	vt_id bigint;
 	scope_name text;
 	fit_window daterange;	-- the models see every row up to as_of
+	bg_note text;			-- why there is no usable BG/NBD model
+	gg_note text;			-- why there is no usable Gamma-Gamma model
+	n_noted bigint;			-- customers with a score_note
+	one record;				-- a customer scored alone
 BEGIN
 	-- arguments
 	IF source IS NULL OR customer_column IS NULL OR time_column IS NULL OR amount_column IS NULL
@@ -138,6 +142,9 @@ BEGIN
 	IF pg_catalog.isfinite(as_of) IS NOT TRUE THEN
 		RAISE EXCEPTION 'as_of must be a finite date' USING ERRCODE = '22000';
 	END IF;
+	-- horizon, discount rate and margin: checked once here, so that a wrong
+	-- argument is an error and not a note on every customer
+	PERFORM crm.clv(crm.bgnbd(1, 1, 1, 1), crm.gammagamma(1, 2, 1), 0, 0, 1, 0, horizon, discount_rate, margin);
 	-- the columns must exist in source; their names are only used quoted.
 	-- This procedure keeps the caller's search_path (an unqualified target is
 	-- created in the caller's current schema): every call is qualified, and
@@ -207,7 +214,15 @@ BEGIN
 			gammagamma_model bigint,
 			rfm_model bigint,
 			value_tier_model bigint,
-			refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now())$f$, target_q, customer_type);
+			refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+			score_note text)$f$, target_q, customer_type);
+	END IF;
+	-- scorecards made before score_note existed get the column, only then:
+	-- ALTER TABLE would lock out readers until commit
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+	               WHERE a.attrelid = pg_catalog.to_regclass(target_q)::pg_catalog.oid
+	                 AND a.attname = 'score_note' AND NOT a.attisdropped) THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD COLUMN score_note text', target_q);
 	END IF;
 	EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', target_q);
 
@@ -277,9 +292,16 @@ BEGIN
 	WHERE f.first_purchase IS NOT NULL;
 	SELECT pg_catalog.count(*) INTO n_customers FROM pg_temp.crm_scorecard_summaries;
 
-	-- the models: given, refitted (and registered), or the latest registered for this scorecard
+	-- the models: given, refitted (and registered), or the latest registered
+	-- for this scorecard.  A fit that cannot be made on this log, with no repeat
+	-- customer say, leaves its model NULL and the reason in the customers'
+	-- score_note: one model's failure does not stop the scorecard
 	IF bg IS NULL AND refit THEN
-		SELECT crm.bgnbd_fit(s.frequency, s.recency, s.t) INTO bg FROM pg_temp.crm_scorecard_summaries s;
+		BEGIN
+			SELECT crm.bgnbd_fit(s.frequency, s.recency, s.t, s.unit) INTO bg FROM pg_temp.crm_scorecard_summaries s;
+		EXCEPTION WHEN data_exception THEN
+			bg_note := 'no BG/NBD model: ' || SQLERRM;
+		END;
 		IF bg IS NOT NULL THEN
 			bg_id := crm.register_model(bg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
 		END IF;
@@ -288,7 +310,14 @@ BEGIN
 		WHERE r.kind = 'bgnbd' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 	IF gg IS NULL AND refit THEN
-		SELECT crm.gammagamma_fit(s.frequency, s.monetary_value) INTO gg FROM pg_temp.crm_scorecard_summaries s;
+		BEGIN
+			SELECT crm.gammagamma_fit(s.frequency, s.monetary_value, s.unit) INTO gg FROM pg_temp.crm_scorecard_summaries s;
+			IF gg IS NULL THEN
+				gg_note := 'no Gamma-Gamma model: no customer with repeat purchases of positive spend';
+			END IF;
+		EXCEPTION WHEN data_exception THEN
+			gg_note := 'no Gamma-Gamma model: ' || SQLERRM;
+		END;
 		IF gg IS NOT NULL THEN
 			gg_id := crm.register_model(gg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
 		END IF;
@@ -311,19 +340,73 @@ BEGIN
 		RAISE EXCEPTION 'no registered model for % and refit is false', target_q
 			USING ERRCODE = '22023', HINT = 'Give the models, or refresh with refit => true once.';
 	END IF;
+	-- a model in another unit is a wrong argument; one that cannot score
+	-- (its fit did not converge, and it was not accepted with
+	-- crm.accept_unconverged) leaves its scores NULL with the reason
+	IF bg IS NOT NULL THEN
+		PERFORM crm.unit_checked(bg, unit);
+		BEGIN
+			PERFORM crm.p_alive(bg, 0, 0, 1);
+		EXCEPTION WHEN invalid_parameter_value THEN
+			bg_note := 'BG/NBD model not used: ' || SQLERRM;
+			bg := NULL;
+		END;
+	END IF;
+	IF gg IS NOT NULL THEN
+		PERFORM crm.unit_checked(gg, unit);
+		BEGIN
+			PERFORM crm.expected_spend(gg, 1, 1);
+		EXCEPTION WHEN invalid_parameter_value THEN
+			gg_note := 'Gamma-Gamma model not used: ' || SQLERRM;
+			gg := NULL;
+		END;
+	END IF;
 
-	-- the scores of every customer
+	-- the scores of every customer: set-based; should a customer still make
+	-- a scorer fail on an extreme value, customer by customer, with the
+	-- reason in score_note
 	IF pg_catalog.to_regclass('pg_temp.crm_scorecard_scores') IS NOT NULL THEN
 		DROP TABLE pg_temp.crm_scorecard_scores;
 	END IF;
-	CREATE TEMP TABLE crm_scorecard_scores AS
-	SELECT s.*,
-	       crm.rfm_score(rm, s.days_since_last, s.n_transactions, s.monetary_total) AS rfm,
-	       crm.p_alive(bg, s.frequency, s.recency, s.t) AS p_alive,
-	       crm.expected_purchases(bg, horizon, s.frequency, s.recency, s.t) AS expected_purchases,
-	       crm.expected_spend(gg, s.frequency, s.monetary_value) AS expected_spend,
-	       crm.clv(bg, gg, s.frequency, s.recency, s.t, s.monetary_value, horizon, discount_rate, margin) AS clv
-	FROM pg_temp.crm_scorecard_summaries s;
+	BEGIN
+		CREATE TEMP TABLE crm_scorecard_scores AS
+		SELECT s.*,
+		       crm.rfm_score(rm, s.days_since_last, s.n_transactions, s.monetary_total) AS rfm,
+		       crm.p_alive(bg, s.frequency, s.recency, s.t) AS p_alive,
+		       crm.expected_purchases(bg, horizon, s.frequency, s.recency, s.t) AS expected_purchases,
+		       crm.expected_spend(gg, s.frequency, s.monetary_value) AS expected_spend,
+		       crm.clv(bg, gg, s.frequency, s.recency, s.t, s.monetary_value, horizon, discount_rate, margin) AS clv,
+		       NULL::text AS score_note
+		FROM pg_temp.crm_scorecard_summaries s;
+	EXCEPTION WHEN data_exception THEN
+		CREATE TEMP TABLE crm_scorecard_scores AS
+		SELECT s.*, NULL::crm.rfm AS rfm, NULL::float8 AS p_alive, NULL::float8 AS expected_purchases,
+		       NULL::float8 AS expected_spend, NULL::float8 AS clv, NULL::text AS score_note
+		FROM pg_temp.crm_scorecard_summaries s;
+		FOR one IN SELECT * FROM pg_temp.crm_scorecard_summaries LOOP
+			BEGIN
+				UPDATE pg_temp.crm_scorecard_scores c
+				SET rfm = crm.rfm_score(rm, one.days_since_last, one.n_transactions, one.monetary_total),
+				    p_alive = crm.p_alive(bg, one.frequency, one.recency, one.t),
+				    expected_purchases = crm.expected_purchases(bg, horizon, one.frequency, one.recency, one.t),
+				    expected_spend = crm.expected_spend(gg, one.frequency, one.monetary_value),
+				    clv = crm.clv(bg, gg, one.frequency, one.recency, one.t, one.monetary_value, horizon, discount_rate, margin)
+				WHERE c.customer_id = one.customer_id;
+			EXCEPTION WHEN data_exception THEN
+				UPDATE pg_temp.crm_scorecard_scores c SET score_note = 'not scored: ' || SQLERRM
+				WHERE c.customer_id = one.customer_id;
+			END;
+		END LOOP;
+	END;
+	-- the reasons of the scores left NULL
+	UPDATE pg_temp.crm_scorecard_scores c
+	SET score_note = pg_catalog.concat_ws('; ', c.score_note,
+		CASE WHEN bg IS NULL THEN COALESCE(bg_note, 'no BG/NBD model') END,
+		CASE WHEN gg IS NULL THEN COALESCE(gg_note, 'no Gamma-Gamma model') END,
+		CASE WHEN gg IS NOT NULL AND c.expected_spend IS NULL AND c.score_note IS NULL
+		     THEN 'expected spend is infinite under the Gamma-Gamma model: p x + q <= 1' END)
+	WHERE bg IS NULL OR gg IS NULL OR (c.expected_spend IS NULL AND c.score_note IS NULL);
+	SELECT pg_catalog.count(*) INTO n_noted FROM pg_temp.crm_scorecard_scores c WHERE c.score_note IS NOT NULL;
 
 	-- the value pyramid of the customers' CLV: refitted (and registered) with
 	-- the other models, given, or the latest registered for this scorecard
@@ -343,14 +426,17 @@ BEGIN
 		INSERT INTO %s (customer_id, as_of, unit, first_purchase, last_purchase, n_transactions, frequency,
 		                recency, t, monetary_total, monetary_value, days_since_last, refund_total, rfm, rfm_segment,
 		                p_alive, horizon, expected_purchases, expected_spend, clv, value_tier,
-		                bgnbd_model, gammagamma_model, rfm_model, value_tier_model)
+		                bgnbd_model, gammagamma_model, rfm_model, value_tier_model, score_note)
 		SELECT s.customer_id, $1, $2, s.first_purchase, s.last_purchase, s.n_transactions, s.frequency,
 		       s.recency, s.t, s.monetary_total, s.monetary_value, s.days_since_last, s.refund_total,
 		       s.rfm, crm.rfm_segment(s.rfm), s.p_alive, $3, s.expected_purchases, s.expected_spend, s.clv,
-		       crm.value_tier($4, s.clv), $5, $6, $7, $8
+		       crm.value_tier($4, s.clv), $5, $6, $7, $8, s.score_note
 		FROM pg_temp.crm_scorecard_scores s$f$, target_q)
 		USING as_of, unit, horizon, vt, bg_id, gg_id, rm_id, vt_id;
 	RAISE NOTICE 'scorecard %: % customers as of %, % transaction rows read', target_q, n_customers, as_of, rows_read;
+	IF n_noted > 0 THEN
+		RAISE NOTICE 'scorecard %: % customers have scores left NULL, with the reason in score_note', target_q, n_noted;
+	END IF;
 	DROP TABLE pg_temp.crm_scorecard_states;
 	DROP TABLE pg_temp.crm_scorecard_summaries;
 	DROP TABLE pg_temp.crm_scorecard_scores;
