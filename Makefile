@@ -54,6 +54,25 @@ SQL_SOURCES = src/crm.sql src/trusted.sql src/summary.sql src/rfm_score.sql src/
 SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
 
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
+
+# SQL blocks repeated per model type are generated from one template
+# (src/*.sql.in, a 2-line header, then @TYPE@ = the SQL type's name and
+# @TITLE@ = its readable name), not pasted
+CLV_PURCHASE_TYPES = bgnbd:BG/NBD mbgnbd:MBG/NBD paretonbd:Pareto/NBD
+CLV_MODEL_TYPES = $(CLV_PURCHASE_TYPES) gammagamma:Gamma-Gamma bgbb:BG/BB sbg:sBG
+
+# Shell commands that print template $(1) once per type:title pair of $(2)
+define expand_template
+for pair in $(2); do tail -n +3 $(1) | sed -e "s|@TYPE@|$${pair%%:*}|g" -e "s|@TITLE@|$${pair#*:}|g"; done
+endef
+
+src/clv_unit.sql: src/clv_unit_head.sql src/clv_unit_fit.sql.in src/clv_unit_model.sql.in \
+		src/clv_unit_purchase.sql.in src/clv_unit_tail.sql
+	{ cat src/clv_unit_head.sql; \
+	  $(call expand_template,src/clv_unit_fit.sql.in,$(CLV_PURCHASE_TYPES)); \
+	  $(call expand_template,src/clv_unit_model.sql.in,$(CLV_MODEL_TYPES)); \
+	  $(call expand_template,src/clv_unit_purchase.sql.in,$(CLV_PURCHASE_TYPES)); \
+	  cat src/clv_unit_tail.sql; } > $@
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
 # Tests of the probabilistic models and of retention (one line each)
@@ -89,7 +108,7 @@ crm--$(EXTVERSION).sql: $(SQL_SOURCES)
 crm--0.0.sql: $(SQL_SOURCES_0_0)
 	cat $^ > $@
 
-EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results
+EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results src/clv_unit.sql
 
 .PHONY: test demo bench
 test:
