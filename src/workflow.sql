@@ -36,6 +36,50 @@ GRANT SELECT ON crm.model_registry TO PUBLIC;
 -- do so; in a trusted install the table belongs to the bootstrap superuser.
 GRANT INSERT ON crm.model_registry TO @extowner@ WITH GRANT OPTION;
 
+-- Who may register a model for a scope (README "Model registry"): a scope that
+-- reads as schema.table belongs to that table.
+CREATE FUNCTION crm.can_register(role name, scope text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'can_register' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.can_register(name, text) IS
+	'whether models registered by role may stand for scope: true for a NULL scope and for a label (a scope that does not read as two identifiers, schema.table); for a table scope true only if that table exists and role owns it (or is a member of its owner) or holds INSERT and DELETE on it';
+
+-- The server, not the caller, says who registered a model and when; a role
+-- registers only for the scopes it may (crm.can_register).  The table's owner
+-- (and superusers) write rows as given, so that a restore by pg_dump keeps
+-- them; only the owner can disable this trigger.
+CREATE FUNCTION crm.model_registry_guard() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) TG_RELID), 'USAGE') THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		NEW.fitted_at := pg_catalog.now();
+		NEW.fitted_by := CURRENT_USER;
+	ELSE
+		NEW.fitted_at := OLD.fitted_at;
+		NEW.fitted_by := OLD.fitted_by;
+		IF NOT crm.can_register(CURRENT_USER, OLD.scope) THEN
+			RAISE EXCEPTION 'role "%" may not change models of scope "%"', CURRENT_USER, OLD.scope
+				USING ERRCODE = '42501';
+		END IF;
+	END IF;
+	IF NOT crm.can_register(CURRENT_USER, NEW.scope) THEN
+		RAISE EXCEPTION 'role "%" may not register a model for scope "%"', CURRENT_USER, NEW.scope
+			USING ERRCODE = '42501',
+			      DETAIL = 'A scope that reads as schema.table belongs to that table: models for it are registered by its owner or by roles holding INSERT and DELETE on it, once it exists.',
+			      HINT = 'Register it as a role that may write the table, or under a scope that is not a schema-qualified name.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION crm.model_registry_guard() IS
+	'trigger of crm.model_registry: for roles other than its owner, fitted_at and fitted_by are set by the server (kept on UPDATE) and the scope must be one the role may register for (crm.can_register; 42501 otherwise)';
+CREATE TRIGGER model_registry_guard BEFORE INSERT OR UPDATE ON crm.model_registry
+	FOR EACH ROW EXECUTE FUNCTION crm.model_registry_guard();
+COMMENT ON TRIGGER model_registry_guard ON crm.model_registry IS
+	'fitted_at and fitted_by are the server''s, scopes are checked (crm.model_registry_guard); the owner and superusers write rows as given (pg_dump restores)';
+
 -- Register a fitted model; returns its registry id.
 CREATE FUNCTION crm.register_model(model anyelement, as_of date DEFAULT NULL, input_rows bigint DEFAULT NULL,
 		note text DEFAULT NULL, scope text DEFAULT NULL, data_window daterange DEFAULT NULL) RETURNS bigint
@@ -71,12 +115,13 @@ BEGIN
 	SELECT r.model INTO found FROM crm.model_registry r
 	WHERE r.kind = (SELECT t.typname FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.pg_typeof(model_type))
 	  AND (latest_model.scope IS NULL OR r.scope = latest_model.scope)
+	  AND crm.can_register(r.fitted_by, r.scope)
 	ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	RETURN found;	-- text input of the model's type
 END
 $$;
 COMMENT ON FUNCTION crm.latest_model(anyelement, text) IS
-	'the latest registered model of the type of the first argument (e.g. NULL::crm.bgnbd), of the scope if given; NULL if none';
+	'the latest registered model of the type of the first argument (e.g. NULL::crm.bgnbd), of the scope if given, among the rows whose fitted_by may register for their scope (crm.can_register); NULL if none';
 
 -- Typed shortcuts for the models the scorecard uses.
 CREATE FUNCTION crm.latest_bgnbd(scope text DEFAULT NULL) RETURNS crm.bgnbd
@@ -184,8 +229,23 @@ BEGIN
 	scope_name := target_q;
 	fit_window := pg_catalog.daterange(NULL, as_of, '(]');
 
-	-- the scorecard table: created on the first refresh; concurrent refreshes
-	-- of one scorecard queue on its lock, readers are not blocked
+	-- concurrent refreshes of one scorecard queue: first on a transaction-level
+	-- advisory lock keyed on its quoted name, taken before the target (and the
+	-- table of states) may be created, so that two first refreshes do not both
+	-- create it (23505); then on its table lock, which does not block readers
+	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.refresh_scorecard'), pg_catalog.hashtext(target_q));
+	IF incremental THEN
+		PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.refresh_scorecard'), pg_catalog.hashtext(state_q));
+	END IF;
+	-- a REPEATABLE READ or SERIALIZABLE caller whose snapshot predates the
+	-- refresh that created the target cannot see its rows: retry (40001)
+	IF pg_catalog.to_regclass(target_q) IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+			WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(target_q)::pg_catalog.oid) THEN
+		RAISE EXCEPTION 'could not serialize access: % was created by a concurrent refresh', target_q
+			USING ERRCODE = '40001', HINT = 'Retry the transaction.';
+	END IF;
+
+	-- the scorecard table: created on the first refresh
 	IF pg_catalog.to_regclass(target_q) IS NULL THEN
 	EXECUTE pg_catalog.format($f$
 		CREATE TABLE %s (
@@ -293,8 +353,10 @@ BEGIN
 	SELECT pg_catalog.count(*) INTO n_customers FROM pg_temp.crm_scorecard_summaries;
 
 	-- the models: given, refitted (and registered), or the latest registered
-	-- for this scorecard.  A fit that cannot be made on this log, with no repeat
-	-- customer say, leaves its model NULL and the reason in the customers'
+	-- for this scorecard by a role that may write it, as crm.can_register
+	-- says: a model planted by another role, or left from an earlier table of
+	-- that name, is not used.  A fit that cannot be made on this log, with no
+	-- repeat customer say, leaves its model NULL and the reason in the customers'
 	-- score_note: one model's failure does not stop the scorecard
 	IF bg IS NULL AND refit THEN
 		BEGIN
@@ -307,7 +369,8 @@ BEGIN
 		END IF;
 	ELSIF bg IS NULL THEN
 		SELECT r.id, r.model::crm.bgnbd INTO bg_id, bg FROM crm.model_registry r
-		WHERE r.kind = 'bgnbd' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+		WHERE r.kind = 'bgnbd' AND r.scope = scope_name AND crm.can_register(r.fitted_by, scope_name)
+		ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 	IF gg IS NULL AND refit THEN
 		BEGIN
@@ -323,7 +386,8 @@ BEGIN
 		END IF;
 	ELSIF gg IS NULL THEN
 		SELECT r.id, r.model::crm.gammagamma INTO gg_id, gg FROM crm.model_registry r
-		WHERE r.kind = 'gammagamma' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+		WHERE r.kind = 'gammagamma' AND r.scope = scope_name AND crm.can_register(r.fitted_by, scope_name)
+		ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 	IF rm IS NULL AND refit THEN
 		SELECT crm.rfm_fit(s.days_since_last, s.n_transactions, s.monetary_total) INTO rm
@@ -333,10 +397,12 @@ BEGIN
 		END IF;
 	ELSIF rm IS NULL THEN
 		SELECT r.id, r.model::crm.rfm_model INTO rm_id, rm FROM crm.model_registry r
-		WHERE r.kind = 'rfm_model' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+		WHERE r.kind = 'rfm_model' AND r.scope = scope_name AND crm.can_register(r.fitted_by, scope_name)
+		ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 	IF NOT refit AND (bg IS NULL OR gg IS NULL OR rm IS NULL OR (vt IS NULL AND
-			NOT EXISTS (SELECT FROM crm.model_registry r WHERE r.kind = 'value_tier_model' AND r.scope = scope_name))) THEN
+			NOT EXISTS (SELECT FROM crm.model_registry r WHERE r.kind = 'value_tier_model' AND r.scope = scope_name
+			            AND crm.can_register(r.fitted_by, scope_name)))) THEN
 		RAISE EXCEPTION 'no registered model for % and refit is false', target_q
 			USING ERRCODE = '22023', HINT = 'Give the models, or refresh with refit => true once.';
 	END IF;
@@ -417,7 +483,8 @@ BEGIN
 		END IF;
 	ELSIF vt IS NULL THEN
 		SELECT r.id, r.model::crm.value_tier_model INTO vt_id, vt FROM crm.model_registry r
-		WHERE r.kind = 'value_tier_model' AND r.scope = scope_name ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
+		WHERE r.kind = 'value_tier_model' AND r.scope = scope_name AND crm.can_register(r.fitted_by, scope_name)
+		ORDER BY r.fitted_at DESC, r.id DESC LIMIT 1;
 	END IF;
 
 	-- replace the scorecard's rows: readers see the old rows until commit
