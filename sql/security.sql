@@ -127,6 +127,12 @@ SELECT crm.rfm_segment('555', 'owner_rules'::regclass) AS owner_segment_map;
 -- the owner may not rewrite the registry's history
 SELECT sqlstate_of($$UPDATE crm.model_registry SET note = 'changed'$$) AS owner_updates,
        sqlstate_of($$DELETE FROM crm.model_registry$$) AS owner_deletes;
+-- ... nor forge who registered a model and when: the table belongs to the
+-- bootstrap superuser, so the registry's trigger sets them for the
+-- extension's owner too (only the table's owner writes them as given)
+INSERT INTO crm.model_registry (kind, model, scope, fitted_at, fitted_by)
+VALUES ('bgnbd', 'r=1 alpha=2 a=3 b=4', 'owner forged', '2000-01-01', 'someone_else');
+SELECT fitted_by, fitted_at > '2020-01-01' AS fitted_recently FROM crm.model_registry WHERE scope = 'owner forged';
 
 -- another role: uses crm, reads the registry, but gains nothing through it
 SET ROLE crm_sec_other;

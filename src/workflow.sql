@@ -230,17 +230,18 @@ BEGIN
 	fit_window := pg_catalog.daterange(NULL, as_of, '(]');
 
 	-- concurrent refreshes of one scorecard queue: first on a transaction-level
-	-- advisory lock keyed on its quoted name, taken before the target (and the
-	-- table of states) may be created, so that two first refreshes do not both
-	-- create it (23505); then on its table lock, which does not block readers
+	-- advisory lock keyed on its quoted name, taken before the target or the
+	-- table of states may be created, so that two first refreshes do not both
+	-- create it, one failing with 23505; then on its table lock, which does not
+	-- block readers
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.refresh_scorecard'), pg_catalog.hashtext(target_q));
 	IF incremental THEN
 		PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.refresh_scorecard'), pg_catalog.hashtext(state_q));
 	END IF;
 	-- a REPEATABLE READ or SERIALIZABLE caller whose snapshot predates the
-	-- refresh that created the target cannot see its rows: retry (40001)
+	-- refresh that created the target cannot see its rows: 40001, to retry
 	IF pg_catalog.to_regclass(target_q) IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
-			WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(target_q)::pg_catalog.oid) THEN
+			WHERE c.oid = pg_catalog.to_regclass(target_q)::pg_catalog.oid) THEN
 		RAISE EXCEPTION 'could not serialize access: % was created by a concurrent refresh', target_q
 			USING ERRCODE = '40001', HINT = 'Retry the transaction.';
 	END IF;
