@@ -123,12 +123,14 @@ CREATE TABLE reg.card (customer_id int);
 SELECT crm.latest_bgnbd('reg.card') IS NULL AS latest_skips_planted,
        (SELECT count(*) FROM crm.model_registry WHERE scope = 'reg.card' AND fitted_by = 'crm_reg_other') AS planted_rows_kept;
 DROP TABLE reg.card;
--- with refits the owner's models are registered and then used
-SET client_min_messages = error;	-- the fits' warnings about this small generated data
-CALL crm.refresh_scorecard('reg.tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'reg.card');
-RESET client_min_messages;
+-- the owner makes it with given models and registers its own for it; they are used
+CALL crm.refresh_scorecard('reg.tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'reg.card', refit => false,
+                           bgnbd => :'bg', gammagamma => :'gg', rfm_model => :'rm', value_tiers => :'vt');
 CREATE TEMP TABLE owner_models AS
-SELECT bgnbd_model, gammagamma_model, rfm_model, value_tier_model FROM reg.card LIMIT 1;
+SELECT crm.register_model(crm.bgnbd(0.26, 4.1, 0.81, 2.5), scope => 'reg.card') AS bgnbd_model,
+       crm.register_model(crm.gammagamma(6.1, 4, 15), scope => 'reg.card') AS gammagamma_model,
+       crm.register_model(:'rm'::crm.rfm_model, scope => 'reg.card') AS rfm_model,
+       crm.register_model(:'vt'::crm.value_tier_model, scope => 'reg.card') AS value_tier_model;
 CALL crm.refresh_scorecard('reg.tx', 'customer_id', 'bought', 'amount', '2024-12-31', '1 week', 'reg.card', refit => false);
 SELECT count(*) AS customers, count(*) FILTER (WHERE (c.bgnbd_model, c.gammagamma_model, c.rfm_model, c.value_tier_model)
                                                     = (o.bgnbd_model, o.gammagamma_model, o.rfm_model, o.value_tier_model)) AS with_owner_models,
