@@ -161,7 +161,8 @@ DECLARE
 	amount_type regtype;
 	last_as_of date;
 	last_unit interval;
-	rows_read bigint;
+	rows_read bigint;		-- transaction rows summarized
+	rows_ignored bigint;	-- rows without a customer, a time or an amount
 	n_customers bigint;
 	bg crm.bgnbd := bgnbd;
 	gg crm.gammagamma := gammagamma;
@@ -320,8 +321,10 @@ BEGIN
 			           GROUP BY %2$I) n ON n.customer_id = o.customer_id$f$,
 			state_q, customer_column, time_column, amount_column, source)
 			USING as_of, unit, last_as_of;
-		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE (%I)::date > $1 AND (%I)::date <= $2',
-			source, time_column, time_column) INTO rows_read USING last_as_of, as_of;
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FILTER (WHERE %2$I IS NOT NULL AND %3$I IS NOT NULL AND %4$I IS NOT NULL), '
+			'pg_catalog.count(*) FILTER (WHERE %2$I IS NULL OR %3$I IS NULL OR %4$I IS NULL) '
+			'FROM %1$s WHERE ((%3$I)::date > $1 AND (%3$I)::date <= $2) OR %3$I IS NULL',
+			source, customer_column, time_column, amount_column) INTO rows_read, rows_ignored USING last_as_of, as_of;
 	ELSE
 		EXECUTE pg_catalog.format($f$
 			INSERT INTO pg_temp.crm_scorecard_states
@@ -330,8 +333,10 @@ BEGIN
 			GROUP BY %1$I$f$,
 			customer_column, time_column, amount_column, source)
 			USING as_of, unit;
-		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE (%I)::date <= $1', source, time_column)
-			INTO rows_read USING as_of;
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FILTER (WHERE %2$I IS NOT NULL AND %3$I IS NOT NULL AND %4$I IS NOT NULL), '
+			'pg_catalog.count(*) FILTER (WHERE %2$I IS NULL OR %3$I IS NULL OR %4$I IS NULL) '
+			'FROM %1$s WHERE (%3$I)::date <= $1 OR %3$I IS NULL',
+			source, customer_column, time_column, amount_column) INTO rows_read, rows_ignored USING as_of;
 	END IF;
 	IF incremental THEN
 		IF pg_catalog.to_regclass(state_q) IS NULL THEN
@@ -366,7 +371,7 @@ BEGIN
 			bg_note := 'no BG/NBD model: ' || SQLERRM;
 		END;
 		IF bg IS NOT NULL THEN
-			bg_id := crm.register_model(bg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
+			bg_id := crm.register_model(bg, as_of, crm.customers(bg), 'fitted by crm.refresh_scorecard', scope_name, fit_window);
 		END IF;
 	ELSIF bg IS NULL THEN
 		SELECT r.id, r.model::crm.bgnbd INTO bg_id, bg FROM crm.model_registry r
@@ -383,7 +388,7 @@ BEGIN
 			gg_note := 'no Gamma-Gamma model: ' || SQLERRM;
 		END;
 		IF gg IS NOT NULL THEN
-			gg_id := crm.register_model(gg, as_of, n_customers, 'fitted by crm.refresh_scorecard', scope_name, fit_window);
+			gg_id := crm.register_model(gg, as_of, crm.customers(gg), 'fitted by crm.refresh_scorecard', scope_name, fit_window);
 		END IF;
 	ELSIF gg IS NULL THEN
 		SELECT r.id, r.model::crm.gammagamma INTO gg_id, gg FROM crm.model_registry r
@@ -502,6 +507,9 @@ BEGIN
 		FROM pg_temp.crm_scorecard_scores s$f$, target_q)
 		USING as_of, unit, horizon, vt, bg_id, gg_id, rm_id, vt_id;
 	RAISE NOTICE 'scorecard %: % customers as of %, % transaction rows read', target_q, n_customers, as_of, rows_read;
+	IF rows_ignored > 0 THEN
+		RAISE NOTICE 'scorecard %: % rows ignored: no customer, no time or no amount', target_q, rows_ignored;
+	END IF;
 	IF n_noted > 0 THEN
 		RAISE NOTICE 'scorecard %: % customers have scores left NULL, with the reason in score_note', target_q, n_noted;
 	END IF;
