@@ -18,6 +18,7 @@
 #include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -243,8 +244,11 @@ SortAndCollapse(ClvTuple *tuples, int32 n)
 	SortTuples(tuples, n);
 	for (int32 i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (distinct > 0 && CompareTupleValues(&tuples[distinct - 1], &tuples[i]) == 0)
-			tuples[distinct - 1].count += tuples[i].count;
+			tuples[distinct - 1].count = AddCounts(tuples[distinct - 1].count, tuples[i].count,
+												   "fit state count");
 		else
 			tuples[distinct++] = tuples[i];
 	}
@@ -263,6 +267,8 @@ MergeRuns(const ClvTuple *a, int32 na, const ClvTuple *b, int32 nb, ClvTuple *ou
 	{
 		int			cmp = (i >= na) ? 1 : (j >= nb) ? -1 : CompareTupleValues(&a[i], &b[j]);
 
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (cmp < 0)
 			out[n++] = a[i++];
 		else if (cmp > 0)
@@ -270,7 +276,8 @@ MergeRuns(const ClvTuple *a, int32 na, const ClvTuple *b, int32 nb, ClvTuple *ou
 		else
 		{
 			out[n] = a[i++];
-			out[n++].count += b[j++].count;
+			out[n].count = AddCounts(out[n].count, b[j++].count, "fit state count");
+			n++;
 		}
 	}
 	return n;
@@ -727,7 +734,8 @@ StateMergeInPlace(ClvFitState *state, ClvTuple *scratch)
 		else
 		{
 			run[k] = run[i--];
-			run[k--].count += scratch[j--].count;
+			run[k].count = AddCounts(run[k].count, scratch[j--].count, "fit state count");
+			k--;
 		}
 	}
 	/* what is left of the run is in place below k; close the gap of collapsed tuples */
@@ -767,6 +775,7 @@ static ClvFitState *
 StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int64 weight)
 {
 	ClvTuple   *slot;
+	int64		n_rows = AddCounts(state->n_rows, weight, "fit state weight");
 
 	if (state->n_buffered >= state->buffer_capacity)
 	{
@@ -786,7 +795,7 @@ StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int6
 		slot->v[i] = v[i] + 0.0;
 	slot->count = weight;
 	state->n_buffered++;
-	state->n_rows += weight;
+	state->n_rows = n_rows;
 	return state;
 }
 
@@ -975,6 +984,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	int32		n;
 	ClvFitState *result;
 	const ClvFitState *unit_from;
+	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "fit state weight");
 
 	if (a->shape != b->shape)
 		ereport(ERROR,
@@ -990,7 +1000,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	rb = ClvFitStateTuples(b, &nb);
 	merged = (ClvTuple *) palloc(sizeof(ClvTuple) * ((Size) na + nb + 1));
 	n = MergeRuns(ra, na, rb, nb, merged);
-	result = StateBuild(a->shape, a->n_rows + b->n_rows,
+	result = StateBuild(a->shape, n_rows,
 						a->has_penalizer || b->has_penalizer,
 						a->has_penalizer ? a->penalizer : b->penalizer,
 						merged, n, Max(CLV_FIT_MIN_BUFFER, n));

@@ -23,6 +23,7 @@
 #include "catalog/pg_collation.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -384,9 +385,14 @@ SortAndCollapse(CohortPair *pairs, int32 n)
 	int32		distinct = 0;
 
 	SortPairs(pairs, n);
+	CHECK_FOR_INTERRUPTS();
 	for (int32 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (distinct == 0 || ComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
 			pairs[distinct++] = pairs[i];
+	}
 	return distinct;
 }
 
@@ -426,6 +432,8 @@ StateMergeBuffer(CohortState *state)
 	{
 		int			cmp = (i >= 0) ? ComparePairs(&run[i], &buffer[j]) : -1;
 
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (cmp > 0)
 			run[out--] = run[i--];
 		else
@@ -744,8 +752,8 @@ cohort_combine(PG_FUNCTION_ARGS)
 	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs,
 		   sizeof(CohortPair) * (Size) n);
 	dst->n_buffered += n;
-	dst->n_events += src->n_events;
-	dst->n_ignored += src->n_ignored;
+	dst->n_events = AddCounts(dst->n_events, src->n_events, "cohort state events");
+	dst->n_ignored = AddCounts(dst->n_ignored, src->n_ignored, "cohort state ignored events");
 	PG_RETURN_POINTER(dst);
 }
 
@@ -771,7 +779,11 @@ TableOfPairs(const CohortState *state)
 	int64	   *retained;
 
 	for (int32 i = 0; i < np; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		first = Min(first, pairs[i].period);
+	}
 	span = (int64) state->window.last_period - first + 1;
 	if (span > COHORT_MAX_PERIODS)
 	{
@@ -803,6 +815,7 @@ TableOfPairs(const CohortState *state)
 		int32		c = cohort - first;
 		int32		j = i;
 
+		CHECK_FOR_INTERRUPTS();
 		for (; j < np && SameCustomer(&pairs[i], &pairs[j]); j++)
 			active[CohortCell(n, c, pairs[j].period - cohort)]++;
 		/* for now: customers whose last active offset is this one */
@@ -811,8 +824,11 @@ TableOfPairs(const CohortState *state)
 	}
 	/* customers active at an offset or later: suffix sums of the last offsets */
 	for (int32 c = 0; c < n; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		for (int32 k = n - c - 2; k >= 0; k--)
 			retained[CohortCell(n, c, k)] += retained[CohortCell(n, c, k + 1)];
+	}
 	return table;
 }
 

@@ -22,6 +22,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -350,13 +351,17 @@ AddTableInto(CohortTable *sum, const CohortTable *table)
 	int32		shift = table->first_period - sum->first_period;
 
 	for (int32 c = 0; c < nt; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		for (int32 k = 0; k < nt - c; k++)
 		{
-			TableActive(sum)[CohortCell(n, c + shift, k)] +=
-				TableActive(table)[CohortCell(nt, c, k)];
-			TableRetained(sum)[CohortCell(n, c + shift, k)] +=
-				TableRetained(table)[CohortCell(nt, c, k)];
+			int64	   *a = &TableActive(sum)[CohortCell(n, c + shift, k)];
+			int64	   *r = &TableRetained(sum)[CohortCell(n, c + shift, k)];
+
+			*a = AddCounts(*a, TableActive(table)[CohortCell(nt, c, k)], "cohort table count");
+			*r = AddCounts(*r, TableRetained(table)[CohortCell(nt, c, k)], "cohort table count");
 		}
+	}
 }
 
 /* Sum of two tables of disjoint customer sets (same unit and window) */
@@ -370,7 +375,7 @@ cohort_table_add(PG_FUNCTION_ARGS)
 
 	CheckSameCohortWindow(&a->window, &b->window, "tables");
 	sum = CohortTableCreate(&a->window, Min(a->first_period, b->first_period),
-							a->n_events + b->n_events);
+							AddCounts(a->n_events, b->n_events, "cohort table events"));
 	AddTableInto(sum, a);
 	AddTableInto(sum, b);
 	PG_RETURN_POINTER(sum);
@@ -450,6 +455,7 @@ cohort_retention(PG_FUNCTION_ARGS)
 			Datum		values[7];
 			bool		nulls[7] = {false, false, false, true, true, true, true};
 
+			CHECK_FOR_INTERRUPTS();
 			values[0] = DateADTGetDatum(PeriodStartDay(&rules, table->first_period + c));
 			values[1] = Int32GetDatum(k);
 			values[2] = Int64GetDatum(size);
@@ -509,6 +515,7 @@ cohort_matrix(PG_FUNCTION_ARGS)
 		Datum		values[6];
 		bool		nulls[6] = {false, false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		if (size == 0)
 			continue;
 		for (int32 k = 0; k < n; k++)
@@ -542,8 +549,9 @@ ActiveInPeriod(const CohortTable *table, int32 p)
 	int32		n = CohortTablePeriods(table);
 	int64		sum = 0;
 
+	CHECK_FOR_INTERRUPTS();
 	for (int32 c = 0; c <= p; c++)
-		sum += TableActive(table)[CohortCell(n, c, p - c)];
+		sum = AddCounts(sum, TableActive(table)[CohortCell(n, c, p - c)], "active customers");
 	return sum;
 }
 
@@ -611,6 +619,7 @@ average_retention(PG_FUNCTION_ARGS)
 		Datum		values[7];
 		bool		nulls[7] = {false, false, false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		for (int32 c = 0; c < n - k; c++)
 		{
 			int64		size = active[CohortCell(n, c, 0)];
@@ -618,9 +627,9 @@ average_retention(PG_FUNCTION_ARGS)
 			if (size == 0)
 				continue;
 			cohorts++;
-			customers += size;
-			a += active[CohortCell(n, c, k)];
-			r += retained[CohortCell(n, c, k)];
+			customers = AddCounts(customers, size, "customers");
+			a = AddCounts(a, active[CohortCell(n, c, k)], "active customers");
+			r = AddCounts(r, retained[CohortCell(n, c, k)], "retained customers");
 		}
 		values[0] = Int32GetDatum(k);
 		values[1] = Int32GetDatum(cohorts);

@@ -27,6 +27,7 @@
 
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -66,6 +67,7 @@ BuildCurve(const ValueState *state, bool from_top)
 	{
 		const ValueCount *e = &run[from_top ? runs - j : j - 1];
 
+		CHECK_FOR_INTERRUPTS();
 		curve->customers[j] = curve->customers[j - 1] + e->count;
 		curve->customer_share[j] = (float8) curve->customers[j] / curve->n;
 		ValueSumAdd(&sum, e->value * e->count);
@@ -76,6 +78,7 @@ BuildCurve(const ValueState *state, bool from_top)
 	{
 		for (int32 j = 1; j <= runs; j++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			curve->value_share[j] /= curve->total;
 			/* a segment of equal values is a straight line: one trapezoid */
 			ValueSumAdd(&area, (float8) (curve->customers[j] - curve->customers[j - 1]) /
@@ -238,9 +241,15 @@ concentration_lorenz_vertices(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (int32 j = 0; j <= curve->runs; j++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		PutLorenzRow(rsinfo, curve->customer_share[j], curve->value_share[j], curve->total > 0);
+	}
 	return (Datum) 0;
 }
+
+/* Most points of crm.lorenz(c, points): a curve finer than this shows nothing more */
+#define LORENZ_MAX_POINTS 1000000
 
 /* crm.lorenz(c, points): the Lorenz curve at points evenly spaced customer shares 0 .. 1 */
 PG_FUNCTION_INFO_V1(concentration_lorenz);
@@ -255,12 +264,14 @@ concentration_lorenz(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("points must be at least 2 (the curve from (0, 0) to (1, 1)), not %d", points)));
+	CheckSizeBound(points, LORENZ_MAX_POINTS, "points");
 	curve = BuildCurve(ConcentrationArg(fcinfo, 0), false);
 	InitMaterializedSRF(fcinfo, 0);
 	for (int32 k = 0; k < points; k++)
 	{
 		float8		p = (float8) k / (points - 1);
 
+		CHECK_FOR_INTERRUPTS();
 		PutLorenzRow(rsinfo, p, curve->total > 0 ? ShareAt(curve, p) : 0, curve->total > 0);
 	}
 	return (Datum) 0;
@@ -288,6 +299,7 @@ concentration_jsonb(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, ", \"values\": [");
 	for (int32 i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		ValueAppendFloat(&buf, run[i].value);

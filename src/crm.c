@@ -125,6 +125,18 @@ AddCounts(int64 a, int64 b, const char *what)
 	return sum;
 }
 
+/* Raise 22023 unless an argument that sizes an output is at most max */
+void
+CheckSizeBound(int64 value, int64 max, const char *what)
+{
+	if (unlikely(value > max))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at most " INT64_FORMAT ", not " INT64_FORMAT,
+						what, max, value),
+				 errdetail("The bound keeps one call's output and running time bounded.")));
+}
+
 /* A probability computed with rounding error, clamped into [0, 1] */
 float8
 ClampProbability(float8 p, const char *what)

@@ -50,6 +50,12 @@ extern void CheckResultFinite(float8 value, const char *what);
 /* a + b for counts and weights, raising 22003 (naming what) on 64-bit overflow */
 extern int64 AddCounts(int64 a, int64 b, const char *what);
 
+/*
+ * Raise 22023 unless an argument that sizes an output (or a loop) is at most
+ * max; the bound is in the message.  Lower bounds stay with each caller.
+ */
+extern void CheckSizeBound(int64 value, int64 max, const char *what);
+
 /* A probability computed with rounding error, clamped into [0, 1] (NaN raises) */
 extern float8 ClampProbability(float8 p, const char *what);
 

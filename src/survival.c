@@ -30,6 +30,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
@@ -109,6 +110,7 @@ SurvivalProblem(const SurvivalTime *times, int32 n_times, int64 n)
 	{
 		const SurvivalTime *t = &times[i];
 
+		CHECK_FOR_INTERRUPTS();
 		if (!isfinite(t->time) || t->time < 0)
 			return "times must be finite and >= 0";
 		if (i > 0 && !(times[i - 1].time < t->time))
@@ -139,6 +141,7 @@ KmCurve(const Survival *s)
 	{
 		const SurvivalTime *t = &s->times[i];
 
+		CHECK_FOR_INTERRUPTS();
 		/* censored at this time are still at risk at this time */
 		if (t->n_event > 0)
 		{
@@ -361,6 +364,7 @@ km_fit_final(PG_FUNCTION_ARGS)
 	{
 		SurvivalTime *t;
 
+		CHECK_FOR_INTERRUPTS();
 		if (n_times == 0 || s->times[n_times - 1].time != tuples[i].v[0])
 		{
 			s->times[n_times].time = tuples[i].v[0];
@@ -368,9 +372,9 @@ km_fit_final(PG_FUNCTION_ARGS)
 		}
 		t = &s->times[n_times - 1];
 		if (tuples[i].v[1] != 0)
-			t->n_event += tuples[i].count;
+			t->n_event = AddCounts(t->n_event, tuples[i].count, "survival event count");
 		else
-			t->n_censored += tuples[i].count;
+			t->n_censored = AddCounts(t->n_censored, tuples[i].count, "survival censored count");
 	}
 	s->n_times = n_times;
 	SET_VARSIZE(s, offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n_times);
@@ -401,6 +405,7 @@ survival_combine(PG_FUNCTION_ARGS)
 		const SurvivalTime *ta = i < a->n_times ? &a->times[i] : NULL;
 		const SurvivalTime *tb = j < b->n_times ? &b->times[j] : NULL;
 
+		CHECK_FOR_INTERRUPTS();
 		if (tb == NULL || (ta != NULL && ta->time < tb->time))
 		{
 			s->times[n++] = *ta;
@@ -414,8 +419,9 @@ survival_combine(PG_FUNCTION_ARGS)
 		else
 		{
 			s->times[n] = *ta;
-			s->times[n].n_event += tb->n_event;
-			s->times[n++].n_censored += tb->n_censored;
+			s->times[n].n_event = AddCounts(ta->n_event, tb->n_event, "survival event count");
+			s->times[n++].n_censored = AddCounts(ta->n_censored, tb->n_censored,
+												 "survival censored count");
 			i++;
 			j++;
 		}
@@ -447,6 +453,7 @@ survival_table(PG_FUNCTION_ARGS)
 		Datum		values[8];
 		bool		nulls[8] = {false, false, false, false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		/* censorings in (previous event time, this time], as R reports them */
 		censored_since += t->n_censored;
 		if (t->n_event == 0)
