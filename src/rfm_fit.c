@@ -19,7 +19,9 @@
 
 #include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -101,6 +103,8 @@ MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
 
 	while (i < na || j < nb)
 	{
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (j >= nb || (i < na && a[i].value < b[j].value))
 			out[n++] = a[i++];
 		else if (i >= na || b[j].value < a[i].value)
@@ -108,7 +112,8 @@ MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
 		else
 		{
 			out[n] = a[i++];
-			out[n++].count += b[j++].count;
+			out[n].count = AddCounts(out[n].count, b[j++].count, "RFM fit state count");
+			n++;
 		}
 	}
 	return n;
@@ -297,6 +302,7 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 	RfmFitState *b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 	RfmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
+	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
 
 	if (a->method != b->method || a->bins != b->bins)
 		ereport(ERROR,
@@ -312,7 +318,7 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * ((Size) na + nb + 1));
 		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
 	}
-	PG_RETURN_POINTER(FitStateBuild(a->method, a->bins, a->n_rows + b->n_rows,
+	PG_RETURN_POINTER(FitStateBuild(a->method, a->bins, n_rows,
 									runs, n_distinct,
 									NextBufferCapacity(n_distinct)));
 }
@@ -480,7 +486,8 @@ FitRunsProblem(RfmValueCount *const *runs, const int32 *n_distinct, int64 n_rows
 				return "values must be finite and counts positive";
 			if (i > 0 && runs[d][i].value <= runs[d][i - 1].value)
 				return "values must be strictly increasing";
-			total += runs[d][i].count;
+			if (pg_add_s64_overflow(total, runs[d][i].count, &total))
+				return "the counts of a dimension are out of range for type bigint";
 		}
 		if (total != n_rows)
 			return "the counts of each dimension must add up to n";
@@ -547,6 +554,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 			p = end + 1;
 			if (!isdigit((unsigned char) *p))
 				FitStateSyntaxError(input, "expected a count");
+			errno = 0;
 			runs[d][n_distinct[d]].count = strtoll(p, &end, 10);
 			if (errno != 0)
 				FitStateSyntaxError(input, "count out of range");

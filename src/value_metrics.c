@@ -51,6 +51,14 @@ WritableMetricsState(FunctionCallInfo fcinfo)
 	return PG_GETARG_ARRAYTYPE_P_COPY(0);
 }
 
+/* Raise 22003 when a running sum of a loyalty metrics state overflows */
+static void
+CheckMetricsFinite(const float8 *s)
+{
+	for (int i = 0; i < METRICS_SIZE; i++)
+		CheckResultFinite(s[i], "a loyalty metrics sum (customers, purchases, revenue, tenure or recency)");
+}
+
 /* crm.loyalty_metrics transition: add a customer (x, t_x, T, monetary value) */
 PG_FUNCTION_INFO_V1(loyalty_metrics_trans);
 Datum
@@ -75,6 +83,7 @@ loyalty_metrics_trans(PG_FUNCTION_ARGS)
 	s[METRICS_REVENUE] += x * m;
 	s[METRICS_TENURE] += t;
 	s[METRICS_RECENCY] += t_x;
+	CheckMetricsFinite(s);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -89,6 +98,7 @@ loyalty_metrics_combine(PG_FUNCTION_ARGS)
 
 	for (int i = 0; i < METRICS_SIZE; i++)
 		a[i] += b[i];
+	CheckMetricsFinite(a);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 

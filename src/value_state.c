@@ -28,6 +28,7 @@
 
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -164,10 +165,14 @@ MergeValueRuns(const ValueCount *a, int32 na, const ValueCount *b, int32 nb,
 
 	while (a < a_end && b < b_end)
 	{
+		if (((next - out) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (a->value == b->value)
 		{
 			next->value = a->value;
-			next->count = (a++)->count + (b++)->count;
+			next->count = AddCounts(a->count, b->count, "customer count");
+			a++;
+			b++;
 		}
 		else
 			*next = (a->value < b->value) ? *a++ : *b++;
@@ -203,8 +208,11 @@ ValueStateRun(const ValueState *state, int d, int32 *n)
 	/* add up the counts of equal values in place */
 	for (int32 i = 0; i < nb; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (distinct > 0 && sorted[distinct - 1].value == sorted[i].value)
-			sorted[distinct - 1].count += sorted[i].count;
+			sorted[distinct - 1].count = AddCounts(sorted[distinct - 1].count, sorted[i].count,
+												   "customer count");
 		else
 			sorted[distinct++] = sorted[i];
 	}
@@ -590,6 +598,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
 	ValueState *a = DatumGetValueStateP(PG_GETARG_DATUM(0));
 	ValueState *b = DatumGetValueStateP(PG_GETARG_DATUM(1));
+	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "customer count");
 	const ValueCount *runs[2];
 	int32		n[2] = {0, 0};
 	int32		room = 0;
@@ -625,7 +634,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 		memcpy(StateBufferPtr(a, d) + a->n_buffered[d], runs[d], sizeof(ValueCount) * n[d]);
 		a->n_buffered[d] += n[d];
 	}
-	a->n_rows += b->n_rows;
+	a->n_rows = n_rows;
 	if (!in_aggregate)
 		a = StateFlush(a, -1);
 	PG_RETURN_POINTER(a);
