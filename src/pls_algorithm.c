@@ -283,6 +283,8 @@ PlsRun(const PlsInput *input, PlsOutput *output, double *work)
 	{
 		double		dif = 0;
 
+		if (input->interrupt_check != NULL)
+			input->interrupt_check();
 		LvMoments(spec, s, w, sw, v);
 		if (!LvCorrelations(l, v, r, &output->bad_lv))
 			return PLS_LV_DEGENERATE;

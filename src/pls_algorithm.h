@@ -60,6 +60,8 @@ typedef struct PlsInput
 	bool		scaled;			/* standardize the items */
 	double		n;				/* respondents */
 	const double *cov;			/* [n_items^2] population covariance of the items, row-major */
+	void		(*interrupt_check) (void);	/* called once per iteration, or NULL: may
+											 * not return (a cancelled query) */
 } PlsInput;
 
 /* Outputs of the algorithm (arrays provided by the caller) */

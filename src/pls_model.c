@@ -89,6 +89,38 @@ PlsModelNames(const PlsModel *model, const PlsModelView *view)
 	return names;
 }
 
+/* Rounding allowed for in the range rules of a fitted model */
+#define PLS_RANGE_SLACK 1e-9
+
+/*
+ * Why the numbers of a model read from outside are outside what a fit
+ * produces, or NULL: loadings are correlations (in [-1, 1]), R squared is in
+ * [0, 1] and 0 for a latent variable no path leads to, and the GoF (the
+ * square root of mean communality times mean R squared) is at most 1; each
+ * up to rounding
+ */
+static const char *
+ModelRangeProblem(const PlsModel *model, const PlsModelView *view, char **names)
+{
+	for (int i = 0; i < model->n_items; i++)
+		if (fabs(view->loading[i]) > 1 + PLS_RANGE_SLACK)
+			return "loadings must be in [-1, 1]";
+	for (int k = 0; k < model->n_lvs; k++)
+	{
+		bool		endogenous = false;
+
+		for (int q = 0; q < model->n_paths; q++)
+			endogenous |= view->path_to[q] == k;
+		if (view->r2[k] < -PLS_RANGE_SLACK || view->r2[k] > 1 + PLS_RANGE_SLACK)
+			return psprintf("r2 of \"%s\" must be in [0, 1]", names[k]);
+		if (!endogenous && view->r2[k] != 0)
+			return psprintf("r2 of \"%s\" must be 0: no path leads to it", names[k]);
+	}
+	if (!isnan(model->gof) && model->gof > 1 + PLS_RANGE_SLACK)
+		return "gof must be at most 1";
+	return NULL;
+}
+
 /* Why a model read from outside is inconsistent, or NULL */
 static const char *
 ModelProblem(const PlsModel *model)
@@ -98,6 +130,7 @@ ModelProblem(const PlsModel *model)
 	char	   *name = view.names;
 	char	   *names_end = view.names + model->names_len;
 	bool	   *used;
+	const char *problem;
 
 	if (model->version != PLS_MODEL_VERSION || model->reserved != 0 ||
 		model->reserved2 != 0 || PlsSchemeName(model->scheme) == NULL ||
@@ -165,8 +198,9 @@ ModelProblem(const PlsModel *model)
 		if (!isfinite(view.coef[q]))
 			return "path coefficients must be finite";
 	}
-	return PlsDagProblem(model->n_lvs, model->n_paths, view.path_from,
-						 view.path_to, names);
+	problem = PlsDagProblem(model->n_lvs, model->n_paths, view.path_from,
+							view.path_to, names);
+	return problem != NULL ? problem : ModelRangeProblem(model, &view, names);
 }
 
 /* ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -173,7 +174,7 @@ MergeMoments(PlsState *dst, const PlsState *src, double *delta)
 	}
 	for (int i = 0; i < p; i++)
 		mean[i] += delta[i] * (nb / n);
-	dst->n += src->n;
+	dst->n = AddCounts(dst->n, src->n, "PLS state respondents");
 }
 
 /* ---------------------------------------------------------------------------
@@ -497,6 +498,9 @@ pls_combine(PG_FUNCTION_ARGS)
 	double	   *delta;
 
 	CheckMergeable(a, b);
+	/* both counts first, so that a failing merge changes nothing */
+	(void) AddCounts(a->n, b->n, "PLS state respondents");
+	(void) AddCounts(a->skipped, b->skipped, "PLS state skipped rows");
 	if ((!AggCheckCallContext(fcinfo, NULL) && (Pointer) a == DatumGetPointer(raw)) ||
 		a->p != p || !SameSpec(a, spec_from))
 		a = StateCopy(a, p, spec_from);
@@ -512,7 +516,7 @@ pls_combine(PG_FUNCTION_ARGS)
 			MergeMoments(a, b, delta);
 		pfree(delta);
 	}
-	a->skipped += b->skipped;
+	a->skipped = AddCounts(a->skipped, b->skipped, "PLS state skipped rows");
 	PG_RETURN_POINTER(a);
 }
 
@@ -546,6 +550,13 @@ FitError(PlsStatus status, const PlsSpec *spec, int bad_lv)
 					 errmsg("the PLS fit produced a non-finite number"),
 					 errdetail("The item moments are not those of any data (a covariance matrix that is not positive semi-definite).")));
 	}
+}
+
+/* CHECK_FOR_INTERRUPTS for the server-free PLS iteration */
+static void
+PlsCheckInterrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
 }
 
 /* Fit a model of spec on a state with rows (n > 0) */
@@ -594,6 +605,7 @@ FitState(const PlsState *state, const PlsSpec *spec, int scheme, bool scaled)
 	input.scaled = scaled;
 	input.n = n;
 	input.cov = cov;
+	input.interrupt_check = PlsCheckInterrupts;
 	for (int k = 0; k < spec->n_lvs; k++)
 		names_len += (int) strlen(spec->names[k]) + 1;
 	model = PlsModelCreate(p, spec->n_lvs, m, spec->n_paths, names_len);
@@ -744,6 +756,32 @@ StateSyntaxError(const char *input, const char *why)
 			 errdetail("%s.", why)));
 }
 
+/*
+ * Why the co-moments of a state imply a correlation outside [-1, 1], or
+ * NULL: |c_ij| <= sqrt(c_ii c_jj) holds for the co-moments of any data (the
+ * Cauchy-Schwarz inequality), up to rounding, allowed for by a relative 1e-9
+ */
+static const char *
+CorrelationProblem(const PlsState *state)
+{
+	int			p = state->p;
+	const double *c = PlsStateComoments(state);
+
+	for (int i = 0; i < p; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int j = i + 1; j < p; j++)
+		{
+			double		bound = sqrt(c[PlsTriIndex(p, i, i)]) * sqrt(c[PlsTriIndex(p, j, j)]);
+
+			if (fabs(c[PlsTriIndex(p, i, j)]) > bound * (1 + 1e-9))
+				return psprintf("the co-moments of items %d and %d imply a correlation outside [-1, 1]",
+								i + 1, j + 1);
+		}
+	}
+	return NULL;
+}
+
 /* Why the moments and counts of a state read from outside are invalid, or NULL */
 static const char *
 StateProblem(const PlsState *state)
@@ -768,7 +806,7 @@ StateProblem(const PlsState *state)
 		for (Size k = 0; k < PlsTriangle(p); k++)
 			if (PlsStateComoments(state)[k] != 0)
 				return "a state with fewer than two rows must have zero co-moments";
-	return NULL;
+	return CorrelationProblem(state);
 }
 
 /* Append "{v1,v2,...}" of n doubles */
