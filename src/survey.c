@@ -425,6 +425,7 @@ nps_trans(PG_FUNCTION_ARGS)
 	score = PG_GETARG_INT32(1);
 	CheckNpsScore(score);
 	v = PG_ARGISNULL(0) ? NpsCreate() : NpsMutable(fcinfo);
+	(void) AddCounts(NpsResponses(v), 1, "survey response count");
 	if (score >= NPS_PROMOTER_MIN)
 		v->promoters++;
 	else if (score >= NPS_PASSIVE_MIN)
@@ -790,6 +791,7 @@ HistAdd(FunctionCallInfo fcinfo, int32 score, int scale_max, const char *type)
 					 errdetail("The group started with scale_max %d, this row has %d.",
 							   h->scale_max, scale_max)));
 	}
+	(void) AddCounts(HistResponses(h), 1, "survey response count");
 	h->counts[score - 1]++;
 	return h;
 }

@@ -329,6 +329,40 @@ CsiStateMatches(const CsiState *state, const CsiParams *params)
 	return true;
 }
 
+/*
+ * Why the answers of a state (items already checked one by one) are not
+ * those of any respondents, or NULL: each item's mean score lies within the
+ * scale (up to the rounding of a sum of up to 2^63 scores, allowed for by a
+ * slack of 1e-6 of the scale's largest magnitude), and every respondent
+ * answered at least one item, so respondents are at most the answers
+ */
+static const char *
+CsiAnswersProblem(const CsiState *state)
+{
+	float8		slack = 1e-6 * Max(Max(fabs(state->scale_min), fabs(state->scale_max)),
+								   state->scale_max - state->scale_min);
+	int64		answers = 0;
+
+	for (int i = 0; i < state->n_items; i++)
+	{
+		const CsiItem *item = &state->items[i];
+		float8		mean;
+
+		if (item->n == 0)
+			continue;
+		mean = item->sum / (float8) item->n;
+		if (!(mean >= state->scale_min - slack && mean <= state->scale_max + slack))
+			return psprintf("The mean score of item %d is outside the scale [%s, %s].",
+							i + 1, float8out_internal(state->scale_min),
+							float8out_internal(state->scale_max));
+		if (pg_add_s64_overflow(answers, item->n, &answers))
+			answers = PG_INT64_MAX;
+	}
+	if (state->respondents > answers)
+		return "respondents must be at most the answers to the items (each respondent answered one or more).";
+	return NULL;
+}
+
 /* Why a state read from outside is not valid, or NULL */
 static const char *
 CsiStateProblem(const CsiState *state)
@@ -356,7 +390,7 @@ CsiStateProblem(const CsiState *state)
 	}
 	if (!(total > 0) || !isfinite(total))
 		return "Weights must sum to a positive finite number.";
-	return NULL;
+	return CsiAnswersProblem(state);
 }
 
 /* Raise 22P02 for malformed crm.csi_state text */
