@@ -595,8 +595,16 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 	int32	   *merged;
 	int32		n_cal;
 	int32		n_hold;
+	int64		n_transactions;
+	int64		n_holdout_transactions;
 
 	CheckSameSummaryParams(dst, src);
+	/* the counts first, so that a failing merge changes nothing */
+	n_transactions = AddCounts(dst->n_transactions, src->n_transactions,
+							   "customer summary transaction count");
+	n_holdout_transactions = AddCounts(dst->n_holdout_transactions,
+									   src->n_holdout_transactions,
+									   "customer summary holdout transaction count");
 
 	/* spend: whichever state has the earlier first period keeps it */
 	if (src->n_periods > 0)
@@ -629,8 +637,8 @@ SummaryMerge(SummaryState *dst, const SummaryState *src)
 			dst->last_day = Max(dst->last_day, src->last_day);
 		}
 	}
-	dst->n_transactions += src->n_transactions;
-	dst->n_holdout_transactions += src->n_holdout_transactions;
+	dst->n_transactions = n_transactions;
+	dst->n_holdout_transactions = n_holdout_transactions;
 	dst->holdout_spend += src->holdout_spend;
 	dst->refund_total += src->refund_total;
 
@@ -686,12 +694,35 @@ StrictlyIncreasingWithin(const int32 *values, int32 n, int32 lo, int32 hi)
 	return true;
 }
 
+/*
+ * Why the days, timestamps or amounts of a state read from outside are
+ * outside what the aggregates produce, or NULL: every day and timestamp in
+ * PostgreSQL's date and timestamp ranges, purchase amounts (refunds are
+ * kept apart) not negative, and no repeat spend without a repeat period
+ */
+static const char *
+SummaryRangeProblem(const SummaryState *s)
+{
+	if (!IS_VALID_DATE(s->as_of_day) || !IS_VALID_DATE(s->holdout_day) ||
+		(s->n_periods > 0 && (!IS_VALID_DATE(s->first_day) || !IS_VALID_DATE(s->last_day))))
+		return "days must be within the range of type date";
+	if ((s->flags & SUMMARY_FLAG_TIMESTAMP) &&
+		(!IS_VALID_TIMESTAMP(s->as_of_ts) || !IS_VALID_TIMESTAMP(s->holdout_ts)))
+		return "timestamps must be within the range of type timestamp with time zone";
+	if (s->first_period_spend < 0 || s->repeat_spend < 0 || s->holdout_spend < 0)
+		return "purchase amounts must not be negative (refunds are counted apart)";
+	if (s->n_periods <= 1 && s->repeat_spend != 0)
+		return "repeat spend needs two or more purchase periods";
+	return NULL;
+}
+
 /* Why a state read from outside is inconsistent, or NULL when it is valid */
 static const char *
 SummaryStateProblem(const SummaryState *s)
 {
 	int32		as_of_period;
 	int32		holdout_period;
+	const char *problem;
 
 	if (s->version != SUMMARY_STATE_VERSION)
 		return "unsupported version";
@@ -723,6 +754,8 @@ SummaryStateProblem(const SummaryState *s)
 		!isfinite(s->holdout_spend) || !isfinite(s->refund_total) ||
 		s->refund_total < 0)
 		return "non-finite or negative amounts";
+	if ((problem = SummaryRangeProblem(s)) != NULL)
+		return problem;
 
 	as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
 	holdout_period = PeriodOfDay(&s->rules, s->holdout_day);
