@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #define VALUE_POTENTIAL_MODEL_VERSION 1
@@ -79,6 +80,8 @@ RunOrderStatistic(const ValueCount *run, int32 runs, int64 rank)
 
 	for (int32 i = 0; i < runs; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		seen += run[i].count;
 		if (seen >= rank)
 			return run[i].value;

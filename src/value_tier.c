@@ -31,6 +31,7 @@
 
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 /* Header size of a model, aligned for the arrays that follow */
@@ -132,6 +133,8 @@ FitThresholds(ValueTierModel *model, const ValueCount *run, int32 runs)
 
 	for (int32 j = runs - 1; j >= 0 && tier < model->n_tiers; j--)
 	{
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		customers += run[j].count;
 		ValueSumAdd(&value, run[j].value * run[j].count);
 		while (tier < model->n_tiers &&
@@ -157,6 +160,8 @@ FitTierTotals(ValueTierModel *model, const ValueCount *run, int32 runs)
 	{
 		int			t = TierOf(model, run[j].value);
 
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (t != tier)
 		{
 			values[tier] = ValueSumTotal(&sum);
@@ -194,7 +199,11 @@ value_tier_fit_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	run = ValueStateRun(state, 0, &runs);
 	for (int32 j = runs - 1; j >= 0; j--)
+	{
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		ValueSumAdd(&total, run[j].value * run[j].count);
+	}
 	spec.n_tiers = state->n_tiers;
 	memcpy(spec.cuts, ValueStateCuts(state), sizeof(float8) * state->n_tiers);
 	spec.names = ValueStateNames(state);
@@ -317,6 +326,28 @@ value_tier_model_kind(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(ValueKindName(ModelArg(fcinfo, 0)->kind)));
 }
 
+/*
+ * Why the tier totals of a model read from outside (each already checked)
+ * are not those of a fit, or NULL: a tier without customers holds no value,
+ * and the tiers' values add up to the total, up to the rounding of two
+ * compensated sums (a relative 1e-9)
+ */
+static const char *
+TierTotalsProblem(const ValueTierModel *model)
+{
+	ValueSum	sum = {0, 0};
+
+	for (int i = 0; i < model->n_tiers; i++)
+	{
+		if (ModelCustomers(model)[i] == 0 && ModelValues(model)[i] != 0)
+			return "a tier without customers must have value 0";
+		ValueSumAdd(&sum, ModelValues(model)[i]);
+	}
+	if (fabs(ValueSumTotal(&sum) - model->total) > 1e-9 * model->total)
+		return "the values of the tiers must add up to total";
+	return NULL;
+}
+
 /* Why a model read from outside is invalid, or NULL */
 static const char *
 ModelProblem(const ValueTierModel *model)
@@ -353,7 +384,7 @@ ModelProblem(const ValueTierModel *model)
 	}
 	if (customers != model->n)
 		return "the customers of the tiers must add up to n";
-	return NULL;
+	return TierTotalsProblem(model);
 }
 
 /* Parse the text form of crm.value_tier_model */
