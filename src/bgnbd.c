@@ -178,6 +178,7 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		float8		sum_log = 0;	/* weighted log(alpha + .) */
 		float8		sum_inv = 0;	/* weighted 1 / (alpha + .) */
 
+		CHECK_FOR_INTERRUPTS();
 		for (int32 j = data->group_start[k]; j < data->group_start[k + 1]; j++)
 		{
 			float8		w = data->weight[j];

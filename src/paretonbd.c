@@ -465,6 +465,9 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		int32		k = data->age_index[j];
 		bool		new_x = j == 0 || x != data->tuples[j - 1].v[0];
 
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+
 		if (new_x)
 		{
 			if (j > 0)

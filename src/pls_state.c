@@ -722,6 +722,7 @@ pls_moments(PG_FUNCTION_ARGS)
 		int			dims[1] = {p};
 		int			lbs[1] = {1};
 
+		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < p; j++)
 		{
 			row_nulls[j] = state->n < 2;

@@ -49,6 +49,7 @@
 #include <math.h>
 
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -91,6 +92,9 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	{
 		float8		t = data->tenure[j];
 		float8		w = data->weight[j];
+
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 
 		if (data->churned[j])
 		{
@@ -534,6 +538,7 @@ sbg_fit_input(PG_FUNCTION_ARGS)
 		bool		is_last = i == n;
 		int64		customers = is_last ? counts[n - 1] : counts[i - 1] - counts[i];
 
+		CHECK_FOR_INTERRUPTS();
 		/* churned at tenure i, then the survivors of the last period (censored) */
 		if (customers == 0 || (is_last && n == 1))
 			continue;
