@@ -37,7 +37,7 @@ REGRESS_WORKFLOW = workflow
 
 # real data, real mistakes (issue 22): one line per part, kept apart
 REGRESS_EXTREME =
-REGRESS_LIMITS =
+REGRESS_LIMITS = limits
 REGRESS_REGISTRY = registry
 REGRESS_MESSY =
 REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(REGRESS_MESSY)

@@ -232,6 +232,7 @@ CompareTupleValues(const ClvTuple *a, const ClvTuple *b)
 #define ST_ELEMENT_TYPE ClvTuple
 #define ST_COMPARE(a, b) CompareTupleValues(a, b)
 #define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 

@@ -347,6 +347,7 @@ SameCustomer(const CohortPair *a, const CohortPair *b)
 #define ST_ELEMENT_TYPE CohortPair
 #define ST_COMPARE(a, b) ComparePairs(a, b)
 #define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 

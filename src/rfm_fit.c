@@ -92,6 +92,15 @@ FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
 	return state;
 }
 
+/* SortFloat8(values, n): an inlined, interruptible ascending sort of finite float8 values */
+#define ST_SORT SortFloat8
+#define ST_ELEMENT_TYPE float8
+#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
 /* Merge two sorted runs of distinct values into out; returns its length */
 static int32
 MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
@@ -132,7 +141,7 @@ FlushedRun(const RfmFitState *state, int d, int32 *n_out)
 
 	for (int32 i = 0; i < nb; i++)
 		column[i] = buffer[i * RFM_DIMENSIONS + d];
-	qsort(column, nb, sizeof(float8), CompareFloat8Ascending);
+	SortFloat8(column, nb);
 	for (int32 i = 0; i < nb; i++)
 	{
 		if (n_buffered_distinct > 0 &&

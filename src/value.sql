@@ -146,7 +146,7 @@ CREATE FUNCTION crm.lorenz(c crm.concentration, points integer)
 	RETURNS TABLE (customer_share float8, value_share float8)
 	AS 'MODULE_PATHNAME', 'concentration_lorenz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION crm.lorenz(crm.concentration, integer) IS
-	'the Lorenz curve at points (>= 2) evenly spaced customer shares from 0 to 1: share of the total held by the bottom customer_share';
+	'the Lorenz curve at points (2 .. 1000000) evenly spaced customer shares from 0 to 1: share of the total held by the bottom customer_share';
 CREATE FUNCTION crm.concentration_jsonb(crm.concentration) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'concentration_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.concentration_jsonb(crm.concentration) IS

@@ -151,6 +151,7 @@ StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
 #define ST_ELEMENT_TYPE ValueCount
 #define ST_COMPARE(a, b) (((a)->value > (b)->value) - ((a)->value < (b)->value))
 #define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
