@@ -7,16 +7,19 @@ CREATE SCHEMA limits;
 SET search_path = limits, public;
 SET client_min_messages = error;
 
--- "SQLSTATE: message (detail)" of a statement's error, or 'no error'
+-- "SQLSTATE: message (detail)" of a statement's error, or 'no error'; for
+-- bad text input the message without the input, which the statement shows
 CREATE FUNCTION error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	detail text;
+	message text;
 BEGIN
 	EXECUTE query;
 	RETURN 'no error';
 EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' (' || nullif(detail, '') || ')', '');
+	message := CASE WHEN SQLSTATE = '22P02' THEN split_part(SQLERRM, ': "', 1) ELSE SQLERRM END;
+	RETURN SQLSTATE || ': ' || message || coalesce(' (' || nullif(detail, '') || ')', '');
 END $$;
 
 -- ---------------------------------------------------------------------
