@@ -31,6 +31,20 @@ FROM (SELECT x, t_x, n, 1::bigint AS w FROM donors
       UNION ALL SELECT 3, 4, 6, 0 UNION ALL SELECT NULL, 1, 6, 1 UNION ALL SELECT 1, 1, NULL, 1
       UNION ALL SELECT 1, 1, 6, NULL) v;
 
+-- customers with no transaction opportunity yet (n = 0: acquired in the last
+-- period) have likelihood 1: they are counted, and the estimates are those of
+-- the fit without them; P(alive) of such a customer is delta / (gamma + delta)
+-- (alive until the first opportunity), and they expect what a new customer does
+SELECT crm.customers(f) - crm.customers(m) AS added_customers,
+       abs(crm.parameter(f, 'alpha') / crm.parameter(m, 'alpha') - 1) < 1e-6 AS same_alpha,
+       abs(crm.parameter(f, 'delta') / crm.parameter(m, 'delta') - 1) < 1e-6 AS same_delta,
+       abs(crm.loglik(f) - crm.loglik(m)) < 1e-6 AS same_loglik,
+       crm.loglik(m, 0, 0, 0) AS loglik_n0,
+       abs(crm.p_alive(m, 0, 0, 0) - crm.parameter(m, 'delta') / (crm.parameter(m, 'gamma') + crm.parameter(m, 'delta'))) < 1e-12 AS p_alive_n0_ok,
+       abs(crm.expected_purchases(m, 5, 0, 0, 0) - crm.expected_purchases(m, 5)) < 1e-9 AS expected_n0_is_new_customer
+FROM full_fit, (SELECT crm.bgbb_fit(x, t_x, n, w) AS f
+                FROM (SELECT x, t_x, n, 1::bigint AS w FROM donors UNION ALL SELECT 0, 0, 0, 100) d) v;
+
 -- forced-parallel plans give the same model
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

@@ -14,7 +14,7 @@ SELECT q AS statement, sqlstate_of(q) AS error FROM (VALUES
 	('SELECT crm.bgbb_fit(1.5, 2, 6)'),
 	('SELECT crm.bgbb_fit(1, 2.5, 6)'),
 	('SELECT crm.bgbb_fit(1, 2, 6.5)'),
-	('SELECT crm.bgbb_fit(0, 0, 0)'),
+	('SELECT crm.bgbb_fit(0, 0, -1)'),
 	('SELECT crm.bgbb_fit(0, 0, 2000000)'),
 	('SELECT crm.bgbb_fit(''NaN'', 0, 6)'),
 	('SELECT crm.bgbb_fit(1, ''Infinity'', 6)'),

@@ -472,10 +472,11 @@ ClvCheckOpportunities(float8 x, float8 t_x, float8 n)
 	ClvCheckFrequency(x);
 	CheckFinite(t_x, "recency t_x");
 	CheckFinite(n, "opportunities n");
-	if (n < 1 || n != floor(n) || n > 1e6)
+	if (n < 0 || n != floor(n) || n > 1e6)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("opportunities n must be a whole number between 1 and 1000000, not %g", n)));
+				 errmsg("opportunities n must be a whole number between 0 and 1000000, not %g", n),
+				 errhint("n = 0 is a customer with no transaction opportunity yet (acquired in the last period).")));
 	if (t_x != floor(t_x) || t_x < x || t_x > n)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -1061,10 +1062,10 @@ TuplesProblem(uint8 shape, const ClvTuple *tuples, int32 n, int64 n_rows)
 			(t->v[1] < 0 || t->v[1] > t->v[2] || (x == 0 && t->v[1] != 0)))
 			return "each (x, t_x, T) must have 0 <= t_x <= T, and t_x = 0 when x = 0";
 		if (shape == CLV_SHAPE_OPPORTUNITIES &&
-			(t->v[2] < 1 || t->v[2] > 1e6 || t->v[2] != floor(t->v[2]) ||
+			(t->v[2] < 0 || t->v[2] > 1e6 || t->v[2] != floor(t->v[2]) ||
 			 t->v[1] != floor(t->v[1]) || t->v[1] < x || t->v[1] > t->v[2] ||
 			 (x == 0 && t->v[1] != 0)))
-			return "each (x, t_x, n) must be whole numbers with x <= t_x <= n, 1 <= n, and t_x = 0 when x = 0";
+			return "each (x, t_x, n) must be whole numbers with x <= t_x <= n, 0 <= n, and t_x = 0 when x = 0";
 		if (shape == CLV_SHAPE_TENURES &&
 			(x < 1 || x > 1e6 || (t->v[1] != 0 && t->v[1] != 1) || t->v[2] != 0))
 			return "each (tenure, churned) must have a whole tenure >= 1 and churned 0 or 1";
