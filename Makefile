@@ -39,7 +39,7 @@ REGRESS_WORKFLOW = workflow
 REGRESS_EXTREME =
 REGRESS_LIMITS = limits
 REGRESS_REGISTRY = registry
-REGRESS_MESSY =
+REGRESS_MESSY = messy_workflow
 REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(REGRESS_MESSY)
 
 # Per-domain SQL declarations, concatenated in this order into the install script

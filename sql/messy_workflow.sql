@@ -84,11 +84,12 @@ FROM messy_log GROUP BY customer_id;
 -- up to the cut-off (for timestamptz rows: up to the instant as_of, for
 -- dates: up to the day); the NULL customer id is one group of its own
 CREATE TABLE expected_customers AS
-SELECT DISTINCT u.unit_name, l.customer_id
-FROM messy_log l, (VALUES ('day'), ('week'), ('month')) u(unit_name)
-WHERE l.customer_id IS NOT NULL AND l.amount >= 0
-  AND CASE WHEN u.unit_name = 'day' THEN l.purchased_at <= timestamptz '2024-12-01 00:00:00+01'
-           ELSE l.purchased_on <= date '2024-11-30' END;
+SELECT u.unit_name, c.customer_id
+FROM (SELECT customer_id, bool_or(purchased_at <= timestamptz '2024-12-01 00:00:00+01') AS by_time,
+             bool_or(purchased_on <= date '2024-11-30') AS by_day
+      FROM messy_log WHERE customer_id IS NOT NULL AND amount >= 0 GROUP BY customer_id) c,
+     (VALUES ('day'), ('week'), ('month')) u(unit_name)
+WHERE CASE WHEN u.unit_name = 'day' THEN c.by_time ELSE c.by_day END;
 SELECT u.unit_name, count(*) FILTER (WHERE u.frequency IS NOT NULL AND u.customer_id IS NOT NULL) AS summarized,
        count(*) FILTER (WHERE u.frequency IS NULL AND u.customer_id IS NOT NULL) AS null_summaries,
        count(*) FILTER (WHERE u.frequency IS NOT NULL AND u.customer_id IS NULL) AS no_customer_group,
@@ -153,28 +154,31 @@ CREATE TABLE gg_fits (unit_name text, m crm.gammagamma);
 INSERT INTO gg_fits SELECT 'day', crm.gammagamma_fit(frequency, monetary_value, unit) FROM s_day;
 INSERT INTO gg_fits SELECT 'week', crm.gammagamma_fit(frequency, monetary_value, unit) FROM s_week;
 INSERT INTO gg_fits SELECT 'month', crm.gammagamma_fit(frequency, monetary_value, unit) FROM s_month;
+CREATE TABLE unit_counts AS
+SELECT unit_name, count(*) AS customers, count(*) FILTER (WHERE frequency > 0 AND monetary_value > 0) AS positive_repeaters
+FROM summaries GROUP BY unit_name;
 -- fitted on every customer (the spend model: on the repeaters with a
 -- positive mean spend; the ones with a mean spend of 0 are skipped and
 -- counted); every statistic finite (the log-likelihood of the purchase
 -- models is a density in the unit of time, so it may be positive)
 SELECT f.unit_name, 'bgnbd' AS model, crm.unit(m) AS unit, crm.converged(m) AS converged, crm.customers(m) AS customers,
-       (SELECT count(*) FROM summaries s WHERE s.unit_name = f.unit_name) AS expected, crm.skipped(m) AS skipped,
+       (SELECT customers FROM unit_counts c WHERE c.unit_name = f.unit_name) AS expected, crm.skipped(m) AS skipped,
        NOT nonfinite(crm.loglik(m)) AS ll_ok,
        (SELECT count(*) FROM crm.parameters(m) p WHERE nonfinite(p.estimate) OR p.estimate <= 0 OR nonfinite(p.std_error)) AS bad_parameters
 FROM bg_fits f
 UNION ALL
-SELECT f.unit_name, 'mbgnbd', crm.unit(m), crm.converged(m), crm.customers(m), (SELECT count(*) FROM summaries s WHERE s.unit_name = f.unit_name), crm.skipped(m),
+SELECT f.unit_name, 'mbgnbd', crm.unit(m), crm.converged(m), crm.customers(m), (SELECT customers FROM unit_counts c WHERE c.unit_name = f.unit_name), crm.skipped(m),
        NOT nonfinite(crm.loglik(m)),
        (SELECT count(*) FROM crm.parameters(m) p WHERE nonfinite(p.estimate) OR p.estimate <= 0 OR nonfinite(p.std_error))
 FROM mbg_fits f
 UNION ALL
-SELECT f.unit_name, 'paretonbd', crm.unit(m), crm.converged(m), crm.customers(m), (SELECT count(*) FROM summaries s WHERE s.unit_name = f.unit_name), crm.skipped(m),
+SELECT f.unit_name, 'paretonbd', crm.unit(m), crm.converged(m), crm.customers(m), (SELECT customers FROM unit_counts c WHERE c.unit_name = f.unit_name), crm.skipped(m),
        NOT nonfinite(crm.loglik(m)),
        (SELECT count(*) FROM crm.parameters(m) p WHERE nonfinite(p.estimate) OR p.estimate <= 0 OR nonfinite(p.std_error))
 FROM pnbd_fits f
 UNION ALL
 SELECT f.unit_name, 'gammagamma', crm.unit(m), crm.converged(m), crm.customers(m),
-       (SELECT count(*) FROM summaries s WHERE s.unit_name = f.unit_name AND s.frequency > 0 AND s.monetary_value > 0),
+       (SELECT positive_repeaters FROM unit_counts c WHERE c.unit_name = f.unit_name),
        crm.skipped(m),
        NOT nonfinite(crm.loglik(m)),
        (SELECT count(*) FROM crm.parameters(m) p WHERE nonfinite(p.estimate) OR p.estimate <= 0 OR nonfinite(p.std_error))
@@ -254,11 +258,15 @@ FROM bg_fits f JOIN units u USING (unit_name) ORDER BY array_position('{day,week
 -- ---------------------------------------------------------------------------
 -- BG/BB on monthly opportunities, sBG on months of tenure, Kaplan-Meier
 -- ---------------------------------------------------------------------------
+-- (x repeat months, the last t_x months after the first, of n = T months
+-- since: customers whose first month is November 2024 have had no
+-- opportunity yet, n = 0, and contribute a likelihood of 1)
+SELECT count(*) FILTER (WHERE t = 0) AS no_opportunity_yet, max(t) AS max_opportunities FROM s_month;
 CREATE TABLE bgbb_fit AS SELECT crm.bgbb_fit(frequency, recency, t) AS m FROM s_month;
-SELECT crm.converged(m) AS converged, crm.customers(m) = (SELECT count(*) FROM s_month) AS all_customers,
+SELECT crm.converged(m) AS converged, crm.customers(m) + crm.skipped(m) = (SELECT count(*) FROM s_month) AS all_customers_counted,
        (SELECT count(*) FROM crm.parameters(m) p WHERE nonfinite(p.estimate) OR p.estimate <= 0) AS bad_parameters
 FROM bgbb_fit;
-SELECT count(*) AS scored,
+SELECT count(*) AS scored, count(*) FILTER (WHERE p IS NULL OR e IS NULL OR d IS NULL OR ll IS NULL) AS nulls,
        count(*) FILTER (WHERE nonfinite(p) OR p NOT BETWEEN 0 AND 1) AS bad_p_alive,
        count(*) FILTER (WHERE nonfinite(e) OR e < 0 OR e > 12) AS bad_expected,
        count(*) FILTER (WHERE nonfinite(d) OR d < 0) AS bad_dert,
@@ -427,7 +435,9 @@ SELECT count(*) AS registered FROM (
 	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy ' || unit_name) FROM mbg_fits
 	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy ' || unit_name) FROM pnbd_fits
 	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy ' || unit_name) FROM gg_fits
-	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy month') FROM bgbb_fit
+) r;
+SELECT count(*) AS registered FROM (
+	SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy month') FROM bgbb_fit
 	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.customers(m), 'messy log', 'messy month') FROM sbg_fit
 	UNION ALL SELECT crm.register_model(m, date '2024-11-30', crm.rfm_customers(m), 'messy log', 'messy day') FROM rfm
 	UNION ALL SELECT crm.register_model(clv_pyramid, date '2024-11-30', crm.customers(clv_pyramid), 'messy log', 'messy week') FROM value_models
@@ -440,10 +450,10 @@ SELECT u.unit_name,
        crm.latest_model(NULL::crm.paretonbd, 'messy ' || u.unit_name)::text = (SELECT m::text FROM pnbd_fits f WHERE f.unit_name = u.unit_name) AS paretonbd,
        crm.latest_gammagamma('messy ' || u.unit_name)::text = (SELECT m::text FROM gg_fits f WHERE f.unit_name = u.unit_name) AS gammagamma
 FROM units u ORDER BY array_position('{day,week,month}', u.unit_name);
-SELECT crm.latest_model(NULL::crm.bgbb, 'messy month')::text = (SELECT m::text FROM bgbb_fit) AS bgbb,
-       crm.latest_model(NULL::crm.sbg, 'messy month')::text = (SELECT m::text FROM sbg_fit) AS sbg,
+SELECT crm.latest_model(NULL::crm.sbg, 'messy month')::text = (SELECT m::text FROM sbg_fit) AS sbg,
        crm.latest_rfm_model('messy day')::text = (SELECT m::text FROM rfm) AS rfm_model,
        crm.latest_model(NULL::crm.value_tier_model, 'messy week')::text = (SELECT clv_pyramid::text FROM value_models) AS value_tier_model;
+SELECT crm.latest_model(NULL::crm.bgbb, 'messy month')::text = (SELECT m::text FROM bgbb_fit) AS bgbb;
 -- and the models read back score every customer as the fitted ones
 WITH r AS MATERIALIZED (SELECT crm.latest_bgnbd('messy month') AS bg, crm.latest_gammagamma('messy month') AS gg)
 SELECT count(*) AS customers,
