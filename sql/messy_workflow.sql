@@ -131,6 +131,41 @@ SELECT count(*) AS customers, count(*) FILTER (WHERE n.frequency IS NULL) AS nul
        count(*) FILTER (WHERE n.first_purchase <> b.first_purchase OR n.last_purchase <> b.last_purchase) AS days_moved,
        count(*) FILTER (WHERE nonfinite(n.recency) OR nonfinite(n.t) OR n.recency > n.t OR n.recency < 0) AS bad
 FROM s_day b JOIN s_day_ny n USING (customer_id);
+-- forced-parallel plans give the same summaries and cohorts (partial states
+-- of the messy customers merged across workers)
+CREATE FUNCTION plan_is_partial(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN plan::text LIKE '%"Partial Mode": "Partial"%';
+END $$;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT plan_is_partial($$SELECT customer_id, crm.summary(purchased_on, amount, date '2024-11-30', interval '1 week') FROM mw.messy_log GROUP BY customer_id$$) AS summary_partial,
+       plan_is_partial($$SELECT crm.cohort_fit(customer_id, purchased_at, interval '1 month', timestamptz '2024-12-01 00:00:00+01') FROM mw.messy_log$$) AS cohort_partial;
+CREATE TABLE s_week_parallel AS
+SELECT customer_id, (crm.summary(purchased_on, amount, date '2024-11-30', interval '1 week')).*
+FROM messy_log GROUP BY customer_id;
+CREATE TABLE cohort_parallel AS
+SELECT crm.cohort_fit(customer_id, purchased_at, interval '1 month', timestamptz '2024-12-01 00:00:00+01') AS t FROM messy_log;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE (p.first_purchase, p.last_purchase, p.n_transactions, p.n_periods, p.frequency, p.recency, p.t, p.days_since_last)
+                        IS DISTINCT FROM (s.first_purchase, s.last_purchase, s.n_transactions, s.n_periods, s.frequency, s.recency, s.t, s.days_since_last)
+                        OR abs(p.monetary_total - s.monetary_total) > 1e-9 * s.monetary_total
+                        OR abs(p.monetary_value - s.monetary_value) > 1e-9 * s.monetary_value
+                        OR abs(p.refund_total - s.refund_total) > 1e-9 * s.refund_total) AS mismatch
+FROM s_week_parallel p JOIN s_week s USING (customer_id);
+SELECT (SELECT t::text FROM cohort_parallel) = (SELECT crm.cohort_fit(customer_id, purchased_at, interval '1 month', timestamptz '2024-12-01 00:00:00+01')::text
+                                                FROM messy_log) AS cohort_equal;
+-- one NaN amount (a float column filled by a dataframe) is an error for the
+-- whole log, as documented, not a NaN summary
+SELECT sqlstate_of($$SELECT crm.summary(purchased_on, amount::float8, date '2024-11-30', interval '1 week')
+                     FROM (SELECT * FROM mw.messy_log UNION ALL SELECT NULL, 12346, NULL, NULL, '2023-01-01', 1, NULL, 'NaN') l$$) AS nan_amount;
 -- calibration to 2024-05-31 and holdout to 2024-11-30, weeks
 CREATE TABLE s_holdout AS
 SELECT customer_id, (crm.calibration_holdout(purchased_at, amount, timestamptz '2024-06-01 00:00:00+02',
