@@ -399,9 +399,13 @@ SELECT crm.customers(spend_concentration) AS customers,
        crm.customers(clv_pyramid) AS pyramid_customers, crm.customers(spend_abc) AS abc_customers,
        crm.customers(value_potential) AS value_potential_customers
 FROM value_models;
--- net revenue (purchases less refunds) is negative for some customers
+-- net revenue (purchases less refunds) is negative for a customer whose
+-- refunds exceed the purchases (not for one whose orders were all cancelled:
+-- exact decimal amounts that cancel net to 0); the value functions take
+-- values >= 0 only, as documented
 SELECT count(*) FILTER (WHERE monetary_total - refund_total < 0) AS net_negative,
-       sqlstate_of($$SELECT crm.concentration_fit(monetary_total - refund_total) FROM mw.s_week$$) AS concentration_of_net
+       count(*) FILTER (WHERE monetary_total - refund_total < 0 AND monetary_total - refund_total > -0.005) AS net_negative_below_a_cent,
+       left(sqlstate_of($$SELECT crm.concentration_fit(monetary_total - refund_total) FROM mw.s_week$$), 5) AS concentration_of_net
 FROM s_week;
 SELECT t.name, t.customers, round(t.customer_share::numeric, 2) AS customer_share
 FROM value_models, crm.value_tiers(clv_pyramid) t ORDER BY t.tier;

@@ -21,8 +21,8 @@
 --     17 % regulars, 3 % heavy buyers (up to hundreds of invoices); each may
 --     drop out after any invoice;
 --   * zero unit prices on 0.5 % of lines (UCI 0.46 %), 1 % of lines
---     duplicated exactly (UCI 1.0 %), cancellations of 2 % of invoices as
---     negative quantities up to 40 days later (UCI 1.7 % of rows), NULL
+--     duplicated exactly (UCI 1.0 %), cancellations of 3 % of invoices as
+--     negative quantities up to 40 days later (UCI: 2.0 % of rows negative), NULL
 --     amounts and NULL timestamps on 0.05 % of lines;
 --   * guest invoices without a customer id: about a quarter of the rows
 --     (UCI 25 %), with UCI's "Adjust bad debt" rows among them;
@@ -124,7 +124,7 @@ BEGIN
 			r.purchased_at := at_local AT TIME ZONE r.zone;
 			r.purchased_on := (r.purchased_at AT TIME ZONE r.zone)::date;
 			s := s * 48271 % m;
-			canc := s < 0.02 * m;
+			canc := s < 0.03 * m;
 			s := s * 48271 % m;
 			lines := 1 + floor(5 * (s::float8 / m) * (s::float8 / m))::integer;
 			FOR i IN 1 .. lines LOOP
