@@ -281,6 +281,28 @@ SELECT unit_name, count(*) AS scored,
        count(*) FILTER (WHERE x > 0 AND m = 0) AS repeat_spend_zero,
        count(*) FILTER (WHERE x > 0 AND m = 0 AND spend > 0 AND bg_clv >= 0) AS repeat_spend_zero_valued
 FROM spend_scores GROUP BY unit_name ORDER BY min(array_position('{day,week,month}', unit_name));
+-- the scorers that take a customer summary check its unit against the
+-- model's and convert interval horizons: the same numbers as above, and a
+-- model of another unit is refused
+CREATE TABLE summary_scores AS
+SELECT s.unit_name, s.customer_id,
+       crm.p_alive(bg.m, r.s) AS p_alive, crm.expected_purchases(bg.m, h.horizon, r.s) AS purchases,
+       crm.p_alive(pnbd.m, r.s) AS pnbd_p_alive, crm.expected_purchases(mbg.m, h.horizon, r.s) AS mbg_purchases,
+       crm.expected_spend(gg.m, r.s) AS spend, crm.clv(bg.m, gg.m, r.s, h.horizon, u.rate, 1) AS clv
+FROM summaries s JOIN units u USING (unit_name) JOIN bg_fits bg USING (unit_name) JOIN mbg_fits mbg USING (unit_name)
+     JOIN pnbd_fits pnbd USING (unit_name) JOIN gg_fits gg USING (unit_name)
+     JOIN (VALUES ('day', interval '365 days'), ('week', interval '52 weeks'), ('month', interval '1 year')) h(unit_name, horizon) USING (unit_name),
+     LATERAL (SELECT ROW(s.first_purchase, s.last_purchase, s.n_transactions, s.n_periods, s.frequency, s.recency, s.t, s.monetary_total,
+                         s.monetary_value, s.days_since_last, s.refund_total, s.unit)::crm.customer_summary AS s) r
+WHERE s.unit_name = 'week';
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE (a.p_alive, a.purchases, a.pnbd_p_alive, a.mbg_purchases)
+                        IS DISTINCT FROM (b.bg_p_alive, b.bg_purchases, b.pnbd_p_alive, b.mbg_purchases)) AS purchase_mismatch,
+       count(*) FILTER (WHERE (a.spend, a.clv) IS DISTINCT FROM (c.spend, c.bg_clv)) AS spend_mismatch
+FROM summary_scores a JOIN scores b USING (unit_name, customer_id) JOIN spend_scores c USING (unit_name, customer_id);
+SELECT sqlstate_of($$SELECT crm.p_alive(f.m, ROW(s.first_purchase, s.last_purchase, s.n_transactions, s.n_periods, s.frequency, s.recency, s.t,
+                                                s.monetary_total, s.monetary_value, s.days_since_last, s.refund_total, s.unit)::crm.customer_summary)
+                     FROM mw.s_day s, mw.bg_fits f WHERE f.unit_name = 'week'$$) AS weekly_model_daily_summary;
 -- a new customer: E[X(t)] and P(X(t) = n) over n = 0 .. 200 sum to at most 1
 SELECT f.unit_name,
        (SELECT count(*) FROM unnest(ARRAY[0, 1, u.horizon, 10 * u.horizon, 100 * u.horizon]) h
