@@ -447,7 +447,9 @@ FROM (SELECT (crm.loyalty_metrics(frequency, recency, t, monetary_value)).* FROM
 CALL crm.refresh_scorecard('messy_log', 'customer_id', 'purchased_at', 'amount', '2024-11-30', '1 week', 'sc_full',
                            horizon => 52, discount_rate => 0.00183);
 -- the scorecard reads the calendar day of each timestamp in the session's
--- time zone (Berlin), the amounts as float8: these are its summaries
+-- time zone (Berlin), the amounts as float8: these are its summaries (the
+-- sums within 1e-9 relative: float8 sums depend on the order of the rows,
+-- which a parallel plan changes)
 CREATE TABLE s_scorecard AS
 SELECT customer_id, (crm.summary((purchased_at)::date, amount::float8, date '2024-11-30', interval '1 week')).*
 FROM messy_log WHERE customer_id IS NOT NULL GROUP BY customer_id;
@@ -464,7 +466,8 @@ SELECT count(*) AS customers, (SELECT count(*) FROM s_scorecard) AS summarized,
 FROM sc_full;
 SELECT count(*) FILTER (WHERE (s.first_purchase, s.last_purchase, s.n_transactions, s.frequency, s.recency, s.t, s.days_since_last)
                         IS DISTINCT FROM (w.first_purchase, w.last_purchase, w.n_transactions, w.frequency, w.recency, w.t, w.days_since_last)
-                        OR s.monetary_total <> w.monetary_total OR s.refund_total <> w.refund_total) AS summary_mismatch
+                        OR abs(s.monetary_total - w.monetary_total) > 1e-9 * w.monetary_total
+                        OR abs(s.refund_total - w.refund_total) > 1e-9 * w.refund_total) AS summary_mismatch
 FROM sc_full s JOIN s_scorecard w USING (customer_id);
 -- the models it fitted and registered: every customer, the spend model
 -- without the $0 repeat buyers
@@ -487,6 +490,20 @@ SELECT count(*) AS customers, (SELECT count(*) FROM sc_full) - count(*) AS missi
                                    AND abs(i.expected_spend - f.expected_spend) <= 1e-9 * abs(f.expected_spend)
                                    AND abs(i.clv - f.clv) <= 1e-9 * abs(f.clv))) AS spend_mismatch
 FROM sc_inc i JOIN sc_full f USING (customer_id);
+
+-- text customer ids (NULL where the log has none) and local timestamps
+-- without time zone, in days
+CREATE TABLE log_text AS
+SELECT 'C' || customer_id AS customer_code, purchased_at AT TIME ZONE zone AS local_time, amount FROM messy_log;
+CALL crm.refresh_scorecard('log_text', 'customer_code', 'local_time', 'amount', '2024-11-30', '1 day', 'sc_text',
+                           horizon => 365, discount_rate => 0.000261158);
+SELECT count(*) AS customers, (SELECT count(*) FROM s_week) AS summarized, count(*) FILTER (WHERE customer_id IS NULL) AS null_ids,
+       count(*) FILTER (WHERE p_alive IS NULL OR expected_purchases IS NULL OR expected_spend IS NULL OR clv IS NULL) AS null_scores,
+       count(*) FILTER (WHERE nonfinite(p_alive) OR nonfinite(expected_purchases) OR nonfinite(expected_spend) OR nonfinite(clv)
+                        OR p_alive NOT BETWEEN 0 AND 1 OR expected_purchases < 0 OR expected_spend < 0 OR clv < 0) AS bad
+FROM sc_text;
+-- the scorecard merges purchases per day, so its unit has a fixed length
+SELECT sqlstate_of($$CALL crm.refresh_scorecard('mw.messy_log', 'customer_id', 'purchased_on', 'amount', '2024-11-30', '1 month', 'mw.sc_month')$$) AS monthly_scorecard;
 
 -- ---------------------------------------------------------------------------
 -- the registry: every fitted model registered and read back exactly
