@@ -422,8 +422,9 @@ SELECT crm.customers(spend_concentration) AS customers,
        crm.customers(value_potential) AS value_potential_customers
 FROM value_models;
 -- net revenue (purchases less refunds) is negative for a customer whose
--- refunds exceed the purchases (not for one whose orders were all cancelled:
--- exact decimal amounts that cancel net to 0); the value functions take
+-- refunds exceed the purchases, and a few 1e-15 below 0 for one whose orders
+-- were all cancelled (the summary's sums are float8: decimal amounts that
+-- cancel exactly need not cancel in binary); the value functions take
 -- values >= 0 only, as documented
 SELECT count(*) FILTER (WHERE monetary_total - refund_total < 0) AS net_negative,
        count(*) FILTER (WHERE monetary_total - refund_total < 0 AND monetary_total - refund_total > -0.005) AS net_negative_below_a_cent,
