@@ -97,11 +97,10 @@ static FrequencyTerms
 TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with_derivatives)
 {
 	FrequencyTerms t;
-	float8		lg_ab = lgamma(p->a + p->b);
 	float8		psi_ab = with_derivatives ? Digamma(p->a + p->b) : 0;
 
 	memset(&t, 0, sizeof(t));
-	t.c = lgamma(p->r + x) - lgamma(p->r) + p->r * log(p->alpha);
+	t.c = LogGammaRatio(p->r, x) + p->r * log(p->alpha);
 	if (with_derivatives)
 		t.c_r = (x > 0 ? Digamma(p->r + x) - Digamma(p->r) : 0) + log(p->alpha);
 	if (kind == CLV_BGNBD)
@@ -110,9 +109,9 @@ TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with
 		if (x == 0)
 			return t;
 		t.has_d2 = true;
-		t.d1 = lgamma(p->b + x) + lg_ab - lgamma(p->b) - lgamma(p->a + p->b + x);
-		t.d2 = log(p->a) + lgamma(p->b + x - 1) - lgamma(p->b) + lg_ab -
-			lgamma(p->a + p->b + x);
+		t.d1 = LogBetaRatio(p->a, p->b, 0, x);
+		/* b + (x - 1): with b below the rounding of 1, b + x - 1 is 0 */
+		t.d2 = LogBetaRatio(p->a, p->b, 1, x - 1);
 		if (with_derivatives)
 		{
 			float8		psi_abx = Digamma(p->a + p->b + x);
@@ -121,14 +120,14 @@ TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with
 			t.d1_a = psi_ab - psi_abx;
 			t.d1_b = Digamma(p->b + x) + psi_ab - psi_b - psi_abx;
 			t.d2_a = 1 / p->a + psi_ab - psi_abx;
-			t.d2_b = Digamma(p->b + x - 1) - psi_b + psi_ab - psi_abx;
+			t.d2_b = Digamma(p->b + (x - 1)) - psi_b + psi_ab - psi_abx;
 		}
 	}
 	else
 	{
 		/* D1 = log B(a, b+x+1)/B(a, b); D2 = log B(a+1, b+x)/B(a, b), all x */
 		t.has_d2 = true;
-		t.d1 = lg_ab + lgamma(p->b + x + 1) - lgamma(p->b) - lgamma(p->a + p->b + x + 1);
+		t.d1 = LogBetaRatio(p->a, p->b, 0, x + 1);
 		t.d2 = t.d1 + log(p->a) - log(p->b + x);
 		if (with_derivatives)
 		{
@@ -403,13 +402,13 @@ purchase_fit_final(PG_FUNCTION_ARGS)
 static float8
 LogDropoutOdds(ClvModelKind kind, const PurchaseParams *p, float8 x, float8 t_x, float8 T)
 {
-	float8		log_ratio = (p->r + x) * (log(p->alpha + T) - log(p->alpha + t_x));
+	float8		log_ratio = (p->r + x) * log1p((T - t_x) / (p->alpha + t_x));
 
 	if (kind == CLV_BGNBD)
 	{
 		if (x == 0)
 			return -INFINITY;
-		return log(p->a) - log(p->b + x - 1) + log_ratio;
+		return log(p->a) - log(p->b + (x - 1)) + log_ratio;
 	}
 	return log(p->a) - log(p->b + x) + log_ratio;
 }
@@ -447,20 +446,69 @@ ExpectedPurchasesIfAlive(ClvModelKind kind, const PurchaseParams *p, float8 t,
 						 float8 x, float8 T)
 {
 	/* 2F1(A, B; C; z) with A = r + x and B = C - (a - 1) */
-	float8		c = kind == CLV_BGNBD ? p->a + p->b + x - 1 : p->a + p->b + x;
-	float8		z = t / (p->alpha + T + t);
+	float8		c = kind == CLV_BGNBD ? p->a + p->b + (x - 1) : p->a + p->b + x;
+	float8		c1 = kind == CLV_BGNBD ? p->a + p->b + x : p->a + p->b + (x + 1); /* C + 1 */
+	float8		w = t / (p->alpha + T);
+	float8		z = w / (1 + w);
+	float8		log_1mz = -log1p(w);	/* log(1 - z), exact when z rounds to 1 */
 	float8		a1 = p->a - 1;
 	float8		scaled;			/* bracket / (a - 1) */
 	float8		series;
 
 	if (t == 0)
 		return 0;
+	if (isinf(w))
+		CheckResultFinite(w, "horizon / (alpha + T) of the expectation");
+
+	/*
+	 * Pfaff's form, for w < 1: sum_n>=1 (A)_n (a)_(n-1) / ((C + 1)_(n-1) n!)
+	 * (-1)^(n+1) w^n, of which the first term, A w, is the Poisson rate
+	 * times t.  It alternates; used when its largest term is within 1e6 of
+	 * the sum (at most 6 of the 16 digits lost), which covers the short
+	 * horizons and the large C (b) where the Euler form below cancels to
+	 * nothing.
+	 */
+	if (w < 1)
+	{
+		float8		term = (p->r + x) * w;
+		float8		sum = 0;
+		float8		largest = 0;
+
+		for (int n = 1; n < 100000; n++)
+		{
+			sum += term;
+			largest = Max(largest, fabs(term));
+			if (largest > 1e6 * fabs(sum))
+				break;
+			/* C + n as (C + 1) + (n - 1): C itself can round to -1 */
+			term *= -(p->r + x + n) * (p->a + (n - 1)) / ((c1 + (n - 1)) * (n + 1)) * w;
+			if (fabs(term) <= 1e-17 * fabs(sum))
+				return sum;
+		}
+	}
 	if (fabs(a1) >= A_NEAR_ONE)
 	{
+		float8		alive_part;
+		float8		series_part;
+
 		/* (1-z)^A 2F1(A, B; C; z) = (1-z)^(a-1) 2F1(C - A, a - 1; C; z) */
 		if (!Hyp2F1Series(c - p->r - x, a1, c, z, &series))
 			SeriesFailed(t);
-		scaled = -expm1(a1 * log1p(-z)) / a1 - exp(a1 * log1p(-z)) * (series - 1) / a1;
+		alive_part = -expm1(a1 * log_1mz);
+		series_part = exp(a1 * log_1mz) * (series - 1);
+
+		/*
+		 * The bracket is their difference: when it cancels to below 1e-9 of
+		 * the parts, the digits left are rounding, not the expectation
+		 */
+		if (!isfinite(alive_part) || !isfinite(series_part) ||
+			fabs(alive_part - series_part) <=
+			1e-9 * (fabs(alive_part) + exp(a1 * log_1mz) * Max(fabs(series), 1)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("expected purchases cannot be computed in double precision for horizon %g", t),
+					 errdetail("The hypergeometric form cancels at a = %g, b = %g, x = %g.", p->a, p->b, x)));
+		scaled = (alive_part - series_part) / a1;
 	}
 	else
 	{
@@ -478,8 +526,9 @@ ExpectedPurchasesIfAlive(ClvModelKind kind, const PurchaseParams *p, float8 t,
 			if (fabs(term / n) <= 1e-17 * fabs(sum))
 				break;
 		}
-		scaled = -log1p(-z) - sum;
+		scaled = -log_1mz - sum;
 	}
+	CheckResultFinite(c * scaled, "expected purchases");
 	return c * scaled;
 }
 
@@ -491,65 +540,50 @@ ExpectedPurchases(ClvModelKind kind, const PurchaseParams *p, float8 t,
 	return ExpectedPurchasesIfAlive(kind, p, t, x, T) * ProbabilityAlive(kind, p, x, t_x, T);
 }
 
-/* P(X(t) = n) for a new customer: the count distribution over (0, t] */
+/*
+ * P(X(t) = n) for a new customer: the count distribution over (0, t].  In
+ * log space: NBD(n) = Gamma(r + n) / (Gamma(r) n!) p^r q^n with p = alpha /
+ * (alpha + t), q = 1 - p, and the beta terms as ratios (LogBetaRatio), so
+ * that parameters at 1e-20 or 1e20 keep their digits; the NBD tail P(N >=
+ * n) is the regularized incomplete beta I_q(n, r), which costs the same at
+ * n = 2^31 as at n = 1.
+ */
 static float8
 PurchaseProbability(ClvModelKind kind, const PurchaseParams *p, float8 n, float8 t)
 {
-	float8		log_p = log(p->alpha / (p->alpha + t));
-	float8		log_q = log(t / (p->alpha + t));
-	float8		log_beta_ab = LogBeta(p->a, p->b);
+	float8		w = t / p->alpha;
+	float8		log_p = -log1p(w);	/* log(alpha / (alpha + t)) */
+	float8		log_q = log(w) - log1p(w);	/* log(t / (alpha + t)) */
+	float8		q = w / (1 + w);
 	float8		first;
 	float8		second;
 	float8		tail;			/* P(N >= n) for the NBD count N */
-	float8		mean = p->r * t / p->alpha;
+	float8		log_nbd;
 
 	if (t == 0)
 		return n == 0 ? 1 : 0;
-	/* alive throughout (0, t]: the NBD probability of n */
-	first = exp((kind == CLV_BGNBD ? LogBeta(p->a, p->b + n) : LogBeta(p->a, p->b + n + 1)) -
-				log_beta_ab + lgamma(p->r + n) - lgamma(p->r) - lgamma(n + 1) +
-				p->r * log_p + n * log_q);
+	/* alive throughout (0, t]: the NBD probability of n (0 once t / alpha overflows) */
+	if (isinf(w))
+		log_nbd = -INFINITY;
+	else
+		log_nbd = LogGammaRatio(p->r, n) - lgamma(n + 1) + p->r * log_p + (n > 0 ? n * log_q : 0);
+	first = exp((kind == CLV_BGNBD ? LogBetaRatio(p->a, p->b, 0, n) :
+				 LogBetaRatio(p->a, p->b, 0, n + 1)) + log_nbd);
 	if (kind == CLV_BGNBD && n == 0)
-		return first;
+		return ClampProbability(first, "purchase probability");
 
 	/* dropped out after the n-th purchase: P(N >= n) times the beta term */
-	if (n == 0)
+	if (n == 0 || isinf(w))
 		tail = 1;
-	else if (n > mean)
-	{
-		/* sum the upper tail directly: it is small and the terms fall */
-		float8		term = exp(lgamma(p->r + n) - lgamma(p->r) - lgamma(n + 1) +
-							   p->r * log_p + n * log_q);
-
-		tail = 0;
-		for (float8 j = n; j < n + 1e7; j++)
-		{
-			tail += term;
-			/* stop when terms stop mattering, or reach the subnormal range */
-			if (term <= 1e-17 * tail || term < DBL_MIN)
-				break;
-			term *= (p->r + j) / (j + 1) * exp(log_q);
-			if (fmod(j, 1048576) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-	}
-	else
-	{
-		float8		term = exp(p->r * log_p);
-		float8		head = 0;
-
-		for (float8 j = 0; j < n; j++)
-		{
-			head += term;
-			term *= (p->r + j) / (j + 1) * exp(log_q);
-			if (fmod(j, 1048576) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-		tail = Max(1 - head, 0);
-	}
-	second = exp((kind == CLV_BGNBD ? LogBeta(p->a + 1, p->b + n - 1) : LogBeta(p->a + 1, p->b + n)) -
-				 log_beta_ab) * tail;
-	return first + second;
+	else if (!RegularizedBeta(n, p->r, q, 1 / (1 + w), &tail))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("purchase probability cannot be computed for n = %g and horizon %g", n, t),
+				 errdetail("The incomplete beta function I(%g, %g) does not converge in double precision.",
+						   n, p->r)));
+	second = exp(kind == CLV_BGNBD ? LogBetaRatio(p->a, p->b, 1, n - 1) :
+				 LogBetaRatio(p->a, p->b, 1, n)) * tail;
+	return ClampProbability(first + second, "purchase probability");
 }
 
 /* The purchase model in argument 0 of a prediction (BG/NBD or MBG/NBD) */

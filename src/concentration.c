@@ -41,7 +41,10 @@ typedef struct ShareCurve
 {
 	int32		runs;			/* distinct values */
 	int64		n;				/* customers */
-	float8		total;			/* total value (compensated sum) */
+	float8		total;			/* total value (compensated sum); may overflow
+								 * to infinity, read it with CurveTotal */
+	float8		scaled_total;	/* total / scale: finite, what the shares use */
+	float8		scale;			/* the largest value (1 if none is > 0) */
 	int64	   *customers;		/* [runs + 1] customers in the first j runs */
 	float8	   *customer_share; /* [runs + 1] customers[j] / n: 0 .. 1 */
 	float8	   *value_share;	/* [runs + 1] their share of the total: 0 .. 1 */
@@ -63,6 +66,17 @@ BuildCurve(const ValueState *state, bool from_top)
 	curve->customers = (int64 *) palloc0(sizeof(int64) * (runs + 1));
 	curve->customer_share = (float8 *) palloc0(sizeof(float8) * (runs + 1));
 	curve->value_share = (float8 *) palloc0(sizeof(float8) * (runs + 1));
+
+	/*
+	 * The shares do not depend on the unit: sum the values divided by the
+	 * largest, so that values near the float8 limit (whose total overflows)
+	 * and subnormal ones (whose products underflow) give exact shares
+	 */
+	curve->scale = 1;
+	for (int32 j = 0; j < runs; j++)
+		curve->scale = j == 0 ? run[j].value : Max(curve->scale, run[j].value);
+	if (!(curve->scale > 0))
+		curve->scale = 1;
 	for (int32 j = 1; j <= runs; j++)
 	{
 		const ValueCount *e = &run[from_top ? runs - j : j - 1];
@@ -70,16 +84,17 @@ BuildCurve(const ValueState *state, bool from_top)
 		CHECK_FOR_INTERRUPTS();
 		curve->customers[j] = curve->customers[j - 1] + e->count;
 		curve->customer_share[j] = (float8) curve->customers[j] / curve->n;
-		ValueSumAdd(&sum, e->value * e->count);
+		ValueSumAdd(&sum, e->value / curve->scale * (float8) e->count);
 		curve->value_share[j] = ValueSumTotal(&sum);
 	}
-	curve->total = ValueSumTotal(&sum);
-	if (curve->total > 0)
+	curve->scaled_total = ValueSumTotal(&sum);
+	curve->total = curve->scaled_total * curve->scale;
+	if (curve->scaled_total > 0)
 	{
 		for (int32 j = 1; j <= runs; j++)
 		{
 			CHECK_FOR_INTERRUPTS();
-			curve->value_share[j] /= curve->total;
+			curve->value_share[j] = Min(curve->value_share[j] / curve->scaled_total, 1);
 			/* a segment of equal values is a straight line: one trapezoid */
 			ValueSumAdd(&area, (float8) (curve->customers[j] - curve->customers[j - 1]) /
 						curve->n * (curve->value_share[j - 1] + curve->value_share[j]) / 2);
@@ -87,6 +102,22 @@ BuildCurve(const ValueState *state, bool from_top)
 		curve->area = ValueSumTotal(&area);
 	}
 	return curve;
+}
+
+/* The total value of a curve, raising 22003 when it overflows float8 */
+static float8
+CurveTotal(const ShareCurve *curve)
+{
+	CheckResultFinite(curve->total, "total value of the concentration");
+	return curve->total;
+}
+
+/* The Gini coefficient of a top curve, 2 * area - 1, in [0, 1 - 1/n] */
+static float8
+CurveGini(const ShareCurve *curve)
+{
+	/* a distribution of equal values can come out a rounding below 0 */
+	return Max(2 * curve->area - 1, 0);
 }
 
 /* The concentration value in argument argno */
@@ -162,7 +193,7 @@ PG_FUNCTION_INFO_V1(concentration_total);
 Datum
 concentration_total(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(BuildCurve(ConcentrationArg(fcinfo, 0), true)->total);
+	PG_RETURN_FLOAT8(CurveTotal(BuildCurve(ConcentrationArg(fcinfo, 0), true)));
 }
 
 /* crm.distinct_values(c): distinct values stored (what the memory grows with) */
@@ -186,7 +217,7 @@ concentration_top_share(PG_FUNCTION_ARGS)
 
 	CheckFraction(fraction, "fraction");
 	curve = BuildCurve(ConcentrationArg(fcinfo, 0), true);
-	if (curve->total <= 0)
+	if (curve->scaled_total <= 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(ShareAt(curve, fraction));
 }
@@ -201,7 +232,7 @@ concentration_customers_for_share(PG_FUNCTION_ARGS)
 
 	CheckFraction(share, "share");
 	curve = BuildCurve(ConcentrationArg(fcinfo, 0), true);
-	if (curve->total <= 0)
+	if (curve->scaled_total <= 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(CustomersForShareAt(curve, share));
 }
@@ -213,9 +244,9 @@ concentration_gini(PG_FUNCTION_ARGS)
 {
 	ShareCurve *curve = BuildCurve(ConcentrationArg(fcinfo, 0), true);
 
-	if (curve->total <= 0)
+	if (curve->scaled_total <= 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(2 * curve->area - 1);
+	PG_RETURN_FLOAT8(CurveGini(curve));
 }
 
 /* Put one Lorenz curve row (customer share, value share or NULL) */
@@ -243,7 +274,8 @@ concentration_lorenz_vertices(PG_FUNCTION_ARGS)
 	for (int32 j = 0; j <= curve->runs; j++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		PutLorenzRow(rsinfo, curve->customer_share[j], curve->value_share[j], curve->total > 0);
+		PutLorenzRow(rsinfo, curve->customer_share[j], curve->value_share[j],
+					 curve->scaled_total > 0);
 	}
 	return (Datum) 0;
 }
@@ -272,7 +304,8 @@ concentration_lorenz(PG_FUNCTION_ARGS)
 		float8		p = (float8) k / (points - 1);
 
 		CHECK_FOR_INTERRUPTS();
-		PutLorenzRow(rsinfo, p, curve->total > 0 ? ShareAt(curve, p) : 0, curve->total > 0);
+		PutLorenzRow(rsinfo, p, curve->scaled_total > 0 ? ShareAt(curve, p) : 0,
+					 curve->scaled_total > 0);
 	}
 	return (Datum) 0;
 }
@@ -290,10 +323,10 @@ concentration_jsonb(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"customers\": " INT64_FORMAT ", \"total\": ", curve->n);
-	ValueAppendFloat(&buf, curve->total);
+	ValueAppendFloat(&buf, CurveTotal(curve));
 	appendStringInfo(&buf, ", \"distinct_values\": %d, \"gini\": ", n);
-	if (curve->total > 0)
-		ValueAppendFloat(&buf, 2 * curve->area - 1);
+	if (curve->scaled_total > 0)
+		ValueAppendFloat(&buf, CurveGini(curve));
 	else
 		appendStringInfoString(&buf, "null");
 	appendStringInfoString(&buf, ", \"values\": [");

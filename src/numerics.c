@@ -138,15 +138,148 @@ Trigamma(double x)
 }
 
 /*
- * log B(a, b) for a, b > 0 (NaN otherwise), by lgamma.  The terms cancel:
- * the absolute error is a few ulps of lgamma(a + b) (~1e-10 at 1e5).
+ * log B(a, b) for a, b > 0 (NaN otherwise), as lgamma(min) - (lgamma(min +
+ * max) - lgamma(max)), the difference by LogGammaRatio: with one argument
+ * huge (1e20) the plain lgamma sum loses every digit.
  */
 double
 LogBeta(double a, double b)
 {
+	double		lo = fmin(a, b);
+	double		hi = fmax(a, b);
+
 	if (!(a > 0.0 && b > 0.0))
 		return NAN;
-	return lgamma(a) + lgamma(b) - lgamma(a + b);
+	if (hi < 30.0)
+		return lgamma(a) + lgamma(b) - lgamma(a + b);
+	return lgamma(lo) - LogGammaRatio(hi, lo);
+}
+
+/* The tail of Stirling's series of log Gamma(z), for z >= 30 (error < 1e-17) */
+static double
+StirlingTail(double z)
+{
+	double		z2 = 1.0 / (z * z);
+
+	return (1.0 / 12 - z2 * (1.0 / 360 - z2 * (1.0 / 1260 - z2 / 1680))) / z;
+}
+
+/*
+ * log Gamma(x + d) - log Gamma(x) for x > 0 and x + d > 0 without the
+ * cancellation of the two lgamma when x is large: above 30 both by
+ * Stirling's series, (x - 1/2) log1p(d/x) + d log(x + d) - d + tails
+ */
+double
+LogGammaRatio(double x, double d)
+{
+	double		y = x + d;
+
+	if (!(x > 0.0 && y > 0.0))
+		return NAN;
+	if (d == 0.0)
+		return 0.0;
+	if (x < 30.0 || y < 30.0)
+		return lgamma(y) - lgamma(x);
+	return (x - 0.5) * log1p(d / x) + d * log(y) - d + (StirlingTail(y) - StirlingTail(x));
+}
+
+/*
+ * log of B(a + da, b + db) / B(a, b) for a, b, a + da, b + db > 0, as
+ * three LogGammaRatio terms, so that it stays exact when a or b is huge
+ */
+double
+LogBetaRatio(double a, double b, double da, double db)
+{
+	return LogGammaRatio(a, da) + LogGammaRatio(b, db) - LogGammaRatio(a + b, da + db);
+}
+
+/*
+ * The continued fraction of I_x(a, b) / (x^a (1-x)^b / (a B(a, b))),
+ * evaluated by the modified Lentz method; it converges fast for
+ * x < (a + 1) / (a + b + 2).  False if it does not converge within the cap.
+ */
+static bool
+BetaFraction(double a, double b, double x, double *value)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0;
+	double		d = 1.0 - (a + b) * x / (a + 1.0);
+	double		f;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	f = d;
+	for (int m = 1; m <= 100000; m++)
+	{
+		double		delta;
+		double		step[2];
+
+		/* the even then the odd coefficient of step m */
+		step[0] = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
+		step[1] = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
+		for (int k = 0; k < 2; k++)
+		{
+			d = 1.0 + step[k] * d;
+			if (fabs(d) < tiny)
+				d = tiny;
+			c = 1.0 + step[k] / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			d = 1.0 / d;
+			delta = c * d;
+			f *= delta;
+		}
+		if (fabs(delta - 1.0) <= 1e-15)
+		{
+			*value = f;
+			return isfinite(f);
+		}
+	}
+	return false;
+}
+
+/*
+ * The regularized incomplete beta function I_x(a, b) for a, b > 0 and
+ * 0 <= x <= 1, with its prefactor in log space (LogBetaRatio-free: a and b
+ * up to ~1e15 keep their digits) and the symmetry I_x(a, b) = 1 -
+ * I_{1-x}(b, a) on the side where the fraction converges.  x1 is 1 - x,
+ * passed separately so that it keeps its digits when x is close to 1.
+ */
+bool
+RegularizedBeta(double a, double b, double x, double x1, double *value)
+{
+	bool		swap;
+	double		log_prefix;
+	double		fraction;
+
+	*value = NAN;
+	if (!(a > 0.0 && b > 0.0 && x >= 0.0 && x1 >= 0.0))
+		return false;
+	if (x == 0.0 || x1 == 0.0)
+	{
+		*value = x == 0.0 ? 0.0 : 1.0;
+		return true;
+	}
+	swap = x > (a + 1.0) / (a + b + 2.0);
+	if (swap)
+	{
+		double		t = a;
+
+		a = b;
+		b = t;
+		t = x;
+		x = x1;
+		x1 = t;
+	}
+	log_prefix = a * log(x) + b * log(x1) - log(a) - LogBeta(a, b);
+	if (!BetaFraction(a, b, x, &fraction))
+		return false;
+	*value = exp(log_prefix) * fraction;
+	if (swap)
+		*value = 1.0 - *value;
+	*value = fmin(fmax(*value, 0.0), 1.0);
+	return true;
 }
 
 /*

@@ -40,6 +40,22 @@ extern double Trigamma(double x);
 extern double LogBeta(double a, double b);
 
 /*
+ * log Gamma(x + d) - log Gamma(x) for x > 0, x + d > 0, accurate when x is
+ * huge (lgamma's difference loses all digits at 1e20)
+ */
+extern double LogGammaRatio(double x, double d);
+
+/* log B(a + da, b + db) / B(a, b), accurate when a or b is huge */
+extern double LogBetaRatio(double a, double b, double da, double db);
+
+/*
+ * The regularized incomplete beta function I_x(a, b) for a, b > 0, with
+ * x1 = 1 - x given separately (exact when x is close to 1); false (and
+ * *value NaN) when its continued fraction does not converge
+ */
+extern bool RegularizedBeta(double a, double b, double x, double x1, double *value);
+
+/*
  * The Gauss hypergeometric series 2F1(a, b; c; z) for 0 <= z < 1, summed
  * term by term until the terms stop mattering (relative 1e-15, with a
  * cap on the number of terms).  a and b may be any reals, c must not be

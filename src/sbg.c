@@ -80,7 +80,6 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	TenureData *data = (TenureData *) context;
 	float8		alpha = params[0];
 	float8		beta = params[1];
-	float8		log_beta_ab = LogBeta(alpha, beta);
 	float8		psi_ab = gradient ? Digamma(alpha + beta) : 0;
 	float8		psi_a = gradient ? Digamma(alpha) : 0;
 	float8		psi_b = gradient ? Digamma(beta) : 0;
@@ -99,7 +98,7 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		if (data->churned[j])
 		{
 			/* log P(T = t) = log B(alpha + 1, beta + t - 1) - log B(alpha, beta) */
-			total += w * (LogBeta(alpha + 1, beta + t - 1) - log_beta_ab);
+			total += w * LogBetaRatio(alpha, beta, 1, t - 1);
 			if (gradient)
 			{
 				float8		psi_abt = Digamma(alpha + beta + t);
@@ -111,7 +110,7 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		else
 		{
 			/* log S(t) = log B(alpha, beta + t) - log B(alpha, beta) */
-			total += w * (LogBeta(alpha, beta + t) - log_beta_ab);
+			total += w * LogBetaRatio(alpha, beta, 0, t);
 			if (gradient)
 			{
 				float8		psi_abt = Digamma(alpha + beta + t);
@@ -253,7 +252,10 @@ CheckPositiveDiscountRate(float8 rate)
 				 errhint("DEL and DERL sum over an unbounded future: undiscounted, the expected lifetime is infinite when alpha <= 1.")));
 }
 
-/* S(t) = P(T > t) = B(alpha, beta + t) / B(alpha, beta) */
+/*
+ * S(t) = P(T > t) = B(alpha, beta + t) / B(alpha, beta), as a ratio of
+ * gamma functions (the two log B cancel catastrophically at 1e8 and beyond)
+ */
 static float8
 Survival(const ClvModel *model, float8 t)
 {
@@ -262,14 +264,20 @@ Survival(const ClvModel *model, float8 t)
 
 	if (t == 0)
 		return 1;
-	return exp(LogBeta(alpha, beta + t) - LogBeta(alpha, beta));
+	return ClampProbability(exp(LogBetaRatio(alpha, beta, 0, t)), "survival");
 }
 
-/* r(t) = P(T > t | T > t - 1) = (beta + t - 1) / (alpha + beta + t - 1) */
+/*
+ * r(t) = P(T > t | T > t - 1) = (beta + t - 1) / (alpha + beta + t - 1),
+ * with t - 1 first (beta + 1 - 1 is 0 when beta is below the rounding of 1)
+ */
 static float8
 RetentionRate(const ClvModel *model, float8 t)
 {
-	return (model->params[1] + t - 1) / (model->params[0] + model->params[1] + t - 1);
+	float8		alpha = model->params[0];
+	float8		beta = model->params[1];
+
+	return ClampProbability((beta + (t - 1)) / ((alpha + beta) + (t - 1)), "retention rate");
 }
 
 /* 2F1(1, b; c; z) = sum_k (b)_k / (c)_k z^k at z = 1 / (1 + rate), or an error */
@@ -323,7 +331,9 @@ sbg_churn_probability(PG_FUNCTION_ARGS)
 	float8		beta = model->params[1];
 
 	CheckPeriod(t, 1, "t");
-	PG_RETURN_FLOAT8(exp(LogBeta(alpha + 1, beta + t - 1) - LogBeta(alpha, beta)));
+	/* P(T = t) = S(t - 1) (1 - r(t)) = S(t - 1) alpha / (alpha + beta + t - 1) */
+	PG_RETURN_FLOAT8(ClampProbability(Survival(model, t - 1) * (alpha / ((alpha + beta) + (t - 1))),
+									  "churn probability"));
 }
 
 /* crm.del(model, discount_rate): discounted expected lifetime of a new customer */

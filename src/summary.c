@@ -324,7 +324,11 @@ FillSummaryFields(const SummaryState *s, Datum *values, Interval *unit)
 	int32		last_period = SummaryLastPeriod(s);
 	int32		as_of_period = PeriodOfDay(&s->rules, s->as_of_day);
 	int32		frequency = s->n_periods - 1;
+	float8		monetary_total = s->first_period_spend + s->repeat_spend;
 
+	/* money sums beyond the float8 range are an error, not Infinity or NaN */
+	CheckResultFinite(monetary_total, "monetary total of a customer (sum of amounts)");
+	CheckResultFinite(s->refund_total, "refund total of a customer (sum of refunds)");
 	TimeRulesUnit(&s->rules, unit);
 	values[0] = DateADTGetDatum(s->first_day);
 	values[1] = DateADTGetDatum(s->last_day);
@@ -335,7 +339,7 @@ FillSummaryFields(const SummaryState *s, Datum *values, Interval *unit)
 											  last_period));
 	values[6] = Float8GetDatum(PeriodDistance(&s->rules, first_period,
 											  as_of_period));
-	values[7] = Float8GetDatum(s->first_period_spend + s->repeat_spend);
+	values[7] = Float8GetDatum(monetary_total);
 	values[8] = Float8GetDatum(frequency > 0 ? s->repeat_spend / frequency : 0.0);
 	values[9] = Int32GetDatum(s->as_of_day - s->last_day);
 	values[10] = Float8GetDatum(s->refund_total);
@@ -374,6 +378,7 @@ holdout_final(PG_FUNCTION_ARGS)
 	if (s->n_periods == 0)
 		PG_RETURN_NULL();
 	FillSummaryFields(s, values, &unit);
+	CheckResultFinite(s->holdout_spend, "holdout spend of a customer (sum of amounts)");
 	values[SUMMARY_FIELDS] = Int32GetDatum(n_hold);
 	values[SUMMARY_FIELDS + 1] =
 		Float8GetDatum(n_hold > 0 ? s->holdout_spend / n_hold : 0.0);

@@ -505,8 +505,9 @@ MedianSurvival(const Survival *s, float8 *median)
 	}
 	if (first < 0)
 		return false;
-	*median = (s->times[first].time +
-			   s->times[below >= 0 ? below : s->n_times - 1].time) / 2;
+	/* halves first: the sum of two times near the float8 limit overflows */
+	*median = s->times[first].time / 2 +
+		s->times[below >= 0 ? below : s->n_times - 1].time / 2;
 	return true;
 }
 

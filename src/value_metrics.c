@@ -125,6 +125,7 @@ customer_profit(PG_FUNCTION_ARGS)
 	float8		cost = CostArg(fcinfo, 1, "cost to serve");
 
 	CheckFinite(revenue, "revenue");
+	CheckResultFinite(revenue - cost, "customer profit (revenue - cost to serve)");
 	PG_RETURN_FLOAT8(revenue - cost);
 }
 
@@ -148,5 +149,7 @@ customer_roi(PG_FUNCTION_ARGS)
 				 errmsg("acquisition cost + retention cost is out of range for type double precision")));
 	if (cost == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((value - cost) / cost);
+	/* value / cost - 1: (value - cost) / cost overflows sooner */
+	CheckResultFinite(value / cost, "return on investment (value / cost)");
+	PG_RETURN_FLOAT8(value / cost - 1);
 }

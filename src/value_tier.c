@@ -208,6 +208,8 @@ value_tier_fit_final(PG_FUNCTION_ARGS)
 	memcpy(spec.cuts, ValueStateCuts(state), sizeof(float8) * state->n_tiers);
 	spec.names = ValueStateNames(state);
 	spec.names_size = state->names_size;
+	/* the model keeps the total (and the tiers' values) as float8 */
+	CheckResultFinite(ValueSumTotal(&total), "total value of the customers");
 	model = ModelAlloc(state->kind, &spec, state->n_rows, ValueSumTotal(&total));
 	FitThresholds(model, run, runs);
 	FitTierTotals(model, run, runs);
