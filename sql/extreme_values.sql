@@ -286,7 +286,7 @@ DECLARE
 	composite bool;
 	why text;
 BEGIN
-	FOR fn IN SELECT * FROM sweep_functions WHERE sig::text NOT LIKE 'crm.clv(%' AND sig::text NOT LIKE 'crm.purchase_probability(crm.%gnbd%' ORDER BY sig::text LOOP
+	FOR fn IN SELECT * FROM sweep_functions ORDER BY sig::text LOOP
 		RAISE LOG 'sweep % %', clock_timestamp(), fn.sig;
 		-- the slots: one per argument, or one per (x, t_x, T|n) summary
 		slots := '{}';

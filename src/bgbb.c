@@ -202,10 +202,10 @@ ConstantsOf(const BgbbParams *p, bool with_derivatives)
  * opportunities: log B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma,delta+n)/B(gamma,delta)
  */
 static float8
-LogAliveTerm(const BgbbParams *p, const BgbbConstants *k, float8 x, float8 n)
+LogAliveTerm(const BgbbParams *p, float8 x, float8 n)
 {
-	return LogBetaStable(p->alpha + x, p->beta + n - x) - k->log_beta_ab +
-		LogBetaStable(p->gamma, p->delta + n) - k->log_beta_gd;
+	/* as ratios: the difference of two log B loses every digit at 1e20 */
+	return LogBetaRatio(p->alpha, p->beta, x, n - x) + LogBetaRatio(p->gamma, p->delta, 0, n);
 }
 
 /*
@@ -241,7 +241,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 				   const float8 *t_x, const float8 *weight, int32 n_members,
 				   float8 *gradient)
 {
-	float8		log_alive = LogAliveTerm(p, k, x, n);
+	float8		log_alive = LogAliveTerm(p, x, n);
 	float8		psi_ax = 0;
 	PsiTerms	alive = {0, 0, 0, 0};
 	PsiTerms	none = {0, 0, 0, 0};
@@ -262,7 +262,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 	{
 		psi_ax = Digamma(p->alpha + x);
 		alive.ab = Digamma(p->alpha + p->beta + n);
-		alive.b_ab = Digamma(p->beta + n - x) - alive.ab;
+		alive.b_ab = Digamma(p->beta + (n - x)) - alive.ab;
 		alive.gd = Digamma(p->gamma + p->delta + n);
 		alive.d_gd = Digamma(p->delta + n) - alive.gd;
 	}
@@ -277,11 +277,10 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 	if (m == n_members)
 		return total;
 
-	log_first = LogBetaStable(p->alpha + x, p->beta + j - x) - k->log_beta_ab +
-		LogBetaStable(p->gamma + 1, p->delta + j) - k->log_beta_gd;
+	log_first = LogBetaRatio(p->alpha, p->beta, x, j - x) + LogBetaRatio(p->gamma, p->delta, 1, j);
 	if (gradient)
 	{
-		psi_b = Digamma(p->beta + j - x);
+		psi_b = Digamma(p->beta + (j - x));
 		psi_ab = Digamma(p->alpha + p->beta + j);
 		psi_d = Digamma(p->delta + j);
 		psi_gd = Digamma(p->gamma + p->delta + j + 1);
@@ -326,7 +325,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 
 		/* term j-1 = term j (alpha+beta+j-1)(gamma+delta+j) / ((beta+j-1-x)(delta+j-1)) */
 		j -= 1;
-		b_j = p->beta + j - x;
+		b_j = p->beta + (j - x);
 		ab_j = p->alpha + p->beta + j;
 		d_j = p->delta + j;
 		gd_j = p->gamma + p->delta + j + 1;
@@ -512,8 +511,7 @@ LogLikelihoodOf(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 static float8
 LogPosteriorBuyingAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 {
-	return LogBetaStable(p->alpha + x + 1, p->beta + n - x) - LogBetaStable(p->alpha, p->beta) +
-		LogBetaStable(p->gamma, p->delta + n) - LogBetaStable(p->gamma, p->delta) -
+	return LogBetaRatio(p->alpha, p->beta, x + 1, n - x) + LogBetaRatio(p->gamma, p->delta, 0, n) -
 		LogLikelihoodOf(p, x, t_x, n);
 }
 
@@ -521,8 +519,7 @@ LogPosteriorBuyingAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 static float8
 ProbabilityAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 {
-	BgbbConstants k = ConstantsOf(p, false);
-	float8		log_alive = LogAliveTerm(p, &k, x, n) +
+	float8		log_alive = LogAliveTerm(p, x, n) +
 		log((p->delta + n) / (p->gamma + p->delta + n));
 
 	return Min(exp(log_alive - LogLikelihoodOf(p, x, t_x, n)), 1.0);
@@ -535,7 +532,6 @@ ProbabilityAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 static float8
 PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 {
-	BgbbConstants c = ConstantsOf(p, false);
 	float8		log_alive;
 	float8		log_first;
 	float8		term = 1;		/* term i / exp(log_first + log_scale) */
@@ -545,21 +541,20 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 	if (k > m)
 		return 0;
 	/* alive through m: C(m, k) B(alpha+k, beta+m-k)/B(alpha,beta) B(gamma,delta+m)/B(gamma,delta) */
-	log_alive = -log(m + 1) - LogBetaStable(k + 1, m - k + 1) + LogAliveTerm(p, &c, k, m);
+	log_alive = -log(m + 1) - LogBetaStable(k + 1, m - k + 1) + LogAliveTerm(p, k, m);
 	if (k == m)
-		return exp(log_alive);
+		return ClampProbability(exp(log_alive), "purchase probability");
 
 	/*
 	 * dropped out after opportunity i = k .. m-1: C(i, k) B(alpha+k,
 	 * beta+i-k)/B(alpha,beta) B(gamma+1, delta+i)/B(gamma,delta), summed
 	 * relative to the i = k term with a running scale against overflow
 	 */
-	log_first = LogBetaStable(p->alpha + k, p->beta) - c.log_beta_ab +
-		LogBetaStable(p->gamma + 1, p->delta + k) - c.log_beta_gd;
+	log_first = LogBetaRatio(p->alpha, p->beta, k, 0) + LogBetaRatio(p->gamma, p->delta, 1, k);
 	for (float8 i = k; i < m; i++)
 	{
 		sum += term;
-		term *= (i + 1) / (i + 1 - k) * (p->beta + i - k) / (p->alpha + p->beta + i) *
+		term *= (i + 1) / (i + 1 - k) * (p->beta + (i - k)) / (p->alpha + p->beta + i) *
 			(p->delta + i) / (p->gamma + p->delta + i + 1);
 		if (term > 1e200)
 		{
@@ -570,7 +565,8 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 		if (fmod(i, 1048576) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	return exp(LogAddExp(log_alive, log_first + log_scale + log(sum)));
+	return ClampProbability(exp(LogAddExp(log_alive, log_first + log_scale + log(sum))),
+							"purchase probability");
 }
 
 /* The BG/BB model in argument 0 */
@@ -602,7 +598,8 @@ bgbb_customer_loglik(PG_FUNCTION_ARGS)
 	float8		n = PG_GETARG_FLOAT8(3);
 
 	ClvCheckOpportunities(x, t_x, n);
-	PG_RETURN_FLOAT8(LogLikelihoodOf(&p, x, t_x, n));
+	/* the log of a probability: a rounding above 0 is 0 */
+	PG_RETURN_FLOAT8(Min(LogLikelihoodOf(&p, x, t_x, n), 0));
 }
 
 /* crm.p_alive(model, x, t_x, n): probability the customer is alive at opportunity n + 1 */

@@ -478,7 +478,7 @@ ExpectedPurchasesIfAlive(ClvModelKind kind, const PurchaseParams *p, float8 t,
 		{
 			sum += term;
 			largest = Max(largest, fabs(term));
-			if (largest > 1e6 * fabs(sum))
+			if (!isfinite(sum) || largest > 1e6 * fabs(sum))
 				break;
 			/* C + n as (C + 1) + (n - 1): C itself can round to -1 */
 			term *= -(p->r + x + n) * (p->a + (n - 1)) / ((c1 + (n - 1)) * (n + 1)) * w;
@@ -674,6 +674,20 @@ SeriesSum(const ExpectationSeries *series, float8 argument)
 	return sum;
 }
 
+/* Periods crm.clv discounts one by one before the rest is negligible or refused */
+#define CLV_MAX_DISCOUNTED_PERIODS 1000000
+
+/* Raise 22023: a discounted sum over more periods than CLV_MAX_DISCOUNTED_PERIODS */
+static void
+DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("horizon of %g periods is too long to discount at rate %g per period", horizon, discount_rate),
+			 errdetail("The value is summed period by period; after 1000000 periods the rest is still not negligible."),
+			 errhint("Use a horizon of at most 1000000 time units of the model, or a higher discount rate.")));
+}
+
 /*
  * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
  * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k, of
@@ -710,6 +724,16 @@ ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 		series = &series_z;
 	else if (have_w)
 		series = &series_w;
+	/*
+	 * Beyond CLV_MAX_DISCOUNTED_PERIODS, refuse up front a rate too small for
+	 * the rest to become negligible ((1 + d)^-periods / d > 1e-17)
+	 */
+	if (horizon > CLV_MAX_DISCOUNTED_PERIODS && discount_rate > 0 &&
+		-CLV_MAX_DISCOUNTED_PERIODS * log1p(discount_rate) > log(1e-17 * discount_rate))
+		DiscountedPeriodsExceeded(horizon, discount_rate);
+	/* undiscounted, the increments telescope to the expectation at the horizon */
+	if (discount_rate == 0 && horizon > CLV_MAX_DISCOUNTED_PERIODS)
+		return ExpectedPurchasesIfAlive(model->kind, &p, horizon, x, T);
 	for (float8 k = 1; k < horizon + 1; k++)
 	{
 		float8		t = Min(k, horizon);
@@ -729,7 +753,12 @@ ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 		/* (1 + d)^-t: by the period, and at the horizon for a fractional last one */
 		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
 		total += (expected - previous) * discount;
+		/* the increments fall: the rest is at most this one times sum (1+d)^-j = 1/d */
+		if (discount_rate > 0 && (expected - previous) * discount / discount_rate <= 1e-17 * total)
+			break;
 		previous = expected;
+		if (k >= CLV_MAX_DISCOUNTED_PERIODS)
+			DiscountedPeriodsExceeded(horizon, discount_rate);
 		CHECK_FOR_INTERRUPTS();
 	}
 	return total;

@@ -638,14 +638,44 @@ ScaledLifetime(float8 s, float8 b, float8 t)
 	return -expm1((s - 1) * log_ratio) / (s - 1);
 }
 
-/* Expected purchases in (T, T + t] of a customer (x, t_x, T); x = t_x = T = 0 for a new customer */
+/* log of ScaledLifetime(s, b, t), finite where the lifetime itself overflows */
+static float8
+LogScaledLifetime(float8 s, float8 b, float8 t)
+{
+	float8		log1p_w = log1p(t / b);
+	float8		y = (1 - s) * log1p_w;
+
+	if (fabs(s - 1) < S_NEAR_ONE)
+		return log(log1p_w);
+	if (s < 1)
+	{
+		/* log((e^y - 1) / (1 - s)), y > 0 */
+		return (y > 30 ? y + log1p(-exp(-y)) : log(expm1(y))) - log(1 - s);
+	}
+	/* log((1 - e^y) / (s - 1)), y < 0 */
+	return log(-expm1(y)) - log(s - 1);
+}
+
+/*
+ * Expected purchases in (T, T + t] of a customer (x, t_x, T); x = t_x = T =
+ * 0 for a new customer: rate (r + x) / (alpha + T) times the expected
+ * lifetime in (0, t] times P(alive), multiplied in log space (a rate of 1e20
+ * and a lifetime of 1e300 overflow, while P(alive) may be 0); 22003 when
+ * the expectation itself is beyond the float8 range
+ */
 static float8
 ExpectedPurchases(const ParetoParams *p, float8 t, float8 x, float8 t_x, float8 T)
 {
-	float8		if_alive = (p->r + x) / (p->alpha + T) * (p->beta + T) *
-		ScaledLifetime(p->s, p->beta + T, t);
+	float8		log_alive;
+	float8		result;
 
-	return if_alive * ProbabilityAlive(p, x, t_x, T);
+	if (t == 0)
+		return 0;
+	log_alive = -LogAddExp(0, LogDropoutOdds(p, x, t_x, T));
+	result = exp(log(p->r + x) - log(p->alpha + T) + log(p->beta + T) +
+				 LogScaledLifetime(p->s, p->beta + T, t) + log_alive);
+	CheckResultFinite(result, "expected purchases");
+	return result;
 }
 
 /*
@@ -665,6 +695,7 @@ DiscountedResidualPurchases(const ParetoParams *p, float8 x, float8 t_x, float8 
 	float8		delta = log1p(discount_rate);
 	float8		b = p->beta + T;
 	float8		scaled;
+	float8		result;
 
 	if (!UpperGammaScaled(1 - p->s, delta * b, &scaled))
 		ereport(ERROR,
@@ -672,7 +703,23 @@ DiscountedResidualPurchases(const ParetoParams *p, float8 x, float8 t_x, float8 
 				 errmsg("cannot evaluate DERT for discount rate %g", discount_rate),
 				 errdetail("The incomplete gamma function does not converge for s = %g, z = %g.",
 						   p->s, delta * b)));
-	return ProbabilityAlive(p, x, t_x, T) * (p->r + x) / (p->alpha + T) * b * scaled;
+	result = ProbabilityAlive(p, x, t_x, T) * ((p->r + x) / (p->alpha + T) * b * scaled);
+	CheckResultFinite(result, "DERT (discounted expected residual transactions)");
+	return result;
+}
+
+/* Periods crm.clv discounts one by one before the rest is negligible or refused */
+#define CLV_MAX_DISCOUNTED_PERIODS 1000000
+
+/* Raise 22023: a discounted sum over more periods than CLV_MAX_DISCOUNTED_PERIODS */
+static void
+DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("horizon of %g periods is too long to discount at rate %g per period", horizon, discount_rate),
+			 errdetail("The value is summed period by period; after 1000000 periods the rest is still not negligible."),
+			 errhint("Use a horizon of at most 1000000 time units of the model, or a higher discount rate.")));
 }
 
 /*
@@ -692,6 +739,16 @@ ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 	float8		previous = 0;
 	float8		total = 0;
 
+	/*
+	 * Beyond CLV_MAX_DISCOUNTED_PERIODS, refuse up front a rate too small for
+	 * the rest to become negligible ((1 + d)^-periods / d > 1e-17)
+	 */
+	if (horizon > CLV_MAX_DISCOUNTED_PERIODS && discount_rate > 0 &&
+		-CLV_MAX_DISCOUNTED_PERIODS * log1p(discount_rate) > log(1e-17 * discount_rate))
+		DiscountedPeriodsExceeded(horizon, discount_rate);
+	/* undiscounted, the increments telescope to the expectation at the horizon */
+	if (discount_rate == 0 && horizon > CLV_MAX_DISCOUNTED_PERIODS)
+		return scale * ScaledLifetime(p.s, p.beta + T, horizon);
 	for (float8 k = 1; k < horizon + 1; k++)
 	{
 		float8		t = Min(k, horizon);
@@ -699,7 +756,12 @@ ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 
 		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
 		total += (expected - previous) * discount;
+		/* the increments fall: the rest is at most this one times sum (1+d)^-j = 1/d */
+		if (discount_rate > 0 && (expected - previous) * discount / discount_rate <= 1e-17 * total)
+			break;
 		previous = expected;
+		if (k >= CLV_MAX_DISCOUNTED_PERIODS)
+			DiscountedPeriodsExceeded(horizon, discount_rate);
 		CHECK_FOR_INTERRUPTS();
 	}
 	return total;
