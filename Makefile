@@ -36,7 +36,7 @@ SQL_WORKFLOW = src/workflow.sql
 REGRESS_WORKFLOW = workflow
 
 # real data, real mistakes (issue 22): one line per part, kept apart
-REGRESS_EXTREME =
+REGRESS_EXTREME = extreme_values
 REGRESS_LIMITS = limits
 REGRESS_REGISTRY = registry
 REGRESS_MESSY = messy_workflow

@@ -744,7 +744,8 @@ ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 		else if (series == &series_z)
 		{
 			float8		z = t / (scale + t);
-			float8		power_minus_1 = expm1(a1 * log1p(-z));	/* (1 - z)^(a - 1) - 1 */
+			/* (1 - z)^(a - 1) - 1, with log(1 - z) exact when z rounds to 1 */
+			float8		power_minus_1 = expm1(-a1 * log1p(t / scale));
 
 			expected = alive / a1 * (-power_minus_1 - (1 + power_minus_1) * SeriesSum(series, z));
 		}
@@ -761,6 +762,7 @@ ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 			DiscountedPeriodsExceeded(horizon, discount_rate);
 		CHECK_FOR_INTERRUPTS();
 	}
+	CheckResultFinite(total, "discounted expected purchases");
 	return total;
 }
 

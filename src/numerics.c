@@ -272,7 +272,9 @@ RegularizedBeta(double a, double b, double x, double x1, double *value)
 		x = x1;
 		x1 = t;
 	}
-	log_prefix = a * log(x) + b * log(x1) - log(a) - LogBeta(a, b);
+	/* each log from whichever of x and 1 - x is small (exact) */
+	log_prefix = a * (x < 0.5 ? log(x) : log1p(-x1)) + b * (x1 < 0.5 ? log(x1) : log1p(-x)) -
+		log(a) - LogBeta(a, b);
 	if (!BetaFraction(a, b, x, &fraction))
 		return false;
 	*value = exp(log_prefix) * fraction;

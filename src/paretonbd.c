@@ -764,6 +764,7 @@ ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 			DiscountedPeriodsExceeded(horizon, discount_rate);
 		CHECK_FOR_INTERRUPTS();
 	}
+	CheckResultFinite(total, "discounted expected purchases");
 	return total;
 }
 
