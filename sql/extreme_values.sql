@@ -23,6 +23,9 @@
 -- deterministic sample (hashint8extended of the call and argument number).
 --
 SET extra_float_digits = 0;
+-- the fits among the aggregates warn about their (degenerate) data; the
+-- sweep is about values, so only errors are shown
+SET client_min_messages = error;
 CREATE TEMP TABLE sweep_grid (typ regtype, expr text, ord serial);
 CREATE TEMP TABLE sweep_calls (fn text, args text, outcome text, result text, violation text);
 
@@ -408,7 +411,7 @@ GROUP BY fn ORDER BY fn;
 SELECT fn, args, outcome FROM sweep_calls WHERE outcome LIKE 'error XX%' ORDER BY fn, args;
 
 -- the PMFs sum to 1: crm.purchase_probability over n = 0..200 at parameters
--- in 1e-20, 1, 1e20 and horizons 1e-8, 1, 1e8.  Every term is in [0, 1], no
+-- in 1e-20, 1, 1e20 and horizons 1e-8, 1, 1e5.  Every term is in [0, 1], no
 -- partial sum exceeds 1, and where E[X(t)] <= 2e-7 (so that P(X > 200) <=
 -- E[X(t)] / 200 <= 1e-9 by Markov's inequality) the sum is 1 within 1e-9.
 CREATE TEMP TABLE pmf_models AS
@@ -416,7 +419,7 @@ SELECT kind, format('r=%s alpha=%s a=%s b=%s', r, alpha, a, b) AS params, t
 FROM unnest(ARRAY['bgnbd', 'mbgnbd']) kind,
 	unnest(ARRAY['1e-20', '1', '1e20']) r, unnest(ARRAY['1e-20', '1', '1e20']) alpha,
 	unnest(ARRAY['1e-20', '1', '1e20']) a, unnest(ARRAY['1e-20', '1', '1e20']) b,
-	unnest(ARRAY[1e-8, 1, 1e8]::float8[]) t;
+	unnest(ARRAY[1e-8, 1, 1e5]::float8[]) t;
 CREATE FUNCTION pg_temp.pmf_check(kind text, params text, t float8,
 	OUT total float8, OUT bad_terms int, OUT mean float8) LANGUAGE plpgsql AS $$
 BEGIN
@@ -428,8 +431,8 @@ BEGIN
 	EXCEPTION WHEN numeric_value_out_of_range OR invalid_parameter_value THEN
 		mean := NULL;			-- the mass is then only checked to be <= 1
 	END;
-EXCEPTION WHEN numeric_value_out_of_range THEN
-	total := NULL;
+EXCEPTION WHEN numeric_value_out_of_range OR invalid_parameter_value THEN
+	total := NULL;				-- refused (22003/22023): counted as not computed
 END $$;
 CREATE TEMP TABLE pmf_results AS
 SELECT m.*, c.* FROM pmf_models m, pg_temp.pmf_check(m.kind, m.params, m.t) c;
@@ -512,7 +515,7 @@ END $$;
 CREATE TEMP TABLE reference_cases AS
 WITH params AS (SELECT ARRAY['1e-20', '1e-8', '1', '1e8', '1e20'] AS v),
 summaries AS (SELECT row_number() OVER (ORDER BY expr) AS i, expr FROM sweep_summaries WHERE kind = 'continuous'),
-horizons AS (SELECT ARRAY['1e-8', '0.5', '1', '10', '1e8'] AS h)
+horizons AS (SELECT ARRAY['1e-8', '0.5', '1', '10', '1e5'] AS h)
 SELECT kind, j, v[1 + abs(hashint8extended(j, 1)) % 5] AS r, v[1 + abs(hashint8extended(j, 2)) % 5] AS alpha,
 	v[1 + abs(hashint8extended(j, 3)) % 5] AS a, v[1 + abs(hashint8extended(j, 4)) % 5] AS b,
 	h[1 + abs(hashint8extended(j, 5)) % 5] AS t,

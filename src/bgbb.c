@@ -68,6 +68,9 @@ typedef struct BgbbConstants
 	float8		psi_ab;			/* psi(alpha + beta) */
 	float8		psi_d;			/* psi(delta) */
 	float8		psi_gd;			/* psi(gamma + delta) */
+	bool		exact;			/* log B differences as LogBetaRatio, exact at
+								 * extreme parameters (predictions; the fit
+								 * keeps its LogBetaStable differences) */
 } BgbbConstants;
 
 /*
@@ -202,10 +205,13 @@ ConstantsOf(const BgbbParams *p, bool with_derivatives)
  * opportunities: log B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma,delta+n)/B(gamma,delta)
  */
 static float8
-LogAliveTerm(const BgbbParams *p, float8 x, float8 n)
+LogAliveTerm(const BgbbParams *p, const BgbbConstants *k, float8 x, float8 n)
 {
-	/* as ratios: the difference of two log B loses every digit at 1e20 */
-	return LogBetaRatio(p->alpha, p->beta, x, n - x) + LogBetaRatio(p->gamma, p->delta, 0, n);
+	/* exact: as ratios, for the difference of two log B loses every digit at 1e20 */
+	if (k == NULL || k->exact)
+		return LogBetaRatio(p->alpha, p->beta, x, n - x) + LogBetaRatio(p->gamma, p->delta, 0, n);
+	return LogBetaStable(p->alpha + x, p->beta + n - x) - k->log_beta_ab +
+		LogBetaStable(p->gamma, p->delta + n) - k->log_beta_gd;
 }
 
 /*
@@ -241,7 +247,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 				   const float8 *t_x, const float8 *weight, int32 n_members,
 				   float8 *gradient)
 {
-	float8		log_alive = LogAliveTerm(p, x, n);
+	float8		log_alive = LogAliveTerm(p, k, x, n);
 	float8		psi_ax = 0;
 	PsiTerms	alive = {0, 0, 0, 0};
 	PsiTerms	none = {0, 0, 0, 0};
@@ -262,7 +268,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 	{
 		psi_ax = Digamma(p->alpha + x);
 		alive.ab = Digamma(p->alpha + p->beta + n);
-		alive.b_ab = Digamma(p->beta + (n - x)) - alive.ab;
+		alive.b_ab = Digamma(p->beta + n - x) - alive.ab;
 		alive.gd = Digamma(p->gamma + p->delta + n);
 		alive.d_gd = Digamma(p->delta + n) - alive.gd;
 	}
@@ -277,10 +283,14 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 	if (m == n_members)
 		return total;
 
-	log_first = LogBetaRatio(p->alpha, p->beta, x, j - x) + LogBetaRatio(p->gamma, p->delta, 1, j);
+	if (k->exact)
+		log_first = LogBetaRatio(p->alpha, p->beta, x, j - x) + LogBetaRatio(p->gamma, p->delta, 1, j);
+	else
+		log_first = LogBetaStable(p->alpha + x, p->beta + j - x) - k->log_beta_ab +
+			LogBetaStable(p->gamma + 1, p->delta + j) - k->log_beta_gd;
 	if (gradient)
 	{
-		psi_b = Digamma(p->beta + (j - x));
+		psi_b = Digamma(p->beta + j - x);
 		psi_ab = Digamma(p->alpha + p->beta + j);
 		psi_d = Digamma(p->delta + j);
 		psi_gd = Digamma(p->gamma + p->delta + j + 1);
@@ -325,7 +335,7 @@ GroupLogLikelihood(const BgbbParams *p, const BgbbConstants *k, float8 x, float8
 
 		/* term j-1 = term j (alpha+beta+j-1)(gamma+delta+j) / ((beta+j-1-x)(delta+j-1)) */
 		j -= 1;
-		b_j = p->beta + (j - x);
+		b_j = k->exact ? p->beta + (j - x) : p->beta + j - x;
 		ab_j = p->alpha + p->beta + j;
 		d_j = p->delta + j;
 		gd_j = p->gamma + p->delta + j + 1;
@@ -500,6 +510,7 @@ LogLikelihoodOf(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 	BgbbConstants k = ConstantsOf(p, false);
 	float8		one = 1;
 
+	k.exact = true;
 	return GroupLogLikelihood(p, &k, x, n, &t_x, &one, 1, NULL);
 }
 
@@ -519,7 +530,7 @@ LogPosteriorBuyingAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 static float8
 ProbabilityAlive(const BgbbParams *p, float8 x, float8 t_x, float8 n)
 {
-	float8		log_alive = LogAliveTerm(p, x, n) +
+	float8		log_alive = LogAliveTerm(p, NULL, x, n) +
 		log((p->delta + n) / (p->gamma + p->delta + n));
 
 	return Min(exp(log_alive - LogLikelihoodOf(p, x, t_x, n)), 1.0);
@@ -541,7 +552,7 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 	if (k > m)
 		return 0;
 	/* alive through m: C(m, k) B(alpha+k, beta+m-k)/B(alpha,beta) B(gamma,delta+m)/B(gamma,delta) */
-	log_alive = -log(m + 1) - LogBetaStable(k + 1, m - k + 1) + LogAliveTerm(p, k, m);
+	log_alive = -log(m + 1) - LogBetaStable(k + 1, m - k + 1) + LogAliveTerm(p, NULL, k, m);
 	if (k == m)
 		return ClampProbability(exp(log_alive), "purchase probability");
 

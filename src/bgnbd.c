@@ -66,6 +66,9 @@ typedef struct PurchaseData
 	float8	   *inv_tx;			/* scratch: 1 / (alpha + t_x) */
 	float8	   *log_age;		/* scratch: log(alpha + T) per distinct T */
 	float8	   *inv_age;		/* scratch: 1 / (alpha + T) */
+	bool		exact;			/* gamma/beta ratios exact at extreme
+								 * parameters (one customer's log-likelihood;
+								 * the fit keeps its lgamma differences) */
 } PurchaseData;
 
 /* The terms of the likelihood that depend on x only, with their derivatives */
@@ -94,13 +97,16 @@ ParamsOf(const ClvModel *model)
 
 /* The x-only terms of a customer with frequency x under kind, at p */
 static FrequencyTerms
-TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with_derivatives)
+TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with_derivatives,
+				 bool exact)
 {
 	FrequencyTerms t;
+	float8		lg_ab = exact ? 0 : lgamma(p->a + p->b);
 	float8		psi_ab = with_derivatives ? Digamma(p->a + p->b) : 0;
 
 	memset(&t, 0, sizeof(t));
-	t.c = LogGammaRatio(p->r, x) + p->r * log(p->alpha);
+	/* exact: gamma and beta ratios that keep their digits at 1e20 (the fit keeps lgamma) */
+	t.c = (exact ? LogGammaRatio(p->r, x) : lgamma(p->r + x) - lgamma(p->r)) + p->r * log(p->alpha);
 	if (with_derivatives)
 		t.c_r = (x > 0 ? Digamma(p->r + x) - Digamma(p->r) : 0) + log(p->alpha);
 	if (kind == CLV_BGNBD)
@@ -109,9 +115,18 @@ TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with
 		if (x == 0)
 			return t;
 		t.has_d2 = true;
-		t.d1 = LogBetaRatio(p->a, p->b, 0, x);
-		/* b + (x - 1): with b below the rounding of 1, b + x - 1 is 0 */
-		t.d2 = LogBetaRatio(p->a, p->b, 1, x - 1);
+		if (exact)
+		{
+			t.d1 = LogBetaRatio(p->a, p->b, 0, x);
+			/* b + (x - 1): with b below the rounding of 1, b + x - 1 is 0 */
+			t.d2 = LogBetaRatio(p->a, p->b, 1, x - 1);
+		}
+		else
+		{
+			t.d1 = lgamma(p->b + x) + lg_ab - lgamma(p->b) - lgamma(p->a + p->b + x);
+			t.d2 = log(p->a) + lgamma(p->b + x - 1) - lgamma(p->b) + lg_ab -
+				lgamma(p->a + p->b + x);
+		}
 		if (with_derivatives)
 		{
 			float8		psi_abx = Digamma(p->a + p->b + x);
@@ -120,14 +135,15 @@ TermsOfFrequency(ClvModelKind kind, const PurchaseParams *p, float8 x, bool with
 			t.d1_a = psi_ab - psi_abx;
 			t.d1_b = Digamma(p->b + x) + psi_ab - psi_b - psi_abx;
 			t.d2_a = 1 / p->a + psi_ab - psi_abx;
-			t.d2_b = Digamma(p->b + (x - 1)) - psi_b + psi_ab - psi_abx;
+			t.d2_b = Digamma(p->b + x - 1) - psi_b + psi_ab - psi_abx;
 		}
 	}
 	else
 	{
 		/* D1 = log B(a, b+x+1)/B(a, b); D2 = log B(a+1, b+x)/B(a, b), all x */
 		t.has_d2 = true;
-		t.d1 = LogBetaRatio(p->a, p->b, 0, x + 1);
+		t.d1 = exact ? LogBetaRatio(p->a, p->b, 0, x + 1) :
+			lg_ab + lgamma(p->b + x + 1) - lgamma(p->b) - lgamma(p->a + p->b + x + 1);
 		t.d2 = t.d1 + log(p->a) - log(p->b + x);
 		if (with_derivatives)
 		{
@@ -169,7 +185,7 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	{
 		float8		x = data->x[k];
 		float8		rx = p.r + x;
-		FrequencyTerms t = TermsOfFrequency(data->kind, &p, x, with_gradient);
+		FrequencyTerms t = TermsOfFrequency(data->kind, &p, x, with_gradient, data->exact);
 		float8		sum_w = 0;	/* customers in the group */
 		float8		sum_ll = 0; /* their log of the bracket */
 		float8		sum_w1 = 0; /* weight of the first term */
@@ -845,13 +861,14 @@ bgnbd_customer_loglik(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = PurchaseModelArg(fcinfo);
 	ClvTuple	tuple;
+	PurchaseData *data;
 
 	tuple.v[0] = PG_GETARG_FLOAT8(1);
 	tuple.v[1] = PG_GETARG_FLOAT8(2);
 	tuple.v[2] = PG_GETARG_FLOAT8(3);
 	tuple.count = 1;
 	ClvCheckTriple(tuple.v[0], tuple.v[1], tuple.v[2]);
-	PG_RETURN_FLOAT8(PurchaseLogLikelihood(model->params,
-										   PurchaseDataOf(model->kind, &tuple, 1),
-										   NULL));
+	data = PurchaseDataOf(model->kind, &tuple, 1);
+	data->exact = true;
+	PG_RETURN_FLOAT8(PurchaseLogLikelihood(model->params, data, NULL));
 }

@@ -71,6 +71,9 @@ typedef struct TenureData
 	float8	   *tenure;			/* each pair's tenure, >= 1 */
 	bool	   *churned;		/* whether it churned then (else censored) */
 	float8	   *weight;			/* customers with the pair */
+	bool		exact;			/* log B differences as LogBetaRatio (one
+								 * customer's log-likelihood; the fit keeps
+								 * LogBeta) */
 } TenureData;
 
 /* Total log-likelihood of the data at (alpha, beta) and, optionally, its gradient */
@@ -80,6 +83,7 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	TenureData *data = (TenureData *) context;
 	float8		alpha = params[0];
 	float8		beta = params[1];
+	float8		log_beta_ab = LogBeta(alpha, beta);
 	float8		psi_ab = gradient ? Digamma(alpha + beta) : 0;
 	float8		psi_a = gradient ? Digamma(alpha) : 0;
 	float8		psi_b = gradient ? Digamma(beta) : 0;
@@ -98,7 +102,8 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		if (data->churned[j])
 		{
 			/* log P(T = t) = log B(alpha + 1, beta + t - 1) - log B(alpha, beta) */
-			total += w * LogBetaRatio(alpha, beta, 1, t - 1);
+			total += w * (data->exact ? LogBetaRatio(alpha, beta, 1, t - 1) :
+						  LogBeta(alpha + 1, beta + t - 1) - log_beta_ab);
 			if (gradient)
 			{
 				float8		psi_abt = Digamma(alpha + beta + t);
@@ -110,7 +115,8 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		else
 		{
 			/* log S(t) = log B(alpha, beta + t) - log B(alpha, beta) */
-			total += w * LogBetaRatio(alpha, beta, 0, t);
+			total += w * (data->exact ? LogBetaRatio(alpha, beta, 0, t) :
+						  LogBeta(alpha, beta + t) - log_beta_ab);
 			if (gradient)
 			{
 				float8		psi_abt = Digamma(alpha + beta + t);
@@ -377,13 +383,18 @@ sbg_customer_loglik(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_SBG);
 	ClvTuple	pair;
+	TenureData *data;
 
 	pair.v[0] = PG_GETARG_INT32(1);
 	pair.v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
 	pair.v[2] = 0;
 	pair.count = 1;
 	ClvCheckTenure(pair.v[0]);
-	PG_RETURN_FLOAT8(TenureLogLikelihood(model->params, TenureDataOf(&pair, 1), NULL));
+	data = TenureDataOf(&pair, 1);
+
+	/* one customer's log-likelihood in the form exact at extreme parameters */
+	data->exact = true;
+	PG_RETURN_FLOAT8(Min(TenureLogLikelihood(model->params, data, NULL), 0));
 }
 
 /* ---------------------------------------------------------------------------

@@ -149,7 +149,7 @@ customer_roi(PG_FUNCTION_ARGS)
 				 errmsg("acquisition cost + retention cost is out of range for type double precision")));
 	if (cost == 0)
 		PG_RETURN_NULL();
-	/* value / cost - 1: (value - cost) / cost overflows sooner */
-	CheckResultFinite(value / cost, "return on investment (value / cost)");
-	PG_RETURN_FLOAT8(value / cost - 1);
+	/* a cost of 1e-300 makes any return overflow: 22003, not Infinity */
+	CheckResultFinite((value - cost) / cost, "return on investment (value - cost) / cost");
+	PG_RETURN_FLOAT8((value - cost) / cost);
 }
