@@ -163,8 +163,8 @@ INSERT INTO sweep_aggregates VALUES
 	('crm.km_fit', $q$SELECT crm.km_fit(d, e, w) FROM (VALUES (1::float8, true, 9000000000000000000::bigint), (2, false, 1)) s(d, e, w)$q$),
 	('crm.km_fit', $q$SELECT crm.km_fit(d, e, w) FROM (VALUES (1::float8, true, 1::bigint), (1.7976931348623157e308, true, 1)) s(d, e, w)$q$),
 	-- PLS path models
-	('crm.pls_fit', $q$SELECT crm.pls_fit(ARRAY[a, a * 0.9 + b, b, b * 1.1 + a], '{"A": [1, 2], "B": [3, 4], "paths": [["A", "B"]]}') FROM (SELECT 1e150 * sin(g), 1e150 * cos(3 * g) FROM generate_series(1, 50) g) s(a, b)$q$),
-	('crm.pls_fit', $q$SELECT crm.pls_fit(ARRAY[a, a * 0.9 + b, b, b * 1.1 + a], '{"A": [1, 2], "B": [3, 4], "paths": [["A", "B"]]}') FROM (SELECT 1e-160 * sin(g), 1e-160 * cos(3 * g) FROM generate_series(1, 50) g) s(a, b)$q$),
+	('crm.pls_fit', $q$SELECT crm.pls_fit(ARRAY[a, a * 0.9 + b, b, b * 1.1 + a], '{"blocks": {"A": [1, 2], "B": [3, 4]}, "paths": [["A", "B"]]}') FROM (SELECT 1e150 * sin(g), 1e150 * cos(3 * g) FROM generate_series(1, 50) g) s(a, b)$q$),
+	('crm.pls_fit', $q$SELECT crm.pls_fit(ARRAY[a, a * 0.9 + b, b, b * 1.1 + a], '{"blocks": {"A": [1, 2], "B": [3, 4]}, "paths": [["A", "B"]]}') FROM (SELECT 1e-100 * sin(g), 1e-100 * cos(3 * g) FROM generate_series(1, 50) g) s(a, b)$q$),
 	-- RFM
 	('crm.rfm_fit', $q$SELECT crm.rfm_fit(r, f, m) FROM (SELECT 1e300 * g, 9e18 * g, 1e307 * g FROM generate_series(1, 10) g) s(r, f, m)$q$),
 	('crm.rfm_fit', $q$SELECT crm.rfm_fit(r, f, m) FROM (SELECT 5e-324 * g, 5e-324 * g, 5e-324 * g FROM generate_series(1, 10) g) s(r, f, m)$q$),

@@ -139,7 +139,7 @@ LvCorrelations(int l, const double *v, double *r, int *bad_lv)
 		}
 	for (int a = 0; a < l; a++)
 		for (int b = 0; b < l; b++)
-			r[a * l + b] = v[a * l + b] / sqrt(v[a * l + a] * v[b * l + b]);
+			r[a * l + b] = v[a * l + b] / (sqrt(v[a * l + a]) * sqrt(v[b * l + b]));
 	return true;
 }
 
@@ -263,7 +263,8 @@ PlsRun(const PlsInput *input, PlsOutput *output, double *work)
 			double		c = input->cov[i * m + j];
 
 			if (input->scaled)
-				c /= sqrt(input->cov[i * m + i] * input->cov[j * m + j]);
+				/* two square roots: the product of two variances of 1e200 overflows */
+				c /= sqrt(input->cov[i * m + i]) * sqrt(input->cov[j * m + j]);
 			s[i * m + j] = c;
 		}
 
@@ -344,7 +345,7 @@ PlsRun(const PlsInput *input, PlsOutput *output, double *work)
 
 		for (int i = spec->block_start[k]; i < spec->block_start[k + 1]; i++)
 		{
-			output->loading[i] = sw[i * l + k] / sqrt(s[i * m + i] * v[k * l + k]);
+			output->loading[i] = sw[i * l + k] / (sqrt(s[i * m + i]) * sqrt(v[k * l + k]));
 			votes += Sign(output->loading[i]);
 		}
 		output->sign[k] = Sign(votes) > 0 ? 1 : -1;

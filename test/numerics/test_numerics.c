@@ -360,6 +360,63 @@ TestLogBeta(void)
 	EndGroup("numerics_logbeta");
 }
 
+/* Check one RegularizedBeta value */
+static void
+CheckBeta(double a, double b, double x, double expected, double relative)
+{
+	char		what[160];
+	double		value = 0.0;
+
+	snprintf(what, sizeof(what), "I_%g(%g, %g) returns true", x, a, b);
+	CheckTrue(what, RegularizedBeta(a, b, x, 1.0 - x, &value));
+	snprintf(what, sizeof(what), "I_%g(%g, %g)", x, a, b);
+	CheckClose(what, value, expected, relative, 1e-300);
+}
+
+/*
+ * LogGammaRatio, LogBetaRatio and RegularizedBeta against closed forms,
+ * at the extreme arguments (1e-20, 1e20) where lgamma differences lose
+ * every digit
+ */
+static void
+TestRatios(void)
+{
+	const double xs[] = {1e-20, 0.5, 10.0, 29.5, 30.5, 1e5, 1e20};
+
+	BeginGroup();
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+	{
+		double		x = xs[i];
+
+		/* Gamma(x + 1) / Gamma(x) = x, Gamma(x + 2) / Gamma(x) = x (x + 1) */
+		CheckClose("loggammaratio(x, 1) = log x", LogGammaRatio(x, 1.0), log(x), 1e-14, 1e-14);
+		CheckClose("loggammaratio(x, 2) = log x (x + 1)", LogGammaRatio(x, 2.0),
+				   log(x) + log(x + 1.0), 1e-14, 1e-14);
+		if (x > 1e-10)			/* (1e-20 + 1) - 1 is 0 */
+			CheckClose("loggammaratio(x + 1, -1) = -log x", LogGammaRatio(x + 1.0, -1.0),
+					   -log(x), 1e-14, 1e-14);
+		/* B(a, b + 1) / B(a, b) = b / (a + b), B(a + 1, b) / B(a, b) = a / (a + b) */
+		CheckClose("logbetaratio(1, x, 0, 1)", LogBetaRatio(1.0, x, 0.0, 1.0),
+				   log(x) - log1p(x), 1e-13, 1e-13);
+		CheckClose("logbetaratio(x, 1e20, 1, 0)", LogBetaRatio(x, 1e20, 1.0, 0.0),
+				   log(x) - log(x + 1e20), 1e-13, 1e-13);
+	}
+	/* psi(1e20) ~ log(1e20): the ratio at a tiny step */
+	CheckClose("loggammaratio(1e20, 1e-20)", LogGammaRatio(1e20, 1e-20), 1e-20 * log(1e20),
+			   1e-12, 0.0);
+	CheckTrue("loggammaratio(0, 1) is NaN", isnan(LogGammaRatio(0.0, 1.0)));
+	/* I_x(1, 1) = x, I_x(a, 1) = x^a, I_x(1, b) = 1 - (1 - x)^b, I_x(2, 3) a polynomial */
+	CheckBeta(1.0, 1.0, 0.3, 0.3, 1e-14);
+	CheckBeta(3.5, 1.0, 0.9, pow(0.9, 3.5), 1e-13);
+	CheckBeta(1.0, 7.0, 0.2, 1.0 - pow(0.8, 7.0), 1e-13);
+	CheckBeta(2.0, 3.0, 0.3, 0.3483, 1e-13);
+	CheckBeta(3.0, 2.0, 0.7, 1.0 - 0.3483, 1e-13);
+	/* the NBD tail of a Poisson limit: I_(1e-20)(1, 1e20) = 1 - e^-1 */
+	CheckBeta(1.0, 1e20, 1e-20, -expm1(-1.0), 1e-12);
+	CheckBeta(1e-20, 1.0, 0.5, pow(0.5, 1e-20), 1e-14);
+	EndGroup("numerics_ratios");
+}
+
 /* Check one Hyp2F1Series value */
 static void
 CheckHyp2F1(double a, double b, double c, double z, double expected,
@@ -791,6 +848,7 @@ main(void)
 {
 	TestDigamma();
 	TestLogBeta();
+	TestRatios();
 	TestHyp2F1();
 	TestUpperGamma();
 	TestBfgs();
