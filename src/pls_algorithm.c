@@ -24,6 +24,7 @@
  */
 #include "pls_algorithm.h"
 
+#include <float.h>
 #include <math.h>
 
 /*
@@ -127,6 +128,21 @@ LvMoments(const PlsSpec *spec, const double *s, const double *w, double *sw,
 		}
 }
 
+/*
+ * sqrt(a b) for a, b >= 0: as one root where the product is a normal
+ * number, else as two (two variances of 1e200, or of 1e-200, would make the
+ * product overflow to infinity or underflow to 0)
+ */
+static double
+RootOfProduct(double a, double b)
+{
+	double		product = a * b;
+
+	if (isfinite(product) && product >= DBL_MIN)
+		return sqrt(product);
+	return sqrt(a) * sqrt(b);
+}
+
 /* Correlations r of the LVs from their covariance v; false if a variance is not positive */
 static bool
 LvCorrelations(int l, const double *v, double *r, int *bad_lv)
@@ -139,7 +155,7 @@ LvCorrelations(int l, const double *v, double *r, int *bad_lv)
 		}
 	for (int a = 0; a < l; a++)
 		for (int b = 0; b < l; b++)
-			r[a * l + b] = v[a * l + b] / (sqrt(v[a * l + a]) * sqrt(v[b * l + b]));
+			r[a * l + b] = v[a * l + b] / RootOfProduct(v[a * l + a], v[b * l + b]);
 	return true;
 }
 
@@ -263,8 +279,7 @@ PlsRun(const PlsInput *input, PlsOutput *output, double *work)
 			double		c = input->cov[i * m + j];
 
 			if (input->scaled)
-				/* two square roots: the product of two variances of 1e200 overflows */
-				c /= sqrt(input->cov[i * m + i]) * sqrt(input->cov[j * m + j]);
+				c /= RootOfProduct(input->cov[i * m + i], input->cov[j * m + j]);
 			s[i * m + j] = c;
 		}
 
@@ -345,7 +360,7 @@ PlsRun(const PlsInput *input, PlsOutput *output, double *work)
 
 		for (int i = spec->block_start[k]; i < spec->block_start[k + 1]; i++)
 		{
-			output->loading[i] = sw[i * l + k] / (sqrt(s[i * m + i]) * sqrt(v[k * l + k]));
+			output->loading[i] = sw[i * l + k] / RootOfProduct(s[i * m + i], v[k * l + k]);
 			votes += Sign(output->loading[i]);
 		}
 		output->sign[k] = Sign(votes) > 0 ? 1 : -1;
