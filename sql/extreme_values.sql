@@ -46,7 +46,8 @@ FROM unnest(ARRAY['0', '1e-300', '1', '1e20', '1e300', '1e308', '1e400', '-1']) 
 INSERT INTO sweep_grid (typ, expr)
 SELECT 'float8[]', quote_literal(v) || '::float8[]'
 FROM unnest(ARRAY['{0,0,0}', '{5e-324,5e-324,5e-324}', '{1,2,3}', '{1e300,1e300,1e300}',
-	'{1e-300,1,1e300}', '{9e18,1,0}', '{1.7976931348623157e308,1.7976931348623157e308,1.7976931348623157e308}']) v;
+	'{1e-300,1,1e300}', '{9e18,1,0}', '{1.7976931348623157e308,1.7976931348623157e308,1.7976931348623157e308}',
+	'{1,2,3,4}', '{1e300,-1e300,5e-324,0}']) v;
 
 -- valid customer summaries: (x, t_x, T) in continuous time, (x, t_x, n) in
 -- discrete opportunities

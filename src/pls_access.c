@@ -377,6 +377,10 @@ ScoreLv(const ModelArg *arg, int k, const double *x, const bool *missing,
 	}
 	*score = arg->view.sign[k] * s;
 	*rescaled = isnan(sum) ? NAN : r;
+	/* items far outside the data's spread (1e300 for an sd of 1e-100) overflow */
+	CheckResultFinite(*score, "PLS score (an item is too far from its mean in standard deviations)");
+	if (!isnan(sum))
+		CheckResultFinite(*rescaled, "rescaled PLS score");
 	return true;
 }
 
