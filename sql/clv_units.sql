@@ -94,6 +94,15 @@ SELECT sqlstate_of($$SELECT crm.clv(bg, gg, 2, 30, 38, 20, 52, 10) FROM un.model
        sqlstate_of($$SELECT crm.clv(bg, gg, 2, 30, 38, 20, 52, 0.1, 30) FROM un.models$$) AS margin_30_percent_as_30,
        sqlstate_of($$SELECT crm.expected_purchases(bg, 1e7, 2, 30, 38) FROM un.models$$) AS horizon_over_1000_years,
        sqlstate_of($$SELECT crm.dert(pnbd, 2, 30, 38, 1) FROM un.models$$) AS dert_rate_100_percent;
+-- a negative given spend per purchase is refused; the Gamma-Gamma posterior
+-- mean stays finite where its products overflow (it tends to m for huge x),
+-- and a mean or likelihood that truly overflows is 22003, never Infinity
+SELECT sqlstate_of($$SELECT crm.clv(bg, 2, 30, 38, -5, 52, 0.01) FROM un.models$$) AS negative_given_spend,
+       round(crm.expected_spend(crm.gammagamma(1, 1, 1e-8), 1.7e308, 10)::numeric, 9) AS huge_x_tends_to_m,
+       round(crm.expected_spend(crm.gammagamma(1e20, 3, 15), 1e300, 25)::numeric, 9) AS huge_px_tends_to_m,
+       round((crm.expected_spend(crm.gammagamma(1, 1e8, 1e-8), 2, 1.7e308) / (3.4e308 / (1e8 + 1)))::numeric, 9) AS huge_m_ratio,
+       sqlstate_of($$SELECT crm.expected_spend(crm.gammagamma(1, 0.5, 1), 1, 1.7e308)$$) AS overflowing_mean,
+       sqlstate_of($$SELECT crm.loglik(crm.gammagamma(1, 1, 1e-8), 1.7e308, 10)$$) AS overflowing_loglik;
 -- the hints
 DO $$
 DECLARE

@@ -261,6 +261,11 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	ClvCheckScorable(purchases);
 	ClvCheckTriple(x, t_x, T);
 	CheckFinite(spend, "spend per purchase");
+	if (spend < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("spend per purchase must not be negative, not %g", spend),
+				 errhint("The customer lifetime value is expected purchases times a spend per purchase of 0 or more.")));
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
 	value = spend * ProbabilityAlive(purchases, x, t_x, T) *

@@ -188,18 +188,26 @@ ClvExpectedSpend(const ClvModel *model, float8 x, float8 m)
 	float8		q = model->params[1];
 	float8		gamma = model->params[2];
 	float8		denominator = p * x + q - 1;
+	float8		numerator = p * (gamma + m * x);
+	float8		log_px;
+	float8		log_denominator;
 	float8		result;
 
 	/* the posterior mean p (gamma + m x) / (p x + q - 1); prior mean at x = 0 */
 	if (m < 0 || !(denominator > 0))
 		return get_float8_nan();
-	result = p * (gamma + m * x) / denominator;
-	if (!isfinite(result))
-	{
-		/* overflow of a product of finite factors: in log space */
-		result = exp(log(p) + log(gamma + m * x) - log(denominator));
-		CheckResultFinite(result, "expected spend");
-	}
+	if (isfinite(numerator) && isfinite(denominator) && isfinite(numerator / denominator))
+		return numerator / denominator;
+
+	/*
+	 * A product overflowed (x, m or p huge): the same mean as the weighted
+	 * average p gamma / D + m (p x / D), with D = p x + q - 1 and the weights
+	 * in log space, so it is the m it tends to, or 22003 if that overflows
+	 */
+	log_px = log(p) + log(x);
+	log_denominator = log_px + log1p((q - 1) / exp(log_px));
+	result = exp(log(p) + log(gamma) - log_denominator) + m * exp(log_px - log_denominator);
+	CheckResultFinite(result, "expected spend");
 	return result;
 }
 
@@ -227,6 +235,7 @@ gammagamma_customer_loglik(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
 	ClvTuple	pair;
+	float8		loglik;
 
 	pair.v[0] = PG_GETARG_FLOAT8(1);
 	pair.v[1] = PG_GETARG_FLOAT8(2);
@@ -237,5 +246,7 @@ gammagamma_customer_loglik(PG_FUNCTION_ARGS)
 	/* the density of the mean spend is defined for x > 0 and m > 0 only */
 	if (pair.v[0] == 0 || pair.v[1] <= 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(SpendLogLikelihood(model->params, SpendDataOf(&pair, 1), NULL));
+	loglik = SpendLogLikelihood(model->params, SpendDataOf(&pair, 1), NULL);
+	CheckResultFinite(loglik, "Gamma-Gamma log-likelihood");
+	PG_RETURN_FLOAT8(loglik);
 }
