@@ -424,11 +424,11 @@ FROM value_models;
 -- net revenue (purchases less refunds) is negative for a customer whose
 -- refunds exceed the purchases, and a few 1e-15 below 0 for one whose orders
 -- were all cancelled (the summary's sums are float8: decimal amounts that
--- cancel exactly need not cancel in binary); the value functions take
--- values >= 0 only, as documented
+-- cancel exactly need not cancel in binary); the share-based value fits
+-- skip such customers, count them and say so in one NOTICE
 SELECT count(*) FILTER (WHERE monetary_total - refund_total < 0) AS net_negative,
        count(*) FILTER (WHERE monetary_total - refund_total < 0 AND monetary_total - refund_total > -0.005) AS net_negative_below_a_cent,
-       left(sqlstate_of($$SELECT crm.concentration_fit(monetary_total - refund_total) FROM mw.s_week$$), 5) AS concentration_of_net
+       (SELECT crm.customers(crm.concentration_fit(monetary_total - refund_total)) FROM mw.s_week) AS net_concentration_customers
 FROM s_week;
 SELECT t.name, t.customers, round(t.customer_share::numeric, 2) AS customer_share
 FROM value_models, crm.value_tiers(clv_pyramid) t ORDER BY t.tier;

@@ -83,8 +83,8 @@ FROM states st, serial s GROUP BY s.c, s.pyramid, s.vp;
 -- merged per shard first, then the shards' states merged
 SELECT crm.concentration_merge(c)::text = (SELECT c FROM serial) AS two_level_merge
 FROM (SELECT shard, crm.concentration_merge(c) AS c FROM states GROUP BY shard) q;
--- a finished value is compact: a 40-byte header and 16 bytes per distinct value
-SELECT bool_and(pg_column_size(crm.concentration_final(c)) = 40 + 16 * crm.distinct_values(c)) AS concentration_is_compact,
+-- a finished value is compact: a 48-byte header and 16 bytes per distinct value
+SELECT bool_and(pg_column_size(crm.concentration_final(c)) = 48 + 16 * crm.distinct_values(c)) AS concentration_is_compact,
        max(crm.distinct_values(c)) AS largest_distinct
 FROM states;
 RESET parallel_setup_cost;

@@ -77,6 +77,8 @@ typedef struct ValueState
 	int32		n_distinct[2];	/* entries in the run of each dimension */
 	int32		n_buffered[2];	/* entries in the buffer of each dimension */
 	int64		n_rows;			/* customers accumulated (runs + buffers) */
+	int64		n_skipped;		/* customers left out: a negative value
+								 * (concentration, pyramid, ABC) */
 } ValueState;
 
 #define DatumGetValueStateP(d)	((ValueState *) PG_DETOAST_DATUM(d))
@@ -103,8 +105,8 @@ typedef struct ValueTierModel
 
 #define DatumGetValueTierModelP(d)	((ValueTierModel *) PG_DETOAST_DATUM(d))
 
-/* Raise 22000 unless a customer value is finite and >= 0 */
-extern void CheckCustomerValue(float8 value);
+/* One NOTICE with the customers a fit left out (negative values), if any */
+extern void ValueNoticeSkipped(const ValueState *state, const char *what);
 
 /* Raise 22000/22023 unless a fraction is finite and in (0, 1]; what names it */
 extern void CheckFraction(float8 fraction, const char *what);

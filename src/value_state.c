@@ -238,6 +238,7 @@ StateFlush(const ValueState *state, int32 room)
 	int32		n_distinct[2] = {0, 0};
 	int32		capacity = 0;
 	ValueSpec	spec;
+	ValueState *copy;
 
 	for (int d = 0; d < state->dims; d++)
 		runs[d] = ValueStateRun(state, d, &n_distinct[d]);
@@ -248,7 +249,9 @@ StateFlush(const ValueState *state, int32 room)
 			capacity = Max(capacity, n_distinct[d]);
 	}
 	StateSpec(state, &spec);
-	return StateBuild(state->kind, &spec, state->n_rows, runs, n_distinct, capacity);
+	copy = StateBuild(state->kind, &spec, state->n_rows, runs, n_distinct, capacity);
+	copy->n_skipped = state->n_skipped;
+	return copy;
 }
 
 /* True if a state carries this kind and spec */
@@ -299,6 +302,35 @@ TransitionState(FunctionCallInfo fcinfo, uint8 kind, const ValueSpec *spec)
 	return state;
 }
 
+/*
+ * Whether a customer's value is left out of a share-based fit: a negative
+ * value (refunds above purchases, a rounding below 0) has no share of a
+ * total; it is counted in the state instead (one NOTICE at the end).
+ * NaN and infinite values stay errors.
+ */
+static bool
+SkipNegativeValue(ValueState *state, float8 value)
+{
+	CheckFinite(value, "customer value");
+	if (value >= 0)
+		return false;
+	state->n_skipped = AddCounts(state->n_skipped, 1, "skipped customer count");
+	return true;
+}
+
+/* One NOTICE with the customers a fit left out, if any */
+void
+ValueNoticeSkipped(const ValueState *state, const char *what)
+{
+	if (state->n_skipped > 0)
+		ereport(NOTICE,
+				(errmsg("%s fit: skipped " INT64_FORMAT " customers with a negative value",
+						what, state->n_skipped),
+				 errdetail("Shares of a total are defined for values >= 0; the other " INT64_FORMAT " customers were fitted.",
+						   state->n_rows),
+				 errhint("Floor net values at 0 to count such customers with a value of 0.")));
+}
+
 /* Add one customer's values (one per dimension) to a state; returns the state (it may move) */
 static ValueState *
 StateAddRow(ValueState *state, const float8 *values)
@@ -332,7 +364,8 @@ concentration_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	value = PG_GETARG_FLOAT8(1);
-	CheckCustomerValue(value);
+	if (SkipNegativeValue(state, value))
+		PG_RETURN_POINTER(state);
 	PG_RETURN_POINTER(StateAddRow(state, &value));
 }
 
@@ -518,7 +551,8 @@ value_tier_fit_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	value = PG_GETARG_FLOAT8(1);
-	CheckCustomerValue(value);
+	if (SkipNegativeValue(state, value))
+		PG_RETURN_POINTER(state);
 	PG_RETURN_POINTER(StateAddRow(state, &value));
 }
 
@@ -566,7 +600,8 @@ abc_fit_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	value = PG_GETARG_FLOAT8(1);
-	CheckCustomerValue(value);
+	if (SkipNegativeValue(state, value))
+		PG_RETURN_POINTER(state);
 	PG_RETURN_POINTER(StateAddRow(state, &value));
 }
 
@@ -600,6 +635,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 	ValueState *a = DatumGetValueStateP(PG_GETARG_DATUM(0));
 	ValueState *b = DatumGetValueStateP(PG_GETARG_DATUM(1));
 	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "customer count");
+	int64		n_skipped = AddCounts(a->n_skipped, b->n_skipped, "skipped customer count");
 	const ValueCount *runs[2];
 	int32		n[2] = {0, 0};
 	int32		room = 0;
@@ -636,6 +672,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 		a->n_buffered[d] += n[d];
 	}
 	a->n_rows = n_rows;
+	a->n_skipped = n_skipped;
 	if (!in_aggregate)
 		a = StateFlush(a, -1);
 	PG_RETURN_POINTER(a);
@@ -648,6 +685,7 @@ concentration_final(PG_FUNCTION_ARGS)
 {
 	ValueState *state = DatumGetValueStateP(PG_GETARG_DATUM(0));
 
+	ValueNoticeSkipped(state, "concentration");
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(StateFlush(state, -1));
@@ -747,7 +785,9 @@ StateFromText(char *input, bool concentration)
 	ValueCount *runs[2] = {NULL, NULL};
 	int32		n_distinct[2] = {0, 0};
 	int64		n_rows;
+	int64		n_skipped = 0;
 	const char *problem;
+	ValueState *state;
 
 	ValueExpectLiteral(&r, "v1");
 	if (!concentration)
@@ -769,6 +809,12 @@ StateFromText(char *input, bool concentration)
 	}
 	ValueExpectLiteral(&r, " n=");
 	n_rows = ValueReadCount(&r);
+	if (kind != VALUE_KIND_POTENTIAL && ValueTryLiteral(&r, " skipped="))
+	{
+		n_skipped = ValueReadCount(&r);
+		if (n_skipped == 0)
+			ValueSyntaxError(&r, "skipped is given only when above 0");
+	}
 	if (KindHasTiers(kind))
 	{
 		int			n_cuts;
@@ -793,8 +839,10 @@ StateFromText(char *input, bool concentration)
 	problem = RunsProblem(kind, runs, n_distinct, n_rows);
 	if (problem != NULL)
 		ValueSyntaxError(&r, problem);
-	return StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
-					  (const ValueCount *const *) runs, n_distinct, 0);
+	state = StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
+					   (const ValueCount *const *) runs, n_distinct, 0);
+	state->n_skipped = n_skipped;
+	return state;
 }
 
 /* The text form of a state (the runs with the buffers merged in) */
@@ -808,6 +856,8 @@ StateToText(const ValueState *state)
 	if (state->kind != VALUE_KIND_CONCENTRATION)
 		appendStringInfo(&buf, " kind=%s", ValueKindName(state->kind));
 	appendStringInfo(&buf, " n=" INT64_FORMAT, state->n_rows);
+	if (state->n_skipped > 0)
+		appendStringInfo(&buf, " skipped=" INT64_FORMAT, state->n_skipped);
 	if (state->n_tiers > 0)
 	{
 		ValueAppendFloats(&buf, "cuts", ValueStateCuts(state), state->n_tiers);
@@ -862,10 +912,13 @@ StateSend(const ValueState *state)
 	StringInfoData buf;
 	const char *names = ValueStateNames(state);
 
+	/* version 1 without skipped customers, 2 with their count after n */
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, state->version);
+	pq_sendint8(&buf, state->n_skipped > 0 ? 2 : 1);
 	pq_sendint8(&buf, state->kind);
 	pq_sendint64(&buf, state->n_rows);
+	if (state->n_skipped > 0)
+		pq_sendint64(&buf, state->n_skipped);
 	pq_sendint8(&buf, state->n_tiers);
 	for (int i = 0; i < state->n_tiers; i++)
 		pq_sendfloat8(&buf, ValueStateCuts(state)[i]);
@@ -907,15 +960,19 @@ StateRecv(StringInfo buf, bool concentration)
 	uint8		version = (uint8) pq_getmsgint(buf, 1);
 	uint8		kind = (uint8) pq_getmsgint(buf, 1);
 	int64		n_rows = pq_getmsgint64(buf);
+	int64		n_skipped = version == 2 ? pq_getmsgint64(buf) : 0;
 	ValueSpec	spec = {0};
 	ValueCount *runs[2] = {NULL, NULL};
 	int32		n_distinct[2] = {0, 0};
 	const char *problem;
 	StringInfoData names;
+	ValueState *state;
 
-	if (version != VALUE_STATE_VERSION || ValueKindName(kind) == NULL || n_rows < 0 ||
+	if ((version != 1 && version != 2) || ValueKindName(kind) == NULL || n_rows < 0 ||
 		(kind == VALUE_KIND_CONCENTRATION) != concentration)
 		BinaryStateError(type_name, "invalid version, kind or n");
+	if (version == 2 && (n_skipped <= 0 || kind == VALUE_KIND_POTENTIAL))
+		BinaryStateError(type_name, "invalid skipped count");
 	spec.n_tiers = (uint8) pq_getmsgint(buf, 1);
 	if (KindHasTiers(kind) != (spec.n_tiers > 0) || spec.n_tiers > VALUE_MAX_TIERS)
 		BinaryStateError(type_name, "invalid number of tiers");
@@ -948,8 +1005,10 @@ StateRecv(StringInfo buf, bool concentration)
 		problem = RunsProblem(kind, runs, n_distinct, n_rows);
 	if (problem != NULL)
 		BinaryStateError(type_name, problem);
-	return StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
-					  (const ValueCount *const *) runs, n_distinct, 0);
+	state = StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
+					   (const ValueCount *const *) runs, n_distinct, 0);
+	state->n_skipped = n_skipped;
+	return state;
 }
 
 /* Binary form of crm.concentration */

@@ -16,19 +16,6 @@
 #include "common/shortest_dec.h"
 #include "utils/float.h"
 
-/* Raise 22000 unless a customer value is finite and >= 0 */
-void
-CheckCustomerValue(float8 value)
-{
-	CheckFinite(value, "customer value");
-	if (value < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("customer value must not be negative, not %s",
-						float8out_internal(value)),
-				 errhint("Shares of a total are defined for values >= 0: floor net values at 0 or leave such customers out.")));
-}
-
 /* Raise 22000/22023 unless a fraction is finite and in (0, 1]; what names it */
 void
 CheckFraction(float8 fraction, const char *what)

@@ -195,6 +195,7 @@ value_tier_fit_final(PG_FUNCTION_ARGS)
 				 errmsg("a tier model is fitted on a state of kind pyramid or abc, not %s",
 						ValueKindName(state->kind)),
 				 errhint("Make the state with crm.value_tier_fit_partial or crm.abc_fit_partial.")));
+	ValueNoticeSkipped(state, state->kind == VALUE_KIND_ABC ? "ABC" : "value tier");
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
 	run = ValueStateRun(state, 0, &runs);
@@ -223,13 +224,16 @@ ModelArg(FunctionCallInfo fcinfo, int argno)
 	return DatumGetValueTierModelP(PG_GETARG_DATUM(argno));
 }
 
-/* The customer value in argument argno, checked */
+/*
+ * The customer value in argument argno, checked to be finite: a negative
+ * value (left out of the fit) falls in the last tier, below every threshold
+ */
 static float8
 ValueArg(FunctionCallInfo fcinfo, int argno)
 {
 	float8		value = PG_GETARG_FLOAT8(argno);
 
-	CheckCustomerValue(value);
+	CheckFinite(value, "customer value");
 	return value;
 }
 
