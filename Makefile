@@ -6,7 +6,7 @@ EXTVERSION = 0.1
 MODULE_big = crm
 OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
 	src/rfm_score.o src/rfm_fit.o src/rfm_model.o src/rfm_segment.o \
-	src/numerics.o src/clv_fit_state.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
+	src/numerics.o src/clv_fit_state.o src/clv_checks.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
 	src/clv_value.o src/clv_unit.o src/paretonbd.o src/bgbb.o src/sbg.o \
 	src/survival.o src/cohort_state.o src/cohort_table.o \
 	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE) $(OBJS_WORKFLOW)

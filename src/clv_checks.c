@@ -1,0 +1,103 @@
+/*
+ * clv_checks.c
+ *		The input rules every fit and prediction of the probabilistic models
+ *		applies to a customer's summary: purchases (x, t_x, T), discrete
+ *		opportunities (x, t_x, n), spend (x, m), tenures and survival
+ *		durations.  Each rule lives here once, so its error is the same
+ *		everywhere and is tested once.
+ */
+#include "crm.h"
+#include "clv.h"
+
+#include <math.h>
+
+/* Raise 22000 unless x is a non-negative whole number */
+void
+ClvCheckFrequency(float8 x)
+{
+	CheckFinite(x, "frequency x");
+	if (x < 0 || x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("frequency x must be a non-negative whole number, not %g", x),
+				 errhint("x counts repeat purchases; the arguments are (x, t_x, T): was recency or age passed as frequency?")));
+}
+
+/* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
+void
+ClvCheckTriple(float8 x, float8 t_x, float8 T)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(t_x, "recency t_x");
+	CheckFinite(T, "age T");
+	if (t_x < 0 || t_x > T)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be between 0 and age T, not %g (T = %g)", t_x, T),
+				 errhint("t_x is the time from the first to the last purchase, T from the first purchase to the end of the calibration period.")));
+	if (x == 0 && t_x != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x),
+				 errhint("The arguments are (x, t_x, T): check that frequency and recency are not swapped.")));
+}
+
+/* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
+void
+ClvCheckOpportunities(float8 x, float8 t_x, float8 n)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(t_x, "recency t_x");
+	CheckFinite(n, "opportunities n");
+	if (n < 0 || n != floor(n) || n > 1e6)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("opportunities n must be a whole number between 0 and 1000000, not %g", n),
+				 errhint("n = 0 is a customer with no transaction opportunity yet (acquired in the last period).")));
+	if (t_x != floor(t_x) || t_x < x || t_x > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be a whole number between x and n, not %g (x = %g, n = %g)",
+						t_x, x, n),
+				 errhint("t_x is the opportunity of the last purchase (0 if none), x the purchases among the n opportunities.")));
+	if (x == 0 && t_x != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("recency t_x must be 0 when frequency x is 0, not %g", t_x)));
+}
+
+/* Raise 22000 unless a tenure is a whole number of periods between 1 and 1000000 */
+void
+ClvCheckTenure(float8 tenure)
+{
+	CheckFinite(tenure, "tenure");
+	if (tenure < 1 || tenure > 1e6 || tenure != floor(tenure))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("tenure must be a whole number of periods between 1 and 1000000, not %.15g", tenure),
+				 errhint("Tenure counts the periods a customer stayed: 1 for a customer who left at the first renewal.")));
+}
+
+/* Raise 22000 unless a survival duration is finite and >= 0 */
+void
+ClvCheckDuration(float8 duration)
+{
+	CheckFinite(duration, "duration");
+	if (duration < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("duration must not be negative, not %g", duration),
+				 errhint("A duration is the time from a customer's start to the event or to the end of observation.")));
+}
+
+/*
+ * Raise 22000 unless (x, m) is a valid frequency and a finite mean spend.
+ * A mean spend of 0 or below is valid input: the Gamma-Gamma fit skips such
+ * customers (and counts them), its predictions handle m = 0
+ */
+void
+ClvCheckSpend(float8 x, float8 m)
+{
+	ClvCheckFrequency(x);
+	CheckFinite(m, "monetary value");
+}
