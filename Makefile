@@ -4,35 +4,35 @@ EXTENSION  = crm
 EXTVERSION = 0.1
 
 MODULE_big = crm
-OBJS = src/crm.o src/calendar.o src/summary_state.o src/summary.o \
-	src/rfm_score.o src/rfm_fit.o src/rfm_model.o src/rfm_segment.o \
-	src/numerics.o src/clv_fit_state.o src/clv_checks.o src/clv_model.o src/bgnbd.o src/gammagamma.o \
-	src/clv_value.o src/clv_unit.o src/paretonbd.o src/bgbb.o src/sbg.o \
-	src/survival.o src/cohort_state.o src/cohort_table.o \
+OBJS = src/common/crm.o src/common/calendar.o src/summary/summary_state.o src/summary/summary.o \
+	src/rfm/rfm_score.o src/rfm/rfm_fit.o src/rfm/rfm_model.o src/rfm/rfm_segment.o \
+	src/common/numerics.o src/clv/clv_fit_state.o src/clv/clv_checks.o src/clv/clv_model.o src/clv/bgnbd.o src/clv/gammagamma.o \
+	src/clv/clv_value.o src/clv/clv_unit.o src/clv/paretonbd.o src/clv/bgbb.o src/clv/sbg.o \
+	src/retention/survival.o src/retention/cohort_state.o src/retention/cohort_table.o \
 	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE) $(OBJS_WORKFLOW)
 
 # Domains under construction: each sets its own objects, SQL sources and tests
 # here, one variable per line, kept apart so that their edits do not collide
 
 # survey indices (NPS, CSAT, CES, CSI)
-OBJS_SURVEY = src/survey.o src/survey_csi.o
-SQL_SURVEY = src/survey.sql
+OBJS_SURVEY = src/survey/survey.o src/survey/survey_csi.o
+SQL_SURVEY = src/survey/survey.sql
 REGRESS_SURVEY = survey survey_parallel survey_errors
 
 # PLS path modelling (ACSI/ECSI)
-OBJS_PLS = src/pls_spec.o src/pls_algorithm.o src/pls_state.o src/pls_model.o src/pls_access.o
-SQL_PLS = src/pls.sql
+OBJS_PLS = src/survey/pls_spec.o src/survey/pls_algorithm.o src/survey/pls_state.o src/survey/pls_model.o src/survey/pls_access.o
+SQL_PLS = src/survey/pls.sql
 REGRESS_PLS = pls pls_ecsi pls_parallel pls_errors
 
 # customer value: concentration, tiers, value x potential, metrics
-OBJS_VALUE = src/value_text.o src/value_state.o src/concentration.o src/value_tier.o \
-	src/value_potential.o src/value_metrics.o
-SQL_VALUE = src/value.sql
+OBJS_VALUE = src/value/value_text.o src/value/value_state.o src/value/concentration.o src/value/value_tier.o \
+	src/value/value_potential.o src/value/value_metrics.o
+SQL_VALUE = src/value/value.sql
 REGRESS_VALUE = value_concentration value_tiers value_potential value_parallel value_errors
 
 # workflows and BI: model registry, scorecard refresh (full and incremental)
-OBJS_WORKFLOW = src/workflow.o
-SQL_WORKFLOW = src/workflow.sql
+OBJS_WORKFLOW = src/workflow/workflow.o
+SQL_WORKFLOW = src/workflow/workflow.sql
 REGRESS_WORKFLOW = workflow
 
 # real data, real mistakes (issue 22): one line per part, kept apart
@@ -43,20 +43,20 @@ REGRESS_MESSY = messy_workflow
 REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(REGRESS_MESSY)
 
 # Per-domain SQL declarations, concatenated in this order into the install script
-SQL_SOURCES = src/crm.sql src/trusted.sql src/summary.sql src/rfm_score.sql src/rfm_model.sql \
-	src/rfm_segment.sql src/clv_model.sql src/bgnbd.sql src/gammagamma.sql \
-	src/paretonbd.sql src/bgbb.sql src/sbg.sql src/clv_unit.sql src/survival.sql src/cohort.sql \
-	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/version.sql
+SQL_SOURCES = src/common/crm.sql src/common/trusted.sql src/summary/summary.sql src/rfm/rfm_score.sql src/rfm/rfm_model.sql \
+	src/rfm/rfm_segment.sql src/clv/clv_model.sql src/clv/bgnbd.sql src/clv/gammagamma.sql \
+	src/clv/paretonbd.sql src/clv/bgbb.sql src/clv/sbg.sql src/clv/clv_unit.sql src/retention/survival.sql src/retention/cohort.sql \
+	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/common/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is
 # released its install script is built from the same sources (so it cannot
 # drift); on release, crm--0.1.sql is frozen into src/upgrade/ instead.
-SQL_SOURCES_0_0 = $(filter-out src/version.sql,$(SQL_SOURCES))
+SQL_SOURCES_0_0 = $(filter-out src/common/version.sql,$(SQL_SOURCES))
 
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 
 # SQL blocks repeated per model type are generated from one template
-# (src/*.sql.in, a 2-line header, then @TYPE@ = the SQL type's name and
+# (src/*/*.sql.in, a 2-line header, then @TYPE@ = the SQL type's name and
 # @TITLE@ = its readable name), not pasted
 CLV_PURCHASE_TYPES = bgnbd:BG/NBD mbgnbd:MBG/NBD paretonbd:Pareto/NBD
 CLV_MODEL_TYPES = $(CLV_PURCHASE_TYPES) gammagamma:Gamma-Gamma bgbb:BG/BB sbg:sBG
@@ -66,13 +66,13 @@ define expand_template
 for pair in $(2); do tail -n +3 $(1) | sed -e "s|@TYPE@|$${pair%%:*}|g" -e "s|@TITLE@|$${pair#*:}|g"; done
 endef
 
-src/clv_unit.sql: src/clv_unit_head.sql src/clv_unit_fit.sql.in src/clv_unit_model.sql.in \
-		src/clv_unit_purchase.sql.in src/clv_unit_tail.sql
-	{ cat src/clv_unit_head.sql; \
-	  $(call expand_template,src/clv_unit_fit.sql.in,$(CLV_PURCHASE_TYPES)); \
-	  $(call expand_template,src/clv_unit_model.sql.in,$(CLV_MODEL_TYPES)); \
-	  $(call expand_template,src/clv_unit_purchase.sql.in,$(CLV_PURCHASE_TYPES)); \
-	  cat src/clv_unit_tail.sql; } > $@
+src/clv/clv_unit.sql: src/clv/clv_unit_head.sql src/clv/clv_unit_fit.sql.in src/clv/clv_unit_model.sql.in \
+		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql
+	{ cat src/clv/clv_unit_head.sql; \
+	  $(call expand_template,src/clv/clv_unit_fit.sql.in,$(CLV_PURCHASE_TYPES)); \
+	  $(call expand_template,src/clv/clv_unit_model.sql.in,$(CLV_MODEL_TYPES)); \
+	  $(call expand_template,src/clv/clv_unit_purchase.sql.in,$(CLV_PURCHASE_TYPES)); \
+	  cat src/clv/clv_unit_tail.sql; } > $@
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
 # Tests of the probabilistic models and of retention (one line each)
@@ -90,8 +90,10 @@ REGRESS_OPTS = --inputdir=. --load-extension=crm
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 # Server headers as system headers, so that -Wextra (CI: PG_CFLAGS="-Wall
 # -Wextra -Werror") judges crm's code and not PostgreSQL's inline functions.
+# One folder per domain under src/; headers are found in every folder
+CRM_DOMAINS = common summary rfm clv retention survey value workflow
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null) \
-	-DCRM_VERSION=\"$(EXTVERSION)\"
+	$(addprefix -Isrc/,$(CRM_DOMAINS)) -DCRM_VERSION=\"$(EXTVERSION)\"
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
@@ -100,7 +102,7 @@ endif
 # PGXS tracks no header dependencies (Debian's server is built without
 # --enable-depend): rebuild every object when a header changes, so a changed
 # struct can never be compiled into only some of them
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard src/*/*.h)
 
 crm--$(EXTVERSION).sql: $(SQL_SOURCES)
 	cat $^ > $@
@@ -108,7 +110,7 @@ crm--$(EXTVERSION).sql: $(SQL_SOURCES)
 crm--0.0.sql: $(SQL_SOURCES_0_0)
 	cat $^ > $@
 
-EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results src/clv_unit.sql
+EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results src/clv/clv_unit.sql
 
 .PHONY: test demo bench
 test:

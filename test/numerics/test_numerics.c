@@ -1,6 +1,6 @@
 /*
  * test_numerics.c
- *		Unit tests of src/numerics.c, run outside the server by
+ *		Unit tests of src/common/numerics.c, run outside the server by
  *		test/numerics/run.
  *
  * Prints one line per test group in pg_regress's style ("test name ... ok"

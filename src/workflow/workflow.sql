@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Workflows (src/workflow.c): the model registry, the scorecard refresh and
+-- Workflows (src/workflow/workflow.c): the model registry, the scorecard refresh and
 -- its incremental form.  See README "Workflows and BI".
 -- ---------------------------------------------------------------------------
 

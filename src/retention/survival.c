@@ -4,7 +4,7 @@
  *
  * crm.km_fit(duration, event [, weight]) accumulates (duration, event)
  * tuples with counts in the shared model fit state (crm.clv_fit_state,
- * shape "durations", src/clv_fit_state.c) and finishes them into a
+ * shape "durations", src/clv/clv_fit_state.c) and finishes them into a
  * crm.survival: the distinct event and censoring times with their event
  * and censored counts.  That value is exact (it is the data the estimate
  * is a function of), so it can be stored, printed, re-read, merged with

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- RFM segment maps (src/rfm_segment.c)
+-- RFM segment maps (src/rfm/rfm_segment.c)
 -- ---------------------------------------------------------------------------
 
 -- A segment map is an ordered list of rules (segment name; inclusive R, F

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
--- PLS path modelling (src/pls_spec.c, src/pls_state.c, src/pls_algorithm.c,
--- src/pls_model.c, src/pls_access.c)
+-- PLS path modelling (src/survey/pls_spec.c, src/survey/pls_state.c, src/survey/pls_algorithm.c,
+-- src/survey/pls_model.c, src/survey/pls_access.c)
 -- ---------------------------------------------------------------------------
 
 -- The mergeable state of crm.pls_fit: rows, item means and co-moments.

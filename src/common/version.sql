@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Versions (src/crm.c)
+-- Versions (src/common/crm.c)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION crm.version() RETURNS text
 	AS 'MODULE_PATHNAME', 'crm_version' LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- Probabilistic customer-base models: fit state and model values
--- (src/clv_fit_state.c, src/clv_model.c)
+-- (src/clv/clv_fit_state.c, src/clv/clv_model.c)
 -- ---------------------------------------------------------------------------
 
 -- The exact, mergeable state of the model fits: distinct input tuples with counts.

@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- Time units of the probabilistic models, skipped customers, scoring of
 -- unconverged fits, and unit-checked predictions from a customer summary
--- (src/clv_unit.c).  See README "Units".
+-- (src/clv/clv_unit.c).  See README "Units".
 -- ---------------------------------------------------------------------------
 
 -- Fit transitions that take the rows' time unit (the summaries' unit)

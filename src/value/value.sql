@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- Customer value: concentration, tiers, value x potential, loyalty metrics
--- (src/value_state.c, src/value_text.c, src/concentration.c, src/value_tier.c,
--- src/value_potential.c, src/value_metrics.c)
+-- (src/value/value_state.c, src/value/value_text.c, src/value/concentration.c, src/value/value_tier.c,
+-- src/value/value_potential.c, src/value/value_metrics.c)
 -- ---------------------------------------------------------------------------
 
 -- The exact distribution of customer values: distinct values with counts.

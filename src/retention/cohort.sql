@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Cohort retention (src/cohort_state.c, src/cohort_table.c)
+-- Cohort retention (src/retention/cohort_state.c, src/retention/cohort_table.c)
 -- ---------------------------------------------------------------------------
 
 -- The mergeable state of crm.cohort_fit: distinct (customer hash, period) pairs.

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- RFM scoring models (src/rfm_fit.c, src/rfm_model.c)
+-- RFM scoring models (src/rfm/rfm_fit.c, src/rfm/rfm_model.c)
 -- ---------------------------------------------------------------------------
 
 -- The exact, mergeable state of crm.rfm_fit: distinct values with counts.

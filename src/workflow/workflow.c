@@ -1,6 +1,6 @@
 /*
  * workflow.c
- *		C support of the scheduled workflows (src/workflow.sql): moving a
+ *		C support of the scheduled workflows (src/workflow/workflow.sql): moving a
  *		customer-summary state to a later as_of, so that an incremental
  *		scorecard refresh merges the stored states with the states of the
  *		new transactions only.

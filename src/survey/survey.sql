@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
--- Survey indices: NPS, CSAT, CES (src/survey.c) and the weighted CSI
--- (src/survey_csi.c).  Each aggregate's state is also its value: counts (or
+-- Survey indices: NPS, CSAT, CES (src/survey/survey.c) and the weighted CSI
+-- (src/survey/survey_csi.c).  Each aggregate's state is also its value: counts (or
 -- per-item sums) that the accessors read and the _merge aggregates add up.
 -- ---------------------------------------------------------------------------
 

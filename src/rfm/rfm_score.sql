@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- RFM scores: the crm.rfm type (src/rfm_score.c, src/rfm.h)
+-- RFM scores: the crm.rfm type (src/rfm/rfm_score.c, src/rfm/rfm.h)
 -- ---------------------------------------------------------------------------
 
 -- An RFM score: R, F and M, each 1..9, stored by value as the cell number

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Customer summaries from a transaction log (src/summary.c, src/summary_state.c)
+-- Customer summaries from a transaction log (src/summary/summary.c, src/summary/summary_state.c)
 -- ---------------------------------------------------------------------------
 
 -- The mergeable state of the summary aggregates: distinct purchase periods
