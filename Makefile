@@ -6,8 +6,8 @@ EXTVERSION = 0.1
 MODULE_big = crm
 OBJS = src/common/crm.o src/common/calendar.o src/summary/summary_state.o src/summary/summary.o \
 	src/rfm/rfm_score.o src/rfm/rfm_fit.o src/rfm/rfm_model.o src/rfm/rfm_segment.o \
-	src/common/numerics.o src/clv/clv_fit_state.o src/clv/clv_checks.o src/clv/clv_model.o src/clv/bgnbd.o src/clv/gammagamma.o \
-	src/clv/clv_value.o src/clv/clv_unit.o src/clv/paretonbd.o src/clv/bgbb.o src/clv/sbg.o \
+	src/common/numerics.o src/clv/clv_fit_state.o src/clv/clv_checks.o src/clv/clv_model.o src/clv/clv_bgnbd.o src/clv/clv_gammagamma.o \
+	src/clv/clv_value.o src/clv/clv_unit.o src/clv/clv_paretonbd.o src/clv/clv_bgbb.o src/clv/clv_sbg.o \
 	src/retention/survival.o src/retention/cohort_state.o src/retention/cohort_table.o \
 	$(OBJS_SURVEY) $(OBJS_PLS) $(OBJS_VALUE) $(OBJS_WORKFLOW)
 
@@ -25,7 +25,7 @@ SQL_PLS = src/survey/pls.sql
 REGRESS_PLS = pls pls_ecsi pls_parallel pls_errors
 
 # customer value: concentration, tiers, value x potential, metrics
-OBJS_VALUE = src/value/value_text.o src/value/value_state.o src/value/concentration.o src/value/value_tier.o \
+OBJS_VALUE = src/value/value_text.o src/value/value_state.o src/value/value_concentration.o src/value/value_tier.o \
 	src/value/value_potential.o src/value/value_metrics.o
 SQL_VALUE = src/value/value.sql
 REGRESS_VALUE = value_concentration value_tiers value_potential value_parallel value_errors
@@ -44,8 +44,8 @@ REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(RE
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/common/crm.sql src/common/trusted.sql src/summary/summary.sql src/rfm/rfm_score.sql src/rfm/rfm_model.sql \
-	src/rfm/rfm_segment.sql src/clv/clv_model.sql src/clv/bgnbd.sql src/clv/gammagamma.sql \
-	src/clv/paretonbd.sql src/clv/bgbb.sql src/clv/sbg.sql src/clv/clv_unit.sql src/retention/survival.sql src/retention/cohort.sql \
+	src/rfm/rfm_segment.sql src/clv/clv_model.sql src/clv/clv_bgnbd.sql src/clv/clv_gammagamma.sql \
+	src/clv/clv_paretonbd.sql src/clv/clv_bgbb.sql src/clv/clv_sbg.sql src/clv/clv_unit.sql src/retention/survival.sql src/retention/cohort.sql \
 	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/common/version.sql
 
 # 0.0 is the pre-release API: 0.1 without crm.version().  Until 0.1 is

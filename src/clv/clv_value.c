@@ -10,7 +10,7 @@
  * per purchase times the margin and discounted by (1 + d)^k, with d the
  * discount rate per time unit.  A fractional last period ends at the
  * horizon.  Continuous discounting over an unbounded horizon is what
- * crm.dert does (src/clv/paretonbd.c).
+ * crm.dert does (src/clv/clv_paretonbd.c).
  *
  * The discounted sum is P(alive) times a series that depends on the customer
  * only through x and T, so each call site keeps the series of recently seen

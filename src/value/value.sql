@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- Customer value: concentration, tiers, value x potential, loyalty metrics
--- (src/value/value_state.c, src/value/value_text.c, src/value/concentration.c, src/value/value_tier.c,
+-- (src/value/value_state.c, src/value/value_text.c, src/value/value_concentration.c, src/value/value_tier.c,
 -- src/value/value_potential.c, src/value/value_metrics.c)
 -- ---------------------------------------------------------------------------
 

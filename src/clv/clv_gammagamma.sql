@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Gamma-Gamma spend model (src/clv/gammagamma.c)
+-- Gamma-Gamma spend model (src/clv/clv_gammagamma.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.gammagamma_fit_final(crm.clv_fit_state) RETURNS crm.gammagamma

@@ -1,5 +1,5 @@
 /*
- * concentration.c
+ * value_concentration.c
  *		The accessors of crm.concentration: how concentrated customer value
  *		is.  The distribution is exact (distinct values with counts), so each
  *		measure is computed from all customers, whatever the split of the rows.

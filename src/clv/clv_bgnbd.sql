@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- BG/NBD and MBG/NBD purchase models (src/clv/bgnbd.c)
+-- BG/NBD and MBG/NBD purchase models (src/clv/clv_bgnbd.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.bgnbd_fit_final(crm.clv_fit_state) RETURNS crm.bgnbd

@@ -1,5 +1,5 @@
 /*
- * sbg.c
+ * clv_sbg.c
  *		The shifted beta-geometric (sBG) model of contractual retention
  *		(Fader & Hardie 2007, "How to project customer retention", Journal of
  *		Interactive Marketing 21(1)): likelihood with analytic gradient, the

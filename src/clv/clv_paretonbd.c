@@ -1,5 +1,5 @@
 /*
- * paretonbd.c
+ * clv_paretonbd.c
  *		The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987; as
  *		estimated in Fader, Hardie & Lee 2005): likelihood with analytic
  *		gradient, the fit aggregate's final function, and predictions

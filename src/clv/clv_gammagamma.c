@@ -1,5 +1,5 @@
 /*
- * gammagamma.c
+ * clv_gammagamma.c
  *		The Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005,
  *		"RFM and CLV"; Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary
  *		Value"): likelihood with analytic gradient, the fit's final function,

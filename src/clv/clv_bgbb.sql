@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- BG/BB model for discrete purchase opportunities (src/clv/bgbb.c)
+-- BG/BB model for discrete purchase opportunities (src/clv/clv_bgbb.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.bgbb_fit_final(crm.clv_fit_state) RETURNS crm.bgbb

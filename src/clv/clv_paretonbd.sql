@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Pareto/NBD purchase model (src/clv/paretonbd.c)
+-- Pareto/NBD purchase model (src/clv/clv_paretonbd.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.paretonbd_fit_final(crm.clv_fit_state) RETURNS crm.paretonbd

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- sBG model for contractual retention (src/clv/sbg.c)
+-- sBG model for contractual retention (src/clv/clv_sbg.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION crm.sbg_fit_final(crm.clv_fit_state) RETURNS crm.sbg

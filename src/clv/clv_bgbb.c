@@ -1,5 +1,5 @@
 /*
- * bgbb.c
+ * clv_bgbb.c
  *		The BG/BB model for discrete purchase opportunities (Fader, Hardie &
  *		Shang 2010, "Customer-Base Analysis in a Discrete-Time Noncontractual
  *		Setting", Marketing Science 29(6)): likelihood with analytic gradient,

@@ -1,5 +1,5 @@
 /*
- * bgnbd.c
+ * clv_bgnbd.c
  *		The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers
  *		the easy way") and the MBG/NBD model (Batislam, Denizel & Filiztekin
  *		2007): likelihood with analytic gradient, the fit aggregates'
