@@ -44,7 +44,7 @@ REGRESS_REALDATA = $(REGRESS_EXTREME) $(REGRESS_LIMITS) $(REGRESS_REGISTRY) $(RE
 
 # Per-domain SQL declarations, concatenated in this order into the install script
 SQL_SOURCES = src/common/crm.sql src/common/trusted.sql src/summary/summary.sql src/rfm/rfm_score.sql src/rfm/rfm_model.sql \
-	src/rfm/rfm_segment.sql src/clv/clv_model.sql src/clv/clv_bgnbd.sql src/clv/clv_gammagamma.sql \
+	src/rfm/rfm_segment.sql src/clv/clv_model.sql src/clv/clv_model_types.sql src/clv/clv_bgnbd.sql src/clv/clv_gammagamma.sql \
 	src/clv/clv_paretonbd.sql src/clv/clv_bgbb.sql src/clv/clv_sbg.sql src/clv/clv_unit.sql src/retention/survival.sql src/retention/cohort.sql \
 	$(SQL_SURVEY) $(SQL_PLS) $(SQL_VALUE) $(SQL_WORKFLOW) src/common/version.sql
 
@@ -55,23 +55,22 @@ SQL_SOURCES_0_0 = $(filter-out src/common/version.sql,$(SQL_SOURCES))
 
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 
-# SQL blocks repeated per model type are generated from one template
-# (src/*/*.sql.in, a 2-line header, then @TYPE@ = the SQL type's name and
-# @TITLE@ = its readable name), not pasted
-CLV_PURCHASE_TYPES = bgnbd:BG/NBD mbgnbd:MBG/NBD paretonbd:Pareto/NBD
-CLV_MODEL_TYPES = $(CLV_PURCHASE_TYPES) gammagamma:Gamma-Gamma bgbb:BG/BB sbg:sBG
+# SQL blocks repeated per model type are generated from one template each
+# (src/*/*.sql.in: a 2-line header, then @NAME@ placeholders filled from the
+# columns of src/clv/clv_model_types), not pasted
+CLV_TYPES = src/clv/clv_model_types
+CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd
+EXPAND = perl src/common/expand_template.pl
 
-# Shell commands that print template $(1) once per type:title pair of $(2)
-define expand_template
-for pair in $(2); do tail -n +3 $(1) | sed -e "s|@TYPE@|$${pair%%:*}|g" -e "s|@TITLE@|$${pair#*:}|g"; done
-endef
+src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_model_type.sql.in $(CLV_TYPES) > $@
 
 src/clv/clv_unit.sql: src/clv/clv_unit_head.sql src/clv/clv_unit_fit.sql.in src/clv/clv_unit_model.sql.in \
-		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql
+		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql $(CLV_TYPES) src/common/expand_template.pl
 	{ cat src/clv/clv_unit_head.sql; \
-	  $(call expand_template,src/clv/clv_unit_fit.sql.in,$(CLV_PURCHASE_TYPES)); \
-	  $(call expand_template,src/clv/clv_unit_model.sql.in,$(CLV_MODEL_TYPES)); \
-	  $(call expand_template,src/clv/clv_unit_purchase.sql.in,$(CLV_PURCHASE_TYPES)); \
+	  $(EXPAND) src/clv/clv_unit_fit.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
+	  $(EXPAND) src/clv/clv_unit_model.sql.in $(CLV_TYPES); \
+	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
 	  cat src/clv/clv_unit_tail.sql; } > $@
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
@@ -110,7 +109,8 @@ crm--$(EXTVERSION).sql: $(SQL_SOURCES)
 crm--0.0.sql: $(SQL_SOURCES_0_0)
 	cat $^ > $@
 
-EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results src/clv/clv_unit.sql
+EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results src/clv/clv_unit.sql \
+	src/clv/clv_model_types.sql
 
 .PHONY: test demo bench
 test:
