@@ -81,6 +81,18 @@ COPY st TO PROGRAM 'cat > /tmp/crm_clv_units.bin' (FORMAT binary);
 CREATE TEMP TABLE st2 (LIKE st);
 COPY st2 FROM '/tmp/crm_clv_units.bin' (FORMAT binary);
 SELECT st2.s::text = st.s::text AS binary_round_trip, st2.sp::text = st.sp::text AS spend_binary_round_trip FROM st, st2;
+-- a version-1 model in binary (before units and skipped counts: the same
+-- fields without the last 24 bytes) is read as a model of unknown unit
+CREATE TEMP TABLE v1 (m crm.bgnbd);
+CREATE TEMP TABLE v1_bytes AS
+SELECT overlay(crm.bgnbd_send(m) PLACING '\x01'::bytea FROM 1 FOR 1) AS b
+FROM (SELECT 'r=0.25 alpha=4.4 a=0.8 b=2.4 ll=-9582.4 n=2357 iterations=20 converged=true'::crm.bgnbd AS m) x;
+UPDATE v1_bytes SET b = substring(b FROM 1 FOR length(b) - 24);
+COPY (SELECT translate(encode('\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea ||
+                               '\x0001'::bytea || int4send(length(b)) || b || '\xffff'::bytea, 'base64'), E'\n', '')
+      FROM v1_bytes) TO PROGRAM 'base64 -d > /tmp/crm_clv_v1.bin';
+COPY v1 FROM '/tmp/crm_clv_v1.bin' (FORMAT binary);
+SELECT m::text AS v1_read, crm.unit(m) IS NULL AS unit_unknown, crm.skipped(m) AS skipped FROM v1;
 -- rows in two units in one fit, or merged states of two units: 22023
 SELECT sqlstate_of($$SELECT crm.bgnbd_fit(x, t_x, t, u) FROM (VALUES (1.0, 2.0, 3.0, interval '1 week'), (1, 1, 5, interval '1 day')) v(x, t_x, t, u)$$) AS two_units,
        sqlstate_of($$SELECT crm.clv_fit_combine('v1 shape=purchases n=1 unit=P7D tuples={1,2,3:1}', 'v1 shape=purchases n=1 unit=P1D tuples={1,2,4:1}')$$) AS merge_two_units,
