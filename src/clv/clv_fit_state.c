@@ -1202,16 +1202,15 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 			problem = "invalid unit";
 	}
 	n = (int32) pq_getmsgint(buf, 4);
-	if (problem != NULL)
-		;
-	else if ((version != 1 && version != 2) ||
-		ShapeName(shape) == NULL ||
-		has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
-		(!has_penalizer && penalizer != 0) || n_rows < 0)
+	if (problem == NULL &&
+		((version != 1 && version != 2) || ShapeName(shape) == NULL ||
+		 has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
+		 (!has_penalizer && penalizer != 0) || n_rows < 0))
 		problem = "invalid version, shape, penalizer or n";
-	else if (n < 0 || (int64) n * 8 * (ShapeWidth(shape) + 1) > buf->len - buf->cursor)
+	if (problem == NULL &&
+		(n < 0 || (int64) n * 8 * (ShapeWidth(shape) + 1) > buf->len - buf->cursor))
 		problem = "invalid number of tuples";
-	else
+	if (problem == NULL)
 	{
 		tuples = (ClvTuple *) palloc0(sizeof(ClvTuple) * Max(n, 1));
 		for (int32 i = 0; i < n; i++)

@@ -150,32 +150,22 @@ ClvUnitParse(const char *text, ClvUnit *unit)
 				fraction *= 10;
 		}
 		any = true;
-		switch (in_time ? *p | 0x80 : *p)
-		{
-			case 'Y':
-				months += value * 12;
-				break;
-			case 'M':
-				months += value;
-				break;
-			case 'W':
-				days += value * 7;
-				break;
-			case 'D':
-				days += value;
-				break;
-			case 'H' | 0x80:
-				usecs += value * USECS_PER_HOUR;
-				break;
-			case 'M' | 0x80:
-				usecs += value * USECS_PER_MINUTE;
-				break;
-			case 'S' | 0x80:
-				usecs += value * USECS_PER_SEC + fraction;
-				break;
-			default:
-				return false;
-		}
+		if (in_time && *p == 'H')
+			usecs += value * USECS_PER_HOUR;
+		else if (in_time && *p == 'M')
+			usecs += value * USECS_PER_MINUTE;
+		else if (in_time && *p == 'S')
+			usecs += value * USECS_PER_SEC + fraction;
+		else if (!in_time && *p == 'Y')
+			months += value * 12;
+		else if (!in_time && *p == 'M')
+			months += value;
+		else if (!in_time && *p == 'W')
+			days += value * 7;
+		else if (!in_time && *p == 'D')
+			days += value;
+		else
+			return false;
 		p++;
 		if (months > PG_INT32_MAX || days > PG_INT32_MAX || usecs > PG_INT64_MAX / 4)
 			return false;
