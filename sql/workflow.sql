@@ -13,6 +13,9 @@ SET search_path = wf, public;
 -- the registry
 -- ---------------------------------------------------------------------------
 
+-- tests run in one database: start from an empty registry whose ids restart at 1
+TRUNCATE crm.model_registry RESTART IDENTITY;
+
 -- it is an extension configuration table (pg_dump keeps its rows), with its id sequence
 SELECT c.relname FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x
 WHERE e.extname = 'crm' ORDER BY 1;
