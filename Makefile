@@ -54,7 +54,7 @@ src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in
 
 # Every sql/NAME.sql is a test, in name order; the suite-wide checks of the
 # installed objects run last
-REGRESS_LAST = catalog security fuzz_inputs fuzz_regressions upgrade
+REGRESS_LAST = catalog surface security fuzz_inputs fuzz_regressions upgrade
 REGRESS = $(filter-out $(REGRESS_LAST),$(sort $(basename $(notdir $(wildcard sql/*.sql))))) $(REGRESS_LAST)
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -39,6 +39,9 @@ SELECT t.oid::regtype AS type_without_binary_io FROM pg_type t JOIN crm_objects 
 WHERE o.classid = 'pg_type'::regclass AND t.typtype = 'b' AND (t.typreceive = 0 OR t.typsend = 0);
 SELECT op.oid::regoperator AS operator_without_comment FROM pg_operator op JOIN crm_objects o ON o.objid = op.oid
 WHERE o.classid = 'pg_operator'::regclass AND obj_description(op.oid, 'pg_operator') IS NULL;
+SELECT c.castsource::regtype AS cast_without_comment_from, c.casttarget::regtype AS to_type
+FROM pg_cast c JOIN crm_objects o ON o.objid = c.oid
+WHERE o.classid = 'pg_cast'::regclass AND obj_description(c.oid, 'pg_cast') IS NULL;
 
 -- SQL-language functions pin what they call: either a SQL-standard body
 -- (RETURN / BEGIN ATOMIC, bound at creation, immune to search_path) or a

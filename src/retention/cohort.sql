@@ -49,6 +49,7 @@ CREATE FUNCTION crm.cohort_table_jsonb(crm.cohort_table) RETURNS jsonb
 COMMENT ON FUNCTION crm.cohort_table_jsonb(crm.cohort_table) IS
 	'a cohort table as jsonb: unit, first, through, events, customers, and per cohort its size and active and retained counts by offset';
 CREATE CAST (crm.cohort_table AS jsonb) WITH FUNCTION crm.cohort_table_jsonb(crm.cohort_table);
+COMMENT ON CAST (crm.cohort_table AS jsonb) IS 'a cohort table as jsonb (crm.cohort_table_jsonb)';
 
 -- Transition (customer ids of any hashable type; date or timestamptz events)
 CREATE FUNCTION crm.cohort_trans(crm.cohort_state, anyelement, date, interval, date)

@@ -120,6 +120,7 @@ CREATE FUNCTION crm.rfm_model_jsonb(crm.rfm_model) RETURNS jsonb
 COMMENT ON FUNCTION crm.rfm_model_jsonb(crm.rfm_model) IS
 	'an RFM model as jsonb: method, bins, n and the breakpoint arrays recency, frequency, monetary';
 CREATE CAST (crm.rfm_model AS jsonb) WITH FUNCTION crm.rfm_model_jsonb(crm.rfm_model);
+COMMENT ON CAST (crm.rfm_model AS jsonb) IS 'an RFM model as jsonb (crm.rfm_model_jsonb)';
 
 -- Scoring
 CREATE FUNCTION crm.rfm_score(model crm.rfm_model, recency float8, frequency float8, monetary float8) RETURNS crm.rfm
