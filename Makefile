@@ -37,21 +37,6 @@ SQL_SOURCES_0_0 = $(filter-out src/common/version.sql,$(SQL_SOURCES))
 DATA_built = crm--$(EXTVERSION).sql crm--0.0.sql
 DATA = $(wildcard src/upgrade/crm--*--*.sql)
 
-CLV_TYPES = src/clv/clv_model_types
-CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd
-EXPAND = perl src/common/expand_template.pl
-
-src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
-	$(EXPAND) src/clv/clv_model_type.sql.in $(CLV_TYPES) > $@
-
-src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in src/clv/clv_unit_model.sql.in \
-		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql.part $(CLV_TYPES) src/common/expand_template.pl
-	{ cat src/clv/clv_unit_head.sql.part; \
-	  $(EXPAND) src/clv/clv_unit_fit.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
-	  $(EXPAND) src/clv/clv_unit_model.sql.in $(CLV_TYPES); \
-	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
-	  cat src/clv/clv_unit_tail.sql.part; } > $@
-
 # Every sql/NAME.sql is a test, in name order; the suite-wide checks of the
 # installed objects run last
 REGRESS_LAST = catalog surface security fuzz_inputs fuzz_regressions upgrade
@@ -74,7 +59,23 @@ endif
 # struct can never be compiled into only some of them
 $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 
-# (rebuilt when the Makefile changes too: it fixes the order)
+# Generated SQL (after PGXS, so that `make` still means `make all`)
+CLV_TYPES = src/clv/clv_model_types
+CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd
+EXPAND = perl src/common/expand_template.pl
+
+src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_model_type.sql.in $(CLV_TYPES) > $@
+
+src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in src/clv/clv_unit_model.sql.in \
+		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql.part $(CLV_TYPES) src/common/expand_template.pl
+	{ cat src/clv/clv_unit_head.sql.part; \
+	  $(EXPAND) src/clv/clv_unit_fit.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
+	  $(EXPAND) src/clv/clv_unit_model.sql.in $(CLV_TYPES); \
+	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
+	  cat src/clv/clv_unit_tail.sql.part; } > $@
+
+# The install scripts (rebuilt when the Makefile changes too: it fixes the order)
 crm--$(EXTVERSION).sql: $(SQL_SOURCES) Makefile
 	cat $(SQL_SOURCES) > $@
 
