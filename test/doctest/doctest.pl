@@ -96,6 +96,7 @@ sub SplitOutput
 		if ($l =~ /^\Q$MARK\E (\d+|end)$/)
 		{
 			$cur = $1 eq 'end' ? $n : $1;
+			$outs[$cur] //= [];
 			next;
 		}
 		if ($cur < 0) { push @pre, $l; }
