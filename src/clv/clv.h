@@ -2,8 +2,9 @@
  * clv.h
  *		Probabilistic customer-base models (BG/NBD, MBG/NBD, Gamma-Gamma, ...):
  *		the model value shared by all their SQL types, the exact mergeable
- *		fit state (distinct input tuples with counts), the fit driver, and the
- *		input checks every fit and prediction applies.
+ *		fit state (distinct input tuples with counts), and the input checks
+ *		every fit and prediction applies.  What each model kind does (fit,
+ *		predictions) is its table of operations: see clv_ops.h.
  */
 #ifndef CRM_CLV_H
 #define CRM_CLV_H
@@ -17,15 +18,12 @@
 #define CLV_FIT_STATE_VERSION 1
 #define CLV_MAX_PARAMS 4
 
-/* Which model a crm.bgnbd / crm.mbgnbd / crm.gammagamma value holds */
+/* Which model a model value holds: one per line of clv_kinds.h */
 typedef enum ClvModelKind
 {
-	CLV_BGNBD = 1,				/* Fader, Hardie & Lee (2005) */
-	CLV_MBGNBD = 2,				/* Batislam, Denizel & Filiztekin (2007) */
-	CLV_GAMMAGAMMA = 3,			/* Fader, Hardie & Lee (2005), spend model */
-	CLV_PARETONBD = 4,			/* Schmittlein, Morrison & Colombo (1987) */
-	CLV_BGBB = 5,				/* Fader, Hardie & Shang (2010), discrete */
-	CLV_SBG = 6					/* Fader & Hardie (2007), contractual */
+#define CLV_KIND(name, number, ops) name = number,
+#include "clv_kinds.h"
+#undef CLV_KIND
 } ClvModelKind;
 
 /* What the rows of a fit state are */
@@ -105,9 +103,6 @@ typedef struct ClvModelSpec
 /* The description of a kind */
 extern const ClvModelSpec *ClvSpec(ClvModelKind kind);
 
-/* The model kind a function returns (its declared return type) */
-extern ClvModelKind ClvKindOfReturnType(FunctionCallInfo fcinfo);
-
 /*
  * The model in argument argno of a prediction, checked to be of the given
  * kind and usable for scoring (see ClvCheckScorable)
@@ -119,6 +114,9 @@ extern ClvModel *ClvGetModel(FunctionCallInfo fcinfo, int argno, ClvModelKind ki
  * unless it was accepted with crm.accept_unconverged
  */
 extern void ClvCheckScorable(const ClvModel *model);
+
+/* A new model value of a kind, all fields empty (parameters 0, no fit) */
+extern ClvModel *ClvModelAlloc(ClvModelKind kind);
 
 /* A new model value of a kind with the given parameters (checked > 0, finite) */
 extern ClvModel *ClvModelFromParams(ClvModelKind kind, const float8 *params);
@@ -141,11 +139,27 @@ extern void ClvCheckDuration(float8 duration);
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
+/*
+ * Raise 22000 unless v holds a valid customer of the shape: (x, t_x, T),
+ * (x, t_x, n), (x, m), (tenure, churned) or (duration, event)
+ */
+extern void ClvCheckCustomer(ClvFitShape shape, const float8 *v);
+
+/* Raise 22023 unless n_future is a whole number of opportunities in 0 .. 1000000 */
+extern void ClvCheckFutureOpportunities(float8 n_future);
+
 /* Longest horizon in model units: 1,000 years even in days */
 #define CLV_MAX_HORIZON 365243.0
 
 /* Raise 22023 unless a horizon is finite, >= 0 and at most CLV_MAX_HORIZON */
 extern void ClvCheckHorizon(float8 horizon);
+
+/*
+ * Raise 22023 unless a horizon is valid for data of the shape: future
+ * opportunities (ClvCheckFutureOpportunities) for discrete opportunities,
+ * else time units (ClvCheckHorizon)
+ */
+extern void ClvCheckHorizonOf(ClvFitShape shape, float8 horizon);
 
 /* One distinct input tuple of a fit and its total weight */
 typedef struct ClvTuple
@@ -194,72 +208,11 @@ extern float8 *ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col,
 /* The fit state in argument argno, checked to have the given shape */
 extern ClvFitState *ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape);
 
-/*
- * The log-likelihood of a model kind over a fit's data: returns the total
- * (weighted) log-likelihood at params and, if gradient is not NULL, fills
- * d(ll)/d(params) on the natural scale.  data is the kind's own
- * preprocessed form of the tuples.
- */
-typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gradient);
-
-/* What the fit driver needs from a model kind */
-typedef struct ClvFitProblem
-{
-	ClvModelKind kind;			/* the model */
-	ClvLogLikelihood loglik;	/* its log-likelihood over data */
-	void	   *data;			/* its preprocessed data */
-	int64		n;				/* customers (sum of weights) */
-	float8		penalizer;		/* L2 penalty coefficient */
-	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
-	int64		skipped;		/* customers left out of the likelihood */
-	bool		has_unit;		/* the rows' time unit is known */
-	ClvUnit		unit;			/* that unit */
-	void	   *coarse_data;	/* the same data for a weighted sample of
-								 * the tuples (ClvFitSample), or NULL:
-								 * fitted first for a close start */
-	int64		coarse_n;		/* customers the sample stands for */
-} ClvFitProblem;
-
-/*
- * For a fit over more than 131,072 sorted tuples, a systematic sample of
- * 32,768 customers as tuples with counts (palloc'd; *n_out gets their
- * number, *n_points the customers it stands for); NULL for fewer tuples
- */
-extern ClvTuple *ClvFitSample(const ClvTuple *tuples, int32 n_tuples,
-							  int32 *n_out, int64 *n_points);
-
-/*
- * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
- * with standard errors from the Hessian; warns when it does not converge.
- */
-extern ClvModel *ClvFit(const ClvFitProblem *problem);
-
-/*
- * Expected purchases of a customer with x purchases and age T who is alive
- * at T, in each of the periods 1..ceil(horizon) after T, discounted by
- * (1 + discount_rate)^(end of the period), summed
- */
-extern float8 ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
-											float8 horizon, float8 discount_rate);
-
-/* ClvDiscountedPurchasesIfAlive for a Pareto/NBD model */
-extern float8 ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
-											   float8 horizon, float8 discount_rate);
-
-/* P(alive at T) of a customer (x, t_x, T) under a Pareto/NBD model */
-extern float8 ParetoProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T);
-
-/* P(alive at T) of a customer (x, t_x, T) under a purchase model */
-extern float8 ClvProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T);
+/* Values per tuple of a shape (2 or 3) */
+extern int	ClvShapeWidth(ClvFitShape shape);
 
 /* The penalizer of a fit's final function: its second argument or the state's */
 extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state);
-
-/* Expected spend per purchase of a customer (x, m) under a Gamma-Gamma model */
-extern float8 ClvExpectedSpend(const ClvModel *model, float8 x, float8 m);
-
-/* Copy the fit state's time unit (if any) into a fit problem */
-extern void ClvProblemUnit(ClvFitProblem *problem, const ClvFitState *state);
 
 /* Read a time unit from an interval, raising 22023 unless it is a positive unit */
 extern void ClvUnitFromInterval(const Interval *interval, ClvUnit *unit);

@@ -2,8 +2,8 @@
  * clv_bgbb.c
  *		The BG/BB model for discrete purchase opportunities (Fader, Hardie &
  *		Shang 2010, "Customer-Base Analysis in a Discrete-Time Noncontractual
- *		Setting", Marketing Science 29(6)): likelihood with analytic gradient,
- *		the fit aggregates' final function, and predictions.
+ *		Setting", Marketing Science 29(6)): likelihood with analytic gradient
+ *		and predictions, as the operations of its kind (clv_ops.h).
  *
  * A customer is alive at each opportunity with probability 1 - theta of
  * staying (dropout at the start of an opportunity), buys with probability
@@ -32,16 +32,13 @@
  * its limit) through the slope (lgamma(x+e) - lgamma(x))/e, e = gamma - 1.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 #include "numerics.h"
 
 #include <math.h>
 
 #include "miscadmin.h"
 #include "utils/builtins.h"
-
-/* Largest number of (past or future) opportunities */
-#define MAX_OPPORTUNITIES 1000000.0
 
 /* Up to this many future opportunities, expectations are summed term by term */
 #define DIRECT_SUM_LIMIT 1000
@@ -403,12 +400,14 @@ CompareGroupOrder(const void *a, const void *b)
 	return 0;
 }
 
-/* The tuples of a fit state grouped by (x, n) (the tuples are reordered) */
-static BgbbData *
-BgbbDataOf(ClvTuple *tuples, int32 n_tuples)
+/* The tuples of a fit state grouped by (x, n) (the prepare operation) */
+static void *
+BgbbPrepare(const ClvTuple *sorted, int32 n_tuples)
 {
 	BgbbData   *data = (BgbbData *) palloc0(sizeof(BgbbData));
+	ClvTuple   *tuples = (ClvTuple *) palloc(sizeof(ClvTuple) * Max(n_tuples, 1));
 
+	memcpy(tuples, sorted, sizeof(ClvTuple) * (Size) n_tuples);
 	qsort(tuples, n_tuples, sizeof(ClvTuple), CompareGroupOrder);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->n = (float8 *) palloc(sizeof(float8) * n_tuples);
@@ -427,42 +426,31 @@ BgbbDataOf(ClvTuple *tuples, int32 n_tuples)
 		data->weight[i] = (float8) tuples[i].count;
 	}
 	data->group_start[data->n_groups] = n_tuples;
+	pfree(tuples);
 	return data;
 }
 
-/* Final function of crm.bgbb_fit: the fitted BG/BB model, NULL for no rows */
-PG_FUNCTION_INFO_V1(bgbb_fit_final);
-Datum
-bgbb_fit_final(PG_FUNCTION_ARGS)
+/* check_data: 22000 unless some customer made a purchase */
+static void
+BgbbCheckData(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tuples, int64 n)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_OPPORTUNITIES);
-	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
-	ClvFitProblem problem;
-	int32		n_tuples;
-	ClvTuple   *tuples;
-	bool		any_purchase = false;
-
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	tuples = ClvFitStateTuples(state, &n_tuples);
 	for (int32 j = 0; j < n_tuples; j++)
-		any_purchase |= tuples[j].v[0] > 0;
-	if (!any_purchase)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the BG/BB model: no customer made a purchase"),
-				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase probability.",
-						   state->n_rows)));
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = CLV_BGBB;
-	problem.loglik = BgbbLogLikelihood;
-	problem.data = BgbbDataOf(tuples, n_tuples);
-	problem.n = state->n_rows;
-	problem.penalizer = penalizer;
-	/* uniform mixing distributions, as BTYD's bgbb.EstimateParameters */
+		if (tuples[j].v[0] > 0)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("cannot fit the %s model: no customer made a purchase", spec->title),
+			 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase probability.",
+					   n)));
+}
+
+/* Uniform mixing distributions, as BTYD's bgbb.EstimateParameters */
+static void
+BgbbStart(const ClvTuple *tuples pg_attribute_unused(), int32 n_tuples pg_attribute_unused(),
+		  float8 *start)
+{
 	for (int i = 0; i < 4; i++)
-		problem.start[i] = 1;
-	PG_RETURN_POINTER(ClvFit(&problem));
+		start[i] = 1;
 }
 
 /* ---------------------------------------------------------------------------
@@ -580,124 +568,67 @@ PurchaseProbability(const BgbbParams *p, float8 k, float8 m)
 							"purchase probability");
 }
 
-/* The BG/BB model in argument 0 */
-static BgbbParams
-ModelArg(FunctionCallInfo fcinfo)
+/* One customer's log-likelihood (the customer_loglik operation) */
+static float8
+BgbbCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	return ParamsOf(ClvGetModel(fcinfo, 0, CLV_BGBB)->params);
-}
+	BgbbParams	p = ParamsOf(model->params);
 
-/* Raise 22023 unless a number of future opportunities is a whole number in 0 .. 1000000 */
-static void
-CheckFutureOpportunities(float8 n_future)
-{
-	if (!(n_future >= 0 && n_future <= MAX_OPPORTUNITIES && n_future == floor(n_future)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number of future opportunities must be a whole number between 0 and 1000000, not %g",
-						n_future)));
-}
-
-/* crm.loglik(model, x, t_x, n): one customer's log-likelihood under the model */
-PG_FUNCTION_INFO_V1(bgbb_customer_loglik);
-Datum
-bgbb_customer_loglik(PG_FUNCTION_ARGS)
-{
-	BgbbParams	p = ModelArg(fcinfo);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		n = PG_GETARG_FLOAT8(3);
-
-	ClvCheckOpportunities(x, t_x, n);
 	/* the log of a probability: a rounding above 0 is 0 */
-	PG_RETURN_FLOAT8(Min(LogLikelihoodOf(&p, x, t_x, n), 0));
+	return Min(LogLikelihoodOf(&p, customer[0], customer[1], customer[2]), 0);
 }
 
-/* crm.p_alive(model, x, t_x, n): probability the customer is alive at opportunity n + 1 */
-PG_FUNCTION_INFO_V1(bgbb_p_alive);
-Datum
-bgbb_p_alive(PG_FUNCTION_ARGS)
+/* P(alive at opportunity n + 1) of a customer (x, t_x, n) (the p_alive operation) */
+static float8
+BgbbPAlive(const ClvModel *model, const float8 *customer)
 {
-	BgbbParams	p = ModelArg(fcinfo);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		n = PG_GETARG_FLOAT8(3);
+	BgbbParams	p = ParamsOf(model->params);
 
-	ClvCheckOpportunities(x, t_x, n);
-	PG_RETURN_FLOAT8(ProbabilityAlive(&p, x, t_x, n));
-}
-
-/* crm.expected_purchases(model, n_future): E[X(n_future)] for a new customer */
-PG_FUNCTION_INFO_V1(bgbb_expected_purchases);
-Datum
-bgbb_expected_purchases(PG_FUNCTION_ARGS)
-{
-	BgbbParams	p = ModelArg(fcinfo);
-	float8		n_future = PG_GETARG_FLOAT8(1);
-
-	CheckFutureOpportunities(n_future);
-	PG_RETURN_FLOAT8(p.alpha / (p.alpha + p.beta) * AliveOpportunities(&p, p.delta, n_future));
+	return ProbabilityAlive(&p, customer[0], customer[1], customer[2]);
 }
 
 /*
- * crm.expected_purchases(model, n_future, x, t_x, n): expected purchases at
- * opportunities n+1 .. n+n_future of a customer (x, t_x, n)
+ * Expected purchases at opportunities n+1 .. n+n_future of a customer (x,
+ * t_x, n), or E[X(n_future)] of a new customer (the expected operation)
  */
-PG_FUNCTION_INFO_V1(bgbb_conditional_expected_purchases);
-Datum
-bgbb_conditional_expected_purchases(PG_FUNCTION_ARGS)
+static float8
+BgbbExpected(const ClvModel *model, float8 n_future, const float8 *customer)
 {
-	BgbbParams	p = ModelArg(fcinfo);
-	float8		n_future = PG_GETARG_FLOAT8(1);
-	float8		x = PG_GETARG_FLOAT8(2);
-	float8		t_x = PG_GETARG_FLOAT8(3);
-	float8		n = PG_GETARG_FLOAT8(4);
+	BgbbParams	p = ParamsOf(model->params);
 
-	CheckFutureOpportunities(n_future);
-	ClvCheckOpportunities(x, t_x, n);
+	if (customer == NULL)
+		return p.alpha / (p.alpha + p.beta) * AliveOpportunities(&p, p.delta, n_future);
 	if (n_future == 0)
-		PG_RETURN_FLOAT8(0);
-	PG_RETURN_FLOAT8(exp(LogPosteriorBuyingAlive(&p, x, t_x, n)) *
-					 AliveOpportunities(&p, p.delta + n, n_future));
+		return 0;
+	return exp(LogPosteriorBuyingAlive(&p, customer[0], customer[1], customer[2])) *
+		AliveOpportunities(&p, p.delta + customer[2], n_future);
 }
 
-/* crm.purchase_probability(model, k, n_future): P(X(n_future) = k) for a new customer */
-PG_FUNCTION_INFO_V1(bgbb_purchase_probability);
-Datum
-bgbb_purchase_probability(PG_FUNCTION_ARGS)
+/* P(X(n_future) = k) for a new customer (the pmf operation) */
+static float8
+BgbbPmf(const ClvModel *model, float8 k, float8 n_future)
 {
-	BgbbParams	p = ModelArg(fcinfo);
-	int32		k = PG_GETARG_INT32(1);
-	float8		n_future = PG_GETARG_FLOAT8(2);
+	BgbbParams	p = ParamsOf(model->params);
 
-	if (k < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number of purchases must not be negative, not %d", k)));
-	CheckFutureOpportunities(n_future);
-	PG_RETURN_FLOAT8(PurchaseProbability(&p, (float8) k, n_future));
+	return PurchaseProbability(&p, k, n_future);
 }
 
 /*
- * crm.dert(model, x, t_x, n, discount_rate): discounted expected residual
- * transactions (FHS 2010 eq. 13), sum over k >= 1 of P(buys at n + k | data)
- * / (1 + d)^k = exp(LogPosteriorBuyingAlive) B(gamma, delta+n+1)/B(gamma,
- * delta+n) / (1 + d) 2F1(1, delta+n+1; gamma+delta+n+1; 1/(1 + d))
+ * Discounted expected residual transactions (FHS 2010 eq. 13), sum over k
+ * >= 1 of P(buys at n + k | data) / (1 + d)^k = exp(LogPosteriorBuyingAlive)
+ * B(gamma, delta+n+1)/B(gamma, delta+n) / (1 + d) 2F1(1, delta+n+1;
+ * gamma+delta+n+1; 1/(1 + d)) (the dert operation)
  */
-PG_FUNCTION_INFO_V1(bgbb_dert);
-Datum
-bgbb_dert(PG_FUNCTION_ARGS)
+static float8
+BgbbDert(const ClvModel *model, const float8 *customer, float8 d)
 {
-	BgbbParams	p = ModelArg(fcinfo);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		n = PG_GETARG_FLOAT8(3);
-	float8		d = PG_GETARG_FLOAT8(4);
+	BgbbParams	p = ParamsOf(model->params);
+	float8		x = customer[0];
+	float8		t_x = customer[1];
+	float8		n = customer[2];
 	float8		b = p.delta + n + 1;
 	float8		series;
 
-	ClvCheckOpportunities(x, t_x, n);
-	CheckDiscountRate(d);
 	if (d == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -715,6 +646,37 @@ bgbb_dert(PG_FUNCTION_ARGS)
 				 errmsg("cannot evaluate the discounted residual transactions for discount rate %g", d),
 				 errdetail("The hypergeometric series 2F1(1, delta+n+1; gamma+delta+n+1; 1/(1+d)) needs too many terms at this rate."),
 				 errhint("Use a discount rate per opportunity of at least 1e-4.")));
-	PG_RETURN_FLOAT8(exp(LogPosteriorBuyingAlive(&p, x, t_x, n) +
-						 log((p.delta + n) / (p.gamma + p.delta + n)) - log1p(d)) * series);
+	return exp(LogPosteriorBuyingAlive(&p, x, t_x, n) +
+			   log((p.delta + n) / (p.gamma + p.delta + n)) - log1p(d)) * series;
+}
+
+/* The BG/BB model */
+const ClvModelOps ClvBgbbOps = {
+	.spec = {CLV_BGBB, "bgbb", "BG/BB", CLV_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
+	.penalized = true,
+	.check_data = BgbbCheckData,
+	.start = BgbbStart,
+	.prepare = BgbbPrepare,
+	.loglik = BgbbLogLikelihood,
+	.customer_loglik = BgbbCustomerLoglik,
+	.p_alive = BgbbPAlive,
+	.expected = BgbbExpected,
+	.pmf = BgbbPmf,
+	.dert = BgbbDert,
+};
+
+/* Final function of crm.bgbb_fit: the fitted BG/BB model, NULL for no rows */
+PG_FUNCTION_INFO_V1(bgbb_fit_final);
+Datum
+bgbb_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvBgbbOps);
+}
+
+/* crm.bgbb(alpha, beta, gamma, delta): a BG/BB model from given parameters */
+PG_FUNCTION_INFO_V1(bgbb_make);
+Datum
+bgbb_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvBgbbOps);
 }

@@ -27,26 +27,26 @@ COMMENT ON AGGREGATE crm.bgbb_fit(float8, float8, float8, bigint, float8) IS
 	'fit the BG/BB (Fader, Hardie & Shang 2010) model on weighted (x, t_x, n) with an L2 penalty on the parameters';
 
 CREATE FUNCTION crm.expected_purchases(model crm.bgbb, n_future float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.expected_purchases(crm.bgbb, float8) IS
 	'E[X(n)]: expected purchases of a new customer at its first n_future opportunities under a bgbb model';
 CREATE FUNCTION crm.expected_purchases(model crm.bgbb, n_future float8, x float8, t_x float8, n float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_conditional_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_conditional_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.expected_purchases(crm.bgbb, float8, float8, float8, float8) IS
 	'expected purchases at opportunities n+1 .. n+n_future of a customer with summary (x, t_x, n) under a bgbb model';
 CREATE FUNCTION crm.loglik(model crm.bgbb, x float8, t_x float8, n float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.loglik(crm.bgbb, float8, float8, float8) IS
 	'log-likelihood of one customer summary (x, t_x, n) under a bgbb model';
 CREATE FUNCTION crm.p_alive(model crm.bgbb, x float8, t_x float8, n float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_p_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_p_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.p_alive(crm.bgbb, float8, float8, float8) IS
 	'probability that a customer with summary (x, t_x, n) is still alive at the next opportunity n+1 under a bgbb model';
 CREATE FUNCTION crm.purchase_probability(model crm.bgbb, k integer, n_future float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_purchase_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_purchase_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.purchase_probability(crm.bgbb, integer, float8) IS
 	'P(X(n) = k): probability that a new customer buys at k of its first n_future opportunities under a bgbb model';
 CREATE FUNCTION crm.dert(model crm.bgbb, x float8, t_x float8, n float8, discount_rate float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'bgbb_dert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_dert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.dert(crm.bgbb, float8, float8, float8, float8) IS
 	'discounted expected residual transactions of a customer (x, t_x, n) under a bgbb model: sum over k >= 1 of P(purchase at n+k) / (1 + discount_rate)^k';

@@ -2,8 +2,8 @@
  * clv_bgnbd.c
  *		The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers
  *		the easy way") and the MBG/NBD model (Batislam, Denizel & Filiztekin
- *		2007): likelihood with analytic gradient, the fit aggregates'
- *		final functions, and predictions.
+ *		2007): likelihood with analytic gradient and predictions, as the
+ *		operations of their two kinds (clv_ops.h).
  *
  * Both models share one likelihood shape: for a customer (x, t_x, T)
  *
@@ -24,7 +24,7 @@
  * parameters that converges fast and cannot overflow.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 #include "numerics.h"
 
 #include <float.h>
@@ -342,65 +342,28 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 	return data;
 }
 
-/* Fit a purchase model on a fit state; NULL when the state is empty */
-static ClvModel *
-FitPurchaseModel(ClvModelKind kind, const ClvFitState *state, float8 penalizer)
+/* The preprocessed data of a BG/NBD fit */
+static void *
+BgnbdPrepare(const ClvTuple *tuples, int32 n_tuples)
 {
-	ClvFitProblem problem;
-	ClvTuple   *sample;
-	int32		n_sample;
-	int32		n_tuples;
-	ClvTuple   *tuples;
-	float8		total_age = 0;
-	bool		any_repeat = false;
-
-	if (state->n_rows == 0)
-		return NULL;
-	tuples = ClvFitStateTuples(state, &n_tuples);
-	for (int32 j = 0; j < n_tuples; j++)
-	{
-		total_age += tuples[j].v[2] * (float8) tuples[j].count;
-		any_repeat |= tuples[j].v[0] > 0;
-	}
-	if (!any_repeat)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the %s model: no customer has a repeat purchase",
-						ClvSpec(kind)->title),
-				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase rate.",
-						   state->n_rows)));
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = kind;
-	problem.loglik = PurchaseLogLikelihood;
-	problem.data = PurchaseDataOf(kind, tuples, n_tuples);
-	problem.n = state->n_rows;
-	ClvProblemUnit(&problem, state);
-	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
-	if (sample != NULL)
-	{
-		problem.coarse_data = PurchaseDataOf(kind, sample, n_sample);
-	}
-	problem.penalizer = penalizer;
-	/* r = a = b = 1 and alpha = the mean age: the same start in any time unit */
-	problem.start[0] = 1;
-	problem.start[1] = Max(total_age / (float8) state->n_rows, 1e-6);
-	problem.start[2] = 1;
-	problem.start[3] = 1;
-	return ClvFit(&problem);
+	return PurchaseDataOf(CLV_BGNBD, tuples, n_tuples);
 }
 
-/* Final function of crm.bgnbd_fit and crm.mbgnbd_fit: the model its return type names */
-PG_FUNCTION_INFO_V1(purchase_fit_final);
-Datum
-purchase_fit_final(PG_FUNCTION_ARGS)
+/* The preprocessed data of an MBG/NBD fit */
+static void *
+MbgnbdPrepare(const ClvTuple *tuples, int32 n_tuples)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
-	ClvModel   *model = FitPurchaseModel(ClvKindOfReturnType(fcinfo), state,
-										 ClvFinalPenalizer(fcinfo, state));
+	return PurchaseDataOf(CLV_MBGNBD, tuples, n_tuples);
+}
 
-	if (model == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(model);
+/* r = a = b = 1 and alpha = the mean age: the same start in any time unit */
+static void
+PurchaseStart(const ClvTuple *tuples, int32 n_tuples, float8 *start)
+{
+	start[0] = 1;
+	start[1] = Max(ClvColumnMean(tuples, n_tuples, 2), 1e-6);
+	start[2] = 1;
+	start[3] = 1;
 }
 
 /* ---------------------------------------------------------------------------
@@ -602,18 +565,6 @@ PurchaseProbability(ClvModelKind kind, const PurchaseParams *p, float8 n, float8
 	return ClampProbability(first + second, "purchase probability");
 }
 
-/* The purchase model in argument 0 of a prediction (BG/NBD or MBG/NBD) */
-static ClvModel *
-PurchaseModelArg(FunctionCallInfo fcinfo)
-{
-	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
-
-	if (model->kind != CLV_BGNBD && model->kind != CLV_MBGNBD)
-		elog(ERROR, "expected a BG/NBD or MBG/NBD model, got kind %d", model->kind);
-	ClvCheckScorable(model);
-	return model;
-}
-
 /* Terms of the prediction series kept for the discounted sum of crm.clv */
 #define MAX_SERIES_TERMS 8192
 
@@ -707,13 +658,14 @@ DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
 /*
  * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
  * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k, of
- * a customer with x purchases and age T who is alive at T.  The coefficients
- * are computed once per customer, in whichever of the two forms needs fewer
- * terms at the horizon (w only converges for t < alpha + T).
+ * a customer with x purchases and age T who is alive at T (the
+ * discounted_series operation).  The coefficients are computed once per
+ * customer, in whichever of the two forms needs fewer terms at the horizon
+ * (w only converges for t < alpha + T).
  */
-float8
-ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
-							  float8 horizon, float8 discount_rate)
+static float8
+DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+						   float8 horizon, float8 discount_rate)
 {
 	static ExpectationSeries series_z;
 	static ExpectationSeries series_w;
@@ -782,93 +734,116 @@ ClvDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 	return total;
 }
 
-/* P(alive at T) of a customer (x, t_x, T) under a purchase model */
-float8
-ClvProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
+/* P(alive at T) of a customer (x, t_x, T) (the p_alive operation) */
+static float8
+PurchasePAlive(const ClvModel *model, const float8 *customer)
 {
 	PurchaseParams p = ParamsOf(model);
 
-	return ProbabilityAlive(model->kind, &p, x, t_x, T);
+	return ProbabilityAlive(model->kind, &p, customer[0], customer[1], customer[2]);
 }
 
-/* crm.expected_purchases(model, t): E[X(t)] for a new customer */
-PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
-Datum
-bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+/*
+ * Expected purchases in (T, T + t] of a customer (x, t_x, T), or E[X(t)] of
+ * a new customer (the expected operation)
+ */
+static float8
+PurchaseExpected(const ClvModel *model, float8 t, const float8 *customer)
 {
-	ClvModel   *model = PurchaseModelArg(fcinfo);
 	PurchaseParams p = ParamsOf(model);
-	float8		t = PG_GETARG_FLOAT8(1);
 
-	ClvCheckHorizon(t);
-	PG_RETURN_FLOAT8(ExpectedPurchases(model->kind, &p, t, 0, 0, 0));
+	if (customer == NULL)
+		return ExpectedPurchases(model->kind, &p, t, 0, 0, 0);
+	return ExpectedPurchases(model->kind, &p, t, customer[0], customer[1], customer[2]);
 }
 
-/* crm.expected_purchases(model, t, x, t_x, T): expected purchases in (T, T + t] */
-PG_FUNCTION_INFO_V1(bgnbd_conditional_expected_purchases);
-Datum
-bgnbd_conditional_expected_purchases(PG_FUNCTION_ARGS)
+/* P(X(t) = n) for a new customer (the pmf operation) */
+static float8
+PurchasePmf(const ClvModel *model, float8 n, float8 t)
 {
-	ClvModel   *model = PurchaseModelArg(fcinfo);
 	PurchaseParams p = ParamsOf(model);
-	float8		t = PG_GETARG_FLOAT8(1);
-	float8		x = PG_GETARG_FLOAT8(2);
-	float8		t_x = PG_GETARG_FLOAT8(3);
-	float8		T = PG_GETARG_FLOAT8(4);
 
-	ClvCheckHorizon(t);
-	ClvCheckTriple(x, t_x, T);
-	PG_RETURN_FLOAT8(ExpectedPurchases(model->kind, &p, t, x, t_x, T));
+	return PurchaseProbability(model->kind, &p, n, t);
 }
 
-/* crm.p_alive(model, x, t_x, T): probability the customer is still active at T */
-PG_FUNCTION_INFO_V1(bgnbd_p_alive);
-Datum
-bgnbd_p_alive(PG_FUNCTION_ARGS)
+/* One customer's log-likelihood (the customer_loglik operation) */
+static float8
+PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvModel   *model = PurchaseModelArg(fcinfo);
-	PurchaseParams p = ParamsOf(model);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		T = PG_GETARG_FLOAT8(3);
-
-	ClvCheckTriple(x, t_x, T);
-	PG_RETURN_FLOAT8(ProbabilityAlive(model->kind, &p, x, t_x, T));
-}
-
-/* crm.purchase_probability(model, n, t): P(X(t) = n) for a new customer */
-PG_FUNCTION_INFO_V1(bgnbd_purchase_probability);
-Datum
-bgnbd_purchase_probability(PG_FUNCTION_ARGS)
-{
-	ClvModel   *model = PurchaseModelArg(fcinfo);
-	PurchaseParams p = ParamsOf(model);
-	int32		n = PG_GETARG_INT32(1);
-	float8		t = PG_GETARG_FLOAT8(2);
-
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number of purchases must not be negative, not %d", n)));
-	ClvCheckHorizon(t);
-	PG_RETURN_FLOAT8(PurchaseProbability(model->kind, &p, (float8) n, t));
-}
-
-/* crm.loglik(model, x, t_x, T): one customer's log-likelihood under the model */
-PG_FUNCTION_INFO_V1(bgnbd_customer_loglik);
-Datum
-bgnbd_customer_loglik(PG_FUNCTION_ARGS)
-{
-	ClvModel   *model = PurchaseModelArg(fcinfo);
 	ClvTuple	tuple;
 	PurchaseData *data;
 
-	tuple.v[0] = PG_GETARG_FLOAT8(1);
-	tuple.v[1] = PG_GETARG_FLOAT8(2);
-	tuple.v[2] = PG_GETARG_FLOAT8(3);
+	tuple.v[0] = customer[0];
+	tuple.v[1] = customer[1];
+	tuple.v[2] = customer[2];
 	tuple.count = 1;
-	ClvCheckTriple(tuple.v[0], tuple.v[1], tuple.v[2]);
 	data = PurchaseDataOf(model->kind, &tuple, 1);
 	data->exact = true;
-	PG_RETURN_FLOAT8(PurchaseLogLikelihood(model->params, data, NULL));
+	return PurchaseLogLikelihood(model->params, data, NULL);
+}
+
+/* The BG/NBD model */
+const ClvModelOps ClvBgnbdOps = {
+	.spec = {CLV_BGNBD, "bgnbd", "BG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	.penalized = true,
+	.timed = true,
+	.sampled = true,
+	.check_data = ClvCheckAnyRepeat,
+	.start = PurchaseStart,
+	.prepare = BgnbdPrepare,
+	.loglik = PurchaseLogLikelihood,
+	.customer_loglik = PurchaseCustomerLoglik,
+	.p_alive = PurchasePAlive,
+	.expected = PurchaseExpected,
+	.pmf = PurchasePmf,
+	.discounted_series = DiscountedPurchasesIfAlive,
+};
+
+/* The MBG/NBD model */
+const ClvModelOps ClvMbgnbdOps = {
+	.spec = {CLV_MBGNBD, "mbgnbd", "MBG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	.penalized = true,
+	.timed = true,
+	.sampled = true,
+	.check_data = ClvCheckAnyRepeat,
+	.start = PurchaseStart,
+	.prepare = MbgnbdPrepare,
+	.loglik = PurchaseLogLikelihood,
+	.customer_loglik = PurchaseCustomerLoglik,
+	.p_alive = PurchasePAlive,
+	.expected = PurchaseExpected,
+	.pmf = PurchasePmf,
+	.discounted_series = DiscountedPurchasesIfAlive,
+};
+
+/* Final function of crm.bgnbd_fit: the fitted BG/NBD model */
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvBgnbdOps);
+}
+
+/* Final function of crm.mbgnbd_fit: the fitted MBG/NBD model */
+PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
+Datum
+mbgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvMbgnbdOps);
+}
+
+/* crm.bgnbd(r, alpha, a, b): a BG/NBD model from given parameters */
+PG_FUNCTION_INFO_V1(bgnbd_make);
+Datum
+bgnbd_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvBgnbdOps);
+}
+
+/* crm.mbgnbd(r, alpha, a, b): an MBG/NBD model from given parameters */
+PG_FUNCTION_INFO_V1(mbgnbd_make);
+Datum
+mbgnbd_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvMbgnbdOps);
 }

@@ -101,3 +101,54 @@ ClvCheckSpend(float8 x, float8 m)
 	ClvCheckFrequency(x);
 	CheckFinite(m, "monetary value");
 }
+
+/*
+ * Raise 22000 unless v holds a valid customer of the shape: (x, t_x, T),
+ * (x, t_x, n), (x, m), (tenure, churned) or (duration, event)
+ */
+void
+ClvCheckCustomer(ClvFitShape shape, const float8 *v)
+{
+	switch (shape)
+	{
+		case CLV_SHAPE_PURCHASES:
+			ClvCheckTriple(v[0], v[1], v[2]);
+			break;
+		case CLV_SHAPE_OPPORTUNITIES:
+			ClvCheckOpportunities(v[0], v[1], v[2]);
+			break;
+		case CLV_SHAPE_SPEND:
+			ClvCheckSpend(v[0], v[1]);
+			break;
+		case CLV_SHAPE_TENURES:
+			ClvCheckTenure(v[0]);
+			break;
+		case CLV_SHAPE_DURATIONS:
+			ClvCheckDuration(v[0]);
+			break;
+	}
+}
+
+/* Raise 22023 unless n_future is a whole number of opportunities in 0 .. 1000000 */
+void
+ClvCheckFutureOpportunities(float8 n_future)
+{
+	if (!(n_future >= 0 && n_future <= 1e6 && n_future == floor(n_future)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of future opportunities must be a whole number between 0 and 1000000, not %g",
+						n_future)));
+}
+
+/*
+ * Raise 22023 unless a horizon is valid for data of the shape: future
+ * opportunities for discrete opportunities, else time units
+ */
+void
+ClvCheckHorizonOf(ClvFitShape shape, float8 horizon)
+{
+	if (shape == CLV_SHAPE_OPPORTUNITIES)
+		ClvCheckFutureOpportunities(horizon);
+	else
+		ClvCheckHorizon(horizon);
+}

@@ -32,9 +32,9 @@
 /* Header size of a fit state, aligned for the tuples that follow */
 #define FIT_HEADER_SIZE MAXALIGN(sizeof(ClvFitState))
 
-/* Values per tuple of a shape */
-static inline int
-ShapeWidth(uint8 shape)
+/* Values per tuple of a shape (2 or 3) */
+int
+ClvShapeWidth(ClvFitShape shape)
 {
 	return shape == CLV_SHAPE_SPEND || shape == CLV_SHAPE_TENURES ||
 		shape == CLV_SHAPE_DURATIONS ? 2 : 3;
@@ -383,57 +383,6 @@ ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col, int32 limit,
 	return values;
 }
 
-/* Distinct tuples above which a fit starts from the fit of a sample */
-#define FIT_SAMPLE_MIN_TUPLES 131072
-/* Sample points of that sample */
-#define FIT_SAMPLE_POINTS 32768
-
-/*
- * For a fit over more than FIT_SAMPLE_MIN_TUPLES sorted tuples, a
- * systematic sample of FIT_SAMPLE_POINTS customers, as tuples whose counts
- * are the sample points that fell on them (palloc'd; *n_out gets their
- * number, *n_points the points); NULL for fewer tuples.  Point k sits at
- * cumulative weight (k + 1/2) * total / points, so a tuple holding a share
- * of the customers gets that share of the points, whatever the counts; the
- * tuples' order (by x, then t_x, then T) spreads the points over the
- * frequencies.
- */
-ClvTuple *
-ClvFitSample(const ClvTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
-{
-	const int32 points = FIT_SAMPLE_POINTS;
-	ClvTuple   *sample;
-	float8		total = 0;
-	float8		step;
-	float8		cumulative = 0;
-	int64		taken = 0;
-	int32		n = 0;
-
-	if (n_tuples <= FIT_SAMPLE_MIN_TUPLES)
-		return NULL;
-	sample = (ClvTuple *) palloc(sizeof(ClvTuple) * points);
-
-	for (int32 j = 0; j < n_tuples; j++)
-		total += (float8) tuples[j].count;
-	step = total / points;
-	for (int32 j = 0; j < n_tuples && n < points; j++)
-	{
-		int64		upto;
-
-		cumulative += (float8) tuples[j].count;
-		upto = Min((int64) floor(cumulative / step + 0.5), (int64) points);
-		if (upto > taken)
-		{
-			sample[n] = tuples[j];
-			sample[n++].count = upto - taken;
-			taken = upto;
-		}
-	}
-	*n_out = n;
-	*n_points = taken;
-	return sample;
-}
-
 /* The weight of a row (argument argno): a non-negative whole number */
 static int64
 RowWeight(FunctionCallInfo fcinfo, int argno)
@@ -480,14 +429,6 @@ CheckSameUnit(bool has_a, const ClvUnit *a, bool has_b, const ClvUnit *b)
 				 errmsg("unit must be the same for every row of a fit, not %s and %s",
 						has_a ? ClvUnitText(a) : "unknown", has_b ? ClvUnitText(b) : "unknown"),
 				 errhint("Fit each unit separately, or build all summaries with the same unit.")));
-}
-
-/* Copy the fit state's time unit (if any) into a fit problem */
-void
-ClvProblemUnit(ClvFitProblem *problem, const ClvFitState *state)
-{
-	problem->has_unit = state->has_unit != 0;
-	problem->unit = state->unit;
 }
 
 /* The penalizer of a fit's final function: its second argument or the state's */
@@ -718,7 +659,7 @@ StateAddTuple(FunctionCallInfo fcinfo, ClvFitState *state, const float8 *v, int6
 static Datum
 FitTransition(FunctionCallInfo fcinfo, uint8 shape, bool with_unit)
 {
-	int			width = ShapeWidth(shape);
+	int			width = ClvShapeWidth(shape);
 	int			nargs = PG_NARGS() - (with_unit ? 1 : 0);
 	bool		has_penalizer = nargs > width + 2;
 	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
@@ -746,17 +687,10 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape, bool with_unit)
 			return TransitionResult(expanded, state);
 		weight = RowWeight(fcinfo, width + 1);
 	}
-	if (shape == CLV_SHAPE_PURCHASES)
-		ClvCheckTriple(v[0], v[1], v[2]);
-	else if (shape == CLV_SHAPE_OPPORTUNITIES)
-		ClvCheckOpportunities(v[0], v[1], v[2]);
-	else
-	{
-		ClvCheckSpend(v[0], v[1]);
-		/* the spend model is fitted on customers with repeat purchases */
-		if (v[0] == 0)
-			return TransitionResult(expanded, state);
-	}
+	ClvCheckCustomer(shape, v);
+	/* the spend model is fitted on customers with repeat purchases */
+	if (shape == CLV_SHAPE_SPEND && v[0] == 0)
+		return TransitionResult(expanded, state);
 	if (weight == 0)
 		return TransitionResult(expanded, state);
 	state = StateAddTuple(fcinfo, state, v, weight);
@@ -995,7 +929,7 @@ Datum
 clv_fit_state_out(PG_FUNCTION_ARGS)
 {
 	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
-	int			width = ShapeWidth(state->shape);
+	int			width = ClvShapeWidth(state->shape);
 	StringInfoData buf;
 	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 	int32		n;
@@ -1071,7 +1005,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	shape = ShapeOfName(shape_name);
 	if (shape == 0)
 		StateSyntaxError(input, "shape must be purchases, opportunities, spend, tenures or durations");
-	width = ShapeWidth(shape);
+	width = ClvShapeWidth(shape);
 	if (n_rows < 0)
 		StateSyntaxError(input, "n must not be negative");
 	p = input + consumed;
@@ -1148,7 +1082,7 @@ Datum
 clv_fit_state_send(PG_FUNCTION_ARGS)
 {
 	ClvFitState *state = FitStateOfDatum(PG_GETARG_DATUM(0));
-	int			width = ShapeWidth(state->shape);
+	int			width = ClvShapeWidth(state->shape);
 	StringInfoData buf;
 	int32		n;
 	ClvTuple   *tuples = ClvFitStateTuples(state, &n);
@@ -1208,14 +1142,14 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 		 (!has_penalizer && penalizer != 0) || n_rows < 0))
 		problem = "invalid version, shape, penalizer or n";
 	if (problem == NULL &&
-		(n < 0 || (int64) n * 8 * (ShapeWidth(shape) + 1) > buf->len - buf->cursor))
+		(n < 0 || (int64) n * 8 * (ClvShapeWidth(shape) + 1) > buf->len - buf->cursor))
 		problem = "invalid number of tuples";
 	if (problem == NULL)
 	{
 		tuples = (ClvTuple *) palloc0(sizeof(ClvTuple) * Max(n, 1));
 		for (int32 i = 0; i < n; i++)
 		{
-			for (int k = 0; k < ShapeWidth(shape); k++)
+			for (int k = 0; k < ClvShapeWidth(shape); k++)
 				tuples[i].v[k] = pq_getmsgfloat8(buf) + 0.0;
 			tuples[i].count = pq_getmsgint64(buf);
 		}

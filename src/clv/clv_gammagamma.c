@@ -2,8 +2,8 @@
  * clv_gammagamma.c
  *		The Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005,
  *		"RFM and CLV"; Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary
- *		Value"): likelihood with analytic gradient, the fit's final function,
- *		and the conditional expected spend.
+ *		Value"): likelihood with analytic gradient and the conditional
+ *		expected spend, as the operations of its kind (clv_ops.h).
  *
  * A customer with x > 0 repeat purchases of mean value m contributes
  *
@@ -18,7 +18,7 @@
  * and says so in one NOTICE.  The posterior mean spend is defined at m = 0.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -115,75 +115,40 @@ SpendDataOf(const ClvTuple *pairs, int32 n_pairs)
 	return data;
 }
 
-/* Final function of crm.gammagamma_fit: the fitted Gamma-Gamma model */
-PG_FUNCTION_INFO_V1(gammagamma_fit_final);
-Datum
-gammagamma_fit_final(PG_FUNCTION_ARGS)
+/* The preprocessed data of a fit (the prepare operation) */
+static void *
+SpendPrepare(const ClvTuple *pairs, int32 n_pairs)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_SPEND);
-	float8		penalizer = ClvFinalPenalizer(fcinfo, state);
-	ClvFitProblem problem;
-	ClvTuple   *sample;
-	int32		n_sample;
-	int32		n_pairs;
-	int32		n_usable = 0;
-	ClvTuple   *pairs;
-	float8		total_spend = 0;
-	int64		skipped = 0;
-	int64		usable = 0;
+	return SpendDataOf(pairs, n_pairs);
+}
 
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	pairs = ClvFitStateTuples(state, &n_pairs);
-	/* keep the pairs with m > 0 (in order); count the customers of the others */
-	for (int32 j = 0; j < n_pairs; j++)
-	{
-		if (pairs[j].v[1] > 0)
-		{
-			total_spend += pairs[j].v[1] * (float8) pairs[j].count;
-			usable += pairs[j].count;
-			pairs[n_usable++] = pairs[j];
-		}
-		else
-			skipped += pairs[j].count;
-	}
-	if (skipped > 0)
-		ereport(NOTICE,
-				(errmsg("Gamma-Gamma fit: skipped " INT64_FORMAT " of " INT64_FORMAT " customers with repeat purchases whose mean spend is 0 or less",
-						skipped, state->n_rows),
-				 errdetail("The model describes positive spend per purchase; the count is kept in the model (skipped)."),
-				 errhint("crm.expected_spend and crm.clv still score those customers.")));
-	if (n_usable == 0)
-		PG_RETURN_NULL();
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = CLV_GAMMAGAMMA;
-	problem.loglik = SpendLogLikelihood;
-	problem.data = SpendDataOf(pairs, n_usable);
-	problem.n = usable;
-	problem.skipped = skipped;
-	ClvProblemUnit(&problem, state);
-	n_pairs = n_usable;
-	sample = ClvFitSample(pairs, n_pairs, &n_sample, &problem.coarse_n);
-	if (sample != NULL)
-	{
-		problem.coarse_data = SpendDataOf(sample, n_sample);
-	}
-	problem.penalizer = penalizer;
-	/* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
-	problem.start[0] = 1;
-	problem.start[1] = 2;
-	problem.start[2] = total_spend / (float8) usable;
-	PG_RETURN_POINTER(ClvFit(&problem));
+/* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
+static void
+SpendStart(const ClvTuple *pairs, int32 n_pairs, float8 *start)
+{
+	start[0] = 1;
+	start[1] = 2;
+	start[2] = ClvColumnMean(pairs, n_pairs, 1);
+}
+
+/* Whether the fit leaves out a pair: a mean spend of 0 or less (log m) */
+static bool
+SpendSkips(const ClvTuple *pair)
+{
+	return !(pair->v[1] > 0);
 }
 
 /*
  * Expected spend per purchase of a customer (x, m) under a Gamma-Gamma
  * model, or NaN when the model cannot score the customer: a negative mean
- * spend, or p x + q <= 1 (the posterior mean is infinite)
+ * spend, or p x + q <= 1 (the posterior mean is infinite); the
+ * expected_spend operation
  */
-float8
-ClvExpectedSpend(const ClvModel *model, float8 x, float8 m)
+static float8
+ExpectedSpend(const ClvModel *model, const float8 *customer)
 {
+	float8		x = customer[0];
+	float8		m = customer[1];
 	float8		p = model->params[0];
 	float8		q = model->params[1];
 	float8		gamma = model->params[2];
@@ -211,42 +176,59 @@ ClvExpectedSpend(const ClvModel *model, float8 x, float8 m)
 	return result;
 }
 
-/* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */
-PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
-Datum
-gammagamma_expected_spend(PG_FUNCTION_ARGS)
+/*
+ * One repeat customer's log-likelihood, NaN (NULL) unless x > 0 and m > 0
+ * (the customer_loglik operation)
+ */
+static float8
+SpendCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		m = PG_GETARG_FLOAT8(2);
-	float8		spend;
-
-	ClvCheckSpend(x, m);
-	spend = ClvExpectedSpend(model, x, m);
-	if (isnan(spend))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(spend);
-}
-
-/* crm.loglik(model, x, m): one repeat customer's log-likelihood under the model */
-PG_FUNCTION_INFO_V1(gammagamma_customer_loglik);
-Datum
-gammagamma_customer_loglik(PG_FUNCTION_ARGS)
-{
-	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_GAMMAGAMMA);
 	ClvTuple	pair;
 	float8		loglik;
 
-	pair.v[0] = PG_GETARG_FLOAT8(1);
-	pair.v[1] = PG_GETARG_FLOAT8(2);
+	pair.v[0] = customer[0];
+	pair.v[1] = customer[1];
 	pair.v[2] = 0;
 	pair.count = 1;
-	ClvCheckFrequency(pair.v[0]);
-	CheckFinite(pair.v[1], "monetary value");
 	/* the density of the mean spend is defined for x > 0 and m > 0 only */
 	if (pair.v[0] == 0 || pair.v[1] <= 0)
-		PG_RETURN_NULL();
+		return get_float8_nan();
 	loglik = SpendLogLikelihood(model->params, SpendDataOf(&pair, 1), NULL);
 	CheckResultFinite(loglik, "Gamma-Gamma log-likelihood");
-	PG_RETURN_FLOAT8(loglik);
+	return loglik;
+}
+
+/* The Gamma-Gamma spend model */
+const ClvModelOps ClvGammagammaOps = {
+	.spec = {CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
+	.penalized = true,
+	.timed = true,
+	.sampled = true,
+	.skip = {
+		.skips = SpendSkips,
+		.customers = "customers with repeat purchases whose mean spend is 0 or less",
+		.detail = "The model describes positive spend per purchase; the count is kept in the model (skipped).",
+		.hint = "crm.expected_spend and crm.clv still score those customers.",
+	},
+	.start = SpendStart,
+	.prepare = SpendPrepare,
+	.loglik = SpendLogLikelihood,
+	.customer_loglik = SpendCustomerLoglik,
+	.expected_spend = ExpectedSpend,
+};
+
+/* Final function of crm.gammagamma_fit: the fitted Gamma-Gamma model */
+PG_FUNCTION_INFO_V1(gammagamma_fit_final);
+Datum
+gammagamma_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvGammagammaOps);
+}
+
+/* crm.gammagamma(p, q, gamma): a Gamma-Gamma model from given parameters */
+PG_FUNCTION_INFO_V1(gammagamma_make);
+Datum
+gammagamma_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvGammagammaOps);
 }

@@ -27,10 +27,10 @@ COMMENT ON AGGREGATE crm.gammagamma_fit(float8, float8, bigint, float8) IS
 	'fit the Gamma-Gamma spend model on weighted (x, m) with an L2 penalty on the parameters';
 
 CREATE FUNCTION crm.expected_spend(model crm.gammagamma, x float8, monetary_value float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'gammagamma_expected_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_expected_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.expected_spend(crm.gammagamma, float8, float8) IS
 	'expected spend per purchase of a customer with x repeat purchases of mean value m (the population mean at x = 0)';
 CREATE FUNCTION crm.loglik(model crm.gammagamma, x float8, monetary_value float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'gammagamma_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.loglik(crm.gammagamma, float8, float8) IS
 	'log-likelihood of one repeat customer (x > 0, mean spend m) under a Gamma-Gamma model';

@@ -1,17 +1,16 @@
 /*
  * clv_model.c
  *		The model value of the probabilistic customer-base models (crm.bgnbd,
- *		crm.mbgnbd, crm.gammagamma): text and binary forms, jsonb, building
- *		from given parameters, accessors, and the maximum-likelihood fit
- *		driver shared by every model.
+ *		crm.mbgnbd, crm.gammagamma, ...): text and binary forms, jsonb,
+ *		building from given parameters, and accessors.
  *
  * All model types share one C representation (ClvModel) and one set of
- * I/O functions; the SQL type an input or constructor function produces
- * tells which kind of model it is.
+ * I/O functions; the type OID an input or receive function is given tells
+ * which kind of model it reads, and each kind's constructor passes its
+ * table of operations (clv_ops.h).
  */
 #include "crm.h"
-#include "clv.h"
-#include "numerics.h"
+#include "clv_ops.h"
 
 #include <math.h>
 
@@ -27,34 +26,6 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-/* Every model kind, indexed by ClvModelKind - 1 */
-static const ClvModelSpec ClvSpecs[] = {
-	{CLV_BGNBD, "bgnbd", "BG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
-	{CLV_MBGNBD, "mbgnbd", "MBG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
-	{CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
-	{CLV_PARETONBD, "paretonbd", "Pareto/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
-	{CLV_BGBB, "bgbb", "BG/BB", CLV_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
-	{CLV_SBG, "sbg", "sBG", CLV_SHAPE_TENURES, 2, {"alpha", "beta", NULL, NULL}},
-};
-
-#define CLV_N_KINDS ((int) lengthof(ClvSpecs))
-
-/* Bound on |log(parameter)| the optimizer may explore */
-#define LOG_PARAM_LIMIT 30.0
-/* Beyond this |log(parameter)| an estimate is taken to diverge */
-#define LOG_PARAM_DIVERGED 20.0
-/* Nelder-Mead moves of the fallback per parameter (see ClvFit) */
-#define FALLBACK_MOVES_PER_PARAM 500
-
-/* The description of a kind */
-const ClvModelSpec *
-ClvSpec(ClvModelKind kind)
-{
-	if (kind < 1 || kind > CLV_N_KINDS)
-		elog(ERROR, "unknown model kind %d", (int) kind);
-	return &ClvSpecs[kind - 1];
-}
-
 /* The kind of model a crm type (by OID) holds; cached in flinfo */
 static ClvModelKind
 KindOfType(FmgrInfo *flinfo, Oid type_oid)
@@ -67,11 +38,11 @@ KindOfType(FmgrInfo *flinfo, Oid type_oid)
 	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type_oid));
 	if (HeapTupleIsValid(tuple))
 	{
-		const char *name = NameStr(((Form_pg_type) GETSTRUCT(tuple))->typname);
+		const ClvModelOps *ops =
+			ClvFindOpsByType(NameStr(((Form_pg_type) GETSTRUCT(tuple))->typname));
 
-		for (int i = 0; i < CLV_N_KINDS; i++)
-			if (strcmp(name, ClvSpecs[i].type_name) == 0)
-				kind = ClvSpecs[i].kind;
+		if (ops != NULL)
+			kind = ops->spec.kind;
 		ReleaseSysCache(tuple);
 	}
 	if (kind == 0)
@@ -101,9 +72,9 @@ ClvModelOfDatum(Datum datum)
 	return upgraded;
 }
 
-/* A new model value of a kind, all fields empty */
-static ClvModel *
-ModelAlloc(ClvModelKind kind)
+/* A new model value of a kind, all fields empty (parameters 0, no fit) */
+ClvModel *
+ClvModelAlloc(ClvModelKind kind)
 {
 	ClvModel   *model = (ClvModel *) palloc0(sizeof(ClvModel));
 
@@ -134,7 +105,7 @@ ModelProblem(const ClvModel *model)
 	if ((model->flags & CLV_FLAG_ACCEPTED) &&
 		(!(model->flags & CLV_FLAG_FITTED) || (model->flags & CLV_FLAG_CONVERGED)))
 		return "only fitted models that did not converge are accepted";
-	if (model->kind < 1 || model->kind > CLV_N_KINDS)
+	if (ClvFindOps(model->kind) == NULL)
 		return "unknown model kind";
 	if ((model->flags & ~CLV_FLAG_MASK) != 0 || model->reserved != 0)
 		return "unknown flags";
@@ -182,7 +153,7 @@ CheckModelParams(const ClvModel *model)
 ClvModel *
 ClvModelFromParams(ClvModelKind kind, const float8 *params)
 {
-	ClvModel   *model = ModelAlloc(kind);
+	ClvModel   *model = ClvModelAlloc(kind);
 
 	for (int i = 0; i < ClvSpec(kind)->n_params; i++)
 		model->params[i] = params[i];
@@ -385,7 +356,7 @@ clv_model_in(PG_FUNCTION_ARGS)
 	char	   *input = PG_GETARG_CSTRING(0);
 	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
 	const ClvModelSpec *spec = ClvSpec(kind);
-	ClvModel   *model = ModelAlloc(kind);
+	ClvModel   *model = ClvModelAlloc(kind);
 	char	   *copy = pstrdup(input);
 	char	   *saveptr = NULL;
 	uint32		seen = 0;
@@ -457,7 +428,7 @@ clv_model_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
-	ClvModel   *model = ModelAlloc(kind);
+	ClvModel   *model = ClvModelAlloc(kind);
 	const char *problem;
 
 	model->version = (uint8) pq_getmsgint(buf, 1);
@@ -498,26 +469,20 @@ clv_model_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(model);
 }
 
-/* The model kind a function returns (its declared return type), cached in flinfo */
-ClvModelKind
-ClvKindOfReturnType(FunctionCallInfo fcinfo)
-{
-	return KindOfType(fcinfo->flinfo, get_fn_expr_rettype(fcinfo->flinfo));
-}
-
-/* crm.bgnbd(r, alpha, a, b) etc.: a model from given parameters (the return type tells the kind) */
-PG_FUNCTION_INFO_V1(clv_model_make);
+/*
+ * crm.bgnbd(r, alpha, a, b) etc.: a model of the kind from given parameters
+ * (each kind's NAME_make calls this with its table)
+ */
 Datum
-clv_model_make(PG_FUNCTION_ARGS)
+ClvModelMake(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 {
-	ClvModelKind kind = ClvKindOfReturnType(fcinfo);
 	float8		params[CLV_MAX_PARAMS] = {0, 0, 0, 0};
 
-	if (PG_NARGS() != ClvSpec(kind)->n_params)
-		elog(ERROR, "wrong number of parameters for %s", ClvSpec(kind)->title);
+	if (PG_NARGS() != ops->spec.n_params)
+		elog(ERROR, "wrong number of parameters for %s", ops->spec.title);
 	for (int i = 0; i < PG_NARGS(); i++)
 		params[i] = PG_GETARG_FLOAT8(i);
-	PG_RETURN_POINTER(ClvModelFromParams(kind, params));
+	PG_RETURN_POINTER(ClvModelFromParams(ops->spec.kind, params));
 }
 
 /* Append a JSON number (or null for NaN) under key */
@@ -686,228 +651,4 @@ clv_model_parameters(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/* ---------------------------------------------------------------------------
- * The fit driver
- * ---------------------------------------------------------------------------
- */
-
-/*
- * The minimized objective: mean negative log-likelihood per customer plus
- * the L2 penalty on the natural parameters (as lifetimes' penalizer_coef),
- * as a function of theta = log(parameters)
- */
-static double
-FitObjective(const double *theta, double *gradient, void *context)
-{
-	const ClvFitProblem *problem = (const ClvFitProblem *) context;
-	int			n_params = ClvSpec(problem->kind)->n_params;
-	float8		params[CLV_MAX_PARAMS];
-	float8		ll_gradient[CLV_MAX_PARAMS];
-	float8		ll;
-	double		value;
-
-	CHECK_FOR_INTERRUPTS();
-	for (int i = 0; i < n_params; i++)
-	{
-		if (!(fabs(theta[i]) <= LOG_PARAM_LIMIT))
-			return INFINITY;
-		params[i] = exp(theta[i]);
-	}
-	ll = problem->loglik(params, problem->data, gradient ? ll_gradient : NULL);
-	if (!isfinite(ll))
-		return INFINITY;
-	value = -ll / (double) problem->n;
-	for (int i = 0; i < n_params; i++)
-		value += problem->penalizer * params[i] * params[i];
-	if (gradient)
-		for (int i = 0; i < n_params; i++)
-			gradient[i] = params[i] * (-ll_gradient[i] / (double) problem->n +
-									   2 * problem->penalizer * params[i]);
-	return value;
-}
-
-/* Standard errors of the natural parameters from the Hessian at theta; false if singular */
-static bool
-StandardErrors(const ClvFitProblem *problem, int n_params, const double *theta,
-			   float8 *se)
-{
-	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
-	double		inverse[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
-
-	if (!NumericHessian(FitObjective, (void *) problem, n_params, theta, hessian) ||
-		!InvertSymmetricPositive(n_params, hessian, inverse))
-		return false;
-	for (int i = 0; i < n_params; i++)
-	{
-		/* the objective is per customer: Var(theta) = H^-1 / n; delta method */
-		double		var_theta = inverse[i * n_params + i] / (double) problem->n;
-
-		if (!(var_theta >= 0) || !isfinite(var_theta))
-			return false;
-		se[i] = exp(theta[i]) * sqrt(var_theta);
-	}
-	return true;
-}
-
-/* The end of a hint suggesting a penalized fit, for the models whose fits take one */
-static const char *
-PenalizerHint(const ClvModelSpec *spec)
-{
-	return spec->shape == CLV_SHAPE_TENURES ? "" : ", or fit with a penalizer";
-}
-
-/*
- * With many distinct tuples, fit the problem's sample first (every
- * evaluation is then cheap) and start the full fit there, with the inverse
- * Hessian of the sample's objective at its optimum as BFGS's first
- * approximation: the objective is a mean per customer, so the sample's
- * curvature is the full data's up to sampling noise, and the full fit needs
- * a few steps instead of twenty or so.  The full fit decides the estimate;
- * the sample only saves evaluations over every tuple.  Sets theta and
- * inverse_hessian and returns the sample fit's iterations, or returns 0
- * (theta unchanged) when there is no sample or its fit did not converge.
- */
-static int
-CoarseStart(const ClvFitProblem *problem, int n_params, double *theta,
-			double *inverse_hessian)
-{
-	ClvFitProblem coarse;
-	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
-	NumericsResult result;
-	double		coarse_theta[NUMERICS_MAX_PARAMS];
-	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
-
-	if (problem->coarse_data == NULL)
-		return 0;
-	coarse = *problem;
-	coarse.data = problem->coarse_data;
-	coarse.n = problem->coarse_n;
-	coarse.coarse_data = NULL;
-	memcpy(coarse_theta, theta, n_params * sizeof(double));
-	MinimizeBfgs(FitObjective, (void *) &coarse, n_params, coarse_theta, &options, &result);
-	if (!result.converged ||
-		!NumericHessian(FitObjective, (void *) &coarse, n_params, coarse_theta, hessian) ||
-		!InvertSymmetricPositive(n_params, hessian, inverse_hessian))
-		return 0;
-	memcpy(theta, coarse_theta, n_params * sizeof(double));
-	return Max(result.iterations, 1);
-}
-
-/*
- * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
- * with standard errors from the Hessian; warns when it does not converge.
- */
-ClvModel *
-ClvFit(const ClvFitProblem *problem)
-{
-	const ClvModelSpec *spec = ClvSpec(problem->kind);
-	int			n_params = spec->n_params;
-	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
-
-	/*
-	 * Nelder-Mead settles an identified problem within a few hundred moves;
-	 * far beyond that it is crawling along a ridge to a boundary (a model
-	 * the data do not identify), one evaluation over every distinct tuple per
-	 * move, so the cap bounds the time a failing fit takes
-	 */
-	NumericsOptions fallback = {FALLBACK_MOVES_PER_PARAM * n_params, 0, 1e-13, NULL};
-	NumericsResult result;
-	NumericsResult fallback_result;
-	double		theta[NUMERICS_MAX_PARAMS];
-	ClvModel   *model = ModelAlloc(problem->kind);
-	double		inverse_hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
-	int			iterations;
-	int			diverged = -1;
-
-	for (int i = 0; i < n_params; i++)
-		theta[i] = log(problem->start[i]);
-	iterations = CoarseStart(problem, n_params, theta, inverse_hessian);
-	if (iterations > 0)
-		options.inverse_hessian = inverse_hessian;
-	MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
-	iterations += result.iterations;
-	if (!result.converged)
-	{
-		/* robust fallback, then polish with BFGS from where it stopped */
-		MinimizeNelderMead(FitObjective, (void *) problem, n_params, theta,
-						   &fallback, &fallback_result);
-		MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
-		iterations += fallback_result.iterations + result.iterations;
-
-		/*
-		 * The polish may not even evaluate its start, the fallback's best
-		 * point: a gradient can need more than the likelihood (Pareto/NBD's
-		 * series far out); theta is still that point, so report it, not
-		 * converged
-		 */
-		if (!isfinite(result.value) && isfinite(fallback_result.value))
-		{
-			result.value = fallback_result.value;
-			result.converged = false;
-		}
-	}
-	if (!isfinite(result.value))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the %s model: the log-likelihood is not finite anywhere the optimizer looked",
-						spec->title)));
-
-	model->flags = CLV_FLAG_FITTED;
-	model->iterations = iterations;
-	model->n = problem->n;
-	model->skipped = problem->skipped;
-	if (problem->has_unit)
-	{
-		model->flags |= CLV_FLAG_HAS_UNIT;
-		model->unit = problem->unit;
-	}
-	model->penalizer = problem->penalizer;
-	for (int i = 0; i < n_params; i++)
-	{
-		model->params[i] = exp(theta[i]);
-		if (fabs(theta[i]) > LOG_PARAM_DIVERGED)
-			diverged = i;
-	}
-	model->ll = problem->loglik(model->params, problem->data, NULL);
-	if (result.converged && diverged < 0)
-		model->flags |= CLV_FLAG_CONVERGED;
-	if (StandardErrors(problem, n_params, theta, model->se))
-		model->flags |= CLV_FLAG_HAS_SE;
-	else
-		for (int i = 0; i < CLV_MAX_PARAMS; i++)
-			model->se[i] = get_float8_nan();
-
-	if (diverged >= 0)
-		ereport(WARNING,
-				(errmsg("%s fit did not converge: parameter %s diverges to %g",
-						spec->title, spec->param_names[diverged], model->params[diverged]),
-				 errdetail("The data do not identify the model; the returned model is marked converged=false."),
-				 errhint("Check the input (enough customers with repeat purchases, consistent time unit)%s.", PenalizerHint(spec))));
-	else if (!result.converged)
-		ereport(WARNING,
-				(errmsg("%s fit did not converge", spec->title),
-				 errdetail("The optimizer stopped after %d iterations; the returned model is marked converged=false.",
-						   iterations),
-				 errhint("Check the input%s.", PenalizerHint(spec))));
-	else if (!(model->flags & CLV_FLAG_HAS_SE))
-		ereport(WARNING,
-				(errmsg("%s fit: standard errors are not available", spec->title),
-				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
-	else
-	{
-		for (int i = 0; i < n_params; i++)
-			if (model->se[i] > model->params[i])
-			{
-				ereport(WARNING,
-						(errmsg("%s fit: parameter %s is poorly identified", spec->title,
-								spec->param_names[i]),
-						 errdetail("Its standard error %g exceeds the estimate %g: the likelihood is nearly flat in that direction.",
-								   model->se[i], model->params[i]),
-						 errhint("Do not read meaning into this parameter; check the data (enough history, churn visible in it)%s.", PenalizerHint(spec))));
-				break;
-			}
-	}
-	return model;
 }

@@ -2,8 +2,8 @@
  * clv_paretonbd.c
  *		The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987; as
  *		estimated in Fader, Hardie & Lee 2005): likelihood with analytic
- *		gradient, the fit aggregate's final function, and predictions
- *		(expected purchases, P(alive), DERT).
+ *		gradient and predictions (expected purchases, P(alive), DERT), as the
+ *		operations of its kind (clv_ops.h).
  *
  * A customer (x, t_x, T) has likelihood (Fader & Hardie's note on deriving
  * the Pareto/NBD)
@@ -30,7 +30,7 @@
  * with it.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -526,54 +526,24 @@ ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
 	return data;
 }
 
-/* Final function of crm.paretonbd_fit: the maximum-likelihood model (NULL for no rows) */
-PG_FUNCTION_INFO_V1(paretonbd_fit_final);
-Datum
-paretonbd_fit_final(PG_FUNCTION_ARGS)
+/* The preprocessed data of a fit, with room for its series tables */
+static void *
+ParetoPrepare(const ClvTuple *tuples, int32 n_tuples)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_PURCHASES);
-	ClvFitProblem problem;
-	ClvTuple   *sample;
-	int32		n_sample;
-	int32		n_tuples;
-	ClvTuple   *tuples;
-	float8		total_age = 0;
-	bool		any_repeat = false;
+	ParetoData *data = ParetoDataOf(tuples, n_tuples);
 
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	tuples = ClvFitStateTuples(state, &n_tuples);
-	for (int32 j = 0; j < n_tuples; j++)
-	{
-		total_age += tuples[j].v[2] * (float8) tuples[j].count;
-		any_repeat |= tuples[j].v[0] > 0;
-	}
-	if (!any_repeat)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the Pareto/NBD model: no customer has a repeat purchase"),
-				 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase rate.",
-						   state->n_rows)));
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = CLV_PARETONBD;
-	problem.loglik = ParetoLogLikelihood;
-	problem.data = ParetoDataOf(tuples, n_tuples);
-	AllocateTable(&((ParetoData *) problem.data)->table);
-	problem.n = state->n_rows;
-	ClvProblemUnit(&problem, state);
-	sample = ClvFitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
-	if (sample != NULL)
-	{
-		problem.coarse_data = ParetoDataOf(sample, n_sample);
-		AllocateTable(&((ParetoData *) problem.coarse_data)->table);
-	}
-	problem.penalizer = ClvFinalPenalizer(fcinfo, state);
-	/* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
-	problem.start[0] = 1;
-	problem.start[1] = Max(total_age / (float8) state->n_rows, 1e-6);
-	problem.start[2] = 1;
-	problem.start[3] = problem.start[1];
-	PG_RETURN_POINTER(ClvFit(&problem));
+	AllocateTable(&data->table);
+	return data;
+}
+
+/* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
+static void
+ParetoStart(const ClvTuple *tuples, int32 n_tuples, float8 *start)
+{
+	start[0] = 1;
+	start[1] = Max(ClvColumnMean(tuples, n_tuples, 2), 1e-6);
+	start[2] = 1;
+	start[3] = start[1];
 }
 
 /* ---------------------------------------------------------------------------
@@ -726,11 +696,11 @@ DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
  * Sum over k = 1..ceil(horizon) of the expected purchases in period k,
  * (t_{k-1}, t_k] with t_k = min(k, horizon), discounted by (1 + d)^t_k, of
  * a customer with x purchases and age T who is alive at T (crm.clv's
- * convention, as for the BG/NBD)
+ * convention, as for the BG/NBD; the discounted_series operation)
  */
-float8
-ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
-								 float8 horizon, float8 discount_rate)
+static float8
+DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
+						   float8 horizon, float8 discount_rate)
 {
 	ParetoParams p = ParamsOf(model);
 	float8		scale = (p.r + x) / (p.alpha + T) * (p.beta + T);
@@ -768,102 +738,89 @@ ParetoDiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 	return total;
 }
 
-/* P(alive at T) of a customer (x, t_x, T) under a Pareto/NBD model */
-float8
-ParetoProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
+/* P(alive at T) of a customer (x, t_x, T) (the p_alive operation) */
+static float8
+ParetoPAlive(const ClvModel *model, const float8 *customer)
 {
 	ParetoParams p = ParamsOf(model);
 
-	return ProbabilityAlive(&p, x, t_x, T);
+	return ProbabilityAlive(&p, customer[0], customer[1], customer[2]);
 }
 
-/* The Pareto/NBD model in argument 0 of a prediction */
-static ParetoParams
-ModelArg(FunctionCallInfo fcinfo)
+/*
+ * Expected purchases in (T, T + t] of a customer (x, t_x, T), or E[X(t)] of
+ * a new customer (the expected operation)
+ */
+static float8
+ParetoExpected(const ClvModel *model, float8 t, const float8 *customer)
 {
-	return ParamsOf(ClvGetModel(fcinfo, 0, CLV_PARETONBD));
+	ParetoParams p = ParamsOf(model);
+
+	if (customer == NULL)
+		return ExpectedPurchases(&p, t, 0, 0, 0);
+	return ExpectedPurchases(&p, t, customer[0], customer[1], customer[2]);
 }
 
-/* crm.expected_purchases(model, t): E[X(t)] for a new customer */
-PG_FUNCTION_INFO_V1(paretonbd_expected_purchases);
-Datum
-paretonbd_expected_purchases(PG_FUNCTION_ARGS)
+/* DERT of a customer (x, t_x, T) at a discount rate > 0 (the dert operation) */
+static float8
+ParetoDert(const ClvModel *model, const float8 *customer, float8 d)
 {
-	ParetoParams p = ModelArg(fcinfo);
-	float8		t = PG_GETARG_FLOAT8(1);
+	ParetoParams p = ParamsOf(model);
 
-	ClvCheckHorizon(t);
-	PG_RETURN_FLOAT8(ExpectedPurchases(&p, t, 0, 0, 0));
-}
-
-/* crm.expected_purchases(model, t, x, t_x, T): expected purchases in (T, T + t] */
-PG_FUNCTION_INFO_V1(paretonbd_conditional_expected_purchases);
-Datum
-paretonbd_conditional_expected_purchases(PG_FUNCTION_ARGS)
-{
-	ParetoParams p = ModelArg(fcinfo);
-	float8		t = PG_GETARG_FLOAT8(1);
-	float8		x = PG_GETARG_FLOAT8(2);
-	float8		t_x = PG_GETARG_FLOAT8(3);
-	float8		T = PG_GETARG_FLOAT8(4);
-
-	ClvCheckHorizon(t);
-	ClvCheckTriple(x, t_x, T);
-	PG_RETURN_FLOAT8(ExpectedPurchases(&p, t, x, t_x, T));
-}
-
-/* crm.p_alive(model, x, t_x, T): probability the customer is still active at T */
-PG_FUNCTION_INFO_V1(paretonbd_p_alive);
-Datum
-paretonbd_p_alive(PG_FUNCTION_ARGS)
-{
-	ParetoParams p = ModelArg(fcinfo);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		T = PG_GETARG_FLOAT8(3);
-
-	ClvCheckTriple(x, t_x, T);
-	PG_RETURN_FLOAT8(ProbabilityAlive(&p, x, t_x, T));
-}
-
-/* crm.dert(model, x, t_x, T, discount_rate): discounted expected residual purchases */
-PG_FUNCTION_INFO_V1(paretonbd_dert);
-Datum
-paretonbd_dert(PG_FUNCTION_ARGS)
-{
-	ParetoParams p = ModelArg(fcinfo);
-	float8		x = PG_GETARG_FLOAT8(1);
-	float8		t_x = PG_GETARG_FLOAT8(2);
-	float8		T = PG_GETARG_FLOAT8(3);
-	float8		d = PG_GETARG_FLOAT8(4);
-
-	ClvCheckTriple(x, t_x, T);
-	CheckDiscountRate(d);
 	if (d == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate must be a finite number > 0 for DERT, not %g", d),
 				 errhint("DERT sums purchases over an unbounded future: without discounting it is infinite when s <= 1.")));
-	PG_RETURN_FLOAT8(DiscountedResidualPurchases(&p, x, t_x, T, d));
+	return DiscountedResidualPurchases(&p, customer[0], customer[1], customer[2], d);
 }
 
-/* crm.loglik(model, x, t_x, T): one customer's log-likelihood under the model */
-PG_FUNCTION_INFO_V1(paretonbd_customer_loglik);
-Datum
-paretonbd_customer_loglik(PG_FUNCTION_ARGS)
+/* One customer's log-likelihood (the customer_loglik operation) */
+static float8
+ParetoCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ParetoParams p = ModelArg(fcinfo);
-	float8		params[4] = {p.r, p.alpha, p.s, p.beta};
 	ClvTuple	tuple;
 	float8		ll;
 
-	tuple.v[0] = PG_GETARG_FLOAT8(1);
-	tuple.v[1] = PG_GETARG_FLOAT8(2);
-	tuple.v[2] = PG_GETARG_FLOAT8(3);
+	tuple.v[0] = customer[0];
+	tuple.v[1] = customer[1];
+	tuple.v[2] = customer[2];
 	tuple.count = 1;
-	ClvCheckTriple(tuple.v[0], tuple.v[1], tuple.v[2]);
-	ll = ParetoLogLikelihood(params, ParetoDataOf(&tuple, 1), NULL);
+	ll = ParetoLogLikelihood(model->params, ParetoDataOf(&tuple, 1), NULL);
 	if (isnan(ll))
 		SeriesFailed();
-	PG_RETURN_FLOAT8(ll);
+	return ll;
+}
+
+/* The Pareto/NBD model */
+const ClvModelOps ClvParetonbdOps = {
+	.spec = {CLV_PARETONBD, "paretonbd", "Pareto/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
+	.penalized = true,
+	.timed = true,
+	.sampled = true,
+	.check_data = ClvCheckAnyRepeat,
+	.start = ParetoStart,
+	.prepare = ParetoPrepare,
+	.loglik = ParetoLogLikelihood,
+	.customer_loglik = ParetoCustomerLoglik,
+	.p_alive = ParetoPAlive,
+	.expected = ParetoExpected,
+	.discounted_series = DiscountedPurchasesIfAlive,
+	.dert = ParetoDert,
+};
+
+/* Final function of crm.paretonbd_fit: the maximum-likelihood model (NULL for no rows) */
+PG_FUNCTION_INFO_V1(paretonbd_fit_final);
+Datum
+paretonbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvParetonbdOps);
+}
+
+/* crm.paretonbd(r, alpha, s, beta): a Pareto/NBD model from given parameters */
+PG_FUNCTION_INFO_V1(paretonbd_make);
+Datum
+paretonbd_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvParetonbdOps);
 }

@@ -27,23 +27,23 @@ COMMENT ON AGGREGATE crm.paretonbd_fit(float8, float8, float8, bigint, float8) I
 	'fit the Pareto/NBD model on weighted (x, t_x, T) with an L2 penalty on the parameters';
 
 CREATE FUNCTION crm.expected_purchases(model crm.paretonbd, horizon float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'paretonbd_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.expected_purchases(crm.paretonbd, float8) IS
 	'E[X(t)]: expected purchases of a new customer in (0, horizon] under a paretonbd model';
 CREATE FUNCTION crm.expected_purchases(model crm.paretonbd, horizon float8, x float8, t_x float8, t float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'paretonbd_conditional_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_conditional_expected_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.expected_purchases(crm.paretonbd, float8, float8, float8, float8) IS
 	'expected purchases in (T, T + horizon] of a customer with summary (x, t_x, T) under a paretonbd model';
 CREATE FUNCTION crm.loglik(model crm.paretonbd, x float8, t_x float8, t float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'paretonbd_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.loglik(crm.paretonbd, float8, float8, float8) IS
 	'log-likelihood of one customer summary (x, t_x, T) under a paretonbd model';
 CREATE FUNCTION crm.p_alive(model crm.paretonbd, x float8, t_x float8, t float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'paretonbd_p_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_p_alive' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.p_alive(crm.paretonbd, float8, float8, float8) IS
 	'probability that a customer with summary (x, t_x, T) is still active at T under a paretonbd model';
 CREATE FUNCTION crm.dert(model crm.paretonbd, x float8, t_x float8, t float8, discount_rate float8) RETURNS float8
-	AS 'MODULE_PATHNAME', 'paretonbd_dert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_dert' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.dert(crm.paretonbd, float8, float8, float8, float8) IS
 	'discounted expected residual transactions (Fader, Hardie & Lee 2005) of a customer (x, t_x, T): purchases after T, each discounted by (1 + discount_rate)^-u, u in time units after T (continuous)';
 CREATE FUNCTION crm.clv(purchase_model crm.paretonbd, spend_model crm.gammagamma, x float8, t_x float8, t float8,

@@ -2,8 +2,8 @@
  * clv_sbg.c
  *		The shifted beta-geometric (sBG) model of contractual retention
  *		(Fader & Hardie 2007, "How to project customer retention", Journal of
- *		Interactive Marketing 21(1)): likelihood with analytic gradient, the
- *		fit's final function, survival, retention and churn probabilities,
+ *		Interactive Marketing 21(1)): likelihood with analytic gradient (the
+ *		operations of its kind, clv_ops.h), survival, retention and churn probabilities,
  *		discounted expected lifetime (DEL) and residual lifetime (DERL;
  *		Fader & Hardie 2010, "Customer-base valuation in a contractual
  *		setting: the perils of ignoring heterogeneity", Marketing Science
@@ -43,7 +43,7 @@
  * Hyp2F1Series allows is an error, not a number.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -153,67 +153,82 @@ TenureDataOf(const ClvTuple *pairs, int32 n_pairs)
 	return data;
 }
 
-/*
- * Final function of crm.sbg_fit: the fitted sBG model, NULL without rows.
- *
- * With C churns and R renewals in the data, the sBG likelihood tends, as
- * alpha and beta go to infinity with alpha / (alpha + beta) fixed, to that
- * of one churn probability theta for everyone, maximal at theta = C / (C +
- * R).  Data without churn (C = 0) or without any renewal (R = 0) push theta
- * to 0 or 1 and identify nothing: 22000, as BG/NBD data without repeat
- * purchases.  Data whose churn is no more dispersed than that single
- * geometric lifetime have no finite maximum either: when the fit does not
- * beat the single theta, the model is returned marked converged = false,
- * with a WARNING.
- */
-PG_FUNCTION_INFO_V1(sbg_fit_final);
-Datum
-sbg_fit_final(PG_FUNCTION_ARGS)
+/* The tenures data of a fit (the prepare operation) */
+static void *
+TenurePrepare(const ClvTuple *pairs, int32 n_pairs)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_TENURES);
-	ClvFitProblem problem;
-	ClvModel   *model;
-	int32		n_pairs;
-	ClvTuple   *pairs;
-	float8		churns = 0;
-	float8		renewals = 0;
-	float8		theta;
-	float8		ll_single;
+	return TenureDataOf(pairs, n_pairs);
+}
 
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	pairs = ClvFitStateTuples(state, &n_pairs);
+/* Churns C and renewals R in (tenure, churned) pairs */
+static void
+CountChurns(const ClvTuple *pairs, int32 n_pairs, float8 *churns, float8 *renewals)
+{
+	*churns = 0;
+	*renewals = 0;
 	for (int32 j = 0; j < n_pairs; j++)
 	{
 		bool		churned = pairs[j].v[1] != 0;
 		float8		w = (float8) pairs[j].count;
 
-		churns += churned ? w : 0;
-		renewals += w * (churned ? pairs[j].v[0] - 1 : pairs[j].v[0]);
+		*churns += churned ? w : 0;
+		*renewals += w * (churned ? pairs[j].v[0] - 1 : pairs[j].v[0]);
 	}
+}
+
+/*
+ * check_data: with C churns and R renewals in the data, the sBG likelihood
+ * tends, as alpha and beta go to infinity with alpha / (alpha + beta)
+ * fixed, to that of one churn probability theta for everyone, maximal at
+ * theta = C / (C + R).  Data without churn (C = 0) or without any renewal
+ * (R = 0) push theta to 0 or 1 and identify nothing: 22000, as BG/NBD data
+ * without repeat purchases.
+ */
+static void
+TenureCheckData(const ClvModelSpec *spec, const ClvTuple *pairs, int32 n_pairs, int64 n)
+{
+	float8		churns;
+	float8		renewals;
+
+	CountChurns(pairs, n_pairs, &churns, &renewals);
 	if (churns == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the sBG model: no customer churned"),
+				 errmsg("cannot fit the %s model: no customer churned", spec->title),
 				 errdetail("All " INT64_FORMAT " customers are still active (censored), which does not identify the churn probabilities.",
-						   state->n_rows)));
+						   n)));
 	if (renewals == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot fit the sBG model: no customer renewed"),
+				 errmsg("cannot fit the %s model: no customer renewed", spec->title),
 				 errdetail("All " INT64_FORMAT " customers left at their first renewal, which does not identify the churn probabilities.",
-						   state->n_rows)));
-	memset(&problem, 0, sizeof(problem));
-	problem.kind = CLV_SBG;
-	problem.loglik = TenureLogLikelihood;
-	problem.data = TenureDataOf(pairs, n_pairs);
-	problem.n = state->n_rows;
-	problem.penalizer = 0;
-	/* alpha = beta = 1: churn probabilities uniform on (0, 1) */
-	problem.start[0] = 1;
-	problem.start[1] = 1;
-	model = ClvFit(&problem);
+						   n)));
+}
 
+/* alpha = beta = 1: churn probabilities uniform on (0, 1) */
+static void
+TenureStart(const ClvTuple *pairs pg_attribute_unused(), int32 n_pairs pg_attribute_unused(),
+		  float8 *start)
+{
+	start[0] = 1;
+	start[1] = 1;
+}
+
+/*
+ * check_identified: data whose churn is no more dispersed than the single
+ * geometric lifetime of theta = C / (C + R) have no finite maximum; when
+ * the fit does not beat that theta, the model is marked converged = false,
+ * with a WARNING
+ */
+static void
+TenureCheckIdentified(ClvModel *model, const ClvTuple *pairs, int32 n_pairs)
+{
+	float8		churns;
+	float8		renewals;
+	float8		theta;
+	float8		ll_single;
+
+	CountChurns(pairs, n_pairs, &churns, &renewals);
 	theta = churns / (churns + renewals);
 	ll_single = churns * log(theta) + renewals * log1p(-theta);
 	if ((model->flags & CLV_FLAG_CONVERGED) &&
@@ -226,7 +241,6 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 						   theta, ll_single),
 				 errhint("Check the input (tenures of several cohorts, churned and still active customers), or use the single churn probability.")));
 	}
-	PG_RETURN_POINTER(model);
 }
 
 /* ---------------------------------------------------------------------------
@@ -376,25 +390,49 @@ sbg_derl(PG_FUNCTION_ARGS)
 					 DiscountedSeries(beta + n + 1, alpha + beta + n + 1, rate));
 }
 
-/* crm.loglik(model, tenure, churned): one customer's log-likelihood under the model */
-PG_FUNCTION_INFO_V1(sbg_customer_loglik);
-Datum
-sbg_customer_loglik(PG_FUNCTION_ARGS)
+/* One customer's log-likelihood (the customer_loglik operation) */
+static float8
+TenureCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_SBG);
 	ClvTuple	pair;
 	TenureData *data;
 
-	pair.v[0] = PG_GETARG_INT32(1);
-	pair.v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
+	pair.v[0] = customer[0];
+	pair.v[1] = customer[1];
 	pair.v[2] = 0;
 	pair.count = 1;
-	ClvCheckTenure(pair.v[0]);
 	data = TenureDataOf(&pair, 1);
 
 	/* one customer's log-likelihood in the form exact at extreme parameters */
 	data->exact = true;
-	PG_RETURN_FLOAT8(Min(TenureLogLikelihood(model->params, data, NULL), 0));
+	return Min(TenureLogLikelihood(model->params, data, NULL), 0);
+}
+
+/* The sBG model (its fit takes no penalizer) */
+const ClvModelOps ClvSbgOps = {
+	.spec = {CLV_SBG, "sbg", "sBG", CLV_SHAPE_TENURES, 2, {"alpha", "beta", NULL, NULL}},
+	.check_data = TenureCheckData,
+	.start = TenureStart,
+	.prepare = TenurePrepare,
+	.loglik = TenureLogLikelihood,
+	.check_identified = TenureCheckIdentified,
+	.customer_loglik = TenureCustomerLoglik,
+};
+
+/* Final function of crm.sbg_fit: the fitted sBG model, NULL without rows */
+PG_FUNCTION_INFO_V1(sbg_fit_final);
+Datum
+sbg_fit_final(PG_FUNCTION_ARGS)
+{
+	return ClvFitFinal(fcinfo, &ClvSbgOps);
+}
+
+/* crm.sbg(alpha, beta): an sBG model from given parameters */
+PG_FUNCTION_INFO_V1(sbg_make);
+Datum
+sbg_make(PG_FUNCTION_ARGS)
+{
+	return ClvModelMake(fcinfo, &ClvSbgOps);
 }
 
 /* ---------------------------------------------------------------------------

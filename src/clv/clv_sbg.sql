@@ -38,7 +38,7 @@ CREATE FUNCTION crm.derl(model crm.sbg, renewals float8, discount_rate float8) R
 COMMENT ON FUNCTION crm.derl(crm.sbg, float8, float8) IS
 	'discounted expected residual lifetime (Fader & Hardie 2010) of a customer who has made the given renewals, valued just before the next one (counted undiscounted, with its probability)';
 CREATE FUNCTION crm.loglik(model crm.sbg, tenure integer, churned boolean) RETURNS float8
-	AS 'MODULE_PATHNAME', 'sbg_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'clv_customer_loglik' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.loglik(crm.sbg, integer, boolean) IS
 	'log-likelihood of one customer under a sbg model: log P(T = tenure) if churned, log S(tenure) if still active';
 

@@ -12,13 +12,15 @@
  * horizon.  Continuous discounting over an unbounded horizon is what
  * crm.dert does (src/clv/clv_paretonbd.c).
  *
- * The discounted sum is P(alive) times a series that depends on the customer
- * only through x and T, so each call site keeps the series of recently seen
+ * The purchase model's p_alive and discounted_series operations and the
+ * spend model's expected_spend (clv_ops.h) do the modelling: the discounted
+ * sum is P(alive) times a series that depends on the customer only through
+ * x and T, so each call site keeps the series of recently seen
  * (x, T) for its model, horizon and rate: customers who share them (whole
  * periods, common in summaries) cost one evaluation.
  */
 #include "crm.h"
-#include "clv.h"
+#include "clv_ops.h"
 
 #include <math.h>
 
@@ -35,7 +37,7 @@ typedef struct SeriesCacheEntry
 {
 	float8		x;				/* frequency */
 	float8		T;				/* age */
-	float8		value;			/* ClvDiscountedPurchasesIfAlive(x, T) */
+	float8		value;			/* the discounted_series operation at (x, T) */
 	uint32		generation;		/* in use if equal to the cache's */
 } SeriesCacheEntry;
 
@@ -80,25 +82,6 @@ SeriesSlot(float8 x, float8 T, uint32 n_slots)
 	memcpy(&bits_x, &x, sizeof(bits_x));
 	memcpy(&bits_t, &T, sizeof(bits_t));
 	return (uint32) (Mix64(bits_x ^ Mix64(bits_t)) & (n_slots - 1));
-}
-
-/* The discounted series of (x, T) under a purchase model of any kind */
-static float8
-DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T, float8 horizon,
-						   float8 rate)
-{
-	if (model->kind == CLV_PARETONBD)
-		return ParetoDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
-	return ClvDiscountedPurchasesIfAlive(model, x, T, horizon, rate);
-}
-
-/* P(alive at T) of a customer under a purchase model of any kind */
-static float8
-ProbabilityAlive(const ClvModel *model, float8 x, float8 t_x, float8 T)
-{
-	if (model->kind == CLV_PARETONBD)
-		return ParetoProbabilityAlive(model, x, t_x, T);
-	return ClvProbabilityAlive(model, x, t_x, T);
 }
 
 /* The slot of (x, T) in the cache: its entry, a free slot, or one to reuse */
@@ -155,8 +138,8 @@ GrowSeriesCache(SeriesCache *cache, MemoryContext context)
 
 /* The discounted series of (x, T) under model, from the call site's cache */
 static float8
-CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
-					   float8 T, float8 horizon, float8 rate)
+CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModelOps *ops, const ClvModel *model,
+					   float8 x, float8 T, float8 horizon, float8 rate)
 {
 	SeriesCache *cache = (SeriesCache *) fcinfo->flinfo->fn_extra;
 	SeriesCacheEntry *entry;
@@ -193,7 +176,7 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 		return entry->value;
 	if (entry->generation != cache->generation)
 		cache->n_used++;
-	value = DiscountedPurchasesIfAlive(model, x, T, horizon, rate);
+	value = ops->discounted_series(model, x, T, horizon, rate);
 	entry->x = x;
 	entry->T = T;
 	entry->value = value;
@@ -201,6 +184,19 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModel *model, float8 x,
 	if (cache->n_used > cache->n_slots / 2 && cache->n_slots < SERIES_CACHE_MAX_SLOTS)
 		GrowSeriesCache(cache, fcinfo->flinfo->fn_mcxt);
 	return value;
+}
+
+/* The table of a purchase model of crm.clv, after checking it is scorable */
+static const ClvModelOps *
+PurchaseModel(const ClvModel *model)
+{
+	const ClvModelOps *ops;
+
+	ClvCheckScorable(model);
+	ops = ClvOpsOf(model->kind);
+	ClvRequireOperation(ops, ops->p_alive != NULL && ops->discounted_series != NULL,
+						"p_alive or discounted_series");
+	return ops;
 }
 
 /*
@@ -212,7 +208,9 @@ Datum
 clv_discounted_value(PG_FUNCTION_ARGS)
 {
 	ClvModel   *purchases = DatumGetClvModelP(PG_GETARG_DATUM(0));
-	ClvModel   *spend = ClvGetModel(fcinfo, 1, CLV_GAMMAGAMMA);
+	ClvModel   *spend;
+	const ClvModelOps *spend_ops = ClvScorerModel(fcinfo, 1, &spend);
+	const ClvModelOps *ops;
 	float8		x = PG_GETARG_FLOAT8(2);
 	float8		t_x = PG_GETARG_FLOAT8(3);
 	float8		T = PG_GETARG_FLOAT8(4);
@@ -220,21 +218,23 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	float8		horizon = PG_GETARG_FLOAT8(6);
 	float8		rate = PG_GETARG_FLOAT8(7);
 	float8		margin = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1;
-
+	float8		customer[3] = {x, t_x, T};
+	float8		spend_customer[3] = {x, m, 0};
 	float8		spend_per_purchase;
 	float8		value;
 
-	ClvCheckScorable(purchases);
+	ClvRequireOperation(spend_ops, spend_ops->expected_spend != NULL, "expected_spend");
+	ops = PurchaseModel(purchases);
 	ClvCheckTriple(x, t_x, T);
 	ClvCheckSpend(x, m);
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
 	CheckMargin(margin);
-	spend_per_purchase = ClvExpectedSpend(spend, x, m);
+	spend_per_purchase = spend_ops->expected_spend(spend, spend_customer);
 	if (isnan(spend_per_purchase))
 		PG_RETURN_NULL();		/* the spend model cannot score this customer */
-	value = margin * spend_per_purchase * ProbabilityAlive(purchases, x, t_x, T) *
-		CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate);
+	value = margin * spend_per_purchase * ops->p_alive(purchases, customer) *
+		CachedDiscountedSeries(fcinfo, ops, purchases, x, T, horizon, rate);
 	CheckResultFinite(value, "customer lifetime value");
 	PG_RETURN_FLOAT8(value);
 }
@@ -249,16 +249,17 @@ Datum
 clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 {
 	ClvModel   *purchases = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	const ClvModelOps *ops;
 	float8		x = PG_GETARG_FLOAT8(1);
 	float8		t_x = PG_GETARG_FLOAT8(2);
 	float8		T = PG_GETARG_FLOAT8(3);
 	float8		spend = PG_GETARG_FLOAT8(4);
 	float8		horizon = PG_GETARG_FLOAT8(5);
 	float8		rate = PG_GETARG_FLOAT8(6);
-
+	float8		customer[3] = {x, t_x, T};
 	float8		value;
 
-	ClvCheckScorable(purchases);
+	ops = PurchaseModel(purchases);
 	ClvCheckTriple(x, t_x, T);
 	CheckFinite(spend, "spend per purchase");
 	if (spend < 0)
@@ -268,8 +269,8 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 				 errhint("The customer lifetime value is expected purchases times a spend per purchase of 0 or more.")));
 	ClvCheckHorizon(horizon);
 	CheckDiscountRate(rate);
-	value = spend * ProbabilityAlive(purchases, x, t_x, T) *
-		CachedDiscountedSeries(fcinfo, purchases, x, T, horizon, rate);
+	value = spend * ops->p_alive(purchases, customer) *
+		CachedDiscountedSeries(fcinfo, ops, purchases, x, T, horizon, rate);
 	CheckResultFinite(value, "customer lifetime value");
 	PG_RETURN_FLOAT8(value);
 }

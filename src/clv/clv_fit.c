@@ -1,0 +1,420 @@
+/*
+ * clv_fit.c
+ *		The maximum-likelihood fit shared by every model kind: the generic
+ *		final function of the fit aggregates (ClvFitFinal), which turns a fit
+ *		state into the kind's data through its table of operations
+ *		(clv_ops.h), and the fit driver behind it: the objective on
+ *		log-parameters, BFGS with a Nelder-Mead fallback, the start from the
+ *		fit of a sample, and standard errors from the Hessian.
+ */
+#include "crm.h"
+#include "clv_ops.h"
+#include "numerics.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+
+/* Bound on |log(parameter)| the optimizer may explore */
+#define LOG_PARAM_LIMIT 30.0
+/* Beyond this |log(parameter)| an estimate is taken to diverge */
+#define LOG_PARAM_DIVERGED 20.0
+/* Nelder-Mead moves of the fallback per parameter (see ClvFit) */
+#define FALLBACK_MOVES_PER_PARAM 500
+
+/* A fit for the driver: a kind, its data, and how to start */
+typedef struct ClvFitProblem
+{
+	const ClvModelOps *ops;		/* the model kind */
+	void	   *data;			/* its prepared data */
+	int64		n;				/* customers (sum of weights) */
+	float8		penalizer;		/* L2 penalty coefficient */
+	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
+	int64		skipped;		/* customers left out of the likelihood */
+	bool		has_unit;		/* the rows' time unit is known */
+	ClvUnit		unit;			/* that unit */
+	void	   *coarse_data;	/* the same data for a weighted sample of
+								 * the tuples (FitSample), or NULL: fitted
+								 * first for a close start */
+	int64		coarse_n;		/* customers the sample stands for */
+} ClvFitProblem;
+
+/* Distinct tuples above which a fit starts from the fit of a sample */
+#define FIT_SAMPLE_MIN_TUPLES 131072
+/* Sample points of that sample */
+#define FIT_SAMPLE_POINTS 32768
+
+/*
+ * For a fit over more than FIT_SAMPLE_MIN_TUPLES sorted tuples, a
+ * systematic sample of FIT_SAMPLE_POINTS customers, as tuples whose counts
+ * are the sample points that fell on them (palloc'd; *n_out gets their
+ * number, *n_points the points); NULL for fewer tuples.  Point k sits at
+ * cumulative weight (k + 1/2) * total / points, so a tuple holding a share
+ * of the customers gets that share of the points, whatever the counts; the
+ * tuples' order (by x, then t_x, then T) spreads the points over the
+ * frequencies.
+ */
+static ClvTuple *
+FitSample(const ClvTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
+{
+	const int32 points = FIT_SAMPLE_POINTS;
+	ClvTuple   *sample;
+	float8		total = 0;
+	float8		step;
+	float8		cumulative = 0;
+	int64		taken = 0;
+	int32		n = 0;
+
+	if (n_tuples <= FIT_SAMPLE_MIN_TUPLES)
+		return NULL;
+	sample = (ClvTuple *) palloc(sizeof(ClvTuple) * points);
+
+	for (int32 j = 0; j < n_tuples; j++)
+		total += (float8) tuples[j].count;
+	step = total / points;
+	for (int32 j = 0; j < n_tuples && n < points; j++)
+	{
+		int64		upto;
+
+		cumulative += (float8) tuples[j].count;
+		upto = Min((int64) floor(cumulative / step + 0.5), (int64) points);
+		if (upto > taken)
+		{
+			sample[n] = tuples[j];
+			sample[n++].count = upto - taken;
+			taken = upto;
+		}
+	}
+	*n_out = n;
+	*n_points = taken;
+	return sample;
+}
+
+/*
+ * The minimized objective: mean negative log-likelihood per customer plus
+ * the L2 penalty on the natural parameters (as lifetimes' penalizer_coef),
+ * as a function of theta = log(parameters)
+ */
+static double
+FitObjective(const double *theta, double *gradient, void *context)
+{
+	const ClvFitProblem *problem = (const ClvFitProblem *) context;
+	int			n_params = problem->ops->spec.n_params;
+	float8		params[CLV_MAX_PARAMS];
+	float8		ll_gradient[CLV_MAX_PARAMS];
+	float8		ll;
+	double		value;
+
+	CHECK_FOR_INTERRUPTS();
+	for (int i = 0; i < n_params; i++)
+	{
+		if (!(fabs(theta[i]) <= LOG_PARAM_LIMIT))
+			return INFINITY;
+		params[i] = exp(theta[i]);
+	}
+	ll = problem->ops->loglik(params, problem->data, gradient ? ll_gradient : NULL);
+	if (!isfinite(ll))
+		return INFINITY;
+	value = -ll / (double) problem->n;
+	for (int i = 0; i < n_params; i++)
+		value += problem->penalizer * params[i] * params[i];
+	if (gradient)
+		for (int i = 0; i < n_params; i++)
+			gradient[i] = params[i] * (-ll_gradient[i] / (double) problem->n +
+									   2 * problem->penalizer * params[i]);
+	return value;
+}
+
+/* Standard errors of the natural parameters from the Hessian at theta; false if singular */
+static bool
+StandardErrors(const ClvFitProblem *problem, int n_params, const double *theta,
+			   float8 *se)
+{
+	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+	double		inverse[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+	if (!NumericHessian(FitObjective, (void *) problem, n_params, theta, hessian) ||
+		!InvertSymmetricPositive(n_params, hessian, inverse))
+		return false;
+	for (int i = 0; i < n_params; i++)
+	{
+		/* the objective is per customer: Var(theta) = H^-1 / n; delta method */
+		double		var_theta = inverse[i * n_params + i] / (double) problem->n;
+
+		if (!(var_theta >= 0) || !isfinite(var_theta))
+			return false;
+		se[i] = exp(theta[i]) * sqrt(var_theta);
+	}
+	return true;
+}
+
+/* The end of a hint suggesting a penalized fit, for the models whose fits take one */
+static const char *
+PenalizerHint(const ClvModelOps *ops)
+{
+	return ops->penalized ? ", or fit with a penalizer" : "";
+}
+
+/*
+ * With many distinct tuples, fit the problem's sample first (every
+ * evaluation is then cheap) and start the full fit there, with the inverse
+ * Hessian of the sample's objective at its optimum as BFGS's first
+ * approximation: the objective is a mean per customer, so the sample's
+ * curvature is the full data's up to sampling noise, and the full fit needs
+ * a few steps instead of twenty or so.  The full fit decides the estimate;
+ * the sample only saves evaluations over every tuple.  Sets theta and
+ * inverse_hessian and returns the sample fit's iterations, or returns 0
+ * (theta unchanged) when there is no sample or its fit did not converge.
+ */
+static int
+CoarseStart(const ClvFitProblem *problem, int n_params, double *theta,
+			double *inverse_hessian)
+{
+	ClvFitProblem coarse;
+	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
+	NumericsResult result;
+	double		coarse_theta[NUMERICS_MAX_PARAMS];
+	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+	if (problem->coarse_data == NULL)
+		return 0;
+	coarse = *problem;
+	coarse.data = problem->coarse_data;
+	coarse.n = problem->coarse_n;
+	coarse.coarse_data = NULL;
+	memcpy(coarse_theta, theta, n_params * sizeof(double));
+	MinimizeBfgs(FitObjective, (void *) &coarse, n_params, coarse_theta, &options, &result);
+	if (!result.converged ||
+		!NumericHessian(FitObjective, (void *) &coarse, n_params, coarse_theta, hessian) ||
+		!InvertSymmetricPositive(n_params, hessian, inverse_hessian))
+		return 0;
+	memcpy(theta, coarse_theta, n_params * sizeof(double));
+	return Max(result.iterations, 1);
+}
+
+/*
+ * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
+ * with standard errors from the Hessian; warns when it does not converge.
+ */
+static ClvModel *
+ClvFit(const ClvFitProblem *problem)
+{
+	const ClvModelSpec *spec = &problem->ops->spec;
+	int			n_params = spec->n_params;
+	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
+
+	/*
+	 * Nelder-Mead settles an identified problem within a few hundred moves;
+	 * far beyond that it is crawling along a ridge to a boundary (a model
+	 * the data do not identify), one evaluation over every distinct tuple per
+	 * move, so the cap bounds the time a failing fit takes
+	 */
+	NumericsOptions fallback = {FALLBACK_MOVES_PER_PARAM * n_params, 0, 1e-13, NULL};
+	NumericsResult result;
+	NumericsResult fallback_result;
+	double		theta[NUMERICS_MAX_PARAMS];
+	ClvModel   *model = ClvModelAlloc(spec->kind);
+	double		inverse_hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+	int			iterations;
+	int			diverged = -1;
+
+	for (int i = 0; i < n_params; i++)
+		theta[i] = log(problem->start[i]);
+	iterations = CoarseStart(problem, n_params, theta, inverse_hessian);
+	if (iterations > 0)
+		options.inverse_hessian = inverse_hessian;
+	MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
+	iterations += result.iterations;
+	if (!result.converged)
+	{
+		/* robust fallback, then polish with BFGS from where it stopped */
+		MinimizeNelderMead(FitObjective, (void *) problem, n_params, theta,
+						   &fallback, &fallback_result);
+		MinimizeBfgs(FitObjective, (void *) problem, n_params, theta, &options, &result);
+		iterations += fallback_result.iterations + result.iterations;
+
+		/*
+		 * The polish may not even evaluate its start, the fallback's best
+		 * point: a gradient can need more than the likelihood (Pareto/NBD's
+		 * series far out); theta is still that point, so report it, not
+		 * converged
+		 */
+		if (!isfinite(result.value) && isfinite(fallback_result.value))
+		{
+			result.value = fallback_result.value;
+			result.converged = false;
+		}
+	}
+	if (!isfinite(result.value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot fit the %s model: the log-likelihood is not finite anywhere the optimizer looked",
+						spec->title)));
+
+	model->flags = CLV_FLAG_FITTED;
+	model->iterations = iterations;
+	model->n = problem->n;
+	model->skipped = problem->skipped;
+	if (problem->has_unit)
+	{
+		model->flags |= CLV_FLAG_HAS_UNIT;
+		model->unit = problem->unit;
+	}
+	model->penalizer = problem->penalizer;
+	for (int i = 0; i < n_params; i++)
+	{
+		model->params[i] = exp(theta[i]);
+		if (fabs(theta[i]) > LOG_PARAM_DIVERGED)
+			diverged = i;
+	}
+	model->ll = problem->ops->loglik(model->params, problem->data, NULL);
+	if (result.converged && diverged < 0)
+		model->flags |= CLV_FLAG_CONVERGED;
+	if (StandardErrors(problem, n_params, theta, model->se))
+		model->flags |= CLV_FLAG_HAS_SE;
+	else
+		for (int i = 0; i < CLV_MAX_PARAMS; i++)
+			model->se[i] = get_float8_nan();
+
+	if (diverged >= 0)
+		ereport(WARNING,
+				(errmsg("%s fit did not converge: parameter %s diverges to %g",
+						spec->title, spec->param_names[diverged], model->params[diverged]),
+				 errdetail("The data do not identify the model; the returned model is marked converged=false."),
+				 errhint("Check the input (enough customers with repeat purchases, consistent time unit)%s.", PenalizerHint(problem->ops))));
+	else if (!result.converged)
+		ereport(WARNING,
+				(errmsg("%s fit did not converge", spec->title),
+				 errdetail("The optimizer stopped after %d iterations; the returned model is marked converged=false.",
+						   iterations),
+				 errhint("Check the input%s.", PenalizerHint(problem->ops))));
+	else if (!(model->flags & CLV_FLAG_HAS_SE))
+		ereport(WARNING,
+				(errmsg("%s fit: standard errors are not available", spec->title),
+				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
+	else
+	{
+		for (int i = 0; i < n_params; i++)
+			if (model->se[i] > model->params[i])
+			{
+				ereport(WARNING,
+						(errmsg("%s fit: parameter %s is poorly identified", spec->title,
+								spec->param_names[i]),
+						 errdetail("Its standard error %g exceeds the estimate %g: the likelihood is nearly flat in that direction.",
+								   model->se[i], model->params[i]),
+						 errhint("Do not read meaning into this parameter; check the data (enough history, churn visible in it)%s.", PenalizerHint(problem->ops))));
+				break;
+			}
+	}
+	return model;
+}
+
+/* The weighted mean of column col of tuples (weights their counts) */
+float8
+ClvColumnMean(const ClvTuple *tuples, int32 n_tuples, int col)
+{
+	float8		total = 0;
+	int64		n = 0;
+
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		total += tuples[j].v[col] * (float8) tuples[j].count;
+		n += tuples[j].count;
+	}
+	return total / (float8) n;
+}
+
+/* check_data of the purchase models: 22000 unless some customer has x > 0 */
+void
+ClvCheckAnyRepeat(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tuples,
+				  int64 n)
+{
+	for (int32 j = 0; j < n_tuples; j++)
+		if (tuples[j].v[0] > 0)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("cannot fit the %s model: no customer has a repeat purchase", spec->title),
+			 errdetail("All " INT64_FORMAT " customers have x = 0, which does not identify the purchase rate.",
+					   n)));
+}
+
+/*
+ * Leave out the tuples the kind skips (kept in order, *n_tuples updated),
+ * with one NOTICE giving the count of their customers; returns that count
+ */
+static int64
+SkipCustomers(const ClvModelOps *ops, const ClvFitState *state, ClvTuple *tuples,
+			  int32 *n_tuples)
+{
+	int64		skipped = 0;
+	int32		kept = 0;
+
+	if (ops->skip.skips == NULL)
+		return 0;
+	for (int32 j = 0; j < *n_tuples; j++)
+	{
+		if (ops->skip.skips(&tuples[j]))
+			skipped += tuples[j].count;
+		else
+			tuples[kept++] = tuples[j];
+	}
+	*n_tuples = kept;
+	if (skipped > 0)
+		ereport(NOTICE,
+				(errmsg("%s fit: skipped " INT64_FORMAT " of " INT64_FORMAT " %s",
+						ops->spec.title, skipped, state->n_rows, ops->skip.customers),
+				 errdetail("%s", ops->skip.detail),
+				 errhint("%s", ops->skip.hint)));
+	return skipped;
+}
+
+/*
+ * The final function of a kind's fit aggregates: the state (argument 0, of
+ * the kind's shape) fitted by maximum likelihood, with the penalizer of
+ * argument 1 or the state; NULL for a state without (usable) rows.  Each
+ * kind's NAME_fit_final calls this with its table.
+ */
+Datum
+ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
+{
+	ClvFitState *state = ClvGetFitState(fcinfo, 0, ops->spec.shape);
+	float8		penalizer = ops->penalized ? ClvFinalPenalizer(fcinfo, state) : 0;
+	ClvFitProblem problem;
+	ClvTuple   *tuples;
+	int32		n_tuples;
+	ClvModel   *model;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	tuples = ClvFitStateTuples(state, &n_tuples);
+	memset(&problem, 0, sizeof(problem));
+	problem.ops = ops;
+	problem.skipped = SkipCustomers(ops, state, tuples, &n_tuples);
+	if (n_tuples == 0)
+		PG_RETURN_NULL();
+	problem.n = state->n_rows - problem.skipped;
+	if (ops->check_data != NULL)
+		ops->check_data(&ops->spec, tuples, n_tuples, problem.n);
+	problem.penalizer = penalizer;
+	if (ops->timed)
+	{
+		problem.has_unit = state->has_unit != 0;
+		problem.unit = state->unit;
+	}
+	ops->start(tuples, n_tuples, problem.start);
+	problem.data = ops->prepare(tuples, n_tuples);
+	if (ops->sampled)
+	{
+		int32		n_sample;
+		ClvTuple   *sample = FitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
+
+		if (sample != NULL)
+			problem.coarse_data = ops->prepare(sample, n_sample);
+	}
+	model = ClvFit(&problem);
+	if (ops->check_identified != NULL)
+		ops->check_identified(model, tuples, n_tuples);
+	PG_RETURN_POINTER(model);
+}

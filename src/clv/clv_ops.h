@@ -1,0 +1,190 @@
+/*
+ * clv_ops.h
+ *		The interface of the probabilistic model kinds: a table of operations
+ *		per kind (ClvModelOps), the registry that finds a kind's table, the
+ *		generic fit (ClvFitFinal) and constructor (ClvModelMake) every kind's
+ *		SQL functions call.  The generic scorers (clv_score.c, clv_value.c)
+ *		call the same tables, so no code outside a model's own file asks
+ *		which kind a model is.
+ *
+ * Adding a model kind NAME:
+ *	1. src/clv/clv_NAME.c: its likelihood and predictions as static
+ *	   functions, the table `const ClvModelOps ClvNameOps = {...}` filling
+ *	   the operations the kind has (NULL for the others), and two
+ *	   SQL-callable wrappers, NAME_fit_final (return ClvFitFinal(fcinfo,
+ *	   &ClvNameOps)) and NAME_make (return ClvModelMake(fcinfo, &ClvNameOps));
+ *	2. one line in src/clv/clv_kinds.h (its number and table);
+ *	3. one line in src/clv/clv_model_types (its SQL type, I/O, constructor
+ *	   and accessors are generated from it);
+ *	4. src/clv/clv_NAME.sql: the fit aggregates (FINALFUNC crm.NAME_fit_final
+ *	   on the transition of its shape) and the scorers it has, each linked to
+ *	   the generic C function (clv_p_alive, clv_expected_purchases,
+ *	   clv_conditional_expected_purchases, clv_purchase_probability,
+ *	   clv_dert, clv_customer_loglik, clv_expected_spend,
+ *	   clv_discounted_value), plus the file in the Makefile's SQL_SOURCES.
+ *
+ * Conventions shared by every operation:
+ * - Parameters are on their natural scale, in the order of
+ *	 spec.param_names; a model passed to a scorer is of the table's kind and
+ *	 scorable (ClvCheckScorable ran).
+ * - A customer is the values of one tuple of the kind's shape, in its
+ *	 order: (x, t_x, T) purchases, (x, t_x, n) discrete opportunities, (x, m)
+ *	 spend, (tenure, churned 0/1) tenures; the scorers check it with
+ *	 ClvCheckCustomer before an operation sees it.
+ * - Times (t_x, T, horizons) are in the model's time unit, or are counts of
+ *	 opportunities for the discrete shape; horizons are checked
+ *	 (ClvCheckHorizonOf) before an operation sees them.
+ * - A result is finite and in its documented range: an operation raises
+ *	 22003 (CheckResultFinite) when it would overflow and 22023 when a
+ *	 series cannot be evaluated.  NaN means "this customer cannot be scored"
+ *	 and becomes SQL NULL.
+ * - A NULL operation is one the kind does not have (a spend model has no
+ *	 P(alive)); no SQL function of the kind reaches it.
+ * - Operations may palloc in the current memory context; nothing they
+ *	 return needs to be freed.
+ */
+#ifndef CRM_CLV_OPS_H
+#define CRM_CLV_OPS_H
+
+#include "clv.h"
+
+/*
+ * The log-likelihood of a model kind over a fit's data: returns the total
+ * (weighted) log-likelihood at params and, if gradient is not NULL, fills
+ * d(ll)/d(params) on the natural scale.  data is the kind's own
+ * preprocessed form of the tuples (its prepare).  A value that cannot be
+ * computed is returned as NaN or an infinity (the optimizer steps back).
+ */
+typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gradient);
+
+/* Customers a fit leaves out, counted in the model and told in one NOTICE */
+typedef struct ClvSkipRule
+{
+	/* whether the fit must leave out the customers of a tuple; NULL: none */
+	bool		(*skips) (const ClvTuple *tuple);
+	const char *customers;		/* who they are, after "skipped N of M ", e.g.
+								 * "customers with repeat purchases whose mean
+								 * spend is 0 or less" */
+	const char *detail;			/* the NOTICE's detail: why */
+	const char *hint;			/* the NOTICE's hint: what still works */
+} ClvSkipRule;
+
+/* What a model kind does: its description and operations (see above) */
+typedef struct ClvModelOps
+{
+	ClvModelSpec spec;			/* kind, SQL type, title, shape, parameters */
+
+	/*
+	 * Fitting (ClvFitFinal): the state's tuples, sorted by their values, less
+	 * the skipped ones, go through check_data, start and prepare; ClvFit
+	 * maximizes loglik from start (first over a sample when sampled); then
+	 * check_identified looks at the result.
+	 */
+	bool		penalized;		/* the fit takes an L2 penalizer (the final
+								 * function's second argument, or the
+								 * state's); else it is 0 */
+	bool		timed;			/* t_x, T are in a time unit: the fit records
+								 * the state's unit in the model */
+	bool		sampled;		/* with more than 131,072 distinct tuples, fit a
+								 * sample of 32,768 customers first */
+	ClvSkipRule skip;			/* customers the fit leaves out */
+
+	/*
+	 * Raise 22000 (naming spec->title) when the usable tuples, n customers
+	 * in all, cannot identify the model at all (no repeat purchase, no
+	 * churn); NULL: any data can be fitted
+	 */
+	void		(*check_data) (const ClvModelSpec *spec, const ClvTuple *tuples,
+							   int32 n_tuples, int64 n);
+	/* Fill start[0 .. n_params-1] (> 0, finite) from the usable tuples */
+	void		(*start) (const ClvTuple *tuples, int32 n_tuples, float8 *start);
+	/*
+	 * The kind's preprocessed form of tuples (sorted by their values; not
+	 * modified, and alive as long as the result), handed to loglik: called
+	 * for the usable tuples and for the sample
+	 */
+	void	   *(*prepare) (const ClvTuple *tuples, int32 n_tuples);
+	ClvLogLikelihood loglik;	/* total log-likelihood over prepared data */
+	/*
+	 * After the fit: when a limit of the model fits the data as well (the
+	 * estimate runs off to infinity), clear CLV_FLAG_CONVERGED in model and
+	 * say so in a WARNING; NULL: no such check
+	 */
+	void		(*check_identified) (ClvModel *model, const ClvTuple *tuples,
+									 int32 n_tuples);
+
+	/* Scoring (clv_score.c, clv_value.c) */
+
+	/* log-likelihood of one customer (NaN: not defined for that customer) */
+	float8		(*customer_loglik) (const ClvModel *model, const float8 *customer);
+	/* P(alive) of a customer: at T, or at opportunity n + 1 */
+	float8		(*p_alive) (const ClvModel *model, const float8 *customer);
+	/*
+	 * Expected purchases in (T, T + horizon] (or at opportunities n + 1 ..
+	 * n + horizon) of a customer; customer NULL: a new customer, in (0,
+	 * horizon]
+	 */
+	float8		(*expected) (const ClvModel *model, float8 horizon, const float8 *customer);
+	/* P(X(horizon) = n): n purchases of a new customer in (0, horizon] */
+	float8		(*pmf) (const ClvModel *model, float8 n, float8 horizon);
+	/*
+	 * crm.clv's discounted series: the expected purchases of a customer with
+	 * x purchases and age T who is alive at T, in each period k = 1 ..
+	 * ceil(horizon) of one time unit after T (the last ending at the
+	 * horizon), discounted by (1 + rate)^(end of the period), summed.
+	 * Depends on the customer through x and T only (crm.clv caches it by
+	 * them) and is multiplied by p_alive for the expectation.
+	 */
+	float8		(*discounted_series) (const ClvModel *model, float8 x, float8 T,
+									  float8 horizon, float8 rate);
+	/*
+	 * DERT: the discounted expected residual purchases of a customer over
+	 * the unbounded future at a rate per time unit (or per opportunity) in
+	 * [0, 1), checked by CheckDiscountRate; raises 22023 for a rate the kind
+	 * cannot sum (0)
+	 */
+	float8		(*dert) (const ClvModel *model, const float8 *customer, float8 rate);
+	/* Expected spend per purchase of a customer (x, m) (NaN: cannot score) */
+	float8		(*expected_spend) (const ClvModel *model, const float8 *customer);
+} ClvModelOps;
+
+/* The table of every kind, defined in the kind's file */
+#define CLV_KIND(name, number, ops) extern const ClvModelOps ops;
+#include "clv_kinds.h"
+#undef CLV_KIND
+
+/* The table of a kind; elog(ERROR) for an unknown kind */
+extern const ClvModelOps *ClvOpsOf(ClvModelKind kind);
+
+/* The table of a kind number, or NULL when no kind has that number */
+extern const ClvModelOps *ClvFindOps(int kind);
+
+/* The table of the kind whose SQL type is named type_name, or NULL */
+extern const ClvModelOps *ClvFindOpsByType(const char *type_name);
+
+/*
+ * The final function of a kind's fit aggregates: the state (argument 0, of
+ * the kind's shape) fitted by maximum likelihood, with the penalizer of
+ * argument 1 or the state; NULL for a state without (usable) rows
+ */
+extern Datum ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops);
+
+/* crm.NAME(parameters...): a model of the kind from given parameters */
+extern Datum ClvModelMake(FunctionCallInfo fcinfo, const ClvModelOps *ops);
+
+/* The model in argument argno of a scorer, checked to be scorable, and its table */
+extern const ClvModelOps *ClvScorerModel(FunctionCallInfo fcinfo, int argno, ClvModel **model);
+
+/* elog(ERROR) unless present: a kind lacks an operation one of its SQL functions calls */
+extern void ClvRequireOperation(const ClvModelOps *ops, bool present, const char *operation);
+
+/*
+ * Helpers for the kinds' tables: the weighted mean of column col of tuples
+ * (weights their counts), and a check_data raising 22000 unless some
+ * customer has x > 0 (the purchase models)
+ */
+extern float8 ClvColumnMean(const ClvTuple *tuples, int32 n_tuples, int col);
+extern void ClvCheckAnyRepeat(const ClvModelSpec *spec, const ClvTuple *tuples,
+							  int32 n_tuples, int64 n);
+
+#endif							/* CRM_CLV_OPS_H */

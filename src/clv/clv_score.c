@@ -1,0 +1,167 @@
+/*
+ * clv_score.c
+ *		The generic scorers of the probabilistic models: crm.p_alive,
+ *		crm.expected_purchases, crm.purchase_probability, crm.dert,
+ *		crm.loglik(model, customer...) and crm.expected_spend for every model
+ *		type that has them.  Each takes the model, finds its kind's table of
+ *		operations (clv_ops.h), checks the arguments by the kind's shape and
+ *		calls the operation; the SQL declarations of a kind decide which of
+ *		them it offers.  crm.clv, which combines two models, is in
+ *		clv_value.c.
+ */
+#include "crm.h"
+#include "clv_ops.h"
+
+#include <math.h>
+
+/* The model in argument argno of a scorer, checked to be scorable, and its table */
+const ClvModelOps *
+ClvScorerModel(FunctionCallInfo fcinfo, int argno, ClvModel **model)
+{
+	*model = DatumGetClvModelP(PG_GETARG_DATUM(argno));
+	ClvCheckScorable(*model);
+	return ClvOpsOf((*model)->kind);
+}
+
+/* elog(ERROR) when a kind lacks an operation that one of its SQL functions calls */
+void
+ClvRequireOperation(const ClvModelOps *ops, bool present, const char *operation)
+{
+	if (!present)
+		elog(ERROR, "the %s model has no %s operation", ops->spec.title, operation);
+}
+
+/*
+ * The customer in the arguments from argno on, in the order of the shape
+ * (float8 values; int tenure and bool churned for tenures), checked
+ */
+static void
+CustomerArgs(FunctionCallInfo fcinfo, int argno, ClvFitShape shape, float8 *v)
+{
+	v[0] = v[1] = v[2] = 0;
+	if (shape == CLV_SHAPE_TENURES)
+	{
+		v[0] = PG_GETARG_INT32(argno);
+		v[1] = PG_GETARG_BOOL(argno + 1) ? 1 : 0;
+	}
+	else
+		for (int i = 0; i < ClvShapeWidth(shape); i++)
+			v[i] = PG_GETARG_FLOAT8(argno + i);
+	ClvCheckCustomer(shape, v);
+}
+
+/* crm.p_alive(model, customer...): probability that the customer is still alive */
+PG_FUNCTION_INFO_V1(clv_p_alive);
+Datum
+clv_p_alive(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		customer[3];
+
+	ClvRequireOperation(ops, ops->p_alive != NULL, "p_alive");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	PG_RETURN_FLOAT8(ops->p_alive(model, customer));
+}
+
+/* crm.expected_purchases(model, horizon): E[X(horizon)] for a new customer */
+PG_FUNCTION_INFO_V1(clv_expected_purchases);
+Datum
+clv_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		horizon = PG_GETARG_FLOAT8(1);
+
+	ClvRequireOperation(ops, ops->expected != NULL, "expected");
+	ClvCheckHorizonOf(ops->spec.shape, horizon);
+	PG_RETURN_FLOAT8(ops->expected(model, horizon, NULL));
+}
+
+/* crm.expected_purchases(model, horizon, customer...): expected purchases after the customer's summary */
+PG_FUNCTION_INFO_V1(clv_conditional_expected_purchases);
+Datum
+clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		horizon = PG_GETARG_FLOAT8(1);
+	float8		customer[3];
+
+	ClvRequireOperation(ops, ops->expected != NULL, "expected");
+	ClvCheckHorizonOf(ops->spec.shape, horizon);
+	CustomerArgs(fcinfo, 2, ops->spec.shape, customer);
+	PG_RETURN_FLOAT8(ops->expected(model, horizon, customer));
+}
+
+/* crm.purchase_probability(model, n, horizon): P(X(horizon) = n) for a new customer */
+PG_FUNCTION_INFO_V1(clv_purchase_probability);
+Datum
+clv_purchase_probability(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	int32		n = PG_GETARG_INT32(1);
+	float8		horizon = PG_GETARG_FLOAT8(2);
+
+	ClvRequireOperation(ops, ops->pmf != NULL, "pmf");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of purchases must not be negative, not %d", n)));
+	ClvCheckHorizonOf(ops->spec.shape, horizon);
+	PG_RETURN_FLOAT8(ops->pmf(model, (float8) n, horizon));
+}
+
+/* crm.dert(model, customer..., discount_rate): discounted expected residual purchases */
+PG_FUNCTION_INFO_V1(clv_dert);
+Datum
+clv_dert(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		customer[3];
+	float8		rate;
+
+	ClvRequireOperation(ops, ops->dert != NULL, "dert");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	rate = PG_GETARG_FLOAT8(1 + ClvShapeWidth(ops->spec.shape));
+	CheckDiscountRate(rate);
+	PG_RETURN_FLOAT8(ops->dert(model, customer, rate));
+}
+
+/* crm.loglik(model, customer...): one customer's log-likelihood (NULL where it is not defined) */
+PG_FUNCTION_INFO_V1(clv_customer_loglik);
+Datum
+clv_customer_loglik(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		customer[3];
+	float8		loglik;
+
+	ClvRequireOperation(ops, ops->customer_loglik != NULL, "customer_loglik");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	loglik = ops->customer_loglik(model, customer);
+	if (isnan(loglik))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(loglik);
+}
+
+/* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */
+PG_FUNCTION_INFO_V1(clv_expected_spend);
+Datum
+clv_expected_spend(PG_FUNCTION_ARGS)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		customer[3];
+	float8		spend;
+
+	ClvRequireOperation(ops, ops->expected_spend != NULL, "expected_spend");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	spend = ops->expected_spend(model, customer);
+	if (isnan(spend))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(spend);
+}
