@@ -13,6 +13,7 @@
 
 #include "fmgr.h"
 #include "datatype/timestamp.h"
+#include "time_unit.h"
 
 #define CLV_MODEL_VERSION 2
 #define CLV_FIT_STATE_VERSION 1
@@ -46,17 +47,6 @@ typedef enum ClvFitShape
 #define CLV_FLAG_MASK		0x1F
 
 /*
- * A time unit: the interval recency, age and horizons are measured in
- * (as the unit of crm.summary), e.g. 1 day, 7 days or 1 month
- */
-typedef struct ClvUnit
-{
-	int32		months;			/* months part */
-	int32		days;			/* days part */
-	int64		usecs;			/* time part, in microseconds */
-} ClvUnit;
-
-/*
  * A model value: parameters on their natural scale and, for fitted models,
  * the fit's log-likelihood, size, iterations, convergence and standard
  * errors.  Fixed size; a varlena so that later versions can grow.
@@ -78,7 +68,7 @@ typedef struct ClvModel
 	/* version 2 */
 	int64		skipped;		/* customers the fit could not use (0 if
 								 * given) */
-	ClvUnit		unit;			/* time unit (all zero unless HAS_UNIT) */
+	TimeUnit	unit;			/* time unit (all zero unless HAS_UNIT) */
 } ClvModel;
 
 /* Size of a version 1 model value (no skipped count, no unit) */
@@ -190,7 +180,7 @@ typedef struct ClvFitState
 	int32		buffer_capacity;	/* tuples the buffer can hold */
 	int64		n_rows;			/* total weight accumulated (run + buffer) */
 	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
-	ClvUnit		unit;			/* time unit of the rows (zero if not set) */
+	TimeUnit	unit;			/* time unit of the rows (zero if not set) */
 	/* followed by the run, then the buffer, both of ClvTuple */
 } ClvFitState;
 
@@ -213,20 +203,5 @@ extern int	ClvShapeWidth(ClvFitShape shape);
 
 /* The penalizer of a fit's final function: its second argument or the state's */
 extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state);
-
-/* Read a time unit from an interval, raising 22023 unless it is a positive unit */
-extern void ClvUnitFromInterval(const Interval *interval, ClvUnit *unit);
-
-/* The ISO 8601 text of a unit (e.g. P7D, P1M), palloc'd */
-extern char *ClvUnitText(const ClvUnit *unit);
-
-/* Parse the ISO 8601 text of a unit; false unless it is a valid positive unit */
-extern bool ClvUnitParse(const char *text, ClvUnit *unit);
-
-/* Whether a unit is a valid positive time unit (as crm.summary accepts) */
-extern bool ClvUnitIsValid(const ClvUnit *unit);
-
-/* Whether two units are the same interval */
-extern bool ClvUnitEqual(const ClvUnit *a, const ClvUnit *b);
 
 #endif							/* CRM_CLV_H */

@@ -33,7 +33,7 @@ typedef struct ClvFitProblem
 	float8		start[CLV_MAX_PARAMS];	/* starting parameters */
 	int64		skipped;		/* customers left out of the likelihood */
 	bool		has_unit;		/* the rows' time unit is known */
-	ClvUnit		unit;			/* that unit */
+	TimeUnit	unit;			/* that unit */
 	void	   *coarse_data;	/* the same data for a weighted sample of
 								 * the tuples (FitSample), or NULL: fitted
 								 * first for a close start */

@@ -413,21 +413,21 @@ RowPenalizer(FunctionCallInfo fcinfo, int argno)
 
 /* The unit argument (argno) of a fit transition: a positive time unit */
 static void
-RowUnit(FunctionCallInfo fcinfo, int argno, ClvUnit *unit)
+RowUnit(FunctionCallInfo fcinfo, int argno, TimeUnit *unit)
 {
 	CheckNotNull(fcinfo, argno, "unit");
-	ClvUnitFromInterval(PG_GETARG_INTERVAL_P(argno), unit);
+	TimeUnitFromInterval(PG_GETARG_INTERVAL_P(argno), unit);
 }
 
 /* Raise 22023 unless two fit states (or a state and a row) have the same unit */
 static void
-CheckSameUnit(bool has_a, const ClvUnit *a, bool has_b, const ClvUnit *b)
+CheckSameUnit(bool has_a, const TimeUnit *a, bool has_b, const TimeUnit *b)
 {
-	if (has_a != has_b || (has_a && !ClvUnitEqual(a, b)))
+	if (has_a != has_b || (has_a && !TimeUnitEqual(a, b)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit must be the same for every row of a fit, not %s and %s",
-						has_a ? ClvUnitText(a) : "unknown", has_b ? ClvUnitText(b) : "unknown"),
+						has_a ? TimeUnitText(a) : "unknown", has_b ? TimeUnitText(b) : "unknown"),
 				 errhint("Fit each unit separately, or build all summaries with the same unit.")));
 }
 
@@ -451,7 +451,7 @@ CheckSamePenalizer(float8 a, float8 b)
 /* Raise 22023 unless a state takes rows of this shape, penalizer and unit */
 static void
 CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
-					float8 penalizer, const ClvUnit *unit)
+					float8 penalizer, const TimeUnit *unit)
 {
 	if (state->shape != shape)
 		ereport(ERROR,
@@ -465,7 +465,7 @@ CheckStateTakesRows(const ClvFitState *state, uint8 shape, bool has_penalizer,
 
 /* A new empty state of a shape, penalizer and unit (NULL: unknown) */
 static ClvFitState *
-NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const ClvUnit *unit)
+NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const TimeUnit *unit)
 {
 	ClvFitState *state = StateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
 									CLV_FIT_INITIAL_BUFFER);
@@ -486,7 +486,7 @@ NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const ClvUni
  */
 static ClvFitState *
 TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
-				float8 penalizer, const ClvUnit *unit, ExpandedFitState **expanded)
+				float8 penalizer, const TimeUnit *unit, ExpandedFitState **expanded)
 {
 	MemoryContext aggcontext;
 	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
@@ -663,7 +663,7 @@ FitTransition(FunctionCallInfo fcinfo, uint8 shape, bool with_unit)
 	int			nargs = PG_NARGS() - (with_unit ? 1 : 0);
 	bool		has_penalizer = nargs > width + 2;
 	float8		penalizer = has_penalizer ? RowPenalizer(fcinfo, width + 2) : 0;
-	ClvUnit		unit;
+	TimeUnit	unit;
 	ExpandedFitState *expanded;
 	ClvFitState *state;
 	float8		v[3] = {0, 0, 0};
@@ -944,7 +944,7 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, " penalizer=%s", digits);
 	}
 	if (state->has_unit)
-		appendStringInfo(&buf, " unit=%s", ClvUnitText(&state->unit));
+		appendStringInfo(&buf, " unit=%s", TimeUnitText(&state->unit));
 	appendStringInfoString(&buf, " tuples={");
 	for (int32 i = 0; i < n; i++)
 	{
@@ -994,7 +994,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	ClvTuple   *tuples;
 	const char *problem;
 	bool		has_unit = false;
-	ClvUnit		unit = {0, 0, 0};
+	TimeUnit	unit = {0, 0, 0};
 	ClvFitState *state;
 
 	if (sscanf(input, "v%d shape=%15[a-z] n=%lld%n",
@@ -1025,7 +1025,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 		if (end == NULL)
 			StateSyntaxError(input, "expected \" tuples={\" after the unit");
 		text = pnstrdup(p + 6, end - (p + 6));
-		if (!ClvUnitParse(text, &unit))
+		if (!TimeUnitParse(text, &unit))
 			StateSyntaxError(input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		has_unit = true;
 		p = end;
@@ -1121,7 +1121,7 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	uint8		has_penalizer = (uint8) pq_getmsgint(buf, 1);
 	float8		penalizer = pq_getmsgfloat8(buf);
 	int64		n_rows = pq_getmsgint64(buf);
-	ClvUnit		unit = {0, 0, 0};
+	TimeUnit	unit = {0, 0, 0};
 	int32		n;
 	const char *problem = NULL;
 	ClvTuple   *tuples = NULL;
@@ -1132,7 +1132,7 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 		unit.months = (int32) pq_getmsgint(buf, 4);
 		unit.days = (int32) pq_getmsgint(buf, 4);
 		unit.usecs = pq_getmsgint64(buf);
-		if (!ClvUnitIsValid(&unit))
+		if (!TimeUnitIsValid(&unit))
 			problem = "invalid unit";
 	}
 	n = (int32) pq_getmsgint(buf, 4);

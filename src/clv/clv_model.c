@@ -98,7 +98,7 @@ ModelProblem(const ClvModel *model)
 	if (!(model->flags & CLV_FLAG_HAS_UNIT) &&
 		(model->unit.months != 0 || model->unit.days != 0 || model->unit.usecs != 0))
 		return "a model without a unit has a zero unit";
-	if ((model->flags & CLV_FLAG_HAS_UNIT) && !ClvUnitIsValid(&model->unit))
+	if ((model->flags & CLV_FLAG_HAS_UNIT) && !TimeUnitIsValid(&model->unit))
 		return "unit must be a positive time unit";
 	if (model->skipped < 0 || (model->skipped > 0 && !(model->flags & CLV_FLAG_FITTED)))
 		return "skipped must be >= 0, and 0 unless fitted";
@@ -249,7 +249,7 @@ clv_model_out(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, " accepted=true");
 	}
 	if (model->flags & CLV_FLAG_HAS_UNIT)
-		appendStringInfo(&buf, " unit=%s", ClvUnitText(&model->unit));
+		appendStringInfo(&buf, " unit=%s", TimeUnitText(&model->unit));
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -342,7 +342,7 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 	}
 	else if (bit == 15)
 	{
-		if (!ClvUnitParse(value, &model->unit))
+		if (!TimeUnitParse(value, &model->unit))
 			ModelSyntaxError(spec, input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		model->flags |= CLV_FLAG_HAS_UNIT;
 	}
@@ -530,7 +530,7 @@ clv_model_jsonb(PG_FUNCTION_ARGS)
 	else
 		appendStringInfoString(&buf, ", \"skipped\": null, \"accepted\": null");
 	if (model->flags & CLV_FLAG_HAS_UNIT)
-		appendStringInfo(&buf, ", \"unit\": \"%s\"", ClvUnitText(&model->unit));
+		appendStringInfo(&buf, ", \"unit\": \"%s\"", TimeUnitText(&model->unit));
 	else
 		appendStringInfoString(&buf, ", \"unit\": null");
 	appendStringInfoChar(&buf, '}');
