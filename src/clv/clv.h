@@ -14,9 +14,9 @@
 #include "fmgr.h"
 #include "datatype/timestamp.h"
 #include "time_unit.h"
+#include "tuple_state.h"
 
 #define CLV_MODEL_VERSION 2
-#define CLV_FIT_STATE_VERSION 1
 #define CLV_MAX_PARAMS 4
 
 /* Which model a model value holds: one per line of clv_kinds.h */
@@ -26,17 +26,6 @@ typedef enum ClvModelKind
 #include "clv_kinds.h"
 #undef CLV_KIND
 } ClvModelKind;
-
-/* What the rows of a fit state are */
-typedef enum ClvFitShape
-{
-	CLV_SHAPE_PURCHASES = 3,	/* (x, t_x, T): frequency, recency, age */
-	CLV_SHAPE_SPEND = 2,		/* (x, m): frequency, mean spend per purchase */
-	CLV_SHAPE_OPPORTUNITIES = 4,	/* (x, t_x, n): purchases, last purchase,
-									 * opportunities (whole numbers) */
-	CLV_SHAPE_TENURES = 5,		/* (tenure, churned 0/1): contract periods */
-	CLV_SHAPE_DURATIONS = 6		/* (duration, event 0/1): survival times */
-} ClvFitShape;
 
 /* Flags of a model value */
 #define CLV_FLAG_FITTED		0x01	/* estimated from data (ll, n, ... valid) */
@@ -85,7 +74,7 @@ typedef struct ClvModelSpec
 	ClvModelKind kind;			/* the kind */
 	const char *type_name;		/* SQL type, e.g. "crm.bgnbd" */
 	const char *title;			/* readable name, e.g. "BG/NBD" */
-	ClvFitShape shape;			/* rows it is fitted on */
+	TupleShape	shape;			/* rows it is fitted on */
 	int			n_params;		/* number of parameters */
 	const char *param_names[CLV_MAX_PARAMS];	/* as in the papers */
 } ClvModelSpec;
@@ -123,17 +112,14 @@ extern void ClvCheckOpportunities(float8 x, float8 t_x, float8 n);
 /* Raise 22000 unless a tenure is a whole number of periods between 1 and 1000000 */
 extern void ClvCheckTenure(float8 tenure);
 
-/* Raise 22000 unless a survival duration is finite and >= 0 */
-extern void ClvCheckDuration(float8 duration);
-
 /* Raise 22000 unless x is a non-negative whole number */
 extern void ClvCheckFrequency(float8 x);
 
 /*
  * Raise 22000 unless v holds a valid customer of the shape: (x, t_x, T),
- * (x, t_x, n), (x, m), (tenure, churned) or (duration, event)
+ * (x, t_x, n), (x, m) or (tenure, churned)
  */
-extern void ClvCheckCustomer(ClvFitShape shape, const float8 *v);
+extern void ClvCheckCustomer(TupleShape shape, const float8 *v);
 
 /* Raise 22023 unless n_future is a whole number of opportunities in 0 .. 1000000 */
 extern void ClvCheckFutureOpportunities(float8 n_future);
@@ -149,59 +135,6 @@ extern void ClvCheckHorizon(float8 horizon);
  * opportunities (ClvCheckFutureOpportunities) for discrete opportunities,
  * else time units (ClvCheckHorizon)
  */
-extern void ClvCheckHorizonOf(ClvFitShape shape, float8 horizon);
-
-/* One distinct input tuple of a fit and its total weight */
-typedef struct ClvTuple
-{
-	float8		v[3];			/* x, t_x, T (purchases), x, t_x, n
-								 * (opportunities), x, m, 0 (spend) or
-								 * tenure, churned, 0 (tenures) or
-								 * duration, event, 0 (durations) */
-	int64		count;			/* total weight of rows with these values */
-} ClvTuple;
-
-/*
- * State of the fit aggregates: a sorted run of distinct tuples with counts
- * plus a buffer of raw tuples, sorted and merged into the run when it
- * fills.  Memory: 32 bytes per distinct tuple, plus the buffer (at most
- * max(1024, distinct tuples) entries of 32 bytes).  Exact: merged partial
- * states hold the same tuples as one state over all rows.
- */
-typedef struct ClvFitState
-{
-	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
-	uint8		version;		/* CLV_FIT_STATE_VERSION */
-	uint8		shape;			/* ClvFitShape */
-	uint8		has_penalizer;	/* 1 if a row set the penalizer */
-	uint8		has_unit;		/* 1 if the rows gave their time unit */
-	int32		n_distinct;		/* tuples in the sorted run */
-	int32		n_buffered;		/* tuples in the buffer */
-	int32		buffer_capacity;	/* tuples the buffer can hold */
-	int64		n_rows;			/* total weight accumulated (run + buffer) */
-	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
-	TimeUnit	unit;			/* time unit of the rows (zero if not set) */
-	/* followed by the run, then the buffer, both of ClvTuple */
-} ClvFitState;
-
-/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
-extern ClvTuple *ClvFitStateTuples(const ClvFitState *state, int32 *n);
-
-/*
- * The distinct values of column col of tuples (palloc'd, in order of first
- * appearance; *n gets their number) and, in index[j], the position of tuple
- * j's value among them; NULL when there are more than limit distinct values
- */
-extern float8 *ClvColumnIndex(const ClvTuple *tuples, int32 n_tuples, int col,
-							  int32 limit, int32 *n, int32 *index);
-
-/* The fit state in argument argno, checked to have the given shape */
-extern ClvFitState *ClvGetFitState(FunctionCallInfo fcinfo, int argno, ClvFitShape shape);
-
-/* Values per tuple of a shape (2 or 3) */
-extern int	ClvShapeWidth(ClvFitShape shape);
-
-/* The penalizer of a fit's final function: its second argument or the state's */
-extern float8 ClvFinalPenalizer(FunctionCallInfo fcinfo, const ClvFitState *state);
+extern void ClvCheckHorizonOf(TupleShape shape, float8 horizon);
 
 #endif							/* CRM_CLV_H */

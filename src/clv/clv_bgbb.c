@@ -388,8 +388,8 @@ BgbbLogLikelihood(const float8 *params, void *context, float8 *gradient)
 static int
 CompareGroupOrder(const void *a, const void *b)
 {
-	const ClvTuple *ta = (const ClvTuple *) a;
-	const ClvTuple *tb = (const ClvTuple *) b;
+	const WeightedTuple *ta = (const WeightedTuple *) a;
+	const WeightedTuple *tb = (const WeightedTuple *) b;
 
 	if (ta->v[0] != tb->v[0])
 		return ta->v[0] < tb->v[0] ? -1 : 1;
@@ -402,13 +402,13 @@ CompareGroupOrder(const void *a, const void *b)
 
 /* The tuples of a fit state grouped by (x, n) (the prepare operation) */
 static void *
-BgbbPrepare(const ClvTuple *sorted, int32 n_tuples)
+BgbbPrepare(const WeightedTuple *sorted, int32 n_tuples)
 {
 	BgbbData   *data = (BgbbData *) palloc0(sizeof(BgbbData));
-	ClvTuple   *tuples = (ClvTuple *) palloc(sizeof(ClvTuple) * Max(n_tuples, 1));
+	WeightedTuple *tuples = (WeightedTuple *) palloc(sizeof(WeightedTuple) * Max(n_tuples, 1));
 
-	memcpy(tuples, sorted, sizeof(ClvTuple) * (Size) n_tuples);
-	qsort(tuples, n_tuples, sizeof(ClvTuple), CompareGroupOrder);
+	memcpy(tuples, sorted, sizeof(WeightedTuple) * (Size) n_tuples);
+	qsort(tuples, n_tuples, sizeof(WeightedTuple), CompareGroupOrder);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->n = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
@@ -432,7 +432,7 @@ BgbbPrepare(const ClvTuple *sorted, int32 n_tuples)
 
 /* check_data: 22000 unless some customer made a purchase */
 static void
-BgbbCheckData(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tuples, int64 n)
+BgbbCheckData(const ClvModelSpec *spec, const WeightedTuple *tuples, int32 n_tuples, int64 n)
 {
 	for (int32 j = 0; j < n_tuples; j++)
 		if (tuples[j].v[0] > 0)
@@ -446,7 +446,7 @@ BgbbCheckData(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tuples, 
 
 /* Uniform mixing distributions, as BTYD's bgbb.EstimateParameters */
 static void
-BgbbStart(const ClvTuple *tuples pg_attribute_unused(), int32 n_tuples pg_attribute_unused(),
+BgbbStart(const WeightedTuple *tuples pg_attribute_unused(), int32 n_tuples pg_attribute_unused(),
 		  float8 *start)
 {
 	for (int i = 0; i < 4; i++)
@@ -652,7 +652,7 @@ BgbbDert(const ClvModel *model, const float8 *customer, float8 d)
 
 /* The BG/BB model */
 const ClvModelOps ClvBgbbOps = {
-	.spec = {CLV_BGBB, "bgbb", "BG/BB", CLV_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
+	.spec = {CLV_BGBB, "bgbb", "BG/BB", TUPLE_SHAPE_OPPORTUNITIES, 4, {"alpha", "beta", "gamma", "delta"}},
 	.penalized = true,
 	.check_data = BgbbCheckData,
 	.start = BgbbStart,

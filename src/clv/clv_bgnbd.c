@@ -287,7 +287,7 @@ PurchaseLogLikelihood(const float8 *params, void *context, float8 *gradient)
 
 /* The preprocessed data of a fit state (tuples sorted by x, t_x, T) */
 static PurchaseData *
-PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
+PurchaseDataOf(ClvModelKind kind, const WeightedTuple *tuples, int32 n_tuples)
 {
 	PurchaseData *data = (PurchaseData *) palloc0(sizeof(PurchaseData));
 
@@ -305,10 +305,10 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 	data->age_index = (int32 *) palloc(sizeof(int32) * n_tuples);
 	data->x = (float8 *) palloc(sizeof(float8) * n_tuples);
 	data->group_start = (int32 *) palloc(sizeof(int32) * (n_tuples + 1));
-	data->tx = ClvColumnIndex(tuples, n_tuples, 1, cache_limit, &data->n_tx,
-							  data->tx_index);
-	data->age = ClvColumnIndex(tuples, n_tuples, 2, cache_limit, &data->n_age,
-							   data->age_index);
+	data->tx = TupleColumnIndex(tuples, n_tuples, 1, cache_limit, &data->n_tx,
+								data->tx_index);
+	data->age = TupleColumnIndex(tuples, n_tuples, 2, cache_limit, &data->n_age,
+								 data->age_index);
 	if (data->tx == NULL)
 	{
 		pfree(data->tx_index);
@@ -344,21 +344,21 @@ PurchaseDataOf(ClvModelKind kind, const ClvTuple *tuples, int32 n_tuples)
 
 /* The preprocessed data of a BG/NBD fit */
 static void *
-BgnbdPrepare(const ClvTuple *tuples, int32 n_tuples)
+BgnbdPrepare(const WeightedTuple *tuples, int32 n_tuples)
 {
 	return PurchaseDataOf(CLV_BGNBD, tuples, n_tuples);
 }
 
 /* The preprocessed data of an MBG/NBD fit */
 static void *
-MbgnbdPrepare(const ClvTuple *tuples, int32 n_tuples)
+MbgnbdPrepare(const WeightedTuple *tuples, int32 n_tuples)
 {
 	return PurchaseDataOf(CLV_MBGNBD, tuples, n_tuples);
 }
 
 /* r = a = b = 1 and alpha = the mean age: the same start in any time unit */
 static void
-PurchaseStart(const ClvTuple *tuples, int32 n_tuples, float8 *start)
+PurchaseStart(const WeightedTuple *tuples, int32 n_tuples, float8 *start)
 {
 	start[0] = 1;
 	start[1] = Max(ClvColumnMean(tuples, n_tuples, 2), 1e-6);
@@ -770,7 +770,7 @@ PurchasePmf(const ClvModel *model, float8 n, float8 t)
 static float8
 PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvTuple	tuple;
+	WeightedTuple tuple;
 	PurchaseData *data;
 
 	tuple.v[0] = customer[0];
@@ -784,7 +784,7 @@ PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 
 /* The BG/NBD model */
 const ClvModelOps ClvBgnbdOps = {
-	.spec = {CLV_BGNBD, "bgnbd", "BG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	.spec = {CLV_BGNBD, "bgnbd", "BG/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
 	.penalized = true,
 	.timed = true,
 	.sampled = true,
@@ -801,7 +801,7 @@ const ClvModelOps ClvBgnbdOps = {
 
 /* The MBG/NBD model */
 const ClvModelOps ClvMbgnbdOps = {
-	.spec = {CLV_MBGNBD, "mbgnbd", "MBG/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
+	.spec = {CLV_MBGNBD, "mbgnbd", "MBG/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
 	.penalized = true,
 	.timed = true,
 	.sampled = true,

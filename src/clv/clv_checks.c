@@ -2,8 +2,7 @@
  * clv_checks.c
  *		The input rules every fit and prediction of the probabilistic models
  *		applies to a customer's summary: purchases (x, t_x, T), discrete
- *		opportunities (x, t_x, n), spend (x, m), tenures and survival
- *		durations.  Each rule lives here once, so its error is the same
+ *		opportunities (x, t_x, n), spend (x, m) and tenures.  Each rule lives here once, so its error is the same
  *		everywhere and is tested once.
  */
 #include "crm.h"
@@ -78,18 +77,6 @@ ClvCheckTenure(float8 tenure)
 				 errhint("Tenure counts the periods a customer stayed: 1 for a customer who left at the first renewal.")));
 }
 
-/* Raise 22000 unless a survival duration is finite and >= 0 */
-void
-ClvCheckDuration(float8 duration)
-{
-	CheckFinite(duration, "duration");
-	if (duration < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("duration must not be negative, not %g", duration),
-				 errhint("A duration is the time from a customer's start to the event or to the end of observation.")));
-}
-
 /*
  * Raise 22000 unless (x, m) is a valid frequency and a finite mean spend.
  * A mean spend of 0 or below is valid input: the Gamma-Gamma fit skips such
@@ -107,24 +94,24 @@ ClvCheckSpend(float8 x, float8 m)
  * (x, t_x, n), (x, m), (tenure, churned) or (duration, event)
  */
 void
-ClvCheckCustomer(ClvFitShape shape, const float8 *v)
+ClvCheckCustomer(TupleShape shape, const float8 *v)
 {
 	switch (shape)
 	{
-		case CLV_SHAPE_PURCHASES:
+		case TUPLE_SHAPE_PURCHASES:
 			ClvCheckTriple(v[0], v[1], v[2]);
 			break;
-		case CLV_SHAPE_OPPORTUNITIES:
+		case TUPLE_SHAPE_OPPORTUNITIES:
 			ClvCheckOpportunities(v[0], v[1], v[2]);
 			break;
-		case CLV_SHAPE_SPEND:
+		case TUPLE_SHAPE_SPEND:
 			ClvCheckSpend(v[0], v[1]);
 			break;
-		case CLV_SHAPE_TENURES:
+		case TUPLE_SHAPE_TENURES:
 			ClvCheckTenure(v[0]);
 			break;
-		case CLV_SHAPE_DURATIONS:
-			ClvCheckDuration(v[0]);
+		case TUPLE_SHAPE_DURATIONS:
+			elog(ERROR, "survival durations are not a customer of a model");
 			break;
 	}
 }
@@ -145,9 +132,9 @@ ClvCheckFutureOpportunities(float8 n_future)
  * opportunities for discrete opportunities, else time units
  */
 void
-ClvCheckHorizonOf(ClvFitShape shape, float8 horizon)
+ClvCheckHorizonOf(TupleShape shape, float8 horizon)
 {
-	if (shape == CLV_SHAPE_OPPORTUNITIES)
+	if (shape == TUPLE_SHAPE_OPPORTUNITIES)
 		ClvCheckFutureOpportunities(horizon);
 	else
 		ClvCheckHorizon(horizon);

@@ -55,11 +55,11 @@ typedef struct ClvFitProblem
  * tuples' order (by x, then t_x, then T) spreads the points over the
  * frequencies.
  */
-static ClvTuple *
-FitSample(const ClvTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
+static WeightedTuple *
+FitSample(const WeightedTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
 {
 	const int32 points = FIT_SAMPLE_POINTS;
-	ClvTuple   *sample;
+	WeightedTuple *sample;
 	float8		total = 0;
 	float8		step;
 	float8		cumulative = 0;
@@ -68,7 +68,7 @@ FitSample(const ClvTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_points)
 
 	if (n_tuples <= FIT_SAMPLE_MIN_TUPLES)
 		return NULL;
-	sample = (ClvTuple *) palloc(sizeof(ClvTuple) * points);
+	sample = (WeightedTuple *) palloc(sizeof(WeightedTuple) * points);
 
 	for (int32 j = 0; j < n_tuples; j++)
 		total += (float8) tuples[j].count;
@@ -312,7 +312,7 @@ ClvFit(const ClvFitProblem *problem)
 
 /* The weighted mean of column col of tuples (weights their counts) */
 float8
-ClvColumnMean(const ClvTuple *tuples, int32 n_tuples, int col)
+ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col)
 {
 	float8		total = 0;
 	int64		n = 0;
@@ -327,7 +327,7 @@ ClvColumnMean(const ClvTuple *tuples, int32 n_tuples, int col)
 
 /* check_data of the purchase models: 22000 unless some customer has x > 0 */
 void
-ClvCheckAnyRepeat(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tuples,
+ClvCheckAnyRepeat(const ClvModelSpec *spec, const WeightedTuple *tuples, int32 n_tuples,
 				  int64 n)
 {
 	for (int32 j = 0; j < n_tuples; j++)
@@ -345,7 +345,7 @@ ClvCheckAnyRepeat(const ClvModelSpec *spec, const ClvTuple *tuples, int32 n_tupl
  * with one NOTICE giving the count of their customers; returns that count
  */
 static int64
-SkipCustomers(const ClvModelOps *ops, const ClvFitState *state, ClvTuple *tuples,
+SkipCustomers(const ClvModelOps *ops, const TupleState *state, WeightedTuple *tuples,
 			  int32 *n_tuples)
 {
 	int64		skipped = 0;
@@ -370,6 +370,13 @@ SkipCustomers(const ClvModelOps *ops, const ClvFitState *state, ClvTuple *tuples
 	return skipped;
 }
 
+/* The penalizer of a fit's final function: its second argument or the state's */
+static float8
+FinalPenalizer(FunctionCallInfo fcinfo, const TupleState *state)
+{
+	return PG_NARGS() > 1 ? TuplePenalizerArg(fcinfo, 1) : state->penalizer;
+}
+
 /*
  * The final function of a kind's fit aggregates: the state (argument 0, of
  * the kind's shape) fitted by maximum likelihood, with the penalizer of
@@ -379,16 +386,16 @@ SkipCustomers(const ClvModelOps *ops, const ClvFitState *state, ClvTuple *tuples
 Datum
 ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, ops->spec.shape);
-	float8		penalizer = ops->penalized ? ClvFinalPenalizer(fcinfo, state) : 0;
+	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
+	float8		penalizer = ops->penalized ? FinalPenalizer(fcinfo, state) : 0;
 	ClvFitProblem problem;
-	ClvTuple   *tuples;
+	WeightedTuple *tuples;
 	int32		n_tuples;
 	ClvModel   *model;
 
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
-	tuples = ClvFitStateTuples(state, &n_tuples);
+	tuples = TupleStateTuples(state, &n_tuples);
 	memset(&problem, 0, sizeof(problem));
 	problem.ops = ops;
 	problem.skipped = SkipCustomers(ops, state, tuples, &n_tuples);
@@ -408,7 +415,7 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 	if (ops->sampled)
 	{
 		int32		n_sample;
-		ClvTuple   *sample = FitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
+		WeightedTuple *sample = FitSample(tuples, n_tuples, &n_sample, &problem.coarse_n);
 
 		if (sample != NULL)
 			problem.coarse_data = ops->prepare(sample, n_sample);

@@ -90,7 +90,7 @@ SpendLogLikelihood(const float8 *params, void *context, float8 *gradient)
 
 /* The preprocessed data of a spend fit state (pairs sorted by x, m) */
 static SpendData *
-SpendDataOf(const ClvTuple *pairs, int32 n_pairs)
+SpendDataOf(const WeightedTuple *pairs, int32 n_pairs)
 {
 	SpendData  *data = (SpendData *) palloc0(sizeof(SpendData));
 
@@ -117,14 +117,14 @@ SpendDataOf(const ClvTuple *pairs, int32 n_pairs)
 
 /* The preprocessed data of a fit (the prepare operation) */
 static void *
-SpendPrepare(const ClvTuple *pairs, int32 n_pairs)
+SpendPrepare(const WeightedTuple *pairs, int32 n_pairs)
 {
 	return SpendDataOf(pairs, n_pairs);
 }
 
 /* p = 1, q = 2 and gamma = the mean spend: prior mean spend = the mean */
 static void
-SpendStart(const ClvTuple *pairs, int32 n_pairs, float8 *start)
+SpendStart(const WeightedTuple *pairs, int32 n_pairs, float8 *start)
 {
 	start[0] = 1;
 	start[1] = 2;
@@ -133,7 +133,7 @@ SpendStart(const ClvTuple *pairs, int32 n_pairs, float8 *start)
 
 /* Whether the fit leaves out a pair: a mean spend of 0 or less (log m) */
 static bool
-SpendSkips(const ClvTuple *pair)
+SpendSkips(const WeightedTuple *pair)
 {
 	return !(pair->v[1] > 0);
 }
@@ -183,7 +183,7 @@ ExpectedSpend(const ClvModel *model, const float8 *customer)
 static float8
 SpendCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvTuple	pair;
+	WeightedTuple pair;
 	float8		loglik;
 
 	pair.v[0] = customer[0];
@@ -200,7 +200,7 @@ SpendCustomerLoglik(const ClvModel *model, const float8 *customer)
 
 /* The Gamma-Gamma spend model */
 const ClvModelOps ClvGammagammaOps = {
-	.spec = {CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", CLV_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
+	.spec = {CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", TUPLE_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
 	.penalized = true,
 	.timed = true,
 	.sampled = true,

@@ -61,7 +61,7 @@ typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gr
 typedef struct ClvSkipRule
 {
 	/* whether the fit must leave out the customers of a tuple; NULL: none */
-	bool		(*skips) (const ClvTuple *tuple);
+	bool		(*skips) (const WeightedTuple *tuple);
 	const char *customers;		/* who they are, after "skipped N of M ", e.g.
 								 * "customers with repeat purchases whose mean
 								 * spend is 0 or less" */
@@ -94,23 +94,23 @@ typedef struct ClvModelOps
 	 * in all, cannot identify the model at all (no repeat purchase, no
 	 * churn); NULL: any data can be fitted
 	 */
-	void		(*check_data) (const ClvModelSpec *spec, const ClvTuple *tuples,
+	void		(*check_data) (const ClvModelSpec *spec, const WeightedTuple *tuples,
 							   int32 n_tuples, int64 n);
 	/* Fill start[0 .. n_params-1] (> 0, finite) from the usable tuples */
-	void		(*start) (const ClvTuple *tuples, int32 n_tuples, float8 *start);
+	void		(*start) (const WeightedTuple *tuples, int32 n_tuples, float8 *start);
 	/*
 	 * The kind's preprocessed form of tuples (sorted by their values; not
 	 * modified, and alive as long as the result), handed to loglik: called
 	 * for the usable tuples and for the sample
 	 */
-	void	   *(*prepare) (const ClvTuple *tuples, int32 n_tuples);
+	void	   *(*prepare) (const WeightedTuple *tuples, int32 n_tuples);
 	ClvLogLikelihood loglik;	/* total log-likelihood over prepared data */
 	/*
 	 * After the fit: when a limit of the model fits the data as well (the
 	 * estimate runs off to infinity), clear CLV_FLAG_CONVERGED in model and
 	 * say so in a WARNING; NULL: no such check
 	 */
-	void		(*check_identified) (ClvModel *model, const ClvTuple *tuples,
+	void		(*check_identified) (ClvModel *model, const WeightedTuple *tuples,
 									 int32 n_tuples);
 
 	/* Scoring (clv_score.c, clv_value.c) */
@@ -183,8 +183,8 @@ extern void ClvRequireOperation(const ClvModelOps *ops, bool present, const char
  * (weights their counts), and a check_data raising 22000 unless some
  * customer has x > 0 (the purchase models)
  */
-extern float8 ClvColumnMean(const ClvTuple *tuples, int32 n_tuples, int col);
-extern void ClvCheckAnyRepeat(const ClvModelSpec *spec, const ClvTuple *tuples,
+extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
+extern void ClvCheckAnyRepeat(const ClvModelSpec *spec, const WeightedTuple *tuples,
 							  int32 n_tuples, int64 n);
 
 #endif							/* CRM_CLV_OPS_H */

@@ -89,7 +89,7 @@ typedef struct SeriesTable
 typedef struct ParetoData
 {
 	int32		n_tuples;		/* distinct tuples, sorted by x, t_x, T */
-	const ClvTuple *tuples;		/* the tuples */
+	const WeightedTuple *tuples;	/* the tuples */
 	int32	   *age_index;		/* each tuple's T as an index into age */
 	int32		n_age;			/* distinct ages */
 	float8	   *age;			/* the distinct ages, increasing */
@@ -460,7 +460,7 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	memset(data->age_stamp, 0, sizeof(int32) * data->n_age);
 	for (int32 j = 0; j < data->n_tuples; j++)
 	{
-		const ClvTuple *tuple = &data->tuples[j];
+		const WeightedTuple *tuple = &data->tuples[j];
 		float8		x = tuple->v[0];
 		int32		k = data->age_index[j];
 		bool		new_x = j == 0 || x != data->tuples[j - 1].v[0];
@@ -512,14 +512,14 @@ AllocateTable(SeriesTable *table)
 
 /* The preprocessed data of a fit state's tuples (sorted by x, t_x, T) */
 static ParetoData *
-ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
+ParetoDataOf(const WeightedTuple *tuples, int32 n_tuples)
 {
 	ParetoData *data = (ParetoData *) palloc0(sizeof(ParetoData));
 
 	data->n_tuples = n_tuples;
 	data->tuples = tuples;
 	data->age_index = (int32 *) palloc(sizeof(int32) * Max(n_tuples, 1));
-	data->age = ClvColumnIndex(tuples, n_tuples, 2, PG_INT32_MAX, &data->n_age,
+	data->age = TupleColumnIndex(tuples, n_tuples, 2, PG_INT32_MAX, &data->n_age,
 								 data->age_index);
 	data->age_stamp = (int32 *) palloc0(sizeof(int32) * Max(data->n_age, 1));
 	data->age_value = (LogIntegral *) palloc(sizeof(LogIntegral) * Max(data->n_age, 1));
@@ -528,7 +528,7 @@ ParetoDataOf(const ClvTuple *tuples, int32 n_tuples)
 
 /* The preprocessed data of a fit, with room for its series tables */
 static void *
-ParetoPrepare(const ClvTuple *tuples, int32 n_tuples)
+ParetoPrepare(const WeightedTuple *tuples, int32 n_tuples)
 {
 	ParetoData *data = ParetoDataOf(tuples, n_tuples);
 
@@ -538,7 +538,7 @@ ParetoPrepare(const ClvTuple *tuples, int32 n_tuples)
 
 /* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
 static void
-ParetoStart(const ClvTuple *tuples, int32 n_tuples, float8 *start)
+ParetoStart(const WeightedTuple *tuples, int32 n_tuples, float8 *start)
 {
 	start[0] = 1;
 	start[1] = Max(ClvColumnMean(tuples, n_tuples, 2), 1e-6);
@@ -779,7 +779,7 @@ ParetoDert(const ClvModel *model, const float8 *customer, float8 d)
 static float8
 ParetoCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvTuple	tuple;
+	WeightedTuple tuple;
 	float8		ll;
 
 	tuple.v[0] = customer[0];
@@ -794,7 +794,7 @@ ParetoCustomerLoglik(const ClvModel *model, const float8 *customer)
 
 /* The Pareto/NBD model */
 const ClvModelOps ClvParetonbdOps = {
-	.spec = {CLV_PARETONBD, "paretonbd", "Pareto/NBD", CLV_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
+	.spec = {CLV_PARETONBD, "paretonbd", "Pareto/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
 	.penalized = true,
 	.timed = true,
 	.sampled = true,

@@ -136,7 +136,7 @@ TenureLogLikelihood(const float8 *params, void *context, float8 *gradient)
 
 /* The data of a tenures fit state (or of one customer) */
 static TenureData *
-TenureDataOf(const ClvTuple *pairs, int32 n_pairs)
+TenureDataOf(const WeightedTuple *pairs, int32 n_pairs)
 {
 	TenureData *data = (TenureData *) palloc0(sizeof(TenureData));
 
@@ -155,14 +155,14 @@ TenureDataOf(const ClvTuple *pairs, int32 n_pairs)
 
 /* The tenures data of a fit (the prepare operation) */
 static void *
-TenurePrepare(const ClvTuple *pairs, int32 n_pairs)
+TenurePrepare(const WeightedTuple *pairs, int32 n_pairs)
 {
 	return TenureDataOf(pairs, n_pairs);
 }
 
 /* Churns C and renewals R in (tenure, churned) pairs */
 static void
-CountChurns(const ClvTuple *pairs, int32 n_pairs, float8 *churns, float8 *renewals)
+CountChurns(const WeightedTuple *pairs, int32 n_pairs, float8 *churns, float8 *renewals)
 {
 	*churns = 0;
 	*renewals = 0;
@@ -185,7 +185,7 @@ CountChurns(const ClvTuple *pairs, int32 n_pairs, float8 *churns, float8 *renewa
  * without repeat purchases.
  */
 static void
-TenureCheckData(const ClvModelSpec *spec, const ClvTuple *pairs, int32 n_pairs, int64 n)
+TenureCheckData(const ClvModelSpec *spec, const WeightedTuple *pairs, int32 n_pairs, int64 n)
 {
 	float8		churns;
 	float8		renewals;
@@ -207,8 +207,8 @@ TenureCheckData(const ClvModelSpec *spec, const ClvTuple *pairs, int32 n_pairs, 
 
 /* alpha = beta = 1: churn probabilities uniform on (0, 1) */
 static void
-TenureStart(const ClvTuple *pairs pg_attribute_unused(), int32 n_pairs pg_attribute_unused(),
-		  float8 *start)
+TenureStart(const WeightedTuple *pairs pg_attribute_unused(), int32 n_pairs pg_attribute_unused(),
+			float8 *start)
 {
 	start[0] = 1;
 	start[1] = 1;
@@ -221,7 +221,7 @@ TenureStart(const ClvTuple *pairs pg_attribute_unused(), int32 n_pairs pg_attrib
  * with a WARNING
  */
 static void
-TenureCheckIdentified(ClvModel *model, const ClvTuple *pairs, int32 n_pairs)
+TenureCheckIdentified(ClvModel *model, const WeightedTuple *pairs, int32 n_pairs)
 {
 	float8		churns;
 	float8		renewals;
@@ -394,7 +394,7 @@ sbg_derl(PG_FUNCTION_ARGS)
 static float8
 TenureCustomerLoglik(const ClvModel *model, const float8 *customer)
 {
-	ClvTuple	pair;
+	WeightedTuple pair;
 	TenureData *data;
 
 	pair.v[0] = customer[0];
@@ -410,7 +410,7 @@ TenureCustomerLoglik(const ClvModel *model, const float8 *customer)
 
 /* The sBG model (its fit takes no penalizer) */
 const ClvModelOps ClvSbgOps = {
-	.spec = {CLV_SBG, "sbg", "sBG", CLV_SHAPE_TENURES, 2, {"alpha", "beta", NULL, NULL}},
+	.spec = {CLV_SBG, "sbg", "sBG", TUPLE_SHAPE_TENURES, 2, {"alpha", "beta", NULL, NULL}},
 	.check_data = TenureCheckData,
 	.start = TenureStart,
 	.prepare = TenurePrepare,

@@ -36,16 +36,16 @@ ClvRequireOperation(const ClvModelOps *ops, bool present, const char *operation)
  * (float8 values; int tenure and bool churned for tenures), checked
  */
 static void
-CustomerArgs(FunctionCallInfo fcinfo, int argno, ClvFitShape shape, float8 *v)
+CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 {
 	v[0] = v[1] = v[2] = 0;
-	if (shape == CLV_SHAPE_TENURES)
+	if (shape == TUPLE_SHAPE_TENURES)
 	{
 		v[0] = PG_GETARG_INT32(argno);
 		v[1] = PG_GETARG_BOOL(argno + 1) ? 1 : 0;
 	}
 	else
-		for (int i = 0; i < ClvShapeWidth(shape); i++)
+		for (int i = 0; i < TupleShapeWidth(shape); i++)
 			v[i] = PG_GETARG_FLOAT8(argno + i);
 	ClvCheckCustomer(shape, v);
 }
@@ -125,7 +125,7 @@ clv_dert(PG_FUNCTION_ARGS)
 
 	ClvRequireOperation(ops, ops->dert != NULL, "dert");
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
-	rate = PG_GETARG_FLOAT8(1 + ClvShapeWidth(ops->spec.shape));
+	rate = PG_GETARG_FLOAT8(1 + TupleShapeWidth(ops->spec.shape));
 	CheckDiscountRate(rate);
 	PG_RETURN_FLOAT8(ops->dert(model, customer, rate));
 }

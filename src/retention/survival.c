@@ -3,8 +3,8 @@
  *		Kaplan-Meier survival of customer tenure with right censoring.
  *
  * crm.km_fit(duration, event [, weight]) accumulates (duration, event)
- * tuples with counts in the shared model fit state (crm.clv_fit_state,
- * shape "durations", src/clv/clv_fit_state.c) and finishes them into a
+ * tuples with counts in the shared tuple state (crm.clv_fit_state, shape
+ * "durations", src/common/tuple_state.c) and finishes them into a
  * crm.survival: the distinct event and censoring times with their event
  * and censored counts.  That value is exact (it is the data the estimate
  * is a function of), so it can be stored, printed, re-read, merged with
@@ -21,7 +21,7 @@
  * Text form:  v1 n=11 times={9:1,0;13:1,1;...}  -- time:events,censored
  */
 #include "crm.h"
-#include "clv.h"
+#include "tuple_state.h"
 
 #include <float.h>
 #include <math.h>
@@ -341,6 +341,55 @@ survival_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Raise 22000 unless a survival duration is finite and >= 0 */
+static void
+CheckDuration(float8 duration)
+{
+	CheckFinite(duration, "duration");
+	if (duration < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("duration must not be negative, not %g", duration),
+				 errhint("A duration is the time from a customer's start to the event or to the end of observation.")));
+}
+
+/*
+ * Transition of the survival fits: (duration float8, event bool [, weight]).
+ * A row with a NULL duration or weight is skipped; a duration without its
+ * event flag is an error (an event and a censoring mean opposite things).
+ */
+PG_FUNCTION_INFO_V1(clv_fit_trans_durations);
+Datum
+clv_fit_trans_durations(PG_FUNCTION_ARGS)
+{
+	ExpandedTupleState *expanded;
+	TupleState *state = TupleTransitionState(fcinfo, TUPLE_SHAPE_DURATIONS, false, 0, NULL,
+											 &expanded);
+	float8		v[3] = {0, 0, 0};
+	int64		weight = 1;
+
+	if (PG_ARGISNULL(1))
+		return TupleTransitionResult(expanded, state);
+	if (PG_NARGS() > 3)
+	{
+		if (PG_ARGISNULL(3))
+			return TupleTransitionResult(expanded, state);
+		weight = TupleWeightArg(fcinfo, 3);
+	}
+	v[0] = PG_GETARG_FLOAT8(1);
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("event must not be NULL (duration %g)", v[0]),
+				 errhint("Pass true when the event (churn) was observed at the duration, false when the customer was still active then (censored).")));
+	CheckDuration(v[0]);
+	if (weight == 0)
+		return TupleTransitionResult(expanded, state);
+	v[1] = PG_GETARG_BOOL(2) ? 1 : 0;
+	state = TupleStateAdd(fcinfo, state, v, weight);
+	return TupleTransitionResult(expanded, state);
+}
+
 /*
  * Final function of crm.km_fit: the survival value of a durations fit
  * state, or NULL when no row was counted
@@ -349,16 +398,16 @@ PG_FUNCTION_INFO_V1(km_fit_final);
 Datum
 km_fit_final(PG_FUNCTION_ARGS)
 {
-	ClvFitState *state = ClvGetFitState(fcinfo, 0, CLV_SHAPE_DURATIONS);
+	TupleState *state = TupleStateArg(fcinfo, 0, TUPLE_SHAPE_DURATIONS);
 	int32		n_tuples;
-	ClvTuple   *tuples;
+	WeightedTuple *tuples;
 	int32		n_times = 0;
 	Survival   *s;
 
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
 	/* sorted by (duration, event): each time's censorings, then its events */
-	tuples = ClvFitStateTuples(state, &n_tuples);
+	tuples = TupleStateTuples(state, &n_tuples);
 	s = SurvivalAllocate(n_tuples);
 	for (int32 i = 0; i < n_tuples; i++)
 	{

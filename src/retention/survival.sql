@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- Kaplan-Meier survival with right censoring (src/retention/survival.c; the durations
--- shape of crm.clv_fit_state in src/clv/clv_fit_state.c)
+-- shape of crm.clv_fit_state in src/common/tuple_state.c)
 -- ---------------------------------------------------------------------------
 
 -- The survival value: distinct event and censoring times with their counts.

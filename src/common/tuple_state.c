@@ -1,0 +1,721 @@
+/*
+ * tuple_state.c
+ *		The tuple state (tuple_state.h; SQL type crm.clv_fit_state): the
+ *		exact, mergeable state of the aggregates that fit on distinct input
+ *		tuples with counts, the probabilistic models' fits (crm.bgnbd_fit,
+ *		crm.gammagamma_fit, ...) and Kaplan-Meier (crm.km_fit).
+ *
+ * The state is a table of distinct input tuples with their total weight:
+ * (x, t_x, T) for the purchase models, (x, m) for the spend model,
+ * (duration, event) for survival, ...  Rows go to a buffer that is sorted
+ * and merged into the sorted run when it fills, so a transition is O(1)
+ * amortized and never allocates per row.  Customers with the same summary
+ * collapse into one tuple, which is what keeps the state small and the
+ * likelihood cheap to evaluate.  The transitions that check rows are the
+ * domains' (src/clv/clv_fit_trans.c, src/retention/survival.c); the text
+ * and binary forms are in tuple_state_io.c.
+ */
+#include "crm.h"
+#include "tuple_state.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+/* Tuples the buffer of a new state holds */
+#define TUPLE_STATE_INITIAL_BUFFER 16
+/* Smallest buffer after the first flush */
+#define TUPLE_STATE_MIN_BUFFER 1024
+
+/* Header size of a fit state, aligned for the tuples that follow */
+#define TUPLE_STATE_HEADER_SIZE MAXALIGN(sizeof(TupleState))
+
+/* Values per tuple of a shape (2 or 3) */
+int
+TupleShapeWidth(TupleShape shape)
+{
+	return shape == TUPLE_SHAPE_SPEND || shape == TUPLE_SHAPE_TENURES ||
+		shape == TUPLE_SHAPE_DURATIONS ? 2 : 3;
+}
+
+/* Name of a shape in the text form */
+const char *
+TupleShapeName(uint8 shape)
+{
+	switch (shape)
+	{
+		case TUPLE_SHAPE_PURCHASES:
+			return "purchases";
+		case TUPLE_SHAPE_OPPORTUNITIES:
+			return "opportunities";
+		case TUPLE_SHAPE_TENURES:
+			return "tenures";
+		case TUPLE_SHAPE_SPEND:
+			return "spend";
+		case TUPLE_SHAPE_DURATIONS:
+			return "durations";
+		default:
+			return NULL;
+	}
+}
+
+/* The shape named in the text form, or 0 */
+uint8
+TupleShapeOfName(const char *name)
+{
+	if (strcmp(name, "purchases") == 0)
+		return TUPLE_SHAPE_PURCHASES;
+	if (strcmp(name, "opportunities") == 0)
+		return TUPLE_SHAPE_OPPORTUNITIES;
+	if (strcmp(name, "spend") == 0)
+		return TUPLE_SHAPE_SPEND;
+	if (strcmp(name, "tenures") == 0)
+		return TUPLE_SHAPE_TENURES;
+	if (strcmp(name, "durations") == 0)
+		return TUPLE_SHAPE_DURATIONS;
+	return 0;
+}
+
+/* The sorted run of a state */
+static WeightedTuple *
+StateRun(const TupleState *state)
+{
+	return (WeightedTuple *) ((char *) state + TUPLE_STATE_HEADER_SIZE);
+}
+
+/* The buffer of a state (after the run) */
+static WeightedTuple *
+StateBuffer(const TupleState *state)
+{
+	return StateRun(state) + state->n_distinct;
+}
+
+/* Raise 54000 when a fit state of this many bytes cannot be allocated */
+static void
+CheckTupleStateSize(Size size)
+{
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model fit state would exceed 1 GB"),
+				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
+}
+
+/* A new state holding a sorted run and an empty buffer of the given capacity */
+TupleState *
+TupleStateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
+				const WeightedTuple *run, int32 n_distinct, int32 buffer_capacity)
+{
+	Size		size = TUPLE_STATE_HEADER_SIZE +
+		sizeof(WeightedTuple) * ((Size) n_distinct + (Size) buffer_capacity);
+	TupleState *state;
+
+	CheckTupleStateSize(size);
+	state = (TupleState *) palloc0(size);
+	SET_VARSIZE(state, size);
+	state->version = TUPLE_STATE_VERSION;
+	state->shape = shape;
+	state->has_penalizer = has_penalizer ? 1 : 0;
+	state->penalizer = has_penalizer ? penalizer : 0;
+	state->n_distinct = n_distinct;
+	state->buffer_capacity = buffer_capacity;
+	state->n_rows = n_rows;
+	if (n_distinct > 0)
+		memcpy(StateRun(state), run, sizeof(WeightedTuple) * (Size) n_distinct);
+	return state;
+}
+
+/*
+ * An aggregate's fit state while rows are added: an expanded object holding
+ * a flat state that grows in place (repalloc in the object's own context).
+ * The executor keeps a read-write expanded transition value without copying
+ * it when it is returned again, so a growing state is never copied whole
+ * into fresh memory (with a flat varlena state it was, at every growth); it
+ * is flattened only when it leaves the aggregate (a partial aggregate's
+ * result sent to the leader, an output function).
+ */
+typedef struct ExpandedTupleState
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	TupleState *flat;			/* the state, allocated in hdr.eoh_context;
+								 * its VARSIZE is the room allocated */
+} ExpandedTupleState;
+
+/* Size of the flat form of an expanded fit state: run and buffered tuples */
+static Size
+ExpandedTupleFlatSize(ExpandedObjectHeader *eohptr)
+{
+	const TupleState *flat = ((ExpandedTupleState *) eohptr)->flat;
+
+	return TUPLE_STATE_HEADER_SIZE +
+		sizeof(WeightedTuple) * ((Size) flat->n_distinct + (Size) flat->n_buffered);
+}
+
+/* Write the flat form of an expanded fit state (no spare room) into result */
+static void
+ExpandedTupleFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const TupleState *flat = ((ExpandedTupleState *) eohptr)->flat;
+	TupleState *out = (TupleState *) result;
+
+	Assert(allocated_size == ExpandedTupleFlatSize(eohptr));
+	memcpy(out, flat, allocated_size);
+	SET_VARSIZE(out, allocated_size);
+	out->buffer_capacity = out->n_buffered;
+}
+
+static const ExpandedObjectMethods ExpandedTupleMethods = {
+	ExpandedTupleFlatSize,
+	ExpandedTupleFlatten
+};
+
+/* The expanded fit state a datum points to, or NULL for a flat one */
+static ExpandedTupleState *
+ExpandedTupleStateOf(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(datum)))
+	{
+		ExpandedObjectHeader *eohptr = DatumGetEOHP(datum);
+
+		if (eohptr->eoh_methods == &ExpandedTupleMethods)
+			return (ExpandedTupleState *) eohptr;
+	}
+	return NULL;
+}
+
+/*
+ * The fit state of a datum for reading: the flat state inside an expanded
+ * one (not copied), or the detoasted varlena
+ */
+TupleState *
+TupleStateOfDatum(Datum datum)
+{
+	ExpandedTupleState *expanded = ExpandedTupleStateOf(datum);
+
+	if (expanded != NULL)
+		return expanded->flat;
+	return (TupleState *) PG_DETOAST_DATUM(datum);
+}
+
+/* A new expanded state in a child context of parent, its flat state still unset */
+static ExpandedTupleState *
+NewExpandedTupleState(MemoryContext parent)
+{
+	MemoryContext context = AllocSetContextCreate(parent, "crm fit state",
+												  ALLOCSET_SMALL_SIZES);
+	ExpandedTupleState *expanded = (ExpandedTupleState *)
+		MemoryContextAlloc(context, sizeof(ExpandedTupleState));
+
+	EOH_init_header(&expanded->hdr, &ExpandedTupleMethods, context);
+	expanded->flat = NULL;
+	return expanded;
+}
+
+/* SortTuples(tuples, n): an inlined sort of tuples by their values (faster than qsort) */
+#define ST_SORT SortTuples
+#define ST_ELEMENT_TYPE WeightedTuple
+#define ST_COMPARE(a, b) TupleCompareValues(a, b)
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Sort tuples and add up the counts of equal ones in place; returns how many remain */
+static int32
+SortAndCollapse(WeightedTuple *tuples, int32 n)
+{
+	int32		distinct = 0;
+
+	SortTuples(tuples, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (distinct > 0 && TupleCompareValues(&tuples[distinct - 1], &tuples[i]) == 0)
+			tuples[distinct - 1].count = AddCounts(tuples[distinct - 1].count, tuples[i].count,
+												   "fit state count");
+		else
+			tuples[distinct++] = tuples[i];
+	}
+	return distinct;
+}
+
+/* Merge two sorted runs of distinct tuples into out; returns its length */
+static int32
+MergeRuns(const WeightedTuple *a, int32 na, const WeightedTuple *b, int32 nb, WeightedTuple *out)
+{
+	int32		i = 0;
+	int32		j = 0;
+	int32		n = 0;
+
+	while (i < na || j < nb)
+	{
+		int			cmp = (i >= na) ? 1 : (j >= nb) ? -1 : TupleCompareValues(&a[i], &b[j]);
+
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (cmp < 0)
+			out[n++] = a[i++];
+		else if (cmp > 0)
+			out[n++] = b[j++];
+		else
+		{
+			out[n] = a[i++];
+			out[n].count = AddCounts(out[n].count, b[j++].count, "fit state count");
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
+WeightedTuple *
+TupleStateTuples(const TupleState *state, int32 *n)
+{
+	int32		nb = state->n_buffered;
+	WeightedTuple *buffered = (WeightedTuple *) palloc(sizeof(WeightedTuple) * Max(nb, 1));
+	WeightedTuple *merged;
+
+	memcpy(buffered, StateBuffer(state), sizeof(WeightedTuple) * (Size) nb);
+	nb = SortAndCollapse(buffered, nb);
+	merged = (WeightedTuple *) palloc(sizeof(WeightedTuple) * ((Size) state->n_distinct + nb + 1));
+	*n = MergeRuns(StateRun(state), state->n_distinct, buffered, nb, merged);
+	pfree(buffered);
+	return merged;
+}
+
+/* A copy of the state with the buffer merged into the run and room for more */
+static TupleState *
+StateFlush(const TupleState *state, int32 buffer_capacity)
+{
+	int32		n;
+	WeightedTuple *run = TupleStateTuples(state, &n);
+	TupleState *copy;
+
+	if (buffer_capacity < 0)
+		buffer_capacity = Max(TUPLE_STATE_MIN_BUFFER, n);
+	copy = TupleStateBuild(state->shape, state->n_rows, state->has_penalizer,
+						   state->penalizer, run, n, buffer_capacity);
+	copy->has_unit = state->has_unit;
+	copy->unit = state->unit;
+	return copy;
+}
+
+/* A 64-bit mix of a value's bits for the open-addressing table of TupleColumnIndex */
+static inline uint64
+MixBits(float8 value)
+{
+	uint64		bits;
+
+	memcpy(&bits, &value, sizeof(bits));
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xff51afd7ed558ccd);
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	bits ^= bits >> 33;
+	return bits;
+}
+
+/*
+ * The distinct values of column col of the tuples (palloc'd, in order of
+ * first appearance; *n gets their number), and in index[j] the position of
+ * tuple j's value among them; one pass with an open-addressing table.
+ * Returns NULL (and *n = 0) as soon as there are more than limit distinct
+ * values: then a per-value cache would be no smaller than the tuples.
+ * Values are compared with ==, so -0 and +0 (normalized on input) and equal
+ * values share an entry.
+ */
+float8 *
+TupleColumnIndex(const WeightedTuple *tuples, int32 n_tuples, int col, int32 limit,
+				 int32 *n, int32 *index)
+{
+	int32		most = Max(Min(limit, n_tuples), 1);
+	uint32		size = 16;
+	uint32		mask;
+	int32	   *slots;
+	float8	   *values = (float8 *) palloc(sizeof(float8) * most);
+	int32		distinct = 0;
+
+	while (size < 2 * (uint32) most)
+		size <<= 1;
+	mask = size - 1;
+	slots = (int32 *) palloc(sizeof(int32) * size);
+	memset(slots, -1, sizeof(int32) * size);
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		float8		value = tuples[j].v[col];
+		uint32		h = (uint32) MixBits(value) & mask;
+
+		while (slots[h] >= 0 && values[slots[h]] != value)
+			h = (h + 1) & mask;
+		if (slots[h] < 0)
+		{
+			if (distinct >= most)
+			{
+				pfree(slots);
+				pfree(values);
+				*n = 0;
+				return NULL;
+			}
+			values[distinct] = value;
+			slots[h] = distinct++;
+		}
+		index[j] = slots[h];
+	}
+	pfree(slots);
+	*n = distinct;
+	return values;
+}
+
+/* The weight of a row (argument argno): a non-negative whole number */
+int64
+TupleWeightArg(FunctionCallInfo fcinfo, int argno)
+{
+	int64		weight = PG_GETARG_INT64(argno);
+
+	if (weight < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative, not " INT64_FORMAT, weight)));
+	return weight;
+}
+
+/* The penalizer argument (argno): finite and >= 0 */
+float8
+TuplePenalizerArg(FunctionCallInfo fcinfo, int argno)
+{
+	float8		penalizer;
+
+	CheckNotNull(fcinfo, argno, "penalizer");
+	penalizer = PG_GETARG_FLOAT8(argno);
+	if (isnan(penalizer) || isinf(penalizer) || penalizer < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be a finite number >= 0, not %g", penalizer)));
+	return penalizer;
+}
+
+/* The unit argument (argno) of a fit transition: a positive time unit */
+void
+TupleUnitArg(FunctionCallInfo fcinfo, int argno, TimeUnit *unit)
+{
+	CheckNotNull(fcinfo, argno, "unit");
+	TimeUnitFromInterval(PG_GETARG_INTERVAL_P(argno), unit);
+}
+
+/* Raise 22023 unless two fit states (or a state and a row) have the same unit */
+static void
+CheckSameUnit(bool has_a, const TimeUnit *a, bool has_b, const TimeUnit *b)
+{
+	if (has_a != has_b || (has_a && !TimeUnitEqual(a, b)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be the same for every row of a fit, not %s and %s",
+						has_a ? TimeUnitText(a) : "unknown", has_b ? TimeUnitText(b) : "unknown"),
+				 errhint("Fit each unit separately, or build all summaries with the same unit.")));
+}
+
+/* Raise 22023 when two penalizers that must agree differ */
+static void
+CheckSamePenalizer(float8 a, float8 b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be the same for every row of a group, not %g and %g", a, b)));
+}
+
+/* Raise 22023 unless a state takes rows of this shape, penalizer and unit */
+static void
+CheckStateTakesRows(const TupleState *state, uint8 shape, bool has_penalizer,
+					float8 penalizer, const TimeUnit *unit)
+{
+	if (state->shape != shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add %s rows to a fit state of shape %s",
+						TupleShapeName(shape), TupleShapeName(state->shape))));
+	if (has_penalizer)
+		CheckSamePenalizer(state->penalizer, penalizer);
+	CheckSameUnit(state->has_unit != 0, &state->unit, unit != NULL, unit);
+}
+
+/* A new empty state of a shape, penalizer and unit (NULL: unknown) */
+static TupleState *
+NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const TimeUnit *unit)
+{
+	TupleState *state = TupleStateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
+										TUPLE_STATE_INITIAL_BUFFER);
+
+	if (unit != NULL)
+	{
+		state->has_unit = 1;
+		state->unit = *unit;
+	}
+	return state;
+}
+
+/*
+ * The state a transition adds its row to (argument 0, or a new one), checked
+ * to have the shape and penalizer of the row.  Inside an aggregate it is an
+ * expanded state (*expanded set), made on the first row or from a flat
+ * state; outside one it is a flat copy, since the input must not change.
+ */
+TupleState *
+TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
+					 float8 penalizer, const TimeUnit *unit, ExpandedTupleState **expanded)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	TupleState *state = NULL;
+	MemoryContext old_context;
+
+	*expanded = NULL;
+	if (!PG_ARGISNULL(0))
+	{
+		Datum		raw = PG_GETARG_DATUM(0);
+
+		*expanded = in_aggregate ? ExpandedTupleStateOf(raw) : NULL;
+		if (*expanded != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
+		{
+			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer, unit);
+			return (*expanded)->flat;
+		}
+		state = TupleStateOfDatum(raw);
+		CheckStateTakesRows(state, shape, has_penalizer, penalizer, unit);
+		if (!in_aggregate)
+			return StateFlush(state, Max(state->buffer_capacity, 1));
+	}
+	else if (!in_aggregate)
+		return NewStateWithUnit(shape, has_penalizer, penalizer, unit);
+
+	/* a new expanded state: empty, or a copy of a flat (or read-only) one */
+	*expanded = NewExpandedTupleState(aggcontext);
+	old_context = MemoryContextSwitchTo((*expanded)->hdr.eoh_context);
+	if (state == NULL)
+		(*expanded)->flat = NewStateWithUnit(shape, has_penalizer, penalizer, unit);
+	else
+		(*expanded)->flat = StateFlush(state, Max(TUPLE_STATE_INITIAL_BUFFER,
+												  state->buffer_capacity));
+	MemoryContextSwitchTo(old_context);
+	return (*expanded)->flat;
+}
+
+/* The datum a transition returns: the expanded state, or the flat one */
+Datum
+TupleTransitionResult(ExpandedTupleState *expanded, TupleState *state)
+{
+	if (expanded != NULL)
+	{
+		expanded->flat = state;
+		return EOHPGetRWDatum(&expanded->hdr);
+	}
+	return PointerGetDatum(state);
+}
+
+/* Scratch room of a transition's call site for n tuples (kept across calls) */
+static WeightedTuple *
+TransitionScratch(FunctionCallInfo fcinfo, int32 n)
+{
+	int32	   *capacity = (int32 *) fcinfo->flinfo->fn_extra;
+
+	if (capacity == NULL || *capacity < n)
+	{
+		int32		room = Max(n, TUPLE_STATE_MIN_BUFFER);
+
+		if (capacity != NULL)
+			pfree(capacity);
+		capacity = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+									  MAXALIGN(sizeof(int32)) + sizeof(WeightedTuple) * (Size) room);
+		*capacity = room;
+		fcinfo->flinfo->fn_extra = capacity;
+	}
+	return (WeightedTuple *) ((char *) capacity + MAXALIGN(sizeof(int32)));
+}
+
+/*
+ * Merge the buffer into the run inside the state itself: sort and collapse
+ * the buffer, move it to scratch, merge both runs backwards from the end of
+ * the room they occupy, and slide the result to the front.  No new memory
+ * for the state, so its pointer stays the same (the executor then keeps it
+ * without copying).  Returns the number of distinct tuples.
+ */
+static int32
+StateMergeInPlace(TupleState *state, WeightedTuple *scratch)
+{
+	WeightedTuple *run = StateRun(state);
+	int32		na = state->n_distinct;
+	int32		nb = SortAndCollapse(StateBuffer(state), state->n_buffered);
+	int32		i = na - 1;
+	int32		j = nb - 1;
+	int32		k = na + nb - 1;
+	int32		start;
+
+	memcpy(scratch, StateBuffer(state), sizeof(WeightedTuple) * (Size) nb);
+	while (j >= 0)
+	{
+		int			cmp = i < 0 ? -1 : TupleCompareValues(&run[i], &scratch[j]);
+
+		if (cmp > 0)
+			run[k--] = run[i--];
+		else if (cmp < 0)
+			run[k--] = scratch[j--];
+		else
+		{
+			run[k] = run[i--];
+			run[k].count = AddCounts(run[k].count, scratch[j--].count, "fit state count");
+			k--;
+		}
+	}
+	/* what is left of the run is in place below k; close the gap of collapsed tuples */
+	start = k - i;
+	if (start > 0)
+		memmove(run + i + 1, run + k + 1, sizeof(WeightedTuple) * (Size) (na + nb - 1 - k));
+	return na + nb - start;
+}
+
+/*
+ * A state whose buffer is empty (just merged) grown in place (repalloc) to
+ * room for buffer_capacity buffered tuples.  The transitions only ever grow
+ * a state of their own (an expanded state's, or a fresh copy outside an
+ * aggregate), never their input.  The new buffer is left unset: it is
+ * written before it is read, and states that leave an aggregate are
+ * flattened or compacted without it.
+ */
+static TupleState *
+StateGrow(TupleState *state, int32 buffer_capacity)
+{
+	Size		size = TUPLE_STATE_HEADER_SIZE +
+		sizeof(WeightedTuple) * ((Size) state->n_distinct + (Size) buffer_capacity);
+
+	Assert(state->n_buffered == 0);
+	CheckTupleStateSize(size);
+	state = (TupleState *) repalloc(state, size);
+	SET_VARSIZE(state, size);
+	state->buffer_capacity = buffer_capacity;
+	return state;
+}
+
+/*
+ * Add a tuple of values with a weight (> 0) to a state; returns the state
+ * (it moves only when the merged run leaves too little room for the buffer)
+ */
+TupleState *
+TupleStateAdd(FunctionCallInfo fcinfo, TupleState *state, const float8 *v, int64 weight)
+{
+	WeightedTuple *slot;
+	int64		n_rows = AddCounts(state->n_rows, weight, "fit state weight");
+
+	if (state->n_buffered >= state->buffer_capacity)
+	{
+		int32		room = state->n_distinct + state->buffer_capacity;
+		int32		n = StateMergeInPlace(state, TransitionScratch(fcinfo, state->n_buffered));
+
+		state->n_distinct = n;
+		state->n_buffered = 0;
+		state->buffer_capacity = room - n;
+		/* grow to twice the run when the buffer would be small against it */
+		if (state->buffer_capacity < Max(TUPLE_STATE_MIN_BUFFER, n / 2))
+			state = StateGrow(state, Max(TUPLE_STATE_MIN_BUFFER, n));
+	}
+	slot = StateBuffer(state) + state->n_buffered;
+	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
+	for (int i = 0; i < 3; i++)
+		slot->v[i] = v[i] + 0.0;
+	slot->count = weight;
+	state->n_buffered++;
+	state->n_rows = n_rows;
+	return state;
+}
+
+/* Combine: merge two partial fit states of the same shape and penalizer */
+PG_FUNCTION_INFO_V1(clv_fit_combine);
+Datum
+clv_fit_combine(PG_FUNCTION_ARGS)
+{
+	TupleState *a = TupleStateOfDatum(PG_GETARG_DATUM(0));
+	TupleState *b = TupleStateOfDatum(PG_GETARG_DATUM(1));
+	int32		na;
+	int32		nb;
+	WeightedTuple *ra;
+	WeightedTuple *rb;
+	WeightedTuple *merged;
+	int32		n;
+	TupleState *result;
+	const TupleState *unit_from;
+	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "fit state weight");
+
+	if (a->shape != b->shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge fit states of shapes %s and %s",
+						TupleShapeName(a->shape), TupleShapeName(b->shape))));
+	if (a->has_penalizer && b->has_penalizer)
+		CheckSamePenalizer(a->penalizer, b->penalizer);
+	/* an empty state (no rows yet) takes the unit of the other */
+	if (a->n_rows > 0 && b->n_rows > 0)
+		CheckSameUnit(a->has_unit != 0, &a->unit, b->has_unit != 0, &b->unit);
+	ra = TupleStateTuples(a, &na);
+	rb = TupleStateTuples(b, &nb);
+	merged = (WeightedTuple *) palloc(sizeof(WeightedTuple) * ((Size) na + nb + 1));
+	n = MergeRuns(ra, na, rb, nb, merged);
+	result = TupleStateBuild(a->shape, n_rows,
+							 a->has_penalizer || b->has_penalizer,
+							 a->has_penalizer ? a->penalizer : b->penalizer,
+							 merged, n, Max(TUPLE_STATE_MIN_BUFFER, n));
+	unit_from = (a->has_unit || a->n_rows > 0) ? a : b;
+	result->has_unit = unit_from->has_unit;
+	result->unit = unit_from->unit;
+	PG_RETURN_POINTER(result);
+}
+
+/* The fit state in argument argno, checked to have the given shape */
+TupleState *
+TupleStateArg(FunctionCallInfo fcinfo, int argno, TupleShape shape)
+{
+	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(argno));
+
+	if (state->shape != shape)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("this model is fitted on a fit state of shape %s, not %s",
+						TupleShapeName(shape), TupleShapeName(state->shape)),
+				 errhint("Make the state with the partial aggregate of the model: crm.clv_fit_partial (purchases), crm.spend_fit_partial (spend), crm.opportunity_fit_partial (opportunities), crm.tenure_fit_partial (tenures) or crm.duration_fit_partial (durations).")));
+	return state;
+}
+
+/* Final function of the partial aggregates: the state with its buffer merged and no spare room */
+PG_FUNCTION_INFO_V1(clv_fit_state_compact);
+Datum
+clv_fit_state_compact(PG_FUNCTION_ARGS)
+{
+	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(0));
+
+	PG_RETURN_POINTER(StateFlush(state, 0));
+}
+
+/* Customers (total weight) in a fit state */
+PG_FUNCTION_INFO_V1(clv_fit_state_customers);
+Datum
+clv_fit_state_customers(PG_FUNCTION_ARGS)
+{
+	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(0));
+
+	PG_RETURN_INT64(state->n_rows);
+}
+
+/* Distinct tuples in a fit state (what its memory grows with) */
+PG_FUNCTION_INFO_V1(clv_fit_state_distinct);
+Datum
+clv_fit_state_distinct(PG_FUNCTION_ARGS)
+{
+	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(0));
+	int32		n;
+
+	TupleStateTuples(state, &n);
+	PG_RETURN_INT32(n);
+}

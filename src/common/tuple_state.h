@@ -1,0 +1,145 @@
+/*
+ * tuple_state.h
+ *		The exact, mergeable state of the aggregates that fit on distinct
+ *		input tuples with counts (SQL type crm.clv_fit_state): the
+ *		probabilistic models of src/clv and Kaplan-Meier (src/retention).
+ *		The state itself does not know what is fitted on it; its shape says
+ *		what its tuples are, and each domain writes the transitions that
+ *		check and add its rows (src/clv/clv_fit_trans.c, survival.c).
+ */
+#ifndef CRM_TUPLE_STATE_H
+#define CRM_TUPLE_STATE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "time_unit.h"
+
+#define TUPLE_STATE_VERSION 1
+
+/* What the rows of a tuple state are (stored in the state: never renumber) */
+typedef enum TupleShape
+{
+	TUPLE_SHAPE_PURCHASES = 3,	/* (x, t_x, T): frequency, recency, age */
+	TUPLE_SHAPE_SPEND = 2,		/* (x, m): frequency, mean spend per purchase */
+	TUPLE_SHAPE_OPPORTUNITIES = 4,	/* (x, t_x, n): purchases, last purchase,
+									 * opportunities (whole numbers) */
+	TUPLE_SHAPE_TENURES = 5,	/* (tenure, churned 0/1): contract periods */
+	TUPLE_SHAPE_DURATIONS = 6	/* (duration, event 0/1): survival times */
+} TupleShape;
+
+/* One distinct input tuple of a state and its total weight */
+typedef struct WeightedTuple
+{
+	float8		v[3];			/* x, t_x, T (purchases), x, t_x, n
+								 * (opportunities), x, m, 0 (spend) or
+								 * tenure, churned, 0 (tenures) or
+								 * duration, event, 0 (durations) */
+	int64		count;			/* total weight of rows with these values */
+} WeightedTuple;
+
+/*
+ * A tuple state: a sorted run of distinct tuples with counts plus a buffer
+ * of raw tuples, sorted and merged into the run when it fills.  Memory: 32
+ * bytes per distinct tuple, plus the buffer (at most max(1024, distinct
+ * tuples) entries of 32 bytes).  Exact: merged partial states hold the
+ * same tuples as one state over all rows.
+ */
+typedef struct TupleState
+{
+	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
+	uint8		version;		/* TUPLE_STATE_VERSION */
+	uint8		shape;			/* TupleShape */
+	uint8		has_penalizer;	/* 1 if a row set the penalizer */
+	uint8		has_unit;		/* 1 if the rows gave their time unit */
+	int32		n_distinct;		/* tuples in the sorted run */
+	int32		n_buffered;		/* tuples in the buffer */
+	int32		buffer_capacity;	/* tuples the buffer can hold */
+	int64		n_rows;			/* total weight accumulated (run + buffer) */
+	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
+	TimeUnit	unit;			/* time unit of the rows (zero if not set) */
+	/* followed by the run, then the buffer, both of WeightedTuple */
+} TupleState;
+
+/* An aggregate's state while rows are added (opaque; see tuple_state.c) */
+typedef struct ExpandedTupleState ExpandedTupleState;
+
+/* Lexicographic order of the values of two tuples */
+static inline int
+TupleCompareValues(const WeightedTuple *a, const WeightedTuple *b)
+{
+	for (int i = 0; i < 3; i++)
+	{
+		if (a->v[i] < b->v[i])
+			return -1;
+		if (a->v[i] > b->v[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* Values per tuple of a shape (2 or 3) */
+extern int	TupleShapeWidth(TupleShape shape);
+
+/* Name of a shape in the text form (purchases, spend, ...), NULL if none */
+extern const char *TupleShapeName(uint8 shape);
+
+/* The shape named in the text form, or 0 */
+extern uint8 TupleShapeOfName(const char *name);
+
+/* A new state holding a sorted run and an empty buffer of the given capacity */
+extern TupleState *TupleStateBuild(uint8 shape, int64 n_rows, bool has_penalizer,
+								   float8 penalizer, const WeightedTuple *run,
+								   int32 n_distinct, int32 buffer_capacity);
+
+/* The state of a datum for reading (not copied when it is an expanded one) */
+extern TupleState *TupleStateOfDatum(Datum datum);
+
+/* The state in argument argno, checked to have the given shape (22023) */
+extern TupleState *TupleStateArg(FunctionCallInfo fcinfo, int argno, TupleShape shape);
+
+/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
+extern WeightedTuple *TupleStateTuples(const TupleState *state, int32 *n);
+
+/*
+ * The distinct values of column col of tuples (palloc'd, in order of first
+ * appearance; *n gets their number) and, in index[j], the position of tuple
+ * j's value among them; NULL when there are more than limit distinct values
+ */
+extern float8 *TupleColumnIndex(const WeightedTuple *tuples, int32 n_tuples, int col,
+								int32 limit, int32 *n, int32 *index);
+
+/*
+ * A transition function adds its row in three steps:
+ *
+ *	state = TupleTransitionState(fcinfo, shape, ..., &expanded);
+ *	... check the row; return TupleTransitionResult(expanded, state) to skip it
+ *	state = TupleStateAdd(fcinfo, state, v, weight);
+ *	return TupleTransitionResult(expanded, state);
+ *
+ * TupleTransitionState gives the state of argument 0 (or a new one),
+ * checked to take rows of the shape, penalizer and unit (NULL: none); in an
+ * aggregate it is an expanded state that grows in place.
+ */
+extern TupleState *TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape,
+										bool has_penalizer, float8 penalizer,
+										const TimeUnit *unit,
+										ExpandedTupleState **expanded);
+
+/* Add a tuple of values with a weight (> 0); returns the state (it may move) */
+extern TupleState *TupleStateAdd(FunctionCallInfo fcinfo, TupleState *state,
+								 const float8 *v, int64 weight);
+
+/* The datum a transition returns: the expanded state, or the flat one */
+extern Datum TupleTransitionResult(ExpandedTupleState *expanded, TupleState *state);
+
+/* The weight argument (argno) of a row: a non-negative whole number (22023) */
+extern int64 TupleWeightArg(FunctionCallInfo fcinfo, int argno);
+
+/* The penalizer argument (argno): finite and >= 0 (22023; 22004 if NULL) */
+extern float8 TuplePenalizerArg(FunctionCallInfo fcinfo, int argno);
+
+/* The unit argument (argno) of a row: a positive time unit (22023) */
+extern void TupleUnitArg(FunctionCallInfo fcinfo, int argno, TimeUnit *unit);
+
+#endif							/* CRM_TUPLE_STATE_H */
