@@ -434,9 +434,8 @@ BgbbPrepare(const WeightedTuple *sorted, int32 n_tuples)
 static void
 BgbbCheckData(const ClvModelSpec *spec, const WeightedTuple *tuples, int32 n_tuples, int64 n)
 {
-	for (int32 j = 0; j < n_tuples; j++)
-		if (tuples[j].v[0] > 0)
-			return;
+	if (ClvAnyPurchase(tuples, n_tuples))
+		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
 			 errmsg("cannot fit the %s model: no customer made a purchase", spec->title),

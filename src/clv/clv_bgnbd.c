@@ -782,39 +782,32 @@ PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 	return PurchaseLogLikelihood(model->params, data, NULL);
 }
 
+/*
+ * The table of BG/NBD and MBG/NBD: the same operations (those that differ
+ * ask model->kind), apart from the data each prepares
+ */
+#define PURCHASE_MODEL_OPS(kind, type_name, title, prepare_data) \
+{ \
+	.spec = {kind, type_name, title, TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}}, \
+	.penalized = true, \
+	.timed = true, \
+	.sampled = true, \
+	.check_data = ClvCheckAnyRepeat, \
+	.start = PurchaseStart, \
+	.prepare = prepare_data, \
+	.loglik = PurchaseLogLikelihood, \
+	.customer_loglik = PurchaseCustomerLoglik, \
+	.p_alive = PurchasePAlive, \
+	.expected = PurchaseExpected, \
+	.pmf = PurchasePmf, \
+	.discounted_series = DiscountedPurchasesIfAlive, \
+}
+
 /* The BG/NBD model */
-const ClvModelOps ClvBgnbdOps = {
-	.spec = {CLV_BGNBD, "bgnbd", "BG/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
-	.penalized = true,
-	.timed = true,
-	.sampled = true,
-	.check_data = ClvCheckAnyRepeat,
-	.start = PurchaseStart,
-	.prepare = BgnbdPrepare,
-	.loglik = PurchaseLogLikelihood,
-	.customer_loglik = PurchaseCustomerLoglik,
-	.p_alive = PurchasePAlive,
-	.expected = PurchaseExpected,
-	.pmf = PurchasePmf,
-	.discounted_series = DiscountedPurchasesIfAlive,
-};
+const ClvModelOps ClvBgnbdOps = PURCHASE_MODEL_OPS(CLV_BGNBD, "bgnbd", "BG/NBD", BgnbdPrepare);
 
 /* The MBG/NBD model */
-const ClvModelOps ClvMbgnbdOps = {
-	.spec = {CLV_MBGNBD, "mbgnbd", "MBG/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}},
-	.penalized = true,
-	.timed = true,
-	.sampled = true,
-	.check_data = ClvCheckAnyRepeat,
-	.start = PurchaseStart,
-	.prepare = MbgnbdPrepare,
-	.loglik = PurchaseLogLikelihood,
-	.customer_loglik = PurchaseCustomerLoglik,
-	.p_alive = PurchasePAlive,
-	.expected = PurchaseExpected,
-	.pmf = PurchasePmf,
-	.discounted_series = DiscountedPurchasesIfAlive,
-};
+const ClvModelOps ClvMbgnbdOps = PURCHASE_MODEL_OPS(CLV_MBGNBD, "mbgnbd", "MBG/NBD", MbgnbdPrepare);
 
 /* Final function of crm.bgnbd_fit: the fitted BG/NBD model */
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);

@@ -325,14 +325,23 @@ ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col)
 	return total / (float8) n;
 }
 
+/* Whether some tuple has a purchase: x (column 0) > 0 */
+bool
+ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples)
+{
+	for (int32 j = 0; j < n_tuples; j++)
+		if (tuples[j].v[0] > 0)
+			return true;
+	return false;
+}
+
 /* check_data of the purchase models: 22000 unless some customer has x > 0 */
 void
 ClvCheckAnyRepeat(const ClvModelSpec *spec, const WeightedTuple *tuples, int32 n_tuples,
 				  int64 n)
 {
-	for (int32 j = 0; j < n_tuples; j++)
-		if (tuples[j].v[0] > 0)
-			return;
+	if (ClvAnyPurchase(tuples, n_tuples))
+		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
 			 errmsg("cannot fit the %s model: no customer has a repeat purchase", spec->title),

@@ -21,12 +21,15 @@
  *	   the generic C function (clv_p_alive, clv_expected_purchases,
  *	   clv_conditional_expected_purchases, clv_purchase_probability,
  *	   clv_dert, clv_customer_loglik, clv_expected_spend,
- *	   clv_discounted_value), plus the file in the Makefile's SQL_SOURCES.
+ *	   clv_discounted_value).  The Makefile finds the new .c and .sql by
+ *	   itself.
  *
  * Conventions shared by every operation:
  * - Parameters are on their natural scale, in the order of
- *	 spec.param_names; a model passed to a scorer is of the table's kind and
- *	 scorable (ClvCheckScorable ran).
+ *	 spec.param_names, at most CLV_MAX_PARAMS (4) of them: the model value
+ *	 has a fixed layout on disk, so a kind with more needs CLV_MAX_PARAMS
+ *	 raised with a new CLV_MODEL_VERSION.  A model passed to a scorer is of
+ *	 the table's kind and scorable (ClvCheckScorable ran).
  * - A customer is the values of one tuple of the kind's shape, in its
  *	 order: (x, t_x, T) purchases, (x, t_x, n) discrete opportunities, (x, m)
  *	 spend, (tenure, churned 0/1) tenures; the scorers check it with
@@ -36,8 +39,9 @@
  *	 (ClvCheckHorizonOf) before an operation sees them.
  * - A result is finite and in its documented range: an operation raises
  *	 22003 (CheckResultFinite) when it would overflow and 22023 when a
- *	 series cannot be evaluated.  NaN means "this customer cannot be scored"
- *	 and becomes SQL NULL.
+ *	 series cannot be evaluated.  A customer operation (customer_loglik,
+ *	 p_alive, expected_spend) returns NaN for "this customer cannot be
+ *	 scored", which becomes SQL NULL; the others never return NaN.
  * - A NULL operation is one the kind does not have (a spend model has no
  *	 P(alive)); no SQL function of the kind reaches it.
  * - Operations may palloc in the current memory context; nothing they
@@ -56,6 +60,12 @@
  * computed is returned as NaN or an infinity (the optimizer steps back).
  */
 typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gradient);
+
+/*
+ * An operation on one customer of a model: its values in the order of the
+ * kind's shape; NaN when the model cannot score that customer
+ */
+typedef float8 (*ClvCustomerOperation) (const ClvModel *model, const float8 *customer);
 
 /* Customers a fit leaves out, counted in the model and told in one NOTICE */
 typedef struct ClvSkipRule
@@ -116,9 +126,9 @@ typedef struct ClvModelOps
 	/* Scoring (clv_score.c, clv_value.c) */
 
 	/* log-likelihood of one customer (NaN: not defined for that customer) */
-	float8		(*customer_loglik) (const ClvModel *model, const float8 *customer);
+	ClvCustomerOperation customer_loglik;
 	/* P(alive) of a customer: at T, or at opportunity n + 1 */
-	float8		(*p_alive) (const ClvModel *model, const float8 *customer);
+	ClvCustomerOperation p_alive;
 	/*
 	 * Expected purchases in (T, T + horizon] (or at opportunities n + 1 ..
 	 * n + horizon) of a customer; customer NULL: a new customer, in (0,
@@ -145,7 +155,7 @@ typedef struct ClvModelOps
 	 */
 	float8		(*dert) (const ClvModel *model, const float8 *customer, float8 rate);
 	/* Expected spend per purchase of a customer (x, m) (NaN: cannot score) */
-	float8		(*expected_spend) (const ClvModel *model, const float8 *customer);
+	ClvCustomerOperation expected_spend;
 } ClvModelOps;
 
 /* The table of every kind, defined in the kind's file */
@@ -180,10 +190,12 @@ extern void ClvRequireOperation(const ClvModelOps *ops, bool present, const char
 
 /*
  * Helpers for the kinds' tables: the weighted mean of column col of tuples
- * (weights their counts), and a check_data raising 22000 unless some
- * customer has x > 0 (the purchase models)
+ * (weights their counts); whether some tuple has x (column 0) > 0; and a
+ * check_data raising 22000 unless some customer has x > 0, for the models
+ * of repeat purchases
  */
 extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
+extern bool ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples);
 extern void ClvCheckAnyRepeat(const ClvModelSpec *spec, const WeightedTuple *tuples,
 							  int32 n_tuples, int64 n);
 

@@ -50,6 +50,25 @@ CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 	ClvCheckCustomer(shape, v);
 }
 
+/*
+ * A scorer of one customer: operation (named name) of the model in argument
+ * 0 on the customer in the arguments after it; NULL when it is NaN
+ */
+static Datum
+ScoreCustomer(FunctionCallInfo fcinfo, const ClvModel *model, const ClvModelOps *ops,
+			  ClvCustomerOperation operation, const char *name)
+{
+	float8		customer[3];
+	float8		value;
+
+	ClvRequireOperation(ops, operation != NULL, name);
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	value = operation(model, customer);
+	if (isnan(value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
 /* crm.p_alive(model, customer...): probability that the customer is still alive */
 PG_FUNCTION_INFO_V1(clv_p_alive);
 Datum
@@ -57,11 +76,8 @@ clv_p_alive(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
-	float8		customer[3];
 
-	ClvRequireOperation(ops, ops->p_alive != NULL, "p_alive");
-	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
-	PG_RETURN_FLOAT8(ops->p_alive(model, customer));
+	return ScoreCustomer(fcinfo, model, ops, ops->p_alive, "p_alive");
 }
 
 /* crm.expected_purchases(model, horizon): E[X(horizon)] for a new customer */
@@ -137,15 +153,8 @@ clv_customer_loglik(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
-	float8		customer[3];
-	float8		loglik;
 
-	ClvRequireOperation(ops, ops->customer_loglik != NULL, "customer_loglik");
-	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
-	loglik = ops->customer_loglik(model, customer);
-	if (isnan(loglik))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(loglik);
+	return ScoreCustomer(fcinfo, model, ops, ops->customer_loglik, "customer_loglik");
 }
 
 /* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */
@@ -155,13 +164,6 @@ clv_expected_spend(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
-	float8		customer[3];
-	float8		spend;
 
-	ClvRequireOperation(ops, ops->expected_spend != NULL, "expected_spend");
-	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
-	spend = ops->expected_spend(model, customer);
-	if (isnan(spend))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(spend);
+	return ScoreCustomer(fcinfo, model, ops, ops->expected_spend, "expected_spend");
 }
