@@ -1,10 +1,11 @@
 /*
  * clv.h
  *		Probabilistic customer-base models (BG/NBD, MBG/NBD, Gamma-Gamma, ...):
- *		the model value shared by all their SQL types, the exact mergeable
- *		fit state (distinct input tuples with counts), and the input checks
- *		every fit and prediction applies.  What each model kind does (fit,
- *		predictions) is its table of operations: see clv_ops.h.
+ *		the model value shared by all their SQL types, its description per
+ *		kind, and the input checks every fit and prediction applies.  What
+ *		each model kind does (fit, predictions) is its table of operations,
+ *		clv_ops.h; the fits' state is the tuple state of src/common
+ *		(tuple_state.h).
  */
 #ifndef CRM_CLV_H
 #define CRM_CLV_H
@@ -72,7 +73,7 @@ extern ClvModel *ClvModelOfDatum(Datum datum);
 typedef struct ClvModelSpec
 {
 	ClvModelKind kind;			/* the kind */
-	const char *type_name;		/* SQL type, e.g. "crm.bgnbd" */
+	const char *type_name;		/* SQL type in schema crm, e.g. "bgnbd" */
 	const char *title;			/* readable name, e.g. "BG/NBD" */
 	TupleShape	shape;			/* rows it is fitted on */
 	int			n_params;		/* number of parameters */
