@@ -9,6 +9,7 @@
  * values are closed forms or mpmath 1.2.1 at 40 digits.
  */
 #include "numerics.h"
+#include "check.h"
 
 #include <float.h>
 #include <math.h>
@@ -23,18 +24,6 @@
 /* The Euler-Mascheroni constant */
 #define EULER_GAMMA 0.57721566490153286060651209008240243
 
-/* Room for the failure messages of one group */
-#define DETAILS_SIZE 16384
-
-/* Failed checks of the current group */
-static int	group_failures;
-
-/* Failure messages of the current group, printed after its status line */
-static char group_details[DETAILS_SIZE];
-
-/* Test groups that failed */
-static int	failed_groups;
-
 /* A test objective: a function of theta and the counts of its calls */
 typedef struct TestProblem
 {
@@ -47,61 +36,6 @@ typedef struct TestProblem
 	double		center[NUMERICS_MAX_PARAMS];	/* its minimizer */
 	double		matrix[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS]; /* Hessian */
 } TestProblem;
-
-/* Count a failed check of the current group and record its message */
-static void
-Fail(const char *format, ...)
-{
-	size_t		used = strlen(group_details);
-	va_list		arguments;
-
-	group_failures++;
-	if (used >= DETAILS_SIZE - 1)
-		return;
-	va_start(arguments, format);
-	vsnprintf(group_details + used, DETAILS_SIZE - used, format, arguments);
-	va_end(arguments);
-}
-
-/* Check that got is within max(relative * |expected|, absolute) of expected */
-static void
-CheckClose(const char *what, double got, double expected, double relative,
-		   double absolute)
-{
-	double		tolerance = fmax(relative * fabs(expected), absolute);
-
-	if (!(fabs(got - expected) <= tolerance))
-		Fail("    %s: expected %.17g, got %.17g (tolerance %.3g)\n",
-			 what, expected, got, tolerance);
-}
-
-/* Check a condition */
-static void
-CheckTrue(const char *what, bool condition)
-{
-	if (!condition)
-		Fail("    %s: expected true, got false\n", what);
-}
-
-/* Start a test group */
-static void
-BeginGroup(void)
-{
-	group_failures = 0;
-	group_details[0] = '\0';
-}
-
-/* Print the status line of a group and its failures */
-static void
-EndGroup(const char *name)
-{
-	printf("test %-28s ... %s\n", name, group_failures == 0 ? "ok" : "FAILED");
-	if (group_failures > 0)
-	{
-		fputs(group_details, stdout);
-		failed_groups++;
-	}
-}
 
 /* Rosenbrock's function 100 (y - x^2)^2 + (1 - x)^2 and its gradient */
 static double
