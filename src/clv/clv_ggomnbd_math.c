@@ -122,12 +122,13 @@ typedef struct LikelihoodIntegrand
 	int			n;				/* components: 1 (value) or 6 (gradient) */
 } LikelihoodIntegrand;
 
-/* The residual survival integrand S(T + v) / S(T) */
+/* The residual survival integrand e^(-delta v) S(T + v) / S(T) */
 typedef struct SurvivalIntegrand
 {
 	const GgomParams *p;		/* the model */
 	double		T;				/* age */
 	double		cumulative_T;	/* Lambda(T) */
+	double		delta;			/* continuous discount rate (0: none) */
 } SurvivalIntegrand;
 
 /* The Gompertz terms at y = b t >= 0 for a given beta */
@@ -493,15 +494,23 @@ GgomProbabilityAlive(const GgomParams *p, double x, double t_x, double T, double
 	return true;
 }
 
-/* S(T + v) / S(T) = exp(-s (Lambda(T + v) - Lambda(T))) */
+/* e^(-delta v) S(T + v) / S(T) = exp(-delta v - s (Lambda(T + v) - Lambda(T))) */
 static bool
 SurvivalAt(double v, void *context, double *values)
 {
 	SurvivalIntegrand *c = (SurvivalIntegrand *) context;
 	const GgomParams *p = c->p;
 
-	values[0] = exp(-p->s * (HazardAt(p->beta, p->b * (c->T + v)).cumulative - c->cumulative_T));
+	values[0] = exp(-c->delta * v -
+					p->s * (HazardAt(p->beta, p->b * (c->T + v)).cumulative - c->cumulative_T));
 	return true;
+}
+
+/* The hazard of the gamma-mixed Gompertz at t: s b / D(b t) */
+static double
+HazardRate(const GgomParams *p, double t)
+{
+	return p->s * p->b / HazardAt(p->beta, p->b * t).shifted;
 }
 
 /* See clv_ggomnbd_math.h */
@@ -521,10 +530,60 @@ GgomResidualLifetime(const GgomParams *p, double T, double from, double to, doub
 	c.p = p;
 	c.T = T;
 	c.cumulative_T = HazardAt(p->beta, p->b * T).cumulative;
+	c.delta = 0;
 	/* the hazard at T + from: one e-fold of the survival is the first segment */
-	hazard = p->s * p->b / HazardAt(p->beta, p->b * (T + from)).shifted;
+	hazard = HazardRate(p, T + from);
 	n_points = Breakpoints(from, to, hazard > 0 ? 1 / hazard : 0, 0, points);
 	return IntegrateOver(SurvivalAt, &c, 1, n_points, points, value, &magnitude, &segments);
+}
+
+/*
+ * See clv_ggomnbd_math.h.  Integrated over pieces [v_k, v_k+1] of doubling
+ * length, starting with one e-fold of the discounted survival, until the
+ * rest, at most e^(-delta v) S(T + v) / S(T) / delta beyond v (the survival
+ * falls), is below DISCOUNT_TOLERANCE of the sum
+ */
+bool
+GgomDiscountedResidualLifetime(const GgomParams *p, double T, double delta, double *value)
+{
+	SurvivalIntegrand c;
+	double		from = 0;
+	double		width;
+	double		total = 0;
+
+	*value = NAN;
+	if (!(delta > 0))
+		return false;
+	c.p = p;
+	c.T = T;
+	c.cumulative_T = HazardAt(p->beta, p->b * T).cumulative;
+	c.delta = delta;
+	width = 1 / (delta + HazardRate(p, T));
+	for (int piece = 0; piece < GGOM_MAX_SEGMENTS; piece++)
+	{
+		double		points[2 * MAX_GRID_POINTS + 2];
+		double		piece_value;
+		double		magnitude;
+		double		at_end;
+		int			n_points;
+		int			segments;
+
+		n_points = Breakpoints(from, from + width, 1 / (delta + HazardRate(p, T + from)), 0, points);
+		if (!IntegrateOver(SurvivalAt, &c, 1, n_points, points, &piece_value, &magnitude,
+						   &segments))
+			return false;
+		total += piece_value;
+		from += width;
+		width *= 2;
+		if (!SurvivalAt(from, &c, &at_end))
+			return false;
+		if (at_end / delta <= DISCOUNT_TOLERANCE * total)
+		{
+			*value = total;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* See clv_ggomnbd_math.h */

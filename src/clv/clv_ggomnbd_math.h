@@ -81,6 +81,15 @@ extern bool GgomResidualLifetime(const GgomParams *p, double T, double from, dou
 								 double *value);
 
 /*
+ * The discounted expected lifetime after T of a customer alive at T: the
+ * integral over v > 0 of e^(-delta v) S(T + v) / S(T), for a continuous
+ * discount rate delta > 0 (DERT's lifetime factor).  False when a
+ * quadrature fails or the tail does not become negligible.
+ */
+extern bool GgomDiscountedResidualLifetime(const GgomParams *p, double T, double delta,
+										   double *value);
+
+/*
  * Expected purchases in (T, T + t] of a customer (x, t_x, T) (conditional
  * expected transactions); x = t_x = T = 0 gives E[X(t)] of a new customer.
  * False when a quadrature fails; *value may be +inf for absurd inputs (the

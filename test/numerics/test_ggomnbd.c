@@ -135,6 +135,21 @@ BruteResidualLifetime(const GgomParams *p, double T, double from, double to)
 	return (double) (sum * h / 3 / DirectSurvival(p, T));
 }
 
+/* The integral of e^(-delta v) S(T + v) / S(T) over [0, to] by Simpson's rule */
+static double
+BruteDiscountedLifetime(const GgomParams *p, double T, double delta, double to)
+{
+	int			panels = Panels(to);
+	long double h = (long double) to / panels;
+	long double sum = 1 + expl(-delta * (long double) to) * DirectSurvival(p, T + to) /
+		DirectSurvival(p, T);
+
+	for (int i = 1; i < panels; i++)
+		sum += (i % 2 ? 4 : 2) * expl(-delta * i * h) * DirectSurvival(p, T + i * h) /
+			DirectSurvival(p, T);
+	return (double) (sum * h / 3);
+}
+
 /* The customer's log-likelihood (NaN on failure) */
 static double
 LogLik(const GgomParams *p, const Customer *c, double *gradient)
@@ -396,6 +411,20 @@ TestParetoLimit(void)
 						  GgomDiscountedPurchasesIfAlive(&p, 3, 30, horizon, 0.01, 1e6, NULL, &got) == GGOM_OK);
 				CheckClose("discounted purchases", got, expected, tolerance, 0);
 			}
+			/* DERT's lifetime factor: (beta + T) e^z z^(s-1) Gamma(1-s, z), z = delta (beta + T) */
+			for (int d = 0; d < 2; d++)
+			{
+				double		delta = d == 0 ? log(1.1) : log(1.0001);
+				double		scaled;
+				double		got;
+
+				CheckTrue("upper gamma", UpperGammaScaled(1 - q[2], delta * (q[3] + 30), &scaled));
+				CheckTrue("discounted lifetime", GgomDiscountedResidualLifetime(&p, 30, delta, &got));
+				snprintf(what, sizeof(what), "b %g, model %d, discounted lifetime at delta %g",
+						 tiny_b[e], m, delta);
+				/* beyond 1 / delta the distance to the limit grows like b / delta */
+				CheckClose(what, got, (q[3] + 30) * scaled, fmax(1e-8, 10 * tiny_b[e] / delta), 0);
+			}
 			/* a 1000-year horizon in days, undiscounted: the lifetime tail is polynomial */
 			{
 				double		lifetime;
@@ -538,6 +567,11 @@ TestExpectations(void)
 		snprintf(what, sizeof(what), "model %d, discounted over 30 periods", m);
 		CheckTrue(what, status == GGOM_OK);
 		CheckClose(what, discounted, expected, 1e-10, 0);
+		/* DERT's discounted lifetime at 10 % per unit: the tail beyond 400 units is below e^-38 */
+		CheckTrue("discounted lifetime", GgomDiscountedResidualLifetime(p, 39, log(1.1), &lifetime));
+		snprintf(what, sizeof(what), "model %d, discounted lifetime", m);
+		CheckClose(what, lifetime, BruteDiscountedLifetime(p, 39, log(1.1), 400), 1e-10, 0);
+		CheckTrue("no discount fails", !GgomDiscountedResidualLifetime(p, 39, 0, &lifetime));
 		/* the residual lifetime over a period, directly */
 		CheckTrue("lifetime", GgomResidualLifetime(p, 39, 2, 3, &lifetime));
 		CheckClose("residual lifetime in (T + 2, T + 3]", lifetime,
