@@ -17,8 +17,9 @@
 #include "time_unit.h"
 #include "tuple_state.h"
 
-#define CLV_MODEL_VERSION 2
-#define CLV_MAX_PARAMS 4
+#define CLV_MODEL_VERSION 3
+/* Most parameters a model kind has: as many as the optimizer takes */
+#define CLV_MAX_PARAMS 8
 
 /* Which model a model value holds: one per line of clv_kinds.h */
 typedef enum ClvModelKind
@@ -39,7 +40,9 @@ typedef enum ClvModelKind
 /*
  * A model value: parameters on their natural scale and, for fitted models,
  * the fit's log-likelihood, size, iterations, convergence and standard
- * errors.  Fixed size; a varlena so that later versions can grow.
+ * errors.  Fixed size; a varlena so that later versions can grow.  Version
+ * 3 has room for CLV_MAX_PARAMS parameters (versions 1 and 2 for 4, with
+ * the same fields otherwise; ClvModelOfDatum converts them).
  */
 typedef struct ClvModel
 {
@@ -55,16 +58,13 @@ typedef struct ClvModel
 	float8		penalizer;		/* L2 penalty coefficient used (0 = none) */
 	float8		params[CLV_MAX_PARAMS]; /* the parameters, unused ones 0 */
 	float8		se[CLV_MAX_PARAMS]; /* their standard errors (NaN if none) */
-	/* version 2 */
 	int64		skipped;		/* customers the fit could not use (0 if
-								 * given) */
-	TimeUnit	unit;			/* time unit (all zero unless HAS_UNIT) */
+								 * given; since version 2) */
+	TimeUnit	unit;			/* time unit (all zero unless HAS_UNIT; since
+								 * version 2) */
 } ClvModel;
 
-/* Size of a version 1 model value (no skipped count, no unit) */
-#define CLV_MODEL_V1_SIZE offsetof(ClvModel, skipped)
-
-/* The model value of a datum (detoasted; a version 1 value is converted) */
+/* The model value of a datum (detoasted; a version 1 or 2 value is converted) */
 extern ClvModel *ClvModelOfDatum(Datum datum);
 
 #define DatumGetClvModelP(d)	ClvModelOfDatum(d)

@@ -23,6 +23,9 @@
 /* Nelder-Mead moves of the fallback per parameter (see ClvFit) */
 #define FALLBACK_MOVES_PER_PARAM 500
 
+StaticAssertDecl(CLV_MAX_PARAMS <= NUMERICS_MAX_PARAMS,
+				 "every parameter of a model must fit the optimizer");
+
 /* A fit for the driver: a kind, its data, and how to start */
 typedef struct ClvFitProblem
 {

@@ -51,23 +51,66 @@ KindOfType(FmgrInfo *flinfo, Oid type_oid)
 	return kind;
 }
 
-/* The model value of a datum (detoasted; a version 1 value is converted) */
+/* Parameters of a version 1 or 2 model value */
+#define CLV_MODEL_V2_PARAMS 4
+
+/* The layout of a version 2 model value (version 1 is its part before skipped) */
+typedef struct ClvModelV2
+{
+	int32		vl_len_;		/* varlena header */
+	uint8		version;		/* 1 or 2 */
+	uint8		kind;			/* ClvModelKind */
+	uint8		flags;			/* CLV_FLAG_* */
+	uint8		reserved;		/* zero */
+	int32		iterations;		/* optimizer iterations */
+	int64		n;				/* customers fitted on */
+	float8		ll;				/* log-likelihood */
+	float8		penalizer;		/* L2 penalty coefficient */
+	float8		params[CLV_MODEL_V2_PARAMS];	/* the parameters */
+	float8		se[CLV_MODEL_V2_PARAMS];	/* their standard errors */
+	int64		skipped;		/* customers the fit could not use */
+	TimeUnit	unit;			/* time unit */
+} ClvModelV2;
+
+/* Size of a version 1 model value (no skipped count, no unit) */
+#define CLV_MODEL_V1_SIZE offsetof(ClvModelV2, skipped)
+
+/*
+ * The model value of a datum (detoasted; a version 1 or 2 value, stored by
+ * an earlier build, is converted)
+ */
 ClvModel *
 ClvModelOfDatum(Datum datum)
 {
 	ClvModel   *model = (ClvModel *) PG_DETOAST_DATUM(datum);
+	const ClvModelV2 *old = (const ClvModelV2 *) model;
 	ClvModel   *upgraded;
 
-	if (likely(VARSIZE(model) == sizeof(ClvModel)))
+	if (likely(VARSIZE(model) == sizeof(ClvModel) && model->version == CLV_MODEL_VERSION))
 		return model;
-	if (VARSIZE(model) != CLV_MODEL_V1_SIZE || model->version != 1)
+	if (!(VARSIZE(old) == CLV_MODEL_V1_SIZE && old->version == 1) &&
+		!(VARSIZE(old) == sizeof(ClvModelV2) && old->version == 2))
 		elog(ERROR, "invalid crm model value (size %u, version %d)",
 			 (unsigned) VARSIZE(model), model->version);
-	/* version 1 (before units and skipped counts): stored by an earlier build */
 	upgraded = (ClvModel *) palloc0(sizeof(ClvModel));
-	memcpy(upgraded, model, CLV_MODEL_V1_SIZE);
 	SET_VARSIZE(upgraded, sizeof(ClvModel));
 	upgraded->version = CLV_MODEL_VERSION;
+	upgraded->kind = old->kind;
+	upgraded->flags = old->flags;
+	upgraded->iterations = old->iterations;
+	upgraded->n = old->n;
+	upgraded->ll = old->ll;
+	upgraded->penalizer = old->penalizer;
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	{
+		upgraded->params[i] = i < CLV_MODEL_V2_PARAMS ? old->params[i] : 0;
+		upgraded->se[i] = i < CLV_MODEL_V2_PARAMS ? old->se[i] : get_float8_nan();
+	}
+	if (old->version == 2)
+	{
+		upgraded->skipped = old->skipped;
+		upgraded->unit = old->unit;
+	}
 	return upgraded;
 }
 
@@ -274,12 +317,28 @@ ParseFloatValue(const ClvModelSpec *spec, const char *input, const char *value)
 	return result;
 }
 
+/*
+ * Bits of the keys of the text form in a set of seen keys: the parameters
+ * from 0, their standard errors from KEY_SE, the other keys from KEY_OTHERS
+ */
+#define KEY_SE CLV_MAX_PARAMS
+#define KEY_OTHERS (2 * CLV_MAX_PARAMS)
+#define KEY_LL (KEY_OTHERS + 0)
+#define KEY_N (KEY_OTHERS + 1)
+#define KEY_ITERATIONS (KEY_OTHERS + 2)
+#define KEY_CONVERGED (KEY_OTHERS + 3)
+#define KEY_PENALIZER (KEY_OTHERS + 4)
+#define KEY_SKIPPED (KEY_OTHERS + 5)
+#define KEY_ACCEPTED (KEY_OTHERS + 6)
+#define KEY_UNIT (KEY_OTHERS + 7)
+StaticAssertDecl(KEY_UNIT < 32, "the keys of the text form must fit a uint32");
+
 /* Store one key=value of the text form into model; *seen collects keys */
 static void
 ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 				const char *key, const char *value, uint32 *seen)
 {
-	/* bits 0..3 parameters, 4..7 their standard errors, then the rest */
+	/* the bits of the other keys follow KEY_OTHERS, in this order */
 	static const char *const others[] = {"ll", "n", "iterations", "converged", "penalizer",
 	"skipped", "accepted", "unit"};
 	int			bit = -1;
@@ -294,20 +353,20 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 		else if (strncmp(key, "se_", 3) == 0 && strcmp(key + 3, spec->param_names[i]) == 0)
 		{
 			model->se[i] = ParseFloatValue(spec, input, value);
-			bit = 4 + i;
+			bit = KEY_SE + i;
 		}
 	}
 	for (int i = 0; bit < 0 && i < (int) lengthof(others); i++)
 		if (strcmp(key, others[i]) == 0)
-			bit = 8 + i;
+			bit = KEY_OTHERS + i;
 	if (bit < 0)
 		ModelSyntaxError(spec, input, psprintf("unknown key \"%s\"", key));
 	if (*seen & (1u << bit))
 		ModelSyntaxError(spec, input, psprintf("key \"%s\" given twice", key));
 	*seen |= 1u << bit;
-	if (bit == 8)
+	if (bit == KEY_LL)
 		model->ll = ParseFloatValue(spec, input, value);
-	else if (bit == 9 || bit == 10 || bit == 13)
+	else if (bit == KEY_N || bit == KEY_ITERATIONS || bit == KEY_SKIPPED)
 	{
 		char	   *end;
 		long long	number;
@@ -315,31 +374,31 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 		errno = 0;
 		number = strtoll(value, &end, 10);
 		if (end == value || *end != '\0' || errno != 0 || number < 0 ||
-			(bit == 10 && number > PG_INT32_MAX))
+			(bit == KEY_ITERATIONS && number > PG_INT32_MAX))
 			ModelSyntaxError(spec, input, "n, iterations and skipped must be non-negative integers");
-		if (bit == 9)
+		if (bit == KEY_N)
 			model->n = number;
-		else if (bit == 13)
+		else if (bit == KEY_SKIPPED)
 			model->skipped = number;
 		else
 			model->iterations = (int32) number;
 	}
-	else if (bit == 11)
+	else if (bit == KEY_CONVERGED)
 	{
 		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
 			ModelSyntaxError(spec, input, "converged must be true or false");
 		if (strcmp(value, "true") == 0)
 			model->flags |= CLV_FLAG_CONVERGED;
 	}
-	else if (bit == 12)
+	else if (bit == KEY_PENALIZER)
 		model->penalizer = ParseFloatValue(spec, input, value);
-	else if (bit == 14)
+	else if (bit == KEY_ACCEPTED)
 	{
 		if (strcmp(value, "true") != 0)
 			ModelSyntaxError(spec, input, "accepted must be true when given");
 		model->flags |= CLV_FLAG_ACCEPTED;
 	}
-	else if (bit == 15)
+	else if (bit == KEY_UNIT)
 	{
 		if (!TimeUnitParse(value, &model->unit))
 			ModelSyntaxError(spec, input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
@@ -360,7 +419,9 @@ clv_model_in(PG_FUNCTION_ARGS)
 	char	   *saveptr = NULL;
 	uint32		seen = 0;
 	uint32		all_params = (1u << spec->n_params) - 1;
-	uint32		fit_keys = (1u << 8) | (1u << 9) | (1u << 10) | (1u << 11);
+	uint32		all_errors = all_params << KEY_SE;
+	uint32		fit_keys = (1u << KEY_LL) | (1u << KEY_N) | (1u << KEY_ITERATIONS) |
+		(1u << KEY_CONVERGED);
 	const char *problem;
 
 	for (char *token = strtok_r(copy, " ", &saveptr); token != NULL;
@@ -377,15 +438,15 @@ clv_model_in(PG_FUNCTION_ARGS)
 		ModelSyntaxError(spec, input, "every parameter must be given");
 	if ((seen & fit_keys) != 0 && (seen & fit_keys) != fit_keys)
 		ModelSyntaxError(spec, input, "a fitted model gives all of ll, n, iterations and converged");
-	if ((seen & (all_params << 4)) != 0 && (seen & (all_params << 4)) != (all_params << 4))
+	if ((seen & all_errors) != 0 && (seen & all_errors) != all_errors)
 		ModelSyntaxError(spec, input, "give the standard error of every parameter or of none");
-	if ((seen & fit_keys) == 0 && (seen & ~all_params & ~(1u << 15)) != 0)
+	if ((seen & fit_keys) == 0 && (seen & ~all_params & ~(1u << KEY_UNIT)) != 0)
 		ModelSyntaxError(spec, input, "only fitted models (with ll, n, iterations, converged) have other keys");
 	if (seen & fit_keys)
 		model->flags |= CLV_FLAG_FITTED;
 	else
 		model->flags &= ~CLV_FLAG_FITTED;
-	if (seen & (all_params << 4))
+	if (seen & all_errors)
 		model->flags |= CLV_FLAG_HAS_SE;
 	problem = ModelProblem(model);
 	if (problem != NULL)
@@ -393,12 +454,16 @@ clv_model_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(model);
 }
 
-/* Binary form of any model type */
+/*
+ * Binary form of any model type: version 3 sends the kind's parameters and
+ * standard errors (versions 1 and 2 sent 4 of each, unused ones 0)
+ */
 PG_FUNCTION_INFO_V1(clv_model_send);
 Datum
 clv_model_send(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	int			n_params = ClvSpec(model->kind)->n_params;
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -409,9 +474,9 @@ clv_model_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, model->n);
 	pq_sendfloat8(&buf, model->ll);
 	pq_sendfloat8(&buf, model->penalizer);
-	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	for (int i = 0; i < n_params; i++)
 		pq_sendfloat8(&buf, model->params[i]);
-	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	for (int i = 0; i < n_params; i++)
 		pq_sendfloat8(&buf, model->se[i]);
 	pq_sendint64(&buf, model->skipped);
 	pq_sendint32(&buf, model->unit.months);
@@ -428,6 +493,7 @@ clv_model_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
 	ClvModel   *model = ClvModelAlloc(kind);
+	int			n_params;
 	const char *problem;
 
 	model->version = (uint8) pq_getmsgint(buf, 1);
@@ -441,14 +507,17 @@ clv_model_recv(PG_FUNCTION_ARGS)
 	model->n = pq_getmsgint64(buf);
 	model->ll = pq_getmsgfloat8(buf);
 	model->penalizer = pq_getmsgfloat8(buf);
-	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	/* versions 1 and 2: 4 parameters and errors, unused ones 0 */
+	n_params = model->version == CLV_MODEL_VERSION ? ClvSpec(kind)->n_params : CLV_MODEL_V2_PARAMS;
+	for (int i = 0; i < n_params; i++)
 		model->params[i] = pq_getmsgfloat8(buf);
-	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	for (int i = 0; i < n_params; i++)
 		model->se[i] = pq_getmsgfloat8(buf);
 	if (model->version == 1)
 		model->version = CLV_MODEL_VERSION;	/* no skipped count, no unit */
-	else if (model->version == CLV_MODEL_VERSION)
+	else if (model->version == 2 || model->version == CLV_MODEL_VERSION)
 	{
+		model->version = CLV_MODEL_VERSION;
 		model->skipped = pq_getmsgint64(buf);
 		model->unit.months = (int32) pq_getmsgint(buf, 4);
 		model->unit.days = (int32) pq_getmsgint(buf, 4);
@@ -475,7 +544,7 @@ clv_model_recv(PG_FUNCTION_ARGS)
 Datum
 ClvModelMake(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 {
-	float8		params[CLV_MAX_PARAMS] = {0, 0, 0, 0};
+	float8		params[CLV_MAX_PARAMS] = {0};
 
 	if (PG_NARGS() != ops->spec.n_params)
 		elog(ERROR, "wrong number of parameters for %s", ops->spec.title);

@@ -26,10 +26,11 @@
  *
  * Conventions shared by every operation:
  * - Parameters are on their natural scale, in the order of
- *	 spec.param_names, at most CLV_MAX_PARAMS (4) of them: the model value
- *	 has a fixed layout on disk, so a kind with more needs CLV_MAX_PARAMS
- *	 raised with a new CLV_MODEL_VERSION.  A model passed to a scorer is of
- *	 the table's kind and scorable (ClvCheckScorable ran).
+ *	 spec.param_names, at most CLV_MAX_PARAMS (8, as many as the optimizer
+ *	 takes) of them: the model value has a fixed layout on disk (version 3;
+ *	 versions 1 and 2 had room for 4 and are converted when read).  A model
+ *	 passed to a scorer is of the table's kind and scorable
+ *	 (ClvCheckScorable ran).
  * - A customer is the values of one tuple of the kind's shape, in its
  *	 order: (x, t_x, T) purchases, (x, t_x, n) discrete opportunities, (x, m)
  *	 spend, (tenure, churned 0/1) tenures; the scorers check it with
