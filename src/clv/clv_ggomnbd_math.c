@@ -60,35 +60,45 @@
 #define DISCOUNT_TOLERANCE 1e-17
 
 /*
- * The Gauss-Kronrod 7/15 rule on [-1, 1]: Kronrod nodes (x_0 > ... > x_7 =
- * 0; x_1, x_3, x_5 and 0 are the Gauss nodes), Kronrod weights, and the
- * Gauss weights of x_1, x_3, x_5 and 0
+ * The Gauss-Kronrod 10/21 rule on [-1, 1]: Kronrod nodes x_0 > ... > x_10 =
+ * 0 (x_1, x_3, ..., x_9 and their negatives are the 10 Gauss nodes) and
+ * weights, and the Gauss weights of x_1, x_3, ..., x_9.  The Kronrod rule
+ * is exact for polynomials of degree 31, the Gauss rule of degree 19 (both
+ * checked by test/numerics).
  */
-static const double KronrodNodes[8] = {
-	0.991455371120812639206854697526329,
-	0.949107912342758524526189684047851,
-	0.864864423359769072789712788640926,
-	0.741531185599394439863864773280788,
-	0.586087235467691130294144845693013,
-	0.405845151377397166906606412076961,
-	0.207784955007898467600689403773245,
+#define KRONROD_HALF 10
+static const double KronrodNodes[KRONROD_HALF + 1] = {
+	0.995657163025808080735527280689003,
+	0.973906528517171720077964012084452,
+	0.930157491355708226001207180059508,
+	0.865063366688984510732096688423493,
+	0.780817726586416897063717578345042,
+	0.679409568299024406234327365114874,
+	0.562757134668604683339000099272694,
+	0.433395394129247190799265943165784,
+	0.294392862701460198131126603103866,
+	0.148874338981631210884826001129720,
 	0.0
 };
-static const double KronrodWeights[8] = {
-	0.022935322010529224963732008058970,
-	0.063092092629978553290700663189204,
-	0.104790010322250183839876322541518,
-	0.140653259715525918745189590510238,
-	0.169004726639267902826583426598550,
-	0.190350578064785409913256402421014,
-	0.204432940075298892414161999234649,
-	0.209482141084727828012999174891714
+static const double KronrodWeights[KRONROD_HALF + 1] = {
+	0.011694638867371874278064396062192,
+	0.032558162307964727478818972459390,
+	0.054755896574351996031381300244580,
+	0.075039674810919952767043140916190,
+	0.093125454583697605535065465083366,
+	0.109387158802297641899210590325805,
+	0.123491976262065851077958109831074,
+	0.134709217311473325928054001771707,
+	0.142775938577060080797094273138717,
+	0.147739104901338491374841515972068,
+	0.149445554002916905664936468389821
 };
-static const double GaussWeights[4] = {
-	0.129484966168869693270611432679082,
-	0.279705391489276667901467771423780,
-	0.381830050505118944950369775488975,
-	0.417959183673469387755102040816327
+static const double GaussWeights[KRONROD_HALF / 2] = {
+	0.066671344308688137593568809893332,
+	0.149451349150580593145776339657697,
+	0.219086362515982043995534934228163,
+	0.269266719309996355091226921569469,
+	0.295524224714752870173892994651338
 };
 
 /* One segment of an adaptive quadrature and its rule's results */
@@ -116,6 +126,9 @@ typedef struct LikelihoodIntegrand
 {
 	const GgomParams *p;		/* the model */
 	double		purchases;		/* r + x */
+	double		t_x;			/* the start of the integral */
+	double		base;			/* alpha + t_x */
+	double		log_base;		/* log(alpha + t_x) */
 	double		log_reference;	/* h_ref: the integrand is exp(h - h_ref) */
 	double		raise_to;		/* h of a point too far above h_ref (-inf if
 								 * none) */
@@ -148,7 +161,7 @@ HazardAt(double beta, double y)
 	return h;
 }
 
-/* Apply the 7/15 rule to a segment; false if f aborts or is not finite */
+/* Apply the 10/21 rule to a segment; false if f aborts or is not finite */
 static bool
 ApplyRule(GgomIntegrand f, void *context, int n, Segment *segment)
 {
@@ -165,11 +178,11 @@ ApplyRule(GgomIntegrand f, void *context, int n, Segment *segment)
 		return false;
 	for (int k = 0; k < n; k++)
 	{
-		kronrod[k] = KronrodWeights[7] * at_center[k];
-		gauss[k] = GaussWeights[3] * at_center[k];
-		absolute[k] = KronrodWeights[7] * fabs(at_center[k]);
+		kronrod[k] = KronrodWeights[KRONROD_HALF] * at_center[k];
+		gauss[k] = 0;			/* the center is not a Gauss node */
+		absolute[k] = KronrodWeights[KRONROD_HALF] * fabs(at_center[k]);
 	}
-	for (int j = 0; j < 7; j++)
+	for (int j = 0; j < KRONROD_HALF; j++)
 	{
 		double		offset = half * KronrodNodes[j];
 
@@ -320,32 +333,41 @@ Breakpoints(double from, double to, double near_from, double near_to, double *po
 }
 
 /*
- * h(tau) = b tau - (s+1) Lambda(tau) - (r+x) log(alpha+tau), the log of the
- * likelihood integrand without its constant log(b s / beta), and h'(tau)
+ * The likelihood integrand in v = log((alpha + tau) / (alpha + t_x)),
+ * which turns the power (alpha+tau)^-(r+x) into the exponential
+ * (alpha+t_x)^-(r+x) e^(-(r+x) v) and keeps the rest smooth; tau = t_x +
+ * (alpha + t_x) expm1(v) is exact near t_x, where the integrand can vary on
+ * a scale of 1e-6 and less (a tiny beta, thousands of purchases).  Returns
+ * h(tau) + v = b tau - (s+1) Lambda(tau) - (r+x-1) v (the log of the
+ * integrand without its constant log(b s / beta) - (r+x-1) log(alpha + t_x),
+ * v the Jacobian) and its slope in v, (alpha+tau) h'(tau) + 1
  */
 static double
-LogIntegrand(const GgomParams *p, double purchases, double tau, double *slope)
+LogIntegrand(const LikelihoodIntegrand *c, double v, double *slope)
 {
+	const GgomParams *p = c->p;
+	double		tau = c->t_x + c->base * expm1(v);
 	Hazard		h = HazardAt(p->beta, p->b * tau);
 
 	if (slope != NULL)
-		*slope = p->b - (p->s + 1) * p->b / h.shifted - purchases / (p->alpha + tau);
-	return p->b * tau - (p->s + 1) * h.cumulative - purchases * log(p->alpha + tau);
+		*slope = (p->alpha + tau) * (p->b - (p->s + 1) * p->b / h.shifted) - c->purchases + 1;
+	return p->b * tau - (p->s + 1) * h.cumulative - (c->purchases - 1) * v;
 }
 
 /*
- * The likelihood integrand exp(h - h_ref) and, for 6 components, its
- * products with the derivatives of log f(tau) (alpha+tau)^-(r+x) in r,
- * alpha, b, s, beta; aborts when h exceeds h_ref by LOG_HEADROOM
+ * The likelihood integrand at v (see LogIntegrand), exp(h - h_ref), and,
+ * for 6 components, its products with the derivatives of log f(tau)
+ * (alpha+tau)^-(r+x) in r, alpha, b, s, beta; aborts when h exceeds h_ref
+ * by LOG_HEADROOM
  */
 static bool
-LikelihoodAt(double tau, void *context, double *values)
+LikelihoodAt(double v, void *context, double *values)
 {
 	LikelihoodIntegrand *c = (LikelihoodIntegrand *) context;
 	const GgomParams *p = c->p;
+	double		tau = c->t_x + c->base * expm1(v);
 	Hazard		h = HazardAt(p->beta, p->b * tau);
-	double		log_alpha_tau = log(p->alpha + tau);
-	double		log_value = p->b * tau - (p->s + 1) * h.cumulative - c->purchases * log_alpha_tau;
+	double		log_value = p->b * tau - (p->s + 1) * h.cumulative - (c->purchases - 1) * v;
 	double		value;
 
 	if (log_value - c->log_reference > LOG_HEADROOM)
@@ -357,7 +379,7 @@ LikelihoodAt(double tau, void *context, double *values)
 	values[0] = value;
 	if (c->n == 1)
 		return true;
-	values[1] = -value * log_alpha_tau;
+	values[1] = -value * (c->log_base + v);
 	values[2] = -value * c->purchases / (p->alpha + tau);
 	values[3] = value * (1 / p->b + tau - (p->s + 1) * tau / h.shifted);
 	values[4] = value * (1 / p->s - h.cumulative);
@@ -366,9 +388,11 @@ LikelihoodAt(double tau, void *context, double *values)
 }
 
 /*
- * log of the integral over (t_x, T] of exp(h(tau)) and, if ratios is not
- * NULL, the 5 ratios (integral of exp(h) w_theta) / (integral of exp(h)).
- * t_x < T.  False when the quadrature does not converge.
+ * log of the integral over (t_x, T] of (alpha+tau)^-(r+x) f(tau) without
+ * its constant b s / beta (the integral of exp(h(tau))), and, if ratios is
+ * not NULL, the 5 ratios (integral of exp(h) w_theta) / (integral of
+ * exp(h)), computed in v (see LogIntegrand).  t_x < T.  False when the
+ * quadrature does not converge.
  */
 static bool
 LogLikelihoodIntegral(const GgomParams *p, double purchases, double t_x, double T,
@@ -381,19 +405,25 @@ LogLikelihoodIntegral(const GgomParams *p, double purchases, double t_x, double 
 	double		magnitudes[LIKELIHOOD_COMPONENTS];
 	double		slope_from;
 	double		slope_to;
-	double		h_from = LogIntegrand(p, purchases, t_x, &slope_from);
-	double		h_to = LogIntegrand(p, purchases, T, &slope_to);
+	double		h_from;
+	double		h_to;
+	double		to;
 	int			segments;
 
 	c.p = p;
 	c.purchases = purchases;
+	c.t_x = t_x;
+	c.base = p->alpha + t_x;
+	c.log_base = log(c.base);
 	c.n = ratios != NULL ? LIKELIHOOD_COMPONENTS : 1;
-	c.log_reference = fmax(fmax(h_from, h_to),
-						   LogIntegrand(p, purchases, 0.5 * (t_x + T), NULL));
-	if (!isfinite(c.log_reference))
+	to = log1p((T - t_x) / c.base);
+	h_from = LogIntegrand(&c, 0, &slope_from);
+	h_to = LogIntegrand(&c, to, &slope_to);
+	c.log_reference = fmax(fmax(h_from, h_to), LogIntegrand(&c, 0.5 * to, NULL));
+	if (!isfinite(c.log_reference) || !(to > 0))
 		return false;
 	/* one e-fold of the integrand at a steep end is the first segment there */
-	n_points = Breakpoints(t_x, T, slope_from < 0 ? -1 / slope_from : 0,
+	n_points = Breakpoints(0, to, slope_from < 0 ? -1 / slope_from : 0,
 						   slope_to > 0 ? 1 / slope_to : 0, points);
 	for (int attempt = 0; attempt < MAX_RESTARTS; attempt++)
 	{
@@ -403,7 +433,7 @@ LogLikelihoodIntegral(const GgomParams *p, double purchases, double t_x, double 
 		{
 			if (!(values[0] > 0))
 				return false;
-			*log_value = c.log_reference + log(values[0]);
+			*log_value = c.log_reference - (purchases - 1) * c.log_base + log(values[0]);
 			if (ratios != NULL)
 				for (int k = 0; k < GGOM_N_PARAMS; k++)
 					ratios[k] = values[k + 1] / values[0];

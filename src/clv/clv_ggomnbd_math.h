@@ -20,10 +20,10 @@
 #define GGOM_N_PARAMS 5
 
 /*
- * Every integral is computed by adaptive Gauss-Kronrod (7/15 points) until
- * the sum over its segments of |K15 - G7| (a bound on the error of G7, so
- * a very conservative one on that of K15, which is returned) is at most
- * GGOM_TOLERANCE times the integral of |integrand|: a relative error
+ * Every integral is computed by adaptive Gauss-Kronrod (10/21 points) until
+ * the sum over its segments of |K21 - G10| (an estimate of the error of
+ * G10, so a very conservative one of that of K21, which is returned) is at
+ * most GGOM_TOLERANCE times the integral of |integrand|: a relative error
  * bound of 1e-10 on each integral and on each gradient component.
  */
 #define GGOM_TOLERANCE 1e-10
@@ -114,7 +114,7 @@ extern GgomStatus GgomDiscountedPurchasesIfAlive(const GgomParams *p, double x, 
 
 /*
  * Integrate the n <= 6 functions f fills at u over [from, to] by adaptive
- * Gauss-Kronrod (7/15 points) to GGOM_TOLERANCE: values gets the integrals,
+ * Gauss-Kronrod (10/21 points) to GGOM_TOLERANCE: values gets the integrals,
  * magnitudes the integrals of their absolute values, *segments the number
  * of segments used.  f returns false to abort (then so does this).  False
  * when the tolerance is not met within GGOM_MAX_SEGMENTS segments.
