@@ -61,7 +61,7 @@ $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 
 # Generated SQL (after PGXS, so that `make` still means `make all`)
 CLV_TYPES = src/clv/clv_model_types
-CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd
+CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd ggomnbd
 EXPAND = perl src/common/expand_template.pl
 
 src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl

@@ -17,3 +17,4 @@ CLV_KIND(CLV_GAMMAGAMMA, 3, ClvGammagammaOps)	/* Fader, Hardie & Lee (2005), spe
 CLV_KIND(CLV_PARETONBD, 4, ClvParetonbdOps)	/* Schmittlein, Morrison & Colombo (1987) */
 CLV_KIND(CLV_BGBB, 5, ClvBgbbOps)			/* Fader, Hardie & Shang (2010), discrete */
 CLV_KIND(CLV_SBG, 6, ClvSbgOps)				/* Fader & Hardie (2007), contractual */
+CLV_KIND(CLV_GGOMNBD, 7, ClvGgomnbdOps)		/* Bemmaor & Glady (2012) */

@@ -24,6 +24,7 @@ SELECT 'customers', md5(string_agg(concat_ws(' ', c.customer_id, crm.summary_fin
                                              crm.rfm_cell(c.rfm_pair[1]), crm.rfm_segment(c.rfm),
                                              crm.rfm_score(m.rfm_model, i.r_days, i.f_count, i.m_total),
                                              crm.p_alive(m.bgnbd, i.x, i.t_x, i.t), crm.p_alive(m.paretonbd, i.x, i.t_x, i.t),
+                                             crm.p_alive(crm.accept_unconverged(m.ggomnbd), i.x, i.t_x, i.t),
                                              crm.expected_purchases(m.mbgnbd, 52, i.x, i.t_x, i.t),
                                              crm.clv(m.bgnbd, m.gammagamma, i.x, i.t_x, i.t, i.m, 52, 0.01),
                                              crm.value_tier(m.value_tier_model, i.m_total),
@@ -33,7 +34,7 @@ FROM dump_customers c JOIN dump_fit_input i USING (customer_id), dump_models m W
 -- accessors of each model and state
 SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoints(rfm_model, 'monetary'),
                  (SELECT array_agg(p::text) FROM crm.parameters(bgnbd) p), crm.loglik(bgnbd), crm.std_error(mbgnbd, 'r'), crm.iterations(gammagamma),
-                 crm.converged(paretonbd), crm.expected_purchases(bgbb, 10), crm.dert(bgbb, 2, 4, 6, 0.1),
+                 crm.converged(paretonbd), (SELECT array_agg(p::text) FROM crm.parameters(ggomnbd) p), crm.expected_purchases(bgbb, 10), crm.dert(bgbb, 2, 4, 6, 0.1),
                  crm.retention_rate(sbg, 3), crm.del(sbg, 0.1), crm.median_survival(survival), crm.survival_at(survival, 2.5),
                  crm.clv_fit_distinct(clv_fit_state), (SELECT array_agg(r::text) FROM crm.average_retention(cohort_table) r),
                  crm.nps_score(nps), crm.nps_ci_low(nps), crm.csat_score(csat), crm.ces_mean(ces), crm.csi_score(csi_state),

@@ -31,7 +31,7 @@ CREATE TABLE dump_models (
 	variant text PRIMARY KEY,
 	rfm_fit_state crm.rfm_fit_state, rfm_model crm.rfm_model, clv_fit_state crm.clv_fit_state,
 	bgnbd crm.bgnbd, mbgnbd crm.mbgnbd, gammagamma crm.gammagamma, paretonbd crm.paretonbd,
-	bgbb crm.bgbb, sbg crm.sbg, survival crm.survival,
+	ggomnbd crm.ggomnbd, bgbb crm.bgbb, sbg crm.sbg, survival crm.survival,
 	cohort_state crm.cohort_state, cohort_table crm.cohort_table,
 	nps crm.nps, csat crm.csat, ces crm.ces, csi_state crm.csi_state,
 	pls_state crm.pls_state, pls_model crm.pls_model,
@@ -40,12 +40,12 @@ CREATE TABLE dump_models (
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[]);
 
 -- fitted on CDNOW
-INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd,
+INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
                          concentration, value_fit_state, value_tier_model, value_potential_model, loyalty_metrics)
 SELECT 'cdnow',
        crm.rfm_fit_partial(r_days, f_count, m_total, 5, 'quantile'), crm.rfm_fit(r_days, f_count, m_total),
        crm.clv_fit_partial(x, t_x, t), crm.bgnbd_fit(x, t_x, t), crm.mbgnbd_fit(x, t_x, t, 1, 0.1),
-       crm.gammagamma_fit(x, m) FILTER (WHERE x > 0), crm.paretonbd_fit(x, t_x, t),
+       crm.gammagamma_fit(x, m) FILTER (WHERE x > 0), crm.paretonbd_fit(x, t_x, t), crm.ggomnbd_fit(x, t_x, t),
        crm.concentration_fit(m_total), crm.value_tier_fit_partial(m_total, '{0.01,0.05,0.2,1}', '{Platinum,Gold,Iron,Lead}'),
        crm.value_tier_fit(m_total), crm.value_potential_fit(m_total, x),
        crm.loyalty_metrics(x, t_x, t, m)

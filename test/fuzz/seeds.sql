@@ -89,6 +89,8 @@ UNION ALL SELECT 'gammagamma', crm.gammagamma_fit(frequency, monetary_value)::te
 UNION ALL SELECT 'gammagamma', crm.gammagamma(6.25, 3.74, 15.44)::text
 UNION ALL SELECT 'paretonbd', crm.paretonbd_fit(frequency, recency, t)::text FROM fuzz_summary
 UNION ALL SELECT 'paretonbd', crm.paretonbd(0.553, 10.578, 0.606, 11.669)::text
+UNION ALL SELECT 'ggomnbd', crm.ggomnbd_fit(frequency, recency, t)::text FROM fuzz_summary
+UNION ALL SELECT 'ggomnbd', crm.ggomnbd(0.553, 10.578, 0.0002, 0.603, 0.0026)::text
 UNION ALL SELECT 'bgbb', crm.bgbb_fit(least(frequency, 6), least(frequency, 6), 6)::text FROM fuzz_summary
 UNION ALL SELECT 'bgbb', crm.bgbb(1.204, 0.75, 0.657, 2.783)::text
 UNION ALL SELECT 'sbg', crm.sbg_fit(1 + customer_id % 7, customer_id % 3 = 0)::text FROM fuzz_summary
@@ -112,7 +114,7 @@ INSERT INTO fuzz_use VALUES
 	('sbg', 'crm.del($1, 0.1)::text'),
 	('sbg', 'crm.derl($1, 2, 0.1)::text');
 INSERT INTO fuzz_use
-SELECT t, e FROM unnest('{bgnbd,mbgnbd,gammagamma,paretonbd,bgbb,sbg}'::text[]) t,
+SELECT t, e FROM unnest('{bgnbd,mbgnbd,gammagamma,paretonbd,ggomnbd,bgbb,sbg}'::text[]) t,
 	unnest(ARRAY[format('crm.%s_jsonb($1)::text', '%s'), '(SELECT count(*) FROM crm.parameters($1))::text',
 	             'crm.loglik($1)::text', 'crm.customers($1)::text', 'crm.converged($1)::text']) e0,
 	LATERAL (SELECT replace(e0, '%s', t) AS e) x;
@@ -126,6 +128,9 @@ INSERT INTO fuzz_use VALUES
 	('paretonbd', 'crm.expected_purchases($1, 10, 2, 30, 40)::text'),
 	('paretonbd', 'crm.p_alive($1, 2, 30, 40)::text'),
 	('paretonbd', 'crm.dert($1, 2, 30, 40, 0.1)::text'),
+	('ggomnbd', 'crm.expected_purchases(crm.accept_unconverged($1), 10, 2, 30, 40)::text'),
+	('ggomnbd', 'crm.p_alive(crm.accept_unconverged($1), 2, 30, 40)::text'),
+	('ggomnbd', 'crm.dert(crm.accept_unconverged($1), 2, 30, 40, 0.1)::text'),
 	('bgbb', 'crm.expected_purchases($1, 5, 2, 4, 6)::text'),
 	('bgbb', 'crm.dert($1, 2, 4, 6, 0.1)::text');
 
