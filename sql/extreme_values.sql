@@ -173,6 +173,7 @@ INSERT INTO sweep_aggregates VALUES
 	('crm.bgnbd_fit', $q$SELECT crm.bgnbd_fit(x, t_x, t) FROM (VALUES (1e6::float8, 1e20::float8, 1e20::float8), (0, 0, 1e20), (1, 1, 1e20)) s(x, t_x, t)$q$),
 	('crm.mbgnbd_fit', $q$SELECT crm.mbgnbd_fit(x, t_x, t) FROM (VALUES (1e6::float8, 1e-8::float8, 1e-8::float8), (0, 0, 1e-8), (1, 1e-9, 1e-8)) s(x, t_x, t)$q$),
 	('crm.paretonbd_fit', $q$SELECT crm.paretonbd_fit(x, t_x, t) FROM (VALUES (1e6::float8, 1e20::float8, 1e20::float8), (0, 0, 1e20), (1, 1, 1e20)) s(x, t_x, t)$q$),
+	('crm.ggomnbd_fit', $q$SELECT crm.ggomnbd_fit(x, t_x, t) FROM (VALUES (1e6::float8, 1e20::float8, 1e20::float8), (0, 0, 1e20), (1, 1, 1e20)) s(x, t_x, t)$q$),
 	('crm.bgbb_fit', $q$SELECT crm.bgbb_fit(x, t_x, n) FROM (VALUES (1000000::float8, 1000000::float8, 1000000::float8), (0, 0, 1000000), (1, 1, 1000000)) s(x, t_x, n)$q$),
 	('crm.sbg_fit', $q$SELECT crm.sbg_fit(t, c) FROM (VALUES (1000000, true), (1, true), (1000000, false)) s(t, c)$q$),
 	('crm.gammagamma_fit', $q$SELECT crm.gammagamma_fit(x, m) FROM (VALUES (1e6::float8, 1e300::float8), (1, 5e-324), (2, 1)) s(x, m)$q$);
