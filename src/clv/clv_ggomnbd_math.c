@@ -22,7 +22,8 @@
  * (alive at T, or dead at tau between the last purchase and T).  B has no
  * closed form; it is integrated in log space: log B = log(bs/beta) + h_ref
  * + log J, J the integral of exp(h(tau) - h_ref), h(tau) = b tau - (s+1)
- * Lambda(tau) - (r+x) log(alpha+tau) and h_ref the largest h seen, so a
+ * Lambda(tau) - (r+x) log(alpha+tau) and h_ref the largest h seen (J is
+ * computed in v = log((alpha+tau)/(alpha+t_x)), see LogIntegrand), so a
  * customer with thousands of purchases ((alpha+tau)^-(r+x) below 1e-300)
  * neither underflows nor overflows.  The gradient differentiates under the
  * integral sign: dB/dtheta / B = (integral of exp(h - h_ref) w_theta) / J
