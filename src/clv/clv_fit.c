@@ -196,12 +196,22 @@ CoarseStart(const ClvFitProblem *problem, int n_params, double *theta,
 	return Max(result.iterations, 1);
 }
 
+/* How a fit ended, for the warnings given after the kind's own checks */
+typedef struct ClvFitOutcome
+{
+	int			diverged;		/* a parameter that ran off to 0 or infinity,
+								 * or -1 */
+	bool		converged;		/* the optimizer met its stopping rule */
+	int			iterations;		/* optimizer iterations */
+} ClvFitOutcome;
+
 /*
  * Fit by maximum likelihood on log-parameters (BFGS, Nelder-Mead fallback),
- * with standard errors from the Hessian; warns when it does not converge.
+ * with standard errors from the Hessian; *outcome says how it ended
+ * (FitWarnings reports it)
  */
 static ClvModel *
-ClvFit(const ClvFitProblem *problem)
+ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 {
 	const ClvModelSpec *spec = &problem->ops->spec;
 	int			n_params = spec->n_params;
@@ -280,17 +290,33 @@ ClvFit(const ClvFitProblem *problem)
 		for (int i = 0; i < CLV_MAX_PARAMS; i++)
 			model->se[i] = get_float8_nan();
 
-	if (diverged >= 0)
+	outcome->diverged = diverged;
+	outcome->converged = result.converged;
+	outcome->iterations = iterations;
+	return model;
+}
+
+/*
+ * Warn when a fit did not converge (a parameter running off, the optimizer
+ * stopping early) or converged to an estimate without usable standard errors
+ */
+static void
+FitWarnings(const ClvFitProblem *problem, const ClvModel *model, const ClvFitOutcome *outcome)
+{
+	const ClvModelSpec *spec = &problem->ops->spec;
+	int			n_params = spec->n_params;
+
+	if (outcome->diverged >= 0)
 		ereport(WARNING,
 				(errmsg("%s fit did not converge: parameter %s diverges to %g",
-						spec->title, spec->param_names[diverged], model->params[diverged]),
+						spec->title, spec->param_names[outcome->diverged], model->params[outcome->diverged]),
 				 errdetail("The data do not identify the model; the returned model is marked converged=false."),
 				 errhint("Check the input (enough customers with repeat purchases, consistent time unit)%s.", PenalizerHint(problem->ops))));
-	else if (!result.converged)
+	else if (!outcome->converged)
 		ereport(WARNING,
 				(errmsg("%s fit did not converge", spec->title),
 				 errdetail("The optimizer stopped after %d iterations; the returned model is marked converged=false.",
-						   iterations),
+						   outcome->iterations),
 				 errhint("Check the input%s.", PenalizerHint(problem->ops))));
 	else if (!(model->flags & CLV_FLAG_HAS_SE))
 		ereport(WARNING,
@@ -310,7 +336,6 @@ ClvFit(const ClvFitProblem *problem)
 				break;
 			}
 	}
-	return model;
 }
 
 /* The weighted mean of column col of tuples (weights their counts) */
@@ -404,6 +429,7 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 	WeightedTuple *tuples;
 	int32		n_tuples;
 	ClvModel   *model;
+	ClvFitOutcome outcome;
 
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
@@ -432,8 +458,9 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 		if (sample != NULL)
 			problem.coarse_data = ops->prepare(sample, n_sample);
 	}
-	model = ClvFit(&problem);
-	if (ops->check_identified != NULL)
-		ops->check_identified(model, tuples, n_tuples);
+	model = ClvFit(&problem, &outcome);
+	/* a kind's own diagnosis of a fit that ran off says more than ours */
+	if (ops->check_identified == NULL || !ops->check_identified(model, tuples, n_tuples))
+		FitWarnings(&problem, model, &outcome);
 	PG_RETURN_POINTER(model);
 }

@@ -126,7 +126,7 @@ GgomStart(const WeightedTuple *tuples, int32 n_tuples, float8 *start)
  * model is marked converged = false, with a WARNING naming the Pareto/NBD;
  * its predictions are that Pareto/NBD's (to b T relative).
  */
-static void
+static bool
 GgomCheckIdentified(ClvModel *model, const WeightedTuple *tuples, int32 n_tuples)
 {
 	GgomParams	p = ParamsOf(model->params);
@@ -134,16 +134,17 @@ GgomCheckIdentified(ClvModel *model, const WeightedTuple *tuples, int32 n_tuples
 	float8		ll_limit;
 
 	if (!isfinite(limit[3]))
-		return;
+		return false;
 	ll_limit = ClvParetonbdOps.loglik(limit, ClvParetonbdOps.prepare(tuples, n_tuples), NULL);
 	if (!(model->ll <= ll_limit + SAME_LL * fabs(ll_limit)))
-		return;
+		return false;
 	model->flags &= ~CLV_FLAG_CONVERGED;
 	ereport(WARNING,
 			(errmsg("GGom/NBD fit did not converge: it tends to its Pareto/NBD limit b -> 0"),
 			 errdetail("The Pareto/NBD with r = %.4g, alpha = %.4g, s = %.4g and beta = beta / b = %.4g fits as well (log-likelihood %.2f); b and beta fall to 0 together. The returned model is marked converged=false.",
 					   p.r, p.alpha, p.s, p.beta / p.b, ll_limit),
 			 errhint("Fit crm.paretonbd_fit instead, or score this model after crm.accept_unconverged (its predictions are that Pareto/NBD's).")));
+	return true;
 }
 
 /* One customer's log-likelihood (the customer_loglik operation) */

@@ -118,10 +118,12 @@ typedef struct ClvModelOps
 	ClvLogLikelihood loglik;	/* total log-likelihood over prepared data */
 	/*
 	 * After the fit: when a limit of the model fits the data as well (the
-	 * estimate runs off to infinity), clear CLV_FLAG_CONVERGED in model and
-	 * say so in a WARNING; NULL: no such check
+	 * estimate runs off to infinity), clear CLV_FLAG_CONVERGED in model, say
+	 * so in a WARNING and return true (the fit's generic warnings are then
+	 * not given: the kind's diagnosis replaces them); else return false.
+	 * NULL: no such check
 	 */
-	void		(*check_identified) (ClvModel *model, const WeightedTuple *tuples,
+	bool		(*check_identified) (ClvModel *model, const WeightedTuple *tuples,
 									 int32 n_tuples);
 
 	/* Scoring (clv_score.c, clv_value.c) */

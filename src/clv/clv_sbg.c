@@ -220,7 +220,7 @@ TenureStart(const WeightedTuple *pairs pg_attribute_unused(), int32 n_pairs pg_a
  * the fit does not beat that theta, the model is marked converged = false,
  * with a WARNING
  */
-static void
+static bool
 TenureCheckIdentified(ClvModel *model, const WeightedTuple *pairs, int32 n_pairs)
 {
 	float8		churns;
@@ -240,7 +240,9 @@ TenureCheckIdentified(ClvModel *model, const WeightedTuple *pairs, int32 n_pairs
 				 errdetail("One churn probability %g for every customer fits as well (log-likelihood %g); alpha and beta diverge with alpha / (alpha + beta) near it. The returned model is marked converged=false.",
 						   theta, ll_single),
 				 errhint("Check the input (tenures of several cohorts, churned and still active customers), or use the single churn probability.")));
+		return true;
 	}
+	return false;
 }
 
 /* ---------------------------------------------------------------------------
