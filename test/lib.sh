@@ -123,6 +123,33 @@ crm_check_positive() {
 	done
 }
 
+# Whether a port is taken: something listens on it over TCP, or a server's
+# Unix-socket lock file for it exists
+crm_port_taken() {
+	local p=$1 d
+	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0
+	for d in /var/run/postgresql /tmp; do
+		[ -e "$d/.s.PGSQL.$p.lock" ] && return 0
+	done
+	return 1
+}
+
+# Print the first port >= $1 (default 5473) such that it and the $2 - 1
+# (default 0) ports after it are free, so that test servers started next to
+# other runs on the same machine do not collide
+crm_free_port_base() {
+	local base=${1:-5473} count=${2:-1} p i ok
+	for ((p = base; p < base + 2000; p++)); do
+		ok=1
+		for ((i = 0; i < count; i++)); do
+			if crm_port_taken $((p + i)); then ok=0; break; fi
+		done
+		[ "$ok" = 1 ] && { echo "$p"; return 0; }
+	done
+	echo "no $count free ports from $base" >&2
+	return 1
+}
+
 # Run a benchmark script alone: build and stage crm, run the script inside a
 # throwaway cluster (with CRM_BENCH_IN_CLUSTER=1), print a header and the
 # script's output, and keep a copy in test/bench/out/NAME.md.
