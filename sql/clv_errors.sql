@@ -28,6 +28,9 @@ SELECT q AS statement, sqlstate_of(q) AS error FROM (VALUES
 	('SELECT crm.gammagamma_fit(1, 2, 1, NULL::float8)'),
 	('SELECT crm.bgnbd_fit(x, 1, 2, 1, x * 0.1) FROM generate_series(1, 2) x'),
 	('SELECT crm.bgnbd_fit_final(crm.clv_fit_partial(1, 1, 2), -1)'),
+	-- every fit checks its penalizer first, before the data (even data it could not fit)
+	('SELECT crm.paretonbd_fit_final(crm.clv_fit_partial(0, 0, 2), -1)'),
+	('SELECT crm.ggomnbd_fit_final(crm.clv_fit_partial(0, 0, 2), -1)'),
 	-- data that cannot identify the model
 	('SELECT crm.bgnbd_fit(0, 0, t) FROM generate_series(1, 20) t'),
 	('SELECT crm.mbgnbd_fit(0, 0, t) FROM generate_series(1, 20) t'),
