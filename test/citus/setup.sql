@@ -1,0 +1,114 @@
+-- The Citus cluster and data of the Citus test (test/citus/run), run on the
+-- coordinator.  psql variables: coordinator_port, worker1_port,
+-- worker2_port (the workers already have CREATE EXTENSION citus).
+--
+-- CREATE EXTENSION crm runs here only: Citus propagates it to the workers.
+-- Every table is made twice from the same rows: in schema single a plain
+-- table on the coordinator (the single-node reference) and in schema dist
+-- a distributed table of 4 shards over the two workers, the event tables
+-- (log, survey) distributed by customer_id, the tables of one row per
+-- customer, respondent or partial state by a segment or part column.
+SET client_min_messages = warning;
+SET citus.shard_count = 4;
+CREATE EXTENSION citus;
+SELECT citus_set_coordinator_host('127.0.0.1', :coordinator_port);
+SELECT citus_add_node('127.0.0.1', :worker1_port);
+SELECT citus_add_node('127.0.0.1', :worker2_port);
+CREATE EXTENSION crm;
+
+\ir ../load/cdnow.sql
+\ir ../load/donations.sql
+\ir ../load/ecsi.sql
+
+CREATE SCHEMA single;
+CREATE SCHEMA dist;
+
+-- the CDNOW log (6,919 purchases of 2,357 customers), with timestamptz and
+-- numeric copies of the day and amount for the other overloads
+CREATE TABLE single.log AS
+SELECT customer_id, purchased_on,
+       (purchased_on + make_interval(hours => customer_id % 24)) AT TIME ZONE 'UTC' AS purchased_at,
+       amount, amount::numeric(12, 2) AS amount_n
+FROM cdnow_log;
+
+-- one row per CDNOW customer: the weekly summary of the 39-week
+-- calibration period (as of 1997-09-30), a weight for the weighted
+-- overloads, a duration and churn flag for Kaplan-Meier, a tenure in
+-- quarters for sBG; segment = customer_id % 5
+CREATE TABLE single.customers AS
+SELECT customer_id, customer_id % 5 AS segment,
+       (s).frequency::float8 AS frequency, (s).recency, (s).t, (s).monetary_value,
+       (s).days_since_last::float8 AS days_since_last, (s).n_transactions::float8 AS n_transactions,
+       (s).monetary_total, (1 + customer_id % 3)::bigint AS weight,
+       ((s).last_purchase - (s).first_purchase) / 7.0::float8 AS duration,
+       (s).days_since_last > 91 AS churned,
+       1 + ((s).last_purchase - (s).first_purchase) / 91 AS tenure
+FROM (SELECT customer_id, crm.summary(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS s
+      FROM cdnow_log GROUP BY customer_id) q
+WHERE s IS NOT NULL;
+
+-- survey answers, one per customer, deterministic functions of the
+-- customer (the spread matters here, not realism): a 0..10 recommendation
+-- score, a 1..5 satisfaction score, a 1..7 effort score, three 1..10 items
+CREATE TABLE single.survey AS
+SELECT customer_id,
+       (customer_id * 7919 + customer_id / 13) % 11 AS nps,
+       1 + (customer_id * 31 + customer_id / 7) % 5 AS csat,
+       1 + (customer_id * 17 + customer_id / 11) % 7 AS ces,
+       ARRAY[1 + (customer_id * 3) % 10, 1 + (customer_id * 7 + 2) % 10, 1 + (customer_id / 3) % 10]::float8[] AS items
+FROM (SELECT DISTINCT customer_id FROM cdnow_log) c;
+
+-- the donations of Fader, Hardie & Shang (2010): one row per donor and the
+-- weighted (x, t_x, n) table; segment = donor_id % 5 and row number % 5
+CREATE TABLE single.donors AS
+SELECT donor_id, donor_id % 5 AS segment, x, t_x, n FROM donors;
+CREATE TABLE single.donations AS
+SELECT (row_number() OVER (ORDER BY frequency, recency, periods)) % 5 AS segment,
+       frequency::float8 AS x, recency::float8 AS t_x, periods::float8 AS n, weights
+FROM donations;
+
+-- the ECSI survey (250 respondents, 27 items); segment = id % 2
+CREATE TABLE single.ecsi AS SELECT id, id % 2 AS segment, items FROM ecsi_items;
+
+-- partial states of every mergeable kind, 20 parts of the rows above
+-- (part = customer_id % 20, id % 20 for ECSI), for the *_merge and
+-- cohort_sum aggregates
+CREATE TABLE single.states AS
+SELECT p AS part,
+       (SELECT crm.summary_partial(purchased_on, amount, DATE '1997-09-30', DATE '1998-06-30',
+                                   INTERVAL '1 week', INTERVAL '1 day')
+        FROM single.log WHERE customer_id % 20 = p) AS summary,
+       (SELECT crm.clv_fit_partial(frequency, recency, t) FROM single.customers WHERE customer_id % 20 = p) AS purchases,
+       (SELECT crm.rfm_fit_partial(days_since_last, n_transactions, monetary_total, 5, 'quantile')
+        FROM single.customers WHERE customer_id % 20 = p) AS rfm,
+       (SELECT crm.cohort_partial(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30')
+        FROM single.log WHERE customer_id % 20 = p) AS cohort,
+       (SELECT crm.cohort_fit(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30')
+        FROM single.log WHERE customer_id % 20 = p) AS cohort_table,
+       (SELECT crm.km_fit(duration, churned) FROM single.customers WHERE customer_id % 20 = p) AS survival,
+       (SELECT crm.pls_partial(items) FROM single.ecsi WHERE id % 20 = p) AS pls,
+       (SELECT crm.nps_agg(nps) FROM single.survey WHERE customer_id % 20 = p) AS nps,
+       (SELECT crm.csat_agg(csat, 5) FROM single.survey WHERE customer_id % 20 = p) AS csat,
+       (SELECT crm.ces_agg(ces) FROM single.survey WHERE customer_id % 20 = p) AS ces,
+       (SELECT crm.csi_agg(items, ARRAY[0.5, 0.3, 0.2], 1, 10) FROM single.survey WHERE customer_id % 20 = p) AS csi,
+       (SELECT crm.concentration_fit(monetary_total) FROM single.customers WHERE customer_id % 20 = p) AS concentration,
+       (SELECT crm.abc_fit_partial(monetary_total, 0.8, 0.95) FROM single.customers WHERE customer_id % 20 = p) AS value
+FROM generate_series(0, 19) p;
+
+-- the distributed copies
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES ('log', 'customer_id'), ('survey', 'customer_id'), ('customers', 'segment'),
+	                               ('donors', 'segment'), ('donations', 'segment'), ('ecsi', 'segment'),
+	                               ('states', 'part')) v(name, dcol)
+	LOOP
+		EXECUTE format('CREATE TABLE dist.%I (LIKE single.%I)', t.name, t.name);
+		PERFORM create_distributed_table(format('dist.%I', t.name), t.dcol, colocate_with => 'none');
+		EXECUTE format('INSERT INTO dist.%I SELECT * FROM single.%I', t.name, t.name);
+		EXECUTE format('ANALYZE single.%I', t.name);
+		EXECUTE format('ANALYZE dist.%I', t.name);
+	END LOOP;
+END
+$$;
