@@ -84,9 +84,14 @@ crm--0.0.sql: $(SQL_SOURCES_0_0) Makefile
 
 EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results $(SQL_GENERATED)
 
-.PHONY: test demo bench
+.PHONY: test test-citus demo bench
 test:
 	test/run
+
+# crm on a Citus cluster (coordinator + 2 workers; builds Citus once into
+# ~/.cache/crm); run by CI after make test
+test-citus:
+	test/citus/run
 
 demo:
 	test/demo

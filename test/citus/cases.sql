@@ -128,6 +128,8 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('cohort_partial_tz', 'crm.cohort_partial(anyelement, timestamptz, interval, timestamptz)', 'log',
  $$crm.cohort_partial(customer_id, purchased_at, INTERVAL '1 month', TIMESTAMPTZ '1998-06-30 00:00+00')$$),
 ('cohort_merge', 'crm.cohort_merge(crm.cohort_state)', 'states', $$crm.cohort_merge(cohort)$$),
+-- (the way to a global cohort table on Citus: see the known failures below)
+('cohort_two_step', 'crm.cohort_merge(crm.cohort_state)', 'cohort_parts', $$crm.cohort_final(crm.cohort_merge(state))$$),
 ('cohort_sum', 'crm.cohort_sum(crm.cohort_table)', 'states', $$crm.cohort_sum(cohort_table)$$),
 -- survival
 ('km_fit', 'crm.km_fit(float8, boolean)', 'customers', $$crm.km_fit(duration, churned)$$),
@@ -200,3 +202,15 @@ UPDATE citus_cases
 SET known_error = 'worker_partial_agg_sfunc could not confirm type correctness',
     known_reason = 'anyelement customer id (issue 24: Citus requires declared = actual argument types)'
 WHERE name ~ '^cohort_(fit|partial)';
+UPDATE citus_cases SET dcol = 'customer_id' WHERE name = 'cohort_two_step';
+
+-- The negative control of the plan check: an aggregate with an internal
+-- state (serialize/deserialize functions, which Citus 13 does not use), so
+-- Citus pulls its rows to the coordinator (row-gather) and citus_check must
+-- find no partial pushdown (test citus/plan_check_control)
+CREATE AGGREGATE public.internal_avg(numeric) (
+	SFUNC = numeric_avg_accum, STYPE = internal, FINALFUNC = numeric_avg,
+	COMBINEFUNC = numeric_avg_combine, SERIALFUNC = numeric_avg_serialize,
+	DESERIALFUNC = numeric_avg_deserialize, PARALLEL = SAFE);
+INSERT INTO citus_cases (name, agg, tab, call, control) VALUES
+('internal_avg', 'public.internal_avg(numeric)', 'customers', $$public.internal_avg(monetary_total::numeric)$$, true);

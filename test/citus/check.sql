@@ -8,13 +8,17 @@ CREATE TABLE citus_cases (
 	ord serial,					-- order of the output
 	name text PRIMARY KEY,		-- name in the output (test citus/NAME/MODE)
 	agg regprocedure NOT NULL,	-- the aggregate (overload) it calls
-	tab text NOT NULL,			-- the table, in schema single and dist
+	tab text NOT NULL,			-- the table (or view), in schema single and dist
+	dcol text,					-- the column of the grouped mode: NULL for
+								-- the table's distribution column
 	call text NOT NULL,			-- the aggregate call, over the table's columns
 	tolerance float8 NOT NULL DEFAULT 0,	-- 0: equal text forms; else relative
 										-- tolerance of every number in them
 	known_error text,			-- the error the global run is known to end
 								-- with on Citus (a known failure), or NULL
-	known_reason text			-- why, printed with the known failure
+	known_reason text,			-- why, printed with the known failure
+	control boolean NOT NULL DEFAULT false	-- a negative control of the plan
+											-- check, not run as a case
 );
 
 -- Every plan node of an EXPLAIN (FORMAT JSON) that runs on the
@@ -64,6 +68,29 @@ LANGUAGE sql IMMUTABLE AS $$
 	                   WHERE abs(na.v - nb.v) > tol * greatest(abs(na.v), abs(nb.v)))
 $$;
 
+-- A plan in short, for a failure message: each coordinator node with its
+-- output, then the first task's query and its worker's nodes
+CREATE FUNCTION plan_summary(plan jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT concat_ws(E'\n',
+		(SELECT string_agg(format('coordinator %s: %s', n ->> 'Node Type', node_output(n)), E'\n')
+		 FROM coordinator_nodes(plan) n),
+		(SELECT format('task query: %s', t ->> 'Query') FROM plan_tasks(plan) t LIMIT 1),
+		(SELECT string_agg(format('worker %s: %s', w ->> 'Node Type', node_output(w)), E'\n')
+		 FROM (SELECT t FROM plan_tasks(plan) t LIMIT 1) f, task_nodes(f.t) w))
+$$;
+
+-- The error query q ends with (its message), or NULL if it runs
+CREATE FUNCTION error_of(q text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLERRM;
+END
+$$;
+
 -- Run query q (text columns g, r) under search_path s; its rows as
 -- (g, r) pairs
 CREATE FUNCTION run_rows(q text, s text) RETURNS text[][]
@@ -82,13 +109,14 @@ END
 $$;
 
 -- Run case c in mode m (global: SELECT agg FROM t; grouped: SELECT d,
--- agg FROM t GROUP BY d, d the distribution column of t) and judge it:
+-- agg FROM t GROUP BY d, d the distribution column of t or the case's
+-- dcol) and judge it:
 --  plan (global): every task's query calls worker_partial_agg on the
 --    aggregate and its remote plan computes it in an Aggregate node, an
 --    Aggregate node on the coordinator calls coord_combine_agg on it, and
 --    no coordinator node calls the aggregate itself (row-gather would);
---  plan (grouped): every task's query calls the aggregate and groups by d,
---    its remote plan has the aggregate in an Aggregate node, and the
+--  plan (grouped): every task's query calls the aggregate, its remote
+--    plan has it in an Aggregate node with a group key, and the
 --    coordinator has no Aggregate node (the query is pushed down whole);
 --  answer: the rows on dist equal the rows on single (text forms; within
 --    the case's tolerance where it has one), and there is at least one.
@@ -100,7 +128,7 @@ DECLARE
 	k citus_cases;
 	d text;
 	q text;
-	aggname text;
+	aggpat text;
 	aggoid text;
 	plan jsonb;
 	n_tasks int;
@@ -111,9 +139,11 @@ DECLARE
 BEGIN
 	known := false;
 	SELECT * INTO STRICT k FROM citus_cases WHERE name = c;
-	SELECT column_to_column_name(logicalrelid, partkey) INTO STRICT d
-	FROM pg_dist_partition WHERE logicalrelid = format('dist.%I', k.tab)::regclass;
-	aggname := (SELECT format('%s.%s', pronamespace::regnamespace, proname) FROM pg_proc WHERE oid = k.agg);
+	d := coalesce(k.dcol, (SELECT column_to_column_name(logicalrelid, partkey)
+	                       FROM pg_dist_partition WHERE logicalrelid = format('dist.%I', k.tab)::regclass));
+	-- a call of the aggregate, schema-qualified or not (as a worker prints it)
+	aggpat := (SELECT format('(^|[^A-Za-z0-9_])(%s\.)?%s\(', pronamespace::regnamespace, proname)
+	           FROM pg_proc WHERE oid = k.agg);
 	aggoid := k.agg::oid::text;
 	IF m = 'global' THEN
 		q := format('SELECT NULL::text AS g, (%s)::text AS r FROM %I', k.call, k.tab);
@@ -138,22 +168,21 @@ BEGIN
 				AND EXISTS (SELECT FROM coordinator_nodes(plan) n
 				            WHERE n ->> 'Node Type' = 'Aggregate'
 				              AND strpos(node_output(n), format('coord_combine_agg(%L::oid', aggoid)) > 0)
-				AND NOT EXISTS (SELECT FROM coordinator_nodes(plan) n
-				                WHERE strpos(node_output(n), aggname || '(') > 0);
+				AND NOT EXISTS (SELECT FROM coordinator_nodes(plan) n WHERE node_output(n) ~ aggpat);
 			plan_note := CASE WHEN plan_ok THEN format('partial pushdown, %s tasks', n_tasks) END;
 		ELSE
 			plan_ok := n_tasks > 0
 				AND NOT EXISTS (SELECT FROM plan_tasks(plan) t
-				                WHERE strpos(t ->> 'Query', aggname || '(') = 0
-				                   OR strpos(t ->> 'Query', 'GROUP BY ' || d) = 0
+				                WHERE NOT (t ->> 'Query') ~ aggpat
 				                   OR NOT EXISTS (SELECT FROM task_nodes(t) w
 				                                  WHERE w ->> 'Node Type' = 'Aggregate'
-				                                    AND strpos(node_output(w), aggname || '(') > 0))
+				                                    AND jsonb_array_length(coalesce(w -> 'Group Key', '[]')) > 0
+				                                    AND node_output(w) ~ aggpat))
 				AND NOT EXISTS (SELECT FROM coordinator_nodes(plan) n WHERE n ->> 'Node Type' = 'Aggregate');
 			plan_note := CASE WHEN plan_ok THEN format('full pushdown, %s tasks', n_tasks) END;
 		END IF;
 		IF NOT plan_ok THEN
-			plan_note := 'plan: ' || jsonb_pretty(plan);
+			plan_note := 'plan: ' || plan_summary(plan);
 		END IF;
 	EXCEPTION WHEN OTHERS THEN
 		plan_ok := false;

@@ -112,3 +112,15 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- per-customer partial cohort states, the two-step form of crm.cohort_fit
+-- that Citus can distribute (the view is expanded on the coordinator; its
+-- GROUP BY on the distribution column runs whole on the workers)
+SET client_min_messages = error;	-- (Citus: the view of local tables stays local)
+CREATE VIEW single.cohort_parts AS
+SELECT customer_id, crm.cohort_partial(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30') AS state
+FROM single.log GROUP BY customer_id;
+SET client_min_messages = warning;
+CREATE VIEW dist.cohort_parts AS
+SELECT customer_id, crm.cohort_partial(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30') AS state
+FROM dist.log GROUP BY customer_id;
