@@ -55,17 +55,27 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT coalesce(string_agg(o, ', '), '') FROM jsonb_array_elements_text(coalesce(node -> 'Output', '[]')) o
 $$;
 
--- True when text forms a and b are equal but for their numbers, and each
--- number of a is within tol (relative) of the number of b at its place
-CREATE FUNCTION near_text(a text, b text, tol float8) RETURNS boolean
+-- The largest relative difference between the numbers of text forms a
+-- and b, place by place, when they are equal but for their numbers (0 if
+-- equal); NULL when they differ otherwise
+CREATE FUNCTION text_rel_diff(a text, b text) RETURNS float8
 LANGUAGE sql IMMUTABLE AS $$
 	WITH re(r) AS (SELECT '-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?'),
 	na AS (SELECT m[1]::float8 AS v, i FROM re, regexp_matches(a, '(' || r || ')', 'g') WITH ORDINALITY x(m, i)),
 	nb AS (SELECT m[1]::float8 AS v, i FROM re, regexp_matches(b, '(' || r || ')', 'g') WITH ORDINALITY x(m, i))
-	SELECT (SELECT regexp_replace(a, r, '#', 'g') = regexp_replace(b, r, '#', 'g') FROM re)
-	   AND (SELECT count(*) FROM na) = (SELECT count(*) FROM nb)
-	   AND NOT EXISTS (SELECT FROM na JOIN nb USING (i)
-	                   WHERE abs(na.v - nb.v) > tol * greatest(abs(na.v), abs(nb.v)))
+	SELECT CASE WHEN (SELECT regexp_replace(a, r, '#', 'g') = regexp_replace(b, r, '#', 'g') FROM re)
+	             AND (SELECT count(*) FROM na) = (SELECT count(*) FROM nb)
+	       THEN (SELECT coalesce(max(CASE WHEN na.v = nb.v THEN 0
+	                                      ELSE abs(na.v - nb.v) / greatest(abs(na.v), abs(nb.v)) END), 0)
+	             FROM na JOIN nb USING (i))
+	       END
+$$;
+
+-- True when text forms a and b are equal but for their numbers, and each
+-- number of a is within tol (relative) of the number of b at its place
+CREATE FUNCTION near_text(a text, b text, tol float8) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce(text_rel_diff(a, b) <= tol, false)
 $$;
 
 -- A plan in short, for a failure message: each coordinator node with its
@@ -136,6 +146,7 @@ DECLARE
 	single_rows text[][];
 	i int;
 	exact boolean := true;
+	worst float8 := 0;
 BEGIN
 	known := false;
 	SELECT * INTO STRICT k FROM citus_cases WHERE name = c;
@@ -230,6 +241,7 @@ BEGIN
 		END IF;
 		IF dist_rows[i][2] IS DISTINCT FROM single_rows[i][2] THEN
 			exact := false;
+			worst := greatest(worst, text_rel_diff(dist_rows[i][2], single_rows[i][2]));
 			IF k.tolerance = 0 OR dist_rows[i][2] IS NULL OR single_rows[i][2] IS NULL
 			   OR NOT near_text(dist_rows[i][2], single_rows[i][2], k.tolerance) THEN
 				answer_ok := false;
@@ -241,7 +253,8 @@ BEGIN
 		END IF;
 	END LOOP;
 	answer_ok := true;
-	answer_note := CASE WHEN exact THEN 'equal' ELSE format('equal to %s', k.tolerance) END
+	answer_note := CASE WHEN exact THEN 'equal'
+	                    ELSE format('within %s: %s', k.tolerance, btrim(to_char(worst, '9.9EEEE'))) END
 	               || format(' (%s row%s)', array_length(single_rows, 1),
 	                         CASE WHEN array_length(single_rows, 1) > 1 THEN 's' ELSE '' END);
 END
