@@ -90,6 +90,17 @@ LANGUAGE sql IMMUTABLE AS $$
 		 FROM (SELECT t FROM plan_tasks(plan) t LIMIT 1) f, task_nodes(f.t) w))
 $$;
 
+-- The number of rows of table t
+CREATE FUNCTION row_count(t text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
+	RETURN n;
+END
+$$;
+
 -- The error query q ends with (its message), or NULL if it runs
 CREATE FUNCTION error_of(q text) RETURNS text
 LANGUAGE plpgsql AS $$
