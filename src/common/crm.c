@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "catalog/pg_type.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
@@ -135,6 +136,86 @@ CheckSizeBound(int64 value, int64 max, const char *what)
 				 errmsg("%s must be at most " INT64_FORMAT ", not " INT64_FORMAT,
 						what, max, value),
 				 errdetail("The bound keeps one call's output and running time bounded.")));
+}
+
+/* Argument argno, a varlena state, detoasted and safe to change in place */
+struct varlena *
+CrmWritableArg(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *value = PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	if (CrmArgIsWritable(fcinfo, argno, value))
+		return value;
+	return (struct varlena *) memcpy(palloc(VARSIZE(value)), value, VARSIZE(value));
+}
+
+/* Argument argno, a fixed-size by-reference state, safe to change in place */
+void *
+CrmWritableFixedArg(FunctionCallInfo fcinfo, int argno, Size size)
+{
+	void	   *value = PG_GETARG_POINTER(argno);
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		return value;
+	return memcpy(palloc(size), value, size);
+}
+
+/* True if argument argno, detoasted to value, may be changed in place */
+bool
+CrmArgIsWritable(FunctionCallInfo fcinfo, int argno, const void *value)
+{
+	return AggCheckCallContext(fcinfo, NULL) != 0 ||
+		value != DatumGetPointer(PG_GETARG_DATUM(argno));
+}
+
+/* The number of elements of a one-dimensional array of min_n .. max_n elements */
+int
+CrmArrayLength(ArrayType *array, const char *what, int min_n, int max_n)
+{
+	int			n;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array, not %d-dimensional",
+						what, ARR_NDIM(array))));
+	n = ARR_NDIM(array) == 0 ? 0 : ARR_DIMS(array)[0];
+	if (n == 0 && min_n == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be empty", what)));
+	if (n < min_n || n > max_n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must have between %d and %d elements, not %d",
+						what, min_n, max_n, n)));
+	return n;
+}
+
+/* The elements of a float8[] argument, checked */
+float8 *
+CrmFloat8Array(ArrayType *array, const char *what, int min_n, int max_n,
+			   bool finite, int *n)
+{
+	Datum	   *elements;
+	bool	   *nulls;
+	float8	   *values;
+
+	CrmArrayLength(array, what, min_n, max_n);
+	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elements, &nulls, n);
+	values = (float8 *) palloc(sizeof(float8) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
+		values[i] = DatumGetFloat8(elements[i]);
+		if (finite)
+			CheckFinite(values[i], what);
+	}
+	return values;
 }
 
 /* A probability computed with rounding error, clamped into [0, 1] */

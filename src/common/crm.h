@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/array.h"
 
 #include "crm_compat.h"
 
@@ -55,6 +56,34 @@ extern int64 AddCounts(int64 a, int64 b, const char *what);
  * max; the bound is in the message.  Lower bounds stay with each caller.
  */
 extern void CheckSizeBound(int64 value, int64 max, const char *what);
+
+/*
+ * Argument argno, a varlena state, detoasted and safe to change in place:
+ * itself inside an aggregate (the executor's own state) or when detoasting
+ * made a copy, else a palloc'd copy (a function called outside an aggregate
+ * must not change its argument)
+ */
+extern struct varlena *CrmWritableArg(FunctionCallInfo fcinfo, int argno);
+
+/* The same for a fixed-size by-reference state of size bytes */
+extern void *CrmWritableFixedArg(FunctionCallInfo fcinfo, int argno, Size size);
+
+/* True if argument argno, detoasted to value, may be changed in place */
+extern bool CrmArgIsWritable(FunctionCallInfo fcinfo, int argno, const void *value);
+
+/*
+ * The number of elements of an array argument, raising 22023 unless it is
+ * one-dimensional and has between min_n and max_n elements
+ */
+extern int	CrmArrayLength(ArrayType *array, const char *what, int min_n, int max_n);
+
+/*
+ * The elements of a float8[] argument, palloc'd: one-dimensional with
+ * min_n .. max_n elements (22023), none NULL (22004) or, when finite, NaN or
+ * infinite (22000); *n gets their number
+ */
+extern float8 *CrmFloat8Array(ArrayType *array, const char *what, int min_n, int max_n,
+							  bool finite, int *n);
 
 /* A probability computed with rounding error, clamped into [0, 1] (NaN raises) */
 extern float8 ClampProbability(float8 p, const char *what);

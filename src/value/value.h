@@ -2,8 +2,7 @@
  * value.h
  *		Customer value: the exact, mergeable distribution of customer values
  *		(crm.concentration, crm.value_fit_state), the tier models fitted on it
- *		(crm.value_tier_model: the customer pyramid and ABC classes), and the
- *		small text-form readers and writers the value types share.
+ *		(crm.value_tier_model: the customer pyramid and ABC classes).
  *
  * Every value type is exact: a distribution is the sorted distinct values
  * with their counts (16 bytes per distinct value and dimension), so states
@@ -18,20 +17,14 @@
 #include <math.h>
 
 #include "fmgr.h"
-#include "lib/stringinfo.h"
+
+#include "crm_io.h"
 
 #define VALUE_STATE_VERSION 1
 #define VALUE_TIER_MODEL_VERSION 1
 /* Fewest and most tiers of a pyramid or classes of an ABC model */
 #define VALUE_MIN_TIERS 2
 #define VALUE_MAX_TIERS 100
-
-/* One distinct value of a dimension and how many customers had it */
-typedef struct ValueCount
-{
-	float8		value;			/* the value (finite; +0.0 for zero) */
-	int64		count;			/* customers with this value */
-} ValueCount;
 
 /* What a distribution state is accumulated for */
 typedef enum ValueKind
@@ -130,7 +123,7 @@ extern char *ValueStateNames(const ValueState *state);
  * The sorted distinct values of dimension d of a state, with the buffer
  * merged in; *n gets their number.  Read only: it may be the state's own run.
  */
-extern const ValueCount *ValueStateRun(const ValueState *state, int d, int32 *n);
+extern const CrmValueCount *ValueStateRun(const ValueState *state, int d, int32 *n);
 
 /*
  * Sum of values with Neumaier's compensation: add with ValueSumAdd, read
@@ -161,49 +154,5 @@ ValueSumTotal(const ValueSum *s)
 {
 	return s->sum + s->compensation;
 }
-
-/* The readers of the value types' text forms; errors are 22P02 */
-typedef struct ValueReader
-{
-	const char *input;			/* the whole text (for messages) */
-	const char *type_name;		/* the SQL type being read */
-	char	   *p;				/* read position */
-} ValueReader;
-
-/* Raise 22P02 for the text being read, with why as the detail */
-extern void ValueSyntaxError(const ValueReader *r, const char *why) pg_attribute_noreturn();
-
-/* Consume literal at the read position; false (and nothing consumed) if absent */
-extern bool ValueTryLiteral(ValueReader *r, const char *literal);
-
-/* Consume literal or raise 22P02 */
-extern void ValueExpectLiteral(ValueReader *r, const char *literal);
-
-/* Read a float8 (normalizing -0 to 0) */
-extern float8 ValueReadFloat(ValueReader *r);
-
-/* Read a non-negative whole number */
-extern int64 ValueReadCount(ValueReader *r);
-
-/* Read " key={a,b,...}" of float8; *n gets their number */
-extern float8 *ValueReadFloatList(ValueReader *r, const char *key, int *n);
-
-/* Read " key={a,b,...}" of non-negative whole numbers; *n gets their number */
-extern int64 *ValueReadCountList(ValueReader *r, const char *key, int *n);
-
-/* Read " key={"a","b",...}"; *n gets the number of names, *size their bytes */
-extern char *ValueReadNames(ValueReader *r, const char *key, int *n, int32 *size);
-
-/* Append " key={a,b,...}" of float8 in their shortest exact form */
-extern void ValueAppendFloats(StringInfo buf, const char *key, const float8 *v, int n);
-
-/* Append " key={a,b,...}" of whole numbers */
-extern void ValueAppendCounts(StringInfo buf, const char *key, const int64 *v, int n);
-
-/* Append " key={"a","b",...}" with " and \ escaped by a backslash */
-extern void ValueAppendNames(StringInfo buf, const char *key, const char *names, int n);
-
-/* Append a float8 in its shortest exact form */
-extern void ValueAppendFloat(StringInfo buf, float8 v);
 
 #endif							/* CRM_VALUE_H */

@@ -57,7 +57,7 @@ BuildCurve(const ValueState *state, bool from_top)
 {
 	ShareCurve *curve = (ShareCurve *) palloc0(sizeof(ShareCurve));
 	int32		runs;
-	const ValueCount *run = ValueStateRun(state, 0, &runs);
+	const CrmValueCount *run = ValueStateRun(state, 0, &runs);
 	ValueSum	sum = {0, 0};
 	ValueSum	area = {0, 0};
 
@@ -79,7 +79,7 @@ BuildCurve(const ValueState *state, bool from_top)
 		curve->scale = 1;
 	for (int32 j = 1; j <= runs; j++)
 	{
-		const ValueCount *e = &run[from_top ? runs - j : j - 1];
+		const CrmValueCount *e = &run[from_top ? runs - j : j - 1];
 
 		CHECK_FOR_INTERRUPTS();
 		curve->customers[j] = curve->customers[j - 1] + e->count;
@@ -318,15 +318,15 @@ concentration_jsonb(PG_FUNCTION_ARGS)
 	ValueState *state = ConcentrationArg(fcinfo, 0);
 	ShareCurve *curve = BuildCurve(state, true);
 	int32		n;
-	const ValueCount *run = ValueStateRun(state, 0, &n);
+	const CrmValueCount *run = ValueStateRun(state, 0, &n);
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"customers\": " INT64_FORMAT ", \"total\": ", curve->n);
-	ValueAppendFloat(&buf, CurveTotal(curve));
+	CrmAppendFloat8(&buf, CurveTotal(curve));
 	appendStringInfo(&buf, ", \"distinct_values\": %d, \"gini\": ", n);
 	if (curve->scaled_total > 0)
-		ValueAppendFloat(&buf, CurveGini(curve));
+		CrmAppendFloat8(&buf, CurveGini(curve));
 	else
 		appendStringInfoString(&buf, "null");
 	appendStringInfoString(&buf, ", \"values\": [");
@@ -335,7 +335,7 @@ concentration_jsonb(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
-		ValueAppendFloat(&buf, run[i].value);
+		CrmAppendFloat8(&buf, run[i].value);
 	}
 	appendStringInfoString(&buf, "], \"counts\": [");
 	for (int32 i = 0; i < n; i++)

@@ -74,7 +74,7 @@ ModelMake(float8 value_threshold, float8 potential_threshold, int64 n)
 
 /* The rank-th smallest value (1-based) of an ascending run of distinct values with counts */
 static float8
-RunOrderStatistic(const ValueCount *run, int32 runs, int64 rank)
+RunOrderStatistic(const CrmValueCount *run, int32 runs, int64 rank)
 {
 	int64		seen = 0;
 
@@ -92,7 +92,7 @@ RunOrderStatistic(const ValueCount *run, int32 runs, int64 rank)
 
 /* The median of n values as percentile_cont(0.5): the middle one or the mean of the two */
 static float8
-RunMedian(const ValueCount *run, int32 runs, int64 n)
+RunMedian(const CrmValueCount *run, int32 runs, int64 n)
 {
 	float8		lo = RunOrderStatistic(run, runs, (n - 1) / 2 + 1);
 	float8		hi = RunOrderStatistic(run, runs, n / 2 + 1);
@@ -119,7 +119,7 @@ value_potential_fit_final(PG_FUNCTION_ARGS)
 	for (int d = 0; d < 2; d++)
 	{
 		int32		runs;
-		const ValueCount *run = ValueStateRun(state, d, &runs);
+		const CrmValueCount *run = ValueStateRun(state, d, &runs);
 
 		medians[d] = RunMedian(run, runs, state->n_rows);
 	}
@@ -204,22 +204,20 @@ PG_FUNCTION_INFO_V1(value_potential_model_in);
 Datum
 value_potential_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	ValueReader r = {input, "crm.value_potential_model", input};
+	CrmReader	r = CrmReaderStart("crm.value_potential_model", PG_GETARG_CSTRING(0));
 	float8		value_threshold;
 	float8		potential_threshold;
 	int64		n;
 
-	ValueExpectLiteral(&r, "value_threshold=");
-	value_threshold = ValueReadFloat(&r);
-	ValueExpectLiteral(&r, " potential_threshold=");
-	potential_threshold = ValueReadFloat(&r);
-	ValueExpectLiteral(&r, " n=");
-	n = ValueReadCount(&r);
-	if (*r.p != '\0')
-		ValueSyntaxError(&r, "unexpected text at the end");
+	CrmExpectKey(&r, "value_threshold");
+	value_threshold = CrmReadFloat8(&r);
+	CrmExpectKey(&r, "potential_threshold");
+	potential_threshold = CrmReadFloat8(&r);
+	CrmExpectKey(&r, "n");
+	n = CrmReadCount(&r);
+	CrmReadEnd(&r);
 	if (!isfinite(value_threshold) || !isfinite(potential_threshold))
-		ValueSyntaxError(&r, "thresholds must be finite");
+		CrmReadError(&r, "thresholds must be finite");
 	PG_RETURN_POINTER(ModelMake(value_threshold, potential_threshold, n));
 }
 
@@ -232,10 +230,10 @@ value_potential_model_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "value_threshold=");
-	ValueAppendFloat(&buf, model->value_threshold);
-	appendStringInfoString(&buf, " potential_threshold=");
-	ValueAppendFloat(&buf, model->potential_threshold);
+	CrmAppendKey(&buf, "value_threshold");
+	CrmAppendFloat8(&buf, model->value_threshold);
+	CrmAppendKey(&buf, "potential_threshold");
+	CrmAppendFloat8(&buf, model->potential_threshold);
 	appendStringInfo(&buf, " n=" INT64_FORMAT, model->n);
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -264,14 +262,11 @@ value_potential_model_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint8		version = (uint8) pq_getmsgint(buf, 1);
 	int64		n = pq_getmsgint64(buf);
-	float8		value_threshold = pq_getmsgfloat8(buf) + 0.0;	/* -0 as 0, as in text */
-	float8		potential_threshold = pq_getmsgfloat8(buf) + 0.0;
+	float8		value_threshold = CrmRecvFloat8(buf);
+	float8		potential_threshold = CrmRecvFloat8(buf);
 
 	if (version != VALUE_POTENTIAL_MODEL_VERSION || n < 0 ||
 		!isfinite(value_threshold) || !isfinite(potential_threshold))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.value_potential_model"),
-				 errdetail("Invalid version, n or thresholds.")));
+		CrmBinaryError("crm.value_potential_model", "invalid version, n or thresholds");
 	PG_RETURN_POINTER(ModelMake(value_threshold, potential_threshold, n));
 }

@@ -73,10 +73,10 @@ ValueStateCuts(const ValueState *state)
 }
 
 /* The run of dimension d */
-static ValueCount *
+static CrmValueCount *
 StateRunPtr(const ValueState *state, int d)
 {
-	ValueCount *run = (ValueCount *) (ValueStateCuts(state) + state->n_tiers);
+	CrmValueCount *run = (CrmValueCount *) (ValueStateCuts(state) + state->n_tiers);
 
 	for (int i = 0; i < d; i++)
 		run += state->n_distinct[i];
@@ -84,7 +84,7 @@ StateRunPtr(const ValueState *state, int d)
 }
 
 /* The buffer of dimension d (after all runs) */
-static ValueCount *
+static CrmValueCount *
 StateBufferPtr(const ValueState *state, int d)
 {
 	return StateRunPtr(state, state->dims) + (Size) d * state->capacity;
@@ -110,7 +110,7 @@ StateSpec(const ValueState *state, ValueSpec *spec)
 /* A new state of a kind holding the given runs and empty buffers of the given capacity */
 static ValueState *
 StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
-		   const ValueCount *const *runs, const int32 *n_distinct, int32 capacity)
+		   const CrmValueCount *const *runs, const int32 *n_distinct, int32 capacity)
 {
 	int			dims = KindDims(kind);
 	int			n_tiers = spec != NULL ? spec->n_tiers : 0;
@@ -119,7 +119,7 @@ StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
 	ValueState *state;
 
 	for (int d = 0; d < dims; d++)
-		size += sizeof(ValueCount) * ((Size) n_distinct[d] + (Size) capacity);
+		size += sizeof(CrmValueCount) * ((Size) n_distinct[d] + (Size) capacity);
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -140,7 +140,7 @@ StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
 		memcpy(ValueStateCuts(state), spec->cuts, sizeof(float8) * n_tiers);
 	for (int d = 0; d < dims; d++)
 		if (n_distinct[d] > 0)
-			memcpy(StateRunPtr(state, d), runs[d], sizeof(ValueCount) * (Size) n_distinct[d]);
+			memcpy(StateRunPtr(state, d), runs[d], sizeof(CrmValueCount) * (Size) n_distinct[d]);
 	if (names_size > 0)
 		memcpy(ValueStateNames(state), spec->names, names_size);
 	return state;
@@ -148,7 +148,7 @@ StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
 
 /* SortValueCounts(entries, n): an inlined sort of entries by value */
 #define ST_SORT SortValueCounts
-#define ST_ELEMENT_TYPE ValueCount
+#define ST_ELEMENT_TYPE CrmValueCount
 #define ST_COMPARE(a, b) (((a)->value > (b)->value) - ((a)->value < (b)->value))
 #define ST_SCOPE static
 #define ST_CHECK_FOR_INTERRUPTS
@@ -157,12 +157,12 @@ StateBuild(uint8 kind, const ValueSpec *spec, int64 n_rows,
 
 /* Merge two ascending runs of distinct values, adding the counts of shared values */
 static int32
-MergeValueRuns(const ValueCount *a, int32 na, const ValueCount *b, int32 nb,
-			   ValueCount *out)
+MergeValueRuns(const CrmValueCount *a, int32 na, const CrmValueCount *b, int32 nb,
+			   CrmValueCount *out)
 {
-	const ValueCount *a_end = a + na;
-	const ValueCount *b_end = b + nb;
-	ValueCount *next = out;
+	const CrmValueCount *a_end = a + na;
+	const CrmValueCount *b_end = b + nb;
+	CrmValueCount *next = out;
 
 	while (a < a_end && b < b_end)
 	{
@@ -190,12 +190,12 @@ MergeValueRuns(const ValueCount *a, int32 na, const ValueCount *b, int32 nb,
  * The sorted distinct values of dimension d of a state, with the buffer
  * merged in; *n gets their number.  Read only: it may be the state's own run.
  */
-const ValueCount *
+const CrmValueCount *
 ValueStateRun(const ValueState *state, int d, int32 *n)
 {
 	int32		nb = state->n_buffered[d];
-	ValueCount *sorted;
-	ValueCount *merged;
+	CrmValueCount *sorted;
+	CrmValueCount *merged;
 	int32		distinct = 0;
 
 	if (nb == 0)
@@ -203,8 +203,8 @@ ValueStateRun(const ValueState *state, int d, int32 *n)
 		*n = state->n_distinct[d];
 		return StateRunPtr(state, d);
 	}
-	sorted = (ValueCount *) palloc(sizeof(ValueCount) * nb);
-	memcpy(sorted, StateBufferPtr(state, d), sizeof(ValueCount) * nb);
+	sorted = (CrmValueCount *) palloc(sizeof(CrmValueCount) * nb);
+	memcpy(sorted, StateBufferPtr(state, d), sizeof(CrmValueCount) * nb);
 	SortValueCounts(sorted, nb);
 	/* add up the counts of equal values in place */
 	for (int32 i = 0; i < nb; i++)
@@ -217,7 +217,7 @@ ValueStateRun(const ValueState *state, int d, int32 *n)
 		else
 			sorted[distinct++] = sorted[i];
 	}
-	merged = (ValueCount *) palloc(sizeof(ValueCount) *
+	merged = (CrmValueCount *) palloc(sizeof(CrmValueCount) *
 								   ((Size) state->n_distinct[d] + distinct));
 	*n = MergeValueRuns(StateRunPtr(state, d), state->n_distinct[d],
 						sorted, distinct, merged);
@@ -234,7 +234,7 @@ ValueStateRun(const ValueState *state, int d, int32 *n)
 static ValueState *
 StateFlush(const ValueState *state, int32 room)
 {
-	const ValueCount *runs[2] = {NULL, NULL};
+	const CrmValueCount *runs[2] = {NULL, NULL};
 	int32		n_distinct[2] = {0, 0};
 	int32		capacity = 0;
 	ValueSpec	spec;
@@ -276,18 +276,16 @@ StateMatches(const ValueState *state, uint8 kind, const ValueSpec *spec)
 static ValueState *
 TransitionState(FunctionCallInfo fcinfo, uint8 kind, const ValueSpec *spec)
 {
-	Datum		raw;
 	ValueState *state;
 
 	if (PG_ARGISNULL(0))
 	{
 		static const int32 none[2] = {0, 0};
-		const ValueCount *runs[2] = {NULL, NULL};
+		const CrmValueCount *runs[2] = {NULL, NULL};
 
 		return StateBuild(kind, spec, 0, runs, none, VALUE_INITIAL_BUFFER);
 	}
-	raw = PG_GETARG_DATUM(0);
-	state = DatumGetValueStateP(raw);
+	state = DatumGetValueStateP(PG_GETARG_DATUM(0));
 	if (state->kind != kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -297,7 +295,7 @@ TransitionState(FunctionCallInfo fcinfo, uint8 kind, const ValueSpec *spec)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cut points, shares and names must be the same for every row of a group")));
-	if (AggCheckCallContext(fcinfo, NULL) == 0 && (Pointer) state == DatumGetPointer(raw))
+	if (!CrmArgIsWritable(fcinfo, 0, state))
 		state = StateFlush(state, 1);
 	return state;
 }
@@ -343,7 +341,7 @@ StateAddRow(ValueState *state, const float8 *values)
 		}
 	for (int d = 0; d < state->dims; d++)
 	{
-		ValueCount *slot = StateBufferPtr(state, d) + state->n_buffered[d]++;
+		CrmValueCount *slot = StateBufferPtr(state, d) + state->n_buffered[d]++;
 
 		/* -0.0 and 0.0 are one value: store +0 so that equal values compare equal */
 		slot->value = values[d] + 0.0;
@@ -369,33 +367,6 @@ concentration_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(StateAddRow(state, &value));
 }
 
-/* The float8 elements of a one-dimensional array without NULLs; *n gets their number */
-static float8 *
-FloatArrayElements(ArrayType *array, const char *what, int *n)
-{
-	Datum	   *elements;
-	bool	   *nulls;
-	float8	   *values;
-
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional array", what)));
-	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-					  TYPALIGN_DOUBLE, &elements, &nulls, n);
-	values = (float8 *) palloc(sizeof(float8) * Max(*n, 1));
-	for (int i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
-		values[i] = DatumGetFloat8(elements[i]);
-		CheckFinite(values[i], what);
-	}
-	return values;
-}
-
 /* Fill the names of a spec of n_tiers tiers from a text[] (one name per tier) */
 static void
 SpecNamesFromArray(ArrayType *array, ValueSpec *spec)
@@ -405,10 +376,7 @@ SpecNamesFromArray(ArrayType *array, ValueSpec *spec)
 	int			n;
 	StringInfoData names;
 
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("names must be a one-dimensional array")));
+	CrmArrayLength(array, "names", 0, PG_INT32_MAX);
 	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &n);
 	if (n != spec->n_tiers)
 		ereport(ERROR,
@@ -455,7 +423,7 @@ static void
 SpecFromArrays(ArrayType *cuts, ArrayType *names, ValueSpec *spec)
 {
 	int			n;
-	float8	   *values = FloatArrayElements(cuts, "cut_points", &n);
+	float8	   *values = CrmFloat8Array(cuts, "cut_points", 0, PG_INT32_MAX, true, &n);
 
 	spec->n_tiers = n;
 	if (n < VALUE_MIN_TIERS || n > VALUE_MAX_TIERS)
@@ -636,7 +604,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 	ValueState *b = DatumGetValueStateP(PG_GETARG_DATUM(1));
 	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "customer count");
 	int64		n_skipped = AddCounts(a->n_skipped, b->n_skipped, "skipped customer count");
-	const ValueCount *runs[2];
+	const CrmValueCount *runs[2];
 	int32		n[2] = {0, 0};
 	int32		room = 0;
 	ValueSpec	spec;
@@ -668,7 +636,7 @@ value_state_combine(PG_FUNCTION_ARGS)
 			}
 	for (int d = 0; d < a->dims; d++)
 	{
-		memcpy(StateBufferPtr(a, d) + a->n_buffered[d], runs[d], sizeof(ValueCount) * n[d]);
+		memcpy(StateBufferPtr(a, d) + a->n_buffered[d], runs[d], sizeof(CrmValueCount) * n[d]);
 		a->n_buffered[d] += n[d];
 	}
 	a->n_rows = n_rows;
@@ -699,68 +667,17 @@ value_fit_compact(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(StateFlush(DatumGetValueStateP(PG_GETARG_DATUM(0)), -1));
 }
 
-/* Append " key={value:count,...}" of a run */
-static void
-AppendRun(StringInfo buf, const char *key, const ValueCount *run, int32 n)
-{
-	appendStringInfo(buf, " %s={", key);
-	for (int32 i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(buf, ',');
-		ValueAppendFloat(buf, run[i].value);
-		appendStringInfo(buf, ":" INT64_FORMAT, run[i].count);
-	}
-	appendStringInfoChar(buf, '}');
-}
-
-/* Read " key={value:count,...}"; *n gets the number of entries */
-static ValueCount *
-ReadRun(ValueReader *r, const char *key, int32 *n)
-{
-	int32		allocated = 16;
-	ValueCount *run = (ValueCount *) palloc(sizeof(ValueCount) * allocated);
-
-	ValueExpectLiteral(r, psprintf(" %s={", key));
-	for (*n = 0; !ValueTryLiteral(r, "}"); (*n)++)
-	{
-		if (*n > 0)
-			ValueExpectLiteral(r, ",");
-		if (*n >= allocated)
-		{
-			allocated *= 2;
-			run = repalloc(run, sizeof(ValueCount) * allocated);
-		}
-		run[*n].value = ValueReadFloat(r);
-		ValueExpectLiteral(r, ":");
-		run[*n].count = ValueReadCount(r);
-	}
-	return run;
-}
-
 /* Why runs read from outside do not make a state of a kind with n_rows customers, or NULL */
 static const char *
-RunsProblem(uint8 kind, ValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
+RunsProblem(uint8 kind, CrmValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
 {
 	for (int d = 0; d < KindDims(kind); d++)
 	{
-		int64		total = 0;
+		const char *problem = CrmRunProblem(runs[d], n_distinct[d], n_rows,
+											kind != VALUE_KIND_POTENTIAL);
 
-		for (int32 i = 0; i < n_distinct[d]; i++)
-		{
-			const ValueCount *e = &runs[d][i];
-
-			if (!isfinite(e->value) || (kind != VALUE_KIND_POTENTIAL && e->value < 0))
-				return kind == VALUE_KIND_POTENTIAL ? "values must be finite" :
-					"values must be finite and >= 0";
-			if (e->count <= 0 || total > PG_INT64_MAX - e->count)
-				return "counts must be positive";
-			if (i > 0 && !(runs[d][i - 1].value < e->value))
-				return "values must be strictly increasing";
-			total += e->count;
-		}
-		if (total != n_rows)
-			return "the counts must add up to n";
+		if (problem != NULL)
+			return problem;
 	}
 	return NULL;
 }
@@ -775,53 +692,50 @@ KindByName(const char *name)
 	return 0;
 }
 
+/* The name of a state's type */
+static const char *
+StateTypeName(bool concentration)
+{
+	return concentration ? "crm.concentration" : "crm.value_fit_state";
+}
+
 /* A state read from its text form (crm.concentration, or a fit state) */
 static ValueState *
-StateFromText(char *input, bool concentration)
+StateFromText(const char *input, bool concentration)
 {
-	ValueReader r = {input, concentration ? "crm.concentration" : "crm.value_fit_state", input};
+	CrmReader	r = CrmReaderStart(StateTypeName(concentration), input);
 	uint8		kind = VALUE_KIND_CONCENTRATION;
 	ValueSpec	spec = {0};
-	ValueCount *runs[2] = {NULL, NULL};
+	CrmValueCount *runs[2] = {NULL, NULL};
 	int32		n_distinct[2] = {0, 0};
 	int64		n_rows;
 	int64		n_skipped = 0;
 	const char *problem;
 	ValueState *state;
 
-	ValueExpectLiteral(&r, "v1");
+	CrmExpectVersion(&r, VALUE_STATE_VERSION);
 	if (!concentration)
 	{
-		char		name[16];
-		int			len = 0;
-
-		ValueExpectLiteral(&r, " kind=");
-		while (isalpha((unsigned char) r.p[len]) && len < (int) sizeof(name) - 1)
-		{
-			name[len] = r.p[len];
-			len++;
-		}
-		name[len] = '\0';
-		r.p += len;
-		kind = KindByName(name);
+		CrmExpectKey(&r, "kind");
+		kind = KindByName(CrmReadWord(&r));
 		if (kind == 0 || kind == VALUE_KIND_CONCENTRATION)
-			ValueSyntaxError(&r, "kind must be pyramid, abc or potential");
+			CrmReadError(&r, "kind must be pyramid, abc or potential");
 	}
-	ValueExpectLiteral(&r, " n=");
-	n_rows = ValueReadCount(&r);
-	if (kind != VALUE_KIND_POTENTIAL && ValueTryLiteral(&r, " skipped="))
+	CrmExpectKey(&r, "n");
+	n_rows = CrmReadCount(&r);
+	if (kind != VALUE_KIND_POTENTIAL && CrmReadLiteral(&r, " skipped="))
 	{
-		n_skipped = ValueReadCount(&r);
+		n_skipped = CrmReadCount(&r);
 		if (n_skipped == 0)
-			ValueSyntaxError(&r, "skipped is given only when above 0");
+			CrmReadError(&r, "skipped is given only when above 0");
 	}
 	if (KindHasTiers(kind))
 	{
 		int			n_cuts;
 		int			n_names;
-		float8	   *cuts = ValueReadFloatList(&r, "cuts", &n_cuts);
+		float8	   *cuts = CrmReadFloat8List(&r, "cuts", &n_cuts);
 
-		spec.names = ValueReadNames(&r, "names", &n_names, &spec.names_size);
+		spec.names = CrmReadNames(&r, "names", &n_names, &spec.names_size);
 		spec.n_tiers = n_cuts;
 		if (n_cuts >= VALUE_MIN_TIERS && n_cuts <= VALUE_MAX_TIERS)
 			memcpy(spec.cuts, cuts, sizeof(float8) * n_cuts);
@@ -829,18 +743,17 @@ StateFromText(char *input, bool concentration)
 		if (problem == NULL && n_names != n_cuts)
 			problem = "there must be one name per tier";
 		if (problem != NULL)
-			ValueSyntaxError(&r, problem);
+			CrmReadError(&r, problem);
 	}
-	runs[0] = ReadRun(&r, "values", &n_distinct[0]);
+	runs[0] = CrmReadRun(&r, "values", &n_distinct[0]);
 	if (kind == VALUE_KIND_POTENTIAL)
-		runs[1] = ReadRun(&r, "potentials", &n_distinct[1]);
-	if (*r.p != '\0')
-		ValueSyntaxError(&r, "unexpected text at the end");
+		runs[1] = CrmReadRun(&r, "potentials", &n_distinct[1]);
+	CrmReadEnd(&r);
 	problem = RunsProblem(kind, runs, n_distinct, n_rows);
 	if (problem != NULL)
-		ValueSyntaxError(&r, problem);
+		CrmReadError(&r, problem);
 	state = StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
-					   (const ValueCount *const *) runs, n_distinct, 0);
+					   (const CrmValueCount *const *) runs, n_distinct, 0);
 	state->n_skipped = n_skipped;
 	return state;
 }
@@ -860,15 +773,15 @@ StateToText(const ValueState *state)
 		appendStringInfo(&buf, " skipped=" INT64_FORMAT, state->n_skipped);
 	if (state->n_tiers > 0)
 	{
-		ValueAppendFloats(&buf, "cuts", ValueStateCuts(state), state->n_tiers);
-		ValueAppendNames(&buf, "names", ValueStateNames(state), state->n_tiers);
+		CrmAppendFloat8List(&buf, "cuts", ValueStateCuts(state), state->n_tiers);
+		CrmAppendNames(&buf, "names", ValueStateNames(state), state->n_tiers);
 	}
 	for (int d = 0; d < state->dims; d++)
 	{
 		int32		n;
-		const ValueCount *run = ValueStateRun(state, d, &n);
+		const CrmValueCount *run = ValueStateRun(state, d, &n);
 
-		AppendRun(&buf, d == 0 ? "values" : "potentials", run, n);
+		CrmAppendRun(&buf, d == 0 ? "values" : "potentials", run, n);
 	}
 	return buf.data;
 }
@@ -930,39 +843,24 @@ StateSend(const ValueState *state)
 	for (int d = 0; d < state->dims; d++)
 	{
 		int32		n;
-		const ValueCount *run = ValueStateRun(state, d, &n);
+		const CrmValueCount *run = ValueStateRun(state, d, &n);
 
-		pq_sendint32(&buf, n);
-		for (int32 i = 0; i < n; i++)
-		{
-			pq_sendfloat8(&buf, run[i].value);
-			pq_sendint64(&buf, run[i].count);
-		}
+		CrmSendRun(&buf, run, n);
 	}
 	return pq_endtypsend(&buf);
-}
-
-/* Raise 22P03 for a malformed binary state */
-static void
-BinaryStateError(const char *type_name, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary %s", type_name),
-			 errdetail("%s.", why)));
 }
 
 /* A state read from its binary form */
 static ValueState *
 StateRecv(StringInfo buf, bool concentration)
 {
-	const char *type_name = concentration ? "crm.concentration" : "crm.value_fit_state";
+	const char *type_name = StateTypeName(concentration);
 	uint8		version = (uint8) pq_getmsgint(buf, 1);
 	uint8		kind = (uint8) pq_getmsgint(buf, 1);
 	int64		n_rows = pq_getmsgint64(buf);
 	int64		n_skipped = version == 2 ? pq_getmsgint64(buf) : 0;
 	ValueSpec	spec = {0};
-	ValueCount *runs[2] = {NULL, NULL};
+	CrmValueCount *runs[2] = {NULL, NULL};
 	int32		n_distinct[2] = {0, 0};
 	const char *problem;
 	StringInfoData names;
@@ -970,12 +868,12 @@ StateRecv(StringInfo buf, bool concentration)
 
 	if ((version != 1 && version != 2) || ValueKindName(kind) == NULL || n_rows < 0 ||
 		(kind == VALUE_KIND_CONCENTRATION) != concentration)
-		BinaryStateError(type_name, "invalid version, kind or n");
+		CrmBinaryError(type_name, "invalid version, kind or n");
 	if (version == 2 && (n_skipped <= 0 || kind == VALUE_KIND_POTENTIAL))
-		BinaryStateError(type_name, "invalid skipped count");
+		CrmBinaryError(type_name, "invalid skipped count");
 	spec.n_tiers = (uint8) pq_getmsgint(buf, 1);
 	if (KindHasTiers(kind) != (spec.n_tiers > 0) || spec.n_tiers > VALUE_MAX_TIERS)
-		BinaryStateError(type_name, "invalid number of tiers");
+		CrmBinaryError(type_name, "invalid number of tiers");
 	for (int i = 0; i < spec.n_tiers; i++)
 		spec.cuts[i] = pq_getmsgfloat8(buf);
 	initStringInfo(&names);
@@ -989,24 +887,14 @@ StateRecv(StringInfo buf, bool concentration)
 	spec.names = names.data;
 	spec.names_size = names.len;
 	for (int d = 0; d < KindDims(kind); d++)
-	{
-		n_distinct[d] = (int32) pq_getmsgint(buf, 4);
-		if (n_distinct[d] < 0 || (int64) n_distinct[d] * 16 > buf->len - buf->cursor)
-			BinaryStateError(type_name, "invalid run length");
-		runs[d] = (ValueCount *) palloc(sizeof(ValueCount) * Max(n_distinct[d], 1));
-		for (int32 i = 0; i < n_distinct[d]; i++)
-		{
-			runs[d][i].value = pq_getmsgfloat8(buf) + 0.0;
-			runs[d][i].count = pq_getmsgint64(buf);
-		}
-	}
+		runs[d] = CrmRecvRun(buf, type_name, &n_distinct[d]);
 	problem = KindHasTiers(kind) ? ValueSpecProblem(&spec) : NULL;
 	if (problem == NULL)
 		problem = RunsProblem(kind, runs, n_distinct, n_rows);
 	if (problem != NULL)
-		BinaryStateError(type_name, problem);
+		CrmBinaryError(type_name, problem);
 	state = StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
-					   (const ValueCount *const *) runs, n_distinct, 0);
+					   (const CrmValueCount *const *) runs, n_distinct, 0);
 	state->n_skipped = n_skipped;
 	return state;
 }

@@ -123,7 +123,7 @@ PyramidRank(float8 cut, int64 n)
  * its cut point is reached
  */
 static void
-FitThresholds(ValueTierModel *model, const ValueCount *run, int32 runs)
+FitThresholds(ValueTierModel *model, const CrmValueCount *run, int32 runs)
 {
 	const float8 *cuts = ModelCuts(model);
 	float8	   *thresholds = ModelThresholds(model);
@@ -149,7 +149,7 @@ FitThresholds(ValueTierModel *model, const ValueCount *run, int32 runs)
 
 /* Count the customers and add up the value of each tier of a fitted model */
 static void
-FitTierTotals(ValueTierModel *model, const ValueCount *run, int32 runs)
+FitTierTotals(ValueTierModel *model, const CrmValueCount *run, int32 runs)
 {
 	int64	   *customers = ModelCustomers(model);
 	float8	   *values = ModelValues(model);
@@ -185,7 +185,7 @@ value_tier_fit_final(PG_FUNCTION_ARGS)
 	ValueState *state = DatumGetValueStateP(PG_GETARG_DATUM(0));
 	ValueSpec	spec;
 	int32		runs;
-	const ValueCount *run;
+	const CrmValueCount *run;
 	ValueSum	total = {0, 0};
 	ValueTierModel *model;
 
@@ -398,8 +398,7 @@ PG_FUNCTION_INFO_V1(value_tier_model_in);
 Datum
 value_tier_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	ValueReader r = {input, "crm.value_tier_model", input};
+	CrmReader	r = CrmReaderStart("crm.value_tier_model", PG_GETARG_CSTRING(0));
 	uint8		kind;
 	int64		n;
 	float8		total;
@@ -412,28 +411,27 @@ value_tier_model_in(PG_FUNCTION_ARGS)
 	ValueTierModel *model;
 	const char *problem;
 
-	if (ValueTryLiteral(&r, "pyramid"))
+	if (CrmReadLiteral(&r, "pyramid"))
 		kind = VALUE_KIND_PYRAMID;
-	else if (ValueTryLiteral(&r, "abc"))
+	else if (CrmReadLiteral(&r, "abc"))
 		kind = VALUE_KIND_ABC;
 	else
-		ValueSyntaxError(&r, "expected \"pyramid\" or \"abc\"");
-	ValueExpectLiteral(&r, " n=");
-	n = ValueReadCount(&r);
-	ValueExpectLiteral(&r, " total=");
-	total = ValueReadFloat(&r);
-	cuts = ValueReadFloatList(&r, "cuts", &counts[0]);
-	spec.names = ValueReadNames(&r, "names", &counts[1], &spec.names_size);
-	thresholds = ValueReadFloatList(&r, "thresholds", &counts[2]);
-	customers = ValueReadCountList(&r, "customers", &counts[3]);
-	values = ValueReadFloatList(&r, "values", &counts[4]);
-	if (*r.p != '\0')
-		ValueSyntaxError(&r, "unexpected text at the end");
+		CrmReadError(&r, "expected \"pyramid\" or \"abc\"");
+	CrmExpectKey(&r, "n");
+	n = CrmReadCount(&r);
+	CrmExpectKey(&r, "total");
+	total = CrmReadFloat8(&r);
+	cuts = CrmReadFloat8List(&r, "cuts", &counts[0]);
+	spec.names = CrmReadNames(&r, "names", &counts[1], &spec.names_size);
+	thresholds = CrmReadFloat8List(&r, "thresholds", &counts[2]);
+	customers = CrmReadIntList(&r, "customers", 0, PG_INT64_MAX, &counts[3]);
+	values = CrmReadFloat8List(&r, "values", &counts[4]);
+	CrmReadEnd(&r);
 	for (int i = 1; i < 5; i++)
 		if (counts[i] != counts[0])
-			ValueSyntaxError(&r, "cuts, names, thresholds, customers and values must have one element per tier");
+			CrmReadError(&r, "cuts, names, thresholds, customers and values must have one element per tier");
 	if (counts[0] < VALUE_MIN_TIERS || counts[0] > VALUE_MAX_TIERS)
-		ValueSyntaxError(&r, psprintf("there must be between %d and %d tiers",
+		CrmReadError(&r, psprintf("there must be between %d and %d tiers",
 									  VALUE_MIN_TIERS, VALUE_MAX_TIERS));
 	spec.n_tiers = counts[0];
 	memcpy(spec.cuts, cuts, sizeof(float8) * spec.n_tiers);
@@ -443,7 +441,7 @@ value_tier_model_in(PG_FUNCTION_ARGS)
 	memcpy(ModelValues(model), values, sizeof(float8) * spec.n_tiers);
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ValueSyntaxError(&r, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(model);
 }
 
@@ -458,12 +456,12 @@ value_tier_model_out(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s n=" INT64_FORMAT " total=",
 					 ValueKindName(model->kind), model->n);
-	ValueAppendFloat(&buf, model->total);
-	ValueAppendFloats(&buf, "cuts", ModelCuts(model), model->n_tiers);
-	ValueAppendNames(&buf, "names", ModelNames(model), model->n_tiers);
-	ValueAppendFloats(&buf, "thresholds", ModelThresholds(model), model->n_tiers);
-	ValueAppendCounts(&buf, "customers", ModelCustomers(model), model->n_tiers);
-	ValueAppendFloats(&buf, "values", ModelValues(model), model->n_tiers);
+	CrmAppendFloat8(&buf, model->total);
+	CrmAppendFloat8List(&buf, "cuts", ModelCuts(model), model->n_tiers);
+	CrmAppendNames(&buf, "names", ModelNames(model), model->n_tiers);
+	CrmAppendFloat8List(&buf, "thresholds", ModelThresholds(model), model->n_tiers);
+	CrmAppendIntList(&buf, "customers", ModelCustomers(model), model->n_tiers);
+	CrmAppendFloat8List(&buf, "values", ModelValues(model), model->n_tiers);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -504,7 +502,7 @@ value_tier_model_recv(PG_FUNCTION_ARGS)
 	uint8		kind = (uint8) pq_getmsgint(buf, 1);
 	int			n_tiers = pq_getmsgint(buf, 1);
 	int64		n = pq_getmsgint64(buf);
-	float8		total = pq_getmsgfloat8(buf) + 0.0;	/* -0 as 0, as in text */
+	float8		total = CrmRecvFloat8(buf);
 	ValueSpec	spec = {0};
 	float8		thresholds[VALUE_MAX_TIERS];
 	int64		customers[VALUE_MAX_TIERS];
@@ -523,12 +521,12 @@ value_tier_model_recv(PG_FUNCTION_ARGS)
 		{
 			const char *name;
 
-			spec.cuts[i] = pq_getmsgfloat8(buf) + 0.0;
+			spec.cuts[i] = CrmRecvFloat8(buf);
 			name = pq_getmsgstring(buf);
 			appendBinaryStringInfo(&names, name, strlen(name) + 1);
-			thresholds[i] = pq_getmsgfloat8(buf) + 0.0;
+			thresholds[i] = CrmRecvFloat8(buf);
 			customers[i] = pq_getmsgint64(buf);
-			values[i] = pq_getmsgfloat8(buf) + 0.0;
+			values[i] = CrmRecvFloat8(buf);
 		}
 		spec.n_tiers = n_tiers;
 		spec.names = names.data;
@@ -540,9 +538,6 @@ value_tier_model_recv(PG_FUNCTION_ARGS)
 		problem = ModelProblem(model);
 	}
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.value_tier_model"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.value_tier_model", problem);
 	PG_RETURN_POINTER(model);
 }

@@ -1,0 +1,436 @@
+/*
+ * crm_io.c
+ *		The reader and writer of crm's one-line text forms and the errors of
+ *		text input and binary receive (see crm_io.h).
+ */
+#include "crm.h"
+#include "crm_io.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "utils/memutils.h"
+
+/* Raise 22P02 for malformed text of a type, with why as the detail */
+void
+CrmSyntaxError(const char *type_name, const char *input, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
+			 errdetail("%s.", why)));
+}
+
+/* Raise 22P02 for the text a reader reads */
+void
+CrmReadError(const CrmReader *r, const char *why)
+{
+	CrmSyntaxError(r->type_name, r->input, why);
+}
+
+/* Raise 22P03 for a malformed binary value of a type, with why as the detail */
+void
+CrmBinaryError(const char *type_name, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", type_name),
+			 errdetail("%s.", why)));
+}
+
+/* Consume literal at the read position; false (nothing consumed) if absent */
+bool
+CrmReadLiteral(CrmReader *r, const char *literal)
+{
+	size_t		len = strlen(literal);
+
+	if (strncmp(r->p, literal, len) != 0)
+		return false;
+	r->p += len;
+	return true;
+}
+
+/* Consume literal or raise 22P02 */
+void
+CrmExpect(CrmReader *r, const char *literal)
+{
+	if (!CrmReadLiteral(r, literal))
+		CrmReadError(r, psprintf("expected \"%s\"", literal));
+}
+
+/* Consume "key=" and then suffix, with a space before unless at the start */
+static void
+ExpectKeyed(CrmReader *r, const char *key, const char *suffix)
+{
+	CrmExpect(r, psprintf("%s%s=%s", r->p == r->input ? "" : " ", key, suffix));
+}
+
+/* Consume "key=", preceded by a space unless at the start of the text */
+void
+CrmExpectKey(CrmReader *r, const char *key)
+{
+	ExpectKeyed(r, key, "");
+}
+
+/* Consume "v<version>" */
+void
+CrmExpectVersion(CrmReader *r, int version)
+{
+	CrmExpect(r, psprintf("v%d", version));
+}
+
+/* Read a number (NaN and infinities included; -0 read as 0) */
+float8
+CrmReadFloat8(CrmReader *r)
+{
+	char	   *end;
+	float8		value;
+
+	/* strtod would skip white space and a plus sign, which are not written */
+	if (isspace((unsigned char) *r->p) || *r->p == '+' ||
+		!CrmParseFloat8(r->p, &end, &value))
+		CrmReadError(r, "expected a number");
+	r->p = end;
+	return value + 0.0;
+}
+
+/* Read a finite number */
+float8
+CrmReadFinite(CrmReader *r)
+{
+	float8		value = CrmReadFloat8(r);
+
+	if (!isfinite(value))
+		CrmReadError(r, "expected a finite number");
+	return value;
+}
+
+/* Read a decimal integer within [lo, hi] ('-' allowed only when lo < 0) */
+int64
+CrmReadInt(CrmReader *r, int64 lo, int64 hi)
+{
+	const char *s = r->p;
+	bool		negative = lo < 0 && *s == '-';
+	bool		count = lo >= 0;
+	uint64		limit = negative ? (uint64) PG_INT64_MAX + 1 : (uint64) PG_INT64_MAX;
+	uint64		magnitude = 0;
+	int64		value;
+
+	if (negative)
+		s++;
+	if (!isdigit((unsigned char) *s))
+		CrmReadError(r, count ? "expected a count" : "expected an integer");
+	for (; isdigit((unsigned char) *s); s++)
+	{
+		uint64		digit = (uint64) (*s - '0');
+
+		if (magnitude > (limit - digit) / 10)
+			CrmReadError(r, count ? "count out of range" : "integer out of range");
+		magnitude = magnitude * 10 + digit;
+	}
+	value = negative ? (int64) (0 - magnitude) : (int64) magnitude;
+	if (value < lo || value > hi)
+		CrmReadError(r, count ? "count out of range" : "integer out of range");
+	r->p = s;
+	return value;
+}
+
+/* Read a word of lower-case letters (possibly empty), palloc'd */
+char *
+CrmReadWord(CrmReader *r)
+{
+	const char *start = r->p;
+
+	while (*r->p >= 'a' && *r->p <= 'z')
+		r->p++;
+	return pnstrdup(start, r->p - start);
+}
+
+/* Read a double-quoted name, appending it and its terminator to names */
+void
+CrmReadName(CrmReader *r, StringInfo names)
+{
+	CrmExpect(r, "\"");
+	while (*r->p != '"')
+	{
+		if (*r->p == '\\')
+			r->p++;
+		if (*r->p == '\0')
+			CrmReadError(r, "unterminated name");
+		appendStringInfoChar(names, *r->p++);
+	}
+	r->p++;
+	appendStringInfoChar(names, '\0');
+}
+
+/* Step through a list after its "{": false at its "}", else the separator before element i read */
+bool
+CrmReadListNext(CrmReader *r, int i, const char *separator)
+{
+	if (CrmReadLiteral(r, "}"))
+		return false;
+	if (i > 0)
+		CrmExpect(r, separator);
+	return true;
+}
+
+/* Make room for element n of a growing array; returns the array */
+void *
+CrmReadGrow(CrmReader *r, void *array, int32 *allocated, int32 n, Size elem_size)
+{
+	if (n < *allocated)
+		return array;
+	if ((Size) Max(*allocated, 8) > MaxAllocSize / (2 * elem_size))
+		CrmReadError(r, "too many elements");
+	*allocated = Max(*allocated * 2, 8);
+	if (array == NULL)
+		return palloc(elem_size * (Size) *allocated);
+	return repalloc(array, elem_size * (Size) *allocated);
+}
+
+/* Read " key={a,b,...}" of numbers; *n gets their number */
+float8 *
+CrmReadFloat8List(CrmReader *r, const char *key, int *n)
+{
+	int32		allocated = 0;
+	float8	   *values = CrmReadGrow(r, NULL, &allocated, 0, sizeof(float8));
+
+	ExpectKeyed(r, key, "{");
+	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
+	{
+		values = CrmReadGrow(r, values, &allocated, *n, sizeof(float8));
+		values[*n] = CrmReadFloat8(r);
+	}
+	return values;
+}
+
+/* Read " key={a,b,...}" of integers within [lo, hi]; *n gets their number */
+int64 *
+CrmReadIntList(CrmReader *r, const char *key, int64 lo, int64 hi, int *n)
+{
+	int32		allocated = 0;
+	int64	   *values = CrmReadGrow(r, NULL, &allocated, 0, sizeof(int64));
+
+	ExpectKeyed(r, key, "{");
+	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
+	{
+		values = CrmReadGrow(r, values, &allocated, *n, sizeof(int64));
+		values[*n] = CrmReadInt(r, lo, hi);
+	}
+	return values;
+}
+
+/* Read " key={"a","b",...}"; *n gets the number of names, *size their bytes */
+char *
+CrmReadNames(CrmReader *r, const char *key, int *n, int32 *size)
+{
+	StringInfoData names;
+
+	initStringInfo(&names);
+	ExpectKeyed(r, key, "{");
+	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
+		CrmReadName(r, &names);
+	*size = names.len;
+	return names.data;
+}
+
+/* Read " key={value:count,...}"; *n gets the number of entries */
+CrmValueCount *
+CrmReadRun(CrmReader *r, const char *key, int32 *n)
+{
+	int32		allocated = 0;
+	CrmValueCount *run = CrmReadGrow(r, NULL, &allocated, 0, sizeof(CrmValueCount));
+
+	ExpectKeyed(r, key, "{");
+	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
+	{
+		run = CrmReadGrow(r, run, &allocated, *n, sizeof(CrmValueCount));
+		run[*n].value = CrmReadFloat8(r);
+		CrmExpect(r, ":");
+		run[*n].count = CrmReadCount(r);
+	}
+	return run;
+}
+
+/* Raise 22P02 unless the whole text has been read */
+void
+CrmReadEnd(CrmReader *r)
+{
+	if (*r->p != '\0')
+		CrmReadError(r, "unexpected text at the end");
+}
+
+/* Skip ASCII whitespace; true if there was any */
+bool
+CrmReadSpaces(CrmReader *r)
+{
+	const char *start = r->p;
+
+	while (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')
+		r->p++;
+	return r->p != start;
+}
+
+/* Append a float8 in its shortest exact form (-0 as 0) */
+void
+CrmAppendFloat8(StringInfo buf, float8 value)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value + 0.0, digits);
+	appendStringInfoString(buf, digits);
+}
+
+/* Append "key=", preceded by a space unless buf is empty */
+void
+CrmAppendKey(StringInfo buf, const char *key)
+{
+	appendStringInfo(buf, "%s%s=", buf->len > 0 ? " " : "", key);
+}
+
+/* Append " key={a,b,...}" of float8 in their shortest exact form */
+void
+CrmAppendFloat8List(StringInfo buf, const char *key, const float8 *values, int n)
+{
+	CrmAppendKey(buf, key);
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		CrmAppendFloat8(buf, values[i]);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/* Append " key={a,b,...}" of bigint */
+void
+CrmAppendIntList(StringInfo buf, const char *key, const int64 *values, int n)
+{
+	CrmAppendKey(buf, key);
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s" INT64_FORMAT, i > 0 ? "," : "", values[i]);
+	appendStringInfoChar(buf, '}');
+}
+
+/* Append " key={a,b,...}" of integer */
+void
+CrmAppendInt32List(StringInfo buf, const char *key, const int32 *values, int n)
+{
+	CrmAppendKey(buf, key);
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(buf, "%s%d", i > 0 ? "," : "", values[i]);
+	appendStringInfoChar(buf, '}');
+}
+
+/* Append " key={"a","b",...}" of n NUL-terminated names, '"' and '\' escaped */
+void
+CrmAppendNames(StringInfo buf, const char *key, const char *names, int n)
+{
+	CrmAppendKey(buf, key);
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		appendStringInfoChar(buf, '"');
+		for (; *names != '\0'; names++)
+		{
+			if (*names == '"' || *names == '\\')
+				appendStringInfoChar(buf, '\\');
+			appendStringInfoChar(buf, *names);
+		}
+		names++;
+		appendStringInfoChar(buf, '"');
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/* Append " key={value:count,...}" of a run */
+void
+CrmAppendRun(StringInfo buf, const char *key, const CrmValueCount *run, int32 n)
+{
+	CrmAppendKey(buf, key);
+	appendStringInfoChar(buf, '{');
+	for (int32 i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		CrmAppendFloat8(buf, run[i].value);
+		appendStringInfo(buf, ":" INT64_FORMAT, run[i].count);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/* Why a run read from outside does not hold n_rows rows, or NULL */
+const char *
+CrmRunProblem(const CrmValueCount *run, int32 n, int64 n_rows, bool nonnegative)
+{
+	int64		total = 0;
+
+	for (int32 i = 0; i < n; i++)
+	{
+		if (!isfinite(run[i].value) || (nonnegative && run[i].value < 0))
+			return nonnegative ? "values must be finite and >= 0" : "values must be finite";
+		if (run[i].count <= 0 || total > PG_INT64_MAX - run[i].count)
+			return "counts must be positive";
+		if (i > 0 && !(run[i - 1].value < run[i].value))
+			return "values must be strictly increasing";
+		total += run[i].count;
+	}
+	if (total != n_rows)
+		return "the counts must add up to n";
+	return NULL;
+}
+
+/* Read the version byte of a binary form; 22P03 unless it is version */
+uint8
+CrmRecvVersion(StringInfo buf, const char *type_name, uint8 version)
+{
+	uint8		got = (uint8) pq_getmsgbyte(buf);
+
+	if (got != version)
+		CrmBinaryError(type_name, "unsupported version");
+	return got;
+}
+
+/* Read an element count; 22P03 unless that many elements fit in the rest of the message */
+int32
+CrmRecvLength(StringInfo buf, const char *type_name, Size elem_size)
+{
+	int32		n = (int32) pq_getmsgint(buf, 4);
+
+	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / elem_size)
+		CrmBinaryError(type_name, "invalid number of elements");
+	return n;
+}
+
+/* Send a run: its length, then (value, count) pairs */
+void
+CrmSendRun(StringInfo buf, const CrmValueCount *run, int32 n)
+{
+	pq_sendint32(buf, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		pq_sendfloat8(buf, run[i].value);
+		pq_sendint64(buf, run[i].count);
+	}
+}
+
+/* Receive a run sent by CrmSendRun; *n gets its length */
+CrmValueCount *
+CrmRecvRun(StringInfo buf, const char *type_name, int32 *n)
+{
+	CrmValueCount *run;
+
+	*n = CrmRecvLength(buf, type_name, sizeof(float8) + sizeof(int64));
+	run = (CrmValueCount *) palloc(sizeof(CrmValueCount) * Max(*n, 1));
+	for (int32 i = 0; i < *n; i++)
+	{
+		run[i].value = CrmRecvFloat8(buf);
+		run[i].count = pq_getmsgint64(buf);
+	}
+	return run;
+}
