@@ -135,6 +135,22 @@ CrmReadInt(CrmReader *r, int64 lo, int64 hi)
 	return value;
 }
 
+/* Read "key=" and an integer within [lo, hi] */
+int64
+CrmReadKeyInt(CrmReader *r, const char *key, int64 lo, int64 hi)
+{
+	CrmExpectKey(r, key);
+	return CrmReadInt(r, lo, hi);
+}
+
+/* Read "key=" and a number */
+float8
+CrmReadKeyFloat8(CrmReader *r, const char *key)
+{
+	CrmExpectKey(r, key);
+	return CrmReadFloat8(r);
+}
+
 /* Read a word of lower-case letters (possibly empty), palloc'd */
 char *
 CrmReadWord(CrmReader *r)

@@ -90,6 +90,15 @@ extern int64 CrmReadInt(CrmReader *r, int64 lo, int64 hi);
 /* Read a count: a decimal integer >= 0 within bigint */
 #define CrmReadCount(r) CrmReadInt((r), 0, PG_INT64_MAX)
 
+/* Read "key=" (see CrmExpectKey) and an integer within [lo, hi] */
+extern int64 CrmReadKeyInt(CrmReader *r, const char *key, int64 lo, int64 hi);
+
+/* Read "key=" and a count */
+#define CrmReadKeyCount(r, key) CrmReadKeyInt((r), (key), 0, PG_INT64_MAX)
+
+/* Read "key=" and a number */
+extern float8 CrmReadKeyFloat8(CrmReader *r, const char *key);
+
 /* Read a word of lower-case letters (possibly empty), palloc'd */
 extern char *CrmReadWord(CrmReader *r);
 

@@ -191,11 +191,7 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 		state = SummaryStateCreate(params, SUMMARY_STATE_MIN_SLOTS);
 	else
 	{
-		Pointer		raw = PG_GETARG_POINTER(0);
-
-		state = VARATT_IS_EXTENDED(raw) ?
-			(SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0)) :
-			(SummaryState *) raw;
+		state = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 		/* a state from elsewhere, or from rows with other parameters */
 		if (!in_aggregate || cache->params_varied)
 		{
@@ -203,8 +199,7 @@ SummaryTransition(FunctionCallInfo fcinfo, const TransitionShape *shape)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("as_of, holdout end, unit and period must be the same for every row of a group")));
-			/* outside an aggregate the input state must not be modified */
-			if (!in_aggregate && (Pointer) state == raw)
+			if (!CrmArgIsWritable(fcinfo, 0, state))
 				state = SummaryStateCopy(state, state->capacity);
 		}
 	}
@@ -281,13 +276,9 @@ PG_FUNCTION_INFO_V1(summary_combine);
 Datum
 summary_combine(PG_FUNCTION_ARGS)
 {
-	Datum		raw = PG_GETARG_DATUM(0);
-	SummaryState *dst = (SummaryState *) PG_DETOAST_DATUM(raw);
+	SummaryState *dst = (SummaryState *) CrmWritableArg(fcinfo, 0);
 	SummaryState *src = (SummaryState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 
-	if (!AggCheckCallContext(fcinfo, NULL) &&
-		(Pointer) dst == DatumGetPointer(raw))
-		dst = SummaryStateCopy(dst, dst->capacity);
 	PG_RETURN_POINTER(SummaryMerge(dst, src));
 }
 

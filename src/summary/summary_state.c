@@ -13,11 +13,11 @@
  * is never part of a value's meaning.
  */
 #include "crm.h"
+#include "crm_io.h"
 #include "summary_state.h"
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -781,26 +781,6 @@ SummaryStateProblem(const SummaryState *s)
 	return NULL;
 }
 
-/* Append a float8 in its shortest exact decimal form */
-static void
-AppendExactFloat(StringInfo buf, float8 value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
-
-/* Append a segment of periods as {a,b,c} */
-static void
-AppendPeriodList(StringInfo buf, const int32 *periods, int32 n)
-{
-	appendStringInfoChar(buf, '{');
-	for (int32 i = 0; i < n; i++)
-		appendStringInfo(buf, i ? ",%d" : "%d", periods[i]);
-	appendStringInfoChar(buf, '}');
-}
-
 /* Text form of crm.summary_state */
 PG_FUNCTION_INFO_V1(summary_state_out);
 Datum
@@ -822,109 +802,45 @@ summary_state_out(PG_FUNCTION_ARGS)
 					 s->rules.unit_months, s->rules.unit_days, s->rules.unit_usecs,
 					 s->first_day, s->last_day,
 					 s->n_transactions, s->n_holdout_transactions);
-	AppendExactFloat(&buf, s->first_period_spend);
+	CrmAppendFloat8(&buf, s->first_period_spend);
 	appendStringInfoChar(&buf, '/');
-	AppendExactFloat(&buf, s->repeat_spend);
+	CrmAppendFloat8(&buf, s->repeat_spend);
 	appendStringInfoChar(&buf, '/');
-	AppendExactFloat(&buf, s->holdout_spend);
+	CrmAppendFloat8(&buf, s->holdout_spend);
 	appendStringInfoChar(&buf, '/');
-	AppendExactFloat(&buf, s->refund_total);
-	appendStringInfoString(&buf, " cal=");
-	AppendPeriodList(&buf, periods, s->n_periods);
-	appendStringInfoString(&buf, " hold=");
-	AppendPeriodList(&buf, periods + s->n_periods, s->n_holdout_periods);
+	CrmAppendFloat8(&buf, s->refund_total);
+	CrmAppendInt32List(&buf, "cal", periods, s->n_periods);
+	CrmAppendInt32List(&buf, "hold", periods + s->n_periods, s->n_holdout_periods);
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Cursor over the text form, remembering the whole input for errors */
-typedef struct StateParser
-{
-	const char *input;			/* the whole text, for error messages */
-	const char *p;				/* current position */
-} StateParser;
-
-/* Raise 22P02 for malformed summary state text */
-static void
-ParseFail(const StateParser *ps, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.summary_state: \"%s\"",
-					ps->input),
-			 errdetail("%s.", why)));
-}
-
-/* Consume an exact literal */
-static void
-ParseLiteral(StateParser *ps, const char *literal)
-{
-	size_t		len = strlen(literal);
-
-	if (strncmp(ps->p, literal, len) != 0)
-		ParseFail(ps, psprintf("expected \"%s\"", literal));
-	ps->p += len;
-}
-
-/* Consume a decimal integer within [lo, hi] */
+/* Read "/" and an integer within [lo, hi] (the later parts of a field) */
 static int64
-ParseInteger(StateParser *ps, int64 lo, int64 hi)
+ReadPart(CrmReader *r, int64 lo, int64 hi)
 {
-	char	   *end;
-	long long	value;
-
-	if (!(isdigit((unsigned char) *ps->p) || *ps->p == '-'))
-		ParseFail(ps, "expected an integer");
-	errno = 0;
-	value = strtoll(ps->p, &end, 10);
-	if (errno != 0 || end == ps->p || value < lo || value > hi)
-		ParseFail(ps, "integer out of range");
-	ps->p = end;
-	return (int64) value;
+	CrmExpect(r, "/");
+	return CrmReadInt(r, lo, hi);
 }
 
-/* Consume a finite float8 (strtod is correctly rounded: exact round-trip) */
+/* Read "/" and a finite number */
 static float8
-ParseFloat(StateParser *ps)
+ReadFinitePart(CrmReader *r)
 {
-	char	   *end;
-	float8		value;
-
-	if (!(isdigit((unsigned char) *ps->p) || *ps->p == '-'))
-		ParseFail(ps, "expected a number");
-	if (!CrmParseFloat8(ps->p, &end, &value) || !isfinite(value))
-		ParseFail(ps, "expected a finite number");
-	ps->p = end;
-	return value;
+	CrmExpect(r, "/");
+	return CrmReadFinite(r);
 }
 
-/* Consume a {a,b,...} list of int32 into a growing array */
+/* Read " key={a,b,...}" of int32 periods into periods + used; returns how many */
 static int32
-ParsePeriodList(StateParser *ps, int32 **values, int32 *allocated, int32 used)
+ReadPeriods(CrmReader *r, const char *key, int32 **periods, int32 used)
 {
-	int32		n = 0;
+	int			n;
+	int64	   *values = CrmReadIntList(r, key, PG_INT32_MIN, PG_INT32_MAX, &n);
 
-	ParseLiteral(ps, "{");
-	if (*ps->p == '}')
-	{
-		ps->p++;
-		return 0;
-	}
-	for (;;)
-	{
-		if (used + n >= *allocated)
-		{
-			*allocated *= 2;
-			*values = repalloc(*values, sizeof(int32) * *allocated);
-		}
-		(*values)[used + n] = (int32) ParseInteger(ps, PG_INT32_MIN, PG_INT32_MAX);
-		n++;
-		if (*ps->p == '}')
-		{
-			ps->p++;
-			return n;
-		}
-		ParseLiteral(ps, ",");
-	}
+	*periods = repalloc(*periods, sizeof(int32) * ((Size) used + n + 1));
+	for (int i = 0; i < n; i++)
+		(*periods)[used + i] = (int32) values[i];
+	return n;
 }
 
 /* Parse the text form of crm.summary_state */
@@ -932,65 +848,42 @@ PG_FUNCTION_INFO_V1(summary_state_in);
 Datum
 summary_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *text = PG_GETARG_CSTRING(0);
-	StateParser ps = {text, text};
+	CrmReader	r = CrmReaderStart("crm.summary_state", PG_GETARG_CSTRING(0));
 	SummaryState head;
 	SummaryState *state;
-	int32		allocated = 64;
-	int32	   *periods = palloc(sizeof(int32) * allocated);
+	int32	   *periods = palloc(sizeof(int32));
 	const char *problem;
 
 	memset(&head, 0, sizeof(head));
-	ParseLiteral(&ps, "v");
-	head.version = (uint8) ParseInteger(&ps, 0, 255);
-	ParseLiteral(&ps, " flags=");
-	head.flags = (uint8) ParseInteger(&ps, 0, 255);
-	ParseLiteral(&ps, " asof=");
-	head.as_of_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.as_of_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
-	ParseLiteral(&ps, " holdout=");
-	head.holdout_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.holdout_ts = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
-	ParseLiteral(&ps, " period=");
-	head.rules.period_months = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.rules.period_days = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, " unit=");
-	head.rules.unit_months = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.rules.unit_days = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.rules.unit_usecs = ParseInteger(&ps, PG_INT64_MIN, PG_INT64_MAX);
-	ParseLiteral(&ps, " days=");
-	head.first_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, "/");
-	head.last_day = (int32) ParseInteger(&ps, PG_INT32_MIN, PG_INT32_MAX);
-	ParseLiteral(&ps, " tx=");
-	head.n_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
-	ParseLiteral(&ps, "/");
-	head.n_holdout_transactions = ParseInteger(&ps, 0, PG_INT64_MAX);
-	ParseLiteral(&ps, " spend=");
-	head.first_period_spend = ParseFloat(&ps);
-	ParseLiteral(&ps, "/");
-	head.repeat_spend = ParseFloat(&ps);
-	ParseLiteral(&ps, "/");
-	head.holdout_spend = ParseFloat(&ps);
-	ParseLiteral(&ps, "/");
-	head.refund_total = ParseFloat(&ps);
-	ParseLiteral(&ps, " cal=");
-	head.n_periods = ParsePeriodList(&ps, &periods, &allocated, 0);
-	ParseLiteral(&ps, " hold=");
-	head.n_holdout_periods = ParsePeriodList(&ps, &periods, &allocated,
-											 head.n_periods);
-	if (*ps.p != '\0')
-		ParseFail(&ps, "unexpected text after the holdout periods");
+	CrmExpect(&r, "v");
+	head.version = (uint8) CrmReadInt(&r, 0, 255);
+	head.flags = (uint8) CrmReadKeyInt(&r, "flags", 0, 255);
+	head.as_of_day = (int32) CrmReadKeyInt(&r, "asof", PG_INT32_MIN, PG_INT32_MAX);
+	head.as_of_ts = ReadPart(&r, PG_INT64_MIN, PG_INT64_MAX);
+	head.holdout_day = (int32) CrmReadKeyInt(&r, "holdout", PG_INT32_MIN, PG_INT32_MAX);
+	head.holdout_ts = ReadPart(&r, PG_INT64_MIN, PG_INT64_MAX);
+	head.rules.period_months = (int32) CrmReadKeyInt(&r, "period", PG_INT32_MIN, PG_INT32_MAX);
+	head.rules.period_days = (int32) ReadPart(&r, PG_INT32_MIN, PG_INT32_MAX);
+	head.rules.unit_months = (int32) CrmReadKeyInt(&r, "unit", PG_INT32_MIN, PG_INT32_MAX);
+	head.rules.unit_days = (int32) ReadPart(&r, PG_INT32_MIN, PG_INT32_MAX);
+	head.rules.unit_usecs = ReadPart(&r, PG_INT64_MIN, PG_INT64_MAX);
+	head.first_day = (int32) CrmReadKeyInt(&r, "days", PG_INT32_MIN, PG_INT32_MAX);
+	head.last_day = (int32) ReadPart(&r, PG_INT32_MIN, PG_INT32_MAX);
+	head.n_transactions = CrmReadKeyCount(&r, "tx");
+	head.n_holdout_transactions = ReadPart(&r, 0, PG_INT64_MAX);
+	CrmExpectKey(&r, "spend");
+	head.first_period_spend = CrmReadFinite(&r);
+	head.repeat_spend = ReadFinitePart(&r);
+	head.holdout_spend = ReadFinitePart(&r);
+	head.refund_total = ReadFinitePart(&r);
+	head.n_periods = ReadPeriods(&r, "cal", &periods, 0);
+	head.n_holdout_periods = ReadPeriods(&r, "hold", &periods, head.n_periods);
+	CrmReadEnd(&r);
 
 	state = StateFromParts(&head, periods);
 	problem = SummaryStateProblem(state);
 	if (problem != NULL)
-		ParseFail(&ps, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -1073,19 +966,13 @@ summary_state_recv(PG_FUNCTION_ARGS)
 	used = (int64) head.n_periods + head.n_holdout_periods;
 	if (head.n_periods < 0 || head.n_holdout_periods < 0 ||
 		used * (int64) sizeof(int32) != buf->len - buf->cursor)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.summary_state"),
-				 errdetail("The period counts do not match the message length.")));
+		CrmBinaryError("crm.summary_state", "the period counts do not match the message length");
 	periods = (int32 *) palloc(sizeof(int32) * (Size) Max(used, 1));
 	for (int64 i = 0; i < used; i++)
 		periods[i] = (int32) pq_getmsgint(buf, 4);
 	state = StateFromParts(&head, periods);
 	problem = SummaryStateProblem(state);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.summary_state"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.summary_state", problem);
 	PG_RETURN_POINTER(state);
 }

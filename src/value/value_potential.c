@@ -205,16 +205,10 @@ Datum
 value_potential_model_in(PG_FUNCTION_ARGS)
 {
 	CrmReader	r = CrmReaderStart("crm.value_potential_model", PG_GETARG_CSTRING(0));
-	float8		value_threshold;
-	float8		potential_threshold;
-	int64		n;
+	float8		value_threshold = CrmReadKeyFloat8(&r, "value_threshold");
+	float8		potential_threshold = CrmReadKeyFloat8(&r, "potential_threshold");
+	int64		n = CrmReadKeyCount(&r, "n");
 
-	CrmExpectKey(&r, "value_threshold");
-	value_threshold = CrmReadFloat8(&r);
-	CrmExpectKey(&r, "potential_threshold");
-	potential_threshold = CrmReadFloat8(&r);
-	CrmExpectKey(&r, "n");
-	n = CrmReadCount(&r);
 	CrmReadEnd(&r);
 	if (!isfinite(value_threshold) || !isfinite(potential_threshold))
 		CrmReadError(&r, "thresholds must be finite");

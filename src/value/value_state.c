@@ -721,8 +721,7 @@ StateFromText(const char *input, bool concentration)
 		if (kind == 0 || kind == VALUE_KIND_CONCENTRATION)
 			CrmReadError(&r, "kind must be pyramid, abc or potential");
 	}
-	CrmExpectKey(&r, "n");
-	n_rows = CrmReadCount(&r);
+	n_rows = CrmReadKeyCount(&r, "n");
 	if (kind != VALUE_KIND_POTENTIAL && CrmReadLiteral(&r, " skipped="))
 	{
 		n_skipped = CrmReadCount(&r);

@@ -417,10 +417,8 @@ value_tier_model_in(PG_FUNCTION_ARGS)
 		kind = VALUE_KIND_ABC;
 	else
 		CrmReadError(&r, "expected \"pyramid\" or \"abc\"");
-	CrmExpectKey(&r, "n");
-	n = CrmReadCount(&r);
-	CrmExpectKey(&r, "total");
-	total = CrmReadFloat8(&r);
+	n = CrmReadKeyCount(&r, "n");
+	total = CrmReadKeyFloat8(&r, "total");
 	cuts = CrmReadFloat8List(&r, "cuts", &counts[0]);
 	spec.names = CrmReadNames(&r, "names", &counts[1], &spec.names_size);
 	thresholds = CrmReadFloat8List(&r, "thresholds", &counts[2]);
