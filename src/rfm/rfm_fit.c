@@ -17,9 +17,7 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
-#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -34,10 +32,10 @@
 #define FIT_HEADER_SIZE MAXALIGN(sizeof(RfmFitState))
 
 /* The run of distinct values of dimension d */
-static RfmValueCount *
+static CrmValueCount *
 FitRun(const RfmFitState *state, int d)
 {
-	RfmValueCount *run = (RfmValueCount *) ((char *) state + FIT_HEADER_SIZE);
+	CrmValueCount *run = (CrmValueCount *) ((char *) state + FIT_HEADER_SIZE);
 
 	for (int i = 0; i < d; i++)
 		run += state->n_distinct[i];
@@ -58,7 +56,7 @@ FitStateSize(const int32 *n_distinct, int32 buffer_capacity)
 	Size		size = FIT_HEADER_SIZE;
 
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
-		size += sizeof(RfmValueCount) * (Size) n_distinct[d];
+		size += sizeof(CrmValueCount) * (Size) n_distinct[d];
 	size += sizeof(float8) * RFM_DIMENSIONS * (Size) buffer_capacity;
 	if (size > MaxAllocSize)
 		ereport(ERROR,
@@ -71,7 +69,7 @@ FitStateSize(const int32 *n_distinct, int32 buffer_capacity)
 /* A new fit state holding the given runs and an empty buffer */
 static RfmFitState *
 FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
-			  RfmValueCount *const *runs, const int32 *n_distinct,
+			  CrmValueCount *const *runs, const int32 *n_distinct,
 			  int32 buffer_capacity)
 {
 	Size		size = FitStateSize(n_distinct, buffer_capacity);
@@ -88,7 +86,7 @@ FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 		if (n_distinct[d] > 0)
 			memcpy(FitRun(state, d), runs[d],
-				   sizeof(RfmValueCount) * (Size) n_distinct[d]);
+				   sizeof(CrmValueCount) * (Size) n_distinct[d]);
 	return state;
 }
 
@@ -103,8 +101,8 @@ FitStateBuild(uint8 method, uint8 bins, int64 n_rows,
 
 /* Merge two sorted runs of distinct values into out; returns its length */
 static int32
-MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
-		  RfmValueCount *out)
+MergeRuns(const CrmValueCount *a, int32 na, const CrmValueCount *b, int32 nb,
+		  CrmValueCount *out)
 {
 	int32		i = 0;
 	int32		j = 0;
@@ -129,13 +127,13 @@ MergeRuns(const RfmValueCount *a, int32 na, const RfmValueCount *b, int32 nb,
 }
 
 /* The run of dimension d with the buffered rows merged in (palloc'd) */
-static RfmValueCount *
+static CrmValueCount *
 FlushedRun(const RfmFitState *state, int d, int32 *n_out)
 {
 	int32		nb = state->n_buffered;
 	float8	   *column = (float8 *) palloc(sizeof(float8) * Max(nb, 1));
-	RfmValueCount *buffered = (RfmValueCount *) palloc(sizeof(RfmValueCount) * Max(nb, 1));
-	RfmValueCount *merged;
+	CrmValueCount *buffered = (CrmValueCount *) palloc(sizeof(CrmValueCount) * Max(nb, 1));
+	CrmValueCount *merged;
 	const float8 *buffer = FitBuffer(state);
 	int32		n_buffered_distinct = 0;
 
@@ -154,7 +152,7 @@ FlushedRun(const RfmFitState *state, int d, int32 *n_out)
 			n_buffered_distinct++;
 		}
 	}
-	merged = (RfmValueCount *) palloc(sizeof(RfmValueCount) *
+	merged = (CrmValueCount *) palloc(sizeof(CrmValueCount) *
 									  ((Size) state->n_distinct[d] + n_buffered_distinct + 1));
 	*n_out = MergeRuns(FitRun(state, d), state->n_distinct[d],
 					   buffered, n_buffered_distinct, merged);
@@ -178,7 +176,7 @@ NextBufferCapacity(const int32 *n_distinct)
 static RfmFitState *
 FitStateFlush(const RfmFitState *state, int32 buffer_capacity)
 {
-	RfmValueCount *runs[RFM_DIMENSIONS];
+	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
 
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
@@ -254,7 +252,6 @@ PG_FUNCTION_INFO_V1(rfm_fit_trans);
 Datum
 rfm_fit_trans(PG_FUNCTION_ARGS)
 {
-	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
 	RfmFitState *state;
 	uint8		method;
 	uint8		bins;
@@ -265,20 +262,18 @@ rfm_fit_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		static const int32 no_runs[RFM_DIMENSIONS] = {0, 0, 0};
-		RfmValueCount *runs[RFM_DIMENSIONS] = {NULL, NULL, NULL};
+		CrmValueCount *runs[RFM_DIMENSIONS] = {NULL, NULL, NULL};
 
 		state = FitStateBuild(method, bins, 0, runs, no_runs, RFM_FIT_INITIAL_BUFFER);
 	}
 	else
 	{
-		Datum		raw = PG_GETARG_DATUM(0);
-
-		state = (RfmFitState *) PG_DETOAST_DATUM(raw);
+		state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 		if (state->method != method || state->bins != bins)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("bins and method must be the same for every row of a group")));
-		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+		if (!CrmArgIsWritable(fcinfo, 0, state))
 			state = FitStateFlush(state, Max(state->buffer_capacity, 1));
 	}
 
@@ -309,7 +304,7 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 {
 	RfmFitState *a = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	RfmFitState *b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	RfmValueCount *runs[RFM_DIMENSIONS];
+	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
 	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
 
@@ -321,10 +316,10 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 	{
 		int32		na;
 		int32		nb;
-		RfmValueCount *ra = FlushedRun(a, d, &na);
-		RfmValueCount *rb = FlushedRun(b, d, &nb);
+		CrmValueCount *ra = FlushedRun(a, d, &na);
+		CrmValueCount *rb = FlushedRun(b, d, &nb);
 
-		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * ((Size) na + nb + 1));
+		runs[d] = (CrmValueCount *) palloc(sizeof(CrmValueCount) * ((Size) na + nb + 1));
 		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
 	}
 	PG_RETURN_POINTER(FitStateBuild(a->method, a->bins, n_rows,
@@ -334,7 +329,7 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 
 /* Prefix sums of the counts of a run (cum[i] = rows with value <= run[i]) */
 static int64 *
-CumulativeCounts(const RfmValueCount *run, int32 n)
+CumulativeCounts(const CrmValueCount *run, int32 n)
 {
 	int64	   *cum = (int64 *) palloc(sizeof(int64) * Max(n, 1));
 	int64		total = 0;
@@ -349,7 +344,7 @@ CumulativeCounts(const RfmValueCount *run, int32 n)
 
 /* The rank-th smallest value (1-based) of a run with prefix sums cum */
 static float8
-OrderStatistic(const RfmValueCount *run, const int64 *cum, int32 n, int64 rank)
+OrderStatistic(const CrmValueCount *run, const int64 *cum, int32 n, int64 rank)
 {
 	int32		lo = 0;
 	int32		hi = n - 1;
@@ -368,7 +363,7 @@ OrderStatistic(const RfmValueCount *run, const int64 *cum, int32 n, int64 rank)
 
 /* R's type-7 quantile of a run at probability p */
 static float8
-Type7Quantile(const RfmValueCount *run, const int64 *cum, int32 n, int64 total,
+Type7Quantile(const CrmValueCount *run, const int64 *cum, int32 n, int64 total,
 			  float8 p)
 {
 	float8		index = 1 + (float8) (total - 1) * p;
@@ -389,7 +384,7 @@ Type7Quantile(const RfmValueCount *run, const int64 *cum, int32 n, int64 total,
 
 /* Fill the bins - 1 breakpoints of one dimension from its run */
 static void
-FitBreakpoints(const RfmValueCount *run, int32 n, int64 total, uint8 method,
+FitBreakpoints(const CrmValueCount *run, int32 n, int64 total, uint8 method,
 			   uint8 bins, float8 *breakpoints)
 {
 	int64	   *cum = CumulativeCounts(run, n);
@@ -436,7 +431,7 @@ rfm_fit_final(PG_FUNCTION_ARGS)
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		int32		n;
-		RfmValueCount *run = FlushedRun(state, d, &n);
+		CrmValueCount *run = FlushedRun(state, d, &n);
 
 		FitBreakpoints(run, n, state->n_rows, state->method, state->bins,
 					   RfmModelBreakpoints(model, d));
@@ -451,7 +446,6 @@ rfm_fit_state_out(PG_FUNCTION_ARGS)
 {
 	RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d method=%s bins=%d n=" INT64_FORMAT,
@@ -460,46 +454,23 @@ rfm_fit_state_out(PG_FUNCTION_ARGS)
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		int32		n;
-		RfmValueCount *run = FlushedRun(state, d, &n);
+		CrmValueCount *run = FlushedRun(state, d, &n);
 
-		appendStringInfo(&buf, " %s={", RfmDimensionNames[d]);
-		for (int32 i = 0; i < n; i++)
-		{
-			double_to_shortest_decimal_buf(run[i].value, digits);
-			appendStringInfo(&buf, "%s%s:" INT64_FORMAT, i ? "," : "", digits,
-							 run[i].count);
-		}
-		appendStringInfoChar(&buf, '}');
+		CrmAppendRun(&buf, RfmDimensionNames[d], run, n);
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Raise 22P02 for malformed fit state text */
-static void
-FitStateSyntaxError(const char *input, const char *why)
-{
-	RfmTextError("crm.rfm_fit_state", input, why);
-}
-
 /* Why runs read from outside are inconsistent with n_rows, or NULL */
 static const char *
-FitRunsProblem(RfmValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
+FitRunsProblem(CrmValueCount *const *runs, const int32 *n_distinct, int64 n_rows)
 {
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
-		int64		total = 0;
+		const char *problem = CrmRunProblem(runs[d], n_distinct[d], n_rows, false);
 
-		for (int32 i = 0; i < n_distinct[d]; i++)
-		{
-			if (!isfinite(runs[d][i].value) || runs[d][i].count <= 0)
-				return "values must be finite and counts positive";
-			if (i > 0 && runs[d][i].value <= runs[d][i - 1].value)
-				return "values must be strictly increasing";
-			if (pg_add_s64_overflow(total, runs[d][i].count, &total))
-				return "the counts of a dimension are out of range for type bigint";
-		}
-		if (total != n_rows)
-			return "the counts of each dimension must add up to n";
+		if (problem != NULL)
+			return problem;
 	}
 	return NULL;
 }
@@ -509,76 +480,28 @@ PG_FUNCTION_INFO_V1(rfm_fit_state_in);
 Datum
 rfm_fit_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	char		method_name[16];
+	CrmReader	r = CrmReaderStart("crm.rfm_fit_state", PG_GETARG_CSTRING(0));
 	uint8		method;
-	int			version;
-	int			bins;
-	long long	n_rows;
-	int			consumed = 0;
-	char	   *p;
-	RfmValueCount *runs[RFM_DIMENSIONS];
+	uint8		bins;
+	int64		n_rows;
+	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
 	const char *problem;
 
-	if (sscanf(input, "v%d method=%15[a-z] bins=%d n=%lld%n",
-			   &version, method_name, &bins, &n_rows, &consumed) != 4 || consumed == 0)
-		FitStateSyntaxError(input, "expected \"v1 method=... bins=... n=...\"");
-	if (version != RFM_FIT_STATE_VERSION)
-		FitStateSyntaxError(input, "unsupported version");
-	method = RfmMethodByName(method_name);
+	CrmExpectVersion(&r, RFM_FIT_STATE_VERSION);
+	CrmExpectKey(&r, "method");
+	method = RfmMethodByName(CrmReadWord(&r));
 	if (method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE)
-		FitStateSyntaxError(input, "unknown method");
-	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS || n_rows < 0)
-		FitStateSyntaxError(input, "bins must be 2..9 and n non-negative");
-	p = input + consumed;
+		CrmReadError(&r, "unknown method");
+	bins = (uint8) CrmReadKeyInt(&r, "bins", RFM_MIN_BINS, RFM_MAX_BINS);
+	n_rows = CrmReadKeyCount(&r, "n");
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
-	{
-		int32		allocated = 16;
-		char		prefix[16];
-
-		snprintf(prefix, sizeof(prefix), " %s={", RfmDimensionNames[d]);
-		if (strncmp(p, prefix, strlen(prefix)) != 0)
-			FitStateSyntaxError(input, psprintf("expected \"%s\"", prefix + 1));
-		p += strlen(prefix);
-		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * allocated);
-		n_distinct[d] = 0;
-		while (*p != '}')
-		{
-			char	   *end;
-
-			if (n_distinct[d] > 0)
-			{
-				if (*p != ',')
-					FitStateSyntaxError(input, "expected \",\" or \"}\"");
-				p++;
-			}
-			if (n_distinct[d] >= allocated)
-			{
-				allocated *= 2;
-				runs[d] = repalloc(runs[d], sizeof(RfmValueCount) * allocated);
-			}
-			if (!CrmParseFloat8(p, &end, &runs[d][n_distinct[d]].value) || *end != ':')
-				FitStateSyntaxError(input, "expected value:count");
-			p = end + 1;
-			if (!isdigit((unsigned char) *p))
-				FitStateSyntaxError(input, "expected a count");
-			errno = 0;
-			runs[d][n_distinct[d]].count = strtoll(p, &end, 10);
-			if (errno != 0)
-				FitStateSyntaxError(input, "count out of range");
-			p = end;
-			n_distinct[d]++;
-		}
-		p++;
-	}
-	if (*p != '\0')
-		FitStateSyntaxError(input, "unexpected text at the end");
+		runs[d] = CrmReadRun(&r, RfmDimensionNames[d], &n_distinct[d]);
+	CrmReadEnd(&r);
 	problem = FitRunsProblem(runs, n_distinct, n_rows);
 	if (problem != NULL)
-		FitStateSyntaxError(input, problem);
-	PG_RETURN_POINTER(FitStateBuild(method, (uint8) bins,
-									n_rows, runs, n_distinct, 0));
+		CrmReadError(&r, problem);
+	PG_RETURN_POINTER(FitStateBuild(method, bins, n_rows, runs, n_distinct, 0));
 }
 
 /* Binary form of crm.rfm_fit_state */
@@ -597,14 +520,9 @@ rfm_fit_state_send(PG_FUNCTION_ARGS)
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		int32		n;
-		RfmValueCount *run = FlushedRun(state, d, &n);
+		CrmValueCount *run = FlushedRun(state, d, &n);
 
-		pq_sendint32(&buf, n);
-		for (int32 i = 0; i < n; i++)
-		{
-			pq_sendfloat8(&buf, run[i].value);
-			pq_sendint64(&buf, run[i].count);
-		}
+		CrmSendRun(&buf, run, n);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -619,36 +537,18 @@ rfm_fit_state_recv(PG_FUNCTION_ARGS)
 	uint8		method = (uint8) pq_getmsgint(buf, 1);
 	uint8		bins = (uint8) pq_getmsgint(buf, 1);
 	int64		n_rows = pq_getmsgint64(buf);
-	RfmValueCount *runs[RFM_DIMENSIONS];
+	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
-	const char *problem = NULL;
+	const char *problem;
 
 	if (version != RFM_FIT_STATE_VERSION ||
 		(method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE) ||
 		bins < RFM_MIN_BINS || bins > RFM_MAX_BINS || n_rows < 0)
-		problem = "invalid version, method, bins or n";
-	for (int d = 0; problem == NULL && d < RFM_DIMENSIONS; d++)
-	{
-		n_distinct[d] = (int32) pq_getmsgint(buf, 4);
-		if (n_distinct[d] < 0 ||
-			(int64) n_distinct[d] * 16 > buf->len - buf->cursor)
-		{
-			problem = "invalid run length";
-			break;
-		}
-		runs[d] = (RfmValueCount *) palloc(sizeof(RfmValueCount) * Max(n_distinct[d], 1));
-		for (int32 i = 0; i < n_distinct[d]; i++)
-		{
-			runs[d][i].value = pq_getmsgfloat8(buf);
-			runs[d][i].count = pq_getmsgint64(buf);
-		}
-	}
-	if (problem == NULL)
-		problem = FitRunsProblem(runs, n_distinct, n_rows);
+		CrmBinaryError("crm.rfm_fit_state", "invalid version, method, bins or n");
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		runs[d] = CrmRecvRun(buf, "crm.rfm_fit_state", &n_distinct[d]);
+	problem = FitRunsProblem(runs, n_distinct, n_rows);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.rfm_fit_state"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.rfm_fit_state", problem);
 	PG_RETURN_POINTER(FitStateBuild(method, bins, n_rows, runs, n_distinct, 0));
 }

@@ -14,7 +14,6 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -46,16 +45,6 @@ RfmMethodByName(const char *name)
 		if (strcmp(name, RfmMethodName(method)) == 0)
 			return method;
 	return 0;
-}
-
-/* Raise 22P02 for malformed text of the named RFM type */
-void
-RfmTextError(const char *type_name, const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
-			 errdetail("%s.", why)));
 }
 
 /* A new zeroed model with k bins */
@@ -111,31 +100,14 @@ rfm_model_out(PG_FUNCTION_ARGS)
 {
 	RfmModel   *model = PG_GETARG_RFM_MODEL_P(0);
 	StringInfoData buf;
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s bins=%d n=" INT64_FORMAT,
 					 RfmMethodName(model->method), model->bins, model->n);
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
-	{
-		const float8 *b = RfmModelBreakpoints(model, d);
-
-		appendStringInfo(&buf, " %s={", RfmDimensionNames[d]);
-		for (int i = 0; i < model->bins - 1; i++)
-		{
-			double_to_shortest_decimal_buf(b[i], digits);
-			appendStringInfo(&buf, "%s%s", i ? "," : "", digits);
-		}
-		appendStringInfoChar(&buf, '}');
-	}
+		CrmAppendFloat8List(&buf, RfmDimensionNames[d], RfmModelBreakpoints(model, d),
+							model->bins - 1);
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Raise 22P02 for malformed model text */
-static void
-ModelSyntaxError(const char *input, const char *why)
-{
-	RfmTextError("crm.rfm_model", input, why);
 }
 
 /* Parse the text form of crm.rfm_model */
@@ -143,58 +115,29 @@ PG_FUNCTION_INFO_V1(rfm_model_in);
 Datum
 rfm_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	char		method_name[16];
+	CrmReader	r = CrmReaderStart("crm.rfm_model", PG_GETARG_CSTRING(0));
+	uint8		method = RfmMethodByName(CrmReadWord(&r));
 	int			bins;
-	long long	n;
-	int			consumed = 0;
-	uint8		method;
 	RfmModel   *model;
-	char	   *p;
 	const char *problem;
 
-	if (sscanf(input, "%15[a-z] bins=%d n=%lld%n", method_name, &bins, &n,
-			   &consumed) != 3 || consumed == 0)
-		ModelSyntaxError(input, "expected \"<method> bins=<k> n=<customers>\"");
-	method = RfmMethodByName(method_name);
 	if (method == 0)
-		ModelSyntaxError(input, "unknown method");
-	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
-		ModelSyntaxError(input, "bins must be between 2 and 9");
-	model = ModelAlloc(method, bins, n);
-	p = input + consumed;
+		CrmReadError(&r, "unknown method");
+	bins = (int) CrmReadKeyInt(&r, "bins", RFM_MIN_BINS, RFM_MAX_BINS);
+	model = ModelAlloc(method, bins, CrmReadKeyCount(&r, "n"));
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
-		float8	   *b = RfmModelBreakpoints(model, d);
-		char		prefix[16];
+		int			n;
+		float8	   *breakpoints = CrmReadFloat8List(&r, RfmDimensionNames[d], &n);
 
-		snprintf(prefix, sizeof(prefix), " %s={", RfmDimensionNames[d]);
-		if (strncmp(p, prefix, strlen(prefix)) != 0)
-			ModelSyntaxError(input, psprintf("expected \"%s\"", prefix + 1));
-		p += strlen(prefix);
-		for (int i = 0; i < bins - 1; i++)
-		{
-			char	   *end;
-
-			if (i > 0)
-			{
-				if (*p != ',')
-					ModelSyntaxError(input, psprintf("expected %d breakpoints per dimension", bins - 1));
-				p++;
-			}
-			if (!CrmParseFloat8(p, &end, &b[i]))
-				ModelSyntaxError(input, "expected a number");
-			p = end;
-		}
-		if (*p != '}')
-			ModelSyntaxError(input, psprintf("expected %d breakpoints per dimension", bins - 1));
-		p++;
+		if (n != bins - 1)
+			CrmReadError(&r, psprintf("expected %d breakpoints per dimension", bins - 1));
+		memcpy(RfmModelBreakpoints(model, d), breakpoints, sizeof(float8) * n);
 	}
-	if (*p != '\0')
-		ModelSyntaxError(input, "unexpected text at the end");
+	CrmReadEnd(&r);
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ModelSyntaxError(input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(model);
 }
 
@@ -230,50 +173,31 @@ rfm_model_recv(PG_FUNCTION_ARGS)
 	const char *problem;
 
 	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.rfm_model"),
-				 errdetail("bins must be between 2 and 9.")));
+		CrmBinaryError("crm.rfm_model", "bins must be between 2 and 9");
 	model = ModelAlloc(method, bins, n);
 	model->version = version;
 	for (int i = 0; i < RFM_DIMENSIONS * (bins - 1); i++)
 		model->breakpoints[i] = pq_getmsgfloat8(buf);
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.rfm_model"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.rfm_model", problem);
 	PG_RETURN_POINTER(model);
 }
 
-/* The elements of a float8[] of thresholds, validated (22004/22023) */
+/* The float8 thresholds of one dimension, validated (22004/22023/22000) */
 static float8 *
 ThresholdArray(ArrayType *array, const char *what, int *count)
 {
-	Datum	   *elements;
-	bool	   *nulls;
-	float8	   *values;
+	float8	   *values = CrmFloat8Array(array, psprintf("%s thresholds", what), 0,
+										PG_INT32_MAX, false, count);
 
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s thresholds must be a one-dimensional array", what)));
-	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-					  TYPALIGN_DOUBLE, &elements, &nulls, count);
 	if (*count < RFM_MIN_BINS - 1 || *count > RFM_MAX_BINS - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s needs between %d and %d thresholds, not %d",
 						what, RFM_MIN_BINS - 1, RFM_MAX_BINS - 1, *count)));
-	values = (float8 *) palloc(sizeof(float8) * *count);
 	for (int i = 0; i < *count; i++)
 	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s thresholds must not contain NULL", what)));
-		values[i] = DatumGetFloat8(elements[i]);
 		CheckFinite(values[i], psprintf("%s threshold", what));
 		if (i > 0 && values[i] <= values[i - 1])
 			ereport(ERROR,

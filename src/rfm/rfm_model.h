@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 
+#include "crm_io.h"
 #include "rfm.h"
 
 #define RFM_MODEL_VERSION 1
@@ -30,10 +31,6 @@ extern const char *RfmMethodName(uint8 method);
 
 /* The method with this name, or 0 if there is none */
 extern uint8 RfmMethodByName(const char *name);
-
-/* Raise 22P02 for malformed text of the named RFM type */
-extern void RfmTextError(const char *type_name, const char *input,
-						 const char *why) pg_attribute_noreturn();
 
 /*
  * A fitted (or given) RFM model: for each dimension, bins - 1 increasing
@@ -68,13 +65,6 @@ typedef struct RfmModel
 #define DatumGetRfmModelP(d)	((RfmModel *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_RFM_MODEL_P(n) DatumGetRfmModelP(PG_GETARG_DATUM(n))
 
-/* One distinct value of a dimension and how many rows had it */
-typedef struct RfmValueCount
-{
-	float8		value;			/* the value */
-	int64		count;			/* rows with this value */
-} RfmValueCount;
-
 /*
  * State of crm.rfm_fit: per dimension a sorted run of distinct values with
  * counts, plus a buffer of raw (recency, frequency, monetary) rows that is
@@ -95,7 +85,7 @@ typedef struct RfmFitState
 	int32		buffer_capacity;	/* rows the buffer can hold */
 	int32		n_distinct[RFM_DIMENSIONS]; /* pairs in each run */
 	int64		n_rows;			/* rows accumulated (runs + buffer) */
-	/* followed by the three runs of RfmValueCount, then the buffer */
+	/* followed by the three runs of CrmValueCount, then the buffer */
 } RfmFitState;
 
 #endif							/* CRM_RFM_MODEL_H */

@@ -20,6 +20,7 @@
  *	- 22023 a type modifier other than one integer 2..9.
  */
 #include "crm.h"
+#include "crm_io.h"
 #include "rfm.h"
 
 #include <ctype.h>
@@ -34,7 +35,6 @@
 /* Number of characters of the hyphenated text form ("5-4-3") */
 #define RFM_HYPHEN_LEN 5
 
-static void RfmSyntaxError(const char *input, const char *detail) pg_attribute_noreturn();
 static void RfmShapeError(const char *input, const char *text, int len) pg_attribute_noreturn();
 
 /* True if score is a valid score of one dimension (1..9) */
@@ -44,16 +44,6 @@ RfmScoreInRange(int score)
 	return score >= 1 && score <= RFM_MAX_BINS;
 }
 
-/* Raise 22P02 for malformed crm.rfm text; detail says what is wrong */
-static void
-RfmSyntaxError(const char *input, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.rfm: \"%s\"", input),
-			 errdetail("%s", detail)));
-}
-
 /* The score of a digit character of input, raising 22P02 unless it is 1..9 */
 static int
 CheckRfmDigit(const char *input, char c)
@@ -61,7 +51,7 @@ CheckRfmDigit(const char *input, char c)
 	int			score = c - '0';
 
 	if (!RfmScoreInRange(score))
-		RfmSyntaxError(input, "Each score must be between 1 and 9.");
+		CrmSyntaxError("crm.rfm", input, "Each score must be between 1 and 9");
 	return score;
 }
 
@@ -83,11 +73,11 @@ RfmShapeError(const char *input, const char *text, int len)
 		if (IsAsciiDigit(text[i]))
 			digits++;
 		else if (text[i] != '-')
-			RfmSyntaxError(input, "Only digits and hyphens may appear, as in \"543\" or \"5-4-3\".");
+			CrmSyntaxError("crm.rfm", input, "Only digits and hyphens may appear, as in \"543\" or \"5-4-3\"");
 	}
 	if (digits != 3)
-		RfmSyntaxError(input, "A score has three digits R, F and M.");
-	RfmSyntaxError(input, "Hyphens must separate single digits, as in \"5-4-3\".");
+		CrmSyntaxError("crm.rfm", input, "A score has three digits R, F and M");
+	CrmSyntaxError("crm.rfm", input, "Hyphens must separate single digits, as in \"5-4-3\"");
 }
 
 /* Parse '543' or '5-4-3' (surrounding whitespace allowed), raising 22P02 */
@@ -125,11 +115,7 @@ static int
 CheckRfmByte(int score)
 {
 	if (!RfmScoreInRange(score))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type crm.rfm"),
-				 errdetail("Each score must be between 1 and 9, not %d.",
-						   score)));
+		CrmBinaryError("crm.rfm", psprintf("Each score must be between 1 and 9, not %d", score));
 	return score;
 }
 

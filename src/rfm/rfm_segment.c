@@ -474,10 +474,7 @@ ParseRulesArrays(ArrayType **arrays, int *nrules)
 
 	for (int a = 0; a < SEGMENT_ARRAY_ARGS; a++)
 	{
-		if (ARR_NDIM(arrays[a]) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s must be a one-dimensional array", ArrayArgNames[a])));
+		CrmArrayLength(arrays[a], ArrayArgNames[a], 0, PG_INT32_MAX);
 		if (a == 0)
 			deconstruct_array(arrays[a], TEXTOID, -1, false, TYPALIGN_INT,
 							  &elems[a], &nulls[a], &count[a]);
