@@ -308,6 +308,7 @@ SELECT q AS statement, error_of(q) AS error FROM (VALUES
 	('SELECT ''v1 n=1 times={1e999:1,0}''::crm.survival'),
 	('SELECT ''v1 n=99999999999999999999 times={1:99999999999999999999,0}''::crm.survival'),
 	('SELECT ''v1 n=-2 times={1:9223372036854775807,9223372036854775807}''::crm.survival'),
+	('SELECT ''v1 n=2 times={1:9223372036854775807,9223372036854775807}''::crm.survival'),
 	-- malformed durations fit state text
 	('SELECT ''v1 shape=durations n=1 tuples={-1,1:1}''::crm.clv_fit_state'),
 	('SELECT ''v1 shape=durations n=1 tuples={1,2:1}''::crm.clv_fit_state'),

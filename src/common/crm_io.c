@@ -72,11 +72,17 @@ CrmExpectKey(CrmReader *r, const char *key)
 	ExpectKeyed(r, key, "");
 }
 
-/* Consume "v<version>" */
+/* Consume "v<version>"; another version number is "unsupported version" */
 void
 CrmExpectVersion(CrmReader *r, int version)
 {
-	CrmExpect(r, psprintf("v%d", version));
+	const char *literal = psprintf("v%d", version);
+
+	if (r->p[0] == 'v' && isdigit((unsigned char) r->p[1]) &&
+		(strncmp(r->p, literal, strlen(literal)) != 0 ||
+		 isdigit((unsigned char) r->p[strlen(literal)])))
+		CrmReadError(r, "unsupported version");
+	CrmExpect(r, literal);
 }
 
 /* Read a number (NaN and infinities included; -0 read as 0) */
@@ -185,8 +191,8 @@ CrmReadListNext(CrmReader *r, int i, const char *separator)
 {
 	if (CrmReadLiteral(r, "}"))
 		return false;
-	if (i > 0)
-		CrmExpect(r, separator);
+	if (i > 0 && !CrmReadLiteral(r, separator))
+		CrmReadError(r, psprintf("expected \"%s\" or \"}\"", separator));
 	return true;
 }
 
@@ -402,24 +408,21 @@ CrmRunProblem(const CrmValueCount *run, int32 n, int64 n_rows, bool nonnegative)
 }
 
 /* Read the version byte of a binary form; 22P03 unless it is version */
-uint8
+void
 CrmRecvVersion(StringInfo buf, const char *type_name, uint8 version)
 {
-	uint8		got = (uint8) pq_getmsgbyte(buf);
-
-	if (got != version)
+	if (pq_getmsgbyte(buf) != version)
 		CrmBinaryError(type_name, "unsupported version");
-	return got;
 }
 
 /* Read an element count; 22P03 unless that many elements fit in the rest of the message */
 int32
-CrmRecvLength(StringInfo buf, const char *type_name, Size elem_size)
+CrmRecvLength(StringInfo buf, const char *type_name, Size elem_size, const char *what)
 {
 	int32		n = (int32) pq_getmsgint(buf, 4);
 
 	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / elem_size)
-		CrmBinaryError(type_name, "invalid number of elements");
+		CrmBinaryError(type_name, psprintf("invalid number of %s", what));
 	return n;
 }
 
@@ -441,7 +444,7 @@ CrmRecvRun(StringInfo buf, const char *type_name, int32 *n)
 {
 	CrmValueCount *run;
 
-	*n = CrmRecvLength(buf, type_name, sizeof(float8) + sizeof(int64));
+	*n = CrmRecvLength(buf, type_name, sizeof(float8) + sizeof(int64), "values");
 	run = (CrmValueCount *) palloc(sizeof(CrmValueCount) * Max(*n, 1));
 	for (int32 i = 0; i < *n; i++)
 	{

@@ -72,7 +72,7 @@ extern void CrmExpect(CrmReader *r, const char *literal);
 /* Consume "key=", preceded by a space unless at the start of the text */
 extern void CrmExpectKey(CrmReader *r, const char *key);
 
-/* Consume "v<version>" */
+/* Consume "v<version>"; another version number is "unsupported version" */
 extern void CrmExpectVersion(CrmReader *r, int version);
 
 /* Read a number (NaN and infinities included; -0 read as 0) */
@@ -169,13 +169,15 @@ extern const char *CrmRunProblem(const CrmValueCount *run, int32 n, int64 n_rows
 								 bool nonnegative);
 
 /* Read the version byte of a binary form; 22P03 unless it is version */
-extern uint8 CrmRecvVersion(StringInfo buf, const char *type_name, uint8 version);
+extern void CrmRecvVersion(StringInfo buf, const char *type_name, uint8 version);
 
 /*
- * Read an element count; 22P03 unless it is >= 0 and that many elements of
- * elem_size bytes fit in the rest of the message
+ * Read an element count; 22P03 ("invalid number of <what>") unless it is
+ * >= 0 and that many elements of elem_size bytes fit in the rest of the
+ * message
  */
-extern int32 CrmRecvLength(StringInfo buf, const char *type_name, Size elem_size);
+extern int32 CrmRecvLength(StringInfo buf, const char *type_name, Size elem_size,
+						   const char *what);
 
 /* Send a run: its length, then (value, count) pairs */
 extern void CrmSendRun(StringInfo buf, const CrmValueCount *run, int32 n);

@@ -25,7 +25,7 @@
 #include "postgres.h"
 
 #include "calendar.h"
-#include "lib/stringinfo.h"
+#include "crm_io.h"
 
 #define COHORT_STATE_VERSION 1
 #define COHORT_TABLE_VERSION 1
@@ -118,6 +118,8 @@ CohortCell(int32 n, int32 c, int32 k)
 	return (Size) c * (Size) n - (Size) c * (Size) (c - 1) / 2 + (Size) k;
 }
 
+/* cohort_window.c: the unit and observation window */
+
 /* Period rules (calendar.h) of a window's unit */
 extern void CohortRules(const CohortWindow *window, CrmTimeRules *rules);
 
@@ -137,19 +139,11 @@ extern void AppendCohortDay(StringInfo buf, int32 day);
 /* Append a window's unit as "N month(s)" or "N day(s)" */
 extern void AppendCohortUnit(StringInfo buf, const CohortWindow *window);
 
-/* Parse "unit=N months through=YYYY-MM-DD" at *p into a window, or say why not */
-extern const char *ParseCohortWindow(const char **p, CohortWindow *window);
+/* Read "unit=N months through=YYYY-MM-DD" into a window */
+extern void CohortReadWindow(CrmReader *r, CohortWindow *window);
 
-/* Parse a YYYY-MM-DD day at *p, advancing it; false if malformed */
-extern bool ParseCohortDay(const char **p, int32 *day);
-
-/* Raise 22P02 for malformed text of a cohort type */
-extern void CohortSyntaxError(const char *type, const char *input,
-							  const char *why) pg_attribute_noreturn();
-
-/* Raise 22P03 for a malformed binary value of a cohort type */
-extern void CohortBinaryError(const char *type, const char *why)
-			pg_attribute_noreturn();
+/* Read a YYYY-MM-DD day of the date range (and the day after it); what names it */
+extern int32 CohortReadDay(CrmReader *r, const char *what);
 
 /* Send the common head of both binary forms: version, flags, unit, last day */
 extern void SendCohortHead(StringInfo buf, uint8 version,
@@ -159,7 +153,7 @@ extern void SendCohortHead(StringInfo buf, uint8 version,
 extern void RecvCohortHead(StringInfo buf, uint8 version, const char *type,
 						   CohortWindow *window);
 
-/* A new table of n periods with zero counts */
+/* cohort_table.c: a new table of n periods with zero counts */
 extern CohortTable *CohortTableCreate(const CohortWindow *window,
 									  int32 first_period, int64 n_events);
 

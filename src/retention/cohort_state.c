@@ -16,6 +16,7 @@
  *	 pairs={0f3a...:1997-01-01,1997-03-01;9c00...:1997-02-01}
  * (customer hashes in hex, each with the first days of its active periods).
  * It round-trips exactly, which is how partial states travel between nodes.
+ * The unit, window and days are read and written by cohort_window.c.
  */
 #include "crm.h"
 #include "cohort.h"
@@ -41,281 +42,6 @@
 StaticAssertDecl(sizeof(CohortPair) == 12, "CohortPair must be 12 bytes");
 StaticAssertDecl(COHORT_STATE_HEADER_SIZE == 48,
 				 "CohortState header must be 48 bytes");
-
-/* ---------------------------------------------------------------------------
- * Units, windows and days (shared with cohort_table.c)
- * ---------------------------------------------------------------------------
- */
-
-/* Period rules (calendar.h) of a window's unit */
-void
-CohortRules(const CohortWindow *window, CrmTimeRules *rules)
-{
-	memset(rules, 0, sizeof(CrmTimeRules));
-	rules->period_months = window->unit_months;
-	rules->period_days = window->unit_days;
-	rules->unit_months = window->unit_months;
-	rules->unit_days = window->unit_days;
-}
-
-/* Text of an interval for error messages */
-static char *
-UnitText(const Interval *unit)
-{
-	return DatumGetCString(DirectFunctionCall1(interval_out,
-											   IntervalPGetDatum(unit)));
-}
-
-/* Validate a unit interval into a window's unit (22023 on error) */
-void
-CheckCohortUnit(const Interval *unit, CohortWindow *window)
-{
-	if (unit->time != 0 || (unit->month != 0 && unit->day != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit \"%s\" is not a whole number of days or of months",
-						UnitText(unit)),
-				 errdetail("Cohorts are calendar periods: blocks of days (aligned to Monday 2000-01-03) or of calendar months (aligned to January 2000)."),
-				 errhint("Use a unit such as '1 month', '1 week', '7 days' or '3 months'.")));
-	if (unit->month < 0 || unit->day < 0 || (unit->month == 0 && unit->day == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be positive, not \"%s\"", UnitText(unit))));
-	window->unit_months = unit->month;
-	window->unit_days = unit->day;
-}
-
-/* Last day of the window */
-int32
-CohortWindowEndDay(const CohortWindow *window)
-{
-	CrmTimeRules rules;
-
-	CohortRules(window, &rules);
-	return PeriodStartDay(&rules, window->last_period + 1) - 1;
-}
-
-/* Raise 22023 unless two windows have the same unit and end */
-void
-CheckSameCohortWindow(const CohortWindow *a, const CohortWindow *b,
-					  const char *what)
-{
-	StringInfoData detail;
-
-	if (a->unit_months == b->unit_months && a->unit_days == b->unit_days &&
-		a->last_period == b->last_period)
-		return;
-	initStringInfo(&detail);
-	appendStringInfoString(&detail, "One has unit ");
-	AppendCohortUnit(&detail, a);
-	appendStringInfoString(&detail, " through ");
-	AppendCohortDay(&detail, CohortWindowEndDay(a));
-	appendStringInfoString(&detail, ", the other unit ");
-	AppendCohortUnit(&detail, b);
-	appendStringInfoString(&detail, " through ");
-	AppendCohortDay(&detail, CohortWindowEndDay(b));
-	appendStringInfoChar(&detail, '.');
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("cannot merge cohort %s with different units or observation windows", what),
-			 errdetail("%s", detail.data)));
-}
-
-/* Append a day as YYYY-MM-DD (astronomical year) */
-void
-AppendCohortDay(StringInfo buf, int32 day)
-{
-	int			year;
-	int			month;
-	int			mday;
-
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	appendStringInfo(buf, "%04d-%02d-%02d", year, month, mday);
-}
-
-/* Append a window's unit as "N month(s)", "N week(s)" or "N day(s)" */
-void
-AppendCohortUnit(StringInfo buf, const CohortWindow *window)
-{
-	int32		n = window->unit_months;
-	const char *word = "month";
-
-	if (window->unit_months == 0 && window->unit_days % 7 == 0)
-	{
-		n = window->unit_days / 7;
-		word = "week";
-	}
-	else if (window->unit_months == 0)
-	{
-		n = window->unit_days;
-		word = "day";
-	}
-	appendStringInfo(buf, "%d %s%s", n, word, n == 1 ? "" : "s");
-}
-
-/* Parse an optionally negative decimal integer at *p, advancing it */
-static bool
-ParseInteger(const char **p, int64 *value)
-{
-	const char *s = *p;
-	bool		negative = (*s == '-');
-	int64		v = 0;
-
-	if (negative)
-		s++;
-	if (!isdigit((unsigned char) *s))
-		return false;
-	while (isdigit((unsigned char) *s))
-	{
-		int			digit = *s++ - '0';
-
-		if (v > (PG_INT64_MAX - digit) / 10)
-			return false;		/* beyond PG_INT64_MAX, which itself parses */
-		v = v * 10 + digit;
-	}
-	*value = negative ? -v : v;
-	*p = s;
-	return true;
-}
-
-/* Parse a YYYY-MM-DD day at *p, advancing it; false if malformed */
-bool
-ParseCohortDay(const char **p, int32 *day)
-{
-	const char *s = *p;
-	int64		year;
-	int64		month;
-	int64		mday;
-	int			y2;
-	int			m2;
-	int			d2;
-	int64		julian;
-
-	if (!ParseInteger(&s, &year) || *s++ != '-' ||
-		!ParseInteger(&s, &month) || *s++ != '-' ||
-		!ParseInteger(&s, &mday))
-		return false;
-	if (year < -10000 || year > 6000000 || month < 1 || month > 12 ||
-		mday < 1 || mday > 31 || !IS_VALID_JULIAN(year, month, mday))
-		return false;
-	julian = date2j((int) year, (int) month, (int) mday);
-	j2date((int) julian, &y2, &m2, &d2);
-	if (y2 != year || m2 != month || d2 != mday)
-		return false;			/* e.g. February 30 */
-	julian -= POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(julian) || !IS_VALID_DATE(julian + 1))
-		return false;
-	*day = (int32) julian;
-	*p = s;
-	return true;
-}
-
-/* Parse "unit=N months through=YYYY-MM-DD" at *p into a window, or say why not */
-const char *
-ParseCohortWindow(const char **p, CohortWindow *window)
-{
-	const char *s = *p;
-	int64		n;
-	int64		per_unit = 0;
-	bool		months = false;
-	int32		through;
-	CrmTimeRules rules;
-	static const struct
-	{
-		const char *word;		/* unit word, singular or plural */
-		int			days;		/* days per word, 0 for months */
-	}			words[] = {
-		{"months", 0}, {"month", 0}, {"weeks", 7}, {"week", 7}, {"days", 1}, {"day", 1}
-	};
-
-	if (strncmp(s, "unit=", 5) != 0)
-		return "expected \"unit=\"";
-	s += 5;
-	if (!ParseInteger(&s, &n) || n < 1 || n > PG_INT32_MAX || *s++ != ' ')
-		return "the unit must be a positive whole number followed by month, week or day";
-	for (size_t i = 0; i < lengthof(words); i++)
-	{
-		size_t		len = strlen(words[i].word);
-
-		if (strncmp(s, words[i].word, len) == 0)
-		{
-			s += len;
-			months = words[i].days == 0;
-			per_unit = months ? 1 : words[i].days;
-			break;
-		}
-	}
-	if (per_unit == 0 || n * per_unit > PG_INT32_MAX)
-		return "the unit must be a positive whole number followed by month, week or day";
-	window->unit_months = months ? (int32) n : 0;
-	window->unit_days = months ? 0 : (int32) (n * per_unit);
-	if (strncmp(s, " through=", 9) != 0)
-		return "expected \" through=\"";
-	s += 9;
-	if (!ParseCohortDay(&s, &through))
-		return "through must be a valid date YYYY-MM-DD";
-	CohortRules(window, &rules);
-	window->last_period = PeriodOfDay(&rules, through);
-	if (PeriodOfDay(&rules, through + 1) == window->last_period)
-		return "through must be the last day of a period of the unit";
-	*p = s;
-	return NULL;
-}
-
-/* Raise 22P02 for malformed text of a cohort type */
-void
-CohortSyntaxError(const char *type, const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", type, input),
-			 errdetail("%s.", why)));
-}
-
-/* Raise 22P03 for a malformed binary value of a cohort type */
-void
-CohortBinaryError(const char *type, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary %s", type),
-			 errdetail("%s.", why)));
-}
-
-/* Send the common head of both binary forms: version, flags, unit, last day */
-void
-SendCohortHead(StringInfo buf, uint8 version, const CohortWindow *window)
-{
-	pq_sendint8(buf, version);
-	pq_sendint8(buf, 0);
-	pq_sendint32(buf, window->unit_months);
-	pq_sendint32(buf, window->unit_days);
-	pq_sendint32(buf, CohortWindowEndDay(window));
-}
-
-/* Read the head sent by SendCohortHead into a window; raise 22P03 if invalid */
-void
-RecvCohortHead(StringInfo buf, uint8 version, const char *type,
-			   CohortWindow *window)
-{
-	uint8		got_version = (uint8) pq_getmsgint(buf, 1);
-	uint8		flags = (uint8) pq_getmsgint(buf, 1);
-	int32		through;
-	CrmTimeRules rules;
-
-	window->unit_months = (int32) pq_getmsgint(buf, 4);
-	window->unit_days = (int32) pq_getmsgint(buf, 4);
-	through = (int32) pq_getmsgint(buf, 4);
-	if (got_version != version || flags != 0 ||
-		window->unit_months < 0 || window->unit_days < 0 ||
-		(window->unit_months == 0) == (window->unit_days == 0) ||
-		!IS_VALID_DATE(through) || !IS_VALID_DATE(through + 1))
-		CohortBinaryError(type, "invalid version, flags, unit or through day");
-	CohortRules(window, &rules);
-	window->last_period = PeriodOfDay(&rules, through);
-	if (PeriodOfDay(&rules, through + 1) == window->last_period)
-		CohortBinaryError(type, "through must be the last day of a period");
-}
 
 /* ---------------------------------------------------------------------------
  * The state: construction, sorting and merging
@@ -506,13 +232,11 @@ StateAddPair(CohortState *state, uint64 hash, int32 period)
 static CohortState *
 CompactState(FunctionCallInfo fcinfo, int argno)
 {
-	Datum		raw = PG_GETARG_DATUM(argno);
-	CohortState *state = (CohortState *) PG_DETOAST_DATUM(raw);
+	CohortState *state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
 	if (state->n_buffered == 0 && state->capacity == state->n_distinct)
 		return state;
-	if (!AggCheckCallContext(fcinfo, NULL) &&
-		(Pointer) state == DatumGetPointer(raw))
+	if (!CrmArgIsWritable(fcinfo, argno, state))
 		state = StateCopy(state, 0);
 	StateMergeBuffer(state);
 	state->capacity = state->n_distinct;
@@ -657,13 +381,11 @@ static CohortState *
 TransitionState(FunctionCallInfo fcinfo, const CohortCache *cache)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	Datum		raw;
 	CohortState *state;
 
 	if (PG_ARGISNULL(0))
 		return StateCreate(&cache->params.window, COHORT_INITIAL_SLOTS);
-	raw = PG_GETARG_DATUM(0);
-	state = (CohortState *) PG_DETOAST_DATUM(raw);
+	state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	/* a state from elsewhere, or from rows with other parameters */
 	if (!in_aggregate || cache->params_varied)
 	{
@@ -671,8 +393,7 @@ TransitionState(FunctionCallInfo fcinfo, const CohortCache *cache)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unit and as_of must give the same observation window on every row of a group")));
-		/* outside an aggregate the input state must not be modified */
-		if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+		if (!CrmArgIsWritable(fcinfo, 0, state))
 			state = StateCopy(state, state->capacity);
 	}
 	return state;
@@ -739,15 +460,11 @@ PG_FUNCTION_INFO_V1(cohort_combine);
 Datum
 cohort_combine(PG_FUNCTION_ARGS)
 {
-	Datum		raw = PG_GETARG_DATUM(0);
-	CohortState *dst = (CohortState *) PG_DETOAST_DATUM(raw);
+	CohortState *dst = (CohortState *) CrmWritableArg(fcinfo, 0);
 	CohortState *src = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 	int32		n = src->n_distinct + src->n_buffered;
 
 	CheckSameCohortWindow(&dst->window, &src->window, "states");
-	if (!AggCheckCallContext(fcinfo, NULL) &&
-		(Pointer) dst == DatumGetPointer(raw))
-		dst = StateCopy(dst, 0);
 	if (dst->capacity - dst->n_distinct - dst->n_buffered < n)
 		dst = StateMakeRoom(dst, n);
 	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs,
@@ -925,22 +642,19 @@ cohort_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse 1 to 16 hex digits at *p into a customer hash, advancing it */
-static bool
-ParseHash(const char **p, uint64 *hash)
+/* Read a customer hash of 1 to 16 hex digits */
+static uint64
+ReadHash(CrmReader *r)
 {
-	const char *s = *p;
 	uint64		v = 0;
 	int			digits = 0;
 
-	for (; isxdigit((unsigned char) *s) && digits < 16; s++, digits++)
-		v = (v << 4) | (uint64) (isdigit((unsigned char) *s) ? *s - '0' :
-								 (tolower((unsigned char) *s) - 'a' + 10));
-	if (digits == 0 || isxdigit((unsigned char) *s))
-		return false;
-	*hash = v;
-	*p = s;
-	return true;
+	for (; isxdigit((unsigned char) *r->p) && digits < 16; r->p++, digits++)
+		v = (v << 4) | (uint64) (isdigit((unsigned char) *r->p) ? *r->p - '0' :
+								 (tolower((unsigned char) *r->p) - 'a' + 10));
+	if (digits == 0 || isxdigit((unsigned char) *r->p))
+		CrmReadError(r, "expected a customer hash of 1 to 16 hex digits");
+	return v;
 }
 
 /* Parse the text form of crm.cohort_state */
@@ -948,71 +662,47 @@ PG_FUNCTION_INFO_V1(cohort_state_in);
 Datum
 cohort_state_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
+	CrmReader	r = CrmReaderStart("crm.cohort_state", PG_GETARG_CSTRING(0));
 	CohortWindow window;
 	CrmTimeRules rules;
 	const char *problem;
 	int64		events;
 	int64		ignored;
-	int32		allocated = 16;
+	int32		allocated = 0;
 	int32		n = 0;
-	CohortPair *pairs;
+	CohortPair *pairs = NULL;
 	CohortState *state;
 
-	if (strncmp(p, "v1 ", 3) != 0)
-		CohortSyntaxError("crm.cohort_state", input, "expected \"v1 \"");
-	p += 3;
-	problem = ParseCohortWindow(&p, &window);
-	if (problem != NULL)
-		CohortSyntaxError("crm.cohort_state", input, problem);
+	CrmExpectVersion(&r, COHORT_STATE_VERSION);
+	CohortReadWindow(&r, &window);
 	CohortRules(&window, &rules);
-	if (strncmp(p, " events=", 8) != 0 || (p += 8, !ParseInteger(&p, &events)) ||
-		strncmp(p, " ignored=", 9) != 0 || (p += 9, !ParseInteger(&p, &ignored)) ||
-		strncmp(p, " pairs={", 8) != 0)
-		CohortSyntaxError("crm.cohort_state", input, "expected \" events=N ignored=N pairs={\"");
-	p += 8;
-	pairs = (CohortPair *) palloc(sizeof(CohortPair) * allocated);
-	while (*p != '}')
+	events = CrmReadKeyCount(&r, "events");
+	ignored = CrmReadKeyCount(&r, "ignored");
+	CrmExpect(&r, " pairs={");
+	for (int customer = 0; CrmReadListNext(&r, customer, ";"); customer++)
 	{
-		uint64		hash;
+		uint64		hash = ReadHash(&r);
 
-		if (n > 0 && *p++ != ';')
-			CohortSyntaxError("crm.cohort_state", input, "expected \";\" or \"}\" after the periods of a customer");
-		if (!ParseHash(&p, &hash) || *p++ != ':')
-			CohortSyntaxError("crm.cohort_state", input, "expected a customer hash of 1 to 16 hex digits and \":\"");
-		for (;;)
+		CrmExpect(&r, ":");
+		do
 		{
-			int32		day;
-			int32		period;
-
-			if (!ParseCohortDay(&p, &day) || !PeriodStartingOn(&rules, day, &period))
-				CohortSyntaxError("crm.cohort_state", input, "expected the first day of a period, YYYY-MM-DD");
-			if (n >= allocated)
-			{
-				if (allocated >= COHORT_MAX_SLOTS / 2)
-					CohortSyntaxError("crm.cohort_state", input, "too many pairs");
-				allocated *= 2;
-				pairs = (CohortPair *) repalloc(pairs, sizeof(CohortPair) * allocated);
-			}
+			pairs = CrmReadGrow(&r, pairs, &allocated, n, sizeof(CohortPair));
+			if (!PeriodStartingOn(&rules, CohortReadDay(&r, "a period"), &pairs[n].period))
+				CrmReadError(&r, "expected the first day of a period, YYYY-MM-DD");
 			pairs[n].hash_hi = (uint32) (hash >> 32);
-			pairs[n].hash_lo = (uint32) hash;
-			pairs[n++].period = period;
-			if (*p != ',')
-				break;
-			p++;
-		}
+			pairs[n++].hash_lo = (uint32) hash;
+		} while (CrmReadLiteral(&r, ","));
 	}
-	if (*++p != '\0')
-		CohortSyntaxError("crm.cohort_state", input, "unexpected text at the end");
+	CrmReadEnd(&r);
 	state = StateCreate(&window, n);
-	memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
+	if (n > 0)
+		memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
 	state->n_distinct = n;
 	state->n_events = events;
 	state->n_ignored = ignored;
 	problem = StateProblem(state);
 	if (problem != NULL)
-		CohortSyntaxError("crm.cohort_state", input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -1057,9 +747,7 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 	state = StateCreate(&window, 0);
 	state->n_events = pq_getmsgint64(buf);
 	state->n_ignored = pq_getmsgint64(buf);
-	n = (int32) pq_getmsgint(buf, 4);
-	if (n < 0 || (int64) n * 12 > buf->len - buf->cursor)
-		CohortBinaryError("crm.cohort_state", "invalid number of pairs");
+	n = CrmRecvLength(buf, "crm.cohort_state", 12, "pairs");
 	state = StateCopy(state, n);
 	for (int32 i = 0; i < n; i++)
 	{
@@ -1068,11 +756,11 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 		pair->hash_hi = (uint32) pq_getmsgint(buf, 4);
 		pair->hash_lo = (uint32) pq_getmsgint(buf, 4);
 		if (!PeriodStartingOn(&rules, (int32) pq_getmsgint(buf, 4), &pair->period))
-			CohortBinaryError("crm.cohort_state", "every period must be given by its first day");
+			CrmBinaryError("crm.cohort_state", "every period must be given by its first day");
 	}
 	state->n_distinct = n;
 	problem = StateProblem(state);
 	if (problem != NULL)
-		CohortBinaryError("crm.cohort_state", problem);
+		CrmBinaryError("crm.cohort_state", problem);
 	PG_RETURN_POINTER(state);
 }

@@ -150,50 +150,24 @@ cohort_table_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse a non-negative decimal count at *p, advancing it */
-static bool
-ParseCount(const char **p, int64 *value)
+/* Read " key={...}" of a triangle of n periods, row c holding n - c counts */
+static void
+ReadTriangle(CrmReader *r, const char *key, int64 *cells, int32 n)
 {
-	const char *s = *p;
-	int64		v = 0;
-
-	if (!isdigit((unsigned char) *s))
-		return false;
-	while (isdigit((unsigned char) *s))
-	{
-		int			digit = *s++ - '0';
-
-		if (v > (PG_INT64_MAX - digit) / 10)
-			return false;		/* beyond PG_INT64_MAX, which itself parses */
-		v = v * 10 + digit;
-	}
-	*value = v;
-	*p = s;
-	return true;
-}
-
-/* Parse "label{...;...}" with row c holding n - c counts into cells */
-static bool
-ParseTriangle(const char **p, const char *label, int64 *cells, int32 n)
-{
-	const char *s = *p;
-	size_t		len = strlen(label);
-
-	if (strncmp(s, label, len) != 0 || s[len] != '{')
-		return false;
-	s += len + 1;
+	CrmExpectKey(r, key);
+	CrmExpect(r, "{");
 	for (int32 c = 0; c < n; c++)
 	{
-		if (c > 0 && *s++ != ';')
-			return false;
+		if (c > 0)
+			CrmExpect(r, ";");
 		for (int32 k = 0; k < n - c; k++)
-			if ((k > 0 && *s++ != ',') || !ParseCount(&s, &cells[CohortCell(n, c, k)]))
-				return false;
+		{
+			if (k > 0)
+				CrmExpect(r, ",");
+			cells[CohortCell(n, c, k)] = CrmReadCount(r);
+		}
 	}
-	if (*s++ != '}')
-		return false;
-	*p = s;
-	return true;
+	CrmExpect(r, "}");
 }
 
 /* A table's first period from the day it starts on, checked against the window */
@@ -220,37 +194,24 @@ PG_FUNCTION_INFO_V1(cohort_table_in);
 Datum
 cohort_table_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
+	CrmReader	r = CrmReaderStart("crm.cohort_table", PG_GETARG_CSTRING(0));
 	CohortWindow window;
 	const char *problem;
-	int32		first_day;
 	int32		first_period;
-	int64		events;
-	int32		n;
 	CohortTable *table;
 
-	problem = ParseCohortWindow(&p, &window);
+	CohortReadWindow(&r, &window);
+	CrmExpectKey(&r, "first");
+	problem = FirstPeriodOf(&window, CohortReadDay(&r, "first"), &first_period);
 	if (problem != NULL)
-		CohortSyntaxError("crm.cohort_table", input, problem);
-	if (strncmp(p, " first=", 7) != 0 || (p += 7, !ParseCohortDay(&p, &first_day)))
-		CohortSyntaxError("crm.cohort_table", input, "expected \" first=YYYY-MM-DD\"");
-	problem = FirstPeriodOf(&window, first_day, &first_period);
-	if (problem != NULL)
-		CohortSyntaxError("crm.cohort_table", input, problem);
-	if (strncmp(p, " events=", 8) != 0 || (p += 8, !ParseCount(&p, &events)))
-		CohortSyntaxError("crm.cohort_table", input, "expected \" events=N\"");
-	table = CohortTableCreate(&window, first_period, events);
-	n = CohortTablePeriods(table);
-	if (!ParseTriangle(&p, " active=", TableActive(table), n))
-		CohortSyntaxError("crm.cohort_table", input, "expected \" active={...}\" with one row per cohort, row c holding one count per observed offset");
-	if (!ParseTriangle(&p, " retained=", TableRetained(table), n))
-		CohortSyntaxError("crm.cohort_table", input, "expected \" retained={...}\" with one row per cohort, row c holding one count per observed offset");
-	if (*p != '\0')
-		CohortSyntaxError("crm.cohort_table", input, "unexpected text at the end");
+		CrmReadError(&r, problem);
+	table = CohortTableCreate(&window, first_period, CrmReadKeyCount(&r, "events"));
+	ReadTriangle(&r, "active", TableActive(table), CohortTablePeriods(table));
+	ReadTriangle(&r, "retained", TableRetained(table), CohortTablePeriods(table));
+	CrmReadEnd(&r);
 	problem = TableProblem(table);
 	if (problem != NULL)
-		CohortSyntaxError("crm.cohort_table", input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(table);
 }
 
@@ -289,16 +250,16 @@ cohort_table_recv(PG_FUNCTION_ARGS)
 	RecvCohortHead(buf, COHORT_TABLE_VERSION, "crm.cohort_table", &window);
 	problem = FirstPeriodOf(&window, (int32) pq_getmsgint(buf, 4), &first_period);
 	if (problem != NULL)
-		CohortBinaryError("crm.cohort_table", problem);
+		CrmBinaryError("crm.cohort_table", problem);
 	table = CohortTableCreate(&window, first_period, pq_getmsgint64(buf));
 	cells = 2 * CohortTriangleCells(CohortTablePeriods(table));
 	if ((Size) (buf->len - buf->cursor) != cells * sizeof(int64))
-		CohortBinaryError("crm.cohort_table", "wrong number of counts");
+		CrmBinaryError("crm.cohort_table", "wrong number of counts");
 	for (Size i = 0; i < cells; i++)
 		table->cells[i] = pq_getmsgint64(buf);
 	problem = TableProblem(table);
 	if (problem != NULL)
-		CohortBinaryError("crm.cohort_table", problem);
+		CrmBinaryError("crm.cohort_table", problem);
 	PG_RETURN_POINTER(table);
 }
 

@@ -21,12 +21,12 @@
  * Text form:  v1 n=11 times={9:1,0;13:1,1;...}  -- time:events,censored
  */
 #include "crm.h"
+#include "crm_io.h"
 #include "tuple_state.h"
 
 #include <float.h>
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -169,59 +169,19 @@ survival_out(PG_FUNCTION_ARGS)
 {
 	Survival   *s = DatumGetSurvivalP(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d n=" INT64_FORMAT " times={", s->version, s->n);
 	for (int32 i = 0; i < s->n_times; i++)
 	{
-		double_to_shortest_decimal_buf(s->times[i].time, digits);
-		appendStringInfo(&buf, "%s%s:" INT64_FORMAT "," INT64_FORMAT,
-						 i > 0 ? ";" : "", digits,
+		if (i > 0)
+			appendStringInfoChar(&buf, ';');
+		CrmAppendFloat8(&buf, s->times[i].time);
+		appendStringInfo(&buf, ":" INT64_FORMAT "," INT64_FORMAT,
 						 s->times[i].n_event, s->times[i].n_censored);
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Raise 22P02 for malformed crm.survival text */
-static void
-SurvivalSyntaxError(const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.survival: \"%s\"", input),
-			 errdetail("%s.", why)));
-}
-
-/* Parse a time of the text form at *p, advancing it; raise on bad input */
-static float8
-ParseTime(const char *input, char **p)
-{
-	bool		have_error = false;
-	float8		value;
-
-	value = float8in_internal_opt_error(*p, p, "crm.survival", input, &have_error);
-	if (have_error)
-		SurvivalSyntaxError(input, "expected a number");
-	return value;
-}
-
-/* Parse a non-negative count of the text form at *p, advancing it; raise on bad input */
-static int64
-ParseCount(const char *input, char **p)
-{
-	char	   *end;
-	long long	value;
-
-	if (!isdigit((unsigned char) **p))
-		SurvivalSyntaxError(input, "expected a count");
-	errno = 0;
-	value = strtoll(*p, &end, 10);
-	if (errno != 0)
-		SurvivalSyntaxError(input, "count out of range");
-	*p = end;
-	return (int64) value;
 }
 
 /* Parse the text form of crm.survival */
@@ -229,57 +189,32 @@ PG_FUNCTION_INFO_V1(survival_in);
 Datum
 survival_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	int			version;
-	long long	n;
-	int			consumed = 0;
-	char	   *p;
-	int32		allocated = 16;
+	CrmReader	r = CrmReaderStart("crm.survival", PG_GETARG_CSTRING(0));
+	int64		n;
+	int32		allocated = 0;
 	int32		n_times = 0;
-	SurvivalTime *times;
+	SurvivalTime *times = NULL;
 	const char *problem;
 	Survival   *s;
 
-	if (sscanf(input, "v%d n=%lld%n", &version, &n, &consumed) != 2 || consumed == 0)
-		SurvivalSyntaxError(input, "expected \"v1 n=... times={...}\"");
-	if (version != SURVIVAL_VERSION)
-		SurvivalSyntaxError(input, "unsupported version");
-	p = input + consumed;
-	if (strncmp(p, " times={", 8) != 0)
-		SurvivalSyntaxError(input, "expected \" times={\"");
-	p += 8;
-	times = (SurvivalTime *) palloc0(sizeof(SurvivalTime) * allocated);
-	while (*p != '}')
+	CrmExpectVersion(&r, SURVIVAL_VERSION);
+	n = CrmReadKeyCount(&r, "n");
+	CrmExpect(&r, " times={");
+	for (; CrmReadListNext(&r, n_times, ";"); n_times++)
 	{
-		if (n_times > 0)
-		{
-			if (*p != ';')
-				SurvivalSyntaxError(input, "expected \";\" or \"}\"");
-			p++;
-		}
-		if (n_times >= allocated)
-		{
-			if ((Size) allocated > MaxAllocSize / (2 * sizeof(SurvivalTime)))
-				SurvivalSyntaxError(input, "too many times");
-			allocated *= 2;
-			times = repalloc(times, sizeof(SurvivalTime) * allocated);
-		}
-		times[n_times].time = ParseTime(input, &p) + 0.0;
-		if (*p++ != ':')
-			SurvivalSyntaxError(input, "expected \":events,censored\" after a time");
-		times[n_times].n_event = ParseCount(input, &p);
-		if (*p++ != ',')
-			SurvivalSyntaxError(input, "expected \",censored\" after the events");
-		times[n_times].n_censored = ParseCount(input, &p);
-		n_times++;
+		times = CrmReadGrow(&r, times, &allocated, n_times, sizeof(SurvivalTime));
+		times[n_times].time = CrmReadFloat8(&r);
+		CrmExpect(&r, ":");
+		times[n_times].n_event = CrmReadCount(&r);
+		CrmExpect(&r, ",");
+		times[n_times].n_censored = CrmReadCount(&r);
 	}
-	if (*++p != '\0')
-		SurvivalSyntaxError(input, "unexpected text at the end");
-	problem = SurvivalProblem(times, n_times, (int64) n);
+	CrmReadEnd(&r);
+	problem = SurvivalProblem(times, n_times, n);
 	if (problem != NULL)
-		SurvivalSyntaxError(input, problem);
+		CrmReadError(&r, problem);
 	s = SurvivalAllocate(n_times);
-	s->n = (int64) n;
+	s->n = n;
 	memcpy(s->times, times, sizeof(SurvivalTime) * (Size) n_times);
 	PG_RETURN_POINTER(s);
 }
@@ -311,33 +246,25 @@ Datum
 survival_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint8		version = (uint8) pq_getmsgint(buf, 1);
-	int64		n = pq_getmsgint64(buf);
-	int32		n_times = (int32) pq_getmsgint(buf, 4);
-	const char *problem = NULL;
-	Survival   *s = NULL;
+	int64		n;
+	int32		n_times;
+	Survival   *s;
+	const char *problem;
 
-	if (version != SURVIVAL_VERSION)
-		problem = "unsupported version";
-	else if (n_times < 0 || (int64) n_times * (8 + 8 + 8) > buf->len - buf->cursor)
-		problem = "invalid number of times";
-	else
+	CrmRecvVersion(buf, "crm.survival", SURVIVAL_VERSION);
+	n = pq_getmsgint64(buf);
+	n_times = CrmRecvLength(buf, "crm.survival", 8 + 8 + 8, "times");
+	s = SurvivalAllocate(n_times);
+	s->n = n;
+	for (int32 i = 0; i < n_times; i++)
 	{
-		s = SurvivalAllocate(n_times);
-		s->n = n;
-		for (int32 i = 0; i < n_times; i++)
-		{
-			s->times[i].time = pq_getmsgfloat8(buf) + 0.0;
-			s->times[i].n_event = pq_getmsgint64(buf);
-			s->times[i].n_censored = pq_getmsgint64(buf);
-		}
-		problem = SurvivalProblem(s->times, n_times, n);
+		s->times[i].time = CrmRecvFloat8(buf);
+		s->times[i].n_event = pq_getmsgint64(buf);
+		s->times[i].n_censored = pq_getmsgint64(buf);
 	}
+	problem = SurvivalProblem(s->times, n_times, n);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.survival"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.survival", problem);
 	PG_RETURN_POINTER(s);
 }
 
@@ -604,18 +531,13 @@ survival_at(PG_FUNCTION_ARGS)
 static void
 AppendJsonColumn(StringInfo buf, const char *key, const Survival *s, int column)
 {
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
 	appendStringInfo(buf, ", \"%s\": [", key);
 	for (int32 i = 0; i < s->n_times; i++)
 	{
 		if (i > 0)
 			appendStringInfoString(buf, ", ");
 		if (column == 0)
-		{
-			double_to_shortest_decimal_buf(s->times[i].time, digits);
-			appendStringInfoString(buf, digits);
-		}
+			CrmAppendFloat8(buf, s->times[i].time);
 		else
 			appendStringInfo(buf, INT64_FORMAT,
 							 column == 1 ? s->times[i].n_event : s->times[i].n_censored);
@@ -632,20 +554,17 @@ survival_jsonb(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int64		events = 0;
 	float8		median;
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	for (int32 i = 0; i < s->n_times; i++)
 		events += s->times[i].n_event;
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"n\": " INT64_FORMAT ", \"events\": " INT64_FORMAT
 					 ", \"censored\": " INT64_FORMAT, s->n, events, s->n - events);
+	appendStringInfoString(&buf, ", \"median\": ");
 	if (MedianSurvival(s, &median))
-	{
-		double_to_shortest_decimal_buf(median, digits);
-		appendStringInfo(&buf, ", \"median\": %s", digits);
-	}
+		CrmAppendFloat8(&buf, median);
 	else
-		appendStringInfoString(&buf, ", \"median\": null");
+		appendStringInfoString(&buf, "null");
 	AppendJsonColumn(&buf, "times", s, 0);
 	AppendJsonColumn(&buf, "n_event", s, 1);
 	AppendJsonColumn(&buf, "n_censored", s, 2);
