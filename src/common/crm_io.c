@@ -396,8 +396,10 @@ CrmRunProblem(const CrmValueCount *run, int32 n, int64 n_rows, bool nonnegative)
 	{
 		if (!isfinite(run[i].value) || (nonnegative && run[i].value < 0))
 			return nonnegative ? "values must be finite and >= 0" : "values must be finite";
-		if (run[i].count <= 0 || total > PG_INT64_MAX - run[i].count)
+		if (run[i].count <= 0)
 			return "counts must be positive";
+		if (total > PG_INT64_MAX - run[i].count)
+			return "the counts are out of range for type bigint";
 		if (i > 0 && !(run[i - 1].value < run[i].value))
 			return "values must be strictly increasing";
 		total += run[i].count;

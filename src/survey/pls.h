@@ -21,8 +21,9 @@
 
 #include "postgres.h"
 
-#include "lib/stringinfo.h"
 #include "utils/jsonb.h"
+
+#include "crm_io.h"
 
 #include "pls_algorithm.h"
 
@@ -142,7 +143,6 @@ extern char *PlsSpecText(const PlsSpec *spec);
 extern const char *PlsParseSpecText(const char *text, PlsSpec *spec);
 extern const char *PlsSchemeName(int scheme);
 extern int	PlsSchemeOf(const char *name);
-extern void PlsAppendDouble(StringInfo buf, double value);
 extern void PlsAppendJsonString(StringInfo buf, const char *s);
 extern const char *PlsDagProblem(int n_lvs, int n_paths, const int *from,
 								 const int *to, char *const *names);

@@ -219,7 +219,7 @@ AppendNumber(StringInfo buf, const char *key, double value)
 	if (isnan(value))
 		appendStringInfoString(buf, "null");
 	else
-		PlsAppendDouble(buf, value + 0.0);
+		CrmAppendFloat8(buf, value);
 }
 
 /* The JSON text of a model */
@@ -292,50 +292,34 @@ pls_model_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 }
 
-/* What is being parsed, for error messages */
-typedef struct ModelParse
-{
-	const char *input;			/* the whole text */
-} ModelParse;
-
-/* Raise 22P02 for malformed crm.pls_model text */
-static void
-ModelSyntaxError(const ModelParse *mp, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.pls_model: \"%s\"", mp->input),
-			 errdetail("%s.", why)));
-}
-
 /* Raise 22P02 unless a JSON object has only the given keys (NULL-terminated) */
 static void
-CheckKeys(const ModelParse *mp, JsonbContainer *obj, const char *const *keys,
+CheckKeys(const CrmReader *r, JsonbContainer *obj, const char *const *keys,
 		  const char *what)
 {
 	JsonbIterator *it = JsonbIteratorInit(obj);
-	JsonbIteratorToken r;
+	JsonbIteratorToken token;
 	JsonbValue	tok;
 
-	while ((r = JsonbIteratorNext(&it, &tok, true)) != WJB_DONE)
+	while ((token = JsonbIteratorNext(&it, &tok, true)) != WJB_DONE)
 	{
 		bool		known = false;
 
-		if (r != WJB_KEY)
+		if (token != WJB_KEY)
 			continue;
 		for (int k = 0; keys[k] != NULL; k++)
 			if ((int) strlen(keys[k]) == tok.val.string.len &&
 				memcmp(keys[k], tok.val.string.val, tok.val.string.len) == 0)
 				known = true;
 		if (!known)
-			ModelSyntaxError(mp, psprintf("unknown key \"%s\" in %s",
+			CrmReadError(r, psprintf("unknown key \"%s\" in %s",
 										  pnstrdup(tok.val.string.val, tok.val.string.len), what));
 	}
 }
 
 /* The value of key in a JSON object; raise 22P02 if missing */
 static JsonbValue *
-Key(const ModelParse *mp, JsonbContainer *obj, const char *key, const char *what)
+Key(const CrmReader *r, JsonbContainer *obj, const char *key, const char *what)
 {
 	JsonbValue	k;
 	JsonbValue *v;
@@ -345,99 +329,99 @@ Key(const ModelParse *mp, JsonbContainer *obj, const char *key, const char *what
 	k.val.string.len = (int) strlen(key);
 	v = findJsonbValueFromContainer(obj, JB_FOBJECT, &k);
 	if (v == NULL)
-		ModelSyntaxError(mp, psprintf("%s has no \"%s\"", what, key));
+		CrmReadError(r, psprintf("%s has no \"%s\"", what, key));
 	return v;
 }
 
 /* A number (or null as NaN when allowed) of key; raise 22P02 otherwise */
 static double
-NumberKey(const ModelParse *mp, JsonbContainer *obj, const char *key,
+NumberKey(const CrmReader *r, JsonbContainer *obj, const char *key,
 		  const char *what, bool null_ok)
 {
-	JsonbValue *v = Key(mp, obj, key, what);
+	JsonbValue *v = Key(r, obj, key, what);
 	double		value;
 
 	if (v->type == jbvNull && null_ok)
 		return NAN;
 	if (v->type != jbvNumeric || numeric_is_nan(v->val.numeric) ||
 		numeric_is_inf(v->val.numeric))
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s must be a number", key, what));
+		CrmReadError(r, psprintf("\"%s\" of %s must be a number", key, what));
 	value = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 											   NumericGetDatum(v->val.numeric)));
 	if (!isfinite(value))
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s is out of range", key, what));
+		CrmReadError(r, psprintf("\"%s\" of %s is out of range", key, what));
 	return value;
 }
 
 /* An integer in [lo, hi] of key; raise 22P02 otherwise */
 static int64
-IntegerKey(const ModelParse *mp, JsonbContainer *obj, const char *key,
+IntegerKey(const CrmReader *r, JsonbContainer *obj, const char *key,
 		   const char *what, int64 lo, int64 hi)
 {
-	double		value = NumberKey(mp, obj, key, what, false);
+	double		value = NumberKey(r, obj, key, what, false);
 
 	if (value != floor(value) || value < (double) lo || value > (double) hi)
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s must be an integer in " INT64_FORMAT " .. " INT64_FORMAT,
+		CrmReadError(r, psprintf("\"%s\" of %s must be an integer in " INT64_FORMAT " .. " INT64_FORMAT,
 									  key, what, lo, hi));
 	return (int64) value;
 }
 
 /* A boolean of key; raise 22P02 otherwise */
 static bool
-BoolKey(const ModelParse *mp, JsonbContainer *obj, const char *key, const char *what)
+BoolKey(const CrmReader *r, JsonbContainer *obj, const char *key, const char *what)
 {
-	JsonbValue *v = Key(mp, obj, key, what);
+	JsonbValue *v = Key(r, obj, key, what);
 
 	if (v->type != jbvBool)
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s must be true or false", key, what));
+		CrmReadError(r, psprintf("\"%s\" of %s must be true or false", key, what));
 	return v->val.boolean;
 }
 
 /* A string of key (palloc'd); raise 22P02 otherwise */
 static char *
-StringKey(const ModelParse *mp, JsonbContainer *obj, const char *key, const char *what)
+StringKey(const CrmReader *r, JsonbContainer *obj, const char *key, const char *what)
 {
-	JsonbValue *v = Key(mp, obj, key, what);
+	JsonbValue *v = Key(r, obj, key, what);
 
 	if (v->type != jbvString)
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s must be a string", key, what));
+		CrmReadError(r, psprintf("\"%s\" of %s must be a string", key, what));
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
 /* The container of an array or object value of key; raise 22P02 otherwise */
 static JsonbContainer *
-ContainerKey(const ModelParse *mp, JsonbContainer *obj, const char *key,
+ContainerKey(const CrmReader *r, JsonbContainer *obj, const char *key,
 			 const char *what, bool array)
 {
-	JsonbValue *v = Key(mp, obj, key, what);
+	JsonbValue *v = Key(r, obj, key, what);
 
 	if (v->type != jbvBinary ||
 		(array ? !JsonContainerIsArray(v->val.binary.data) :
 		 !JsonContainerIsObject(v->val.binary.data)))
-		ModelSyntaxError(mp, psprintf("\"%s\" of %s must be a JSON %s", key, what,
+		CrmReadError(r, psprintf("\"%s\" of %s must be a JSON %s", key, what,
 									  array ? "array" : "object"));
 	return v->val.binary.data;
 }
 
 /* The i-th element of a JSON array, which must be an object */
 static JsonbContainer *
-ObjectAt(const ModelParse *mp, JsonbContainer *array, int i, const char *what)
+ObjectAt(const CrmReader *r, JsonbContainer *array, int i, const char *what)
 {
 	JsonbValue *v = getIthJsonbValueFromContainer(array, i);
 
 	if (v == NULL || v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
-		ModelSyntaxError(mp, psprintf("%s must be a JSON object", what));
+		CrmReadError(r, psprintf("%s must be a JSON object", what));
 	return v->val.binary.data;
 }
 
 /* Index of the LV called name among names[0 .. n - 1]; raise 22P02 if none */
 static int
-NameIndex(const ModelParse *mp, char **names, int n, const char *name)
+NameIndex(const CrmReader *r, char **names, int n, const char *name)
 {
 	for (int k = 0; k < n; k++)
 		if (strcmp(names[k], name) == 0)
 			return k;
-	ModelSyntaxError(mp, psprintf("a path names unknown latent variable \"%s\"", name));
+	CrmReadError(r, psprintf("a path names unknown latent variable \"%s\"", name));
 	return -1;
 }
 
@@ -451,7 +435,7 @@ pls_model_in(PG_FUNCTION_ARGS)
 	static const char *const lv_keys[] = {"name", "sign", "r2", "items", NULL};
 	static const char *const item_keys[] = {"item", "mean", "sd", "weight", "loading", NULL};
 	static const char *const path_keys[] = {"from", "to", "coefficient", NULL};
-	ModelParse	mp;
+	CrmReader	r = CrmReaderStart("crm.pls_model", PG_GETARG_CSTRING(0));
 	Jsonb	   *jb;
 	JsonbContainer *root;
 	JsonbContainer *lvs;
@@ -467,84 +451,83 @@ pls_model_in(PG_FUNCTION_ARGS)
 	char	   *name_at;
 	const char *problem;
 
-	mp.input = PG_GETARG_CSTRING(0);
-	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(mp.input)));
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(r.input)));
 	if (!JB_ROOT_IS_OBJECT(jb))
-		ModelSyntaxError(&mp, "expected a JSON object");
+		CrmReadError(&r, "expected a JSON object");
 	root = &jb->root;
-	CheckKeys(&mp, root, top_keys, "the model");
-	lvs = ContainerKey(&mp, root, "lvs", "the model", true);
-	paths = ContainerKey(&mp, root, "paths", "the model", true);
+	CheckKeys(&r, root, top_keys, "the model");
+	lvs = ContainerKey(&r, root, "lvs", "the model", true);
+	paths = ContainerKey(&r, root, "paths", "the model", true);
 	n_lvs = (int) JsonContainerSize(lvs);
 	n_paths = (int) JsonContainerSize(paths);
 	if (n_lvs < 2 || n_lvs > PLS_MAX_LVS || n_paths < 1 || n_paths > n_lvs * (n_lvs - 1) / 2)
-		ModelSyntaxError(&mp, "invalid numbers of latent variables or paths");
+		CrmReadError(&r, "invalid numbers of latent variables or paths");
 	names = (char **) palloc(sizeof(char *) * n_lvs);
 	for (int k = 0; k < n_lvs; k++)
 	{
-		JsonbContainer *lv = ObjectAt(&mp, lvs, k, "each latent variable");
+		JsonbContainer *lv = ObjectAt(&r, lvs, k, "each latent variable");
 
-		CheckKeys(&mp, lv, lv_keys, "a latent variable");
-		names[k] = StringKey(&mp, lv, "name", "a latent variable");
+		CheckKeys(&r, lv, lv_keys, "a latent variable");
+		names[k] = StringKey(&r, lv, "name", "a latent variable");
 		for (int j = 0; j < k; j++)
 			if (strcmp(names[j], names[k]) == 0)
-				ModelSyntaxError(&mp, psprintf("latent variable \"%s\" is named twice", names[k]));
+				CrmReadError(&r, psprintf("latent variable \"%s\" is named twice", names[k]));
 		names_len += (int) strlen(names[k]) + 1;
-		n_items += (int) JsonContainerSize(ContainerKey(&mp, lv, "items", "a latent variable", true));
+		n_items += (int) JsonContainerSize(ContainerKey(&r, lv, "items", "a latent variable", true));
 	}
 	if (n_items > PLS_MAX_ITEMS)
-		ModelSyntaxError(&mp, "too many items");
-	model = PlsModelCreate((int) IntegerKey(&mp, root, "items", "the model", 1, PLS_MAX_ITEMS),
+		CrmReadError(&r, "too many items");
+	model = PlsModelCreate((int) IntegerKey(&r, root, "items", "the model", 1, PLS_MAX_ITEMS),
 						   n_lvs, n_items, n_paths, names_len);
 	view = PlsModelOpen(model);
-	scheme = StringKey(&mp, root, "scheme", "the model");
+	scheme = StringKey(&r, root, "scheme", "the model");
 	model->scheme = (uint8) PlsSchemeOf(scheme);
-	model->flags = (BoolKey(&mp, root, "scaled", "the model") ? PLS_MODEL_SCALED : 0) |
-		(BoolKey(&mp, root, "converged", "the model") ? PLS_MODEL_CONVERGED : 0);
-	model->n = IntegerKey(&mp, root, "respondents", "the model", 0, PLS_MAX_RESPONDENTS);
-	model->skipped = IntegerKey(&mp, root, "skipped", "the model", 0, PLS_MAX_RESPONDENTS);
-	model->iterations = (int32) IntegerKey(&mp, root, "iterations", "the model", 0, PLS_MAX_MAXITER);
-	model->maxiter = (int32) IntegerKey(&mp, root, "maxiter", "the model", 0, PLS_MAX_MAXITER);
-	model->tol = NumberKey(&mp, root, "tol", "the model", false);
-	model->gof = NumberKey(&mp, root, "gof", "the model", true);
+	model->flags = (BoolKey(&r, root, "scaled", "the model") ? PLS_MODEL_SCALED : 0) |
+		(BoolKey(&r, root, "converged", "the model") ? PLS_MODEL_CONVERGED : 0);
+	model->n = IntegerKey(&r, root, "respondents", "the model", 0, PLS_MAX_RESPONDENTS);
+	model->skipped = IntegerKey(&r, root, "skipped", "the model", 0, PLS_MAX_RESPONDENTS);
+	model->iterations = (int32) IntegerKey(&r, root, "iterations", "the model", 0, PLS_MAX_MAXITER);
+	model->maxiter = (int32) IntegerKey(&r, root, "maxiter", "the model", 0, PLS_MAX_MAXITER);
+	model->tol = NumberKey(&r, root, "tol", "the model", false);
+	model->gof = NumberKey(&r, root, "gof", "the model", true);
 
 	n_items = 0;
 	name_at = view.names;
 	for (int k = 0; k < n_lvs; k++)
 	{
-		JsonbContainer *lv = ObjectAt(&mp, lvs, k, "each latent variable");
-		JsonbContainer *items = ContainerKey(&mp, lv, "items", "a latent variable", true);
+		JsonbContainer *lv = ObjectAt(&r, lvs, k, "each latent variable");
+		JsonbContainer *items = ContainerKey(&r, lv, "items", "a latent variable", true);
 
 		strcpy(name_at, names[k]);
 		name_at += strlen(names[k]) + 1;
-		view.sign[k] = (int32) IntegerKey(&mp, lv, "sign", "a latent variable", -1, 1);
-		view.r2[k] = NumberKey(&mp, lv, "r2", "a latent variable", false);
+		view.sign[k] = (int32) IntegerKey(&r, lv, "sign", "a latent variable", -1, 1);
+		view.r2[k] = NumberKey(&r, lv, "r2", "a latent variable", false);
 		view.block_start[k] = n_items;
 		for (int i = 0; i < (int) JsonContainerSize(items); i++, n_items++)
 		{
-			JsonbContainer *item = ObjectAt(&mp, items, i, "each item");
+			JsonbContainer *item = ObjectAt(&r, items, i, "each item");
 
-			CheckKeys(&mp, item, item_keys, "an item");
-			view.positions[n_items] = (int32) IntegerKey(&mp, item, "item", "an item", 1, PLS_MAX_ITEMS);
-			view.mean[n_items] = NumberKey(&mp, item, "mean", "an item", false);
-			view.sd[n_items] = NumberKey(&mp, item, "sd", "an item", false);
-			view.weight[n_items] = NumberKey(&mp, item, "weight", "an item", false);
-			view.loading[n_items] = NumberKey(&mp, item, "loading", "an item", false);
+			CheckKeys(&r, item, item_keys, "an item");
+			view.positions[n_items] = (int32) IntegerKey(&r, item, "item", "an item", 1, PLS_MAX_ITEMS);
+			view.mean[n_items] = NumberKey(&r, item, "mean", "an item", false);
+			view.sd[n_items] = NumberKey(&r, item, "sd", "an item", false);
+			view.weight[n_items] = NumberKey(&r, item, "weight", "an item", false);
+			view.loading[n_items] = NumberKey(&r, item, "loading", "an item", false);
 		}
 	}
 	view.block_start[n_lvs] = n_items;
 	for (int q = 0; q < n_paths; q++)
 	{
-		JsonbContainer *path = ObjectAt(&mp, paths, q, "each path");
+		JsonbContainer *path = ObjectAt(&r, paths, q, "each path");
 
-		CheckKeys(&mp, path, path_keys, "a path");
-		view.path_from[q] = NameIndex(&mp, names, n_lvs, StringKey(&mp, path, "from", "a path"));
-		view.path_to[q] = NameIndex(&mp, names, n_lvs, StringKey(&mp, path, "to", "a path"));
-		view.coef[q] = NumberKey(&mp, path, "coefficient", "a path", false);
+		CheckKeys(&r, path, path_keys, "a path");
+		view.path_from[q] = NameIndex(&r, names, n_lvs, StringKey(&r, path, "from", "a path"));
+		view.path_to[q] = NameIndex(&r, names, n_lvs, StringKey(&r, path, "to", "a path"));
+		view.coef[q] = NumberKey(&r, path, "coefficient", "a path", false);
 	}
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ModelSyntaxError(&mp, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(model);
 }
 
@@ -610,10 +593,7 @@ pls_model_recv(PG_FUNCTION_ARGS)
 	if (n_lvs < 2 || n_lvs > PLS_MAX_LVS || n_items < 1 || n_items > PLS_MAX_ITEMS ||
 		n_paths < 1 || n_paths > n_lvs * (n_lvs - 1) / 2 ||
 		names_len < 2 || names_len > n_lvs * (PLS_MAX_NAME + 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.pls_model"),
-				 errdetail("Invalid numbers of latent variables, items, paths or name bytes.")));
+		CrmBinaryError("crm.pls_model", "invalid numbers of latent variables, items, paths or name bytes");
 	model = PlsModelCreate(p, n_lvs, n_items, n_paths, names_len);
 	view = PlsModelOpen(model);
 	model->version = version;
@@ -623,19 +603,15 @@ pls_model_recv(PG_FUNCTION_ARGS)
 	model->maxiter = maxiter;
 	model->n = pq_getmsgint64(buf);
 	model->skipped = pq_getmsgint64(buf);
-	/* -0 read as 0, as the text form (through jsonb numeric) does */
-	model->tol = pq_getmsgfloat8(buf) + 0.0;
-	model->gof = pq_getmsgfloat8(buf) + 0.0;
+	model->tol = CrmRecvFloat8(buf);
+	model->gof = CrmRecvFloat8(buf);
 	for (Size k = 0; k < ModelDoubles(n_lvs, n_items, n_paths); k++)
-		view.mean[k] = pq_getmsgfloat8(buf) + 0.0;
+		view.mean[k] = CrmRecvFloat8(buf);
 	for (Size k = 0; k < ModelInts(n_lvs, n_items, n_paths); k++)
 		view.block_start[k] = (int32) pq_getmsgint(buf, 4);
 	pq_copymsgbytes(buf, view.names, names_len);
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.pls_model"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.pls_model", problem);
 	PG_RETURN_POINTER(model);
 }

@@ -18,7 +18,6 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -32,16 +31,6 @@ typedef struct SpecBlock
 	int		   *positions;		/* 1-based positions, as given */
 	int			min_position;	/* smallest position (the LV order) */
 } SpecBlock;
-
-/* Append a float8 as its shortest exact decimal text */
-void
-PlsAppendDouble(StringInfo buf, double value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
 
 /* Append a string as a JSON string literal */
 void
@@ -483,7 +472,7 @@ PlsSpecText(const PlsSpec *spec)
 		appendStringInfoChar(&buf, ']');
 	}
 	appendStringInfoString(&buf, "], \"tol\": ");
-	PlsAppendDouble(&buf, spec->tol);
+	CrmAppendFloat8(&buf, spec->tol);
 	appendStringInfo(&buf, ", \"maxiter\": %d}", spec->maxiter);
 	return buf.data;
 }

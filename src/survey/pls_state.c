@@ -379,19 +379,16 @@ TransitionState(FunctionCallInfo fcinfo, const PlsTransCache *cache,
 				bool with_spec)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	Datum		raw;
 	PlsState   *state;
 
 	if (PG_ARGISNULL(0))
 		return StateCreate(0, with_spec ? cache->spec_text : NULL,
 						   cache->scheme, cache->scaled);
-	raw = PG_GETARG_DATUM(0);
-	state = (PlsState *) PG_DETOAST_DATUM(raw);
+	state = (PlsState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	/* a state from elsewhere, or from rows with other arguments */
 	if (with_spec && (!in_aggregate || cache->varied))
 		CheckStateParams(state, cache);
-	/* outside an aggregate the input state must not be modified */
-	if (!in_aggregate && (Pointer) state == DatumGetPointer(raw))
+	if (!in_aggregate && !CrmArgIsWritable(fcinfo, 0, state))
 		state = StateCopy(state, state->p, state);
 	return state;
 }
@@ -490,8 +487,7 @@ PG_FUNCTION_INFO_V1(pls_combine);
 Datum
 pls_combine(PG_FUNCTION_ARGS)
 {
-	Datum		raw = PG_GETARG_DATUM(0);
-	PlsState   *a = (PlsState *) PG_DETOAST_DATUM(raw);
+	PlsState   *a = (PlsState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	PlsState   *b = (PlsState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 	const PlsState *spec_from = (a->flags & PLS_STATE_HAS_SPEC) ? a : b;
 	int			p = Max(a->p, b->p);
@@ -501,8 +497,7 @@ pls_combine(PG_FUNCTION_ARGS)
 	/* both counts first, so that a failing merge changes nothing */
 	(void) AddCounts(a->n, b->n, "PLS state respondents");
 	(void) AddCounts(a->skipped, b->skipped, "PLS state skipped rows");
-	if ((!AggCheckCallContext(fcinfo, NULL) && (Pointer) a == DatumGetPointer(raw)) ||
-		a->p != p || !SameSpec(a, spec_from))
+	if (!CrmArgIsWritable(fcinfo, 0, a) || a->p != p || !SameSpec(a, spec_from))
 		a = StateCopy(a, p, spec_from);
 	if (b->n > 0)
 	{
@@ -747,16 +742,6 @@ pls_moments(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 
-/* Raise 22P02 for malformed crm.pls_state text */
-static void
-StateSyntaxError(const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.pls_state: \"%s\"", input),
-			 errdetail("%s.", why)));
-}
-
 /*
  * Why the co-moments of a state imply a correlation outside [-1, 1], or
  * NULL: |c_ij| <= sqrt(c_ii c_jj) holds for the co-moments of any data (the
@@ -810,20 +795,6 @@ StateProblem(const PlsState *state)
 	return CorrelationProblem(state);
 }
 
-/* Append "{v1,v2,...}" of n doubles */
-static void
-AppendDoubles(StringInfo buf, const double *values, Size n)
-{
-	appendStringInfoChar(buf, '{');
-	for (Size k = 0; k < n; k++)
-	{
-		if (k > 0)
-			appendStringInfoChar(buf, ',');
-		PlsAppendDouble(buf, values[k]);
-	}
-	appendStringInfoChar(buf, '}');
-}
-
 /* Text form: "v1 p=.. n=.. skipped=.. mean={..} comoment={..}[ scheme=.. scaled=.. spec=..]" */
 PG_FUNCTION_INFO_V1(pls_state_out);
 Datum
@@ -833,11 +804,10 @@ pls_state_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d p=%d n=" INT64_FORMAT " skipped=" INT64_FORMAT " mean=",
+	appendStringInfo(&buf, "v%d p=%d n=" INT64_FORMAT " skipped=" INT64_FORMAT,
 					 state->version, state->p, state->n, state->skipped);
-	AppendDoubles(&buf, PlsStateMeans(state), state->p);
-	appendStringInfoString(&buf, " comoment=");
-	AppendDoubles(&buf, PlsStateComoments(state), PlsTriangle(state->p));
+	CrmAppendFloat8List(&buf, "mean", PlsStateMeans(state), state->p);
+	CrmAppendFloat8List(&buf, "comoment", PlsStateComoments(state), PlsTriangle(state->p));
 	if (state->flags & PLS_STATE_HAS_SPEC)
 		appendStringInfo(&buf, " scheme=%s scaled=%s spec=%s",
 						 PlsSchemeName(state->scheme), state->scaled ? "true" : "false",
@@ -845,27 +815,17 @@ pls_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse "{v1,...}" of exactly n finite doubles at *p into values */
+/* Read " key={v1,...}" of exactly n numbers into values */
 static void
-ParseDoubles(const char *input, const char **p, double *values, Size n)
+ReadDoubles(CrmReader *r, const char *key, double *values, Size n)
 {
-	const char *s = *p;
+	int			count;
+	float8	   *read = CrmReadFloat8List(r, key, &count);
 
-	if (*s++ != '{')
-		StateSyntaxError(input, "expected \"{\"");
-	for (Size k = 0; k < n; k++)
-	{
-		char	   *end;
-
-		if (k > 0 && *s++ != ',')
-			StateSyntaxError(input, "expected \",\" between numbers");
-		if (!CrmParseFloat8(s, &end, &values[k]) || !isfinite(values[k]))
-			StateSyntaxError(input, "expected a finite number");
-		s = end;
-	}
-	if (*s++ != '}')
-		StateSyntaxError(input, "expected \"}\" after the numbers (means: p, co-moments: p(p + 1)/2)");
-	*p = s;
+	if ((Size) count != n)
+		CrmReadError(r, psprintf("%s must have %zu numbers (means: p, co-moments: p(p + 1)/2)",
+								 key, n));
+	memcpy(values, read, sizeof(double) * n);
 }
 
 /* Parse the text form of crm.pls_state */
@@ -873,66 +833,42 @@ PG_FUNCTION_INFO_V1(pls_state_in);
 Datum
 pls_state_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *s = input;
-	int			p;
-	long long	n;
-	long long	skipped;
-	int			consumed = -1;
+	CrmReader	r = CrmReaderStart("crm.pls_state", PG_GETARG_CSTRING(0));
 	PlsState   *state;
 	const char *problem;
 
-	if (sscanf(s, "v1 p=%d n=%lld skipped=%lld mean=%n", &p, &n, &skipped, &consumed) != 3 ||
-		consumed < 0)
-		StateSyntaxError(input, "expected \"v1 p=N n=N skipped=N mean={...}\"");
-	if (p < 0 || p > PLS_MAX_ITEMS)
-		StateSyntaxError(input, psprintf("p must be in 0 .. %d", PLS_MAX_ITEMS));
-	s += consumed;
-	state = StateCreate(p, NULL, 0, false);
-	state->n = n;
-	state->skipped = skipped;
-	ParseDoubles(input, &s, PlsStateMeans(state), p);
-	if (strncmp(s, " comoment=", 10) != 0)
-		StateSyntaxError(input, "expected \" comoment={...}\"");
-	s += 10;
-	ParseDoubles(input, &s, PlsStateComoments(state), PlsTriangle(p));
-	if (*s != '\0')
+	CrmExpectVersion(&r, PLS_STATE_VERSION);
+	state = StateCreate((int) CrmReadKeyInt(&r, "p", 0, PLS_MAX_ITEMS), NULL, 0, false);
+	state->n = CrmReadKeyCount(&r, "n");
+	state->skipped = CrmReadKeyCount(&r, "skipped");
+	ReadDoubles(&r, "mean", PlsStateMeans(state), state->p);
+	ReadDoubles(&r, "comoment", PlsStateComoments(state), PlsTriangle(state->p));
+	if (CrmReadLiteral(&r, " scheme="))
 	{
-		char		scheme_name[16];
-		char		scaled_name[8];
+		int			scheme = PlsSchemeOf(CrmReadWord(&r));
+		char	   *scaled;
 		PlsSpec		spec;
-		int			scheme;
 
-		consumed = -1;
-		if (sscanf(s, " scheme=%15[a-z] scaled=%7[a-z] spec=%n", scheme_name, scaled_name,
-				   &consumed) != 2 || consumed < 0)
-			StateSyntaxError(input, "expected \" scheme=... scaled=... spec={...}\" or the end");
-		scheme = PlsSchemeOf(scheme_name);
 		if (scheme == 0)
-			StateSyntaxError(input, "the scheme must be centroid, factorial or path");
-		if (strcmp(scaled_name, "true") != 0 && strcmp(scaled_name, "false") != 0)
-			StateSyntaxError(input, "scaled must be true or false");
-		problem = PlsParseSpecText(s + consumed, &spec);
-		if (problem == NULL && p > 0)
-			problem = PlsCheckSpecItems(&spec, p);
+			CrmReadError(&r, "the scheme must be centroid, factorial or path");
+		CrmExpectKey(&r, "scaled");
+		scaled = CrmReadWord(&r);
+		if (strcmp(scaled, "true") != 0 && strcmp(scaled, "false") != 0)
+			CrmReadError(&r, "scaled must be true or false");
+		CrmExpectKey(&r, "spec");
+		problem = PlsParseSpecText(r.p, &spec);
+		if (problem == NULL && state->p > 0)
+			problem = PlsCheckSpecItems(&spec, state->p);
 		if (problem != NULL)
-			StateSyntaxError(input, psprintf("invalid spec: %s", problem));
-		state = StateWithSpec(state, &spec, scheme, scaled_name[0] == 't');
+			CrmReadError(&r, psprintf("invalid spec: %s", problem));
+		state = StateWithSpec(state, &spec, scheme, scaled[0] == 't');
 	}
+	else
+		CrmReadEnd(&r);
 	problem = StateProblem(state);
 	if (problem != NULL)
-		StateSyntaxError(input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(state);
-}
-
-/* Raise 22P03 for a malformed binary crm.pls_state */
-static void
-StateBinaryError(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary crm.pls_state"),
-			 errdetail("%s.", why)));
 }
 
 /* Binary form: version, flags, scheme, scaled, p, n, skipped, the doubles, the spec text */
@@ -976,7 +912,7 @@ pls_state_recv(PG_FUNCTION_ARGS)
 		p < 0 || p > PLS_MAX_ITEMS ||
 		((flags & PLS_STATE_HAS_SPEC) ? (PlsSchemeName(scheme) == NULL || scaled > 1) :
 		 (scheme != 0 || scaled != 0)))
-		StateBinaryError("invalid version, flags, scheme, scaled flag or number of items");
+		CrmBinaryError("crm.pls_state", "invalid version, flags, scheme, scaled flag or number of items");
 	state = StateCreate(p, NULL, 0, false);
 	state->n = pq_getmsgint64(buf);
 	state->skipped = pq_getmsgint64(buf);
@@ -990,11 +926,11 @@ pls_state_recv(PG_FUNCTION_ARGS)
 		if (problem == NULL && p > 0)
 			problem = PlsCheckSpecItems(&spec, p);
 		if (problem != NULL)
-			StateBinaryError(psprintf("invalid spec: %s", problem));
+			CrmBinaryError("crm.pls_state", psprintf("invalid spec: %s", problem));
 		state = StateWithSpec(state, &spec, scheme, scaled != 0);
 	}
 	problem = StateProblem(state);
 	if (problem != NULL)
-		StateBinaryError(problem);
+		CrmBinaryError("crm.pls_state", problem);
 	PG_RETURN_POINTER(state);
 }

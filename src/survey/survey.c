@@ -28,12 +28,12 @@
  * a group or between merged values; 22P02 / 22P03 malformed text / binary.
  */
 #include "crm.h"
+#include "crm_io.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -99,32 +99,10 @@ typedef struct NpsStats
 	float8		ci_high;		/* upper end of the 95% interval, <= 100 */
 } NpsStats;
 
-static void SurveySyntaxError(const char *type, const char *input, const char *detail) pg_attribute_noreturn();
-
 /* ---------------------------------------------------------------------------
  * Validation and shared helpers
  * ---------------------------------------------------------------------------
  */
-
-/* Raise 22P02 for malformed text of type; detail says what is wrong */
-static void
-SurveySyntaxError(const char *type, const char *input, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", type, input),
-			 errdetail("%s", detail)));
-}
-
-/* Raise 22P03 for malformed binary data of type */
-static void
-SurveyBinaryError(const char *type, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", type),
-			 errdetail("%s", detail)));
-}
 
 /* Raise 22003 unless score is an NPS score 0..10 */
 static void
@@ -172,62 +150,13 @@ CheckCount(int64 count, const char *what)
 	return count;
 }
 
-/* Skip ASCII whitespace at *p */
-static void
-SkipSpaces(const char **p)
-{
-	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-		(*p)++;
-}
-
-/* Consume the literal lit at *p if it is there; true if it was */
-static bool
-ConsumeLiteral(const char **p, const char *lit)
-{
-	size_t		len = strlen(lit);
-
-	if (strncmp(*p, lit, len) != 0)
-		return false;
-	*p += len;
-	return true;
-}
-
-/* Consume a count (ASCII digits, fitting bigint) at *p; false if none or too large */
-static bool
-ConsumeCount(const char **p, int64 *value)
-{
-	int64		v = 0;
-	const char *s = *p;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-	{
-		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, *s - '0', &v))
-			return false;
-	}
-	*p = s;
-	*value = v;
-	return true;
-}
-
-/* Append a float8 in its shortest exact decimal form */
-static void
-AppendFloat8(StringInfo buf, float8 value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
-
 /* Append ", \"key\": value" for a float8 that may be missing (JSON null) */
 static void
 AppendJsonFloat8(StringInfo buf, const char *key, bool present, float8 value)
 {
 	appendStringInfo(buf, ", \"%s\": ", key);
 	if (present)
-		AppendFloat8(buf, value);
+		CrmAppendFloat8(buf, value);
 	else
 		appendStringInfoString(buf, "null");
 }
@@ -307,11 +236,7 @@ NpsArg(FunctionCallInfo fcinfo, int argno)
 static Nps *
 NpsMutable(FunctionCallInfo fcinfo)
 {
-	Nps		   *v = NpsArg(fcinfo, 0);
-
-	if (AggCheckCallContext(fcinfo, NULL))
-		return v;
-	return (Nps *) memcpy(palloc(sizeof(Nps)), v, sizeof(Nps));
+	return (Nps *) CrmWritableFixedArg(fcinfo, 0, sizeof(Nps));
 }
 
 /* Text input: "promoters=P passives=Q detractors=D" (whitespace between) */
@@ -319,32 +244,20 @@ PG_FUNCTION_INFO_V1(nps_in);
 Datum
 nps_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
+	CrmReader	r = CrmReaderStart("crm.nps", PG_GETARG_CSTRING(0));
 	static const char *const keys[3] = {"promoters=", "passives=", "detractors="};
 	int64		counts[3];
-	const char *p = input;
 
-	SkipSpaces(&p);
+	CrmReadSpaces(&r);
 	for (int i = 0; i < 3; i++)
 	{
-		if (i > 0)
-		{
-			const char *before = p;
-
-			SkipSpaces(&p);
-			if (p == before)
-				SurveySyntaxError("crm.nps", input, "Fields are separated by whitespace.");
-		}
-		if (!ConsumeLiteral(&p, keys[i]))
-			SurveySyntaxError("crm.nps", input,
-							  "Expected \"promoters=P passives=Q detractors=D\".");
-		if (!ConsumeCount(&p, &counts[i]))
-			SurveySyntaxError("crm.nps", input,
-							  "A count is a whole number from 0 to 9223372036854775807.");
+		if (i > 0 && !CrmReadSpaces(&r))
+			CrmReadError(&r, "fields are separated by whitespace");
+		CrmExpect(&r, keys[i]);
+		counts[i] = CrmReadCount(&r);
 	}
-	SkipSpaces(&p);
-	if (*p != '\0')
-		SurveySyntaxError("crm.nps", input, "Unexpected text after the detractors.");
+	CrmReadSpaces(&r);
+	CrmReadEnd(&r);
 	PG_RETURN_POINTER(NpsOfCounts(counts[0], counts[1], counts[2]));
 }
 
@@ -366,20 +279,18 @@ Datum
 nps_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
 	int64		promoters;
 	int64		passives;
 	int64		detractors;
 
-	if (version != SURVEY_VERSION)
-		SurveyBinaryError("crm.nps", "Unsupported version.");
+	CrmRecvVersion(buf, "crm.nps", SURVEY_VERSION);
 	promoters = pq_getmsgint64(buf);
 	passives = pq_getmsgint64(buf);
 	detractors = pq_getmsgint64(buf);
 	if (promoters < 0 || passives < 0 || detractors < 0 ||
 		passives > PG_INT64_MAX - promoters ||
 		detractors > PG_INT64_MAX - promoters - passives)
-		SurveyBinaryError("crm.nps", "Counts must be >= 0 and add up within bigint.");
+		CrmBinaryError("crm.nps", "counts must be >= 0 and add up within bigint");
 	PG_RETURN_POINTER(NpsOfCounts(promoters, passives, detractors));
 }
 
@@ -546,7 +457,7 @@ nps_jsonb(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"nps\": ");
 	if (have)
-		AppendFloat8(&buf, stats.score);
+		CrmAppendFloat8(&buf, stats.score);
 	else
 		appendStringInfoString(&buf, "null");
 	appendStringInfo(&buf, ", \"n\": " INT64_FORMAT ", \"promoters\": " INT64_FORMAT
@@ -633,11 +544,7 @@ HistArg(FunctionCallInfo fcinfo, int argno)
 static SurveyHist *
 HistMutable(FunctionCallInfo fcinfo)
 {
-	SurveyHist *h = HistArg(fcinfo, 0);
-
-	if (AggCheckCallContext(fcinfo, NULL))
-		return h;
-	return (SurveyHist *) memcpy(palloc(sizeof(SurveyHist)), h, sizeof(SurveyHist));
+	return (SurveyHist *) CrmWritableFixedArg(fcinfo, 0, sizeof(SurveyHist));
 }
 
 /* Responses of a histogram (its counts are checked to add up within bigint) */
@@ -660,9 +567,9 @@ HistCountsProblem(const int64 *counts, int scale_max)
 	for (int k = 0; k < scale_max; k++)
 	{
 		if (counts[k] < 0)
-			return "Counts must be >= 0.";
+			return "counts must be >= 0";
 		if (pg_add_s64_overflow(n, counts[k], &n))
-			return "The counts must add up within bigint.";
+			return "the counts must add up within bigint";
 	}
 	return NULL;
 }
@@ -697,32 +604,25 @@ HistMean(const SurveyHist *h, float8 *mean)
 	return true;
 }
 
-/* Parse "counts={c1,...,cS}" of a scale_max scale at *p into h, advancing */
+/* Read "counts={c1,...,cS}" of a histogram's scale and the end of the text into h */
 static void
-ParseHistCounts(const char *type, const char *input, const char **p, SurveyHist *h)
+ReadHistCounts(CrmReader *r, SurveyHist *h)
 {
 	const char *problem;
-	char		detail[64];
 
-	snprintf(detail, sizeof(detail), "Expected counts={...} with %d counts.", h->scale_max);
-	if (!ConsumeLiteral(p, "counts={"))
-		SurveySyntaxError(type, input, detail);
+	CrmExpect(r, "counts={");
 	for (int k = 0; k < h->scale_max; k++)
 	{
-		if (k > 0 && !ConsumeLiteral(p, ","))
-			SurveySyntaxError(type, input, detail);
-		if (!ConsumeCount(p, &h->counts[k]))
-			SurveySyntaxError(type, input,
-							  "A count is a whole number from 0 to 9223372036854775807.");
+		if (k > 0)
+			CrmExpect(r, ",");
+		h->counts[k] = CrmReadCount(r);
 	}
-	if (!ConsumeLiteral(p, "}"))
-		SurveySyntaxError(type, input, detail);
-	SkipSpaces(p);
-	if (**p != '\0')
-		SurveySyntaxError(type, input, "Unexpected text after the counts.");
+	CrmExpect(r, "}");
+	CrmReadSpaces(r);
+	CrmReadEnd(r);
 	problem = HistCountsProblem(h->counts, h->scale_max);
 	if (problem != NULL)
-		SurveySyntaxError(type, input, problem);
+		CrmReadError(r, problem);
 }
 
 /* Append "counts={c1,...,cS}" */
@@ -753,22 +653,21 @@ HistSend(const SurveyHist *h)
 static SurveyHist *
 HistRecv(StringInfo buf, const char *type, int fixed_scale)
 {
-	int			version = pq_getmsgbyte(buf);
-	int			scale_max = pq_getmsgbyte(buf);
+	int			scale_max;
 	SurveyHist *h;
 	const char *problem;
 
-	if (version != SURVEY_VERSION)
-		SurveyBinaryError(type, "Unsupported version.");
+	CrmRecvVersion(buf, type, SURVEY_VERSION);
+	scale_max = pq_getmsgbyte(buf);
 	if (fixed_scale > 0 ? scale_max != fixed_scale
 		: (scale_max < CSAT_MIN_SCALE || scale_max > SURVEY_MAX_SCALE))
-		SurveyBinaryError(type, "Invalid scale_max.");
+		CrmBinaryError(type, "invalid scale_max");
 	h = HistCreate(scale_max);
 	for (int k = 0; k < scale_max; k++)
 		h->counts[k] = pq_getmsgint64(buf);
 	problem = HistCountsProblem(h->counts, scale_max);
 	if (problem != NULL)
-		SurveyBinaryError(type, problem);
+		CrmBinaryError(type, problem);
 	return h;
 }
 
@@ -801,23 +700,15 @@ PG_FUNCTION_INFO_V1(csat_in);
 Datum
 csat_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
-	const char *before;
-	int64		scale_max;
+	CrmReader	r = CrmReaderStart("crm.csat", PG_GETARG_CSTRING(0));
 	SurveyHist *h;
 
-	SkipSpaces(&p);
-	if (!ConsumeLiteral(&p, "scale_max=") || !ConsumeCount(&p, &scale_max))
-		SurveySyntaxError("crm.csat", input, "Expected \"scale_max=S counts={...}\".");
-	if (scale_max < CSAT_MIN_SCALE || scale_max > SURVEY_MAX_SCALE)
-		SurveySyntaxError("crm.csat", input, "scale_max must be between 3 and 10.");
-	before = p;
-	SkipSpaces(&p);
-	if (p == before)
-		SurveySyntaxError("crm.csat", input, "Fields are separated by whitespace.");
-	h = HistCreate((int) scale_max);
-	ParseHistCounts("crm.csat", input, &p, h);
+	CrmReadSpaces(&r);
+	CrmExpect(&r, "scale_max=");
+	h = HistCreate((int) CrmReadInt(&r, CSAT_MIN_SCALE, SURVEY_MAX_SCALE));
+	if (!CrmReadSpaces(&r))
+		CrmReadError(&r, "fields are separated by whitespace");
+	ReadHistCounts(&r, h);
 	PG_RETURN_POINTER(h);
 }
 
@@ -856,12 +747,11 @@ PG_FUNCTION_INFO_V1(ces_in);
 Datum
 ces_in(PG_FUNCTION_ARGS)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
+	CrmReader	r = CrmReaderStart("crm.ces", PG_GETARG_CSTRING(0));
 	SurveyHist *h = HistCreate(CES_SCALE);
 
-	SkipSpaces(&p);
-	ParseHistCounts("crm.ces", input, &p, h);
+	CrmReadSpaces(&r);
+	ReadHistCounts(&r, h);
 	PG_RETURN_POINTER(h);
 }
 
@@ -1055,7 +945,7 @@ csat_jsonb(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"csat\": ");
 	if (have)
-		AppendFloat8(&buf, percent);
+		CrmAppendFloat8(&buf, percent);
 	else
 		appendStringInfoString(&buf, "null");
 	AppendJsonFloat8(&buf, "mean", have, mean);
@@ -1080,7 +970,7 @@ ces_jsonb(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"mean\": ");
 	if (have)
-		AppendFloat8(&buf, mean);
+		CrmAppendFloat8(&buf, mean);
 	else
 		appendStringInfoString(&buf, "null");
 	AppendJsonFloat8(&buf, "agree", have, percent);

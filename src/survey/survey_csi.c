@@ -30,12 +30,12 @@
  * malformed text / binary.
  */
 #include "crm.h"
+#include "crm_io.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -95,8 +95,6 @@ typedef struct CsiRespondent
 	float8		weight;			/* sum of their weights */
 } CsiRespondent;
 
-static void CsiSyntaxError(const char *input, const char *detail) pg_attribute_noreturn();
-
 /* ---------------------------------------------------------------------------
  * Validation
  * ---------------------------------------------------------------------------
@@ -106,16 +104,7 @@ static void CsiSyntaxError(const char *input, const char *detail) pg_attribute_n
 static void
 ReadFloat8Array(ArrayType *array, const char *what, Float8Elements *out)
 {
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional array, not %d-dimensional",
-						what, ARR_NDIM(array))));
-	out->n = ARR_NDIM(array) == 0 ? 0 : ARR_DIMS(array)[0];
-	if (out->n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be empty", what)));
+	out->n = CrmArrayLength(array, what, 1, PG_INT32_MAX);
 	out->data = (const float8 *) ARR_DATA_PTR(array);
 	out->nullmap = ARR_NULLBITMAP(array);
 }
@@ -306,12 +295,7 @@ CsiStateArg(FunctionCallInfo fcinfo, int argno)
 static CsiState *
 CsiStateMutable(FunctionCallInfo fcinfo)
 {
-	Datum		raw = PG_GETARG_DATUM(0);
-	CsiState   *state = (CsiState *) PG_DETOAST_DATUM(raw);
-
-	if (AggCheckCallContext(fcinfo, NULL) || (Pointer) state != DatumGetPointer(raw))
-		return state;
-	return (CsiState *) memcpy(palloc(VARSIZE(state)), state, VARSIZE(state));
+	return (CsiState *) CrmWritableArg(fcinfo, 0);
 }
 
 /* True if the state has these bounds and weights */
@@ -352,14 +336,14 @@ CsiAnswersProblem(const CsiState *state)
 			continue;
 		mean = item->sum / (float8) item->n;
 		if (!(mean >= state->scale_min - slack && mean <= state->scale_max + slack))
-			return psprintf("The mean score of item %d is outside the scale [%s, %s].",
+			return psprintf("the mean score of item %d is outside the scale [%s, %s]",
 							i + 1, float8out_internal(state->scale_min),
 							float8out_internal(state->scale_max));
 		if (pg_add_s64_overflow(answers, item->n, &answers))
 			answers = PG_INT64_MAX;
 	}
 	if (state->respondents > answers)
-		return "respondents must be at most the answers to the items (each respondent answered one or more).";
+		return "respondents must be at most the answers to the items (each respondent answered one or more)";
 	return NULL;
 }
 
@@ -370,97 +354,27 @@ CsiStateProblem(const CsiState *state)
 	float8		total = 0;
 
 	if (state->n_items < 1)
-		return "A CSI has at least one item.";
+		return "a CSI has at least one item";
 	if (!isfinite(state->scale_min) || !isfinite(state->scale_max) ||
 		!(state->scale_min < state->scale_max))
-		return "scale_min and scale_max must be finite with scale_min < scale_max.";
+		return "scale_min and scale_max must be finite with scale_min < scale_max";
 	if (state->respondents < 0)
-		return "respondents must be >= 0.";
+		return "respondents must be >= 0";
 	for (int i = 0; i < state->n_items; i++)
 	{
 		const CsiItem *item = &state->items[i];
 
 		if (!isfinite(item->weight) || item->weight < 0)
-			return "Weights must be finite and >= 0.";
+			return "weights must be finite and >= 0";
 		total += item->weight;
 		if (item->n < 0 || item->n > state->respondents)
-			return "An item's count must be between 0 and the respondents.";
+			return "an item's count must be between 0 and the respondents";
 		if (!isfinite(item->sum) || (item->n == 0 && item->sum != 0))
-			return "An item's sum must be finite, and 0 without answers.";
+			return "an item's sum must be finite, and 0 without answers";
 	}
 	if (!(total > 0) || !isfinite(total))
-		return "Weights must sum to a positive finite number.";
+		return "weights must sum to a positive finite number";
 	return CsiAnswersProblem(state);
-}
-
-/* Raise 22P02 for malformed crm.csi_state text */
-static void
-CsiSyntaxError(const char *input, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.csi_state: \"%s\"", input),
-			 errdetail("%s", detail)));
-}
-
-/* Consume the literal lit at *p if it is there; true if it was */
-static bool
-ConsumeLiteral(char **p, const char *lit)
-{
-	size_t		len = strlen(lit);
-
-	if (strncmp(*p, lit, len) != 0)
-		return false;
-	*p += len;
-	return true;
-}
-
-/*
- * Parse a number of the text form at *p (the token up to the next " ,;}"),
- * advancing; raise on bad input
- */
-static float8
-ParseNumber(const char *input, char **p)
-{
-	size_t		len = strcspn(*p, " ,;}");
-	char	   *token = pnstrdup(*p, len);
-	bool		have_error = false;
-	float8		value;
-
-	if (len == 0)
-		CsiSyntaxError(input, "Expected a number.");
-	value = float8in_internal_opt_error(token, NULL, "crm.csi_state", input, &have_error);
-	if (have_error)
-		CsiSyntaxError(input, "Expected a number.");
-	*p += len;
-	pfree(token);
-	return value + 0.0;			/* no negative zero */
-}
-
-/* Parse a count of the text form at *p, advancing; raise on bad input */
-static int64
-ParseCount(const char *input, char **p)
-{
-	int64		v = 0;
-
-	if (**p < '0' || **p > '9')
-		CsiSyntaxError(input, "Expected a count.");
-	for (; **p >= '0' && **p <= '9'; (*p)++)
-	{
-		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, **p - '0', &v))
-			CsiSyntaxError(input, "A count is out of range for type bigint.");
-	}
-	return v;
-}
-
-/* Parse the literal lit at *p, advancing; raise if it is not there */
-static void
-ExpectLiteral(const char *input, char **p, const char *lit)
-{
-	if (!ConsumeLiteral(p, lit))
-		CsiSyntaxError(input,
-					   psprintf("Expected \"%s\" (the form is \"scale_min=A scale_max=B respondents=N items={weight,sum,n;...}\").",
-								lit));
 }
 
 /* Text input of crm.csi_state */
@@ -468,51 +382,36 @@ PG_FUNCTION_INFO_V1(csi_state_in);
 Datum
 csi_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	char	   *p = input;
+	CrmReader	r = CrmReaderStart("crm.csi_state", PG_GETARG_CSTRING(0));
 	CsiState	head = {0};
-	int32		allocated = 8;
+	int32		allocated = 0;
 	int32		n_items = 0;
-	CsiItem    *items = (CsiItem *) palloc0(sizeof(CsiItem) * allocated);
+	CsiItem    *items = NULL;
 	CsiState   *state;
 	const char *problem;
 
-	ExpectLiteral(input, &p, "scale_min=");
-	head.scale_min = ParseNumber(input, &p);
-	ExpectLiteral(input, &p, " scale_max=");
-	head.scale_max = ParseNumber(input, &p);
-	ExpectLiteral(input, &p, " respondents=");
-	head.respondents = ParseCount(input, &p);
-	ExpectLiteral(input, &p, " items={");
-	while (*p != '}')
+	head.scale_min = CrmReadKeyFloat8(&r, "scale_min");
+	head.scale_max = CrmReadKeyFloat8(&r, "scale_max");
+	head.respondents = CrmReadKeyCount(&r, "respondents");
+	CrmExpect(&r, " items={");
+	for (; CrmReadListNext(&r, n_items, ";"); n_items++)
 	{
-		if (n_items > 0)
-			ExpectLiteral(input, &p, ";");
-		if (n_items >= allocated)
-		{
-			if ((Size) allocated > MaxAllocSize / (2 * sizeof(CsiItem)))
-				CsiSyntaxError(input, "Too many items.");
-			allocated *= 2;
-			items = (CsiItem *) repalloc(items, sizeof(CsiItem) * allocated);
-		}
-		items[n_items].weight = ParseNumber(input, &p);
-		ExpectLiteral(input, &p, ",");
-		items[n_items].sum = ParseNumber(input, &p);
-		ExpectLiteral(input, &p, ",");
-		items[n_items].n = ParseCount(input, &p);
-		n_items++;
+		items = CrmReadGrow(&r, items, &allocated, n_items, sizeof(CsiItem));
+		items[n_items].weight = CrmReadFloat8(&r);
+		CrmExpect(&r, ",");
+		items[n_items].sum = CrmReadFloat8(&r);
+		CrmExpect(&r, ",");
+		items[n_items].n = CrmReadCount(&r);
 	}
-	p++;
-	if (*p != '\0')
-		CsiSyntaxError(input, "Unexpected text after the items.");
+	CrmReadEnd(&r);
 	if (n_items == 0)
-		CsiSyntaxError(input, "A CSI has at least one item.");
+		CrmReadError(&r, "a CSI has at least one item");
 	state = CsiStateCreate(n_items, head.scale_min, head.scale_max);
 	state->respondents = head.respondents;
 	memcpy(state->items, items, sizeof(CsiItem) * (Size) n_items);
 	problem = CsiStateProblem(state);
 	if (problem != NULL)
-		CsiSyntaxError(input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -523,21 +422,21 @@ csi_state_out(PG_FUNCTION_ARGS)
 {
 	CsiState   *state = CsiStateArg(fcinfo, 0);
 	StringInfoData buf;
-	char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
-	char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	initStringInfo(&buf);
-	/* -0 printed as 0, as the reader reads it */
-	double_to_shortest_decimal_buf(state->scale_min + 0.0, a);
-	double_to_shortest_decimal_buf(state->scale_max + 0.0, b);
-	appendStringInfo(&buf, "scale_min=%s scale_max=%s respondents=" INT64_FORMAT " items={",
-					 a, b, state->respondents);
+	CrmAppendKey(&buf, "scale_min");
+	CrmAppendFloat8(&buf, state->scale_min);
+	CrmAppendKey(&buf, "scale_max");
+	CrmAppendFloat8(&buf, state->scale_max);
+	appendStringInfo(&buf, " respondents=" INT64_FORMAT " items={", state->respondents);
 	for (int i = 0; i < state->n_items; i++)
 	{
-		double_to_shortest_decimal_buf(state->items[i].weight + 0.0, a);
-		double_to_shortest_decimal_buf(state->items[i].sum + 0.0, b);
-		appendStringInfo(&buf, "%s%s,%s," INT64_FORMAT, i > 0 ? ";" : "", a, b,
-						 state->items[i].n);
+		if (i > 0)
+			appendStringInfoChar(&buf, ';');
+		CrmAppendFloat8(&buf, state->items[i].weight);
+		appendStringInfoChar(&buf, ',');
+		CrmAppendFloat8(&buf, state->items[i].sum);
+		appendStringInfo(&buf, "," INT64_FORMAT, state->items[i].n);
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
@@ -572,38 +471,25 @@ Datum
 csi_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
 	int32		n_items;
 	CsiState   *state;
 	const char *problem;
 
-	if (version != CSI_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type crm.csi_state"),
-				 errdetail("Unsupported version.")));
-	n_items = (int32) pq_getmsgint(buf, 4);
-	if (n_items < 1 || (int64) n_items * sizeof(CsiItem) > (Size) (buf->len - buf->cursor))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type crm.csi_state"),
-				 errdetail("Invalid number of items.")));
+	CrmRecvVersion(buf, "crm.csi_state", CSI_VERSION);
+	n_items = CrmRecvLength(buf, "crm.csi_state", sizeof(CsiItem), "items");
 	state = CsiStateCreate(n_items, 0, 0);
-	state->scale_min = pq_getmsgfloat8(buf) + 0.0;
-	state->scale_max = pq_getmsgfloat8(buf) + 0.0;
+	state->scale_min = CrmRecvFloat8(buf);
+	state->scale_max = CrmRecvFloat8(buf);
 	state->respondents = pq_getmsgint64(buf);
 	for (int i = 0; i < n_items; i++)
 	{
-		state->items[i].weight = pq_getmsgfloat8(buf) + 0.0;
-		state->items[i].sum = pq_getmsgfloat8(buf) + 0.0;
+		state->items[i].weight = CrmRecvFloat8(buf);
+		state->items[i].sum = CrmRecvFloat8(buf);
 		state->items[i].n = pq_getmsgint64(buf);
 	}
 	problem = CsiStateProblem(state);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type crm.csi_state"),
-				 errdetail("%s", problem)));
+		CrmBinaryError("crm.csi_state", problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -758,16 +644,6 @@ csi_item_means(PG_FUNCTION_ARGS)
 											 sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
-/* Append a float8 in its shortest exact decimal form */
-static void
-AppendFloat8(StringInfo buf, float8 value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
-
 /*
  * The state as jsonb: csi (of the mean item scores), n, scale_min,
  * scale_max, weights (as given), item_means, item_n
@@ -783,18 +659,18 @@ csi_state_jsonb(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"csi\": ");
 	if (CsiOfMeans(state, &index))
-		AppendFloat8(&buf, index);
+		CrmAppendFloat8(&buf, index);
 	else
 		appendStringInfoString(&buf, "null");
 	appendStringInfo(&buf, ", \"n\": " INT64_FORMAT ", \"scale_min\": ", state->respondents);
-	AppendFloat8(&buf, state->scale_min);
+	CrmAppendFloat8(&buf, state->scale_min);
 	appendStringInfoString(&buf, ", \"scale_max\": ");
-	AppendFloat8(&buf, state->scale_max);
+	CrmAppendFloat8(&buf, state->scale_max);
 	appendStringInfoString(&buf, ", \"weights\": [");
 	for (int i = 0; i < state->n_items; i++)
 	{
 		appendStringInfoString(&buf, i > 0 ? ", " : "");
-		AppendFloat8(&buf, state->items[i].weight);
+		CrmAppendFloat8(&buf, state->items[i].weight);
 	}
 	appendStringInfoString(&buf, "], \"item_means\": [");
 	for (int i = 0; i < state->n_items; i++)
@@ -803,7 +679,7 @@ csi_state_jsonb(PG_FUNCTION_ARGS)
 
 		appendStringInfoString(&buf, i > 0 ? ", " : "");
 		if (item->n > 0)
-			AppendFloat8(&buf, item->sum / (float8) item->n);
+			CrmAppendFloat8(&buf, item->sum / (float8) item->n);
 		else
 			appendStringInfoString(&buf, "null");
 	}
