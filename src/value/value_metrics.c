@@ -42,15 +42,6 @@ MetricsState(ArrayType *state)
 	return (float8 *) ARR_DATA_PTR(state);
 }
 
-/* The state to update: argument 0 itself inside an aggregate, else a copy */
-static ArrayType *
-WritableMetricsState(FunctionCallInfo fcinfo)
-{
-	if (AggCheckCallContext(fcinfo, NULL) != 0)
-		return PG_GETARG_ARRAYTYPE_P(0);
-	return PG_GETARG_ARRAYTYPE_P_COPY(0);
-}
-
 /* Raise 22003 when a running sum of a loyalty metrics state overflows */
 static void
 CheckMetricsFinite(const float8 *s)
@@ -64,7 +55,7 @@ PG_FUNCTION_INFO_V1(loyalty_metrics_trans);
 Datum
 loyalty_metrics_trans(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = WritableMetricsState(fcinfo);
+	ArrayType  *state = (ArrayType *) CrmWritableArg(fcinfo, 0);
 	float8	   *s = MetricsState(state);
 	float8		x = PG_GETARG_FLOAT8(1);
 	float8		t_x = PG_GETARG_FLOAT8(2);
@@ -92,7 +83,7 @@ PG_FUNCTION_INFO_V1(loyalty_metrics_combine);
 Datum
 loyalty_metrics_combine(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = WritableMetricsState(fcinfo);
+	ArrayType  *state = (ArrayType *) CrmWritableArg(fcinfo, 0);
 	float8	   *a = MetricsState(state);
 	float8	   *b = MetricsState(PG_GETARG_ARRAYTYPE_P(1));
 
