@@ -157,15 +157,25 @@ CrmReadKeyFloat8(CrmReader *r, const char *key)
 	return CrmReadFloat8(r);
 }
 
-/* Read a word of lower-case letters (possibly empty), palloc'd */
+/* Read a word of lower-case letters and '_' (possibly empty), palloc'd */
 char *
 CrmReadWord(CrmReader *r)
 {
 	const char *start = r->p;
 
-	while (*r->p >= 'a' && *r->p <= 'z')
+	while ((*r->p >= 'a' && *r->p <= 'z') || *r->p == '_')
 		r->p++;
 	return pnstrdup(start, r->p - start);
+}
+
+/* Read the text up to the next space or the end (possibly empty), palloc'd */
+char *
+CrmReadToken(CrmReader *r)
+{
+	size_t		len = strcspn(r->p, " ");
+
+	r->p += len;
+	return pnstrdup(r->p - len, len);
 }
 
 /* Read a double-quoted name, appending it and its terminator to names */
@@ -308,6 +318,14 @@ void
 CrmAppendKey(StringInfo buf, const char *key)
 {
 	appendStringInfo(buf, "%s%s=", buf->len > 0 ? " " : "", key);
+}
+
+/* Append "key=" and a float8 in its shortest exact form */
+void
+CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value)
+{
+	CrmAppendKey(buf, key);
+	CrmAppendFloat8(buf, value);
 }
 
 /* Append " key={a,b,...}" of float8 in their shortest exact form */

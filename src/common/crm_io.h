@@ -99,8 +99,11 @@ extern int64 CrmReadKeyInt(CrmReader *r, const char *key, int64 lo, int64 hi);
 /* Read "key=" and a number */
 extern float8 CrmReadKeyFloat8(CrmReader *r, const char *key);
 
-/* Read a word of lower-case letters (possibly empty), palloc'd */
+/* Read a word of lower-case letters and '_' (possibly empty), palloc'd */
 extern char *CrmReadWord(CrmReader *r);
+
+/* Read the text up to the next space or the end (possibly empty), palloc'd */
+extern char *CrmReadToken(CrmReader *r);
 
 /* Read a double-quoted name, appending it and its terminator to names */
 extern void CrmReadName(CrmReader *r, StringInfo names);
@@ -142,6 +145,9 @@ extern void CrmAppendFloat8(StringInfo buf, float8 value);
 
 /* Append "key=", preceded by a space unless buf is empty */
 extern void CrmAppendKey(StringInfo buf, const char *key);
+
+/* Append "key=" (see CrmAppendKey) and a float8 in its shortest exact form */
+extern void CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value);
 
 /* Append " key={a,b,...}" of float8 in their shortest exact form */
 extern void CrmAppendFloat8List(StringInfo buf, const char *key,

@@ -424,10 +424,8 @@ csi_state_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	CrmAppendKey(&buf, "scale_min");
-	CrmAppendFloat8(&buf, state->scale_min);
-	CrmAppendKey(&buf, "scale_max");
-	CrmAppendFloat8(&buf, state->scale_max);
+	CrmAppendKeyFloat8(&buf, "scale_min", state->scale_min);
+	CrmAppendKeyFloat8(&buf, "scale_max", state->scale_max);
 	appendStringInfo(&buf, " respondents=" INT64_FORMAT " items={", state->respondents);
 	for (int i = 0; i < state->n_items; i++)
 	{

@@ -224,10 +224,8 @@ value_potential_model_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	CrmAppendKey(&buf, "value_threshold");
-	CrmAppendFloat8(&buf, model->value_threshold);
-	CrmAppendKey(&buf, "potential_threshold");
-	CrmAppendFloat8(&buf, model->potential_threshold);
+	CrmAppendKeyFloat8(&buf, "value_threshold", model->value_threshold);
+	CrmAppendKeyFloat8(&buf, "potential_threshold", model->potential_threshold);
 	appendStringInfo(&buf, " n=" INT64_FORMAT, model->n);
 	PG_RETURN_CSTRING(buf.data);
 }
