@@ -11,11 +11,11 @@
  */
 #include "crm.h"
 #include "clv_ops.h"
+#include "crm_io.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -252,16 +252,6 @@ ClvCheckHorizon(float8 horizon)
 				 errhint("The horizon is in time units of the model (weeks for a model fitted on weekly summaries); give it as an interval, such as interval '1 year', to have it converted.")));
 }
 
-/* Append "key=value" with the shortest exact float8 text */
-static void
-AppendFloat(StringInfo buf, const char *key, float8 value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfo(buf, "%s%s=%s", buf->len > 0 ? " " : "", key, digits);
-}
-
 /* Text form: "r=... alpha=... [ll=... n=... iterations=... converged=... se_r=... penalizer=...]" */
 PG_FUNCTION_INFO_V1(clv_model_out);
 Datum
@@ -273,18 +263,18 @@ clv_model_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	for (int i = 0; i < spec->n_params; i++)
-		AppendFloat(&buf, spec->param_names[i], model->params[i]);
+		CrmAppendKeyFloat8(&buf, spec->param_names[i], model->params[i]);
 	if (model->flags & CLV_FLAG_FITTED)
 	{
-		AppendFloat(&buf, "ll", model->ll);
+		CrmAppendKeyFloat8(&buf, "ll", model->ll);
 		appendStringInfo(&buf, " n=" INT64_FORMAT " iterations=%d converged=%s",
 						 model->n, model->iterations,
 						 (model->flags & CLV_FLAG_CONVERGED) ? "true" : "false");
 		if (model->flags & CLV_FLAG_HAS_SE)
 			for (int i = 0; i < spec->n_params; i++)
-				AppendFloat(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
+				CrmAppendKeyFloat8(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
 		if (model->penalizer > 0)
-			AppendFloat(&buf, "penalizer", model->penalizer);
+			CrmAppendKeyFloat8(&buf, "penalizer", model->penalizer);
 		if (model->skipped > 0)
 			appendStringInfo(&buf, " skipped=" INT64_FORMAT, model->skipped);
 		if (model->flags & CLV_FLAG_ACCEPTED)
@@ -295,26 +285,18 @@ clv_model_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Raise 22P02 for malformed model text */
-static void
-ModelSyntaxError(const ClvModelSpec *spec, const char *input, const char *why)
+/* Read "true" or "false" (only "true" when true_only) */
+static bool
+ReadBool(CrmReader *r, const char *key, bool true_only)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.%s: \"%s\"", spec->type_name, input),
-			 errdetail("%s.", why)));
-}
+	char	   *word = CrmReadWord(r);
 
-/* Parse a finite float8 value of a key, or raise */
-static float8
-ParseFloatValue(const ClvModelSpec *spec, const char *input, const char *value)
-{
-	char	   *end;
-	float8		result;
-
-	if (!CrmParseFloat8(value, &end, &result) || *end != '\0' || !isfinite(result))
-		ModelSyntaxError(spec, input, "values must be finite numbers");
-	return result;
+	if (strcmp(word, "true") == 0)
+		return true;
+	if (true_only || strcmp(word, "false") != 0)
+		CrmReadError(r, psprintf(true_only ? "%s must be true when given" :
+								 "%s must be true or false", key));
+	return false;
 }
 
 /*
@@ -333,10 +315,10 @@ ParseFloatValue(const ClvModelSpec *spec, const char *input, const char *value)
 #define KEY_UNIT (KEY_OTHERS + 7)
 StaticAssertDecl(KEY_UNIT < 32, "the keys of the text form must fit a uint32");
 
-/* Store one key=value of the text form into model; *seen collects keys */
+/* Read the value of one key of the text form into model; *seen collects keys */
 static void
-ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
-				const char *key, const char *value, uint32 *seen)
+ReadModelField(CrmReader *r, const ClvModelSpec *spec, ClvModel *model,
+			   const char *key, uint32 *seen)
 {
 	/* the bits of the other keys follow KEY_OTHERS, in this order */
 	static const char *const others[] = {"ll", "n", "iterations", "converged", "penalizer",
@@ -346,77 +328,53 @@ ParseModelField(const ClvModelSpec *spec, const char *input, ClvModel *model,
 	for (int i = 0; i < spec->n_params; i++)
 	{
 		if (strcmp(key, spec->param_names[i]) == 0)
-		{
-			model->params[i] = ParseFloatValue(spec, input, value);
 			bit = i;
-		}
 		else if (strncmp(key, "se_", 3) == 0 && strcmp(key + 3, spec->param_names[i]) == 0)
-		{
-			model->se[i] = ParseFloatValue(spec, input, value);
 			bit = KEY_SE + i;
-		}
 	}
 	for (int i = 0; bit < 0 && i < (int) lengthof(others); i++)
 		if (strcmp(key, others[i]) == 0)
 			bit = KEY_OTHERS + i;
 	if (bit < 0)
-		ModelSyntaxError(spec, input, psprintf("unknown key \"%s\"", key));
+		CrmReadError(r, psprintf("unknown key \"%s\"", key));
 	if (*seen & (1u << bit))
-		ModelSyntaxError(spec, input, psprintf("key \"%s\" given twice", key));
+		CrmReadError(r, psprintf("key \"%s\" given twice", key));
 	*seen |= 1u << bit;
-	if (bit == KEY_LL)
-		model->ll = ParseFloatValue(spec, input, value);
-	else if (bit == KEY_N || bit == KEY_ITERATIONS || bit == KEY_SKIPPED)
-	{
-		char	   *end;
-		long long	number;
-
-		errno = 0;
-		number = strtoll(value, &end, 10);
-		if (end == value || *end != '\0' || errno != 0 || number < 0 ||
-			(bit == KEY_ITERATIONS && number > PG_INT32_MAX))
-			ModelSyntaxError(spec, input, "n, iterations and skipped must be non-negative integers");
-		if (bit == KEY_N)
-			model->n = number;
-		else if (bit == KEY_SKIPPED)
-			model->skipped = number;
-		else
-			model->iterations = (int32) number;
-	}
-	else if (bit == KEY_CONVERGED)
-	{
-		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
-			ModelSyntaxError(spec, input, "converged must be true or false");
-		if (strcmp(value, "true") == 0)
-			model->flags |= CLV_FLAG_CONVERGED;
-	}
+	if (bit < KEY_SE)
+		model->params[bit] = CrmReadFinite(r);
+	else if (bit < KEY_OTHERS)
+		model->se[bit - KEY_SE] = CrmReadFinite(r);
+	else if (bit == KEY_LL)
+		model->ll = CrmReadFinite(r);
+	else if (bit == KEY_N)
+		model->n = CrmReadCount(r);
+	else if (bit == KEY_ITERATIONS)
+		model->iterations = (int32) CrmReadInt(r, 0, PG_INT32_MAX);
+	else if (bit == KEY_CONVERGED && ReadBool(r, key, false))
+		model->flags |= CLV_FLAG_CONVERGED;
 	else if (bit == KEY_PENALIZER)
-		model->penalizer = ParseFloatValue(spec, input, value);
-	else if (bit == KEY_ACCEPTED)
-	{
-		if (strcmp(value, "true") != 0)
-			ModelSyntaxError(spec, input, "accepted must be true when given");
+		model->penalizer = CrmReadFinite(r);
+	else if (bit == KEY_SKIPPED)
+		model->skipped = CrmReadCount(r);
+	else if (bit == KEY_ACCEPTED && ReadBool(r, key, true))
 		model->flags |= CLV_FLAG_ACCEPTED;
-	}
 	else if (bit == KEY_UNIT)
 	{
-		if (!TimeUnitParse(value, &model->unit))
-			ModelSyntaxError(spec, input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
+		if (!TimeUnitParse(CrmReadToken(r), &model->unit))
+			CrmReadError(r, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		model->flags |= CLV_FLAG_HAS_UNIT;
 	}
 }
 
-/* Parse the text form of any model type (the type OID tells which) */
+/* Parse the text form of any model type (the type OID tells which): key=value fields in any order */
 PG_FUNCTION_INFO_V1(clv_model_in);
 Datum
 clv_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
 	ClvModelKind kind = KindOfType(fcinfo->flinfo, PG_GETARG_OID(1));
 	const ClvModelSpec *spec = ClvSpec(kind);
+	CrmReader	r = CrmReaderStart(psprintf("crm.%s", spec->type_name), PG_GETARG_CSTRING(0));
 	ClvModel   *model = ClvModelAlloc(kind);
-	char	   *copy = pstrdup(input);
-	char	   *saveptr = NULL;
 	uint32		seen = 0;
 	uint32		all_params = (1u << spec->n_params) - 1;
 	uint32		all_errors = all_params << KEY_SE;
@@ -424,24 +382,24 @@ clv_model_in(PG_FUNCTION_ARGS)
 		(1u << KEY_CONVERGED);
 	const char *problem;
 
-	for (char *token = strtok_r(copy, " ", &saveptr); token != NULL;
-		 token = strtok_r(NULL, " ", &saveptr))
+	while (*r.p != '\0')
 	{
-		char	   *eq = strchr(token, '=');
+		char	   *key;
 
-		if (eq == NULL)
-			ModelSyntaxError(spec, input, "expected key=value pairs");
-		*eq = '\0';
-		ParseModelField(spec, input, model, token, eq + 1, &seen);
+		if (r.p != r.input)
+			CrmExpect(&r, " ");
+		key = CrmReadWord(&r);
+		CrmExpect(&r, "=");
+		ReadModelField(&r, spec, model, key, &seen);
 	}
 	if ((seen & all_params) != all_params)
-		ModelSyntaxError(spec, input, "every parameter must be given");
+		CrmReadError(&r, "every parameter must be given");
 	if ((seen & fit_keys) != 0 && (seen & fit_keys) != fit_keys)
-		ModelSyntaxError(spec, input, "a fitted model gives all of ll, n, iterations and converged");
+		CrmReadError(&r, "a fitted model gives all of ll, n, iterations and converged");
 	if ((seen & all_errors) != 0 && (seen & all_errors) != all_errors)
-		ModelSyntaxError(spec, input, "give the standard error of every parameter or of none");
+		CrmReadError(&r, "give the standard error of every parameter or of none");
 	if ((seen & fit_keys) == 0 && (seen & ~all_params & ~(1u << KEY_UNIT)) != 0)
-		ModelSyntaxError(spec, input, "only fitted models (with ll, n, iterations, converged) have other keys");
+		CrmReadError(&r, "only fitted models (with ll, n, iterations, converged) have other keys");
 	if (seen & fit_keys)
 		model->flags |= CLV_FLAG_FITTED;
 	else
@@ -450,7 +408,7 @@ clv_model_in(PG_FUNCTION_ARGS)
 		model->flags |= CLV_FLAG_HAS_SE;
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ModelSyntaxError(spec, input, problem);
+		CrmReadError(&r, problem);
 	PG_RETURN_POINTER(model);
 }
 
@@ -498,10 +456,8 @@ clv_model_recv(PG_FUNCTION_ARGS)
 
 	model->version = (uint8) pq_getmsgint(buf, 1);
 	if ((uint8) pq_getmsgint(buf, 1) != kind)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.%s", ClvSpec(kind)->type_name),
-				 errdetail("The value is a model of another kind.")));
+		CrmBinaryError(psprintf("crm.%s", ClvSpec(kind)->type_name),
+					   "the value is a model of another kind");
 	model->flags = (uint8) pq_getmsgint(buf, 1);
 	model->iterations = (int32) pq_getmsgint(buf, 4);
 	model->n = pq_getmsgint64(buf);
@@ -530,10 +486,7 @@ clv_model_recv(PG_FUNCTION_ARGS)
 		model->ll = get_float8_nan();
 	problem = ModelProblem(model);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.%s", ClvSpec(kind)->type_name),
-				 errdetail("%s.", problem)));
+		CrmBinaryError(psprintf("crm.%s", ClvSpec(kind)->type_name), problem);
 	PG_RETURN_POINTER(model);
 }
 
@@ -557,15 +510,11 @@ ClvModelMake(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 static void
 AppendJsonNumber(StringInfo buf, const char *key, float8 value)
 {
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
+	appendStringInfo(buf, ", \"%s\": ", key);
 	if (isnan(value))
-		appendStringInfo(buf, ", \"%s\": null", key);
+		appendStringInfoString(buf, "null");
 	else
-	{
-		double_to_shortest_decimal_buf(value, digits);
-		appendStringInfo(buf, ", \"%s\": %s", key, digits);
-	}
+		CrmAppendFloat8(buf, value);
 }
 
 /* The model as jsonb: model, parameters by their paper names, ll, n, converged, iterations, se_<param> */

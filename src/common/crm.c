@@ -4,9 +4,7 @@
  */
 #include "crm.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
@@ -60,20 +58,6 @@ NumericToFiniteFloat8(Datum value, const char *what)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range for type double precision", what)));
 	return result;
-}
-
-/* Parse a float8 at s, accepting subnormal results as float8in does */
-bool
-CrmParseFloat8(const char *s, char **end, float8 *value)
-{
-	errno = 0;
-	*value = strtod(s, end);
-	if (*end == s)
-		return false;
-	if (errno == ERANGE && (*value == 0 || isinf(*value)))
-		return false;
-	errno = 0;
-	return true;
 }
 
 /* Raise 22023 unless a discount rate per period is in [0, 1) */

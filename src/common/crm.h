@@ -26,13 +26,6 @@ extern void CheckNotNull(FunctionCallInfo fcinfo, int argno, const char *what);
 extern float8 NumericToFiniteFloat8(Datum value, const char *what);
 
 /*
- * strtod for the types' text forms: like float8in, a subnormal result is a
- * number, while overflow and underflow to zero are not.  Returns false when
- * s does not start with a number in range; on success errno is left 0.
- */
-extern bool CrmParseFloat8(const char *s, char **end, float8 *value);
-
-/*
  * Raise 22023 unless a discount rate per period is finite, >= 0 and < 1:
  * a rate of 1 or more per period (100 %) is almost surely a percentage
  * given as a number (10 meaning 10 %), so it is refused with a hint

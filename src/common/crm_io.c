@@ -6,7 +6,9 @@
 #include "crm.h"
 #include "crm_io.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "common/shortest_dec.h"
 #include "utils/memutils.h"
@@ -85,16 +87,24 @@ CrmExpectVersion(CrmReader *r, int version)
 	CrmExpect(r, literal);
 }
 
-/* Read a number (NaN and infinities included; -0 read as 0) */
+/*
+ * Read a number (NaN and infinities included; -0 read as 0).  strtod is
+ * correctly rounded, so the shortest exact text reads back bit for bit; as
+ * in float8in, a subnormal result is a number, while overflow and underflow
+ * to zero are not.  White space and a plus sign, which strtod would skip,
+ * are not written, so not read.
+ */
 float8
 CrmReadFloat8(CrmReader *r)
 {
 	char	   *end;
 	float8		value;
 
-	/* strtod would skip white space and a plus sign, which are not written */
-	if (isspace((unsigned char) *r->p) || *r->p == '+' ||
-		!CrmParseFloat8(r->p, &end, &value))
+	if (isspace((unsigned char) *r->p) || *r->p == '+')
+		CrmReadError(r, "expected a number");
+	errno = 0;
+	value = strtod(r->p, &end);
+	if (end == r->p || (errno == ERANGE && (value == 0 || isinf(value))))
 		CrmReadError(r, "expected a number");
 	r->p = end;
 	return value + 0.0;

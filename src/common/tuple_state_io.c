@@ -6,24 +6,12 @@
  *		with the checks that reject impossible states on input.
  */
 #include "crm.h"
+#include "crm_io.h"
 #include "tuple_state.h"
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
-#include "lib/stringinfo.h"
-#include "libpq/pqformat.h"
 #include "utils/builtins.h"
-
-/* Raise 22P02 for malformed fit state text */
-static void
-StateSyntaxError(const char *input, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type crm.clv_fit_state: \"%s\"", input),
-			 errdetail("%s.", why)));
-}
 
 /* Why tuples read from outside are inconsistent, or NULL */
 static const char *
@@ -76,7 +64,6 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(0));
 	int			width = TupleShapeWidth(state->shape);
 	StringInfoData buf;
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 	int32		n;
 	WeightedTuple *tuples = TupleStateTuples(state, &n);
 
@@ -84,10 +71,7 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "v%d shape=%s n=" INT64_FORMAT, state->version,
 					 TupleShapeName(state->shape), state->n_rows);
 	if (state->has_penalizer)
-	{
-		double_to_shortest_decimal_buf(state->penalizer, digits);
-		appendStringInfo(&buf, " penalizer=%s", digits);
-	}
+		CrmAppendKeyFloat8(&buf, "penalizer", state->penalizer);
 	if (state->has_unit)
 		appendStringInfo(&buf, " unit=%s", TimeUnitText(&state->unit));
 	appendStringInfoString(&buf, " tuples={");
@@ -97,8 +81,9 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, ';');
 		for (int k = 0; k < width; k++)
 		{
-			double_to_shortest_decimal_buf(tuples[i].v[k], digits);
-			appendStringInfo(&buf, "%s%s", k ? "," : "", digits);
+			if (k > 0)
+				appendStringInfoChar(&buf, ',');
+			CrmAppendFloat8(&buf, tuples[i].v[k]);
 		}
 		appendStringInfo(&buf, ":" INT64_FORMAT, tuples[i].count);
 	}
@@ -106,115 +91,63 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse one float8 of the text form at *p, advancing it; raise on bad input */
-static float8
-ParseValue(const char *input, char **p)
-{
-	char	   *end;
-	float8		value;
-
-	if (!CrmParseFloat8(*p, &end, &value))
-		StateSyntaxError(input, "expected a number");
-	*p = end;
-	return value;
-}
-
 /* Parse the text form of crm.clv_fit_state */
 PG_FUNCTION_INFO_V1(clv_fit_state_in);
 Datum
 clv_fit_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	char		shape_name[16];
-	int			version;
-	long long	n_rows;
-	int			consumed = 0;
+	CrmReader	r = CrmReaderStart("crm.clv_fit_state", PG_GETARG_CSTRING(0));
 	uint8		shape;
 	int			width;
+	int64		n_rows;
 	bool		has_penalizer = false;
 	float8		penalizer = 0;
-	char	   *p;
-	int32		allocated = 16;
+	int32		allocated = 0;
 	int32		n = 0;
-	WeightedTuple *tuples;
+	WeightedTuple *tuples = NULL;
 	const char *problem;
 	bool		has_unit = false;
 	TimeUnit	unit = {0, 0, 0};
 	TupleState *state;
 
-	if (sscanf(input, "v%d shape=%15[a-z] n=%lld%n",
-			   &version, shape_name, &n_rows, &consumed) != 3 || consumed == 0)
-		StateSyntaxError(input, "expected \"v1 shape=... n=...\"");
-	if (version != TUPLE_STATE_VERSION)
-		StateSyntaxError(input, "unsupported version");
-	shape = TupleShapeOfName(shape_name);
+	CrmExpectVersion(&r, TUPLE_STATE_VERSION);
+	CrmExpectKey(&r, "shape");
+	shape = TupleShapeOfName(CrmReadWord(&r));
 	if (shape == 0)
-		StateSyntaxError(input, "shape must be purchases, opportunities, spend, tenures or durations");
+		CrmReadError(&r, "shape must be purchases, opportunities, spend, tenures or durations");
 	width = TupleShapeWidth(shape);
-	if (n_rows < 0)
-		StateSyntaxError(input, "n must not be negative");
-	p = input + consumed;
-	if (strncmp(p, " penalizer=", 11) == 0)
+	n_rows = CrmReadKeyCount(&r, "n");
+	if (CrmReadLiteral(&r, " penalizer="))
 	{
-		p += 11;
-		penalizer = ParseValue(input, &p);
+		penalizer = CrmReadFloat8(&r);
 		if (!isfinite(penalizer) || penalizer < 0)
-			StateSyntaxError(input, "penalizer must be finite and >= 0");
+			CrmReadError(&r, "penalizer must be finite and >= 0");
 		has_penalizer = true;
 	}
-	if (strncmp(p, " unit=", 6) == 0)
+	if (CrmReadLiteral(&r, " unit="))
 	{
-		char	   *end = strchr(p + 6, ' ');
-		char	   *text;
-
-		if (end == NULL)
-			StateSyntaxError(input, "expected \" tuples={\" after the unit");
-		text = pnstrdup(p + 6, end - (p + 6));
-		if (!TimeUnitParse(text, &unit))
-			StateSyntaxError(input, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
+		if (!TimeUnitParse(CrmReadToken(&r), &unit))
+			CrmReadError(&r, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		has_unit = true;
-		p = end;
 	}
-	if (strncmp(p, " tuples={", 9) != 0)
-		StateSyntaxError(input, "expected \" tuples={\"");
-	p += 9;
-	tuples = (WeightedTuple *) palloc0(sizeof(WeightedTuple) * allocated);
-	while (*p != '}')
+	CrmExpect(&r, " tuples={");
+	for (; CrmReadListNext(&r, n, ";"); n++)
 	{
-		char	   *end;
-
-		if (n > 0)
-		{
-			if (*p != ';')
-				StateSyntaxError(input, "expected \";\" or \"}\"");
-			p++;
-		}
-		if (n >= allocated)
-		{
-			allocated *= 2;
-			tuples = repalloc(tuples, sizeof(WeightedTuple) * allocated);
-		}
-		tuples[n].v[2] = 0;
+		tuples = CrmReadGrow(&r, tuples, &allocated, n, sizeof(WeightedTuple));
+		memset(&tuples[n], 0, sizeof(WeightedTuple));
 		for (int k = 0; k < width; k++)
 		{
-			if (k > 0 && *p++ != ',')
-				StateSyntaxError(input, "expected \",\" between the values of a tuple");
-			tuples[n].v[k] = ParseValue(input, &p) + 0.0;
+			if (k > 0)
+				CrmExpect(&r, ",");
+			tuples[n].v[k] = CrmReadFloat8(&r);
 		}
-		if (*p++ != ':' || !isdigit((unsigned char) *p))
-			StateSyntaxError(input, "expected \":count\" after a tuple");
-		errno = 0;
-		tuples[n].count = strtoll(p, &end, 10);
-		if (errno != 0)
-			StateSyntaxError(input, "count out of range");
-		p = end;
-		n++;
+		CrmExpect(&r, ":");
+		tuples[n].count = CrmReadCount(&r);
 	}
-	if (*++p != '\0')
-		StateSyntaxError(input, "unexpected text at the end");
+	CrmReadEnd(&r);
 	problem = TuplesProblem(shape, tuples, n, n_rows);
 	if (problem != NULL)
-		StateSyntaxError(input, problem);
+		CrmReadError(&r, problem);
 	state = TupleStateBuild(shape, n_rows, has_penalizer, penalizer, tuples, n, 0);
 	state->has_unit = has_unit ? 1 : 0;
 	state->unit = unit;
@@ -295,16 +228,13 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 		for (int32 i = 0; i < n; i++)
 		{
 			for (int k = 0; k < TupleShapeWidth(shape); k++)
-				tuples[i].v[k] = pq_getmsgfloat8(buf) + 0.0;
+				tuples[i].v[k] = CrmRecvFloat8(buf);
 			tuples[i].count = pq_getmsgint64(buf);
 		}
 		problem = TuplesProblem(shape, tuples, n, n_rows);
 	}
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary crm.clv_fit_state"),
-				 errdetail("%s.", problem)));
+		CrmBinaryError("crm.clv_fit_state", problem);
 	state = TupleStateBuild(shape, n_rows, has_penalizer != 0, penalizer, tuples, n, 0);
 	state->has_unit = version == 2 ? 1 : 0;
 	state->unit = unit;
