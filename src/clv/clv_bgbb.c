@@ -628,12 +628,7 @@ BgbbDert(const ClvModel *model, const float8 *customer, float8 d)
 	float8		b = p.delta + n + 1;
 	float8		series;
 
-	if (d == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("discount rate must be a finite number > 0, not %g", d),
-				 errdetail("The residual transactions are summed over an unbounded future, which needs a positive rate."),
-				 errhint("The rate is per opportunity: for an annual rate d and monthly opportunities use (1 + d)^(1/12) - 1.")));
+	CheckPositiveDiscountRate(d, "DERT sums the residual transactions over an unbounded future. The rate is per opportunity: for an annual rate d and monthly opportunities use (1 + d)^(1/12) - 1.");
 
 	/*
 	 * The series' terms are positive with ratios below z = 1/(1 + d): its

@@ -767,11 +767,7 @@ ParetoDert(const ClvModel *model, const float8 *customer, float8 d)
 {
 	ParetoParams p = ParamsOf(model);
 
-	if (d == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("discount rate must be a finite number > 0 for DERT, not %g", d),
-				 errhint("DERT sums purchases over an unbounded future: without discounting it is infinite when s <= 1.")));
+	CheckPositiveDiscountRate(d, "DERT sums purchases over an unbounded future: without discounting it is infinite when s <= 1.");
 	return DiscountedResidualPurchases(&p, customer[0], customer[1], customer[2], d);
 }
 

@@ -262,17 +262,9 @@ CheckPeriod(float8 t, float8 lowest, const char *what)
 				 errhint("The sBG model is discrete: customers stay or leave only at renewals, once per period.")));
 }
 
-/* Raise 22023 unless a discount rate per period is in (0, 1) */
-static void
-CheckPositiveDiscountRate(float8 rate)
-{
-	CheckDiscountRate(rate);
-	if (rate == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("discount rate must be a finite number > 0, not %g", rate),
-				 errhint("DEL and DERL sum over an unbounded future: undiscounted, the expected lifetime is infinite when alpha <= 1.")));
-}
+/* Hint of a zero discount rate for DEL and DERL */
+#define SBG_POSITIVE_RATE_HINT \
+	"DEL and DERL sum over an unbounded future: undiscounted, the expected lifetime is infinite when alpha <= 1."
 
 /*
  * S(t) = P(T > t) = B(alpha, beta + t) / B(alpha, beta), as a ratio of
@@ -366,7 +358,7 @@ sbg_del(PG_FUNCTION_ARGS)
 	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_SBG);
 	float8		rate = PG_GETARG_FLOAT8(1);
 
-	CheckPositiveDiscountRate(rate);
+	CheckPositiveDiscountRate(rate, SBG_POSITIVE_RATE_HINT);
 	PG_RETURN_FLOAT8(DiscountedSeries(model->params[1],
 									  model->params[0] + model->params[1], rate));
 }
@@ -387,7 +379,7 @@ sbg_derl(PG_FUNCTION_ARGS)
 	float8		beta = model->params[1];
 
 	CheckPeriod(n, 0, "renewals");
-	CheckPositiveDiscountRate(rate);
+	CheckPositiveDiscountRate(rate, SBG_POSITIVE_RATE_HINT);
 	PG_RETURN_FLOAT8(RetentionRate(model, n + 1) *
 					 DiscountedSeries(beta + n + 1, alpha + beta + n + 1, rate));
 }
@@ -459,40 +451,16 @@ CompareSurvivalRows(const void *a, const void *b)
 	return (pa > pb) - (pa < pb);
 }
 
-/* The elements of a one-dimensional array argument without NULLs; *n gets their number */
-static Datum *
-ArrayArgElements(FunctionCallInfo fcinfo, int argno, const char *what, int *n)
-{
-	ArrayType  *array = PG_GETARG_ARRAYTYPE_P(argno);
-	Oid			element_type = ARR_ELEMTYPE(array);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	Datum	   *elements;
-	bool	   *nulls;
-
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional array, not %d-dimensional", what, ARR_NDIM(array))));
-	get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
-	deconstruct_array(array, element_type, typlen, typbyval, typalign, &elements, &nulls, n);
-	for (int i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
-	return elements;
-}
-
 /* The survival table of the arguments, sorted by period and checked */
 static SurvivalRow *
 SurvivalTableArg(FunctionCallInfo fcinfo, int *n)
 {
 	int			n_periods;
 	int			n_surviving;
-	Datum	   *periods = ArrayArgElements(fcinfo, 0, "period", &n_periods);
-	Datum	   *surviving = ArrayArgElements(fcinfo, 1, "surviving", &n_surviving);
+	Datum	   *periods = CrmArrayElements(PG_GETARG_ARRAYTYPE_P(0), "period", 0,
+											   PG_INT32_MAX, &n_periods);
+	float8	   *surviving = CrmFloat8Array(PG_GETARG_ARRAYTYPE_P(1), "surviving", 0,
+										   PG_INT32_MAX, true, &n_surviving);
 	SurvivalRow *rows;
 
 	if (n_periods != n_surviving)
@@ -508,8 +476,7 @@ SurvivalTableArg(FunctionCallInfo fcinfo, int *n)
 	for (int i = 0; i < n_periods; i++)
 	{
 		rows[i].period = DatumGetInt32(periods[i]);
-		rows[i].surviving = DatumGetFloat8(surviving[i]);
-		CheckFinite(rows[i].surviving, "surviving");
+		rows[i].surviving = surviving[i];
 		if (rows[i].surviving < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),

@@ -11,6 +11,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 PG_MODULE_MAGIC;
@@ -74,6 +75,18 @@ CheckDiscountRate(float8 rate)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("discount rate %g per period is 100 %% or more", rate),
 				 errhint("Give the rate as a fraction: 10 %% is 0.10.  The rate is per time unit of the model.")));
+}
+
+/* Raise 22023 unless a discount rate per period is in (0, 1) */
+void
+CheckPositiveDiscountRate(float8 rate, const char *hint)
+{
+	CheckDiscountRate(rate);
+	if (unlikely(rate == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be a finite number > 0, not %g", rate),
+				 errhint("%s", hint)));
 }
 
 /* Raise 22023 unless a margin is finite and in [0, 1] */
@@ -176,25 +189,38 @@ CrmArrayLength(ArrayType *array, const char *what, int min_n, int max_n)
 	return n;
 }
 
+/* The elements of an array argument, checked */
+Datum *
+CrmArrayElements(ArrayType *array, const char *what, int min_n, int max_n, int *n)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elements;
+	bool	   *nulls;
+
+	CrmArrayLength(array, what, min_n, max_n);
+	get_typlenbyvalalign(ARR_ELEMTYPE(array), &typlen, &typbyval, &typalign);
+	deconstruct_array(array, ARR_ELEMTYPE(array), typlen, typbyval, typalign,
+					  &elements, &nulls, n);
+	for (int i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
+	return elements;
+}
+
 /* The elements of a float8[] argument, checked */
 float8 *
 CrmFloat8Array(ArrayType *array, const char *what, int min_n, int max_n,
 			   bool finite, int *n)
 {
-	Datum	   *elements;
-	bool	   *nulls;
-	float8	   *values;
+	Datum	   *elements = CrmArrayElements(array, what, min_n, max_n, n);
+	float8	   *values = (float8 *) palloc(sizeof(float8) * Max(*n, 1));
 
-	CrmArrayLength(array, what, min_n, max_n);
-	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-					  TYPALIGN_DOUBLE, &elements, &nulls, n);
-	values = (float8 *) palloc(sizeof(float8) * Max(*n, 1));
 	for (int i = 0; i < *n; i++)
 	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
 		values[i] = DatumGetFloat8(elements[i]);
 		if (finite)
 			CheckFinite(values[i], what);

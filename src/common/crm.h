@@ -32,6 +32,13 @@ extern float8 NumericToFiniteFloat8(Datum value, const char *what);
  */
 extern void CheckDiscountRate(float8 rate);
 
+/*
+ * Raise 22023 unless a discount rate per period is in (0, 1): the rule of
+ * CheckDiscountRate, and 0 refused where the discounted sum runs over an
+ * unbounded future; hint says what the sum would be undiscounted
+ */
+extern void CheckPositiveDiscountRate(float8 rate, const char *hint);
+
 /* Raise 22023 unless a margin (a share of revenue) is finite and in [0, 1] */
 extern void CheckMargin(float8 margin);
 
@@ -71,9 +78,16 @@ extern bool CrmArgIsWritable(FunctionCallInfo fcinfo, int argno, const void *val
 extern int	CrmArrayLength(ArrayType *array, const char *what, int min_n, int max_n);
 
 /*
- * The elements of a float8[] argument, palloc'd: one-dimensional with
- * min_n .. max_n elements (22023), none NULL (22004) or, when finite, NaN or
- * infinite (22000); *n gets their number
+ * The elements of an array argument of any element type: one-dimensional
+ * with min_n .. max_n elements (22023), none NULL (22004); *n gets their
+ * number
+ */
+extern Datum *CrmArrayElements(ArrayType *array, const char *what, int min_n, int max_n,
+							   int *n);
+
+/*
+ * The elements of a float8[] argument, palloc'd, as CrmArrayElements reads
+ * them and, when finite, none NaN or infinite (22000)
  */
 extern float8 *CrmFloat8Array(ArrayType *array, const char *what, int min_n, int max_n,
 							  bool finite, int *n);

@@ -371,13 +371,10 @@ concentration_trans(PG_FUNCTION_ARGS)
 static void
 SpecNamesFromArray(ArrayType *array, ValueSpec *spec)
 {
-	Datum	   *elements;
-	bool	   *nulls;
 	int			n;
+	Datum	   *elements = CrmArrayElements(array, "names", 0, PG_INT32_MAX, &n);
 	StringInfoData names;
 
-	CrmArrayLength(array, "names", 0, PG_INT32_MAX);
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &n);
 	if (n != spec->n_tiers)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -386,10 +383,6 @@ SpecNamesFromArray(ArrayType *array, ValueSpec *spec)
 	initStringInfo(&names);
 	for (int i = 0; i < n; i++)
 	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("names must not contain NULL (element %d)", i + 1)));
 		appendStringInfoString(&names, TextDatumGetCString(elements[i]));
 		appendStringInfoChar(&names, '\0');
 	}
