@@ -230,36 +230,52 @@ CrmReadGrow(CrmReader *r, void *array, int32 *allocated, int32 n, Size elem_size
 	return repalloc(array, elem_size * (Size) *allocated);
 }
 
+/* Read " key={e,e,...}" into a growing array, each element by read_element */
+void *
+CrmReadList(CrmReader *r, const char *key, const char *separator, Size elem_size,
+			CrmElementReader read_element, const void *arg, int *n)
+{
+	int32		allocated = 0;
+	char	   *elements = CrmReadGrow(r, NULL, &allocated, 0, elem_size);
+
+	ExpectKeyed(r, key, "{");
+	for (*n = 0; CrmReadListNext(r, *n, separator); (*n)++)
+	{
+		elements = CrmReadGrow(r, elements, &allocated, *n, elem_size);
+		memset(elements + (Size) *n * elem_size, 0, elem_size);
+		read_element(r, elements + (Size) *n * elem_size, arg);
+	}
+	return elements;
+}
+
+/* Read a number into a list element */
+static void
+ReadFloat8Element(CrmReader *r, void *element, const void *arg pg_attribute_unused())
+{
+	*(float8 *) element = CrmReadFloat8(r);
+}
+
 /* Read " key={a,b,...}" of numbers; *n gets their number */
 float8 *
 CrmReadFloat8List(CrmReader *r, const char *key, int *n)
 {
-	int32		allocated = 0;
-	float8	   *values = CrmReadGrow(r, NULL, &allocated, 0, sizeof(float8));
+	return CrmReadList(r, key, ",", sizeof(float8), ReadFloat8Element, NULL, n);
+}
 
-	ExpectKeyed(r, key, "{");
-	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
-	{
-		values = CrmReadGrow(r, values, &allocated, *n, sizeof(float8));
-		values[*n] = CrmReadFloat8(r);
-	}
-	return values;
+/* Read an integer within the bounds arg points to (int64[2]) into a list element */
+static void
+ReadIntElement(CrmReader *r, void *element, const void *arg)
+{
+	*(int64 *) element = CrmReadInt(r, ((const int64 *) arg)[0], ((const int64 *) arg)[1]);
 }
 
 /* Read " key={a,b,...}" of integers within [lo, hi]; *n gets their number */
 int64 *
 CrmReadIntList(CrmReader *r, const char *key, int64 lo, int64 hi, int *n)
 {
-	int32		allocated = 0;
-	int64	   *values = CrmReadGrow(r, NULL, &allocated, 0, sizeof(int64));
+	int64		bounds[2] = {lo, hi};
 
-	ExpectKeyed(r, key, "{");
-	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
-	{
-		values = CrmReadGrow(r, values, &allocated, *n, sizeof(int64));
-		values[*n] = CrmReadInt(r, lo, hi);
-	}
-	return values;
+	return CrmReadList(r, key, ",", sizeof(int64), ReadIntElement, bounds, n);
 }
 
 /* Read " key={"a","b",...}"; *n gets the number of names, *size their bytes */
@@ -276,22 +292,22 @@ CrmReadNames(CrmReader *r, const char *key, int *n, int32 *size)
 	return names.data;
 }
 
+/* Read "value:count" into a list element */
+static void
+ReadValueCount(CrmReader *r, void *element, const void *arg pg_attribute_unused())
+{
+	CrmValueCount *e = (CrmValueCount *) element;
+
+	e->value = CrmReadFloat8(r);
+	CrmExpect(r, ":");
+	e->count = CrmReadCount(r);
+}
+
 /* Read " key={value:count,...}"; *n gets the number of entries */
 CrmValueCount *
 CrmReadRun(CrmReader *r, const char *key, int32 *n)
 {
-	int32		allocated = 0;
-	CrmValueCount *run = CrmReadGrow(r, NULL, &allocated, 0, sizeof(CrmValueCount));
-
-	ExpectKeyed(r, key, "{");
-	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
-	{
-		run = CrmReadGrow(r, run, &allocated, *n, sizeof(CrmValueCount));
-		run[*n].value = CrmReadFloat8(r);
-		CrmExpect(r, ":");
-		run[*n].count = CrmReadCount(r);
-	}
-	return run;
+	return CrmReadList(r, key, ",", sizeof(CrmValueCount), ReadValueCount, NULL, n);
 }
 
 /* Raise 22P02 unless the whole text has been read */

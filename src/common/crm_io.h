@@ -121,6 +121,18 @@ extern bool CrmReadListNext(CrmReader *r, int i, const char *separator);
 extern void *CrmReadGrow(CrmReader *r, void *array, int32 *allocated,
 						 int32 n, Size elem_size);
 
+/* Reads one list element into element (zeroed); arg is the caller's */
+typedef void (*CrmElementReader) (CrmReader *r, void *element, const void *arg);
+
+/*
+ * Read " key={e,e,...}" (elements separated by separator) into a growing
+ * palloc'd array of elements of elem_size bytes, each read by read_element;
+ * *n gets their number
+ */
+extern void *CrmReadList(CrmReader *r, const char *key, const char *separator,
+						 Size elem_size, CrmElementReader read_element,
+						 const void *arg, int *n);
+
 /* Read " key={a,b,...}" of numbers; *n gets their number */
 extern float8 *CrmReadFloat8List(CrmReader *r, const char *key, int *n);
 

@@ -91,6 +91,22 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+/* Read "v1,...,vw:count" of a shape of width w (int, arg) into a WeightedTuple */
+static void
+ReadTuple(CrmReader *r, void *element, const void *arg)
+{
+	WeightedTuple *t = (WeightedTuple *) element;
+
+	for (int k = 0; k < *(const int *) arg; k++)
+	{
+		if (k > 0)
+			CrmExpect(r, ",");
+		t->v[k] = CrmReadFloat8(r);
+	}
+	CrmExpect(r, ":");
+	t->count = CrmReadCount(r);
+}
+
 /* Parse the text form of crm.clv_fit_state */
 PG_FUNCTION_INFO_V1(clv_fit_state_in);
 Datum
@@ -102,9 +118,8 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	int64		n_rows;
 	bool		has_penalizer = false;
 	float8		penalizer = 0;
-	int32		allocated = 0;
-	int32		n = 0;
-	WeightedTuple *tuples = NULL;
+	int			n;
+	WeightedTuple *tuples;
 	const char *problem;
 	bool		has_unit = false;
 	TimeUnit	unit = {0, 0, 0};
@@ -130,20 +145,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 			CrmReadError(&r, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		has_unit = true;
 	}
-	CrmExpect(&r, " tuples={");
-	for (; CrmReadListNext(&r, n, ";"); n++)
-	{
-		tuples = CrmReadGrow(&r, tuples, &allocated, n, sizeof(WeightedTuple));
-		memset(&tuples[n], 0, sizeof(WeightedTuple));
-		for (int k = 0; k < width; k++)
-		{
-			if (k > 0)
-				CrmExpect(&r, ",");
-			tuples[n].v[k] = CrmReadFloat8(&r);
-		}
-		CrmExpect(&r, ":");
-		tuples[n].count = CrmReadCount(&r);
-	}
+	tuples = CrmReadList(&r, "tuples", ";", sizeof(WeightedTuple), ReadTuple, &width, &n);
 	CrmReadEnd(&r);
 	problem = TuplesProblem(shape, tuples, n, n_rows);
 	if (problem != NULL)

@@ -184,6 +184,19 @@ survival_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+/* Read "time:events,censored" into a SurvivalTime */
+static void
+ReadTime(CrmReader *r, void *element, const void *arg pg_attribute_unused())
+{
+	SurvivalTime *t = (SurvivalTime *) element;
+
+	t->time = CrmReadFloat8(r);
+	CrmExpect(r, ":");
+	t->n_event = CrmReadCount(r);
+	CrmExpect(r, ",");
+	t->n_censored = CrmReadCount(r);
+}
+
 /* Parse the text form of crm.survival */
 PG_FUNCTION_INFO_V1(survival_in);
 Datum
@@ -191,24 +204,14 @@ survival_in(PG_FUNCTION_ARGS)
 {
 	CrmReader	r = CrmReaderStart("crm.survival", PG_GETARG_CSTRING(0));
 	int64		n;
-	int32		allocated = 0;
-	int32		n_times = 0;
-	SurvivalTime *times = NULL;
+	int			n_times;
+	SurvivalTime *times;
 	const char *problem;
 	Survival   *s;
 
 	CrmExpectVersion(&r, SURVIVAL_VERSION);
 	n = CrmReadKeyCount(&r, "n");
-	CrmExpect(&r, " times={");
-	for (; CrmReadListNext(&r, n_times, ";"); n_times++)
-	{
-		times = CrmReadGrow(&r, times, &allocated, n_times, sizeof(SurvivalTime));
-		times[n_times].time = CrmReadFloat8(&r);
-		CrmExpect(&r, ":");
-		times[n_times].n_event = CrmReadCount(&r);
-		CrmExpect(&r, ",");
-		times[n_times].n_censored = CrmReadCount(&r);
-	}
+	times = CrmReadList(&r, "times", ";", sizeof(SurvivalTime), ReadTime, NULL, &n_times);
 	CrmReadEnd(&r);
 	problem = SurvivalProblem(times, n_times, n);
 	if (problem != NULL)

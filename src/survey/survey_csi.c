@@ -377,6 +377,19 @@ CsiStateProblem(const CsiState *state)
 	return CsiAnswersProblem(state);
 }
 
+/* Read "weight,sum,n" into a CsiItem */
+static void
+ReadItem(CrmReader *r, void *element, const void *arg pg_attribute_unused())
+{
+	CsiItem    *item = (CsiItem *) element;
+
+	item->weight = CrmReadFloat8(r);
+	CrmExpect(r, ",");
+	item->sum = CrmReadFloat8(r);
+	CrmExpect(r, ",");
+	item->n = CrmReadCount(r);
+}
+
 /* Text input of crm.csi_state */
 PG_FUNCTION_INFO_V1(csi_state_in);
 Datum
@@ -384,25 +397,15 @@ csi_state_in(PG_FUNCTION_ARGS)
 {
 	CrmReader	r = CrmReaderStart("crm.csi_state", PG_GETARG_CSTRING(0));
 	CsiState	head = {0};
-	int32		allocated = 0;
-	int32		n_items = 0;
-	CsiItem    *items = NULL;
+	int			n_items;
+	CsiItem    *items;
 	CsiState   *state;
 	const char *problem;
 
 	head.scale_min = CrmReadKeyFloat8(&r, "scale_min");
 	head.scale_max = CrmReadKeyFloat8(&r, "scale_max");
 	head.respondents = CrmReadKeyCount(&r, "respondents");
-	CrmExpect(&r, " items={");
-	for (; CrmReadListNext(&r, n_items, ";"); n_items++)
-	{
-		items = CrmReadGrow(&r, items, &allocated, n_items, sizeof(CsiItem));
-		items[n_items].weight = CrmReadFloat8(&r);
-		CrmExpect(&r, ",");
-		items[n_items].sum = CrmReadFloat8(&r);
-		CrmExpect(&r, ",");
-		items[n_items].n = CrmReadCount(&r);
-	}
+	items = CrmReadList(&r, "items", ";", sizeof(CsiItem), ReadItem, NULL, &n_items);
 	CrmReadEnd(&r);
 	if (n_items == 0)
 		CrmReadError(&r, "a CSI has at least one item");
