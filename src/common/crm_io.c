@@ -354,41 +354,62 @@ CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value)
 	CrmAppendFloat8(buf, value);
 }
 
-/* Append " key={a,b,...}" of float8 in their shortest exact form */
+/* Append " key={e,e,...}" of n elements of elem_size bytes, each by write_element */
 void
-CrmAppendFloat8List(StringInfo buf, const char *key, const float8 *values, int n)
+CrmAppendList(StringInfo buf, const char *key, const char *separator, const void *elements,
+			  Size elem_size, int n, CrmElementWriter write_element, const void *arg)
 {
 	CrmAppendKey(buf, key);
 	appendStringInfoChar(buf, '{');
 	for (int i = 0; i < n; i++)
 	{
 		if (i > 0)
-			appendStringInfoChar(buf, ',');
-		CrmAppendFloat8(buf, values[i]);
+			appendStringInfoString(buf, separator);
+		write_element(buf, (const char *) elements + (Size) i * elem_size, arg);
 	}
 	appendStringInfoChar(buf, '}');
+}
+
+/* Append a float8 list element */
+static void
+WriteFloat8(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	CrmAppendFloat8(buf, *(const float8 *) element);
+}
+
+/* Append " key={a,b,...}" of float8 in their shortest exact form */
+void
+CrmAppendFloat8List(StringInfo buf, const char *key, const float8 *values, int n)
+{
+	CrmAppendList(buf, key, ",", values, sizeof(float8), n, WriteFloat8, NULL);
+}
+
+/* Append a bigint list element */
+static void
+WriteInt64(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	appendStringInfo(buf, INT64_FORMAT, *(const int64 *) element);
 }
 
 /* Append " key={a,b,...}" of bigint */
 void
 CrmAppendIntList(StringInfo buf, const char *key, const int64 *values, int n)
 {
-	CrmAppendKey(buf, key);
-	appendStringInfoChar(buf, '{');
-	for (int i = 0; i < n; i++)
-		appendStringInfo(buf, "%s" INT64_FORMAT, i > 0 ? "," : "", values[i]);
-	appendStringInfoChar(buf, '}');
+	CrmAppendList(buf, key, ",", values, sizeof(int64), n, WriteInt64, NULL);
+}
+
+/* Append an integer list element */
+static void
+WriteInt32(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	appendStringInfo(buf, "%d", *(const int32 *) element);
 }
 
 /* Append " key={a,b,...}" of integer */
 void
 CrmAppendInt32List(StringInfo buf, const char *key, const int32 *values, int n)
 {
-	CrmAppendKey(buf, key);
-	appendStringInfoChar(buf, '{');
-	for (int i = 0; i < n; i++)
-		appendStringInfo(buf, "%s%d", i > 0 ? "," : "", values[i]);
-	appendStringInfoChar(buf, '}');
+	CrmAppendList(buf, key, ",", values, sizeof(int32), n, WriteInt32, NULL);
 }
 
 /* Append " key={"a","b",...}" of n NUL-terminated names, '"' and '\' escaped */
@@ -414,20 +435,21 @@ CrmAppendNames(StringInfo buf, const char *key, const char *names, int n)
 	appendStringInfoChar(buf, '}');
 }
 
+/* Append "value:count" */
+static void
+WriteValueCount(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	const CrmValueCount *e = (const CrmValueCount *) element;
+
+	CrmAppendFloat8(buf, e->value);
+	appendStringInfo(buf, ":" INT64_FORMAT, e->count);
+}
+
 /* Append " key={value:count,...}" of a run */
 void
 CrmAppendRun(StringInfo buf, const char *key, const CrmValueCount *run, int32 n)
 {
-	CrmAppendKey(buf, key);
-	appendStringInfoChar(buf, '{');
-	for (int32 i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(buf, ',');
-		CrmAppendFloat8(buf, run[i].value);
-		appendStringInfo(buf, ":" INT64_FORMAT, run[i].count);
-	}
-	appendStringInfoChar(buf, '}');
+	CrmAppendList(buf, key, ",", run, sizeof(CrmValueCount), n, WriteValueCount, NULL);
 }
 
 /* Why a run read from outside does not hold n_rows rows, or NULL */

@@ -161,6 +161,17 @@ extern void CrmAppendKey(StringInfo buf, const char *key);
 /* Append "key=" (see CrmAppendKey) and a float8 in its shortest exact form */
 extern void CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value);
 
+/* Appends one list element; arg is the caller's */
+typedef void (*CrmElementWriter) (StringInfo buf, const void *element, const void *arg);
+
+/*
+ * Append " key={e,e,...}" (elements separated by separator) of n elements of
+ * elem_size bytes, each by write_element
+ */
+extern void CrmAppendList(StringInfo buf, const char *key, const char *separator,
+						  const void *elements, Size elem_size, int n,
+						  CrmElementWriter write_element, const void *arg);
+
 /* Append " key={a,b,...}" of float8 in their shortest exact form */
 extern void CrmAppendFloat8List(StringInfo buf, const char *key,
 								const float8 *values, int n);

@@ -56,6 +56,21 @@ TuplesProblem(uint8 shape, const WeightedTuple *tuples, int32 n, int64 n_rows)
 	return NULL;
 }
 
+/* Append "v1,...,vw:count" of a WeightedTuple of a shape of width w (int, arg) */
+static void
+WriteTuple(StringInfo buf, const void *element, const void *arg)
+{
+	const WeightedTuple *t = (const WeightedTuple *) element;
+
+	for (int k = 0; k < *(const int *) arg; k++)
+	{
+		if (k > 0)
+			appendStringInfoChar(buf, ',');
+		CrmAppendFloat8(buf, t->v[k]);
+	}
+	appendStringInfo(buf, ":" INT64_FORMAT, t->count);
+}
+
 /* Text form: "v1 shape=purchases n=N [penalizer=P] tuples={x,t_x,T:count;...}" */
 PG_FUNCTION_INFO_V1(clv_fit_state_out);
 Datum
@@ -74,20 +89,7 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 		CrmAppendKeyFloat8(&buf, "penalizer", state->penalizer);
 	if (state->has_unit)
 		appendStringInfo(&buf, " unit=%s", TimeUnitText(&state->unit));
-	appendStringInfoString(&buf, " tuples={");
-	for (int32 i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(&buf, ';');
-		for (int k = 0; k < width; k++)
-		{
-			if (k > 0)
-				appendStringInfoChar(&buf, ',');
-			CrmAppendFloat8(&buf, tuples[i].v[k]);
-		}
-		appendStringInfo(&buf, ":" INT64_FORMAT, tuples[i].count);
-	}
-	appendStringInfoChar(&buf, '}');
+	CrmAppendList(&buf, "tuples", ";", tuples, sizeof(WeightedTuple), n, WriteTuple, &width);
 	PG_RETURN_CSTRING(buf.data);
 }
 

@@ -162,6 +162,16 @@ KmCurve(const Survival *s)
 	return steps;
 }
 
+/* Append "time:events,censored" of a SurvivalTime */
+static void
+WriteTime(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	const SurvivalTime *t = (const SurvivalTime *) element;
+
+	CrmAppendFloat8(buf, t->time);
+	appendStringInfo(buf, ":" INT64_FORMAT "," INT64_FORMAT, t->n_event, t->n_censored);
+}
+
 /* Text form: "v1 n=N times={time:events,censored;...}" */
 PG_FUNCTION_INFO_V1(survival_out);
 Datum
@@ -171,16 +181,9 @@ survival_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d n=" INT64_FORMAT " times={", s->version, s->n);
-	for (int32 i = 0; i < s->n_times; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(&buf, ';');
-		CrmAppendFloat8(&buf, s->times[i].time);
-		appendStringInfo(&buf, ":" INT64_FORMAT "," INT64_FORMAT,
-						 s->times[i].n_event, s->times[i].n_censored);
-	}
-	appendStringInfoChar(&buf, '}');
+	appendStringInfo(&buf, "v%d n=" INT64_FORMAT, s->version, s->n);
+	CrmAppendList(&buf, "times", ";", s->times, sizeof(SurvivalTime), s->n_times,
+				  WriteTime, NULL);
 	PG_RETURN_CSTRING(buf.data);
 }
 

@@ -418,6 +418,18 @@ csi_state_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
+/* Append "weight,sum,n" of a CsiItem */
+static void
+WriteItem(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	const CsiItem *item = (const CsiItem *) element;
+
+	CrmAppendFloat8(buf, item->weight);
+	appendStringInfoChar(buf, ',');
+	CrmAppendFloat8(buf, item->sum);
+	appendStringInfo(buf, "," INT64_FORMAT, item->n);
+}
+
 /* Text output of crm.csi_state (shortest exact numbers: it round-trips) */
 PG_FUNCTION_INFO_V1(csi_state_out);
 Datum
@@ -429,17 +441,9 @@ csi_state_out(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	CrmAppendKeyFloat8(&buf, "scale_min", state->scale_min);
 	CrmAppendKeyFloat8(&buf, "scale_max", state->scale_max);
-	appendStringInfo(&buf, " respondents=" INT64_FORMAT " items={", state->respondents);
-	for (int i = 0; i < state->n_items; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(&buf, ';');
-		CrmAppendFloat8(&buf, state->items[i].weight);
-		appendStringInfoChar(&buf, ',');
-		CrmAppendFloat8(&buf, state->items[i].sum);
-		appendStringInfo(&buf, "," INT64_FORMAT, state->items[i].n);
-	}
-	appendStringInfoChar(&buf, '}');
+	appendStringInfo(&buf, " respondents=" INT64_FORMAT, state->respondents);
+	CrmAppendList(&buf, "items", ";", state->items, sizeof(CsiItem), state->n_items,
+				  WriteItem, NULL);
 	PG_RETURN_CSTRING(buf.data);
 }
 
