@@ -242,11 +242,7 @@ GgomDert(const ClvModel *model, const float8 *customer, float8 d)
 	float8		lifetime;
 	float8		value;
 
-	if (d == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("discount rate must be a finite number > 0 for DERT, not %g", d),
-				 errhint("DERT sums purchases over an unbounded future: without discounting it grows without bound as b tends to 0.")));
+	CheckPositiveDiscountRate(d, "DERT sums purchases over an unbounded future: without discounting it grows without bound as b tends to 0.");
 	if (!GgomProbabilityAlive(&p, x, customer[1], T, &alive) ||
 		!GgomDiscountedResidualLifetime(&p, T, log1p(d), &lifetime))
 		QuadratureFailed("DERT");
