@@ -189,8 +189,8 @@ CrmReadToken(CrmReader *r)
 }
 
 /* Read a double-quoted name, appending it and its terminator to names */
-void
-CrmReadName(CrmReader *r, StringInfo names)
+static void
+ReadName(CrmReader *r, StringInfo names)
 {
 	CrmExpect(r, "\"");
 	while (*r->p != '"')
@@ -287,7 +287,7 @@ CrmReadNames(CrmReader *r, const char *key, int *n, int32 *size)
 	initStringInfo(&names);
 	ExpectKeyed(r, key, "{");
 	for (*n = 0; CrmReadListNext(r, *n, ","); (*n)++)
-		CrmReadName(r, &names);
+		ReadName(r, &names);
 	*size = names.len;
 	return names.data;
 }
@@ -340,8 +340,8 @@ CrmAppendFloat8(StringInfo buf, float8 value)
 }
 
 /* Append "key=", preceded by a space unless buf is empty */
-void
-CrmAppendKey(StringInfo buf, const char *key)
+static void
+AppendKey(StringInfo buf, const char *key)
 {
 	appendStringInfo(buf, "%s%s=", buf->len > 0 ? " " : "", key);
 }
@@ -350,7 +350,7 @@ CrmAppendKey(StringInfo buf, const char *key)
 void
 CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value)
 {
-	CrmAppendKey(buf, key);
+	AppendKey(buf, key);
 	CrmAppendFloat8(buf, value);
 }
 
@@ -359,7 +359,7 @@ void
 CrmAppendList(StringInfo buf, const char *key, const char *separator, const void *elements,
 			  Size elem_size, int n, CrmElementWriter write_element, const void *arg)
 {
-	CrmAppendKey(buf, key);
+	AppendKey(buf, key);
 	appendStringInfoChar(buf, '{');
 	for (int i = 0; i < n; i++)
 	{
@@ -416,7 +416,7 @@ CrmAppendInt32List(StringInfo buf, const char *key, const int32 *values, int n)
 void
 CrmAppendNames(StringInfo buf, const char *key, const char *names, int n)
 {
-	CrmAppendKey(buf, key);
+	AppendKey(buf, key);
 	appendStringInfoChar(buf, '{');
 	for (int i = 0; i < n; i++)
 	{

@@ -105,9 +105,6 @@ extern char *CrmReadWord(CrmReader *r);
 /* Read the text up to the next space or the end (possibly empty), palloc'd */
 extern char *CrmReadToken(CrmReader *r);
 
-/* Read a double-quoted name, appending it and its terminator to names */
-extern void CrmReadName(CrmReader *r, StringInfo names);
-
 /*
  * Step through a list after its "{": false (and the "}" consumed) at its
  * end, else true with the separator before element i (i > 0) consumed
@@ -155,10 +152,10 @@ extern bool CrmReadSpaces(CrmReader *r);
 /* Append a float8 in its shortest exact form (-0 as 0) */
 extern void CrmAppendFloat8(StringInfo buf, float8 value);
 
-/* Append "key=", preceded by a space unless buf is empty */
-extern void CrmAppendKey(StringInfo buf, const char *key);
-
-/* Append "key=" (see CrmAppendKey) and a float8 in its shortest exact form */
+/*
+ * Append "key=" (preceded by a space unless buf is empty) and a float8 in
+ * its shortest exact form
+ */
 extern void CrmAppendKeyFloat8(StringInfo buf, const char *key, float8 value);
 
 /* Appends one list element; arg is the caller's */
