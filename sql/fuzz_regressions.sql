@@ -101,3 +101,16 @@ SELECT s::text::crm.cohort_state::text = s::text AS round_trip, crm.cohort_final
 FROM (SELECT 'v1 unit=1 month through=1997-04-30 events=9223372036854775807 ignored=9223372036854775807 pairs={ab:1997-03-01}'::crm.cohort_state AS s) x;
 SELECT 'unit=1 month through=1997-04-30 first=1997-04-01 events=9223372036854775807 active={1} retained={1}'::crm.cohort_table;
 SELECT sqlstate_of($$SELECT 'v1 unit=1 month through=1997-04-30 events=9223372036854775808 ignored=0 pairs={ab:1997-03-01}'::crm.cohort_state$$) ~ '^22P02' AS beyond_rejected;
+
+-- 6. Numbers beyond their range in the headers read with sscanf wrapped or
+-- were clamped, so text that did not round-trip was accepted: bins=4294967299
+-- read as 3 bins and n=99999999999999999999 as 9223372036854775807, p and a
+-- version beyond int likewise.  The shared reader checks every range: 22P02.
+SELECT q, sqlstate_of(format('SELECT %L::%s', q, t)) FROM (VALUES
+	('crm.rfm_model', 'quantile bins=4294967299 n=99999999999999999999 recency={1,2} frequency={1,2} monetary={1,2}'),
+	('crm.rfm_model', 'quantile bins=3 n=99999999999999999999 recency={1,2} frequency={1,2} monetary={1,2}'),
+	('crm.rfm_fit_state', 'v4294967297 method=quantile bins=3 n=2 recency={1:1,5:1} frequency={1:2} monetary={0.5:2}'),
+	('crm.rfm_fit_state', 'v1 method=quantile bins=4294967299 n=2 recency={1:1,5:1} frequency={1:2} monetary={0.5:2}'),
+	('crm.pls_state', 'v1 p=4294967298 n=3 skipped=1 mean={2,5} comoment={2,1,2}'),
+	('crm.survival', 'v4294967297 n=1 times={1:1,0}'),
+	('crm.clv_fit_state', 'v4294967297 shape=spend n=6 tuples={1,7:3;2,12.5:3}')) v(t, q);
