@@ -380,7 +380,6 @@ clv_model_in(PG_FUNCTION_ARGS)
 	uint32		all_errors = all_params << KEY_SE;
 	uint32		fit_keys = (1u << KEY_LL) | (1u << KEY_N) | (1u << KEY_ITERATIONS) |
 		(1u << KEY_CONVERGED);
-	const char *problem;
 
 	while (*r.p != '\0')
 	{
@@ -406,9 +405,7 @@ clv_model_in(PG_FUNCTION_ARGS)
 		model->flags &= ~CLV_FLAG_FITTED;
 	if (seen & all_errors)
 		model->flags |= CLV_FLAG_HAS_SE;
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 

@@ -40,6 +40,22 @@ CrmBinaryError(const char *type_name, const char *why)
 			 errdetail("%s.", why)));
 }
 
+/* Raise 22P02 for the text a reader reads when problem is set */
+void
+CrmReadCheck(const CrmReader *r, const char *problem)
+{
+	if (problem != NULL)
+		CrmReadError(r, problem);
+}
+
+/* Raise 22P03 when problem is set */
+void
+CrmBinaryCheck(const char *type_name, const char *problem)
+{
+	if (problem != NULL)
+		CrmBinaryError(type_name, problem);
+}
+
 /* Consume literal at the read position; false (nothing consumed) if absent */
 bool
 CrmReadLiteral(CrmReader *r, const char *literal)

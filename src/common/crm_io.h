@@ -63,6 +63,12 @@ extern void CrmReadError(const CrmReader *r, const char *why) pg_attribute_noret
  */
 extern void CrmBinaryError(const char *type_name, const char *why) pg_attribute_noreturn();
 
+/* Raise 22P02 for the text a reader reads when problem (why its value is impossible) is set */
+extern void CrmReadCheck(const CrmReader *r, const char *problem);
+
+/* Raise 22P03 when problem (why a value received is impossible) is set */
+extern void CrmBinaryCheck(const char *type_name, const char *problem);
+
 /* Consume literal at the read position; false (nothing consumed) if absent */
 extern bool CrmReadLiteral(CrmReader *r, const char *literal);
 

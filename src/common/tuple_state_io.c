@@ -122,7 +122,6 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	float8		penalizer = 0;
 	int			n;
 	WeightedTuple *tuples;
-	const char *problem;
 	bool		has_unit = false;
 	TimeUnit	unit = {0, 0, 0};
 	TupleState *state;
@@ -149,9 +148,7 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	}
 	tuples = CrmReadList(&r, "tuples", ";", sizeof(WeightedTuple), ReadTuple, &width, &n);
 	CrmReadEnd(&r);
-	problem = TuplesProblem(shape, tuples, n, n_rows);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, TuplesProblem(shape, tuples, n, n_rows));
 	state = TupleStateBuild(shape, n_rows, has_penalizer, penalizer, tuples, n, 0);
 	state->has_unit = has_unit ? 1 : 0;
 	state->unit = unit;

@@ -665,7 +665,6 @@ cohort_state_in(PG_FUNCTION_ARGS)
 	CrmReader	r = CrmReaderStart("crm.cohort_state", PG_GETARG_CSTRING(0));
 	CohortWindow window;
 	CrmTimeRules rules;
-	const char *problem;
 	int64		events;
 	int64		ignored;
 	int32		allocated = 0;
@@ -700,9 +699,7 @@ cohort_state_in(PG_FUNCTION_ARGS)
 	state->n_distinct = n;
 	state->n_events = events;
 	state->n_ignored = ignored;
-	problem = StateProblem(state);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, StateProblem(state));
 	PG_RETURN_POINTER(state);
 }
 
@@ -740,7 +737,6 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 	CrmTimeRules rules;
 	CohortState *state;
 	int32		n;
-	const char *problem;
 
 	RecvCohortHead(buf, COHORT_STATE_VERSION, "crm.cohort_state", &window);
 	CohortRules(&window, &rules);
@@ -759,8 +755,6 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 			CrmBinaryError("crm.cohort_state", "every period must be given by its first day");
 	}
 	state->n_distinct = n;
-	problem = StateProblem(state);
-	if (problem != NULL)
-		CrmBinaryError("crm.cohort_state", problem);
+	CrmBinaryCheck("crm.cohort_state", StateProblem(state));
 	PG_RETURN_POINTER(state);
 }

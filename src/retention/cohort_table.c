@@ -196,22 +196,17 @@ cohort_table_in(PG_FUNCTION_ARGS)
 {
 	CrmReader	r = CrmReaderStart("crm.cohort_table", PG_GETARG_CSTRING(0));
 	CohortWindow window;
-	const char *problem;
 	int32		first_period;
 	CohortTable *table;
 
 	CohortReadWindow(&r, &window);
 	CrmExpectKey(&r, "first");
-	problem = FirstPeriodOf(&window, CohortReadDay(&r, "first"), &first_period);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, FirstPeriodOf(&window, CohortReadDay(&r, "first"), &first_period));
 	table = CohortTableCreate(&window, first_period, CrmReadKeyCount(&r, "events"));
 	ReadTriangle(&r, "active", TableActive(table), CohortTablePeriods(table));
 	ReadTriangle(&r, "retained", TableRetained(table), CohortTablePeriods(table));
 	CrmReadEnd(&r);
-	problem = TableProblem(table);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, TableProblem(table));
 	PG_RETURN_POINTER(table);
 }
 
@@ -243,23 +238,19 @@ cohort_table_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	CohortWindow window;
 	int32		first_period;
-	const char *problem;
 	CohortTable *table;
 	Size		cells;
 
 	RecvCohortHead(buf, COHORT_TABLE_VERSION, "crm.cohort_table", &window);
-	problem = FirstPeriodOf(&window, (int32) pq_getmsgint(buf, 4), &first_period);
-	if (problem != NULL)
-		CrmBinaryError("crm.cohort_table", problem);
+	CrmBinaryCheck("crm.cohort_table",
+				   FirstPeriodOf(&window, (int32) pq_getmsgint(buf, 4), &first_period));
 	table = CohortTableCreate(&window, first_period, pq_getmsgint64(buf));
 	cells = 2 * CohortTriangleCells(CohortTablePeriods(table));
 	if ((Size) (buf->len - buf->cursor) != cells * sizeof(int64))
 		CrmBinaryError("crm.cohort_table", "wrong number of counts");
 	for (Size i = 0; i < cells; i++)
 		table->cells[i] = pq_getmsgint64(buf);
-	problem = TableProblem(table);
-	if (problem != NULL)
-		CrmBinaryError("crm.cohort_table", problem);
+	CrmBinaryCheck("crm.cohort_table", TableProblem(table));
 	PG_RETURN_POINTER(table);
 }
 

@@ -209,16 +209,13 @@ survival_in(PG_FUNCTION_ARGS)
 	int64		n;
 	int			n_times;
 	SurvivalTime *times;
-	const char *problem;
 	Survival   *s;
 
 	CrmExpectVersion(&r, SURVIVAL_VERSION);
 	n = CrmReadKeyCount(&r, "n");
 	times = CrmReadList(&r, "times", ";", sizeof(SurvivalTime), ReadTime, NULL, &n_times);
 	CrmReadEnd(&r);
-	problem = SurvivalProblem(times, n_times, n);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, SurvivalProblem(times, n_times, n));
 	s = SurvivalAllocate(n_times);
 	s->n = n;
 	memcpy(s->times, times, sizeof(SurvivalTime) * (Size) n_times);
@@ -255,7 +252,6 @@ survival_recv(PG_FUNCTION_ARGS)
 	int64		n;
 	int32		n_times;
 	Survival   *s;
-	const char *problem;
 
 	CrmRecvVersion(buf, "crm.survival", SURVIVAL_VERSION);
 	n = pq_getmsgint64(buf);
@@ -268,9 +264,7 @@ survival_recv(PG_FUNCTION_ARGS)
 		s->times[i].n_event = pq_getmsgint64(buf);
 		s->times[i].n_censored = pq_getmsgint64(buf);
 	}
-	problem = SurvivalProblem(s->times, n_times, n);
-	if (problem != NULL)
-		CrmBinaryError("crm.survival", problem);
+	CrmBinaryCheck("crm.survival", SurvivalProblem(s->times, n_times, n));
 	PG_RETURN_POINTER(s);
 }
 

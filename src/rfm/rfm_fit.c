@@ -486,7 +486,6 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 	int64		n_rows;
 	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
-	const char *problem;
 
 	CrmExpectVersion(&r, RFM_FIT_STATE_VERSION);
 	CrmExpectKey(&r, "method");
@@ -498,9 +497,7 @@ rfm_fit_state_in(PG_FUNCTION_ARGS)
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 		runs[d] = CrmReadRun(&r, RfmDimensionNames[d], &n_distinct[d]);
 	CrmReadEnd(&r);
-	problem = FitRunsProblem(runs, n_distinct, n_rows);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, FitRunsProblem(runs, n_distinct, n_rows));
 	PG_RETURN_POINTER(FitStateBuild(method, bins, n_rows, runs, n_distinct, 0));
 }
 
@@ -539,7 +536,6 @@ rfm_fit_state_recv(PG_FUNCTION_ARGS)
 	int64		n_rows = pq_getmsgint64(buf);
 	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
-	const char *problem;
 
 	if (version != RFM_FIT_STATE_VERSION ||
 		(method != RFM_METHOD_QUANTILE && method != RFM_METHOD_NTILE) ||
@@ -547,8 +543,6 @@ rfm_fit_state_recv(PG_FUNCTION_ARGS)
 		CrmBinaryError("crm.rfm_fit_state", "invalid version, method, bins or n");
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 		runs[d] = CrmRecvRun(buf, "crm.rfm_fit_state", &n_distinct[d]);
-	problem = FitRunsProblem(runs, n_distinct, n_rows);
-	if (problem != NULL)
-		CrmBinaryError("crm.rfm_fit_state", problem);
+	CrmBinaryCheck("crm.rfm_fit_state", FitRunsProblem(runs, n_distinct, n_rows));
 	PG_RETURN_POINTER(FitStateBuild(method, bins, n_rows, runs, n_distinct, 0));
 }

@@ -119,7 +119,6 @@ rfm_model_in(PG_FUNCTION_ARGS)
 	uint8		method = RfmMethodByName(CrmReadWord(&r));
 	int			bins;
 	RfmModel   *model;
-	const char *problem;
 
 	if (method == 0)
 		CrmReadError(&r, "unknown method");
@@ -135,9 +134,7 @@ rfm_model_in(PG_FUNCTION_ARGS)
 		memcpy(RfmModelBreakpoints(model, d), breakpoints, sizeof(float8) * n);
 	}
 	CrmReadEnd(&r);
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 
@@ -170,7 +167,6 @@ rfm_model_recv(PG_FUNCTION_ARGS)
 	uint8		bins = (uint8) pq_getmsgint(buf, 1);
 	int64		n = pq_getmsgint64(buf);
 	RfmModel   *model;
-	const char *problem;
 
 	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
 		CrmBinaryError("crm.rfm_model", "bins must be between 2 and 9");
@@ -178,9 +174,7 @@ rfm_model_recv(PG_FUNCTION_ARGS)
 	model->version = version;
 	for (int i = 0; i < RFM_DIMENSIONS * (bins - 1); i++)
 		model->breakpoints[i] = pq_getmsgfloat8(buf);
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmBinaryError("crm.rfm_model", problem);
+	CrmBinaryCheck("crm.rfm_model", ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 

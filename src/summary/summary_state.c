@@ -852,7 +852,6 @@ summary_state_in(PG_FUNCTION_ARGS)
 	SummaryState head;
 	SummaryState *state;
 	int32	   *periods = palloc(sizeof(int32));
-	const char *problem;
 
 	memset(&head, 0, sizeof(head));
 	CrmExpect(&r, "v");
@@ -881,9 +880,7 @@ summary_state_in(PG_FUNCTION_ARGS)
 	CrmReadEnd(&r);
 
 	state = StateFromParts(&head, periods);
-	problem = SummaryStateProblem(state);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, SummaryStateProblem(state));
 	PG_RETURN_POINTER(state);
 }
 
@@ -936,7 +933,6 @@ summary_state_recv(PG_FUNCTION_ARGS)
 	SummaryState *state;
 	int64		used;
 	int32	   *periods;
-	const char *problem;
 
 	memset(&head, 0, sizeof(head));
 	head.version = (uint8) pq_getmsgint(buf, 1);
@@ -971,8 +967,6 @@ summary_state_recv(PG_FUNCTION_ARGS)
 	for (int64 i = 0; i < used; i++)
 		periods[i] = (int32) pq_getmsgint(buf, 4);
 	state = StateFromParts(&head, periods);
-	problem = SummaryStateProblem(state);
-	if (problem != NULL)
-		CrmBinaryError("crm.summary_state", problem);
+	CrmBinaryCheck("crm.summary_state", SummaryStateProblem(state));
 	PG_RETURN_POINTER(state);
 }

@@ -449,7 +449,6 @@ pls_model_in(PG_FUNCTION_ARGS)
 	PlsModel   *model;
 	PlsModelView view;
 	char	   *name_at;
-	const char *problem;
 
 	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(r.input)));
 	if (!JB_ROOT_IS_OBJECT(jb))
@@ -525,9 +524,7 @@ pls_model_in(PG_FUNCTION_ARGS)
 		view.path_to[q] = NameIndex(&r, names, n_lvs, StringKey(&r, path, "to", "a path"));
 		view.coef[q] = NumberKey(&r, path, "coefficient", "a path", false);
 	}
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 
@@ -588,7 +585,6 @@ pls_model_recv(PG_FUNCTION_ARGS)
 	int32		names_len = (int32) pq_getmsgint(buf, 4);
 	PlsModel   *model;
 	PlsModelView view;
-	const char *problem;
 
 	if (n_lvs < 2 || n_lvs > PLS_MAX_LVS || n_items < 1 || n_items > PLS_MAX_ITEMS ||
 		n_paths < 1 || n_paths > n_lvs * (n_lvs - 1) / 2 ||
@@ -610,8 +606,6 @@ pls_model_recv(PG_FUNCTION_ARGS)
 	for (Size k = 0; k < ModelInts(n_lvs, n_items, n_paths); k++)
 		view.block_start[k] = (int32) pq_getmsgint(buf, 4);
 	pq_copymsgbytes(buf, view.names, names_len);
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmBinaryError("crm.pls_model", problem);
+	CrmBinaryCheck("crm.pls_model", ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }

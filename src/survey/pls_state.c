@@ -865,9 +865,7 @@ pls_state_in(PG_FUNCTION_ARGS)
 	}
 	else
 		CrmReadEnd(&r);
-	problem = StateProblem(state);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, StateProblem(state));
 	PG_RETURN_POINTER(state);
 }
 
@@ -929,8 +927,6 @@ pls_state_recv(PG_FUNCTION_ARGS)
 			CrmBinaryError("crm.pls_state", psprintf("invalid spec: %s", problem));
 		state = StateWithSpec(state, &spec, scheme, scaled != 0);
 	}
-	problem = StateProblem(state);
-	if (problem != NULL)
-		CrmBinaryError("crm.pls_state", problem);
+	CrmBinaryCheck("crm.pls_state", StateProblem(state));
 	PG_RETURN_POINTER(state);
 }

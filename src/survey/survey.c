@@ -608,7 +608,6 @@ HistMean(const SurveyHist *h, float8 *mean)
 static void
 ReadHistCounts(CrmReader *r, SurveyHist *h)
 {
-	const char *problem;
 
 	CrmExpect(r, "counts={");
 	for (int k = 0; k < h->scale_max; k++)
@@ -620,9 +619,7 @@ ReadHistCounts(CrmReader *r, SurveyHist *h)
 	CrmExpect(r, "}");
 	CrmReadSpaces(r);
 	CrmReadEnd(r);
-	problem = HistCountsProblem(h->counts, h->scale_max);
-	if (problem != NULL)
-		CrmReadError(r, problem);
+	CrmReadCheck(r, HistCountsProblem(h->counts, h->scale_max));
 }
 
 /* Append "counts={c1,...,cS}" */
@@ -655,7 +652,6 @@ HistRecv(StringInfo buf, const char *type, int fixed_scale)
 {
 	int			scale_max;
 	SurveyHist *h;
-	const char *problem;
 
 	CrmRecvVersion(buf, type, SURVEY_VERSION);
 	scale_max = pq_getmsgbyte(buf);
@@ -665,9 +661,7 @@ HistRecv(StringInfo buf, const char *type, int fixed_scale)
 	h = HistCreate(scale_max);
 	for (int k = 0; k < scale_max; k++)
 		h->counts[k] = pq_getmsgint64(buf);
-	problem = HistCountsProblem(h->counts, scale_max);
-	if (problem != NULL)
-		CrmBinaryError(type, problem);
+	CrmBinaryCheck(type, HistCountsProblem(h->counts, scale_max));
 	return h;
 }
 

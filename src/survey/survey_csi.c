@@ -400,7 +400,6 @@ csi_state_in(PG_FUNCTION_ARGS)
 	int			n_items;
 	CsiItem    *items;
 	CsiState   *state;
-	const char *problem;
 
 	head.scale_min = CrmReadKeyFloat8(&r, "scale_min");
 	head.scale_max = CrmReadKeyFloat8(&r, "scale_max");
@@ -412,9 +411,7 @@ csi_state_in(PG_FUNCTION_ARGS)
 	state = CsiStateCreate(n_items, head.scale_min, head.scale_max);
 	state->respondents = head.respondents;
 	memcpy(state->items, items, sizeof(CsiItem) * (Size) n_items);
-	problem = CsiStateProblem(state);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, CsiStateProblem(state));
 	PG_RETURN_POINTER(state);
 }
 
@@ -478,7 +475,6 @@ csi_state_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		n_items;
 	CsiState   *state;
-	const char *problem;
 
 	CrmRecvVersion(buf, "crm.csi_state", CSI_VERSION);
 	n_items = CrmRecvLength(buf, "crm.csi_state", sizeof(CsiItem), "items");
@@ -492,9 +488,7 @@ csi_state_recv(PG_FUNCTION_ARGS)
 		state->items[i].sum = CrmRecvFloat8(buf);
 		state->items[i].n = pq_getmsgint64(buf);
 	}
-	problem = CsiStateProblem(state);
-	if (problem != NULL)
-		CrmBinaryError("crm.csi_state", problem);
+	CrmBinaryCheck("crm.csi_state", CsiStateProblem(state));
 	PG_RETURN_POINTER(state);
 }
 

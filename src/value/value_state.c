@@ -741,9 +741,7 @@ StateFromText(const char *input, bool concentration)
 	if (kind == VALUE_KIND_POTENTIAL)
 		runs[1] = CrmReadRun(&r, "potentials", &n_distinct[1]);
 	CrmReadEnd(&r);
-	problem = RunsProblem(kind, runs, n_distinct, n_rows);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, RunsProblem(kind, runs, n_distinct, n_rows));
 	state = StateBuild(kind, KindHasTiers(kind) ? &spec : NULL, n_rows,
 					   (const CrmValueCount *const *) runs, n_distinct, 0);
 	state->n_skipped = n_skipped;

@@ -409,7 +409,6 @@ value_tier_model_in(PG_FUNCTION_ARGS)
 	int64	   *customers;
 	float8	   *values;
 	ValueTierModel *model;
-	const char *problem;
 
 	if (CrmReadLiteral(&r, "pyramid"))
 		kind = VALUE_KIND_PYRAMID;
@@ -437,9 +436,7 @@ value_tier_model_in(PG_FUNCTION_ARGS)
 	memcpy(ModelThresholds(model), thresholds, sizeof(float8) * spec.n_tiers);
 	memcpy(ModelCustomers(model), customers, sizeof(int64) * spec.n_tiers);
 	memcpy(ModelValues(model), values, sizeof(float8) * spec.n_tiers);
-	problem = ModelProblem(model);
-	if (problem != NULL)
-		CrmReadError(&r, problem);
+	CrmReadCheck(&r, ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 
