@@ -6,7 +6,6 @@
 
 #include <math.h>
 
-#include "catalog/pg_type.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
