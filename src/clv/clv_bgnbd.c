@@ -641,18 +641,38 @@ SeriesSum(const ExpectationSeries *series, float8 argument)
 	return sum;
 }
 
-/* Periods crm.clv discounts one by one before the rest is negligible or refused */
-#define CLV_MAX_DISCOUNTED_PERIODS 1000000
-
-/* Raise 22023: a discounted sum over more periods than CLV_MAX_DISCOUNTED_PERIODS */
-static void
-DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
+/* Context of the BG/NBD's cumulative expectation of an alive customer */
+typedef struct PurchaseAliveExpectation
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("horizon of %g periods is too long to discount at rate %g per period", horizon, discount_rate),
-			 errdetail("The value is summed period by period; after 1000000 periods the rest is still not negligible."),
-			 errhint("Use a horizon of at most 1000000 time units of the model, or a higher discount rate.")));
+	ClvModelKind kind;			/* BG/NBD or MBG/NBD */
+	PurchaseParams p;			/* the parameters */
+	float8		x;				/* the customer's purchases */
+	float8		T;				/* and age */
+	const ExpectationSeries *series;	/* series_w, series_z or NULL (closed
+										 * form) */
+	bool		is_w;			/* series is the w form */
+	float8		a1;				/* a - 1 */
+	float8		scale;			/* alpha + T */
+	float8		alive;			/* the factor of the series */
+} PurchaseAliveExpectation;
+
+/* Expected purchases in (T, T + t] of a customer alive at T (ClvDiscountedSum's callback) */
+static float8
+PurchaseAliveExpected(void *context, float8 t)
+{
+	PurchaseAliveExpectation *e = (PurchaseAliveExpectation *) context;
+
+	if (e->series != NULL && e->is_w)
+		return e->alive * SeriesSum(e->series, t / e->scale);
+	if (e->series != NULL)
+	{
+		float8		z = t / (e->scale + t);
+		/* (1 - z)^(a - 1) - 1, with log(1 - z) exact when z rounds to 1 */
+		float8		power_minus_1 = expm1(-e->a1 * log1p(t / e->scale));
+
+		return e->alive / e->a1 * (-power_minus_1 - (1 + power_minus_1) * SeriesSum(e->series, z));
+	}
+	return ExpectedPurchasesIfAlive(e->kind, &e->p, t, e->x, e->T);
 }
 
 /*
@@ -669,69 +689,28 @@ DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 {
 	static ExpectationSeries series_z;
 	static ExpectationSeries series_w;
-	PurchaseParams p = ParamsOf(model);
-	float8		c = model->kind == CLV_BGNBD ? p.a + p.b + x - 1 : p.a + p.b + x;
-	float8		a1 = p.a - 1;
-	float8		scale = p.alpha + T;
-	float8		alive = c;		/* the factor of the series (P(alive) = 1) */
-	float8		per_period = 1 / (1 + discount_rate);
-	float8		discount = 1;
+	PurchaseAliveExpectation e;
+	float8		c;
 	bool		have_w;
 	bool		have_z;
-	const ExpectationSeries *series = NULL;
-	float8		previous = 0;
-	float8		total = 0;
 
+	e.kind = model->kind;
+	e.p = ParamsOf(model);
+	e.x = x;
+	e.T = T;
+	c = model->kind == CLV_BGNBD ? e.p.a + e.p.b + x - 1 : e.p.a + e.p.b + x;
+	e.a1 = e.p.a - 1;
+	e.scale = e.p.alpha + T;
+	e.alive = c;				/* P(alive) = 1 */
 	/* the w form if it converges, the z form only if it needs fewer terms */
-	have_w = horizon < scale &&
-		SeriesCoefficients(&series_w, true, p.r + x, c, p.a, horizon / scale, MAX_SERIES_TERMS);
-	have_z = fabs(a1) >= A_NEAR_ONE &&
-		SeriesCoefficients(&series_z, false, c - p.r - x, c, p.a, horizon / (scale + horizon),
+	have_w = horizon < e.scale &&
+		SeriesCoefficients(&series_w, true, e.p.r + x, c, e.p.a, horizon / e.scale, MAX_SERIES_TERMS);
+	have_z = fabs(e.a1) >= A_NEAR_ONE &&
+		SeriesCoefficients(&series_z, false, c - e.p.r - x, c, e.p.a, horizon / (e.scale + horizon),
 						   have_w ? series_w.n_terms : MAX_SERIES_TERMS);
-	if (have_z)
-		series = &series_z;
-	else if (have_w)
-		series = &series_w;
-	/*
-	 * Beyond CLV_MAX_DISCOUNTED_PERIODS, refuse up front a rate too small for
-	 * the rest to become negligible ((1 + d)^-periods / d > 1e-17)
-	 */
-	if (horizon > CLV_MAX_DISCOUNTED_PERIODS && discount_rate > 0 &&
-		-CLV_MAX_DISCOUNTED_PERIODS * log1p(discount_rate) > log(1e-17 * discount_rate))
-		DiscountedPeriodsExceeded(horizon, discount_rate);
-	/* undiscounted, the increments telescope to the expectation at the horizon */
-	if (discount_rate == 0 && horizon > CLV_MAX_DISCOUNTED_PERIODS)
-		return ExpectedPurchasesIfAlive(model->kind, &p, horizon, x, T);
-	for (float8 k = 1; k < horizon + 1; k++)
-	{
-		float8		t = Min(k, horizon);
-		float8		expected;
-
-		if (series == &series_w)
-			expected = alive * SeriesSum(series, t / scale);
-		else if (series == &series_z)
-		{
-			float8		z = t / (scale + t);
-			/* (1 - z)^(a - 1) - 1, with log(1 - z) exact when z rounds to 1 */
-			float8		power_minus_1 = expm1(-a1 * log1p(t / scale));
-
-			expected = alive / a1 * (-power_minus_1 - (1 + power_minus_1) * SeriesSum(series, z));
-		}
-		else
-			expected = ExpectedPurchasesIfAlive(model->kind, &p, t, x, T);
-		/* (1 + d)^-t: by the period, and at the horizon for a fractional last one */
-		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
-		total += (expected - previous) * discount;
-		/* the increments fall: the rest is at most this one times sum (1+d)^-j = 1/d */
-		if (discount_rate > 0 && (expected - previous) * discount / discount_rate <= 1e-17 * total)
-			break;
-		previous = expected;
-		if (k >= CLV_MAX_DISCOUNTED_PERIODS)
-			DiscountedPeriodsExceeded(horizon, discount_rate);
-		CHECK_FOR_INTERRUPTS();
-	}
-	CheckResultFinite(total, "discounted expected purchases");
-	return total;
+	e.series = have_z ? &series_z : have_w ? &series_w : NULL;
+	e.is_w = !have_z && have_w;
+	return ClvDiscountedSum(PurchaseAliveExpected, &e, horizon, discount_rate);
 }
 
 /* P(alive at T) of a customer (x, t_x, T) (the p_alive operation) */

@@ -197,6 +197,22 @@ extern void ClvRequireOperation(const ClvModelOps *ops, bool present, const char
  * check_data raising 22000 unless some customer has x > 0, for the models
  * of repeat purchases
  */
+/*
+ * The cumulative expected purchases of one alive customer at t > 0 after T
+ * (a callback of ClvDiscountedSum, with its own context)
+ */
+typedef float8 (*ClvCumulativeExpectation) (void *context, float8 t);
+
+/*
+ * crm.clv's discounted series from a cumulative expectation: the sum over
+ * periods k = 1..ceil(horizon) of the expected purchases in (t_{k-1}, t_k],
+ * t_k = min(k, horizon), discounted by (1 + d)^t_k; stops when the rest is
+ * negligible, refuses (22023) what would take over 1,000,000 periods, and,
+ * undiscounted, telescopes to the expectation at the horizon
+ */
+extern float8 ClvDiscountedSum(ClvCumulativeExpectation expectation, void *context,
+							   float8 horizon, float8 discount_rate);
+
 extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
 extern bool ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples);
 extern void ClvCheckAnyRepeat(const ClvModelSpec *spec, const WeightedTuple *tuples,

@@ -678,18 +678,21 @@ DiscountedResidualPurchases(const ParetoParams *p, float8 x, float8 t_x, float8 
 	return result;
 }
 
-/* Periods crm.clv discounts one by one before the rest is negligible or refused */
-#define CLV_MAX_DISCOUNTED_PERIODS 1000000
-
-/* Raise 22023: a discounted sum over more periods than CLV_MAX_DISCOUNTED_PERIODS */
-static void
-DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
+/* Context of the Pareto/NBD's cumulative expectation of an alive customer */
+typedef struct ParetoAliveExpectation
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("horizon of %g periods is too long to discount at rate %g per period", horizon, discount_rate),
-			 errdetail("The value is summed period by period; after 1000000 periods the rest is still not negligible."),
-			 errhint("Use a horizon of at most 1000000 time units of the model, or a higher discount rate.")));
+	float8		scale;			/* (r + x) / (alpha + T) * (beta + T) */
+	float8		s;				/* the model's s */
+	float8		beta_T;			/* beta + T */
+} ParetoAliveExpectation;
+
+/* Expected purchases in (T, T + t] of a customer alive at T (ClvDiscountedSum's callback) */
+static float8
+ParetoAliveExpected(void *context, float8 t)
+{
+	ParetoAliveExpectation *e = (ParetoAliveExpectation *) context;
+
+	return e->scale * ScaledLifetime(e->s, e->beta_T, t);
 }
 
 /*
@@ -703,39 +706,12 @@ DiscountedPurchasesIfAlive(const ClvModel *model, float8 x, float8 T,
 						   float8 horizon, float8 discount_rate)
 {
 	ParetoParams p = ParamsOf(model);
-	float8		scale = (p.r + x) / (p.alpha + T) * (p.beta + T);
-	float8		per_period = 1 / (1 + discount_rate);
-	float8		discount = 1;
-	float8		previous = 0;
-	float8		total = 0;
+	ParetoAliveExpectation e;
 
-	/*
-	 * Beyond CLV_MAX_DISCOUNTED_PERIODS, refuse up front a rate too small for
-	 * the rest to become negligible ((1 + d)^-periods / d > 1e-17)
-	 */
-	if (horizon > CLV_MAX_DISCOUNTED_PERIODS && discount_rate > 0 &&
-		-CLV_MAX_DISCOUNTED_PERIODS * log1p(discount_rate) > log(1e-17 * discount_rate))
-		DiscountedPeriodsExceeded(horizon, discount_rate);
-	/* undiscounted, the increments telescope to the expectation at the horizon */
-	if (discount_rate == 0 && horizon > CLV_MAX_DISCOUNTED_PERIODS)
-		return scale * ScaledLifetime(p.s, p.beta + T, horizon);
-	for (float8 k = 1; k < horizon + 1; k++)
-	{
-		float8		t = Min(k, horizon);
-		float8		expected = scale * ScaledLifetime(p.s, p.beta + T, t);
-
-		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
-		total += (expected - previous) * discount;
-		/* the increments fall: the rest is at most this one times sum (1+d)^-j = 1/d */
-		if (discount_rate > 0 && (expected - previous) * discount / discount_rate <= 1e-17 * total)
-			break;
-		previous = expected;
-		if (k >= CLV_MAX_DISCOUNTED_PERIODS)
-			DiscountedPeriodsExceeded(horizon, discount_rate);
-		CHECK_FOR_INTERRUPTS();
-	}
-	CheckResultFinite(total, "discounted expected purchases");
-	return total;
+	e.scale = (p.r + x) / (p.alpha + T) * (p.beta + T);
+	e.s = p.s;
+	e.beta_T = p.beta + T;
+	return ClvDiscountedSum(ParetoAliveExpected, &e, horizon, discount_rate);
 }
 
 /* P(alive at T) of a customer (x, t_x, T) (the p_alive operation) */

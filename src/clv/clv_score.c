@@ -10,6 +10,9 @@
  *		clv_value.c.
  */
 #include "crm.h"
+
+#include "miscadmin.h"
+
 #include "clv_ops.h"
 
 #include <math.h>
@@ -166,4 +169,58 @@ clv_expected_spend(PG_FUNCTION_ARGS)
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
 
 	return ScoreCustomer(fcinfo, model, ops, ops->expected_spend, "expected_spend");
+}
+
+/* Periods crm.clv discounts one by one before the rest is negligible or refused */
+#define CLV_MAX_DISCOUNTED_PERIODS 1000000
+
+/* Raise 22023: a discounted sum over more periods than CLV_MAX_DISCOUNTED_PERIODS */
+static void
+DiscountedPeriodsExceeded(float8 horizon, float8 discount_rate)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("horizon of %g periods is too long to discount at rate %g per period", horizon, discount_rate),
+			 errdetail("The value is summed period by period; after 1000000 periods the rest is still not negligible."),
+			 errhint("Use a horizon of at most 1000000 time units of the model, or a higher discount rate.")));
+}
+
+/* crm.clv's discounted series of a cumulative expectation (see clv_ops.h) */
+float8
+ClvDiscountedSum(ClvCumulativeExpectation expectation, void *context,
+				 float8 horizon, float8 discount_rate)
+{
+	float8		per_period = 1 / (1 + discount_rate);
+	float8		discount = 1;
+	float8		previous = 0;
+	float8		total = 0;
+
+	/*
+	 * Beyond CLV_MAX_DISCOUNTED_PERIODS, refuse up front a rate too small for
+	 * the rest to become negligible ((1 + d)^-periods / d > 1e-17)
+	 */
+	if (horizon > CLV_MAX_DISCOUNTED_PERIODS && discount_rate > 0 &&
+		-CLV_MAX_DISCOUNTED_PERIODS * log1p(discount_rate) > log(1e-17 * discount_rate))
+		DiscountedPeriodsExceeded(horizon, discount_rate);
+	/* undiscounted, the increments telescope to the expectation at the horizon */
+	if (discount_rate == 0 && horizon > CLV_MAX_DISCOUNTED_PERIODS)
+		return expectation(context, horizon);
+	for (float8 k = 1; k < horizon + 1; k++)
+	{
+		float8		t = Min(k, horizon);
+		float8		expected = expectation(context, t);
+
+		/* (1 + d)^-t: by the period, and at the horizon for a fractional last one */
+		discount = t == k ? discount * per_period : pow(1 + discount_rate, -t);
+		total += (expected - previous) * discount;
+		/* the increments fall: the rest is at most this one times sum (1+d)^-j = 1/d */
+		if (discount_rate > 0 && (expected - previous) * discount / discount_rate <= 1e-17 * total)
+			break;
+		previous = expected;
+		if (k >= CLV_MAX_DISCOUNTED_PERIODS)
+			DiscountedPeriodsExceeded(horizon, discount_rate);
+		CHECK_FOR_INTERRUPTS();
+	}
+	CheckResultFinite(total, "discounted expected purchases");
+	return total;
 }
