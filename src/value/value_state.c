@@ -351,12 +351,13 @@ StateAddRow(ValueState *state, const float8 *values)
 	return state;
 }
 
-/* crm.concentration_fit transition: add one customer's value */
-PG_FUNCTION_INFO_V1(concentration_trans);
-Datum
-concentration_trans(PG_FUNCTION_ARGS)
+/*
+ * A value transition's last step: add the row's value (argument 1) to
+ * state, unless it is NULL or a negative value the fit skips and counts
+ */
+static Datum
+AddValueArgument(FunctionCallInfo fcinfo, ValueState *state)
 {
-	ValueState *state = TransitionState(fcinfo, VALUE_KIND_CONCENTRATION, NULL);
 	float8		value;
 
 	if (PG_ARGISNULL(1))
@@ -365,6 +366,16 @@ concentration_trans(PG_FUNCTION_ARGS)
 	if (SkipNegativeValue(state, value))
 		PG_RETURN_POINTER(state);
 	PG_RETURN_POINTER(StateAddRow(state, &value));
+}
+
+/* crm.concentration_fit transition: add one customer's value */
+PG_FUNCTION_INFO_V1(concentration_trans);
+Datum
+concentration_trans(PG_FUNCTION_ARGS)
+{
+	ValueState *state = TransitionState(fcinfo, VALUE_KIND_CONCENTRATION, NULL);
+
+	return AddValueArgument(fcinfo, state);
 }
 
 /* Fill the names of a spec of n_tiers tiers from a text[] (one name per tier) */
@@ -507,14 +518,8 @@ value_tier_fit_trans(PG_FUNCTION_ARGS)
 {
 	const ValueSpec *spec = PyramidSpecArgument(fcinfo);
 	ValueState *state = TransitionState(fcinfo, VALUE_KIND_PYRAMID, spec);
-	float8		value;
 
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
-	value = PG_GETARG_FLOAT8(1);
-	if (SkipNegativeValue(state, value))
-		PG_RETURN_POINTER(state);
-	PG_RETURN_POINTER(StateAddRow(state, &value));
+	return AddValueArgument(fcinfo, state);
 }
 
 /* The ABC spec of a row: classes A, B, C at cumulative value shares a_share, b_share, 1 */
