@@ -61,7 +61,8 @@ $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 
 # Generated SQL (after PGXS, so that `make` still means `make all`)
 CLV_TYPES = src/clv/clv_model_types
-CLV_PURCHASE_TYPES = bgnbd mbgnbd paretonbd ggomnbd
+# the purchase models (SHAPE purchases in the type list)
+CLV_PURCHASE_TYPES = $(shell awk -F'|' '!/^\#/ && $$6 == "purchases" { print $$1 }' $(CLV_TYPES))
 EXPAND = perl src/common/expand_template.pl
 
 src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
