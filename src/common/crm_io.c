@@ -6,7 +6,6 @@
 #include "crm.h"
 #include "crm_io.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -104,24 +103,27 @@ CrmExpectVersion(CrmReader *r, int version)
 }
 
 /*
- * Read a number (NaN and infinities included; -0 read as 0).  strtod is
- * correctly rounded, so the shortest exact text reads back bit for bit; as
- * in float8in, a subnormal result is a number, while overflow and underflow
- * to zero are not.  White space and a plus sign, which strtod would skip,
- * are not written, so not read.
+ * Read a number (NaN and infinities included; -0 read as 0) as float8in
+ * reads it (CrmFloat8In, crm_compat.h): correctly rounded, so the shortest
+ * exact text reads back bit for bit; a subnormal result is a number, while
+ * overflow and underflow to zero are not.  White space and a plus sign,
+ * which float8in would skip, are not written, so not read.
  */
 float8
 CrmReadFloat8(CrmReader *r)
 {
 	char	   *end;
 	float8		value;
+	bool		ok;
 
 	if (isspace((unsigned char) *r->p) || *r->p == '+')
 		CrmReadError(r, "expected a number");
-	errno = 0;
-	value = strtod(r->p, &end);
-	if (end == r->p || (errno == ERANGE && (value == 0 || isinf(value))))
+	value = CrmFloat8In((char *) r->p, &end, &ok);
+	if (!ok)
 		CrmReadError(r, "expected a number");
+	/* float8in skips the spaces after the number too: here they separate fields */
+	while (end > r->p && isspace((unsigned char) end[-1]))
+		end--;
 	r->p = end;
 	return value + 0.0;
 }

@@ -19,6 +19,7 @@
 
 #include "postgres.h"
 
+#include "crm_compat.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 
@@ -50,18 +51,18 @@ CrmReaderStart(const char *type_name, const char *input)
  * Raise 22P02 "invalid input syntax for type <type_name>: "<input>"" with
  * why (lower case, no period) as the detail
  */
-extern void CrmSyntaxError(const char *type_name, const char *input,
-						   const char *why) pg_attribute_noreturn();
+pg_noreturn extern void CrmSyntaxError(const char *type_name, const char *input,
+									   const char *why);
 
 /* Raise 22P02 for the text a reader reads */
-extern void CrmReadError(const CrmReader *r, const char *why) pg_attribute_noreturn();
+pg_noreturn extern void CrmReadError(const CrmReader *r, const char *why);
 
 /*
  * Raise 22P03 "invalid binary data for type <type_name>" with why as the
  * detail: a wrong version byte, reserved fields not zero, a length beyond
  * the message or an impossible state
  */
-extern void CrmBinaryError(const char *type_name, const char *why) pg_attribute_noreturn();
+pg_noreturn extern void CrmBinaryError(const char *type_name, const char *why);
 
 /* Raise 22P02 for the text a reader reads when problem (why its value is impossible) is set */
 extern void CrmReadCheck(const CrmReader *r, const char *problem);

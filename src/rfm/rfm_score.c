@@ -35,7 +35,7 @@
 /* Number of characters of the hyphenated text form ("5-4-3") */
 #define RFM_HYPHEN_LEN 5
 
-static void RfmShapeError(const char *input, const char *text, int len) pg_attribute_noreturn();
+pg_noreturn static void RfmShapeError(const char *input, const char *text, int len);
 
 /* True if score is a valid score of one dimension (1..9) */
 static inline bool

@@ -138,7 +138,7 @@ static const BuiltinMap BuiltinMaps[] = {
 /* Compiled built-in maps (TopMemoryContext), built on first use */
 static SegmentMap *BuiltinCompiled[lengthof(BuiltinMaps)];
 
-static void RangeShapeError(const char *where, int dim, JsonbValue *v) pg_attribute_noreturn();
+pg_noreturn static void RangeShapeError(const char *where, int dim, JsonbValue *v);
 
 /* Names of the dimensions in messages and JSON keys */
 static const char *const DimNames[SEGMENT_DIMS] = {"r", "f", "m"};
