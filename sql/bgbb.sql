@@ -50,12 +50,16 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.bgbb_fit(x, t_x, n) FROM donors;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.bgbb_fit(x, t_x, n) FROM donors$q$) AS partial_aggregate;
 SELECT (SELECT crm.bgbb_fit(x, t_x, n) FROM donors)::text = m::text AS parallel_same FROM full_fit;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
+-- (the plan check can fail: a serial plan has no partial aggregate)
+SELECT plan_partial_aggregate($q$SELECT crm.bgbb_fit(x, t_x, n) FROM donors$q$) AS partial_aggregate_serial,
+       plan_parallel($q$SELECT crm.bgbb_fit(x, t_x, n) FROM donors$q$) AS parallel_serial;
 
 -- partial states per shard, shipped as text, merged and finished: the same model
 CREATE TABLE shard_states AS

@@ -37,7 +37,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.bgnbd_fit(frequency, recency, t) FROM cbs;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.bgnbd_fit(frequency, recency, t) FROM cbs$q$) AS partial_aggregate;
 SELECT (SELECT crm.bgnbd_fit(frequency, recency, t) FROM cbs)::text = bg::text AS parallel_bg_same,
        (SELECT crm.mbgnbd_fit(frequency, recency, t) FROM cbs)::text = mbg::text AS parallel_mbg_same,
        (SELECT crm.gammagamma_fit(frequency, monetary_value) FROM cbs)::text = gg::text AS parallel_gg_same

@@ -30,11 +30,10 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 
 -- the plans have a Partial Aggregate
-EXPLAIN (COSTS OFF)
-SELECT crm.cohort_fit(customer_id, event_on, interval '1 month', date '2024-09-15') FROM cpar_log;
-EXPLAIN (COSTS OFF)
-SELECT customer_id % 4, crm.cohort_fit(customer_id, event_on, interval '1 week', date '2024-09-15')
-FROM cpar_log GROUP BY 1;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.cohort_fit(customer_id, event_on, interval '1 month', date '2024-09-15') FROM cpar_log$q$) AS partial_aggregate;
+SELECT plan_partial_aggregate($q$SELECT customer_id % 4, crm.cohort_fit(customer_id, event_on, interval '1 week', date '2024-09-15')
+FROM cpar_log GROUP BY 1$q$) AS partial_aggregate;
 
 SELECT t::text = (SELECT t::text FROM serial_result) AS parallel_equals_serial
 FROM (SELECT crm.cohort_fit(customer_id, event_on, interval '1 month', date '2024-09-15') AS t FROM cpar_log) q;
@@ -55,7 +54,7 @@ SELECT (event_on - date '2000-01-01') % 5 AS shard, customer_id % 100 AS bucket,
        crm.cohort_partial(customer_id, event_on, interval '1 month', date '2024-09-15') AS s
 FROM cpar_log GROUP BY 1, 2;
 ANALYZE cpar_states;
-EXPLAIN (COSTS OFF) SELECT crm.cohort_merge(s) FROM cpar_states;
+SELECT plan_partial_aggregate($q$SELECT crm.cohort_merge(s) FROM cpar_states$q$) AS partial_aggregate;
 SELECT crm.cohort_final(crm.cohort_merge(s))::text = (SELECT t::text FROM serial_result) AS merged_equals_one_pass
 FROM cpar_states;
 SELECT crm.cohort_final(crm.cohort_merge(s::text::crm.cohort_state))::text = (SELECT t::text FROM serial_result) AS shipped_as_text
@@ -67,7 +66,7 @@ SELECT pg_column_size(s) AS state_bytes,
 FROM (SELECT crm.cohort_partial(customer_id, event_on, interval '1 month', date '2024-09-15') AS s FROM cpar_log) q;
 
 -- tables of disjoint customer sets (segments) summed, in parallel too, equal the whole
-EXPLAIN (COSTS OFF) SELECT crm.cohort_sum(t) FROM serial_segments;
+SELECT plan_partial_aggregate($q$SELECT crm.cohort_sum(t) FROM serial_segments$q$) AS partial_aggregate;
 SELECT crm.cohort_sum(t)::text
      = (SELECT crm.cohort_fit(customer_id, event_on, interval '1 week', date '2024-09-15')::text FROM cpar_log) AS sum_equals_whole
 FROM serial_segments;

@@ -71,6 +71,12 @@ FROM small_log;
 -- summaries: timestamptz in days (Berlin), dates in weeks, months; as of
 -- 2024-11-30 (Berlin: the day ends at 2024-12-01 00:00+01)
 -- ---------------------------------------------------------------------------
+-- (serial plans: these are the reference summaries.  A parallel plan, which
+-- the planner picks or not depending on whether autovacuum has analyzed the
+-- log yet, adds a customer's amounts in another order, and float8 sums then
+-- differ in the last bit, e.g. whether an all-cancelled customer's net is
+-- 0 or 1e-15 below; the parallel summaries are compared further down)
+SET max_parallel_workers_per_gather = 0;
 CREATE TABLE s_day AS
 SELECT customer_id, (crm.summary(purchased_at, amount, timestamptz '2024-12-01 00:00:00+01', interval '1 day')).*
 FROM messy_log GROUP BY customer_id;
@@ -80,6 +86,7 @@ FROM messy_log GROUP BY customer_id;
 CREATE TABLE s_month AS
 SELECT customer_id, (crm.summary(purchased_on, amount, date '2024-11-30', interval '1 month', interval '1 month')).*
 FROM messy_log GROUP BY customer_id;
+RESET max_parallel_workers_per_gather;
 -- who has a summary: a customer id and a purchase (amount >= 0, not NULL)
 -- up to the cut-off (for timestamptz rows: up to the instant as_of, for
 -- dates: up to the day); the NULL customer id is one group of its own

@@ -146,7 +146,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.paretonbd_fit(frequency, recency, t) FROM cbs;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.paretonbd_fit(frequency, recency, t) FROM cbs$q$) AS partial_aggregate;
 SELECT (SELECT crm.paretonbd_fit(frequency, recency, t) FROM cbs)::text = m::text AS parallel_same FROM fit;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

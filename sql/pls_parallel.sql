@@ -42,15 +42,15 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 
 -- the plans have a Partial Aggregate
-EXPLAIN (COSTS OFF) SELECT crm.pls_fit(items, :'spec') FROM ppar;
-EXPLAIN (COSTS OFF) SELECT segment, crm.pls_fit(items, :'spec', 'path', false) FROM ppar GROUP BY 1;
-EXPLAIN (COSTS OFF) SELECT crm.pls_partial(items) FROM ppar;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate(format('SELECT crm.pls_fit(items, %L) FROM ppar', :'spec')) AS partial_aggregate;
+SELECT plan_partial_aggregate(format('SELECT segment, crm.pls_fit(items, %L, ''path'', false) FROM ppar GROUP BY 1', :'spec')) AS partial_aggregate;
+SELECT plan_partial_aggregate($q$SELECT crm.pls_partial(items) FROM ppar$q$) AS partial_aggregate;
 
 -- parallel = serial, for every scheme and scaling, and per group
-EXPLAIN (COSTS OFF)
-SELECT s.scheme, sc.scaled, crm.pls_fit(items, :'spec', s.scheme, sc.scaled) AS m
-FROM ppar, (VALUES ('centroid'), ('factorial'), ('path')) s(scheme), (VALUES (false), (true)) sc(scaled)
-GROUP BY 1, 2;
+SELECT plan_partial_aggregate(format('SELECT s.scheme, sc.scaled, crm.pls_fit(items, %L, s.scheme, sc.scaled) AS m
+FROM ppar, (VALUES (''centroid''), (''factorial''), (''path'')) s(scheme), (VALUES (false), (true)) sc(scaled)
+GROUP BY 1, 2', :'spec')) AS partial_aggregate;
 CREATE TABLE par AS
 SELECT s.scheme, sc.scaled, crm.pls_fit(items, :'spec', s.scheme, sc.scaled) AS m
 FROM ppar, (VALUES ('centroid'), ('factorial'), ('path')) s(scheme), (VALUES (false), (true)) sc(scaled)
@@ -71,7 +71,7 @@ JOIN crm.pls_moments((SELECT s FROM serial_state)) s USING (item), generate_seri
 CREATE TABLE shard_states AS
 SELECT i % 7 AS shard, segment, crm.pls_partial(items) AS s FROM ppar GROUP BY 1, 2;
 ANALYZE shard_states;
-EXPLAIN (COSTS OFF) SELECT crm.pls_merge(s) FROM shard_states;
+SELECT plan_partial_aggregate($q$SELECT crm.pls_merge(s) FROM shard_states$q$) AS partial_aggregate;
 SELECT pls_max_diff(crm.pls_fit_final(crm.pls_merge(s), :'spec', 'factorial', true),
                     (SELECT m FROM serial WHERE scheme = 'factorial' AND scaled)) < 1e-12 AS merged_equals_one_pass
 FROM shard_states;

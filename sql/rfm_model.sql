@@ -74,7 +74,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.rfm_fit(r, f, m, 5) FROM many;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.rfm_fit(r, f, m, 5) FROM many$q$) AS partial_aggregate;
 SELECT q::text = (SELECT crm.rfm_fit(r, f, m, 5) FROM many)::text AS quantile_parallel_equal,
        n::text = (SELECT crm.rfm_fit(r, f, m, 7, 'ntile') FROM many)::text AS ntile_parallel_equal
 FROM serial_models;

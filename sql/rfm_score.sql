@@ -84,7 +84,8 @@ SELECT s FROM rfm_t ORDER BY s DESC NULLS LAST;
 SELECT DISTINCT s FROM rfm_t ORDER BY s;
 SELECT s, count(*) FROM rfm_t GROUP BY s ORDER BY s;
 SET enable_sort = off;
-EXPLAIN (COSTS OFF) SELECT s, count(*) FROM rfm_t GROUP BY s;
+\i test/load/plan_shape.sql
+SELECT plan_has($q$SELECT s, count(*) FROM rfm_t GROUP BY s$q$, '{"Node Type": "Aggregate", "Strategy": "Hashed"}') AS hash_aggregate;
 SELECT s, count(*) FROM rfm_t GROUP BY s ORDER BY s;
 RESET enable_sort;
 
@@ -116,11 +117,13 @@ INSERT INTO rfm_segment VALUES ('543', 'loyal'), ('155', 'at risk'), ('911', 'ne
 ANALYZE rfm_t, rfm_segment;
 SET enable_mergejoin = off;
 SET enable_nestloop = off;
-EXPLAIN (COSTS OFF) SELECT t.id, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s;
+SELECT plan_has(q, '{"Node Type": "Hash Join"}') AS hash_join, plan_has(q, '{"Node Type": "Merge Join"}') AS merge_join
+FROM (VALUES ($q$SELECT t.id, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s$q$)) v(q);
 SELECT t.id, t.s, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s ORDER BY t.id;
 RESET enable_mergejoin;
 SET enable_hashjoin = off;
-EXPLAIN (COSTS OFF) SELECT t.id, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s;
+SELECT plan_has(q, '{"Node Type": "Hash Join"}') AS hash_join, plan_has(q, '{"Node Type": "Merge Join"}') AS merge_join
+FROM (VALUES ($q$SELECT t.id, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s$q$)) v(q);
 SELECT t.id, t.s, g.segment FROM rfm_t t JOIN rfm_segment g ON t.s = g.s ORDER BY t.id;
 RESET enable_hashjoin;
 RESET enable_nestloop;
@@ -135,15 +138,19 @@ SELECT count(*) AS cells, count(DISTINCT s) AS distinct_cells,
        bool_and(crm.rfm_cell(s) = cell) AS cell_numbers FROM rfm_all;
 SET enable_seqscan = off;
 SET enable_bitmapscan = off;
-EXPLAIN (COSTS OFF) SELECT * FROM rfm_all WHERE s = '543';
+SELECT plan_has($q$SELECT * FROM rfm_all WHERE s = '543'$q$, '{"Node Type": "Index Scan", "Index Name": "rfm_all_hash"}') AS hash_index_scan;
 SELECT * FROM rfm_all WHERE s = '543';
 DROP INDEX rfm_all_hash;
 CREATE INDEX rfm_all_btree ON rfm_all (s);
-EXPLAIN (COSTS OFF) SELECT * FROM rfm_all WHERE s = '543';
+SELECT plan_has($q$SELECT * FROM rfm_all WHERE s = '543'$q$, '{"Node Type": "Index Scan", "Index Name": "rfm_all_btree"}') AS btree_index_scan;
 SELECT * FROM rfm_all WHERE s = '543';
-EXPLAIN (COSTS OFF) SELECT * FROM rfm_all WHERE s BETWEEN '5-4-8' AND '553' ORDER BY s;
+SELECT plan_has(q, '{"Node Type": "Index Scan", "Index Name": "rfm_all_btree"}') AS btree_index_scan,
+       NOT plan_has(q, '{"Node Type": "Sort"}') AS ordered_by_the_index
+FROM (VALUES ($q$SELECT * FROM rfm_all WHERE s BETWEEN '5-4-8' AND '553' ORDER BY s$q$)) v(q);
 SELECT * FROM rfm_all WHERE s BETWEEN '5-4-8' AND '553' ORDER BY s;
-EXPLAIN (COSTS OFF) SELECT * FROM rfm_all ORDER BY s DESC LIMIT 3;
+SELECT plan_has(q, '{"Node Type": "Index Scan", "Index Name": "rfm_all_btree", "Scan Direction": "Backward"}') AS backward_index_scan,
+       NOT plan_has(q, '{"Node Type": "Sort"}') AS ordered_by_the_index
+FROM (VALUES ($q$SELECT * FROM rfm_all ORDER BY s DESC LIMIT 3$q$)) v(q);
 SELECT * FROM rfm_all ORDER BY s DESC LIMIT 3;
 RESET enable_bitmapscan;
 RESET enable_seqscan;

@@ -199,8 +199,9 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.rfm_segment(score), count(*) FROM many GROUP BY 1;
-EXPLAIN (COSTS OFF) SELECT crm.rfm_segment(score, 'map_table'::regclass), count(*) FROM many GROUP BY 1;
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.rfm_segment(score), count(*) FROM many GROUP BY 1$q$) AS partial_aggregate;
+SELECT plan_partial_aggregate($q$SELECT crm.rfm_segment(score, 'map_table'::regclass), count(*) FROM many GROUP BY 1$q$) AS partial_aggregate;
 CREATE TEMP TABLE parallel_counts AS
 SELECT 'builtin' AS form, crm.rfm_segment(score) AS segment, count(*) AS n FROM many GROUP BY 1, 2;
 INSERT INTO parallel_counts SELECT 'rf_grid', crm.rfm_segment(score, 'rf_grid'), count(*) FROM many GROUP BY 1, 2;
@@ -223,9 +224,12 @@ FROM parallel_counts p FULL JOIN serial_counts s USING (form, segment) WHERE p.n
 SELECT crm.rfm_segment(score) AS segment, count(*) FROM scores GROUP BY 1 ORDER BY 2 DESC, 1;
 -- a temporary rules table cannot be read by parallel workers (PostgreSQL says so)
 CREATE TEMP TABLE temp_rules AS SELECT * FROM crm.rfm_segment_rules('rfm');
-SET force_parallel_mode = on;
+-- (the setting that forces a parallel plan is debug_parallel_query from 16 on)
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query'
+            ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = on;
 SELECT sqlstate_of($$SELECT crm.rfm_segment(score, 'temp_rules'::regclass) FROM many LIMIT 1$$) AS temp_in_parallel;
-RESET force_parallel_mode;
+RESET :force_parallel;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -156,7 +156,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT crm.sbg_fit(tenure, churned) FROM customers WHERE segment = 'regular';
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.sbg_fit(tenure, churned) FROM customers WHERE segment = 'regular'$q$) AS partial_aggregate;
 SELECT (SELECT crm.sbg_fit(tenure, churned) FROM customers WHERE segment = 'regular')::text = m::text AS parallel_same
 FROM serial WHERE segment = 'regular';
 RESET parallel_setup_cost;

@@ -84,8 +84,12 @@ GRANT CREATE ON DATABASE crm_security_db, crm_security_planted TO crm_sec_owner;
 \c crm_security_planted
 SET ROLE crm_sec_owner;
 CREATE SCHEMA crm;
-CREATE FUNCTION crm.p_alive(x int) RETURNS float8 LANGUAGE sql RETURN 1;
+CREATE FUNCTION crm.p_alive(x int) RETURNS float8 LANGUAGE sql AS 'SELECT NULL::float8';
+-- (without the CONTEXT line: it names the install script's DO block, in
+-- more lines from PostgreSQL 18 on)
+\set SHOW_CONTEXT never
 CREATE EXTENSION crm;
+\set SHOW_CONTEXT errors
 RESET ROLE;
 
 \c crm_security_db
@@ -103,10 +107,10 @@ SELECT extowner::regrole AS extension_owner, (SELECT nspowner = 10 FROM pg_names
 FROM pg_extension WHERE extname = 'crm';
 SET ROLE crm_sec_owner;
 -- it cannot plant objects in schema crm, nor change crm's objects
-SELECT sqlstate_of('CREATE FUNCTION crm.p_alive(crm.bgnbd, int, int, int) RETURNS float8 LANGUAGE sql RETURN 1') AS plant_function,
+SELECT sqlstate_of('CREATE FUNCTION crm.p_alive(crm.bgnbd, int, int, int) RETURNS float8 LANGUAGE sql AS ''SELECT NULL::float8''') AS plant_function,
        sqlstate_of('CREATE OPERATOR crm.= (LEFTARG = regtype, RIGHTARG = regtype, FUNCTION = pg_catalog.oideq)') AS plant_operator,
        sqlstate_of('ALTER FUNCTION crm.version() RENAME TO v') AS rename_function,
-       sqlstate_of('CREATE OR REPLACE FUNCTION crm.version() RETURNS text LANGUAGE sql RETURN 1') AS replace_function,
+       sqlstate_of('CREATE OR REPLACE FUNCTION crm.version() RETURNS text LANGUAGE sql AS ''SELECT NULL::text''') AS replace_function,
        sqlstate_of('ALTER TABLE crm.model_registry ADD COLUMN x int') AS alter_registry,
        sqlstate_of('ALTER SCHEMA crm OWNER TO crm_sec_owner') AS take_schema;
 -- it uses crm on its own tables: aggregates, functions, the scorecard (which registers models)

@@ -54,7 +54,6 @@ SELECT q AS aggregate, plan_has_partial_aggregate(format('SELECT %s FROM resp', 
        plan_has_partial_aggregate(format('SELECT grp, %s FROM resp GROUP BY grp', q)) AS grouped_partial
 FROM (VALUES ('crm.nps_agg(nps_score)'), ('crm.csat_agg(csat_score, 5)'), ('crm.ces_agg(ces_score)'),
              ('crm.csi_agg(items, ''{0.4,0.35,0.25}'', 1, 10)')) v(q);
-EXPLAIN (COSTS OFF) SELECT grp, crm.nps_agg(nps_score) FROM resp GROUP BY grp;
 
 -- parallel = serial, whole table and per group
 CREATE VIEW parallel_all AS

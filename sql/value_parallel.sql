@@ -34,11 +34,13 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 
--- the plans have a Partial Aggregate
-EXPLAIN (COSTS OFF) SELECT crm.concentration_fit(v) FROM vpar;
-EXPLAIN (COSTS OFF) SELECT crm.value_tier_fit(v), crm.abc_fit(v), crm.value_potential_fit(v, p) FROM vpar;
-EXPLAIN (COSTS OFF) SELECT crm.loyalty_metrics(x, x, 10 + x, v) FROM vpar;
-EXPLAIN (COSTS OFF) SELECT customer_id % 5, crm.concentration_fit(v) FROM vpar GROUP BY 1;
+-- the plans have a Partial Aggregate under a Gather (the grouped one: a
+-- parallel scan under the aggregate)
+\i test/load/plan_shape.sql
+SELECT plan_partial_aggregate($q$SELECT crm.concentration_fit(v) FROM vpar$q$) AS partial_aggregate;
+SELECT plan_partial_aggregate($q$SELECT crm.value_tier_fit(v), crm.abc_fit(v), crm.value_potential_fit(v, p) FROM vpar$q$) AS partial_aggregate;
+SELECT plan_partial_aggregate($q$SELECT crm.loyalty_metrics(x, x, 10 + x, v) FROM vpar$q$) AS partial_aggregate;
+SELECT plan_parallel($q$SELECT customer_id % 5, crm.concentration_fit(v) FROM vpar GROUP BY 1$q$) AS parallel;
 
 -- parallel = serial, exactly
 SELECT p.c = s.c AS concentration, p.pyramid = s.pyramid AS pyramid, p.pyramid4 = s.pyramid4 AS pyramid4,
@@ -70,7 +72,7 @@ SELECT customer_id % 7 AS shard, customer_id % 40 AS bucket,
        crm.value_potential_fit_partial(v, p) AS vp
 FROM vpar GROUP BY 1, 2;
 ANALYZE states;
-EXPLAIN (COSTS OFF) SELECT crm.concentration_merge(c), crm.value_fit_merge(pyramid) FROM states;
+SELECT plan_partial_aggregate($q$SELECT crm.concentration_merge(c), crm.value_fit_merge(pyramid) FROM states$q$) AS partial_aggregate;
 SELECT crm.concentration_merge(st.c)::text = s.c AS concentration,
        crm.value_tier_fit_final(crm.value_fit_merge(st.pyramid))::text = s.pyramid AS pyramid,
        crm.value_tier_fit_final(crm.value_fit_merge(st.abc))::text = s.abc AS abc,
