@@ -7,9 +7,9 @@ CREATE TEMP VIEW crm_objects AS
 SELECT d.classid, d.objid FROM pg_depend d
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'crm'
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-  -- (PostgreSQL 18 also records the types made implicitly with another
-  -- object, a type's array type and a table's row type, as members: they are
-  -- left out, as 15-17 do not record them)
+  -- (PostgreSQL 17 and later also record the types made implicitly with
+  -- another object, a type's array type and a table's row type, as members:
+  -- they are left out, as 15 and 16 do not record them)
   AND NOT (d.classid = 'pg_type'::regclass
            AND d.objid IN (SELECT typarray FROM pg_type UNION ALL SELECT reltype FROM pg_class WHERE relkind <> 'c'));
 

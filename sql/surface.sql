@@ -41,9 +41,9 @@ LEFT JOIN pg_language l ON l.oid = p.prolang
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-  -- (PostgreSQL 18 also records the types made implicitly with another
-  -- object, a type's array type and a table's row type, as members: they are
-  -- left out, as 15-17 do not record them)
+  -- (PostgreSQL 17 and later also record the types made implicitly with
+  -- another object, a type's array type and a table's row type, as members:
+  -- they are left out, as 15 and 16 do not record them)
   AND NOT (d.classid = 'pg_type'::regclass
            AND d.objid IN (SELECT typarray FROM pg_type UNION ALL SELECT reltype FROM pg_class WHERE relkind <> 'c'))
 ORDER BY 1;

@@ -25,9 +25,9 @@ LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid AND p
 LEFT JOIN pg_aggregate a ON d.classid = 'pg_proc'::regclass AND a.aggfnoid = d.objid
 LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-  -- (PostgreSQL 18 also records the types made implicitly with another
-  -- object, a type's array type and a table's row type, as members: they are
-  -- left out, as 15-17 do not record them)
+  -- (PostgreSQL 17 and later also record the types made implicitly with
+  -- another object, a type's array type and a table's row type, as members:
+  -- they are left out, as 15 and 16 do not record them)
   AND NOT (d.classid = 'pg_type'::regclass
            AND d.objid IN (SELECT typarray FROM pg_type UNION ALL SELECT reltype FROM pg_class WHERE relkind <> 'c'))
 $$;
