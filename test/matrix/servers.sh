@@ -23,7 +23,7 @@
 # Downloads are kept in $CRM_CACHE/downloads and reused; CRM_MATRIX_REFRESH=1
 # fetches the newest Debian package again.
 
-CRM_CACHE=${CRM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm}
+CRM_CACHE=${CRM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/crm}
 CRM_VENDOR_DIR=${CRM_VENDOR_DIR:-$(cd "$CRM_ROOT/.." && pwd)/shared/vendor}
 
 # The versions crm supports (src/common/crm_compat.h): the default of
