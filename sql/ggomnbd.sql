@@ -267,3 +267,9 @@ SELECT crm.ggomnbd_fit(0, 0, t) FROM generate_series(1, 20) t;
 SELECT crm.dert(crm.ggomnbd(1, 1, 1, 1, 1), 1, 1, 2, 0);
 \set VERBOSITY default
 DROP SCHEMA ggom CASCADE;
+
+-- one customer the model cannot score (here the DERT quadrature misses its
+-- tolerance at an extreme b and beta) gets NULL, not an ERROR that would stop
+-- a scoring query over every customer; P(alive) of the same customer is found
+SELECT crm.dert(crm.ggomnbd(0.5, 10, 1e6, 0.6, 1e300), 5, 10, 1000, 0.01) IS NULL AS dert_null,
+       crm.p_alive(crm.ggomnbd(0.5, 10, 1e6, 0.6, 1e300), 5, 10, 1000) IS NOT NULL AS p_alive_found;

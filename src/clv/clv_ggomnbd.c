@@ -49,7 +49,11 @@ ParamsOf(const float8 *params)
 	return p;
 }
 
-/* Raise 22023: a prediction's quadrature missed its tolerance */
+/*
+ * Raise 22023: a new customer's expectation, which depends on the model
+ * alone, missed its quadrature tolerance (a customer's prediction that
+ * misses it is NaN instead, so the scorer returns NULL for that customer)
+ */
 static void
 QuadratureFailed(const char *what)
 {
@@ -155,7 +159,7 @@ GgomCustomerLoglik(const ClvModel *model, const float8 *customer)
 	float8		ll;
 
 	if (!GgomCustomerLogLikelihood(&p, customer[0], customer[1], customer[2], &ll, NULL))
-		QuadratureFailed("log-likelihood");
+		return get_float8_nan();	/* this customer cannot be scored: NULL */
 	return ll;
 }
 
@@ -167,7 +171,7 @@ GgomPAlive(const ClvModel *model, const float8 *customer)
 	float8		value;
 
 	if (!GgomProbabilityAlive(&p, customer[0], customer[1], customer[2], &value))
-		QuadratureFailed("probability of being alive");
+		return get_float8_nan();	/* this customer cannot be scored: NULL */
 	return value;
 }
 
@@ -183,7 +187,11 @@ GgomExpected(const ClvModel *model, float8 t, const float8 *customer)
 
 	if (!GgomExpectedPurchases(&p, t, customer ? customer[0] : 0, customer ? customer[1] : 0,
 							   customer ? customer[2] : 0, &value))
+	{
+		if (customer != NULL)
+			return get_float8_nan();	/* this customer cannot be scored: NULL */
 		QuadratureFailed("expected purchases");
+	}
 	CheckResultFinite(value, "expected purchases");
 	return value;
 }
@@ -212,8 +220,7 @@ GgomDiscountedSeries(const ClvModel *model, float8 x, float8 T, float8 horizon, 
 		case GGOM_OK:
 			break;
 		case GGOM_NOT_CONVERGED:
-			QuadratureFailed("discounted expected purchases");
-			break;
+			return get_float8_nan();	/* this customer cannot be scored: NULL */
 		case GGOM_TOO_MANY_PERIODS:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -245,7 +252,7 @@ GgomDert(const ClvModel *model, const float8 *customer, float8 d)
 	CheckPositiveDiscountRate(d, "DERT sums purchases over an unbounded future: without discounting it grows without bound as b tends to 0.");
 	if (!GgomProbabilityAlive(&p, x, customer[1], T, &alive) ||
 		!GgomDiscountedResidualLifetime(&p, T, log1p(d), &lifetime))
-		QuadratureFailed("DERT");
+		return get_float8_nan();	/* this customer cannot be scored: NULL */
 	value = alive * ((p.r + x) / (p.alpha + T) * lifetime);
 	CheckResultFinite(value, "DERT (discounted expected residual transactions)");
 	return value;

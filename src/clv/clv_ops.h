@@ -40,9 +40,11 @@
  *	 (ClvCheckHorizonOf) before an operation sees them.
  * - A result is finite and in its documented range: an operation raises
  *	 22003 (CheckResultFinite) when it would overflow and 22023 when a
- *	 series cannot be evaluated.  A customer operation (customer_loglik,
- *	 p_alive, expected_spend) returns NaN for "this customer cannot be
- *	 scored", which becomes SQL NULL; the others never return NaN.
+ *	 series cannot be evaluated.  An operation on one customer
+ *	 (customer_loglik, p_alive, expected_spend, expected with a customer,
+ *	 discounted_series, dert) returns NaN for "this customer cannot be
+ *	 scored", which every scorer (and crm.clv) turns into SQL NULL, so one
+ *	 customer never stops a workflow; the others never return NaN.
  * - A NULL operation is one the kind does not have (a spend model has no
  *	 P(alive)); no SQL function of the kind reaches it.
  * - Operations may palloc in the current memory context; nothing they

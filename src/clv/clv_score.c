@@ -53,6 +53,15 @@ CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 	ClvCheckCustomer(shape, v);
 }
 
+/* A customer's score as a result: NULL when the model cannot score them (NaN) */
+static Datum
+ScoreResult(FunctionCallInfo fcinfo, float8 value)
+{
+	if (isnan(value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
 /*
  * A scorer of one customer: operation (named name) of the model in argument
  * 0 on the customer in the arguments after it; NULL when it is NaN
@@ -62,14 +71,10 @@ ScoreCustomer(FunctionCallInfo fcinfo, const ClvModel *model, const ClvModelOps 
 			  ClvCustomerOperation operation, const char *name)
 {
 	float8		customer[3];
-	float8		value;
 
 	ClvRequireOperation(ops, operation != NULL, name);
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
-	value = operation(model, customer);
-	if (isnan(value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return ScoreResult(fcinfo, operation(model, customer));
 }
 
 /* crm.p_alive(model, customer...): probability that the customer is still alive */
@@ -110,7 +115,7 @@ clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
 	ClvCheckHorizonOf(ops->spec.shape, horizon);
 	CustomerArgs(fcinfo, 2, ops->spec.shape, customer);
-	PG_RETURN_FLOAT8(ops->expected(model, horizon, customer));
+	return ScoreResult(fcinfo, ops->expected(model, horizon, customer));
 }
 
 /* crm.purchase_probability(model, n, horizon): P(X(horizon) = n) for a new customer */
@@ -146,7 +151,7 @@ clv_dert(PG_FUNCTION_ARGS)
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
 	rate = PG_GETARG_FLOAT8(1 + TupleShapeWidth(ops->spec.shape));
 	CheckDiscountRate(rate);
-	PG_RETURN_FLOAT8(ops->dert(model, customer, rate));
+	return ScoreResult(fcinfo, ops->dert(model, customer, rate));
 }
 
 /* crm.loglik(model, customer...): one customer's log-likelihood (NULL where it is not defined) */

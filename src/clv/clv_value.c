@@ -235,6 +235,8 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();		/* the spend model cannot score this customer */
 	value = margin * spend_per_purchase * ops->p_alive(purchases, customer) *
 		CachedDiscountedSeries(fcinfo, ops, purchases, x, T, horizon, rate);
+	if (isnan(value))
+		PG_RETURN_NULL();		/* the purchase model cannot score this customer */
 	CheckResultFinite(value, "customer lifetime value");
 	PG_RETURN_FLOAT8(value);
 }
@@ -271,6 +273,8 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	CheckDiscountRate(rate);
 	value = spend * ops->p_alive(purchases, customer) *
 		CachedDiscountedSeries(fcinfo, ops, purchases, x, T, horizon, rate);
+	if (isnan(value))
+		PG_RETURN_NULL();		/* the purchase model cannot score this customer */
 	CheckResultFinite(value, "customer lifetime value");
 	PG_RETURN_FLOAT8(value);
 }
