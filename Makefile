@@ -19,7 +19,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 # SQL blocks repeated per model type are generated at build time from one
 # template each (src/<domain>/*.sql.in: a 2-line header, then @NAME@
 # placeholders filled from the columns of a type list), not pasted
-SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_unit.sql
+SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_unit.sql src/retention/cohort_ids.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
 SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql
 SQL_LAST_clv = src/clv/clv_unit.sql
@@ -75,6 +75,9 @@ src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in
 	  $(EXPAND) src/clv/clv_unit_model.sql.in $(CLV_TYPES); \
 	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
 	  cat src/clv/clv_unit_tail.sql.part; } > $@
+
+src/retention/cohort_ids.sql: src/retention/cohort_id.sql.in src/retention/cohort_id_types src/common/expand_template.pl
+	$(EXPAND) src/retention/cohort_id.sql.in src/retention/cohort_id_types > $@
 
 # The install scripts (rebuilt when the Makefile changes too: it fixes the order)
 crm--$(EXTVERSION).sql: $(SQL_SOURCES) Makefile

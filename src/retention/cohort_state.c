@@ -22,6 +22,7 @@
 #include "cohort.h"
 
 #include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -267,6 +268,7 @@ typedef struct CohortCache
 	bool		have_hash;		/* hash_proc and collation are set */
 	bool		have_params;	/* params, as_of and unit are filled */
 	bool		params_varied;	/* rows came with different parameters */
+	bool		state_checked;	/* a state argument was checked against params */
 	Datum		as_of;			/* raw as_of argument of params */
 	Interval	unit;			/* raw unit argument of params */
 	CohortParams params;		/* their validated form */
@@ -340,15 +342,31 @@ RowParams(FunctionCallInfo fcinfo, bool timestamp_input, CohortCache *cache)
 	return &cache->params;
 }
 
+/* Type of the customer id (argument 1): actual, or declared if no call expression (Citus) */
+static Oid
+CustomerIdType(FunctionCallInfo fcinfo)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Oid		   *declared;
+	int			nargs;
+
+	if (OidIsValid(type))
+		return type;
+	(void) get_func_signature(fcinfo->flinfo->fn_oid, &declared, &nargs);
+	type = nargs > 1 && !IsPolymorphicType(declared[1]) ? declared[1] : InvalidOid;
+	pfree(declared);
+	if (!OidIsValid(type))
+		elog(ERROR, "could not determine the type of the customer id");
+	return type;
+}
+
 /* Set up hashing of the customer id (argument 1) by its type's extended hash */
 static void
 SetUpCustomerHash(FunctionCallInfo fcinfo, CohortCache *cache)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Oid			type = CustomerIdType(fcinfo);
 	TypeCacheEntry *entry;
 
-	if (!OidIsValid(type))
-		elog(ERROR, "could not determine the type of the customer id");
 	entry = lookup_type_cache(getBaseType(type), TYPECACHE_HASH_EXTENDED_PROC_FINFO);
 	if (!OidIsValid(entry->hash_extended_proc))
 		ereport(ERROR,
@@ -378,7 +396,7 @@ CustomerHash(FunctionCallInfo fcinfo, CohortCache *cache)
 
 /* The state a transition adds its row to (argument 0, or a new one) */
 static CohortState *
-TransitionState(FunctionCallInfo fcinfo, const CohortCache *cache)
+TransitionState(FunctionCallInfo fcinfo, CohortCache *cache)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
 	CohortState *state;
@@ -386,9 +404,10 @@ TransitionState(FunctionCallInfo fcinfo, const CohortCache *cache)
 	if (PG_ARGISNULL(0))
 		return StateCreate(&cache->params.window, COHORT_INITIAL_SLOTS);
 	state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	/* a state from elsewhere, or from rows with other parameters */
-	if (!in_aggregate || cache->params_varied)
+	/* a state from elsewhere, from rows with other parameters, or new to the cache (Citus: every row) */
+	if (!in_aggregate || cache->params_varied || !cache->state_checked)
 	{
+		cache->state_checked = true;
 		if (memcmp(&state->window, &cache->params.window, sizeof(CohortWindow)) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
