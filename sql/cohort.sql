@@ -70,7 +70,32 @@ SELECT count(DISTINCT t::text) AS distinct_tables FROM (
 	UNION ALL SELECT crm.cohort_fit(customer_id::bigint, event_on, interval '1 month', date '1997-04-30') FROM clog
 	UNION ALL SELECT crm.cohort_fit('customer-' || customer_id, event_on, interval '1 month', date '1997-04-30') FROM clog
 	UNION ALL SELECT crm.cohort_fit(md5(customer_id::text)::uuid, event_on, interval '1 month', date '1997-04-30') FROM clog
-	UNION ALL SELECT crm.cohort_fit(customer_id::numeric, event_on, interval '1 month', date '1997-04-30') FROM clog) q;
+	UNION ALL SELECT crm.cohort_fit(customer_id::numeric, event_on, interval '1 month', date '1997-04-30') FROM clog
+	UNION ALL SELECT crm.cohort_fit(customer_id::smallint, event_on, interval '1 month', date '1997-04-30') FROM clog
+	UNION ALL SELECT crm.cohort_fit(('customer-' || customer_id)::varchar, event_on, interval '1 month', date '1997-04-30') FROM clog) q;
+
+-- which overload a customer id resolves to: smallint, integer, bigint, text
+-- and uuid ids (and types with an implicit cast to text, and untyped
+-- literals) the concrete one, which Citus can distribute; any other type
+-- the anyelement one.  Read from the aggregate a view of the call depends on.
+CREATE DOMAIN int_id AS integer;
+CREATE FUNCTION resolves_to(call text) RETURNS regprocedure LANGUAGE plpgsql AS $$
+DECLARE
+	agg regprocedure;
+BEGIN
+	EXECUTE format('CREATE VIEW probe AS SELECT %s FROM clog', call);
+	SELECT d.refobjid INTO STRICT agg
+	FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+	WHERE r.ev_class = 'probe'::regclass AND d.refclassid = 'pg_proc'::regclass
+	  AND d.refobjid::regproc::text ~ '^crm\.cohort_(fit|partial)$';
+	DROP VIEW probe;
+	RETURN agg;
+END $$;
+SELECT id, resolves_to(format('crm.cohort_fit(%s, event_on, interval ''1 month'', date ''1997-04-30'')', id)) AS fit,
+       resolves_to(format('crm.cohort_partial(%s, event_on::timestamptz, interval ''1 month'', timestamptz ''1997-04-30'')', id)) AS partial
+FROM (VALUES ('customer_id::smallint'), ('customer_id'), ('customer_id::bigint'), ('''c-'' || customer_id'),
+             ('md5(customer_id::text)::uuid'), ('customer_id::numeric'), ('customer_id::int_id'),
+             ('customer_id::text::varchar'), ('customer_id::text::char(8)'), ('''customer-1''')) v(id);
 
 -- GROUP BY: one table per segment
 SELECT customer_id % 2 AS segment, crm.cohort_fit(customer_id, event_on, interval '1 month', date '1997-04-30')

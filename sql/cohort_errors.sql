@@ -64,9 +64,14 @@ SELECT sqlstate_of($$SELECT crm.cohort_sum(t) FROM (
 	SELECT crm.cohort_fit(customer_id, d, interval '1 month', date '2024-03-31') AS t FROM celog
 	UNION ALL SELECT crm.cohort_fit(customer_id, d, interval '3 months', date '2024-03-31') FROM celog) q$$);
 
--- customer ids need a hash function (42883); a literal needs a type (42804)
+-- customer ids need a hash function (42883); "char" ids are ambiguous
+-- between the text and anyelement overloads (42725: cast them); an untyped
+-- literal is a text id
 SELECT sqlstate_of($$SELECT crm.cohort_fit(point(customer_id, 0), d, interval '1 month', date '2024-03-31') FROM celog$$);
-SELECT sqlstate_of($$SELECT crm.cohort_fit('abc', d, interval '1 month', date '2024-03-31') FROM celog$$);
+SELECT sqlstate_of($$SELECT crm.cohort_fit('a'::"char", d, interval '1 month', date '2024-03-31') FROM celog$$);
+SELECT crm.cohort_fit('abc', d, interval '1 month', date '2024-03-31')::text
+     = crm.cohort_fit('abc'::text, d, interval '1 month', date '2024-03-31')::text AS literal_is_text
+FROM celog;
 
 -- a table spans at most 5000 periods (54000)
 SELECT crm.cohort_fit(1, e, interval '1 day', date '2024-03-31')

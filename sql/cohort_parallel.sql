@@ -46,6 +46,19 @@ SELECT crm.cohort_fit(customer_id, event_on::timestamptz, interval '1 month', ti
        = (SELECT t::text FROM serial_result) AS tstz_parallel_equals_serial
 FROM cpar_log;
 
+-- every concrete customer id overload (and the anyelement one, numeric ids)
+-- in parallel equals the serial integer table
+SELECT id, p.t::text = (SELECT t::text FROM serial_result) AS parallel_equals_serial
+FROM (SELECT 'smallint' AS id, crm.cohort_fit(customer_id::smallint, event_on, interval '1 month', date '2024-09-15') AS t FROM cpar_log
+      UNION ALL SELECT 'bigint', crm.cohort_fit(customer_id::bigint, event_on, interval '1 month', date '2024-09-15') FROM cpar_log
+      UNION ALL SELECT 'text', crm.cohort_fit('c-' || customer_id, event_on, interval '1 month', date '2024-09-15') FROM cpar_log
+      UNION ALL SELECT 'uuid', crm.cohort_fit(md5(customer_id::text)::uuid, event_on, interval '1 month', date '2024-09-15') FROM cpar_log
+      UNION ALL SELECT 'numeric', crm.cohort_fit(customer_id::numeric, event_on, interval '1 month', date '2024-09-15') FROM cpar_log
+      UNION ALL SELECT 'text, partial', crm.cohort_final(crm.cohort_partial('c-' || customer_id, event_on::timestamptz, interval '1 month', timestamptz '2024-09-15 12:00')) FROM cpar_log) p
+ORDER BY id;
+EXPLAIN (COSTS OFF)
+SELECT crm.cohort_fit('c-' || customer_id, event_on, interval '1 month', date '2024-09-15') FROM cpar_log;
+
 -- partial states per "shard" (rows split five ways, so most customers are
 -- in several shards) and per bucket of customers, merged (in parallel too),
 -- equal one pass
