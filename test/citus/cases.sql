@@ -127,17 +127,12 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('tenure_fit_partial_weighted', 'crm.tenure_fit_partial(integer, boolean, bigint)', 'customers',
  $$crm.tenure_fit_partial(tenure, churned, weight)$$),
 ('clv_fit_merge', 'crm.clv_fit_merge(crm.clv_fit_state)', 'states', $$crm.clv_fit_merge(purchases)$$),
--- cohorts
-('cohort_fit', 'crm.cohort_fit(anyelement, date, interval, date)', 'log',
- $$crm.cohort_fit(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30')$$),
-('cohort_fit_tz', 'crm.cohort_fit(anyelement, timestamptz, interval, timestamptz)', 'log',
- $$crm.cohort_fit(customer_id, purchased_at, INTERVAL '1 month', TIMESTAMPTZ '1998-06-30 00:00+00')$$),
-('cohort_partial', 'crm.cohort_partial(anyelement, date, interval, date)', 'log',
- $$crm.cohort_partial(customer_id, purchased_on, INTERVAL '1 month', DATE '1998-06-30')$$),
-('cohort_partial_tz', 'crm.cohort_partial(anyelement, timestamptz, interval, timestamptz)', 'log',
- $$crm.cohort_partial(customer_id, purchased_at, INTERVAL '1 month', TIMESTAMPTZ '1998-06-30 00:00+00')$$),
+-- cohorts: crm.cohort_fit and crm.cohort_partial for every customer id
+-- type with a concrete overload (integer, the log's id, as is; the others
+-- cast from it) and the anyelement form (numeric ids), date and
+-- timestamptz events: below
 ('cohort_merge', 'crm.cohort_merge(crm.cohort_state)', 'states', $$crm.cohort_merge(cohort)$$),
--- (the way to a global cohort table on Citus: see the known failures below)
+-- (a global cohort table of ids without a concrete overload, on Citus)
 ('cohort_two_step', 'crm.cohort_merge(crm.cohort_state)', 'cohort_parts', $$crm.cohort_final(crm.cohort_merge(state))$$),
 ('cohort_sum', 'crm.cohort_sum(crm.cohort_table)', 'states', $$crm.cohort_sum(cohort_table)$$),
 -- survival
@@ -201,16 +196,35 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 UPDATE citus_cases SET tolerance = 1e-12
 WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics)';
 
+-- The cohort aggregates over the log, one case per overload: name
+-- cohort_fit|cohort_partial, _tz for timestamptz events, _TYPE for an id
+-- type other than integer (the log's)
+INSERT INTO citus_cases (name, agg, tab, call)
+SELECT format('%s%s%s', a, CASE WHEN ev = 'timestamptz' THEN '_tz' END,
+              CASE WHEN id <> 'integer' THEN '_' || id END),
+       format('crm.%s(%s, %s, interval, %s)', a, CASE WHEN id = 'numeric' THEN 'anyelement' ELSE id END, ev, ev)::regprocedure,
+       'log',
+       format('crm.%s(%s, %s, INTERVAL ''1 month'', %s)', a, expr,
+              CASE WHEN ev = 'date' THEN 'purchased_on' ELSE 'purchased_at' END,
+              CASE WHEN ev = 'date' THEN 'DATE ''1998-06-30''' ELSE 'TIMESTAMPTZ ''1998-06-30 00:00+00''' END)
+FROM (VALUES ('integer', 'customer_id'), ('smallint', 'customer_id::smallint'), ('bigint', 'customer_id::bigint'),
+             ('text', '''c'' || customer_id'), ('uuid', 'md5(customer_id::text)::uuid'),
+             ('numeric', 'customer_id::numeric')) i(id, expr),
+     (VALUES ('cohort_fit'), ('cohort_partial')) g(a),
+     (VALUES ('date'), ('timestamptz')) e(ev)
+ORDER BY a, ev, i.id <> 'integer', i.id;
+
 -- Known failures (reported as such, not counted as passed or failed; one
 -- that starts to pass is a FAILED line until it is taken off this list).
 -- Citus runs a global aggregate through worker_partial_agg only when the
 -- row's argument types equal the aggregate's declared ones, so never for
--- the polymorphic (anyelement customer id) cohort aggregates; grouped by
--- the distribution column they run whole on the workers and pass.
+-- the anyelement forms of the cohort aggregates (ids of a type without a
+-- concrete overload: numeric here); grouped by the distribution column they
+-- run whole on the workers and pass.
 UPDATE citus_cases
 SET known_error = 'worker_partial_agg_sfunc could not confirm type correctness',
-    known_reason = 'anyelement customer id (issue 24: Citus requires declared = actual argument types)'
-WHERE name ~ '^cohort_(fit|partial)';
+    known_reason = 'anyelement customer id (Citus requires declared = actual argument types; cast the id to bigint or text)'
+WHERE name ~ '^cohort_(fit|partial)(_tz)?_numeric$';
 UPDATE citus_cases SET dcol = 'customer_id' WHERE name = 'cohort_two_step';
 
 -- The negative control of the plan check: an aggregate with an internal
