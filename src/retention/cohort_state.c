@@ -26,6 +26,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -342,22 +343,69 @@ RowParams(FunctionCallInfo fcinfo, bool timestamp_input, CohortCache *cache)
 	return &cache->params;
 }
 
-/* Type of the customer id (argument 1): actual, or declared if no call expression (Citus) */
+/*
+ * The expression argument argno (of type argtype) of this call was coerced
+ * from by binary-compatible casts, or NULL if the call's expression is unknown
+ * or is not this function's (Citus calls the transition inside its own
+ * aggregate, whose arguments are not ours)
+ */
+static Node *
+UncoercedArgument(FunctionCallInfo fcinfo, int argno, Oid argtype)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Node	   *expr = NULL;
+
+	if (aggref != NULL)
+	{
+		/* a transition call: the aggregate's argument argno - 1 (0 is the state) */
+		if (argno >= 1 && list_length(aggref->args) >= argno)
+			expr = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
+	}
+	else if (fcinfo->flinfo->fn_expr != NULL && IsA(fcinfo->flinfo->fn_expr, FuncExpr))
+	{
+		List	   *args = ((FuncExpr *) fcinfo->flinfo->fn_expr)->args;
+
+		if (list_length(args) > argno)
+			expr = (Node *) list_nth(args, argno);
+	}
+	if (expr == NULL || exprType(expr) != argtype)
+		return NULL;
+	/*
+	 * Every relabelling, explicit casts too: PostgreSQL shares one transition
+	 * state between aggregates whose arguments differ only in the kind of
+	 * cast, so the kind cannot decide the hash
+	 */
+	while (IsA(expr, RelabelType))
+		expr = (Node *) ((RelabelType *) expr)->arg;
+	return expr;
+}
+
+/*
+ * Type of the customer id (argument 1): the actual argument type, or the
+ * declared one when there is no call expression (Citus) -- and of that, the
+ * type it was implicitly relabelled from: citext ids reach the text overload
+ * relabelled and must hash as citext, case-insensitively
+ */
 static Oid
 CustomerIdType(FunctionCallInfo fcinfo)
 {
 	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	Oid		   *declared;
-	int			nargs;
+	Node	   *source;
 
-	if (OidIsValid(type))
-		return type;
-	(void) get_func_signature(fcinfo->flinfo->fn_oid, &declared, &nargs);
-	type = nargs > 1 && !IsPolymorphicType(declared[1]) ? declared[1] : InvalidOid;
-	pfree(declared);
 	if (!OidIsValid(type))
-		elog(ERROR, "could not determine the type of the customer id");
-	return type;
+	{
+		Oid		   *declared;
+		int			nargs;
+
+		(void) get_func_signature(fcinfo->flinfo->fn_oid, &declared, &nargs);
+		if (nargs > 1 && !IsPolymorphicType(declared[1]))
+			type = declared[1];
+		pfree(declared);
+		if (!OidIsValid(type))
+			elog(ERROR, "could not determine the type of the customer id");
+	}
+	source = UncoercedArgument(fcinfo, 1, type);
+	return source != NULL ? exprType(source) : type;
 }
 
 /* Set up hashing of the customer id (argument 1) by its type's extended hash */

@@ -198,18 +198,19 @@ WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics)';
 
 -- The cohort aggregates over the log, one case per overload: name
 -- cohort_fit|cohort_partial, _tz for timestamptz events, _TYPE for an id
--- type other than integer (the log's)
+-- type other than integer (the log's); citext ids (spelled in two cases)
+-- resolve to the text overload and must count as one customer per id
 INSERT INTO citus_cases (name, agg, tab, call)
 SELECT format('%s%s%s', a, CASE WHEN ev = 'timestamptz' THEN '_tz' END,
               CASE WHEN id <> 'integer' THEN '_' || id END),
-       format('crm.%s(%s, %s, interval, %s)', a, CASE WHEN id = 'numeric' THEN 'anyelement' ELSE id END, ev, ev)::regprocedure,
+       format('crm.%s(%s, %s, interval, %s)', a, CASE id WHEN 'numeric' THEN 'anyelement' WHEN 'citext' THEN 'text' ELSE id END, ev, ev)::regprocedure,
        'log',
        format('crm.%s(%s, %s, INTERVAL ''1 month'', %s)', a, expr,
               CASE WHEN ev = 'date' THEN 'purchased_on' ELSE 'purchased_at' END,
               CASE WHEN ev = 'date' THEN 'DATE ''1998-06-30''' ELSE 'TIMESTAMPTZ ''1998-06-30 00:00+00''' END)
 FROM (VALUES ('integer', 'customer_id'), ('smallint', 'customer_id::smallint'), ('bigint', 'customer_id::bigint'),
              ('text', '''c'' || customer_id'), ('uuid', 'md5(customer_id::text)::uuid'),
-             ('numeric', 'customer_id::numeric')) i(id, expr),
+             ('numeric', 'customer_id::numeric'), ('citext', 'customer_ci')) i(id, expr),
      (VALUES ('cohort_fit'), ('cohort_partial')) g(a),
      (VALUES ('date'), ('timestamptz')) e(ev)
 ORDER BY a, ev, i.id <> 'integer', i.id;

@@ -15,6 +15,8 @@ SELECT citus_set_coordinator_host('127.0.0.1', :coordinator_port);
 SELECT citus_add_node('127.0.0.1', :worker1_port);
 SELECT citus_add_node('127.0.0.1', :worker2_port);
 CREATE EXTENSION crm;
+-- citext customer ids for the cohort aggregates (propagated to the workers)
+CREATE EXTENSION citext;
 
 \ir ../load/cdnow.sql
 \ir ../load/donations.sql
@@ -28,7 +30,9 @@ CREATE SCHEMA dist;
 CREATE TABLE single.log AS
 SELECT customer_id, purchased_on,
        (purchased_on + make_interval(hours => customer_id % 24)) AT TIME ZONE 'UTC' AS purchased_at,
-       amount, amount::numeric(12, 2) AS amount_n
+       amount, amount::numeric(12, 2) AS amount_n,
+       -- the customer as a citext id, spelled in upper or lower case by row
+       (CASE WHEN extract(day FROM purchased_on)::int % 2 = 0 THEN 'C' ELSE 'c' END || customer_id)::citext AS customer_ci
 FROM cdnow_log;
 
 -- one row per CDNOW customer: the weekly summary of the 39-week
