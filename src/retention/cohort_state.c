@@ -21,6 +21,8 @@
 #include "crm.h"
 #include "cohort.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -32,6 +34,7 @@
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
@@ -343,33 +346,78 @@ RowParams(FunctionCallInfo fcinfo, bool timestamp_input, CohortCache *cache)
 	return &cache->params;
 }
 
+/* The transition function of an aggregate, or InvalidOid if it is none */
+static Oid
+AggregateTransition(Oid aggregate)
+{
+	HeapTuple	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggregate));
+	Oid			transition;
+
+	if (!HeapTupleIsValid(tuple))
+		return InvalidOid;
+	transition = ((Form_pg_aggregate) GETSTRUCT(tuple))->aggtransfn;
+	ReleaseSysCache(tuple);
+	return transition;
+}
+
+/*
+ * The argument expressions of the aggregate call this transition serves:
+ * those of its Aggref, or -- when Citus runs it on a worker inside
+ * worker_partial_agg(aggregate, argument) or worker_partial_agg(aggregate,
+ * ROW(arguments)), recognised by the aggregate's transition being this
+ * function -- those of the wrapped call; NIL outside an aggregate
+ */
+static List *
+TransitionArguments(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	List	   *args = NIL;
+	ListCell   *cell;
+	Const	   *wrapper;
+
+	if (aggref == NULL)
+		return NIL;
+	foreach(cell, aggref->args)
+		args = lappend(args, ((TargetEntry *) lfirst(cell))->expr);
+	if (list_length(args) != 2 || !IsA(linitial(args), Const))
+		return args;
+	wrapper = (Const *) linitial(args);
+	if ((wrapper->consttype != REGPROCEDUREOID && wrapper->consttype != OIDOID) ||
+		wrapper->constisnull ||
+		AggregateTransition(DatumGetObjectId(wrapper->constvalue)) != fcinfo->flinfo->fn_oid)
+		return args;
+	if (IsA(lsecond(args), RowExpr))
+		return ((RowExpr *) lsecond(args))->args;
+	return list_make1(lsecond(args));
+}
+
 /*
  * The expression argument argno (of type argtype) of this call was coerced
- * from by binary-compatible casts, or NULL if the call's expression is unknown
- * or is not this function's (Citus calls the transition inside its own
- * aggregate, whose arguments are not ours)
+ * from by binary-compatible casts, or NULL if the call's expression is
+ * unknown or does not match
  */
 static Node *
 UncoercedArgument(FunctionCallInfo fcinfo, int argno, Oid argtype)
 {
-	Aggref	   *aggref = AggGetAggref(fcinfo);
+	List	   *args = TransitionArguments(fcinfo);
 	Node	   *expr = NULL;
 
-	if (aggref != NULL)
+	if (args != NIL)
 	{
 		/* a transition call: the aggregate's argument argno - 1 (0 is the state) */
-		if (argno >= 1 && list_length(aggref->args) >= argno)
-			expr = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
+		if (argno >= 1 && list_length(args) >= argno)
+			expr = (Node *) list_nth(args, argno - 1);
 	}
 	else if (fcinfo->flinfo->fn_expr != NULL && IsA(fcinfo->flinfo->fn_expr, FuncExpr))
 	{
-		List	   *args = ((FuncExpr *) fcinfo->flinfo->fn_expr)->args;
+		List	   *call_args = ((FuncExpr *) fcinfo->flinfo->fn_expr)->args;
 
-		if (list_length(args) > argno)
-			expr = (Node *) list_nth(args, argno);
+		if (list_length(call_args) > argno)
+			expr = (Node *) list_nth(call_args, argno);
 	}
 	if (expr == NULL || exprType(expr) != argtype)
 		return NULL;
+
 	/*
 	 * Every relabelling, explicit casts too: PostgreSQL shares one transition
 	 * state between aggregates whose arguments differ only in the kind of
@@ -383,7 +431,7 @@ UncoercedArgument(FunctionCallInfo fcinfo, int argno, Oid argtype)
 /*
  * Type of the customer id (argument 1): the actual argument type, or the
  * declared one when there is no call expression (Citus) -- and of that, the
- * type it was implicitly relabelled from: citext ids reach the text overload
+ * type it was relabelled from by a binary-compatible cast: citext ids reach the text overload
  * relabelled and must hash as citext, case-insensitively
  */
 static Oid
