@@ -88,9 +88,28 @@ crm--0.0.sql: $(SQL_SOURCES_0_0) Makefile
 
 EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results $(SQL_GENERATED)
 
-.PHONY: test test-citus demo bench
+.PHONY: test test-citus test-package dist dist-check demo bench
 test:
 	test/run
+
+# Packages (docs/release.md).  test-package: build the Debian package
+# (debian/) from a clean copy of the checkout, install it into the system
+# PostgreSQL 15, use it in a throwaway cluster, remove it, and check the
+# PGXN zip (test/package/run; not part of make test)
+test-package:
+	test/package/run
+
+# The PGXN zip crm-VERSION.zip (VERSION from META.json) of the files committed
+# at HEAD, written to DIST_DIR; dist-check validates its META.json and builds
+# crm from it
+DIST_DIR ?= .
+DIST_VERSION = $(shell perl -MJSON::PP -e 'print decode_json(join("", <STDIN>))->{version}' < META.json)
+dist:
+	@git diff --quiet HEAD -- || echo "make dist: uncommitted changes are not in the zip (it is made from HEAD)" >&2
+	git archive --format=zip --prefix=crm-$(DIST_VERSION)/ -o $(DIST_DIR)/crm-$(DIST_VERSION).zip HEAD
+
+dist-check:
+	test/package/run dist
 
 # crm on a Citus cluster (coordinator + 2 workers; builds Citus once into
 # ~/.cache/crm); run by CI after make test
