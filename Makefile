@@ -19,7 +19,8 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 # SQL blocks repeated per model type are generated at build time from one
 # template each (src/<domain>/*.sql.in: a 2-line header, then @NAME@
 # placeholders filled from the columns of a type list), not pasted
-SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_unit.sql src/retention/cohort_ids.sql
+SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_cnbd_types.sql src/clv/clv_unit.sql \
+	src/retention/cohort_ids.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
 SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql
 SQL_LAST_clv = src/clv/clv_unit.sql
@@ -63,17 +64,27 @@ $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 CLV_TYPES = src/clv/clv_model_types
 # the purchase models (SHAPE purchases in the type list)
 CLV_PURCHASE_TYPES = $(shell awk -F'|' '!/^\#/ && $$6 == "purchases" { print $$1 }' $(CLV_TYPES))
+# the regularity models, fitted on (x, t_x, T, litt) (SHAPE regularity)
+CLV_REGULARITY_TYPES = $(shell awk -F'|' '!/^\#/ && $$6 == "regularity" { print $$1 }' $(CLV_TYPES))
 EXPAND = perl src/common/expand_template.pl
 
 src/clv/clv_model_types.sql: src/clv/clv_model_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
 	$(EXPAND) src/clv/clv_model_type.sql.in $(CLV_TYPES) > $@
 
+src/clv/clv_cnbd_types.sql: src/clv/clv_cnbd_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_cnbd_type.sql.in $(CLV_TYPES) $(CLV_REGULARITY_TYPES) > $@
+
 src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in src/clv/clv_unit_model.sql.in \
-		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_tail.sql.part $(CLV_TYPES) src/common/expand_template.pl
+		src/clv/clv_unit_purchase.sql.in src/clv/clv_unit_value.sql.in src/clv/clv_unit_tail.sql.part \
+		$(CLV_TYPES) src/common/expand_template.pl
 	{ cat src/clv/clv_unit_head.sql.part; \
 	  $(EXPAND) src/clv/clv_unit_fit.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
 	  $(EXPAND) src/clv/clv_unit_model.sql.in $(CLV_TYPES); \
-	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES); \
+	  for type in $(CLV_PURCHASE_TYPES); do \
+	    $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $$type; \
+	    $(EXPAND) src/clv/clv_unit_value.sql.in $(CLV_TYPES) $$type; \
+	  done; \
+	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_REGULARITY_TYPES); \
 	  cat src/clv/clv_unit_tail.sql.part; } > $@
 
 src/retention/cohort_ids.sql: src/retention/cohort_id.sql.in src/retention/cohort_id_types src/common/expand_template.pl

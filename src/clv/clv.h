@@ -35,7 +35,10 @@ typedef enum ClvModelKind
 #define CLV_FLAG_HAS_SE		0x04	/* standard errors are available */
 #define CLV_FLAG_HAS_UNIT	0x08	/* unit holds the time unit of t_x, T */
 #define CLV_FLAG_ACCEPTED	0x10	/* scoring allowed although not converged */
-#define CLV_FLAG_MASK		0x1F
+#define CLV_FLAG_CHOSEN		0x20	/* the structural parameter was chosen by
+									 * likelihood among several values (else
+									 * given) */
+#define CLV_FLAG_MASK		0x3F
 
 /*
  * A model value: parameters on their natural scale and, for fitted models,
@@ -78,6 +81,12 @@ typedef struct ClvModelSpec
 	TupleShape	shape;			/* rows it is fitted on */
 	int			n_params;		/* number of parameters */
 	const char *param_names[CLV_MAX_PARAMS];	/* as in the papers */
+	int			n_structural;	/* params[0 .. n_structural - 1] are
+								 * structural (0 or 1 of them): whole numbers
+								 * in 1 .. structural_max that the fit does
+								 * not estimate (the regularity k), without a
+								 * standard error (NaN) */
+	int			structural_max; /* largest value of a structural parameter */
 } ClvModelSpec;
 
 /* The description of a kind */
@@ -103,6 +112,12 @@ extern ClvModel *ClvModelFromParams(ClvModelKind kind, const float8 *params);
 
 /* Raise 22000 unless (x, t_x, T) is a valid purchase summary */
 extern void ClvCheckTriple(float8 x, float8 t_x, float8 T);
+
+/*
+ * Raise 22000 unless litt (the sum of the log inter-purchase times) is
+ * possible for a customer with x repeat purchases and recency t_x
+ */
+extern void ClvCheckLitt(float8 x, float8 t_x, float8 litt);
 
 /* Raise 22000 unless (x, m) is a valid frequency and mean spend (m > 0 when x > 0) */
 extern void ClvCheckSpend(float8 x, float8 m);

@@ -41,6 +41,42 @@ ClvCheckTriple(float8 x, float8 t_x, float8 T)
 				 errhint("The arguments are (x, t_x, T): check that frequency and recency are not swapped.")));
 }
 
+/*
+ * Raise 22000 unless litt, the sum of the log inter-purchase times of a
+ * valid customer (x, t_x, T), is possible: finite, 0 without repeat
+ * purchases, and at most x log(t_x / x) (the x times add up to t_x; the
+ * mean of their logs is at most the log of their mean), with room for the
+ * rounding of the values
+ */
+void
+ClvCheckLitt(float8 x, float8 t_x, float8 litt)
+{
+	float8		bound;
+
+	CheckFinite(litt, "litt (sum of log inter-purchase times)");
+	if (x == 0)
+	{
+		if (litt != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("litt must be 0 when frequency x is 0, not %g", litt),
+					 errhint("litt sums the logs of the x times between successive purchases: a customer without repeat purchases has none.")));
+		return;
+	}
+	if (t_x == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("a customer with %g repeat purchases at recency t_x = 0 has no finite litt", x),
+				 errhint("Merge purchases made at the same time (crm.summary merges them per day), so that every inter-purchase time is positive.")));
+	bound = x * log(t_x / x);
+	if (litt > bound + 1e-9 * (x + fabs(bound)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("litt %g exceeds x log(t_x / x) = %g for x = %g, t_x = %g", litt, bound, x, t_x),
+				 errdetail("The x inter-purchase times add up to t_x, so the sum of their logs is at most x log(t_x / x)."),
+				 errhint("Measure litt and t_x in the same time unit (crm.litt with the unit of crm.summary).")));
+}
+
 /* Raise 22000 unless (x, t_x, n) is a valid discrete-opportunity summary */
 void
 ClvCheckOpportunities(float8 x, float8 t_x, float8 n)

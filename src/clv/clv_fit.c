@@ -97,39 +97,48 @@ FitSample(const WeightedTuple *tuples, int32 n_tuples, int32 *n_out, int64 *n_po
 /*
  * The minimized objective: mean negative log-likelihood per customer plus
  * the L2 penalty on the natural parameters (as lifetimes' penalizer_coef),
- * as a function of theta = log(parameters)
+ * as a function of theta = log(parameters) of the estimated parameters (the
+ * structural ones, spec.n_structural, are not estimated)
  */
 static double
 FitObjective(const double *theta, double *gradient, void *context)
 {
 	const ClvFitProblem *problem = (const ClvFitProblem *) context;
-	int			n_params = problem->ops->spec.n_params;
+	int			fixed = problem->ops->spec.n_structural;
+	int			n_free = problem->ops->spec.n_params - fixed;
 	float8		params[CLV_MAX_PARAMS];
 	float8		ll_gradient[CLV_MAX_PARAMS];
+	float8	   *free_params = params + fixed;
 	float8		ll;
 	double		value;
 
 	CHECK_FOR_INTERRUPTS();
-	for (int i = 0; i < n_params; i++)
+	/* the structural parameters are held at their start */
+	for (int i = 0; i < fixed; i++)
+		params[i] = problem->start[i];
+	for (int i = 0; i < n_free; i++)
 	{
 		if (!(fabs(theta[i]) <= LOG_PARAM_LIMIT))
 			return INFINITY;
-		params[i] = exp(theta[i]);
+		free_params[i] = exp(theta[i]);
 	}
 	ll = problem->ops->loglik(params, problem->data, gradient ? ll_gradient : NULL);
 	if (!isfinite(ll))
 		return INFINITY;
 	value = -ll / (double) problem->n;
-	for (int i = 0; i < n_params; i++)
-		value += problem->penalizer * params[i] * params[i];
+	for (int i = 0; i < n_free; i++)
+		value += problem->penalizer * free_params[i] * free_params[i];
 	if (gradient)
-		for (int i = 0; i < n_params; i++)
-			gradient[i] = params[i] * (-ll_gradient[i] / (double) problem->n +
-									   2 * problem->penalizer * params[i]);
+		for (int i = 0; i < n_free; i++)
+			gradient[i] = free_params[i] * (-ll_gradient[fixed + i] / (double) problem->n +
+											2 * problem->penalizer * free_params[i]);
 	return value;
 }
 
-/* Standard errors of the natural parameters from the Hessian at theta; false if singular */
+/*
+ * Standard errors of the n_params estimated natural parameters (from the
+ * Hessian at theta) into se; false if singular
+ */
 static bool
 StandardErrors(const ClvFitProblem *problem, int n_params, const double *theta,
 			   float8 *se)
@@ -214,7 +223,8 @@ static ClvModel *
 ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 {
 	const ClvModelSpec *spec = &problem->ops->spec;
-	int			n_params = spec->n_params;
+	int			fixed = spec->n_structural;
+	int			n_params = spec->n_params - fixed;	/* estimated ones */
 	NumericsOptions options = {500, 1e-9, 1e-14, NULL};
 
 	/*
@@ -233,7 +243,7 @@ ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 	int			diverged = -1;
 
 	for (int i = 0; i < n_params; i++)
-		theta[i] = log(problem->start[i]);
+		theta[i] = log(problem->start[fixed + i]);
 	iterations = CoarseStart(problem, n_params, theta, inverse_hessian);
 	if (iterations > 0)
 		options.inverse_hessian = inverse_hessian;
@@ -275,16 +285,18 @@ ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 		model->unit = problem->unit;
 	}
 	model->penalizer = problem->penalizer;
+	for (int i = 0; i < fixed; i++)
+		model->params[i] = problem->start[i];
 	for (int i = 0; i < n_params; i++)
 	{
-		model->params[i] = exp(theta[i]);
+		model->params[fixed + i] = exp(theta[i]);
 		if (fabs(theta[i]) > LOG_PARAM_DIVERGED)
-			diverged = i;
+			diverged = fixed + i;
 	}
 	model->ll = problem->ops->loglik(model->params, problem->data, NULL);
 	if (result.converged && diverged < 0)
 		model->flags |= CLV_FLAG_CONVERGED;
-	if (StandardErrors(problem, n_params, theta, model->se))
+	if (StandardErrors(problem, n_params, theta, model->se + fixed))
 		model->flags |= CLV_FLAG_HAS_SE;
 	else
 		for (int i = 0; i < CLV_MAX_PARAMS; i++)
@@ -415,21 +427,26 @@ FinalPenalizer(FunctionCallInfo fcinfo, const TupleState *state)
 }
 
 /*
- * The final function of a kind's fit aggregates: the state (argument 0, of
- * the kind's shape) fitted by maximum likelihood, with the penalizer of
- * argument 1 or the state; NULL for a state without (usable) rows.  Each
- * kind's NAME_fit_final calls this with its table.
+ * Fit the state (argument 0, of the kind's shape) with the penalizer, for
+ * each value first .. last of the structural parameter (a kind without one:
+ * once); NULL for a state without (usable) rows.  With several values, the
+ * model of highest log-likelihood (the kind's ll_constant included) is
+ * returned, marked CLV_FLAG_CHOSEN; the values are tried in order and the
+ * search stops once the log-likelihood has fallen twice in a row (the
+ * grid search of BTYDplus).  Warnings are given for the returned model
+ * only.
  */
-Datum
-ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
+static Datum
+FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 penalizer, int first, int last)
 {
 	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
-	float8		penalizer = ops->penalized ? FinalPenalizer(fcinfo, state) : 0;
 	ClvFitProblem problem;
 	WeightedTuple *tuples;
 	int32		n_tuples;
-	ClvModel   *model;
-	ClvFitOutcome outcome;
+	ClvModel   *best = NULL;
+	ClvFitOutcome best_outcome = {-1, false, 0};
+	int			falls = 0;
+	float8		previous_ll = 0;
 
 	if (state->n_rows == 0)
 		PG_RETURN_NULL();
@@ -448,7 +465,6 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 		problem.has_unit = state->has_unit != 0;
 		problem.unit = state->unit;
 	}
-	ops->start(tuples, n_tuples, problem.start);
 	problem.data = ops->prepare(tuples, n_tuples);
 	if (ops->sampled)
 	{
@@ -458,9 +474,71 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 		if (sample != NULL)
 			problem.coarse_data = ops->prepare(sample, n_sample);
 	}
-	model = ClvFit(&problem, &outcome);
+	for (int value = first; value <= last; value++)
+	{
+		ClvModel   *model;
+		ClvFitOutcome outcome;
+
+		/* the kind's start, with the structural parameter (if any) at value */
+		ops->start(tuples, n_tuples, problem.start);
+		if (ops->spec.n_structural > 0)
+			problem.start[0] = value;
+		model = ClvFit(&problem, &outcome);
+		if (ops->ll_constant != NULL)
+			model->ll += ops->ll_constant(model->params, state, tuples, n_tuples);
+		if (best == NULL || model->ll > best->ll)
+		{
+			best = model;
+			best_outcome = outcome;
+		}
+		falls = value > first && model->ll < previous_ll ? falls + 1 : 0;
+		previous_ll = model->ll;
+		if (falls == 2)
+			break;
+	}
+	if (last > first)
+		best->flags |= CLV_FLAG_CHOSEN;
 	/* a kind's own diagnosis of a fit that ran off says more than ours */
-	if (ops->check_identified == NULL || !ops->check_identified(model, tuples, n_tuples))
-		FitWarnings(&problem, model, &outcome);
-	PG_RETURN_POINTER(model);
+	if (ops->check_identified == NULL || !ops->check_identified(best, tuples, n_tuples))
+		FitWarnings(&problem, best, &best_outcome);
+	PG_RETURN_POINTER(best);
+}
+
+/*
+ * The final function of a kind's fit aggregates: the state (argument 0, of
+ * the kind's shape) fitted by maximum likelihood, with the penalizer of
+ * argument 1 or the state; NULL for a state without (usable) rows.  Each
+ * kind's NAME_fit_final calls this with its table.
+ */
+Datum
+ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
+{
+	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
+
+	Assert(ops->spec.n_structural == 0);
+	return FitState(fcinfo, ops, ops->penalized ? FinalPenalizer(fcinfo, state) : 0, 1, 1);
+}
+
+/*
+ * The fit of a kind with a structural parameter: the state (argument 0)
+ * fitted for each value first .. last of it (1 <= first <= last <=
+ * spec.structural_max, checked by the caller), the best returned (see
+ * FitState), with the given penalizer
+ */
+Datum
+ClvFitFinalStructural(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 penalizer,
+					  int first, int last)
+{
+	Assert(ops->spec.n_structural == 1 && first >= 1 && first <= last &&
+		   last <= ops->spec.structural_max);
+	return FitState(fcinfo, ops, penalizer, first, last);
+}
+
+/* The penalizer of a fit's final function: argument argno if given, else the state's */
+float8
+ClvFitPenalizer(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() > argno)
+		return TuplePenalizerArg(fcinfo, argno);
+	return TupleStateOfDatum(PG_GETARG_DATUM(0))->penalizer;
 }

@@ -18,3 +18,5 @@ CLV_KIND(CLV_PARETONBD, 4, ClvParetonbdOps)	/* Schmittlein, Morrison & Colombo (
 CLV_KIND(CLV_BGBB, 5, ClvBgbbOps)			/* Fader, Hardie & Shang (2010), discrete */
 CLV_KIND(CLV_SBG, 6, ClvSbgOps)				/* Fader & Hardie (2007), contractual */
 CLV_KIND(CLV_GGOMNBD, 7, ClvGgomnbdOps)		/* Bemmaor & Glady (2012) */
+CLV_KIND(CLV_BGCNBD, 8, ClvBgcnbdOps)		/* Platzer & Reutterer (2016) */
+CLV_KIND(CLV_MBGCNBD, 9, ClvMbgcnbdOps)		/* Platzer & Reutterer (2016) */

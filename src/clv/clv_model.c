@@ -129,6 +129,16 @@ ClvModelAlloc(ClvModelKind kind)
 	return model;
 }
 
+/* Why a value of a structural parameter is invalid, or NULL */
+static const char *
+StructuralProblem(const ClvModelSpec *spec, float8 value)
+{
+	if (value != floor(value) || value < 1 || value > spec->structural_max)
+		return psprintf("%s must be a whole number between 1 and %d",
+						spec->param_names[0], spec->structural_max);
+	return NULL;
+}
+
 /* Why a model read from outside or built from parameters is invalid, or NULL */
 static const char *
 ModelProblem(const ClvModel *model)
@@ -162,10 +172,21 @@ ModelProblem(const ClvModel *model)
 		}
 		if (!isfinite(model->params[i]) || model->params[i] <= 0)
 			return "parameters must be finite and positive";
+		if (i < spec->n_structural)
+		{
+			if (StructuralProblem(spec, model->params[i]) != NULL)
+				return StructuralProblem(spec, model->params[i]);
+			if (!isnan(model->se[i]))
+				return "a structural parameter has no standard error";
+			continue;
+		}
 		if ((model->flags & CLV_FLAG_HAS_SE) &&
 			(!isfinite(model->se[i]) || model->se[i] < 0))
 			return "standard errors must be finite and non-negative";
 	}
+	if ((model->flags & CLV_FLAG_CHOSEN) &&
+		(!(model->flags & CLV_FLAG_FITTED) || spec->n_structural == 0))
+		return "only fitted models with a structural parameter have it chosen";
 	if (model->flags & CLV_FLAG_FITTED)
 	{
 		if (!isfinite(model->ll) || model->n < 0 || model->iterations < 0 ||
@@ -184,11 +205,19 @@ CheckModelParams(const ClvModel *model)
 	const ClvModelSpec *spec = ClvSpec(model->kind);
 
 	for (int i = 0; i < spec->n_params; i++)
+	{
 		if (!isfinite(model->params[i]) || model->params[i] <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s parameter %s must be a finite positive number, not %g",
 							spec->title, spec->param_names[i], model->params[i])));
+		if (i < spec->n_structural && StructuralProblem(spec, model->params[i]) != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s parameter %s", spec->title,
+							StructuralProblem(spec, model->params[i])),
+					 errdetail("Not %g.", model->params[i])));
+	}
 }
 
 /* A new model value of a kind with the given parameters (checked > 0, finite) */
@@ -271,7 +300,7 @@ clv_model_out(PG_FUNCTION_ARGS)
 						 model->n, model->iterations,
 						 (model->flags & CLV_FLAG_CONVERGED) ? "true" : "false");
 		if (model->flags & CLV_FLAG_HAS_SE)
-			for (int i = 0; i < spec->n_params; i++)
+			for (int i = spec->n_structural; i < spec->n_params; i++)
 				CrmAppendKeyFloat8(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
 		if (model->penalizer > 0)
 			CrmAppendKeyFloat8(&buf, "penalizer", model->penalizer);
@@ -279,6 +308,8 @@ clv_model_out(PG_FUNCTION_ARGS)
 			appendStringInfo(&buf, " skipped=" INT64_FORMAT, model->skipped);
 		if (model->flags & CLV_FLAG_ACCEPTED)
 			appendStringInfoString(&buf, " accepted=true");
+		if (model->flags & CLV_FLAG_CHOSEN)
+			appendStringInfo(&buf, " %s_chosen=true", spec->param_names[0]);
 	}
 	if (model->flags & CLV_FLAG_HAS_UNIT)
 		appendStringInfo(&buf, " unit=%s", TimeUnitText(&model->unit));
@@ -313,7 +344,8 @@ ReadBool(CrmReader *r, const char *key, bool true_only)
 #define KEY_SKIPPED (KEY_OTHERS + 5)
 #define KEY_ACCEPTED (KEY_OTHERS + 6)
 #define KEY_UNIT (KEY_OTHERS + 7)
-StaticAssertDecl(KEY_UNIT < 32, "the keys of the text form must fit a uint32");
+#define KEY_CHOSEN (KEY_OTHERS + 8)
+StaticAssertDecl(KEY_CHOSEN < 32, "the keys of the text form must fit a uint32");
 
 /* Read the value of one key of the text form into model; *seen collects keys */
 static void
@@ -329,9 +361,14 @@ ReadModelField(CrmReader *r, const ClvModelSpec *spec, ClvModel *model,
 	{
 		if (strcmp(key, spec->param_names[i]) == 0)
 			bit = i;
-		else if (strncmp(key, "se_", 3) == 0 && strcmp(key + 3, spec->param_names[i]) == 0)
+		else if (i >= spec->n_structural && strncmp(key, "se_", 3) == 0 &&
+				 strcmp(key + 3, spec->param_names[i]) == 0)
 			bit = KEY_SE + i;
 	}
+	/* <structural>_chosen=true: the structural parameter chosen by likelihood */
+	if (spec->n_structural > 0 && strncmp(key, spec->param_names[0], strlen(spec->param_names[0])) == 0 &&
+		strcmp(key + strlen(spec->param_names[0]), "_chosen") == 0)
+		bit = KEY_CHOSEN;
 	for (int i = 0; bit < 0 && i < (int) lengthof(others); i++)
 		if (strcmp(key, others[i]) == 0)
 			bit = KEY_OTHERS + i;
@@ -358,6 +395,8 @@ ReadModelField(CrmReader *r, const ClvModelSpec *spec, ClvModel *model,
 		model->skipped = CrmReadCount(r);
 	else if (bit == KEY_ACCEPTED && ReadBool(r, key, true))
 		model->flags |= CLV_FLAG_ACCEPTED;
+	else if (bit == KEY_CHOSEN && ReadBool(r, key, true))
+		model->flags |= CLV_FLAG_CHOSEN;
 	else if (bit == KEY_UNIT)
 	{
 		if (!TimeUnitParse(CrmReadToken(r), &model->unit))
@@ -377,7 +416,7 @@ clv_model_in(PG_FUNCTION_ARGS)
 	ClvModel   *model = ClvModelAlloc(kind);
 	uint32		seen = 0;
 	uint32		all_params = (1u << spec->n_params) - 1;
-	uint32		all_errors = all_params << KEY_SE;
+	uint32		all_errors = (all_params & ~((1u << spec->n_structural) - 1)) << KEY_SE;
 	uint32		fit_keys = (1u << KEY_LL) | (1u << KEY_N) | (1u << KEY_ITERATIONS) |
 		(1u << KEY_CONVERGED);
 
@@ -543,6 +582,9 @@ clv_model_jsonb(PG_FUNCTION_ARGS)
 						 (model->flags & CLV_FLAG_ACCEPTED) ? "true" : "false");
 	else
 		appendStringInfoString(&buf, ", \"skipped\": null, \"accepted\": null");
+	if (spec->n_structural > 0)
+		appendStringInfo(&buf, ", \"%s_chosen\": %s", spec->param_names[0],
+						 !fitted ? "null" : (model->flags & CLV_FLAG_CHOSEN) ? "true" : "false");
 	if (model->flags & CLV_FLAG_HAS_UNIT)
 		appendStringInfo(&buf, ", \"unit\": \"%s\"", TimeUnitText(&model->unit));
 	else
@@ -590,7 +632,7 @@ clv_model_std_error(PG_FUNCTION_ARGS)
 	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
 	int			i = ParamIndex(ClvSpec(model->kind), PG_GETARG_TEXT_PP(1));
 
-	if (!(model->flags & CLV_FLAG_HAS_SE))
+	if (!(model->flags & CLV_FLAG_HAS_SE) || isnan(model->se[i]))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(model->se[i]);
 }
@@ -661,7 +703,7 @@ clv_model_parameters(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(spec->param_names[i]);
 		values[1] = Float8GetDatum(model->params[i]);
 		values[2] = Float8GetDatum(model->se[i]);
-		nulls[2] = !(model->flags & CLV_FLAG_HAS_SE);
+		nulls[2] = !(model->flags & CLV_FLAG_HAS_SE) || isnan(model->se[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

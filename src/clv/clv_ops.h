@@ -34,7 +34,13 @@
  * - A customer is the values of one tuple of the kind's shape, in its
  *	 order: (x, t_x, T) purchases, (x, t_x, n) discrete opportunities, (x, m)
  *	 spend, (tenure, churned 0/1) tenures; the scorers check it with
- *	 ClvCheckCustomer before an operation sees it.
+ *	 ClvCheckCustomer before an operation sees it.  customer[3] is the
+ *	 customer's litt (sum of log inter-purchase times, checked by
+ *	 ClvCheckLitt) where a scorer takes it (the regularity models'
+ *	 crm.loglik), else NaN.
+ * - A structural parameter (spec.n_structural, the regularity k) is params[0],
+ *	 a whole number the fit holds fixed while it estimates the others:
+ *	 loglik's gradient[0] is ignored.
  * - Times (t_x, T, horizons) are in the model's time unit, or are counts of
  *	 opportunities for the discrete shape; horizons are checked
  *	 (ClvCheckHorizonOf) before an operation sees them.
@@ -127,6 +133,14 @@ typedef struct ClvModelOps
 	 */
 	bool		(*check_identified) (ClvModel *model, const WeightedTuple *tuples,
 									 int32 n_tuples);
+	/*
+	 * The part of the log-likelihood that the tuples do not hold, constant in
+	 * the estimated parameters (the CNBD-k models' (k - 1) sum litt - sum x
+	 * log((k - 1)!), from the state's litt), added to a fitted model's ll;
+	 * raises 22023 when the state lacks what it needs.  NULL: none
+	 */
+	float8		(*ll_constant) (const float8 *params, const TupleState *state,
+								const WeightedTuple *tuples, int32 n_tuples);
 
 	/* Scoring (clv_score.c, clv_value.c) */
 
@@ -183,6 +197,20 @@ extern const ClvModelOps *ClvFindOpsByType(const char *type_name);
  * argument 1 or the state; NULL for a state without (usable) rows
  */
 extern Datum ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops);
+
+/*
+ * The final function of a kind with a structural parameter (spec.n_structural
+ * = 1): the state (argument 0) fitted with the penalizer for each value first
+ * .. last (checked by the caller to be within 1 .. spec.structural_max) of
+ * the structural parameter, in order, until the log-likelihood (ll_constant
+ * included) has fallen twice in a row; the model of highest log-likelihood,
+ * marked CLV_FLAG_CHOSEN when last > first; NULL for a state without rows
+ */
+extern Datum ClvFitFinalStructural(FunctionCallInfo fcinfo, const ClvModelOps *ops,
+								   float8 penalizer, int first, int last);
+
+/* The penalizer of a fit's final function: argument argno if given, else the state's */
+extern float8 ClvFitPenalizer(FunctionCallInfo fcinfo, int argno);
 
 /* crm.NAME(parameters...): a model of the kind from given parameters */
 extern Datum ClvModelMake(FunctionCallInfo fcinfo, const ClvModelOps *ops);

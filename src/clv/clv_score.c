@@ -12,6 +12,7 @@
 #include "crm.h"
 
 #include "miscadmin.h"
+#include "utils/float.h"
 
 #include "clv_ops.h"
 
@@ -36,12 +37,14 @@ ClvRequireOperation(const ClvModelOps *ops, bool present, const char *operation)
 
 /*
  * The customer in the arguments from argno on, in the order of the shape
- * (float8 values; int tenure and bool churned for tenures), checked
+ * (float8 values; int tenure and bool churned for tenures), checked, into
+ * v[0 .. 2]; v[3] (litt) NaN
  */
 static void
 CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 {
 	v[0] = v[1] = v[2] = 0;
+	v[3] = get_float8_nan();	/* no litt */
 	if (shape == TUPLE_SHAPE_TENURES)
 	{
 		v[0] = PG_GETARG_INT32(argno);
@@ -70,7 +73,7 @@ static Datum
 ScoreCustomer(FunctionCallInfo fcinfo, const ClvModel *model, const ClvModelOps *ops,
 			  ClvCustomerOperation operation, const char *name)
 {
-	float8		customer[3];
+	float8		customer[4];
 
 	ClvRequireOperation(ops, operation != NULL, name);
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
@@ -110,7 +113,7 @@ clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
 	float8		horizon = PG_GETARG_FLOAT8(1);
-	float8		customer[3];
+	float8		customer[4];
 
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
 	ClvCheckHorizonOf(ops->spec.shape, horizon);
@@ -144,7 +147,7 @@ clv_dert(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
-	float8		customer[3];
+	float8		customer[4];
 	float8		rate;
 
 	ClvRequireOperation(ops, ops->dert != NULL, "dert");
@@ -161,8 +164,17 @@ clv_customer_loglik(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
 	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	float8		customer[4];
 
-	return ScoreCustomer(fcinfo, model, ops, ops->customer_loglik, "customer_loglik");
+	ClvRequireOperation(ops, ops->customer_loglik != NULL, "customer_loglik");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	/* the regularity models' crm.loglik(model, x, t_x, T, litt) */
+	if (PG_NARGS() > 1 + TupleShapeWidth(ops->spec.shape))
+	{
+		customer[3] = PG_GETARG_FLOAT8(1 + TupleShapeWidth(ops->spec.shape));
+		ClvCheckLitt(customer[0], customer[1], customer[3]);
+	}
+	return ScoreResult(fcinfo, ops->customer_loglik(model, customer));
 }
 
 /* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */

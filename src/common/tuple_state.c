@@ -302,6 +302,8 @@ StateFlush(const TupleState *state, int32 buffer_capacity)
 						   state->penalizer, run, n, buffer_capacity);
 	copy->has_unit = state->has_unit;
 	copy->unit = state->unit;
+	copy->has_litt = state->has_litt;
+	copy->litt = state->litt;
 	return copy;
 }
 
@@ -670,6 +672,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	unit_from = (a->has_unit || a->n_rows > 0) ? a : b;
 	result->has_unit = unit_from->has_unit;
 	result->unit = unit_from->unit;
+	TupleMergeLitt(result, a, b);
 	PG_RETURN_POINTER(result);
 }
 

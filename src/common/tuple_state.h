@@ -13,9 +13,17 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "time_unit.h"
 
 #define TUPLE_STATE_VERSION 1
+
+#ifndef HAVE_INT128
+#error "crm needs a 128-bit integer type (the exact sums of the fit state)"
+#endif
+
+/* Fractional bits of the fixed-point sum of litt in a state */
+#define TUPLE_LITT_BITS 40
 
 /* What the rows of a tuple state are (stored in the state: never renumber) */
 typedef enum TupleShape
@@ -58,6 +66,10 @@ typedef struct TupleState
 	int64		n_rows;			/* total weight accumulated (run + buffer) */
 	float8		penalizer;		/* L2 penalty coefficient (0 if not set) */
 	TimeUnit	unit;			/* time unit of the rows (zero if not set) */
+	uint8		has_litt;		/* 1 if the rows gave their litt (the
+								 * regularity fits; tuple_state_litt.c) */
+	int128		litt;			/* sum of weight x litt over the rows, in
+								 * units of 2^-TUPLE_LITT_BITS (0 if not set) */
 	/* followed by the run, then the buffer, both of WeightedTuple */
 } TupleState;
 
@@ -141,5 +153,34 @@ extern float8 TuplePenalizerArg(FunctionCallInfo fcinfo, int argno);
 
 /* The unit argument (argno) of a row: a positive time unit (22023) */
 extern void TupleUnitArg(FunctionCallInfo fcinfo, int argno, TimeUnit *unit);
+
+/*
+ * litt, the sum of a customer's log inter-purchase times (tuple_state_litt.c):
+ * the regularity fits add weight x litt of each row to the state, exactly
+ * (fixed point, so the sum does not depend on the order of the rows or of
+ * merges).  A state holds litt for all its rows or for none.
+ */
+
+/* Add weight x litt of a row to a state (22003 beyond the 128-bit sum) */
+extern void TupleStateAddLitt(TupleState *state, float8 litt, int64 weight);
+
+/* The sum of weight x litt of a state as a float8 */
+extern float8 TupleStateLitt(const TupleState *state);
+
+/*
+ * The litt of the merge of a and b into result: 22023 when one has litt and
+ * the other, with rows, has not; else the sum (22003 on overflow)
+ */
+extern void TupleMergeLitt(TupleState *result, const TupleState *a, const TupleState *b);
+
+/* Append " litt=Np-40" (the exact fixed-point sum) when the state has litt */
+extern void TupleAppendLitt(StringInfo buf, const TupleState *state);
+
+/* Parse the digits of "Np-40" after " litt=" into *litt; false if malformed */
+extern bool TupleParseLitt(const char **p, int128 *litt);
+
+/* Why a state's litt cannot be that of its tuples, or NULL */
+extern const char *TupleLittProblem(const TupleState *state, const WeightedTuple *tuples,
+									int32 n);
 
 #endif							/* CRM_TUPLE_STATE_H */

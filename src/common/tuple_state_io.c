@@ -3,7 +3,8 @@
  *		Text and binary forms of the tuple state (SQL type crm.clv_fit_state,
  *		tuple_state.h): "v1 shape=purchases n=N [penalizer=P] [unit=U]
  *		tuples={x,t_x,T:count;...}" and its binary equivalent, both exact,
- *		with the checks that reject impossible states on input.
+ *		with the checks that reject impossible states on input (litt, its exact
+ *		fixed-point sum, is written and read by tuple_state_litt.c).
  */
 #include "crm.h"
 #include "crm_io.h"
@@ -89,6 +90,7 @@ clv_fit_state_out(PG_FUNCTION_ARGS)
 		CrmAppendKeyFloat8(&buf, "penalizer", state->penalizer);
 	if (state->has_unit)
 		appendStringInfo(&buf, " unit=%s", TimeUnitText(&state->unit));
+	TupleAppendLitt(&buf, state);
 	CrmAppendList(&buf, "tuples", ";", tuples, sizeof(WeightedTuple), n, WriteTuple, &width);
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -124,6 +126,8 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 	WeightedTuple *tuples;
 	bool		has_unit = false;
 	TimeUnit	unit = {0, 0, 0};
+	bool		has_litt = false;
+	int128		litt = 0;
 	TupleState *state;
 
 	CrmExpectVersion(&r, TUPLE_STATE_VERSION);
@@ -146,12 +150,21 @@ clv_fit_state_in(PG_FUNCTION_ARGS)
 			CrmReadError(&r, "unit must be a positive ISO 8601 duration such as P1D, P7D or P1M");
 		has_unit = true;
 	}
+	if (CrmReadLiteral(&r, " litt="))
+	{
+		if (!TupleParseLitt(&r.p, &litt))
+			CrmReadError(&r, "litt must be a whole number N followed by p-40 (N x 2^-40)");
+		has_litt = true;
+	}
 	tuples = CrmReadList(&r, "tuples", ";", sizeof(WeightedTuple), ReadTuple, &width, &n);
 	CrmReadEnd(&r);
 	CrmReadCheck(&r, TuplesProblem(shape, tuples, n, n_rows));
 	state = TupleStateBuild(shape, n_rows, has_penalizer, penalizer, tuples, n, 0);
 	state->has_unit = has_unit ? 1 : 0;
 	state->unit = unit;
+	state->has_litt = has_litt ? 1 : 0;
+	state->litt = litt;
+	CrmReadCheck(&r, TupleLittProblem(state, tuples, n));
 	PG_RETURN_POINTER(state);
 }
 
@@ -166,18 +179,28 @@ clv_fit_state_send(PG_FUNCTION_ARGS)
 	int32		n;
 	WeightedTuple *tuples = TupleStateTuples(state, &n);
 
-	/* version 1 without a unit; 2 with the unit after n */
+	/*
+	 * version 1 without a unit; 2 with the unit after n; 3 (a state with
+	 * litt) with a unit flag, the unit if any and litt after n
+	 */
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, state->has_unit ? 2 : 1);
+	pq_sendint8(&buf, state->has_litt ? 3 : state->has_unit ? 2 : 1);
 	pq_sendint8(&buf, state->shape);
 	pq_sendint8(&buf, state->has_penalizer);
 	pq_sendfloat8(&buf, state->penalizer);
 	pq_sendint64(&buf, state->n_rows);
+	if (state->has_litt)
+		pq_sendint8(&buf, state->has_unit);
 	if (state->has_unit)
 	{
 		pq_sendint32(&buf, state->unit.months);
 		pq_sendint32(&buf, state->unit.days);
 		pq_sendint64(&buf, state->unit.usecs);
+	}
+	if (state->has_litt)
+	{
+		pq_sendint64(&buf, (int64) (state->litt >> 64));
+		pq_sendint64(&buf, (int64) (uint64) state->litt);
 	}
 	pq_sendint32(&buf, n);
 	for (int32 i = 0; i < n; i++)
@@ -201,12 +224,16 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	float8		penalizer = pq_getmsgfloat8(buf);
 	int64		n_rows = pq_getmsgint64(buf);
 	TimeUnit	unit = {0, 0, 0};
+	uint8		has_unit = version == 2 ? 1 : version == 3 ? (uint8) pq_getmsgint(buf, 1) : 0;
+	int128		litt = 0;
 	int32		n;
 	const char *problem = NULL;
 	WeightedTuple *tuples = NULL;
 	TupleState *state;
 
-	if (version == 2)
+	if (has_unit > 1)
+		problem = "invalid unit flag";
+	if (has_unit == 1)
 	{
 		unit.months = (int32) pq_getmsgint(buf, 4);
 		unit.days = (int32) pq_getmsgint(buf, 4);
@@ -214,9 +241,14 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 		if (!TimeUnitIsValid(&unit))
 			problem = "invalid unit";
 	}
+	if (version == 3)
+	{
+		litt = (int128) pq_getmsgint64(buf) * ((int128) 1 << 64);
+		litt += (uint64) pq_getmsgint64(buf);
+	}
 	n = (int32) pq_getmsgint(buf, 4);
 	if (problem == NULL &&
-		((version != 1 && version != 2) || TupleShapeName(shape) == NULL ||
+		((version < 1 || version > 3) || TupleShapeName(shape) == NULL ||
 		 has_penalizer > 1 || !isfinite(penalizer) || penalizer < 0 ||
 		 (!has_penalizer && penalizer != 0) || n_rows < 0))
 		problem = "invalid version, shape, penalizer or n";
@@ -237,7 +269,10 @@ clv_fit_state_recv(PG_FUNCTION_ARGS)
 	if (problem != NULL)
 		CrmBinaryError("crm.clv_fit_state", problem);
 	state = TupleStateBuild(shape, n_rows, has_penalizer != 0, penalizer, tuples, n, 0);
-	state->has_unit = version == 2 ? 1 : 0;
+	state->has_unit = has_unit;
 	state->unit = unit;
+	state->has_litt = version == 3 ? 1 : 0;
+	state->litt = litt;
+	CrmBinaryCheck("crm.clv_fit_state", TupleLittProblem(state, tuples, n));
 	PG_RETURN_POINTER(state);
 }

@@ -424,6 +424,14 @@ AddPeriod(SummaryState *state, int32 period, bool holdout, bool *added)
 	return state;
 }
 
+/* The sorted calibration periods of a state (palloc'd); *n gets their number */
+int32 *
+SummaryCalibrationPeriods(const SummaryState *state, int32 *n)
+{
+	*n = state->n_periods;
+	return StatePeriodsCopy(state, 0);
+}
+
 /* The first calibration period of a state with purchases */
 int32
 SummaryFirstPeriod(const SummaryState *state)

@@ -122,6 +122,9 @@ extern SummaryState *SummaryAddPurchase(SummaryState *state,
 extern SummaryState *SummaryAddHoldoutPurchase(SummaryState *state,
 											   int32 period, float8 amount);
 
+/* The sorted calibration periods of a state (palloc'd); *n gets their number */
+extern int32 *SummaryCalibrationPeriods(const SummaryState *state, int32 *n);
+
 /* The first and last calibration periods of a state with purchases */
 extern int32 SummaryFirstPeriod(const SummaryState *state);
 extern int32 SummaryLastPeriod(const SummaryState *state);
