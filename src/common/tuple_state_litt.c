@@ -140,13 +140,15 @@ TupleParseLitt(const char **p, int128 *litt)
  * customer is at most x log(t_x / x) (the x inter-purchase times add up to
  * t_x, and the mean of their logs is at most the log of their mean), and 0
  * without repeat purchases; so the sum is at most the weighted sum of these
- * bounds (with room for the rounding of the rows' values).
+ * bounds (with room for the rounding of the rows' values), and 0 when no
+ * customer has a repeat purchase.
  */
 const char *
 TupleLittProblem(const TupleState *state, const WeightedTuple *tuples, int32 n)
 {
 	float8		bound = 0;
 	float8		scale = 1;
+	bool		repeats = false;
 
 	if (!state->has_litt)
 		return state->litt == 0 ? NULL : "litt must be absent or given";
@@ -162,10 +164,13 @@ TupleLittProblem(const TupleState *state, const WeightedTuple *tuples, int32 n)
 			continue;
 		if (tuples[i].v[1] <= 0)
 			return "a customer with repeat purchases at t_x = 0 has no finite litt";
+		repeats = true;
 		term = x * log(tuples[i].v[1] / x);
 		bound += w * term;
 		scale += w * (x + fabs(term));
 	}
+	if (!repeats && state->litt != 0)
+		return "litt must be 0 when no customer has a repeat purchase";
 	if (TupleStateLitt(state) > bound + 1e-9 * scale)
 		return "litt exceeds the sum over the tuples of x log(t_x / x)";
 	return NULL;

@@ -43,7 +43,9 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.gini(concentration), crm.top_share(concentration, 0.1), crm.value_fit_compact(value_fit_state),
                  (SELECT array_agg(v::text) FROM crm.value_tiers(value_tier_model) v), crm.value_threshold(value_potential_model),
                  (loyalty_metrics).repeat_purchase_rate, bgnbd_history[2],
-                 bgnbd::jsonb, cohort_table::jsonb, nps::jsonb, pls_model::jsonb))
+                 bgnbd::jsonb, cohort_table::jsonb, nps::jsonb, pls_model::jsonb,
+                 (SELECT array_agg(p::text) FROM crm.parameters(bgcnbd) p), crm.expected_purchases(mbgcnbd, 52, 3, 20, 39),
+                 bgcnbd::jsonb))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

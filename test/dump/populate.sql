@@ -37,7 +37,8 @@ CREATE TABLE dump_models (
 	pls_state crm.pls_state, pls_model crm.pls_model,
 	concentration crm.concentration, value_fit_state crm.value_fit_state,
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
-	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[]);
+	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
+	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -58,6 +59,16 @@ FROM dump_fit_input;
 INSERT INTO dump_models (variant, rfm_model, value_fit_state)
 SELECT 'thresholds_potential', crm.rfm_model('{10,20}', '{2,5}', '{100,500}'), crm.value_potential_fit_partial(m_total, x)
 FROM dump_fit_input;
+
+-- the regularity models: fitted with k = 2 on CDNOW summaries and their
+-- litt (the state with its exact sum of litt), and given parameters
+INSERT INTO dump_models (variant, clv_fit_state, bgcnbd, mbgcnbd)
+SELECT 'regularity', crm.regularity_fit_partial(x, t_x, t, litt),
+       crm.bgcnbd_fit_final(crm.regularity_fit_partial(x, t_x, t, litt), 2), crm.mbgcnbd(3, 0.5, 2.5, 0.9, 1.6)
+FROM (SELECT (s).frequency::float8 AS x, (s).recency AS t_x, (s).t AS t, litt
+      FROM (SELECT crm.summary(purchased_on, amount, date '1997-09-30', interval '1 week') AS s,
+                   crm.litt(purchased_on, amount, date '1997-09-30', interval '1 week') AS litt
+            FROM cdnow_log GROUP BY customer_id) c) r;
 
 -- cohorts of CDNOW, monthly
 INSERT INTO dump_models (variant, cohort_state, cohort_table)
