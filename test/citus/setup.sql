@@ -38,7 +38,7 @@ FROM cdnow_log;
 -- one row per CDNOW customer: the weekly summary of the 39-week
 -- calibration period (as of 1997-09-30), a weight for the weighted
 -- overloads, a duration and churn flag for Kaplan-Meier, a tenure in
--- quarters for sBG; segment = customer_id % 5
+-- quarters for sBG, litt for the regularity models; segment = customer_id % 5
 CREATE TABLE single.customers AS
 SELECT customer_id, customer_id % 5 AS segment,
        (s).frequency::float8 AS frequency, (s).recency, (s).t, (s).monetary_value,
@@ -46,8 +46,10 @@ SELECT customer_id, customer_id % 5 AS segment,
        (s).monetary_total, (1 + customer_id % 3)::bigint AS weight,
        ((s).last_purchase - (s).first_purchase) / 7.0::float8 AS duration,
        (s).days_since_last > 91 AS churned,
-       1 + ((s).last_purchase - (s).first_purchase) / 91 AS tenure
-FROM (SELECT customer_id, crm.summary(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS s
+       1 + ((s).last_purchase - (s).first_purchase) / 91 AS tenure,
+       litt
+FROM (SELECT customer_id, crm.summary(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS s,
+             crm.litt(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS litt
       FROM cdnow_log GROUP BY customer_id) q
 WHERE s IS NOT NULL;
 
