@@ -25,6 +25,7 @@
  */
 #include "crm.h"
 #include "clv_ops.h"
+#include "clv_prepared.h"
 #include "numerics.h"
 
 #include <float.h>
@@ -780,6 +781,9 @@ PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 	.expected = PurchaseExpected, \
 	.pmf = PurchasePmf, \
 	.discounted_series = DiscountedPurchasesIfAlive, \
+	.score_prepare = PurchaseScorePrepare, \
+	.p_alive_prepared = PurchasePAlivePrepared, \
+	.expected_prepared = PurchaseExpectedPrepared, \
 }
 
 /* The BG/NBD model */

@@ -175,6 +175,21 @@ typedef struct ClvModelOps
 	float8		(*dert) (const ClvModel *model, const float8 *customer, float8 rate);
 	/* Expected spend per purchase of a customer (x, m) (NaN: cannot score) */
 	ClvCustomerOperation expected_spend;
+
+	/*
+	 * Optional faster scoring of many customers by one model.  The scorers
+	 * crm.p_alive and crm.expected_purchases(model, horizon, customer...)
+	 * keep, per call site, the result of score_prepare for the model they
+	 * last saw (made in a memory context of its own, reset when the model
+	 * changes): constants of the parameters and tables filled as customers
+	 * come.  p_alive_prepared and expected_prepared then return what p_alive
+	 * and expected return for the same customer (to the last bits), and
+	 * may call them for the customers they do not speed up.  NULL: the
+	 * scorers call p_alive and expected.
+	 */
+	void	   *(*score_prepare) (const ClvModel *model, MemoryContext context);
+	float8		(*p_alive_prepared) (void *prepared, const float8 *customer);
+	float8		(*expected_prepared) (void *prepared, float8 horizon, const float8 *customer);
 } ClvModelOps;
 
 /* The table of every kind, defined in the kind's file */

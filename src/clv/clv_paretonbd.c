@@ -31,6 +31,7 @@
  */
 #include "crm.h"
 #include "clv_ops.h"
+#include "clv_prepared.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -779,6 +780,9 @@ const ClvModelOps ClvParetonbdOps = {
 	.expected = ParetoExpected,
 	.discounted_series = DiscountedPurchasesIfAlive,
 	.dert = ParetoDert,
+	.score_prepare = ParetoScorePrepare,
+	.p_alive_prepared = ParetoPAlivePrepared,
+	.expected_prepared = ParetoExpectedPrepared,
 };
 
 /* Final function of crm.paretonbd_fit: the maximum-likelihood model (NULL for no rows) */

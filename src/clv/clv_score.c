@@ -13,6 +13,7 @@
 
 #include "miscadmin.h"
 #include "utils/float.h"
+#include "utils/memutils.h"
 
 #include "clv_ops.h"
 
@@ -45,7 +46,22 @@ CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 {
 	v[0] = v[1] = v[2] = 0;
 	v[3] = get_float8_nan();	/* no litt */
-	if (shape == TUPLE_SHAPE_TENURES)
+	if (shape == TUPLE_SHAPE_PURCHASES)
+	{
+		v[0] = PG_GETARG_FLOAT8(argno);
+		v[1] = PG_GETARG_FLOAT8(argno + 1);
+		v[2] = PG_GETARG_FLOAT8(argno + 2);
+
+		/*
+		 * The common valid summary passes with a few comparisons (false for
+		 * NaN): a whole x >= 0 below 2^53, 0 <= t_x <= T < infinity, t_x = 0
+		 * when x = 0; ClvCheckCustomer decides about the others
+		 */
+		if (likely(v[0] >= 0 && v[0] < 9007199254740992.0 && v[0] == (float8) (int64) v[0] &&
+				   v[1] >= 0 && v[1] <= v[2] && v[2] < HUGE_VAL && (v[0] > 0 || v[1] == 0)))
+			return;
+	}
+	else if (shape == TUPLE_SHAPE_TENURES)
 	{
 		v[0] = PG_GETARG_INT32(argno);
 		v[1] = PG_GETARG_BOOL(argno + 1) ? 1 : 0;
@@ -54,6 +70,78 @@ CustomerArgs(FunctionCallInfo fcinfo, int argno, TupleShape shape, float8 *v)
 		for (int i = 0; i < TupleShapeWidth(shape); i++)
 			v[i] = PG_GETARG_FLOAT8(argno + i);
 	ClvCheckCustomer(shape, v);
+}
+
+/*
+ * What crm.p_alive and crm.expected_purchases keep across the rows of one
+ * call site (fn_extra): the model value they last scored with, checked
+ * scorable, its kind's table and what the kind prepared for it
+ */
+typedef struct ScorerCache
+{
+	ClvModel	model;			/* the model value it was made for */
+	const ClvModelOps *ops;		/* its kind's table; NULL while invalid */
+	MemoryContext context;		/* holds prepared; reset for another model */
+	void	   *prepared;		/* ops->score_prepare's result, or NULL */
+} ScorerCache;
+
+/*
+ * Whether two model values score alike: the same kind, flags (which decide
+ * whether the model is scorable) and parameters, bit for bit; the scoring
+ * operations read nothing else
+ */
+static inline bool
+SameScoring(const ClvModel *a, const ClvModel *b)
+{
+	if (a->kind != b->kind || a->flags != b->flags)
+		return false;
+	for (int i = 0; i < CLV_MAX_PARAMS; i++)
+	{
+		uint64		bits_a;
+		uint64		bits_b;
+
+		memcpy(&bits_a, &a->params[i], sizeof(uint64));
+		memcpy(&bits_b, &b->params[i], sizeof(uint64));
+		if (bits_a != bits_b)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The cache of a scorer's call site for the model in argument argno: the
+ * kept one when the model scores as the last one did, else one
+ * made for it (the model checked scorable, the kind's score_prepare run);
+ * the kept model may differ from the argument (*argument) in the fields
+ * that scoring does not read (log-likelihood, standard errors, unit)
+ */
+static ScorerCache *
+ScorerCacheOf(FunctionCallInfo fcinfo, int argno, ClvModel **argument)
+{
+	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(argno));
+	ScorerCache *cache = (ScorerCache *) fcinfo->flinfo->fn_extra;
+
+	*argument = model;
+	if (cache != NULL && cache->ops != NULL && SameScoring(model, &cache->model))
+		return cache;
+	ClvCheckScorable(model);
+	if (cache == NULL)
+	{
+		cache = (ScorerCache *) MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+													   sizeof(ScorerCache));
+		cache->context = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "crm scorer",
+											   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	/* invalid until score_prepare has returned (it may raise an error) */
+	cache->ops = NULL;
+	cache->prepared = NULL;
+	MemoryContextReset(cache->context);
+	memcpy(&cache->model, model, sizeof(ClvModel));
+	if (ClvOpsOf(model->kind)->score_prepare != NULL)
+		cache->prepared = ClvOpsOf(model->kind)->score_prepare(&cache->model, cache->context);
+	cache->ops = ClvOpsOf(model->kind);
+	return cache;
 }
 
 /* A customer's score as a result: NULL when the model cannot score them (NaN) */
@@ -86,9 +174,14 @@ Datum
 clv_p_alive(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	ScorerCache *cache = ScorerCacheOf(fcinfo, 0, &model);
+	const ClvModelOps *ops = cache->ops;
+	float8		customer[4];
 
-	return ScoreCustomer(fcinfo, model, ops, ops->p_alive, "p_alive");
+	if (ops->p_alive_prepared == NULL)
+		return ScoreCustomer(fcinfo, model, ops, ops->p_alive, "p_alive");
+	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
+	return ScoreResult(fcinfo, ops->p_alive_prepared(cache->prepared, customer));
 }
 
 /* crm.expected_purchases(model, horizon): E[X(horizon)] for a new customer */
@@ -111,13 +204,16 @@ Datum
 clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	ScorerCache *cache = ScorerCacheOf(fcinfo, 0, &model);
+	const ClvModelOps *ops = cache->ops;
 	float8		horizon = PG_GETARG_FLOAT8(1);
 	float8		customer[4];
 
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
 	ClvCheckHorizonOf(ops->spec.shape, horizon);
 	CustomerArgs(fcinfo, 2, ops->spec.shape, customer);
+	if (ops->expected_prepared != NULL)
+		return ScoreResult(fcinfo, ops->expected_prepared(cache->prepared, horizon, customer));
 	return ScoreResult(fcinfo, ops->expected(model, horizon, customer));
 }
 
