@@ -6,8 +6,12 @@
  *		type that has them.  Each takes the model, finds its kind's table of
  *		operations (clv_ops.h), checks the arguments by the kind's shape and
  *		calls the operation; the SQL declarations of a kind decide which of
- *		them it offers.  crm.clv, which combines two models, is in
- *		clv_value.c.
+ *		them it offers.  crm.p_alive and the conditional
+ *		crm.expected_purchases, which score every customer of a table with
+ *		one model, keep that model, checked, per call site, with what its
+ *		kind prepared for it when the kind has prepared operations
+ *		(ScorerCacheOf; clv_prepared.h).  crm.clv, which combines two models,
+ *		is in clv_value.c.
  */
 #include "crm.h"
 
