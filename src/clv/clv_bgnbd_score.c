@@ -97,8 +97,9 @@ typedef struct PurchaseScorer
 	bool		expansions;		/* whether a is far enough from 1 for them */
 	FrequencyTerms *frequency[CACHED_FREQUENCIES];	/* per x, made when
 													 * first needed */
-	xfloat		series[SERIES_MAX_TERMS + 1];	/* scratch: a cell's 2F1
-												 * coefficients */
+	xfloat	   *series;			/* scratch: a cell's 2F1 coefficients
+								 * (SERIES_MAX_TERMS + 1), made with the
+								 * first cell */
 } PurchaseScorer;
 
 /* Prepare a BG/NBD or MBG/NBD model for scoring (the score_prepare operation) */
@@ -174,13 +175,17 @@ static int
 SeriesCoefficients(PurchaseScorer *scorer, xfloat p, xfloat q, xfloat c, xfloat z_end,
 				   xfloat *size)
 {
-	xfloat	   *coefficient = scorer->series;
+	xfloat	   *coefficient;
 	xfloat		last = 1;		/* the last coefficient */
 	xfloat		term = 1;		/* it times z_end^n */
 
 	*size = 0;
 	if (c <= 0 && c == floorl(c))
 		return 0;
+	if (scorer->series == NULL)
+		scorer->series = MemoryContextAlloc(scorer->context,
+											sizeof(xfloat) * (SERIES_MAX_TERMS + 1));
+	coefficient = scorer->series;
 	coefficient[0] = 0;
 	for (int n = 0; n < SERIES_MAX_TERMS; n++)
 	{
