@@ -21,7 +21,7 @@
  * H is expanded once into a Taylor polynomial about the cell's centre z0:
  * the 2F1 series (its coefficients depend on x only) shifted to z0 by
  * Horner's scheme, times the binomial series of (1 - z)^(a - 1) about z0.
- * A customer then costs the polynomial's 10 to 20 multiply-adds in z - z0
+ * A customer then costs the polynomial's 8 to 12 multiply-adds in z - z0
  * instead of the series' 40 to 150 terms and two transcendental functions.
  * A cell is used only where the bracket 1 - H does not cancel (the form
  * clv_bgnbd.c would then evaluate by its alternating series in w); the
@@ -44,7 +44,7 @@ typedef long double xfloat;
 /* Frequencies x below this keep their terms and cells */
 #define CACHED_FREQUENCIES 1024
 /* Cells of [0, EULER_Z_MAX), the range of z the polynomials cover */
-#define Z_CELLS 64
+#define Z_CELLS 128
 #define EULER_Z_MAX 0.75
 /* Most coefficients of a cell's polynomial */
 #define CELL_MAX_TERMS 24
@@ -53,7 +53,7 @@ typedef long double xfloat;
 /* The series stops where its tail is below this, relative to its terms */
 #define SERIES_TOLERANCE 1e-22
 /* A polynomial stops where its terms are below this, relative to its value */
-#define TERM_TOLERANCE 1e-18
+#define TERM_TOLERANCE 1e-17
 /* Largest error of a cell's value at its centre, relative, in double's epsilons */
 #define CELL_ERROR (0.5 * DBL_EPSILON)
 /* Largest ratio of the size of a polynomial's terms to its value in the cell */
@@ -67,12 +67,16 @@ static const float8 CHECK_POINTS[] = {-1, -0.5, 0.5, 1};
 /* Below this |a - 1| clv_bgnbd.c uses the limit at a = 1 (not prepared) */
 #define A_NEAR_ONE 1e-8
 
-/* The Taylor polynomial of H in one cell of one frequency */
+/*
+ * The Taylor polynomial of the expectation in one cell of one frequency,
+ * allocated with room for its own coefficients only (customers reach the
+ * cells in random order: the smaller they are, the more stay in cache)
+ */
 typedef struct ExpansionCell
 {
-	int32		n_terms;		/* coefficients used; 0: the cell is not used */
+	int32		n_terms;		/* coefficients; 0: the cell is not used */
 	float8		center;			/* z0, the cell's centre */
-	float8		coefficient[CELL_MAX_TERMS];	/* of (z - z0)^k */
+	float8		coefficient[FLEXIBLE_ARRAY_MEMBER]; /* of (z - z0)^k */
 } ExpansionCell;
 
 /* What a prepared scorer keeps for one frequency x */
@@ -234,6 +238,20 @@ DirectValue(PurchaseScorer *scorer, int n, xfloat a1, xfloat c, xfloat z, xfloat
 		(fabsl(em) + size * (1 + fabsl(em))) * LDBL_EPSILON <= CELL_ERROR * fabsl(bracket);
 }
 
+/* A cell about center with the n coefficients given (n = 0: an unused cell) */
+static ExpansionCell *
+NewCell(PurchaseScorer *scorer, float8 center, const float8 *coefficient, int n)
+{
+	ExpansionCell *cell = MemoryContextAlloc(scorer->context,
+											 offsetof(ExpansionCell, coefficient) + sizeof(float8) * n);
+
+	cell->n_terms = n;
+	cell->center = center;
+	if (n > 0)
+		memcpy(cell->coefficient, coefficient, sizeof(float8) * n);
+	return cell;
+}
+
 /*
  * Make cell j of frequency x: the Taylor polynomial about the cell's centre
  * z0 of the expectation of a customer alive at T, C / (a - 1) (1 - H(z)), or
@@ -253,7 +271,6 @@ DirectValue(PurchaseScorer *scorer, int n, xfloat a1, xfloat c, xfloat z, xfloat
 static ExpansionCell *
 MakeCell(PurchaseScorer *scorer, float8 x, int j)
 {
-	ExpansionCell *cell = MemoryContextAllocZero(scorer->context, sizeof(ExpansionCell));
 	float8		width = EULER_Z_MAX / Z_CELLS;
 	float8		z0 = (j + 0.5) * width;
 	/* the largest |z - z0| of a customer in the cell, with room for rounding */
@@ -268,16 +285,16 @@ MakeCell(PurchaseScorer *scorer, float8 x, int j)
 	xfloat		power;
 	xfloat		smallest;		/* lower bound of |1 - H| in the cell */
 	xfloat		largest;		/* upper bound of the size of its terms */
+	float8		coefficient[CELL_MAX_TERMS];	/* the polynomial's */
 	int			n;
 	int			used = 0;
 
-	cell->center = z0;
 	/* the binomial series of (1 - z)^(a-1) about z0 must fall fast in the cell */
 	if (fabsl(a1) * half > MAX_BINOMIAL_RATIO * (1 - (xfloat) z0))
-		return cell;
+		return NewCell(scorer, z0, NULL, 0);
 	n = SeriesCoefficients(scorer, (xfloat) (c - scorer->r - x), a1, c, (j + 1) * width, &size);
 	if (n == 0)
-		return cell;
+		return NewCell(scorer, z0, NULL, 0);
 	/* after pass k, series[k] is the k-th coefficient about z0 */
 	for (int k = 0; k <= CELL_MAX_TERMS; k++)
 	{
@@ -294,7 +311,7 @@ MakeCell(PurchaseScorer *scorer, float8 x, int j)
 	b[0] = -(em + f[0] + em * f[0]);
 	if (!(fabsl(b[0]) > 0 && isfinite(b[0])) ||
 		(fabsl(em) + size * (1 + fabsl(em))) * LDBL_EPSILON > CELL_ERROR * fabsl(b[0]))
-		return cell;
+		return NewCell(scorer, z0, NULL, 0);
 	for (int k = 1; k <= CELL_MAX_TERMS; k++)
 	{
 		xfloat		product = e[k] * (1 + f[0]) + e[0] * f[k];
@@ -319,12 +336,12 @@ MakeCell(PurchaseScorer *scorer, float8 x, int j)
 		}
 	}
 	if (used == 0 || !(smallest > 0) || largest > MAX_CANCELLATION * smallest)
-		return cell;
+		return NewCell(scorer, z0, NULL, 0);
 	for (int k = 0; k < used; k++)
 	{
-		cell->coefficient[k] = (float8) (c / a1 * b[k]);
-		if (!isfinite(cell->coefficient[k]))
-			return cell;
+		coefficient[k] = (float8) (c / a1 * b[k]);
+		if (!isfinite(coefficient[k]))
+			return NewCell(scorer, z0, NULL, 0);
 	}
 	/* the polynomial, as customers will evaluate it, checked against the series */
 	SeriesCoefficients(scorer, (xfloat) (c - scorer->r - x), a1, c, (j + 1) * width, &size);
@@ -334,12 +351,11 @@ MakeCell(PurchaseScorer *scorer, float8 x, int j)
 		xfloat		value;
 
 		if (!DirectValue(scorer, n, a1, c, z, &value) ||
-			fabsl(ClvPolynomial(cell->coefficient, used, z - z0) - value) >
+			fabsl(ClvPolynomial(coefficient, used, z - z0) - value) >
 			CHECK_ERROR * fabsl(value))
-			return cell;
+			return NewCell(scorer, z0, NULL, 0);
 	}
-	cell->n_terms = used;
-	return cell;
+	return NewCell(scorer, z0, coefficient, used);
 }
 
 /*
@@ -352,7 +368,6 @@ PurchaseExpectedPrepared(void *prepared, float8 t, const float8 *customer)
 	PurchaseScorer *scorer = (PurchaseScorer *) prepared;
 	float8		x = customer[0];
 	float8		T = customer[2];
-	float8		w;
 	float8		z;
 	FrequencyTerms *terms;
 	ExpansionCell *cell;
@@ -362,8 +377,7 @@ PurchaseExpectedPrepared(void *prepared, float8 t, const float8 *customer)
 
 	if (t == 0)
 		return 0;
-	w = t / (scorer->alpha + T);
-	z = w / (1 + w);
+	z = t / (scorer->alpha + T + t);
 	if (!scorer->expansions || x >= CACHED_FREQUENCIES || !(z < EULER_Z_MAX))
 		return scorer->ops->expected(&scorer->model, t, customer);
 	terms = TermsOf(scorer, x);

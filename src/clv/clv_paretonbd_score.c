@@ -52,7 +52,7 @@ typedef struct SeriesCell
 {
 	int32		n_terms;		/* coefficients; 0: S is summed term by term */
 	float8		center;			/* the bucket's centre */
-	float8		coefficient[CELL_MAX_TERMS];	/* of (z - center)^k */
+	float8		coefficient[FLEXIBLE_ARRAY_MEMBER]; /* of (z - center)^k */
 } SeriesCell;
 
 /* What a prepared scorer keeps for one frequency x */
@@ -186,42 +186,49 @@ SeriesAt(FrequencySeries *series, float8 z, float8 *sum)
 static SeriesCell *
 MakeCell(ParetoScorer *scorer, FrequencySeries *series, int bucket)
 {
-	SeriesCell *cell = MemoryContextAllocZero(scorer->context, sizeof(SeriesCell));
+	float8		center = (bucket + 0.5) / Z_BUCKETS;
 	float8		z_end = (bucket + 1.0) / Z_BUCKETS;
 	float8		half = 0.5 / Z_BUCKETS * (1 + 1e-9);
 	float8		tail_factor = z_end / (1 - z_end);
 	float8		power = 1;
 	float8	   *shifted;
 	int32		n = 0;
+	int32		used = 0;
+	SeriesCell *cell;
 
-	cell->center = (bucket + 0.5) / Z_BUCKETS;
-	if (bucket + 1 >= Z_BUCKETS)
-		return cell;
-	for (int32 k = 1; n == 0; k++)
-	{
-		if (k == series->n_terms && !ExtendSeries(series))
-			return cell;
-		power *= z_end;
-		if (series->coefficient[k] * power * tail_factor <= SERIES_TOLERANCE)
-			n = k + 1;
-	}
-	shifted = palloc(sizeof(float8) * n);
-	memcpy(shifted, series->coefficient, sizeof(float8) * n);
-	/* after pass k, shifted[k] is the k-th coefficient about the centre */
-	for (int k = 0; k < n && k <= CELL_MAX_TERMS; k++)
-		for (int i = n - 2; i >= k; i--)
-			shifted[i] += cell->center * shifted[i + 1];
-	if (n <= CELL_MAX_TERMS)
-		cell->n_terms = n;		/* the whole polynomial, exactly shifted */
-	power = half;
-	for (int k = 1; k < n && k < CELL_MAX_TERMS; k++, power *= half)
-		if (shifted[k] * power <= SERIES_TOLERANCE * shifted[0] &&
-			(k + 1 == n || shifted[k + 1] * power * half <= SERIES_TOLERANCE * shifted[0]))
+	if (bucket + 1 < Z_BUCKETS)
+		for (int32 k = 1; n == 0; k++)
 		{
-			cell->n_terms = k + 1;
-			break;
+			if (k == series->n_terms && !ExtendSeries(series))
+				break;
+			power *= z_end;
+			if (series->coefficient[k] * power * tail_factor <= SERIES_TOLERANCE)
+				n = k + 1;
 		}
-	memcpy(cell->coefficient, shifted, sizeof(float8) * cell->n_terms);
+	shifted = palloc(sizeof(float8) * Max(n, 1));
+	if (n > 0)
+	{
+		memcpy(shifted, series->coefficient, sizeof(float8) * n);
+		/* after pass k, shifted[k] is the k-th coefficient about the centre */
+		for (int k = 0; k < n && k <= CELL_MAX_TERMS; k++)
+			for (int i = n - 2; i >= k; i--)
+				shifted[i] += center * shifted[i + 1];
+		if (n <= CELL_MAX_TERMS)
+			used = n;			/* the whole polynomial, exactly shifted */
+		power = half;
+		for (int k = 1; k < n && k < CELL_MAX_TERMS; k++, power *= half)
+			if (shifted[k] * power <= SERIES_TOLERANCE * shifted[0] &&
+				(k + 1 == n || shifted[k + 1] * power * half <= SERIES_TOLERANCE * shifted[0]))
+			{
+				used = k + 1;
+				break;
+			}
+	}
+	/* room for its own coefficients only: the smaller the cells, the more stay in cache */
+	cell = MemoryContextAlloc(scorer->context, offsetof(SeriesCell, coefficient) + sizeof(float8) * used);
+	cell->n_terms = used;
+	cell->center = center;
+	memcpy(cell->coefficient, shifted, sizeof(float8) * used);
 	pfree(shifted);
 	return cell;
 }

@@ -122,7 +122,11 @@ SameScoring(const ClvModel *a, const ClvModel *b)
 static ScorerCache *
 ScorerCacheOf(FunctionCallInfo fcinfo, int argno, ClvModel **argument)
 {
-	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(argno));
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	/* in place when plain and current (no call), else detoasted or converted */
+	ClvModel   *model = !VARATT_IS_EXTENDED(raw) && VARSIZE(raw) == sizeof(ClvModel) &&
+		((ClvModel *) raw)->version == CLV_MODEL_VERSION ?
+		(ClvModel *) raw : DatumGetClvModelP(PG_GETARG_DATUM(argno));
 	ScorerCache *cache = (ScorerCache *) fcinfo->flinfo->fn_extra;
 
 	*argument = model;
