@@ -23,11 +23,13 @@
  * Horner's scheme, times the binomial series of (1 - z)^(a - 1) about z0.
  * A customer then costs the polynomial's 8 to 12 multiply-adds in z - z0
  * instead of the series' 40 to 150 terms and two transcendental functions.
- * A cell is used only where the bracket 1 - H does not cancel (the form
- * clv_bgnbd.c would then evaluate by its alternating series in w); the
- * customers of other cells, with z beyond EULER_Z_MAX (horizons of more than
- * three times alpha + T), a near 1, or x of CACHED_FREQUENCIES or more, are
- * scored by the expected operation itself.
+ * The cells are made in extended precision, and a cell is used only where
+ * its polynomial agrees with the series to a few units in the last place
+ * (MakeCell); where 1 - H cancels beyond what the extra digits absorb
+ * (short horizons, very large b: clv_bgnbd.c then sums its alternating
+ * series in w), for z beyond EULER_Z_MAX (horizons of more than three times
+ * alpha + T), a near 1, or x of CACHED_FREQUENCIES or more, the expected
+ * operation itself scores the customer.
  */
 #include "crm.h"
 #include "clv_ops.h"
