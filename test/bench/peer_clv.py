@@ -134,14 +134,9 @@ def gammagamma_loglik(params, x, m, with_gradient):
     return ll, (g_p, g_q, g_v)
 
 
-def paretonbd_loglik(params, x, t_x, T, with_gradient):
-    """Per-customer Pareto/NBD log-likelihood as lifetimes 0.11 computes it.
-
-    ParetoNBDFitter._log_A_0: the two 2F1 terms of A_0 (Fader & Hardie's
-    note on the Pareto/NBD, with the alpha >= beta switch) evaluated with
-    scipy.special.hyp2f1 and combined with logsumexp; no gradient (lifetimes
-    fits this model with Nelder-Mead).
-    """
+def _paretonbd_log_a0(params, x, t_x, T):
+    """ParetoNBDFitter._log_A_0: log of the difference of the two 2F1 terms,
+    each over its power, by logsumexp with signs (as lifetimes 0.11)."""
     r, alpha, s, beta = params
     if alpha < beta:
         min_ab, max_ab, t = alpha, beta, r + x
@@ -149,19 +144,31 @@ def paretonbd_loglik(params, x, t_x, T, with_gradient):
         min_ab, max_ab, t = beta, alpha, s + 1
     abs_ab = max_ab - min_ab
     rsx = r + s + x
-    log_a0 = _log_difference(
-        np.log(hyp2f1(rsx, t, rsx + 1, abs_ab / (max_ab + t_x))) - rsx * np.log(max_ab + t_x),
-        np.log(hyp2f1(rsx, t, rsx + 1, abs_ab / (max_ab + T))) - rsx * np.log(max_ab + T))
+    p_1 = hyp2f1(rsx, t, rsx + 1.0, abs_ab / (max_ab + t_x))
+    q_1 = max_ab + t_x
+    p_2 = hyp2f1(rsx, t, rsx + 1.0, abs_ab / (max_ab + T))
+    q_2 = max_ab + T
+    sign = np.ones(x.shape[0])
+    return (logsumexp([np.log(p_1) + rsx * np.log(q_2), np.log(p_2) + rsx * np.log(q_1)],
+                      axis=0, b=[sign, -sign]) - rsx * np.log(q_1 * q_2))
+
+
+def paretonbd_loglik(params, x, t_x, T, with_gradient):
+    """Per-customer Pareto/NBD log-likelihood as lifetimes 0.11 computes it.
+
+    ParetoNBDFitter._log_A_0: the two 2F1 terms of A_0 (Fader & Hardie's
+    note on the Pareto/NBD, with the alpha >= beta switch) evaluated with
+    scipy.special.hyp2f1 and combined with logsumexp (_paretonbd_log_a0,
+    shared with the scorers); no gradient (lifetimes
+    fits this model with Nelder-Mead).
+    """
+    r, alpha, s, beta = params
+    rsx = r + s + x
+    log_a0 = _paretonbd_log_a0(params, x, t_x, T)
     a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     a2 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     a3 = np.log(s) - np.log(rsx) + log_a0
     return a1 + np.logaddexp(a2, a3), None
-
-
-def _log_difference(log_a, log_b):
-    """log(exp(log_a) - exp(log_b)), -inf where they are equal."""
-    with np.errstate(divide="ignore"):
-        return log_a + np.log1p(-np.exp(log_b - log_a))
 
 
 MODELS = {
@@ -327,25 +334,6 @@ def bgnbd_conditional_expected(params, t, x, t_x, T):
         1 - np.exp(log_hyp + (r + x) * np.log((alpha + T) / (alpha + t + T))))
     denominator = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + t_x)) ** (r + x)
     return numerator / denominator
-
-
-def _paretonbd_log_a0(params, x, t_x, T):
-    """ParetoNBDFitter._log_A_0: log of the difference of the two 2F1 terms,
-    each over its power, by logsumexp with signs (as lifetimes 0.11)."""
-    r, alpha, s, beta = params
-    if alpha < beta:
-        min_ab, max_ab, t = alpha, beta, r + x
-    else:
-        min_ab, max_ab, t = beta, alpha, s + 1
-    abs_ab = max_ab - min_ab
-    rsx = r + s + x
-    p_1 = hyp2f1(rsx, t, rsx + 1.0, abs_ab / (max_ab + t_x))
-    q_1 = max_ab + t_x
-    p_2 = hyp2f1(rsx, t, rsx + 1.0, abs_ab / (max_ab + T))
-    q_2 = max_ab + T
-    sign = np.ones(x.shape[0])
-    return (logsumexp([np.log(p_1) + rsx * np.log(q_2), np.log(p_2) + rsx * np.log(q_1)],
-                      axis=0, b=[sign, -sign]) - rsx * np.log(q_1 * q_2))
 
 
 def paretonbd_p_alive(params, x, t_x, T):
