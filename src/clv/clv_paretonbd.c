@@ -42,12 +42,6 @@
 
 /* Most terms of S(A, C; z): only reached for z within ~1e-5 of 1 */
 #define SERIES_MAX_TERMS 10000000
-/* Stop S when its remaining tail is below this fraction of the sum */
-#define SERIES_TOLERANCE 1e-17
-/* Most terms a per-frequency coefficient table keeps (longer series are summed directly) */
-#define TABLE_MAX_TERMS 65536
-/* Below this |s - 1| the expectations use their limit at s = 1 */
-#define S_NEAR_ONE 1e-10
 
 /* The parameters of a Pareto/NBD model, by name */
 typedef struct ParetoParams
@@ -156,7 +150,7 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives, int 
 		 * term (weight z / (1 - z) + 3 z / (1 - z)^2)
 		 */
 		weight = derivatives == NULL ? 1 : n + 2 + log_a - log_c + 3 * inverse_one_minus_z;
-		if (term * weight * tail_factor <= SERIES_TOLERANCE * total)
+		if (term * weight * tail_factor <= PARETO_SERIES_TOLERANCE * total)
 		{
 			*sum = total;
 			if (derivatives != NULL)
@@ -176,7 +170,7 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives, int 
 			 * per customer and evaluation
 			 */
 			float8		ratio = (A + n + 1) / (C + n + 1) * z;
-			float8		needed = log(SERIES_TOLERANCE * total / (term * weight * tail_factor)) / log(ratio);
+			float8		needed = log(PARETO_SERIES_TOLERANCE * total / (term * weight * tail_factor)) / log(ratio);
 
 			if (!(n + needed <= max_terms))
 				return false;
@@ -254,7 +248,7 @@ TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
 
 		if (n == table->n_terms)
 		{
-			if (n == TABLE_MAX_TERMS)
+			if (n == PARETO_TABLE_MAX_TERMS)
 				return false;	/* see Series */
 			TableExtend(table);
 		}
@@ -266,7 +260,7 @@ TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
 		sum_n += term * n;
 		if (term == 0 ||
 			term * (table->weight[n] + 3 * inverse_one_minus_z) * tail_factor <=
-			SERIES_TOLERANCE * total)
+			PARETO_SERIES_TOLERANCE * total)
 			break;
 	}
 	*sum = total;
@@ -278,7 +272,7 @@ TableSeries(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum,
 
 /*
  * S(A, C; z), with derivatives if asked: from the table when there is one.
- * A fit (the caller with a table) allows TABLE_MAX_TERMS terms: longer
+ * A fit (the caller with a table) allows PARETO_TABLE_MAX_TERMS terms: longer
  * series happen only as z nears 1 far from any estimate (a line search
  * probing huge parameters), where they would cost up to SERIES_MAX_TERMS
  * terms per customer and evaluation; there the likelihood counts as not
@@ -290,7 +284,7 @@ Series(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum, float8 *de
 {
 	if (table != NULL && table->coefficient != NULL && derivatives != NULL)
 		return TableSeries(table, A, C, z, sum, derivatives);
-	return EulerSeries(A, C, z, sum, derivatives, table != NULL ? TABLE_MAX_TERMS : SERIES_MAX_TERMS);
+	return EulerSeries(A, C, z, sum, derivatives, table != NULL ? PARETO_TABLE_MAX_TERMS : SERIES_MAX_TERMS);
 }
 
 /*
@@ -504,10 +498,10 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 static void
 AllocateTable(SeriesTable *table)
 {
-	table->coefficient = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
-	table->coefficient_a = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
-	table->coefficient_c = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
-	table->weight = (float8 *) palloc(sizeof(float8) * TABLE_MAX_TERMS);
+	table->coefficient = (float8 *) palloc(sizeof(float8) * PARETO_TABLE_MAX_TERMS);
+	table->coefficient_a = (float8 *) palloc(sizeof(float8) * PARETO_TABLE_MAX_TERMS);
+	table->coefficient_c = (float8 *) palloc(sizeof(float8) * PARETO_TABLE_MAX_TERMS);
+	table->weight = (float8 *) palloc(sizeof(float8) * PARETO_TABLE_MAX_TERMS);
 	table->n_terms = 0;
 }
 
@@ -594,29 +588,14 @@ ProbabilityAlive(const ParetoParams *p, float8 x, float8 t_x, float8 T)
 	return 1 / (1 + exp(log_odds));
 }
 
-/*
- * (1 - (b / (b + t))^(s - 1)) / (s - 1): the expected lifetime in (0, t]
- * of a customer alive at the start whose dropout rate is Gamma(s, b),
- * divided by b; its limit log(1 + t/b) at s = 1
- */
-static float8
-ScaledLifetime(float8 s, float8 b, float8 t)
-{
-	float8		log_ratio = -log1p(t / b);
-
-	if (fabs(s - 1) < S_NEAR_ONE)
-		return -log_ratio;
-	return -expm1((s - 1) * log_ratio) / (s - 1);
-}
-
-/* log of ScaledLifetime(s, b, t), finite where the lifetime itself overflows */
+/* log of ParetoScaledLifetime(s, b, t), finite where the lifetime itself overflows */
 static float8
 LogScaledLifetime(float8 s, float8 b, float8 t)
 {
 	float8		log1p_w = log1p(t / b);
 	float8		y = (1 - s) * log1p_w;
 
-	if (fabs(s - 1) < S_NEAR_ONE)
+	if (fabs(s - 1) < PARETO_S_NEAR_ONE)
 		return log(log1p_w);
 	if (s < 1)
 	{
@@ -693,7 +672,7 @@ ParetoAliveExpected(void *context, float8 t)
 {
 	ParetoAliveExpectation *e = (ParetoAliveExpectation *) context;
 
-	return e->scale * ScaledLifetime(e->s, e->beta_T, t);
+	return e->scale * ParetoScaledLifetime(e->s, e->beta_T, t);
 }
 
 /*

@@ -21,7 +21,7 @@
  * expectation multiplies P(alive) by (r+x) / (alpha+T) (beta+T) times the
  * expected lifetime directly.  Where a product would leave the double range
  * (E overflowing, an expectation below 1e-300), where a series would need
- * more than TABLE_MAX_TERMS terms, and for x of CACHED_FREQUENCIES or more,
+ * more than PARETO_TABLE_MAX_TERMS terms, and for x of CACHED_FREQUENCIES or more,
  * the operations of clv_paretonbd.c score the customer.
  */
 #include "crm.h"
@@ -33,12 +33,6 @@
 
 /* Frequencies x below this keep their series coefficients */
 #define CACHED_FREQUENCIES 1024
-/* Most coefficients kept per frequency (longer series: clv_paretonbd.c) */
-#define TABLE_MAX_TERMS 65536
-/* Stop S when its remaining tail is below this fraction of the sum (as clv_paretonbd.c) */
-#define SERIES_TOLERANCE 1e-17
-/* Below this |s - 1| the expectation uses its limit at s = 1 (as clv_paretonbd.c) */
-#define S_NEAR_ONE 1e-10
 /* Buckets of z in [0, 1) with a number of terms of S each */
 #define Z_BUCKETS 128
 /* Smallest expectation computed here; smaller ones in log space by clv_paretonbd.c */
@@ -131,7 +125,7 @@ ExtendSeries(FrequencySeries *series)
 {
 	int32		n = series->n_terms - 1;
 
-	if (series->n_terms == TABLE_MAX_TERMS)
+	if (series->n_terms == PARETO_TABLE_MAX_TERMS)
 		return false;
 	if (series->n_terms == series->capacity)
 	{
@@ -147,7 +141,7 @@ ExtendSeries(FrequencySeries *series)
 /*
  * S(A, C; z) = sum_n (A)_n / (C)_n z^n from the kept coefficients, stopping
  * where clv_paretonbd.c does (the tail, below term z / (1 - z), is
- * negligible); false when it needs more than TABLE_MAX_TERMS terms
+ * negligible); false when it needs more than PARETO_TABLE_MAX_TERMS terms
  */
 static bool
 SeriesAt(FrequencySeries *series, float8 z, float8 *sum)
@@ -167,7 +161,7 @@ SeriesAt(FrequencySeries *series, float8 z, float8 *sum)
 		if (term == 0)
 			break;
 		total += term;
-		if (term * tail_factor <= SERIES_TOLERANCE * total)
+		if (term * tail_factor <= PARETO_SERIES_TOLERANCE * total)
 			break;
 	}
 	*sum = total;
@@ -202,7 +196,7 @@ MakeCell(ParetoScorer *scorer, FrequencySeries *series, int bucket)
 			if (k == series->n_terms && !ExtendSeries(series))
 				break;
 			power *= z_end;
-			if (series->coefficient[k] * power * tail_factor <= SERIES_TOLERANCE)
+			if (series->coefficient[k] * power * tail_factor <= PARETO_SERIES_TOLERANCE)
 				n = k + 1;
 		}
 	shifted = palloc(sizeof(float8) * Max(n, 1));
@@ -217,8 +211,8 @@ MakeCell(ParetoScorer *scorer, FrequencySeries *series, int bucket)
 			used = n;			/* the whole polynomial, exactly shifted */
 		power = half;
 		for (int k = 1; k < n && k < CELL_MAX_TERMS; k++, power *= half)
-			if (shifted[k] * power <= SERIES_TOLERANCE * shifted[0] &&
-				(k + 1 == n || shifted[k + 1] * power * half <= SERIES_TOLERANCE * shifted[0]))
+			if (shifted[k] * power <= PARETO_SERIES_TOLERANCE * shifted[0] &&
+				(k + 1 == n || shifted[k + 1] * power * half <= PARETO_SERIES_TOLERANCE * shifted[0]))
 			{
 				used = k + 1;
 				break;
@@ -299,21 +293,6 @@ ParetoPAlivePrepared(void *prepared, const float8 *customer)
 }
 
 /*
- * (1 - (b / (b + t))^(s - 1)) / (s - 1), the expected lifetime in (0, t] of
- * a customer alive at the start whose dropout rate is Gamma(s, b), divided
- * by b (as clv_paretonbd.c)
- */
-static float8
-ScaledLifetime(float8 s, float8 b, float8 t)
-{
-	float8		log_ratio = -log1p(t / b);
-
-	if (fabs(s - 1) < S_NEAR_ONE)
-		return -log_ratio;
-	return -expm1((s - 1) * log_ratio) / (s - 1);
-}
-
-/*
  * Expected purchases in (T, T + t] of a customer (x, t_x, T) (the
  * expected_prepared operation)
  */
@@ -331,7 +310,7 @@ ParetoExpectedPrepared(void *prepared, float8 t, const float8 *customer)
 	if (x >= CACHED_FREQUENCIES || !DropoutOdds(scorer, x, customer[1], T, &odds))
 		return scorer->ops->expected(&scorer->model, t, customer);
 	result = (scorer->r + x) / (scorer->alpha + T) * (scorer->beta + T) *
-		ScaledLifetime(scorer->s, scorer->beta + T, t) / (1 + odds);
+		ParetoScaledLifetime(scorer->s, scorer->beta + T, t) / (1 + odds);
 	if (!(result >= SMALLEST_EXPECTATION && result <= DBL_MAX))
 		return scorer->ops->expected(&scorer->model, t, customer);
 	return result;

@@ -10,6 +10,8 @@
 
 #include "clv.h"
 
+#include <math.h>
+
 /*
  * sum_k coefficient[k] h^k for k < n (n >= 1): Horner's scheme on the even
  * and the odd coefficients at once, two chains of n / 2 multiply-adds in
@@ -49,7 +51,29 @@ extern void *PurchaseScorePrepare(const ClvModel *model, MemoryContext context);
 extern float8 PurchasePAlivePrepared(void *prepared, const float8 *customer);
 extern float8 PurchaseExpectedPrepared(void *prepared, float8 horizon, const float8 *customer);
 
-/* Pareto/NBD (clv_paretonbd_score.c) */
+/* Pareto/NBD (clv_paretonbd_score.c), sharing these with clv_paretonbd.c */
+/* Stop the series S when its remaining tail is below this fraction of the sum */
+#define PARETO_SERIES_TOLERANCE 1e-17
+/* Most terms a per-frequency coefficient table keeps (longer series are summed directly) */
+#define PARETO_TABLE_MAX_TERMS 65536
+/* Below this |s - 1| the expectations use their limit at s = 1 */
+#define PARETO_S_NEAR_ONE 1e-10
+
+/*
+ * (1 - (b / (b + t))^(s - 1)) / (s - 1): the expected lifetime in (0, t]
+ * of a customer alive at the start whose dropout rate is Gamma(s, b),
+ * divided by b; its limit log(1 + t/b) at s = 1
+ */
+static inline float8
+ParetoScaledLifetime(float8 s, float8 b, float8 t)
+{
+	float8		log_ratio = -log1p(t / b);
+
+	if (fabs(s - 1) < PARETO_S_NEAR_ONE)
+		return -log_ratio;
+	return -expm1((s - 1) * log_ratio) / (s - 1);
+}
+
 extern void *ParetoScorePrepare(const ClvModel *model, MemoryContext context);
 extern float8 ParetoPAlivePrepared(void *prepared, const float8 *customer);
 extern float8 ParetoExpectedPrepared(void *prepared, float8 horizon, const float8 *customer);
