@@ -166,7 +166,7 @@ EulerSeries(float8 A, float8 C, float8 z, float8 *sum, float8 *derivatives, int 
 			/*
 			 * Give up early when even the current ratio of the terms, which
 			 * only grows towards z, would need more than the cap: near z = 1
-			 * (a line search far out) that saves up to SERIES_MAX_TERMS terms
+			 * (a line search far out) that saves up to the cap's worth of terms
 			 * per customer and evaluation
 			 */
 			float8		ratio = (A + n + 1) / (C + n + 1) * z;
