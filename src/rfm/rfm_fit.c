@@ -249,96 +249,14 @@ FitRowParams(FunctionCallInfo fcinfo, uint8 *method, uint8 *bins)
 	}
 }
 
-/* crm.rfm_fit transition: add one customer's (recency, frequency, monetary) */
-PG_FUNCTION_INFO_V1(rfm_fit_trans);
-Datum
-rfm_fit_trans(PG_FUNCTION_ARGS)
-{
-	RfmFitState *state;
-	uint8		method;
-	uint8		bins;
-	float8		values[RFM_DIMENSIONS];
-	float8	   *slot;
-
-	FitRowParams(fcinfo, &method, &bins);
-	if (PG_ARGISNULL(0))
-	{
-		static const int32 no_runs[RFM_DIMENSIONS] = {0, 0, 0};
-		CrmValueCount *runs[RFM_DIMENSIONS] = {NULL, NULL, NULL};
-
-		state = FitStateBuild(method, bins, 0, runs, no_runs, RFM_FIT_INITIAL_BUFFER);
-	}
-	else
-	{
-		state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-		if (state->method != method || state->bins != bins)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("bins and method must be the same for every row of a group")));
-		if (!CrmArgIsWritable(fcinfo, 0, state))
-			state = FitStateFlush(state, Max(state->buffer_capacity, 1));
-	}
-
-	/* a customer is skipped unless all three values are present */
-	for (int d = 0; d < RFM_DIMENSIONS; d++)
-	{
-		if (PG_ARGISNULL(d + 1))
-			PG_RETURN_POINTER(state);
-		/* -0.0 and 0.0 are one value: +0, so that merges never depend on order */
-		values[d] = PG_GETARG_FLOAT8(d + 1) + 0.0;
-	}
-	for (int d = 0; d < RFM_DIMENSIONS; d++)
-		CheckFinite(values[d], RfmDimensionNames[d]);
-
-	if (state->n_buffered >= state->buffer_capacity)
-		state = FitStateFlush(state, -1);
-	slot = FitBuffer(state) + (Size) state->n_buffered * RFM_DIMENSIONS;
-	for (int d = 0; d < RFM_DIMENSIONS; d++)
-		slot[d] = values[d];
-	state->n_buffered++;
-	state->n_rows++;
-	PG_RETURN_POINTER(state);
-}
-
-/* Raise 22023 unless two fit states have the same bins and method */
-static void
-CheckMergeable(uint8 method_a, uint8 bins_a, const RfmFitState *b)
-{
-	if (method_a != b->method || bins_a != b->bins)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge RFM fit states with different bins or methods")));
-}
-
-/* A new fit state merging two: the runs of both, their buffers merged in */
-static RfmFitState *
-FitStateMergePair(const RfmFitState *a, const RfmFitState *b)
-{
-	CrmValueCount *runs[RFM_DIMENSIONS];
-	int32		n_distinct[RFM_DIMENSIONS];
-	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
-
-	CheckMergeable(a->method, a->bins, b);
-	for (int d = 0; d < RFM_DIMENSIONS; d++)
-	{
-		int32		na;
-		int32		nb;
-		CrmValueCount *ra = FlushedRun(a, d, &na);
-		CrmValueCount *rb = FlushedRun(b, d, &nb);
-
-		runs[d] = (CrmValueCount *) palloc(sizeof(CrmValueCount) * ((Size) na + nb + 1));
-		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
-	}
-	return FitStateBuild(a->method, a->bins, n_rows, runs, n_distinct,
-						 NextBufferCapacity(n_distinct));
-}
-
 /*
- * The state of crm.rfm_fit_merge (and of rfm_fit_combine inside any
- * aggregate, the parallel crm.rfm_fit's included): an expanded object
- * accumulating each dimension's values in a merge buffer, so that merging
- * N states costs O(values x log), flattened into the fit state of its
- * compacted runs (no buffer) when it leaves the aggregate
+ * The state of crm.rfm_fit and crm.rfm_fit_merge inside an aggregate (rows
+ * added by rfm_fit_trans, states by rfm_fit_combine): an expanded object
+ * accumulating each dimension's values in a merge buffer, so that adding
+ * rows or merging N states costs O(values x log), grown in place, never
+ * copied whole, and flattened into the fit state of its compacted runs (no
+ * buffer) when it leaves the aggregate: a parallel worker's partial state
+ * is its sorted distinct values
  */
 typedef struct ExpandedRfmFit
 {
@@ -425,23 +343,164 @@ ExpandedRfmFitAdd(ExpandedRfmFit *expanded, const RfmFitState *state)
 	}
 }
 
-/* A new expanded fit state in a child context of parent, holding what state holds */
+/* A new empty expanded fit state of a method and bins in a child context of parent */
 static ExpandedRfmFit *
-NewExpandedRfmFit(MemoryContext parent, const RfmFitState *state)
+NewExpandedRfmFit(MemoryContext parent, uint8 method, uint8 bins)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "crm RFM fit merge",
+	MemoryContext context = AllocSetContextCreate(parent, "crm RFM fit state",
 												  ALLOCSET_SMALL_SIZES);
 	ExpandedRfmFit *expanded = (ExpandedRfmFit *)
 		MemoryContextAlloc(context, sizeof(ExpandedRfmFit));
 
 	EOH_init_header(&expanded->hdr, &ExpandedRfmFitMethods, context);
-	expanded->method = state->method;
-	expanded->bins = state->bins;
+	expanded->method = method;
+	expanded->bins = bins;
 	expanded->n_rows = 0;
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 		MergeBufferInit(&expanded->dims[d], &MergeValueCountOps, context);
-	ExpandedRfmFitAdd(expanded, state);
 	return expanded;
+}
+
+/* The expanded fit state of an aggregate's own in a datum (read-write), or NULL */
+static ExpandedRfmFit *
+OwnExpandedRfmFit(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(datum)) &&
+		DatumGetEOHP(datum)->eoh_methods == &ExpandedRfmFitMethods)
+		return (ExpandedRfmFit *) DatumGetEOHP(datum);
+	return NULL;
+}
+
+/*
+ * The transition inside an aggregate: the row added to the aggregate's
+ * expanded state (made on the first row, or from a flat state once)
+ */
+static Datum
+ExpandedRfmFitTransition(FunctionCallInfo fcinfo, uint8 method, uint8 bins)
+{
+	ExpandedRfmFit *expanded = PG_ARGISNULL(0) ? NULL : OwnExpandedRfmFit(PG_GETARG_DATUM(0));
+	CrmValueCount values[RFM_DIMENSIONS];
+
+	if (expanded == NULL)
+	{
+		MemoryContext aggcontext;
+
+		(void) AggCheckCallContext(fcinfo, &aggcontext);
+		expanded = NewExpandedRfmFit(aggcontext, method, bins);
+		if (!PG_ARGISNULL(0))
+		{
+			RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+			expanded->method = state->method;
+			expanded->bins = state->bins;
+			ExpandedRfmFitAdd(expanded, state);
+		}
+	}
+	if (expanded->method != method || expanded->bins != bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bins and method must be the same for every row of a group")));
+	/* a customer is skipped unless all three values are present */
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		if (PG_ARGISNULL(d + 1))
+			PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
+		/* -0.0 and 0.0 are one value: +0, so that merges never depend on order */
+		values[d].value = PG_GETARG_FLOAT8(d + 1) + 0.0;
+		values[d].count = 1;
+	}
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		CheckFinite(values[d].value, RfmDimensionNames[d]);
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		MergeBufferAppend(&expanded->dims[d], &values[d], 1);
+	expanded->n_rows++;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
+}
+
+/* crm.rfm_fit transition: add one customer's (recency, frequency, monetary) */
+PG_FUNCTION_INFO_V1(rfm_fit_trans);
+Datum
+rfm_fit_trans(PG_FUNCTION_ARGS)
+{
+	RfmFitState *state;
+	uint8		method;
+	uint8		bins;
+	float8		values[RFM_DIMENSIONS];
+	float8	   *slot;
+
+	FitRowParams(fcinfo, &method, &bins);
+	if (AggCheckCallContext(fcinfo, NULL) != 0)
+		return ExpandedRfmFitTransition(fcinfo, method, bins);
+	if (PG_ARGISNULL(0))
+	{
+		static const int32 no_runs[RFM_DIMENSIONS] = {0, 0, 0};
+		CrmValueCount *runs[RFM_DIMENSIONS] = {NULL, NULL, NULL};
+
+		state = FitStateBuild(method, bins, 0, runs, no_runs, RFM_FIT_INITIAL_BUFFER);
+	}
+	else
+	{
+		state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+		if (state->method != method || state->bins != bins)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bins and method must be the same for every row of a group")));
+		if (!CrmArgIsWritable(fcinfo, 0, state))
+			state = FitStateFlush(state, Max(state->buffer_capacity, 1));
+	}
+
+	/* a customer is skipped unless all three values are present */
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		if (PG_ARGISNULL(d + 1))
+			PG_RETURN_POINTER(state);
+		/* -0.0 and 0.0 are one value: +0, so that merges never depend on order */
+		values[d] = PG_GETARG_FLOAT8(d + 1) + 0.0;
+	}
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		CheckFinite(values[d], RfmDimensionNames[d]);
+
+	if (state->n_buffered >= state->buffer_capacity)
+		state = FitStateFlush(state, -1);
+	slot = FitBuffer(state) + (Size) state->n_buffered * RFM_DIMENSIONS;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		slot[d] = values[d];
+	state->n_buffered++;
+	state->n_rows++;
+	PG_RETURN_POINTER(state);
+}
+
+/* Raise 22023 unless two fit states have the same bins and method */
+static void
+CheckMergeable(uint8 method_a, uint8 bins_a, const RfmFitState *b)
+{
+	if (method_a != b->method || bins_a != b->bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge RFM fit states with different bins or methods")));
+}
+
+/* A new fit state merging two: the runs of both, their buffers merged in */
+static RfmFitState *
+FitStateMergePair(const RfmFitState *a, const RfmFitState *b)
+{
+	CrmValueCount *runs[RFM_DIMENSIONS];
+	int32		n_distinct[RFM_DIMENSIONS];
+	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
+
+	CheckMergeable(a->method, a->bins, b);
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		int32		na;
+		int32		nb;
+		CrmValueCount *ra = FlushedRun(a, d, &na);
+		CrmValueCount *rb = FlushedRun(b, d, &nb);
+
+		runs[d] = (CrmValueCount *) palloc(sizeof(CrmValueCount) * ((Size) na + nb + 1));
+		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
+	}
+	return FitStateBuild(a->method, a->bins, n_rows, runs, n_distinct,
+						 NextBufferCapacity(n_distinct));
 }
 
 /*
@@ -463,9 +522,7 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 	if (AggCheckCallContext(fcinfo, &aggcontext) == 0)
 		PG_RETURN_POINTER(FitStateMergePair((RfmFitState *) PG_DETOAST_DATUM(raw),
 											(RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
-	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)) &&
-		DatumGetEOHP(raw)->eoh_methods == &ExpandedRfmFitMethods)
-		expanded = (ExpandedRfmFit *) DatumGetEOHP(raw);
+	expanded = OwnExpandedRfmFit(raw);
 	/* a flat copy if it is expanded, even the state itself */
 	b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 	if (expanded == NULL)
@@ -474,7 +531,8 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 
 		CheckMergeable(a->method, a->bins, b);
 		(void) AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
-		expanded = NewExpandedRfmFit(aggcontext, a);
+		expanded = NewExpandedRfmFit(aggcontext, a->method, a->bins);
+		ExpandedRfmFitAdd(expanded, a);
 	}
 	CheckMergeable(expanded->method, expanded->bins, b);
 	ExpandedRfmFitAdd(expanded, b);
