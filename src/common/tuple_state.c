@@ -18,9 +18,11 @@
  * tuples x log) instead of a copy of the growing state per state.  An
  * expanded state is compacted (buffer sorted, collapsed and merged) when it
  * is flattened or read, so what leaves an aggregate, a parallel worker
- * included, is its sorted distinct tuples only.  The transitions that check rows are the
- * domains' (src/clv/clv_fit_trans.c, src/retention/survival.c); the text
- * and binary forms are in tuple_state_io.c.
+ * included, is its sorted distinct tuples only.  The transitions that
+ * check rows are the domains' (src/clv/clv_fit_trans.c,
+ * src/retention/survival.c); the text and binary forms are in
+ * tuple_state_io.c; shapes, the row arguments and the column index of the
+ * fits in tuple_rows.c.
  */
 #include "crm.h"
 #include "tuple_state.h"
@@ -40,52 +42,6 @@
 
 /* Header size of a fit state, aligned for the tuples that follow */
 #define TUPLE_STATE_HEADER_SIZE MAXALIGN(sizeof(TupleState))
-
-/* Values per tuple of a shape (2 or 3) */
-int
-TupleShapeWidth(TupleShape shape)
-{
-	return shape == TUPLE_SHAPE_SPEND || shape == TUPLE_SHAPE_TENURES ||
-		shape == TUPLE_SHAPE_DURATIONS ? 2 : 3;
-}
-
-/* Name of a shape in the text form */
-const char *
-TupleShapeName(uint8 shape)
-{
-	switch (shape)
-	{
-		case TUPLE_SHAPE_PURCHASES:
-			return "purchases";
-		case TUPLE_SHAPE_OPPORTUNITIES:
-			return "opportunities";
-		case TUPLE_SHAPE_TENURES:
-			return "tenures";
-		case TUPLE_SHAPE_SPEND:
-			return "spend";
-		case TUPLE_SHAPE_DURATIONS:
-			return "durations";
-		default:
-			return NULL;
-	}
-}
-
-/* The shape named in the text form, or 0 */
-uint8
-TupleShapeOfName(const char *name)
-{
-	if (strcmp(name, "purchases") == 0)
-		return TUPLE_SHAPE_PURCHASES;
-	if (strcmp(name, "opportunities") == 0)
-		return TUPLE_SHAPE_OPPORTUNITIES;
-	if (strcmp(name, "spend") == 0)
-		return TUPLE_SHAPE_SPEND;
-	if (strcmp(name, "tenures") == 0)
-		return TUPLE_SHAPE_TENURES;
-	if (strcmp(name, "durations") == 0)
-		return TUPLE_SHAPE_DURATIONS;
-	return 0;
-}
 
 /* The sorted run of a state */
 static WeightedTuple *
@@ -425,108 +381,6 @@ StateFlush(const TupleState *state, int32 buffer_capacity)
 	return copy;
 }
 
-/* A 64-bit mix of a value's bits for the open-addressing table of TupleColumnIndex */
-static inline uint64
-MixBits(float8 value)
-{
-	uint64		bits;
-
-	memcpy(&bits, &value, sizeof(bits));
-	bits ^= bits >> 33;
-	bits *= UINT64CONST(0xff51afd7ed558ccd);
-	bits ^= bits >> 33;
-	bits *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	bits ^= bits >> 33;
-	return bits;
-}
-
-/*
- * The distinct values of column col of the tuples (palloc'd, in order of
- * first appearance; *n gets their number), and in index[j] the position of
- * tuple j's value among them; one pass with an open-addressing table.
- * Returns NULL (and *n = 0) as soon as there are more than limit distinct
- * values: then a per-value cache would be no smaller than the tuples.
- * Values are compared with ==, so -0 and +0 (normalized on input) and equal
- * values share an entry.
- */
-float8 *
-TupleColumnIndex(const WeightedTuple *tuples, int32 n_tuples, int col, int32 limit,
-				 int32 *n, int32 *index)
-{
-	int32		most = Max(Min(limit, n_tuples), 1);
-	uint32		size = 16;
-	uint32		mask;
-	int32	   *slots;
-	float8	   *values = (float8 *) palloc(sizeof(float8) * most);
-	int32		distinct = 0;
-
-	while (size < 2 * (uint32) most)
-		size <<= 1;
-	mask = size - 1;
-	slots = (int32 *) palloc(sizeof(int32) * size);
-	memset(slots, -1, sizeof(int32) * size);
-	for (int32 j = 0; j < n_tuples; j++)
-	{
-		float8		value = tuples[j].v[col];
-		uint32		h = (uint32) MixBits(value) & mask;
-
-		while (slots[h] >= 0 && values[slots[h]] != value)
-			h = (h + 1) & mask;
-		if (slots[h] < 0)
-		{
-			if (distinct >= most)
-			{
-				pfree(slots);
-				pfree(values);
-				*n = 0;
-				return NULL;
-			}
-			values[distinct] = value;
-			slots[h] = distinct++;
-		}
-		index[j] = slots[h];
-	}
-	pfree(slots);
-	*n = distinct;
-	return values;
-}
-
-/* The weight of a row (argument argno): a non-negative whole number */
-int64
-TupleWeightArg(FunctionCallInfo fcinfo, int argno)
-{
-	int64		weight = PG_GETARG_INT64(argno);
-
-	if (weight < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("weight must not be negative, not " INT64_FORMAT, weight)));
-	return weight;
-}
-
-/* The penalizer argument (argno): finite and >= 0 */
-float8
-TuplePenalizerArg(FunctionCallInfo fcinfo, int argno)
-{
-	float8		penalizer;
-
-	CheckNotNull(fcinfo, argno, "penalizer");
-	penalizer = PG_GETARG_FLOAT8(argno);
-	if (isnan(penalizer) || isinf(penalizer) || penalizer < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("penalizer must be a finite number >= 0, not %g", penalizer)));
-	return penalizer;
-}
-
-/* The unit argument (argno) of a fit transition: a positive time unit */
-void
-TupleUnitArg(FunctionCallInfo fcinfo, int argno, TimeUnit *unit)
-{
-	CheckNotNull(fcinfo, argno, "unit");
-	TimeUnitFromInterval(PG_GETARG_INTERVAL_P(argno), unit);
-}
-
 /* Raise 22023 unless two fit states (or a state and a row) have the same unit */
 static void
 CheckSameUnit(bool has_a, const TimeUnit *a, bool has_b, const TimeUnit *b)
@@ -805,6 +659,32 @@ StateCopyWithRoom(MemoryContext context, const TupleState *state, int32 more)
 }
 
 /*
+ * A new state in context holding the merge of two (the header of a): their
+ * sorted runs merged in one pass, their buffers (if any) buffered, and room
+ * to grow; the room is not set, as in StateCopyWithRoom
+ */
+static TupleState *
+StateMergedCopy(MemoryContext context, const TupleState *a, const TupleState *b)
+{
+	int32		room = a->n_distinct + b->n_distinct;
+	int32		buffer_capacity = Max(TUPLE_STATE_INITIAL_BUFFER, a->n_buffered + b->n_buffered);
+	TupleState *merged = (TupleState *)
+		MemoryContextAllocHuge(context, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
+							   ((Size) room + (Size) buffer_capacity));
+
+	memcpy(merged, a, TUPLE_STATE_HEADER_SIZE);
+	merged->n_distinct = MergeRuns(StateRun(a), a->n_distinct, StateRun(b), b->n_distinct,
+								   StateRun(merged));
+	CheckRunSize(merged->n_distinct);
+	merged->buffer_capacity = room + buffer_capacity - merged->n_distinct;
+	merged->n_buffered = a->n_buffered + b->n_buffered;
+	memcpy(StateBuffer(merged), StateBuffer(a), sizeof(WeightedTuple) * (Size) a->n_buffered);
+	memcpy(StateBuffer(merged) + a->n_buffered, StateBuffer(b),
+		   sizeof(WeightedTuple) * (Size) b->n_buffered);
+	return merged;
+}
+
+/*
  * Raise 22023 unless two fit states can be merged: the same shape, the
  * same penalizer if both have one, the same unit if both have rows
  */
@@ -877,20 +757,28 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 
 		if (expanded == NULL)
 		{
-			/* the aggregate's first state: a copy it owns, with room for b */
+			/* the aggregate's first state: a copy it owns, merged with b */
 			expanded = NewExpandedTupleState(aggcontext);
-			expanded->flat = StateCopyWithRoom(expanded->hdr.eoh_context, a,
-											   b->n_distinct + b->n_buffered);
+			if (b->n_distinct >= Max(TUPLE_STATE_MIN_BUFFER, a->n_distinct / 4))
+				merged = StateMergedCopy(expanded->hdr.eoh_context, a, b);
+			else
+				merged = StateAppendState(fcinfo,
+										  StateCopyWithRoom(expanded->hdr.eoh_context, a,
+															b->n_distinct + b->n_buffered),
+										  b);
 		}
-		else if (b == a)
+		else
 		{
-			/* the state merged with itself: add a copy of what it holds */
-			b = (TupleState *) palloc(TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-									  ((Size) a->n_distinct + (Size) a->n_buffered));
-			memcpy(b, a, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-				   ((Size) a->n_distinct + (Size) a->n_buffered));
+			if (b == a)
+			{
+				/* the state merged with itself: add a copy of what it holds */
+				b = (TupleState *) palloc(TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
+										  ((Size) a->n_distinct + (Size) a->n_buffered));
+				memcpy(b, a, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
+					   ((Size) a->n_distinct + (Size) a->n_buffered));
+			}
+			merged = StateAppendState(fcinfo, expanded->flat, b);
 		}
-		merged = StateAppendState(fcinfo, expanded->flat, b);
 		/* merged still has the header of the state before the merge */
 		MergedHeader(merged, merged, b, n_rows);
 		PG_RETURN_DATUM(TupleTransitionResult(expanded, merged));
