@@ -7,7 +7,8 @@
  * Elements merged in go to a buffer after the run.  A full buffer is sorted
  * (the element type's inlined sort), its equal elements collapsed, and
  * merged into the run in place (backwards, from a copy of the buffer); the
- * room then grows so that the buffer is at least half the run, so an
+ * room then grows (at least doubling, from a few elements: a group's state
+ * may stay small) so that the buffer is at least half the run, so an
  * element is sorted and merged O(1) times amortized.  A run that is at
  * least a quarter of the accumulated one is merged straight in, in time
  * proportional to it.  Memory: the run, a buffer up to its size, and a
@@ -21,8 +22,10 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-/* Smallest buffer, in elements */
-#define MERGE_BUFFER_MIN 64
+/* Elements of a new buffer's first allocation (small: a group's state may hold a few) */
+#define MERGE_BUFFER_FIRST 8
+/* Shortest run merged straight in; shorter ones are buffered */
+#define MERGE_BUFFER_MIN_RUN 64
 
 /* The element at position i of a buffer's data */
 static inline char *
@@ -196,8 +199,8 @@ MergeBufferCompact(MergeBuffer *mb)
 
 /*
  * Room for at least one more buffered element: a full buffer is compacted,
- * and the room grows when the buffer left is small against the run (to a
- * buffer as large as the run, or want elements if more)
+ * and the room grows when the buffer left is small against the run: at
+ * least doubled, to a buffer as large as the run, or want elements if more
  */
 static void
 MakeRoom(MergeBuffer *mb, int64 want)
@@ -205,8 +208,9 @@ MakeRoom(MergeBuffer *mb, int64 want)
 	if (mb->n_run + mb->n_buffered < mb->capacity)
 		return;
 	MergeBufferCompact(mb);
-	if (mb->capacity - mb->n_run < Max(MERGE_BUFFER_MIN, mb->n_run / 2))
-		Resize(mb, mb->n_run + Max(Max(MERGE_BUFFER_MIN, mb->n_run), want));
+	if (mb->capacity == 0 || mb->capacity - mb->n_run < Max(1, mb->n_run / 2))
+		Resize(mb, Max(Max(MERGE_BUFFER_FIRST, 2 * mb->capacity),
+					   mb->n_run + Max(mb->n_run, want)));
 }
 
 /* Add n elements in any order (not the buffer's own memory) */
@@ -237,13 +241,13 @@ MergeBufferAppend(MergeBuffer *mb, const void *elements, int64 n)
 void
 MergeBufferAppendRun(MergeBuffer *mb, const void *run, int64 n)
 {
-	if (n < Max(MERGE_BUFFER_MIN, mb->n_run / 4))
+	if (n < Max(MERGE_BUFFER_MIN_RUN, mb->n_run / 4))
 	{
 		MergeBufferAppend(mb, run, n);
 		return;
 	}
 	MergeBufferCompact(mb);
 	if (mb->capacity - mb->n_run < n)
-		Resize(mb, mb->n_run + n + Max(MERGE_BUFFER_MIN, (mb->n_run + n) / 2));
+		Resize(mb, mb->n_run + n + (mb->n_run + n) / 2);
 	mb->n_run = MergeInPlace(mb->ops, mb->data, mb->n_run, (const char *) run, n);
 }

@@ -25,6 +25,7 @@
  * fits in tuple_rows.c.
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "tuple_state.h"
 
 #include <math.h>
@@ -35,10 +36,10 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-/* Tuples the buffer of a new state holds */
-#define TUPLE_STATE_INITIAL_BUFFER 16
-/* Smallest buffer after the first flush */
-#define TUPLE_STATE_MIN_BUFFER 1024
+/* Tuples the buffer of a new state holds (small: a group's state may stay small) */
+#define TUPLE_STATE_INITIAL_BUFFER 4
+/* Shortest run a merge adds straight into the run (shorter ones are buffered) */
+#define TUPLE_STATE_MIN_RUN 1024
 
 /* Header size of a fit state, aligned for the tuples that follow */
 #define TUPLE_STATE_HEADER_SIZE MAXALIGN(sizeof(TupleState))
@@ -232,10 +233,11 @@ StateCompact(TupleState *state, WeightedTuple *scratch)
 
 /*
  * An aggregate's fit state while rows are added: an expanded object holding
- * a flat state that grows in place (repalloc in the object's own context).
- * The executor keeps a read-write expanded transition value without copying
- * it when it is returned again, so a growing state is never copied whole
- * into fresh memory (with a flat varlena state it was, at every growth).  It
+ * a flat state that grows in place (repalloc in the object's context, the
+ * aggregate's shared states context: agg_states.h).  The executor keeps a
+ * read-write expanded transition value without copying it when it is
+ * returned again, so a growing state is never copied whole into fresh
+ * memory (with a flat varlena state it was, at every growth).  It
  * is flattened only when it leaves the aggregate (a partial aggregate's
  * result sent to the leader, an output function), and then compacted first:
  * what leaves is the sorted distinct tuples, never the raw buffer.
@@ -323,12 +325,11 @@ TupleStateOfDatum(Datum datum)
 	return (TupleState *) PG_DETOAST_DATUM(datum);
 }
 
-/* A new expanded state in a child context of parent, its flat state still unset */
+/* A new expanded state of aggregate context parent (agg_states.h), its flat state still unset */
 static ExpandedTupleState *
 NewExpandedTupleState(MemoryContext parent)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "crm fit state",
-												  ALLOCSET_SMALL_SIZES);
+	MemoryContext context = CrmAggStateContext(parent);
 	ExpandedTupleState *expanded = (ExpandedTupleState *)
 		MemoryContextAlloc(context, sizeof(ExpandedTupleState));
 
@@ -371,7 +372,7 @@ StateFlush(const TupleState *state, int32 buffer_capacity)
 	TupleState *copy;
 
 	if (buffer_capacity < 0)
-		buffer_capacity = Max(TUPLE_STATE_MIN_BUFFER, n);
+		buffer_capacity = Max(TUPLE_STATE_INITIAL_BUFFER, n);
 	copy = TupleStateBuild(state->shape, state->n_rows, state->has_penalizer,
 						   state->penalizer, run, n, buffer_capacity);
 	copy->has_unit = state->has_unit;
@@ -499,7 +500,7 @@ TransitionScratch(FunctionCallInfo fcinfo, int32 n)
 
 	if (capacity == NULL || *capacity < n)
 	{
-		int32		room = Max(n, TUPLE_STATE_MIN_BUFFER);
+		int32		room = Max(n, TUPLE_STATE_MIN_RUN);
 
 		if (capacity != NULL)
 			pfree(capacity);
@@ -544,9 +545,10 @@ StateGrow(FunctionCallInfo fcinfo, TupleState *state, int32 buffer_capacity)
 /*
  * Room in the buffer of a state for at least one more tuple: a full buffer
  * is merged into the run, and the state grows (it may move) when the
- * buffer left is small against the run: to a buffer as large as the run,
- * or want tuples if more.  So a tuple is sorted and merged O(1) times
- * amortized, and the state is at most about twice its distinct tuples.
+ * buffer left is small against the run: at least doubled, to a buffer as
+ * large as the run, or want tuples if more.  So a tuple is sorted and
+ * merged O(1) times amortized, and the state is at most about twice its
+ * distinct tuples.
  */
 static TupleState *
 StateMakeRoom(FunctionCallInfo fcinfo, TupleState *state, int32 want)
@@ -554,9 +556,9 @@ StateMakeRoom(FunctionCallInfo fcinfo, TupleState *state, int32 want)
 	if (state->n_buffered < state->buffer_capacity)
 		return state;
 	StateCompact(state, TransitionScratch(fcinfo, state->n_buffered));
-	if (state->buffer_capacity < Max(TUPLE_STATE_MIN_BUFFER, state->n_distinct / 2))
+	if (state->buffer_capacity < Max(1, state->n_distinct / 2))
 		state = StateGrow(fcinfo, state,
-						  Max(Max(TUPLE_STATE_MIN_BUFFER, state->n_distinct), want));
+						  Max(Max(2 * state->buffer_capacity, state->n_distinct), want));
 	return state;
 }
 
@@ -611,7 +613,7 @@ StateMergeRun(FunctionCallInfo fcinfo, TupleState *state, const WeightedTuple *r
 	StateCompact(state, TransitionScratch(fcinfo, state->n_buffered));
 	if (state->buffer_capacity < n)
 		state = StateGrow(fcinfo, state,
-						  n + Max(TUPLE_STATE_MIN_BUFFER, (state->n_distinct + n) / 2));
+						  n + (state->n_distinct + n) / 2);
 	state->buffer_capacity += state->n_distinct;
 	state->n_distinct = MergeRunInPlace(StateRun(state), state->n_distinct, run, n);
 	state->buffer_capacity -= state->n_distinct;
@@ -631,7 +633,7 @@ static TupleState *
 StateAppendState(FunctionCallInfo fcinfo, TupleState *state, const TupleState *b)
 {
 	Assert(state != b);
-	if (b->n_distinct >= Max(TUPLE_STATE_MIN_BUFFER, state->n_distinct / 4))
+	if (b->n_distinct >= Max(TUPLE_STATE_MIN_RUN, state->n_distinct / 4))
 		state = StateMergeRun(fcinfo, state, StateRun(b), b->n_distinct);
 	else
 		state = StateAppendBuffered(fcinfo, state, StateRun(b), b->n_distinct);
@@ -759,7 +761,7 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 		{
 			/* the aggregate's first state: a copy it owns, merged with b */
 			expanded = NewExpandedTupleState(aggcontext);
-			if (b->n_distinct >= Max(TUPLE_STATE_MIN_BUFFER, a->n_distinct / 4))
+			if (b->n_distinct >= Max(TUPLE_STATE_MIN_RUN, a->n_distinct / 4))
 				merged = StateMergedCopy(expanded->hdr.eoh_context, a, b);
 			else
 				merged = StateAppendState(fcinfo,

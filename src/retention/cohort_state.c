@@ -25,6 +25,7 @@
  * The unit, window and days are read and written by cohort_window.c.
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "cohort.h"
 
 #include "access/htup_details.h"
@@ -47,6 +48,8 @@
 
 /* Slots of a new state */
 #define COHORT_INITIAL_SLOTS 64
+/* Slots of a new state inside an aggregate (one of many groups' may stay small) */
+#define COHORT_FIRST_SLOTS 8
 /* Most slots of a state: its size stays within 1 GB */
 #define COHORT_MAX_SLOTS \
 	((int32) ((MaxAllocSize - COHORT_STATE_HEADER_SIZE) / sizeof(CohortPair)))
@@ -259,10 +262,11 @@ StateAddPair(CohortState *state, uint64 hash, int32 period, bool in_place)
 
 /*
  * An aggregate's state: an expanded object holding a flat state that grows
- * in place (repalloc in the object's own context), so the executor keeps it
- * without copying, and that is compacted when it is flattened (a parallel
- * worker's partial state sent to the leader, an output): the flat form is
- * the sorted distinct pairs, without buffer or spare room.
+ * in place (repalloc in the aggregate's shared states context,
+ * agg_states.h), so the executor keeps it without copying, and that is
+ * compacted when it is flattened (a parallel worker's partial state sent to
+ * the leader, an output): the flat form is the sorted distinct pairs,
+ * without buffer or spare room.
  */
 typedef struct ExpandedCohortState
 {
@@ -308,12 +312,11 @@ ExpandedCohortOf(Datum datum)
 	return NULL;
 }
 
-/* A new expanded state in a child context of parent holding a copy of state, with room for more pairs */
+/* A new expanded state of aggregate context parent (agg_states.h) holding a copy of state, with room for more pairs */
 static ExpandedCohortState *
 NewExpandedCohort(MemoryContext parent, const CohortState *state, int64 more)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "crm cohort state",
-												  ALLOCSET_SMALL_SIZES);
+	MemoryContext context = CrmAggStateContext(parent);
 	ExpandedCohortState *expanded = (ExpandedCohortState *)
 		MemoryContextAlloc(context, sizeof(ExpandedCohortState));
 	MemoryContext old_context = MemoryContextSwitchTo(context);
@@ -662,7 +665,7 @@ TransitionState(FunctionCallInfo fcinfo, CohortCache *cache, ExpandedCohortState
 	}
 	if (!in_aggregate)
 		return state;
-	*expanded = NewExpandedCohort(aggcontext, state, COHORT_INITIAL_SLOTS);
+	*expanded = NewExpandedCohort(aggcontext, state, COHORT_FIRST_SLOTS);
 	return (*expanded)->flat;
 }
 

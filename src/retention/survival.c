@@ -21,6 +21,7 @@
  * Text form:  v1 n=11 times={9:1,0;13:1,1;...}  -- time:events,censored
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "crm_io.h"
 #include "merge_buffer.h"
 #include "tuple_state.h"
@@ -508,12 +509,11 @@ static const ExpandedObjectMethods ExpandedSurvivalMethods = {
 	ExpandedSurvivalFlatten
 };
 
-/* A new expanded survival value in a child context of parent, holding the times of s */
+/* A new expanded survival value of aggregate context parent (agg_states.h), holding the times of s */
 static ExpandedSurvival *
 NewExpandedSurvival(MemoryContext parent, const Survival *s)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "crm survival merge",
-												  ALLOCSET_SMALL_SIZES);
+	MemoryContext context = CrmAggStateContext(parent);
 	ExpandedSurvival *expanded = (ExpandedSurvival *)
 		MemoryContextAlloc(context, sizeof(ExpandedSurvival));
 

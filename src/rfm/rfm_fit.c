@@ -13,6 +13,7 @@
  *	  value of a group, so values tied at a boundary all go to the upper bin.
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "merge_buffer.h"
 #include "rfm_model.h"
 
@@ -343,12 +344,11 @@ ExpandedRfmFitAdd(ExpandedRfmFit *expanded, const RfmFitState *state)
 	}
 }
 
-/* A new empty expanded fit state of a method and bins in a child context of parent */
+/* A new empty expanded fit state of a method and bins, of aggregate context parent (agg_states.h) */
 static ExpandedRfmFit *
 NewExpandedRfmFit(MemoryContext parent, uint8 method, uint8 bins)
 {
-	MemoryContext context = AllocSetContextCreate(parent, "crm RFM fit state",
-												  ALLOCSET_SMALL_SIZES);
+	MemoryContext context = CrmAggStateContext(parent);
 	ExpandedRfmFit *expanded = (ExpandedRfmFit *)
 		MemoryContextAlloc(context, sizeof(ExpandedRfmFit));
 

@@ -30,14 +30,16 @@
 #         BENCH_SIZES="10000 100000" BENCH_REPS=3 test/bench/merge.sh
 # Environment: BENCH_SIZES ("10000 100000 1000000"), BENCH_REPS (3),
 # BENCH_MERGE_TIMEOUT (a statement_timeout for each timed query, e.g. 60s;
-# default none: a query that runs out is reported as such).  Output:
-# stdout and test/bench/out/merge.md.
+# default none: a query that runs out is reported as such), BENCH_CASES
+# (the numbers of the cases of merge.sql to run, e.g. "1 2 5"; default
+# all).  Output: stdout and test/bench/out/merge.md.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 export BENCH_SIZES=${BENCH_SIZES:-10000 100000 1000000}
 export BENCH_REPS=${BENCH_REPS:-3}
 export BENCH_MERGE_TIMEOUT=${BENCH_MERGE_TIMEOUT:-0}
+[[ ${BENCH_CASES:-} =~ ^[0-9\ ]*$ ]] || { echo "BENCH_CASES must be case numbers" >&2; exit 2; }
 
 # Alone: set up, then run this script again inside a throwaway cluster
 if [ -z "${CRM_BENCH_IN_CLUSTER:-}" ]; then
@@ -100,6 +102,10 @@ median_of() {	# name of an array
 	if printf '%s\n' "${times[@]}" | grep -q timeout; then echo timeout; else printf '%s\n' "${times[@]}" | median; fi
 }
 
+# the cases to run (BENCH_CASES: their numbers in merge.sql; default all)
+selected="true"
+# shellcheck disable=SC2086 # word splitting trims the list
+[ -z "${BENCH_CASES:-}" ] || selected="ord IN ($(echo $BENCH_CASES | tr ' ' ','))"
 rows=()
 ok=yes
 unchecked=0
@@ -118,9 +124,10 @@ for size in $BENCH_SIZES; do
 		q -c "DROP TABLE IF EXISTS $states" -c "CREATE UNLOGGED TABLE $states AS $build" -c "VACUUM ANALYZE $states"
 		echo "- $states: $(qa -c "SELECT count(*) FROM $states") states," \
 			"$(qa -c "SELECT pg_size_pretty(pg_table_size('$states'))") (built in $(secs_since "$t0") s)"
-	done < <(qa -F'|' -c "SELECT states, build FROM merge_cases WHERE build IS NOT NULL ORDER BY ord")
+	done < <(qa -F'|' -c "SELECT states, build FROM merge_cases
+		WHERE build IS NOT NULL AND states IN (SELECT states FROM merge_cases WHERE $selected) ORDER BY ord")
 
-	mapfile -t ords < <(qa -c "SELECT ord FROM merge_cases ORDER BY ord")
+	mapfile -t ords < <(qa -c "SELECT ord FROM merge_cases WHERE $selected ORDER BY ord")
 	for ord in "${ords[@]}"; do
 		IFS='|' read -r name states exact grouped <<<"$(qa -F'|' -c "SELECT name, states, exact, grouped FROM merge_cases WHERE ord = $ord")"
 		direct=$(keyed "$(qa -c "SELECT direct FROM merge_cases WHERE ord = $ord")" "$grouped")
