@@ -5,7 +5,9 @@
 -- inside the aggregate, shuffled subqueries, merges of merges, a big state
 -- first or last), with NULL states, empty states, tuples repeated across
 -- customers, the same state merged many times, a forced-parallel plan,
--- window frames, and one merged state read by several final functions.
+-- window frames, and one merged state read by several final functions;
+-- and per-customer states built by a hashed GROUP BY that spills to disk
+-- or by grouping sets equal those of a sorted GROUP BY.
 -- The merge aggregates add each state to a buffer of their own and compact
 -- it (tuple_state.c, merge_buffer.c); these are the cases where that could
 -- go wrong.
@@ -293,13 +295,71 @@ JOIN (SELECT c.customer_id,
               WHERE d.customer_id BETWEEN c.customer_id - 2 AND c.customer_id) AS moving_rfm
       FROM cust c WHERE c.customer_id <= 300) p USING (customer_id);
 
+\i test/load/plan_shape.sql
+-- Per-customer states built by a hashed GROUP BY that spills to disk (a
+-- small work_mem: the groups of later batches are built after the memory of
+-- the first ones is reset) and by grouping sets (a state per set) = the
+-- states built by a sorted GROUP BY, one grouping at a time
+SET enable_sort = off;
+SET work_mem = '64kB';
+CREATE TABLE hashed AS
+SELECT customer_id, crm.clv_fit_partial(x, t_x, t)::text AS purchases, crm.km_fit(duration, event)::text AS survival,
+       crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text AS rfm
+FROM cust GROUP BY customer_id;
+CREATE TABLE hashed_cohorts AS
+SELECT customer_id, crm.cohort_partial(customer_id, event_on, INTERVAL '1 month', DATE '2024-12-24')::text AS cohort
+FROM events GROUP BY customer_id;
+CREATE TABLE hashed_merges AS
+SELECT customer_id % 97 AS g, crm.clv_fit_merge(purchases)::text AS purchases, crm.survival_merge(survival)::text AS survival,
+       crm.rfm_fit_merge(rfm)::text AS rfm
+FROM states GROUP BY 1;
+CREATE TABLE grouping_sets AS
+SELECT customer_id % 10 AS g10, customer_id % 7 AS g7, crm.clv_fit_partial(x, t_x, t)::text AS purchases,
+       crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text AS rfm
+FROM cust GROUP BY GROUPING SETS ((customer_id % 10), (customer_id % 7), ());
+SELECT plan_has($q$SELECT customer_id, crm.clv_fit_partial(x, t_x, t) FROM cust GROUP BY customer_id$q$,
+                '{"Node Type": "Aggregate", "Strategy": "Hashed"}') AS hashed_plan;
+RESET enable_sort;
+RESET work_mem;
+SET enable_hashagg = off;
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE h.purchases = d.purchases AND h.survival = d.survival AND h.rfm = d.rfm) AS equal_to_sorted
+FROM hashed h
+JOIN (SELECT customer_id, crm.clv_fit_partial(x, t_x, t)::text AS purchases, crm.km_fit(duration, event)::text AS survival,
+             crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text AS rfm
+      FROM cust GROUP BY customer_id) d USING (customer_id);
+SELECT count(*) AS customers, count(*) FILTER (WHERE h.cohort = d.cohort) AS equal_to_sorted
+FROM hashed_cohorts h
+JOIN (SELECT customer_id, crm.cohort_partial(customer_id, event_on, INTERVAL '1 month', DATE '2024-12-24')::text AS cohort
+      FROM events GROUP BY customer_id) d USING (customer_id);
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE h.purchases = d.purchases AND h.survival = d.survival AND h.rfm = d.rfm) AS equal_to_sorted
+FROM hashed_merges h
+JOIN (SELECT customer_id % 97 AS g, crm.clv_fit_partial(x, t_x, t)::text AS purchases,
+             crm.km_fit(duration, event)::text AS survival,
+             crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text AS rfm
+      FROM cust GROUP BY 1) d USING (g);
+SELECT count(*) AS grouping_set_rows,
+       count(*) FILTER (WHERE s.purchases = d.purchases AND s.rfm = d.rfm) AS equal_to_one_grouping
+FROM grouping_sets s
+JOIN (SELECT customer_id % 10 AS g10, NULL::int AS g7, crm.clv_fit_partial(x, t_x, t)::text AS purchases,
+             crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text AS rfm
+      FROM cust GROUP BY 1
+      UNION ALL
+      SELECT NULL, customer_id % 7, crm.clv_fit_partial(x, t_x, t)::text,
+             crm.rfm_fit_partial(recency, frequency, monetary, 5, 'quantile')::text
+      FROM cust GROUP BY 2
+      UNION ALL
+      SELECT NULL, NULL, purchases, rfm_state FROM direct) d
+  ON s.g10 IS NOT DISTINCT FROM d.g10 AND s.g7 IS NOT DISTINCT FROM d.g7;
+RESET enable_hashagg;
+
 -- Merged under a forced-parallel plan (the combine function merging the
 -- workers' merged states) = serial
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-\i test/load/plan_shape.sql
 SELECT plan_partial_aggregate($q$SELECT crm.clv_fit_merge(purchases), crm.survival_merge(survival), crm.rfm_fit_merge(rfm) FROM states$q$)
        AS partial_aggregate;
 SELECT m.purchases = d.purchases AS clv_fit_merge, m.bgnbd = d.bgnbd AS bgnbd_fit_final, m.survival = d.survival AS survival_merge,
