@@ -1,8 +1,9 @@
 /*
  * cohort_state.c
  *		crm.cohort_state: the exact, mergeable state of crm.cohort_fit (see
- *		cohort.h), its transition, merge and text and binary forms, and the
- *		final function that turns it into a crm.cohort_table.
+ *		cohort.h), its transition and merge, and the final function that
+ *		turns it into a crm.cohort_table (its text and binary forms are in
+ *		cohort_state_io.c).
  *
  * Each event becomes a (customer hash, period) pair appended to a buffer;
  * when the buffer fills it is sorted (an inlined sort), collapsed and merged
@@ -16,13 +17,6 @@
  * expanded state is compacted when it is flattened, so what leaves an
  * aggregate (a parallel worker's state included) is its sorted distinct
  * pairs, never the raw buffer or spare room.
- *
- * The text form is one line, for example
- *	 v1 unit=1 month through=1998-06-30 events=5 ignored=1
- *	 pairs={0f3a...:1997-01-01,1997-03-01;9c00...:1997-02-01}
- * (customer hashes in hex, each with the first days of its active periods).
- * It round-trips exactly, which is how partial states travel between nodes.
- * The unit, window and days are read and written by cohort_window.c.
  */
 #include "crm.h"
 #include "agg_states.h"
@@ -63,38 +57,18 @@ StaticAssertDecl(COHORT_STATE_HEADER_SIZE == 48,
  * ---------------------------------------------------------------------------
  */
 
-/* Order of two pairs: by customer hash, then period */
-static inline int
-ComparePairs(const CohortPair *a, const CohortPair *b)
-{
-	if (a->hash_hi != b->hash_hi)
-		return a->hash_hi < b->hash_hi ? -1 : 1;
-	if (a->hash_lo != b->hash_lo)
-		return a->hash_lo < b->hash_lo ? -1 : 1;
-	if (a->period != b->period)
-		return a->period < b->period ? -1 : 1;
-	return 0;
-}
-
-/* True if two pairs are of the same customer */
-static inline bool
-SameCustomer(const CohortPair *a, const CohortPair *b)
-{
-	return a->hash_hi == b->hash_hi && a->hash_lo == b->hash_lo;
-}
-
 /* SortPairs(pairs, n): an inlined sort of pairs (faster than qsort) */
 #define ST_SORT SortPairs
 #define ST_ELEMENT_TYPE CohortPair
-#define ST_COMPARE(a, b) ComparePairs(a, b)
+#define ST_COMPARE(a, b) CohortComparePairs(a, b)
 #define ST_SCOPE static
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
 /* A new empty state of a window with room for slots pairs */
-static CohortState *
-StateCreate(const CohortWindow *window, int32 slots)
+CohortState *
+CohortStateCreate(const CohortWindow *window, int32 slots)
 {
 	CohortState *state = (CohortState *) palloc0(CohortStateSize(slots));
 
@@ -106,11 +80,11 @@ StateCreate(const CohortWindow *window, int32 slots)
 }
 
 /* A copy of a state (run and buffer) with room for slots pairs */
-static CohortState *
-StateCopy(const CohortState *state, int32 slots)
+CohortState *
+CohortStateCopy(const CohortState *state, int32 slots)
 {
 	int32		used = state->n_distinct + state->n_buffered;
-	CohortState *copy = StateCreate(&state->window, Max(slots, used));
+	CohortState *copy = CohortStateCreate(&state->window, Max(slots, used));
 
 	copy->n_distinct = state->n_distinct;
 	copy->n_buffered = state->n_buffered;
@@ -132,7 +106,7 @@ SortAndCollapse(CohortPair *pairs, int32 n)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (distinct == 0 || ComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
+		if (distinct == 0 || CohortComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
 			pairs[distinct++] = pairs[i];
 	}
 	return distinct;
@@ -152,7 +126,7 @@ MergePairsInPlace(CohortPair *run, int32 n, const CohortPair *other, int32 nb)
 	int32		out = n + nb - 1;
 
 	/* runs that do not overlap: append */
-	if (n == 0 || nb == 0 || ComparePairs(&run[n - 1], &other[0]) < 0)
+	if (n == 0 || nb == 0 || CohortComparePairs(&run[n - 1], &other[0]) < 0)
 	{
 		if (nb > 0)
 			memcpy(run + n, other, sizeof(CohortPair) * (Size) nb);
@@ -161,7 +135,7 @@ MergePairsInPlace(CohortPair *run, int32 n, const CohortPair *other, int32 nb)
 	/* invariant: out - i = (j + 1) + repeats so far, so out > i while j >= 0 */
 	while (j >= 0)
 	{
-		int			cmp = (i >= 0) ? ComparePairs(&run[i], &other[j]) : -1;
+		int			cmp = (i >= 0) ? CohortComparePairs(&run[i], &other[j]) : -1;
 
 		if ((j & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -197,7 +171,7 @@ StateMergeBuffer(CohortState *state)
 		return;
 	nb = SortAndCollapse(run + n, state->n_buffered);
 	state->n_buffered = 0;
-	if (n == 0 || ComparePairs(&run[n - 1], &run[n]) < 0)
+	if (n == 0 || CohortComparePairs(&run[n - 1], &run[n]) < 0)
 	{
 		state->n_distinct = n + nb;
 		return;
@@ -238,7 +212,7 @@ StateMakeRoom(CohortState *state, int64 need, bool in_place)
 					 errhint("Compute tables per group of customers (GROUP BY a hash of the id) and add them with crm.cohort_sum.")));
 	}
 	if (!in_place)
-		return StateCopy(state, (int32) slots);
+		return CohortStateCopy(state, (int32) slots);
 	state = (CohortState *) repalloc(state, CohortStateSize(slots));
 	SET_VARSIZE(state, CohortStateSize(slots));
 	state->capacity = (int32) slots;
@@ -323,7 +297,7 @@ NewExpandedCohort(MemoryContext parent, const CohortState *state, int64 more)
 	int64		used = (int64) state->n_distinct + state->n_buffered;
 
 	EOH_init_header(&expanded->hdr, &ExpandedCohortMethods, context);
-	expanded->flat = StateCopy(state, (int32) Min(Max(state->capacity, used + more), COHORT_MAX_SLOTS));
+	expanded->flat = CohortStateCopy(state, (int32) Min(Max(state->capacity, used + more), COHORT_MAX_SLOTS));
 	MemoryContextSwitchTo(old_context);
 	return expanded;
 }
@@ -352,8 +326,8 @@ ReadState(Datum datum)
  * copy.  An expanded state is compacted in place and its flat state
  * returned for reading (it keeps its spare room; not a datum to return).
  */
-static CohortState *
-CompactState(FunctionCallInfo fcinfo, int argno)
+CohortState *
+CohortCompactState(FunctionCallInfo fcinfo, int argno)
 {
 	ExpandedCohortState *expanded = ExpandedCohortOf(PG_GETARG_DATUM(argno));
 	CohortState *state;
@@ -367,7 +341,7 @@ CompactState(FunctionCallInfo fcinfo, int argno)
 	if (state->n_buffered == 0 && state->capacity == state->n_distinct)
 		return state;
 	if (!CrmArgIsWritable(fcinfo, argno, state))
-		state = StateCopy(state, 0);
+		state = CohortStateCopy(state, 0);
 	StateMergeBuffer(state);
 	state->capacity = state->n_distinct;
 	SET_VARSIZE(state, CohortStateSize(state->n_distinct));
@@ -652,7 +626,7 @@ TransitionState(FunctionCallInfo fcinfo, CohortCache *cache, ExpandedCohortState
 		return (*expanded)->flat;
 	}
 	if (PG_ARGISNULL(0))
-		state = StateCreate(&cache->params.window, in_aggregate ? 0 : COHORT_INITIAL_SLOTS);
+		state = CohortStateCreate(&cache->params.window, in_aggregate ? 0 : COHORT_INITIAL_SLOTS);
 	else
 	{
 		ExpandedCohortState *other = ExpandedCohortOf(raw);
@@ -661,7 +635,7 @@ TransitionState(FunctionCallInfo fcinfo, CohortCache *cache, ExpandedCohortState
 		cache->state_checked = true;
 		CheckStateWindow(state, cache);
 		if (!in_aggregate)
-			return StateCopy(state, state->capacity);
+			return CohortStateCopy(state, state->capacity);
 	}
 	if (!in_aggregate)
 		return state;
@@ -787,7 +761,7 @@ cohort_combine(PG_FUNCTION_ARGS)
 	if (AggCheckCallContext(fcinfo, &aggcontext) != 0 &&
 		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
 		expanded = ExpandedCohortOf(raw);
-	dst = expanded != NULL ? expanded->flat : CompactState(fcinfo, 0);
+	dst = expanded != NULL ? expanded->flat : CohortCompactState(fcinfo, 0);
 	src = ReadState(PG_GETARG_DATUM(1));
 	CheckSameCohortWindow(&dst->window, &src->window, "states");
 	n_events = AddCounts(dst->n_events, src->n_events, "cohort state events");
@@ -797,12 +771,12 @@ cohort_combine(PG_FUNCTION_ARGS)
 		if (expanded == NULL)
 			expanded = NewExpandedCohort(aggcontext, dst, (int64) src->n_distinct + src->n_buffered);
 		else if (src == dst)
-			src = StateCopy(src, 0);	/* the state merged with itself */
+			src = CohortStateCopy(src, 0);	/* the state merged with itself */
 		dst = StateAddState(expanded->flat, src, true);
 	}
 	else
 	{
-		dst = StateAddState(StateCopy(dst, dst->capacity), src, false);
+		dst = StateAddState(CohortStateCopy(dst, dst->capacity), src, false);
 	}
 	dst->n_events = n_events;
 	dst->n_ignored = n_ignored;
@@ -814,10 +788,10 @@ PG_FUNCTION_INFO_V1(cohort_compact);
 Datum
 cohort_compact(PG_FUNCTION_ARGS)
 {
-	CohortState *state = CompactState(fcinfo, 0);
+	CohortState *state = CohortCompactState(fcinfo, 0);
 
 	if (ExpandedCohortOf(PG_GETARG_DATUM(0)) != NULL)
-		state = StateCopy(state, 0);
+		state = CohortStateCopy(state, 0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -872,7 +846,7 @@ TableOfPairs(const CohortState *state)
 		int32		j = i;
 
 		CHECK_FOR_INTERRUPTS();
-		for (; j < np && SameCustomer(&pairs[i], &pairs[j]); j++)
+		for (; j < np && CohortSameCustomer(&pairs[i], &pairs[j]); j++)
 			active[CohortCell(n, c, pairs[j].period - cohort)]++;
 		/* for now: customers whose last active offset is this one */
 		retained[CohortCell(n, c, pairs[j - 1].period - cohort)]++;
@@ -893,7 +867,7 @@ PG_FUNCTION_INFO_V1(cohort_final);
 Datum
 cohort_final(PG_FUNCTION_ARGS)
 {
-	CohortState *state = CompactState(fcinfo, 0);
+	CohortState *state = CohortCompactState(fcinfo, 0);
 
 	if (state->n_events == 0 && state->n_ignored == 0)
 		PG_RETURN_NULL();
@@ -915,184 +889,4 @@ cohort_final(PG_FUNCTION_ARGS)
 				 errhint("Pass an as_of at or after the end of the first period with events.")));
 	}
 	PG_RETURN_POINTER(TableOfPairs(state));
-}
-
-/* ---------------------------------------------------------------------------
- * Text and binary forms
- * ---------------------------------------------------------------------------
- */
-
-/* Why the pairs and counts of a state read from outside are inconsistent, or NULL */
-static const char *
-StateProblem(const CohortState *state)
-{
-	if (state->n_events < state->n_distinct || state->n_ignored < 0)
-		return "events must be at least the number of pairs, ignored not negative";
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		if (state->pairs[i].period > state->window.last_period)
-			return "every period must end by through";
-		if (i > 0 && ComparePairs(&state->pairs[i - 1], &state->pairs[i]) >= 0)
-			return "pairs must be strictly increasing by customer, then period";
-	}
-	return NULL;
-}
-
-/* The period that starts on a day, or false if no period starts on it */
-static bool
-PeriodStartingOn(const CrmTimeRules *rules, int32 day, int32 *period)
-{
-	if (!IS_VALID_DATE(day))
-		return false;
-	*period = PeriodOfDay(rules, day);
-	return PeriodStartDay(rules, *period) == day;
-}
-
-/* Text form: "v1 unit=... through=... events=N ignored=M pairs={hash:day,...;...}" */
-PG_FUNCTION_INFO_V1(cohort_state_out);
-Datum
-cohort_state_out(PG_FUNCTION_ARGS)
-{
-	CohortState *state = CompactState(fcinfo, 0);
-	CrmTimeRules rules;
-	StringInfoData buf;
-
-	CohortRules(&state->window, &rules);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d unit=", state->version);
-	AppendCohortUnit(&buf, &state->window);
-	appendStringInfoString(&buf, " through=");
-	AppendCohortDay(&buf, CohortWindowEndDay(&state->window));
-	appendStringInfo(&buf, " events=" INT64_FORMAT " ignored=" INT64_FORMAT " pairs={",
-					 state->n_events, state->n_ignored);
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		const CohortPair *pair = &state->pairs[i];
-
-		if (i == 0 || !SameCustomer(&state->pairs[i - 1], pair))
-			appendStringInfo(&buf, "%s%08x%08x:", i == 0 ? "" : ";",
-							 pair->hash_hi, pair->hash_lo);
-		else
-			appendStringInfoChar(&buf, ',');
-		AppendCohortDay(&buf, PeriodStartDay(&rules, pair->period));
-	}
-	appendStringInfoChar(&buf, '}');
-	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Read a customer hash of 1 to 16 hex digits */
-static uint64
-ReadHash(CrmReader *r)
-{
-	uint64		v = 0;
-	int			digits = 0;
-
-	for (; isxdigit((unsigned char) *r->p) && digits < 16; r->p++, digits++)
-		v = (v << 4) | (uint64) (isdigit((unsigned char) *r->p) ? *r->p - '0' :
-								 (tolower((unsigned char) *r->p) - 'a' + 10));
-	if (digits == 0 || isxdigit((unsigned char) *r->p))
-		CrmReadError(r, "expected a customer hash of 1 to 16 hex digits");
-	return v;
-}
-
-/* Parse the text form of crm.cohort_state */
-PG_FUNCTION_INFO_V1(cohort_state_in);
-Datum
-cohort_state_in(PG_FUNCTION_ARGS)
-{
-	CrmReader	r = CrmReaderStart("crm.cohort_state", PG_GETARG_CSTRING(0));
-	CohortWindow window;
-	CrmTimeRules rules;
-	int64		events;
-	int64		ignored;
-	int32		allocated = 0;
-	int32		n = 0;
-	CohortPair *pairs = NULL;
-	CohortState *state;
-
-	CrmExpectVersion(&r, COHORT_STATE_VERSION);
-	CohortReadWindow(&r, &window);
-	CohortRules(&window, &rules);
-	events = CrmReadKeyCount(&r, "events");
-	ignored = CrmReadKeyCount(&r, "ignored");
-	CrmExpect(&r, " pairs={");
-	for (int customer = 0; CrmReadListNext(&r, customer, ";"); customer++)
-	{
-		uint64		hash = ReadHash(&r);
-
-		CrmExpect(&r, ":");
-		do
-		{
-			pairs = CrmReadGrow(&r, pairs, &allocated, n, sizeof(CohortPair));
-			if (!PeriodStartingOn(&rules, CohortReadDay(&r, "a period"), &pairs[n].period))
-				CrmReadError(&r, "expected the first day of a period, YYYY-MM-DD");
-			pairs[n].hash_hi = (uint32) (hash >> 32);
-			pairs[n++].hash_lo = (uint32) hash;
-		} while (CrmReadLiteral(&r, ","));
-	}
-	CrmReadEnd(&r);
-	state = StateCreate(&window, n);
-	if (n > 0)
-		memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
-	state->n_distinct = n;
-	state->n_events = events;
-	state->n_ignored = ignored;
-	CrmReadCheck(&r, StateProblem(state));
-	PG_RETURN_POINTER(state);
-}
-
-/* Binary form: version, unit, through day, counts, then (hash, period start day) pairs */
-PG_FUNCTION_INFO_V1(cohort_state_send);
-Datum
-cohort_state_send(PG_FUNCTION_ARGS)
-{
-	CohortState *state = CompactState(fcinfo, 0);
-	CrmTimeRules rules;
-	StringInfoData buf;
-
-	CohortRules(&state->window, &rules);
-	pq_begintypsend(&buf);
-	SendCohortHead(&buf, state->version, &state->window);
-	pq_sendint64(&buf, state->n_events);
-	pq_sendint64(&buf, state->n_ignored);
-	pq_sendint32(&buf, state->n_distinct);
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		pq_sendint32(&buf, state->pairs[i].hash_hi);
-		pq_sendint32(&buf, state->pairs[i].hash_lo);
-		pq_sendint32(&buf, PeriodStartDay(&rules, state->pairs[i].period));
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* Read the binary form of crm.cohort_state */
-PG_FUNCTION_INFO_V1(cohort_state_recv);
-Datum
-cohort_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CohortWindow window;
-	CrmTimeRules rules;
-	CohortState *state;
-	int32		n;
-
-	RecvCohortHead(buf, COHORT_STATE_VERSION, "crm.cohort_state", &window);
-	CohortRules(&window, &rules);
-	state = StateCreate(&window, 0);
-	state->n_events = pq_getmsgint64(buf);
-	state->n_ignored = pq_getmsgint64(buf);
-	n = CrmRecvLength(buf, "crm.cohort_state", 12, "pairs");
-	state = StateCopy(state, n);
-	for (int32 i = 0; i < n; i++)
-	{
-		CohortPair *pair = &state->pairs[i];
-
-		pair->hash_hi = (uint32) pq_getmsgint(buf, 4);
-		pair->hash_lo = (uint32) pq_getmsgint(buf, 4);
-		if (!PeriodStartingOn(&rules, (int32) pq_getmsgint(buf, 4), &pair->period))
-			CrmBinaryError("crm.cohort_state", "every period must be given by its first day");
-	}
-	state->n_distinct = n;
-	CrmBinaryCheck("crm.cohort_state", StateProblem(state));
-	PG_RETURN_POINTER(state);
 }
