@@ -25,6 +25,7 @@
 #include "postgres.h"
 
 #include "calendar.h"
+#include "fmgr.h"
 #include "crm_io.h"
 
 #define COHORT_STATE_VERSION 1
@@ -118,6 +119,26 @@ CohortCell(int32 n, int32 c, int32 k)
 	return (Size) c * (Size) n - (Size) c * (Size) (c - 1) / 2 + (Size) k;
 }
 
+/* Order of two pairs: by customer hash, then period */
+static inline int
+CohortComparePairs(const CohortPair *a, const CohortPair *b)
+{
+	if (a->hash_hi != b->hash_hi)
+		return a->hash_hi < b->hash_hi ? -1 : 1;
+	if (a->hash_lo != b->hash_lo)
+		return a->hash_lo < b->hash_lo ? -1 : 1;
+	if (a->period != b->period)
+		return a->period < b->period ? -1 : 1;
+	return 0;
+}
+
+/* True if two pairs are of the same customer */
+static inline bool
+CohortSameCustomer(const CohortPair *a, const CohortPair *b)
+{
+	return a->hash_hi == b->hash_hi && a->hash_lo == b->hash_lo;
+}
+
 /* cohort_window.c: the unit and observation window */
 
 /* Period rules (calendar.h) of a window's unit */
@@ -152,6 +173,21 @@ extern void SendCohortHead(StringInfo buf, uint8 version,
 /* Read the head sent by SendCohortHead into a window; raise 22P03 if invalid */
 extern void RecvCohortHead(StringInfo buf, uint8 version, const char *type,
 						   CohortWindow *window);
+
+/* cohort_state.c: the state (its text and binary forms are in cohort_state_io.c) */
+
+/* A new empty state of a window with room for slots pairs */
+extern CohortState *CohortStateCreate(const CohortWindow *window, int32 slots);
+
+/* A copy of a state (run and buffer) with room for slots pairs */
+extern CohortState *CohortStateCopy(const CohortState *state, int32 slots);
+
+/*
+ * The state of argument argno with its buffer merged and no spare room (in
+ * place inside an aggregate, else a copy; an expanded state's own flat
+ * state, for reading)
+ */
+extern CohortState *CohortCompactState(FunctionCallInfo fcinfo, int argno);
 
 /* cohort_table.c: a new table of n periods with zero counts */
 extern CohortTable *CohortTableCreate(const CohortWindow *window,

@@ -1,24 +1,25 @@
 /*
  * cohort_state.c
  *		crm.cohort_state: the exact, mergeable state of crm.cohort_fit (see
- *		cohort.h), its transition, merge and text and binary forms, and the
- *		final function that turns it into a crm.cohort_table.
+ *		cohort.h), its transition and merge, and the final function that
+ *		turns it into a crm.cohort_table (its text and binary forms are in
+ *		cohort_state_io.c).
  *
  * Each event becomes a (customer hash, period) pair appended to a buffer;
  * when the buffer fills it is sorted (an inlined sort), collapsed and merged
  * into the sorted run in place, and the state grows only when the run
  * leaves too little room.  So a transition is O(1) amortized, allocates
  * nothing per row, and memory follows the distinct active customer-periods,
- * not the events.
- *
- * The text form is one line, for example
- *	 v1 unit=1 month through=1998-06-30 events=5 ignored=1
- *	 pairs={0f3a...:1997-01-01,1997-03-01;9c00...:1997-02-01}
- * (customer hashes in hex, each with the first days of its active periods).
- * It round-trips exactly, which is how partial states travel between nodes.
- * The unit, window and days are read and written by cohort_window.c.
+ * not the events.  Inside an aggregate the state is an expanded object
+ * that grows in place (repalloc), never copied whole; merging a state
+ * (cohort_combine: crm.cohort_merge, a parallel plan's combine step) adds
+ * its pairs the same way, a long sorted run merged straight in.  An
+ * expanded state is compacted when it is flattened, so what leaves an
+ * aggregate (a parallel worker's state included) is its sorted distinct
+ * pairs, never the raw buffer or spare room.
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "cohort.h"
 
 #include "access/htup_details.h"
@@ -32,6 +33,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -40,6 +42,8 @@
 
 /* Slots of a new state */
 #define COHORT_INITIAL_SLOTS 64
+/* Slots of a new state inside an aggregate (one of many groups' may stay small) */
+#define COHORT_FIRST_SLOTS 8
 /* Most slots of a state: its size stays within 1 GB */
 #define COHORT_MAX_SLOTS \
 	((int32) ((MaxAllocSize - COHORT_STATE_HEADER_SIZE) / sizeof(CohortPair)))
@@ -53,38 +57,18 @@ StaticAssertDecl(COHORT_STATE_HEADER_SIZE == 48,
  * ---------------------------------------------------------------------------
  */
 
-/* Order of two pairs: by customer hash, then period */
-static inline int
-ComparePairs(const CohortPair *a, const CohortPair *b)
-{
-	if (a->hash_hi != b->hash_hi)
-		return a->hash_hi < b->hash_hi ? -1 : 1;
-	if (a->hash_lo != b->hash_lo)
-		return a->hash_lo < b->hash_lo ? -1 : 1;
-	if (a->period != b->period)
-		return a->period < b->period ? -1 : 1;
-	return 0;
-}
-
-/* True if two pairs are of the same customer */
-static inline bool
-SameCustomer(const CohortPair *a, const CohortPair *b)
-{
-	return a->hash_hi == b->hash_hi && a->hash_lo == b->hash_lo;
-}
-
 /* SortPairs(pairs, n): an inlined sort of pairs (faster than qsort) */
 #define ST_SORT SortPairs
 #define ST_ELEMENT_TYPE CohortPair
-#define ST_COMPARE(a, b) ComparePairs(a, b)
+#define ST_COMPARE(a, b) CohortComparePairs(a, b)
 #define ST_SCOPE static
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
 /* A new empty state of a window with room for slots pairs */
-static CohortState *
-StateCreate(const CohortWindow *window, int32 slots)
+CohortState *
+CohortStateCreate(const CohortWindow *window, int32 slots)
 {
 	CohortState *state = (CohortState *) palloc0(CohortStateSize(slots));
 
@@ -96,11 +80,11 @@ StateCreate(const CohortWindow *window, int32 slots)
 }
 
 /* A copy of a state (run and buffer) with room for slots pairs */
-static CohortState *
-StateCopy(const CohortState *state, int32 slots)
+CohortState *
+CohortStateCopy(const CohortState *state, int32 slots)
 {
 	int32		used = state->n_distinct + state->n_buffered;
-	CohortState *copy = StateCreate(&state->window, Max(slots, used));
+	CohortState *copy = CohortStateCreate(&state->window, Max(slots, used));
 
 	copy->n_distinct = state->n_distinct;
 	copy->n_buffered = state->n_buffered;
@@ -122,47 +106,36 @@ SortAndCollapse(CohortPair *pairs, int32 n)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (distinct == 0 || ComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
+		if (distinct == 0 || CohortComparePairs(&pairs[distinct - 1], &pairs[i]) != 0)
 			pairs[distinct++] = pairs[i];
 	}
 	return distinct;
 }
 
 /*
- * Sort the buffer of a state and merge it into the run, in place: the
- * merge runs backwards from the end of the buffer, so it needs a copy of
- * the buffer only, and never overwrites run pairs not yet read
+ * Merge a sorted run of distinct pairs held elsewhere (other, nb) into the
+ * sorted run at the start of run (n), which has room for n + nb, keeping
+ * one copy of repeated pairs: backwards from the end of that room, then the
+ * gap left by repeats is closed.  Returns the length of the merged run.
  */
-static void
-StateMergeBuffer(CohortState *state)
+static int32
+MergePairsInPlace(CohortPair *run, int32 n, const CohortPair *other, int32 nb)
 {
-	CohortPair *run = state->pairs;
-	int32		n = state->n_distinct;
-	int32		nb;
-	CohortPair *buffer;
-	int32		i;
-	int32		j;
-	int32		out;
+	int32		i = n - 1;
+	int32		j = nb - 1;
+	int32		out = n + nb - 1;
 
-	if (state->n_buffered == 0)
-		return;
-	buffer = run + n;
-	nb = SortAndCollapse(buffer, state->n_buffered);
-	state->n_buffered = 0;
-	if (n == 0 || ComparePairs(&run[n - 1], &buffer[0]) < 0)
+	/* runs that do not overlap: append */
+	if (n == 0 || nb == 0 || CohortComparePairs(&run[n - 1], &other[0]) < 0)
 	{
-		state->n_distinct = n + nb;
-		return;
+		if (nb > 0)
+			memcpy(run + n, other, sizeof(CohortPair) * (Size) nb);
+		return n + nb;
 	}
-	buffer = (CohortPair *) palloc(sizeof(CohortPair) * (Size) nb);
-	memcpy(buffer, run + n, sizeof(CohortPair) * (Size) nb);
-	i = n - 1;
-	j = nb - 1;
-	out = n + nb - 1;
 	/* invariant: out - i = (j + 1) + repeats so far, so out > i while j >= 0 */
 	while (j >= 0)
 	{
-		int			cmp = (i >= 0) ? ComparePairs(&run[i], &buffer[j]) : -1;
+		int			cmp = (i >= 0) ? CohortComparePairs(&run[i], &other[j]) : -1;
 
 		if ((j & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -172,23 +145,50 @@ StateMergeBuffer(CohortState *state)
 		{
 			if (cmp == 0)
 				i--;			/* a repeat: keep one copy */
-			run[out--] = buffer[j--];
+			run[out--] = other[j--];
 		}
 	}
 	/* run[0..i] is in place; close the gap the repeats left */
 	if (out > i)
 		memmove(&run[i + 1], &run[out + 1],
 				sizeof(CohortPair) * (Size) (n + nb - 1 - out));
-	state->n_distinct = (i + 1) + (n + nb - 1 - out);
+	return (i + 1) + (n + nb - 1 - out);
+}
+
+/*
+ * Sort the buffer of a state and merge it into the run, in place (with a
+ * copy of the buffer, which the backwards merge must not overwrite)
+ */
+static void
+StateMergeBuffer(CohortState *state)
+{
+	CohortPair *run = state->pairs;
+	int32		n = state->n_distinct;
+	int32		nb;
+	CohortPair *buffer;
+
+	if (state->n_buffered == 0)
+		return;
+	nb = SortAndCollapse(run + n, state->n_buffered);
+	state->n_buffered = 0;
+	if (n == 0 || CohortComparePairs(&run[n - 1], &run[n]) < 0)
+	{
+		state->n_distinct = n + nb;
+		return;
+	}
+	buffer = (CohortPair *) palloc(sizeof(CohortPair) * (Size) nb);
+	memcpy(buffer, run + n, sizeof(CohortPair) * (Size) nb);
+	state->n_distinct = MergePairsInPlace(run, n, buffer, nb);
 	pfree(buffer);
 }
 
 /*
  * Merge the buffer and make room for need more pairs; returns the state,
- * or a larger copy when the run leaves less than half its size free
+ * grown when the run leaves less than half its size free: in place
+ * (repalloc) for an expanded state's own (in_place), else a larger copy
  */
 static CohortState *
-StateMakeRoom(CohortState *state, int64 need)
+StateMakeRoom(CohortState *state, int64 need, bool in_place)
 {
 	int64		used;
 	int64		free_slots;
@@ -211,17 +211,22 @@ StateMakeRoom(CohortState *state, int64 need)
 					 errdetail("It holds " INT64_FORMAT " distinct customer-periods.", used),
 					 errhint("Compute tables per group of customers (GROUP BY a hash of the id) and add them with crm.cohort_sum.")));
 	}
-	return StateCopy(state, (int32) slots);
+	if (!in_place)
+		return CohortStateCopy(state, (int32) slots);
+	state = (CohortState *) repalloc(state, CohortStateSize(slots));
+	SET_VARSIZE(state, CohortStateSize(slots));
+	state->capacity = (int32) slots;
+	return state;
 }
 
-/* Add one pair to a state; returns the state (it may move) */
+/* Add one pair to a state; returns the state (it may move; in_place as StateMakeRoom) */
 static inline CohortState *
-StateAddPair(CohortState *state, uint64 hash, int32 period)
+StateAddPair(CohortState *state, uint64 hash, int32 period, bool in_place)
 {
 	CohortPair *slot;
 
 	if (unlikely(state->n_distinct + state->n_buffered >= state->capacity))
-		state = StateMakeRoom(state, 1);
+		state = StateMakeRoom(state, 1, in_place);
 	slot = &state->pairs[state->n_distinct + state->n_buffered++];
 	slot->hash_hi = (uint32) (hash >> 32);
 	slot->hash_lo = (uint32) hash;
@@ -230,19 +235,113 @@ StateAddPair(CohortState *state, uint64 hash, int32 period)
 }
 
 /*
- * The state of argument argno with its buffer merged and no spare room: in
- * place when an aggregate lets its final function modify the state, else a
- * copy
+ * An aggregate's state: an expanded object holding a flat state that grows
+ * in place (repalloc in the aggregate's shared states context,
+ * agg_states.h), so the executor keeps it without copying, and that is
+ * compacted when it is flattened (a parallel worker's partial state sent to
+ * the leader, an output): the flat form is the sorted distinct pairs,
+ * without buffer or spare room.
+ */
+typedef struct ExpandedCohortState
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	CohortState *flat;			/* the state, in hdr.eoh_context */
+} ExpandedCohortState;
+
+/* Size of the flat form of an expanded state: its buffer merged, no spare room */
+static Size
+ExpandedCohortFlatSize(ExpandedObjectHeader *eohptr)
+{
+	CohortState *flat = ((ExpandedCohortState *) eohptr)->flat;
+
+	StateMergeBuffer(flat);
+	return CohortStateSize(flat->n_distinct);
+}
+
+/* Write the flat form of an expanded state into result */
+static void
+ExpandedCohortFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const CohortState *flat = ((ExpandedCohortState *) eohptr)->flat;
+	CohortState *out = (CohortState *) result;
+
+	Assert(flat->n_buffered == 0 && allocated_size == CohortStateSize(flat->n_distinct));
+	memcpy(out, flat, allocated_size);
+	SET_VARSIZE(out, allocated_size);
+	out->capacity = out->n_distinct;
+}
+
+static const ExpandedObjectMethods ExpandedCohortMethods = {
+	ExpandedCohortFlatSize,
+	ExpandedCohortFlatten
+};
+
+/* The expanded state a datum points to, or NULL for a flat one */
+static ExpandedCohortState *
+ExpandedCohortOf(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(datum)) &&
+		DatumGetEOHP(datum)->eoh_methods == &ExpandedCohortMethods)
+		return (ExpandedCohortState *) DatumGetEOHP(datum);
+	return NULL;
+}
+
+/* A new expanded state of aggregate context parent (agg_states.h) holding a copy of state, with room for more pairs */
+static ExpandedCohortState *
+NewExpandedCohort(MemoryContext parent, const CohortState *state, int64 more)
+{
+	MemoryContext context = CrmAggStateContext(parent);
+	ExpandedCohortState *expanded = (ExpandedCohortState *)
+		MemoryContextAlloc(context, sizeof(ExpandedCohortState));
+	MemoryContext old_context = MemoryContextSwitchTo(context);
+	int64		used = (int64) state->n_distinct + state->n_buffered;
+
+	EOH_init_header(&expanded->hdr, &ExpandedCohortMethods, context);
+	expanded->flat = CohortStateCopy(state, (int32) Min(Max(state->capacity, used + more), COHORT_MAX_SLOTS));
+	MemoryContextSwitchTo(old_context);
+	return expanded;
+}
+
+/*
+ * A state to read (never to change): the flat state of an expanded one
+ * (compacted in place, which changes nothing it holds), or the detoasted
+ * datum
  */
 static CohortState *
-CompactState(FunctionCallInfo fcinfo, int argno)
+ReadState(Datum datum)
 {
-	CohortState *state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	ExpandedCohortState *expanded = ExpandedCohortOf(datum);
 
+	if (expanded != NULL)
+	{
+		StateMergeBuffer(expanded->flat);
+		return expanded->flat;
+	}
+	return (CohortState *) PG_DETOAST_DATUM(datum);
+}
+
+/*
+ * The state of argument argno with its buffer merged and no spare room: in
+ * place when an aggregate lets its final function modify the state, else a
+ * copy.  An expanded state is compacted in place and its flat state
+ * returned for reading (it keeps its spare room; not a datum to return).
+ */
+CohortState *
+CohortCompactState(FunctionCallInfo fcinfo, int argno)
+{
+	ExpandedCohortState *expanded = ExpandedCohortOf(PG_GETARG_DATUM(argno));
+	CohortState *state;
+
+	if (expanded != NULL)
+	{
+		StateMergeBuffer(expanded->flat);
+		return expanded->flat;
+	}
+	state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 	if (state->n_buffered == 0 && state->capacity == state->n_distinct)
 		return state;
 	if (!CrmArgIsWritable(fcinfo, argno, state))
-		state = StateCopy(state, 0);
+		state = CohortStateCopy(state, 0);
 	StateMergeBuffer(state);
 	state->capacity = state->n_distinct;
 	SET_VARSIZE(state, CohortStateSize(state->n_distinct));
@@ -490,28 +589,70 @@ CustomerHash(FunctionCallInfo fcinfo, CohortCache *cache)
 											UInt64GetDatum(0)));
 }
 
-/* The state a transition adds its row to (argument 0, or a new one) */
-static CohortState *
-TransitionState(FunctionCallInfo fcinfo, CohortCache *cache)
+/* Raise 22023 unless a state has the observation window of the rows' parameters */
+static void
+CheckStateWindow(const CohortState *state, const CohortCache *cache)
 {
-	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	if (memcmp(&state->window, &cache->params.window, sizeof(CohortWindow)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit and as_of must give the same observation window on every row of a group")));
+}
+
+/*
+ * The state a transition adds its row to (argument 0, or a new one).
+ * Inside an aggregate it is an expanded state of the aggregate's own
+ * (*expanded set): made on the first row, or from a flat state once.
+ * Outside one it is a copy, since the input must not change.
+ */
+static CohortState *
+TransitionState(FunctionCallInfo fcinfo, CohortCache *cache, ExpandedCohortState **expanded)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	Datum		raw = PG_GETARG_DATUM(0);
 	CohortState *state;
 
-	if (PG_ARGISNULL(0))
-		return StateCreate(&cache->params.window, COHORT_INITIAL_SLOTS);
-	state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	/* a state from elsewhere, from rows with other parameters, or new to the cache (Citus: every row) */
-	if (!in_aggregate || cache->params_varied || !cache->state_checked)
+	*expanded = NULL;
+	if (in_aggregate && !PG_ARGISNULL(0) && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)) &&
+		(*expanded = ExpandedCohortOf(raw)) != NULL)
 	{
-		cache->state_checked = true;
-		if (memcmp(&state->window, &cache->params.window, sizeof(CohortWindow)) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unit and as_of must give the same observation window on every row of a group")));
-		if (!CrmArgIsWritable(fcinfo, 0, state))
-			state = StateCopy(state, state->capacity);
+		/* rows with other parameters, or a cache new to the state (Citus: every row) */
+		if (cache->params_varied || !cache->state_checked)
+		{
+			cache->state_checked = true;
+			CheckStateWindow((*expanded)->flat, cache);
+		}
+		return (*expanded)->flat;
 	}
-	return state;
+	if (PG_ARGISNULL(0))
+		state = CohortStateCreate(&cache->params.window, in_aggregate ? 0 : COHORT_INITIAL_SLOTS);
+	else
+	{
+		ExpandedCohortState *other = ExpandedCohortOf(raw);
+
+		state = other != NULL ? other->flat : (CohortState *) PG_DETOAST_DATUM(raw);
+		cache->state_checked = true;
+		CheckStateWindow(state, cache);
+		if (!in_aggregate)
+			return CohortStateCopy(state, state->capacity);
+	}
+	if (!in_aggregate)
+		return state;
+	*expanded = NewExpandedCohort(aggcontext, state, COHORT_FIRST_SLOTS);
+	return (*expanded)->flat;
+}
+
+/* The datum a transition or merge returns: the expanded state, or the flat one */
+static Datum
+StateResult(ExpandedCohortState *expanded, CohortState *state)
+{
+	if (expanded != NULL)
+	{
+		expanded->flat = state;
+		return EOHPGetRWDatum(&expanded->hdr);
+	}
+	return PointerGetDatum(state);
 }
 
 /*
@@ -524,11 +665,12 @@ CohortTransition(FunctionCallInfo fcinfo, bool timestamp_input)
 {
 	CohortCache *cache = GetCohortCache(fcinfo);
 	const CohortParams *params = RowParams(fcinfo, timestamp_input, cache);
-	CohortState *state = TransitionState(fcinfo, cache);
+	ExpandedCohortState *expanded;
+	CohortState *state = TransitionState(fcinfo, cache, &expanded);
 	int32		day;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(state);
+		return StateResult(expanded, state);
 	if (timestamp_input)
 	{
 		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(2);
@@ -537,7 +679,7 @@ CohortTransition(FunctionCallInfo fcinfo, bool timestamp_input)
 		if (ts > params->as_of_ts)
 		{
 			state->n_ignored++;
-			PG_RETURN_POINTER(state);
+			return StateResult(expanded, state);
 		}
 		day = LocalDayOf(ts, &cache->days);
 	}
@@ -546,12 +688,12 @@ CohortTransition(FunctionCallInfo fcinfo, bool timestamp_input)
 	if (day > params->end_day)
 	{
 		state->n_ignored++;
-		PG_RETURN_POINTER(state);
+		return StateResult(expanded, state);
 	}
 	state = StateAddPair(state, CustomerHash(fcinfo, cache),
-						 PeriodOfDay(&params->rules, day));
+						 PeriodOfDay(&params->rules, day), expanded != NULL);
 	state->n_events++;
-	PG_RETURN_POINTER(state);
+	return StateResult(expanded, state);
 }
 
 /* Transition of crm.cohort_fit / crm.cohort_partial for date events */
@@ -570,32 +712,87 @@ cohort_trans_tstz(PG_FUNCTION_ARGS)
 	return CohortTransition(fcinfo, true);
 }
 
-/* Combine: add the pairs of the second state to the first one's buffer */
+/*
+ * Add the pairs of src (not dst itself) to a state, in place: src's sorted
+ * run merged straight into the run when it is at least a quarter as long
+ * (work in proportion to it), else appended to the buffer; src's buffer
+ * appended.  Returns the state (it may move; in_place as StateMakeRoom).
+ */
+static CohortState *
+StateAddState(CohortState *dst, const CohortState *src, bool in_place)
+{
+	int32		n = src->n_distinct;
+	int32		nb = src->n_buffered;
+
+	if (n > 0 && n >= Max(COHORT_INITIAL_SLOTS, dst->n_distinct / 4))
+	{
+		dst = StateMakeRoom(dst, n, in_place);
+		dst->n_distinct = MergePairsInPlace(dst->pairs, dst->n_distinct, src->pairs, n);
+		n = 0;
+	}
+	/* the rest (the short run, then the buffer) is appended to the buffer */
+	nb += n;
+	if (dst->capacity - dst->n_distinct - dst->n_buffered < nb)
+		dst = StateMakeRoom(dst, nb, in_place);
+	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs + src->n_distinct - n,
+		   sizeof(CohortPair) * (Size) nb);
+	dst->n_buffered += nb;
+	return dst;
+}
+
+/*
+ * Combine: the pairs of both states.  Inside an aggregate (crm.cohort_merge,
+ * or crm.cohort_fit's combine step) the first argument is the aggregate's
+ * own state: an expanded state (a copy of it the first time) that the
+ * second state's pairs are added to in place.  Called directly, a new state.
+ */
 PG_FUNCTION_INFO_V1(cohort_combine);
 Datum
 cohort_combine(PG_FUNCTION_ARGS)
 {
-	CohortState *dst = (CohortState *) CrmWritableArg(fcinfo, 0);
-	CohortState *src = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	int32		n = src->n_distinct + src->n_buffered;
+	MemoryContext aggcontext;
+	Datum		raw = PG_GETARG_DATUM(0);
+	ExpandedCohortState *expanded = NULL;
+	CohortState *dst;
+	CohortState *src;
+	int64		n_events;
+	int64		n_ignored;
 
+	if (AggCheckCallContext(fcinfo, &aggcontext) != 0 &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
+		expanded = ExpandedCohortOf(raw);
+	dst = expanded != NULL ? expanded->flat : CohortCompactState(fcinfo, 0);
+	src = ReadState(PG_GETARG_DATUM(1));
 	CheckSameCohortWindow(&dst->window, &src->window, "states");
-	if (dst->capacity - dst->n_distinct - dst->n_buffered < n)
-		dst = StateMakeRoom(dst, n);
-	memcpy(&dst->pairs[dst->n_distinct + dst->n_buffered], src->pairs,
-		   sizeof(CohortPair) * (Size) n);
-	dst->n_buffered += n;
-	dst->n_events = AddCounts(dst->n_events, src->n_events, "cohort state events");
-	dst->n_ignored = AddCounts(dst->n_ignored, src->n_ignored, "cohort state ignored events");
-	PG_RETURN_POINTER(dst);
+	n_events = AddCounts(dst->n_events, src->n_events, "cohort state events");
+	n_ignored = AddCounts(dst->n_ignored, src->n_ignored, "cohort state ignored events");
+	if (AggCheckCallContext(fcinfo, NULL) != 0)
+	{
+		if (expanded == NULL)
+			expanded = NewExpandedCohort(aggcontext, dst, (int64) src->n_distinct + src->n_buffered);
+		else if (src == dst)
+			src = CohortStateCopy(src, 0);	/* the state merged with itself */
+		dst = StateAddState(expanded->flat, src, true);
+	}
+	else
+	{
+		dst = StateAddState(CohortStateCopy(dst, dst->capacity), src, false);
+	}
+	dst->n_events = n_events;
+	dst->n_ignored = n_ignored;
+	return StateResult(expanded, dst);
 }
 
-/* Final function of the partial and merge aggregates: the compacted state */
+/* Final function of the partial and merge aggregates: the compacted state (a new one for an expanded state) */
 PG_FUNCTION_INFO_V1(cohort_compact);
 Datum
 cohort_compact(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(CompactState(fcinfo, 0));
+	CohortState *state = CohortCompactState(fcinfo, 0);
+
+	if (ExpandedCohortOf(PG_GETARG_DATUM(0)) != NULL)
+		state = CohortStateCopy(state, 0);
+	PG_RETURN_POINTER(state);
 }
 
 /* The cohort table of a compacted state with at least one pair */
@@ -649,7 +846,7 @@ TableOfPairs(const CohortState *state)
 		int32		j = i;
 
 		CHECK_FOR_INTERRUPTS();
-		for (; j < np && SameCustomer(&pairs[i], &pairs[j]); j++)
+		for (; j < np && CohortSameCustomer(&pairs[i], &pairs[j]); j++)
 			active[CohortCell(n, c, pairs[j].period - cohort)]++;
 		/* for now: customers whose last active offset is this one */
 		retained[CohortCell(n, c, pairs[j - 1].period - cohort)]++;
@@ -670,7 +867,7 @@ PG_FUNCTION_INFO_V1(cohort_final);
 Datum
 cohort_final(PG_FUNCTION_ARGS)
 {
-	CohortState *state = CompactState(fcinfo, 0);
+	CohortState *state = CohortCompactState(fcinfo, 0);
 
 	if (state->n_events == 0 && state->n_ignored == 0)
 		PG_RETURN_NULL();
@@ -692,184 +889,4 @@ cohort_final(PG_FUNCTION_ARGS)
 				 errhint("Pass an as_of at or after the end of the first period with events.")));
 	}
 	PG_RETURN_POINTER(TableOfPairs(state));
-}
-
-/* ---------------------------------------------------------------------------
- * Text and binary forms
- * ---------------------------------------------------------------------------
- */
-
-/* Why the pairs and counts of a state read from outside are inconsistent, or NULL */
-static const char *
-StateProblem(const CohortState *state)
-{
-	if (state->n_events < state->n_distinct || state->n_ignored < 0)
-		return "events must be at least the number of pairs, ignored not negative";
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		if (state->pairs[i].period > state->window.last_period)
-			return "every period must end by through";
-		if (i > 0 && ComparePairs(&state->pairs[i - 1], &state->pairs[i]) >= 0)
-			return "pairs must be strictly increasing by customer, then period";
-	}
-	return NULL;
-}
-
-/* The period that starts on a day, or false if no period starts on it */
-static bool
-PeriodStartingOn(const CrmTimeRules *rules, int32 day, int32 *period)
-{
-	if (!IS_VALID_DATE(day))
-		return false;
-	*period = PeriodOfDay(rules, day);
-	return PeriodStartDay(rules, *period) == day;
-}
-
-/* Text form: "v1 unit=... through=... events=N ignored=M pairs={hash:day,...;...}" */
-PG_FUNCTION_INFO_V1(cohort_state_out);
-Datum
-cohort_state_out(PG_FUNCTION_ARGS)
-{
-	CohortState *state = CompactState(fcinfo, 0);
-	CrmTimeRules rules;
-	StringInfoData buf;
-
-	CohortRules(&state->window, &rules);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d unit=", state->version);
-	AppendCohortUnit(&buf, &state->window);
-	appendStringInfoString(&buf, " through=");
-	AppendCohortDay(&buf, CohortWindowEndDay(&state->window));
-	appendStringInfo(&buf, " events=" INT64_FORMAT " ignored=" INT64_FORMAT " pairs={",
-					 state->n_events, state->n_ignored);
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		const CohortPair *pair = &state->pairs[i];
-
-		if (i == 0 || !SameCustomer(&state->pairs[i - 1], pair))
-			appendStringInfo(&buf, "%s%08x%08x:", i == 0 ? "" : ";",
-							 pair->hash_hi, pair->hash_lo);
-		else
-			appendStringInfoChar(&buf, ',');
-		AppendCohortDay(&buf, PeriodStartDay(&rules, pair->period));
-	}
-	appendStringInfoChar(&buf, '}');
-	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Read a customer hash of 1 to 16 hex digits */
-static uint64
-ReadHash(CrmReader *r)
-{
-	uint64		v = 0;
-	int			digits = 0;
-
-	for (; isxdigit((unsigned char) *r->p) && digits < 16; r->p++, digits++)
-		v = (v << 4) | (uint64) (isdigit((unsigned char) *r->p) ? *r->p - '0' :
-								 (tolower((unsigned char) *r->p) - 'a' + 10));
-	if (digits == 0 || isxdigit((unsigned char) *r->p))
-		CrmReadError(r, "expected a customer hash of 1 to 16 hex digits");
-	return v;
-}
-
-/* Parse the text form of crm.cohort_state */
-PG_FUNCTION_INFO_V1(cohort_state_in);
-Datum
-cohort_state_in(PG_FUNCTION_ARGS)
-{
-	CrmReader	r = CrmReaderStart("crm.cohort_state", PG_GETARG_CSTRING(0));
-	CohortWindow window;
-	CrmTimeRules rules;
-	int64		events;
-	int64		ignored;
-	int32		allocated = 0;
-	int32		n = 0;
-	CohortPair *pairs = NULL;
-	CohortState *state;
-
-	CrmExpectVersion(&r, COHORT_STATE_VERSION);
-	CohortReadWindow(&r, &window);
-	CohortRules(&window, &rules);
-	events = CrmReadKeyCount(&r, "events");
-	ignored = CrmReadKeyCount(&r, "ignored");
-	CrmExpect(&r, " pairs={");
-	for (int customer = 0; CrmReadListNext(&r, customer, ";"); customer++)
-	{
-		uint64		hash = ReadHash(&r);
-
-		CrmExpect(&r, ":");
-		do
-		{
-			pairs = CrmReadGrow(&r, pairs, &allocated, n, sizeof(CohortPair));
-			if (!PeriodStartingOn(&rules, CohortReadDay(&r, "a period"), &pairs[n].period))
-				CrmReadError(&r, "expected the first day of a period, YYYY-MM-DD");
-			pairs[n].hash_hi = (uint32) (hash >> 32);
-			pairs[n++].hash_lo = (uint32) hash;
-		} while (CrmReadLiteral(&r, ","));
-	}
-	CrmReadEnd(&r);
-	state = StateCreate(&window, n);
-	if (n > 0)
-		memcpy(state->pairs, pairs, sizeof(CohortPair) * (Size) n);
-	state->n_distinct = n;
-	state->n_events = events;
-	state->n_ignored = ignored;
-	CrmReadCheck(&r, StateProblem(state));
-	PG_RETURN_POINTER(state);
-}
-
-/* Binary form: version, unit, through day, counts, then (hash, period start day) pairs */
-PG_FUNCTION_INFO_V1(cohort_state_send);
-Datum
-cohort_state_send(PG_FUNCTION_ARGS)
-{
-	CohortState *state = CompactState(fcinfo, 0);
-	CrmTimeRules rules;
-	StringInfoData buf;
-
-	CohortRules(&state->window, &rules);
-	pq_begintypsend(&buf);
-	SendCohortHead(&buf, state->version, &state->window);
-	pq_sendint64(&buf, state->n_events);
-	pq_sendint64(&buf, state->n_ignored);
-	pq_sendint32(&buf, state->n_distinct);
-	for (int32 i = 0; i < state->n_distinct; i++)
-	{
-		pq_sendint32(&buf, state->pairs[i].hash_hi);
-		pq_sendint32(&buf, state->pairs[i].hash_lo);
-		pq_sendint32(&buf, PeriodStartDay(&rules, state->pairs[i].period));
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* Read the binary form of crm.cohort_state */
-PG_FUNCTION_INFO_V1(cohort_state_recv);
-Datum
-cohort_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CohortWindow window;
-	CrmTimeRules rules;
-	CohortState *state;
-	int32		n;
-
-	RecvCohortHead(buf, COHORT_STATE_VERSION, "crm.cohort_state", &window);
-	CohortRules(&window, &rules);
-	state = StateCreate(&window, 0);
-	state->n_events = pq_getmsgint64(buf);
-	state->n_ignored = pq_getmsgint64(buf);
-	n = CrmRecvLength(buf, "crm.cohort_state", 12, "pairs");
-	state = StateCopy(state, n);
-	for (int32 i = 0; i < n; i++)
-	{
-		CohortPair *pair = &state->pairs[i];
-
-		pair->hash_hi = (uint32) pq_getmsgint(buf, 4);
-		pair->hash_lo = (uint32) pq_getmsgint(buf, 4);
-		if (!PeriodStartingOn(&rules, (int32) pq_getmsgint(buf, 4), &pair->period))
-			CrmBinaryError("crm.cohort_state", "every period must be given by its first day");
-	}
-	state->n_distinct = n;
-	CrmBinaryCheck("crm.cohort_state", StateProblem(state));
-	PG_RETURN_POINTER(state);
 }

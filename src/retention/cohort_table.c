@@ -316,7 +316,14 @@ AddTableInto(CohortTable *sum, const CohortTable *table)
 	}
 }
 
-/* Sum of two tables of disjoint customer sets (same unit and window) */
+/*
+ * Sum of two tables of disjoint customer sets (same unit and window).
+ * Inside an aggregate (crm.cohort_sum) the first table is the aggregate's
+ * own state: the second is added into it in place when it spans the
+ * second's periods, so a sum of N tables costs their cells, not N copies
+ * of the sum (a new, wider sum only when a table starts earlier, at most
+ * once per period).
+ */
 PG_FUNCTION_INFO_V1(cohort_table_add);
 Datum
 cohort_table_add(PG_FUNCTION_ARGS)
@@ -324,10 +331,17 @@ cohort_table_add(PG_FUNCTION_ARGS)
 	CohortTable *a = (CohortTable *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	CohortTable *b = (CohortTable *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 	CohortTable *sum;
+	int64		n_events;
 
 	CheckSameCohortWindow(&a->window, &b->window, "tables");
-	sum = CohortTableCreate(&a->window, Min(a->first_period, b->first_period),
-							AddCounts(a->n_events, b->n_events, "cohort table events"));
+	n_events = AddCounts(a->n_events, b->n_events, "cohort table events");
+	if (a->first_period <= b->first_period && a != b && AggCheckCallContext(fcinfo, NULL) != 0)
+	{
+		AddTableInto(a, b);
+		a->n_events = n_events;
+		PG_RETURN_POINTER(a);
+	}
+	sum = CohortTableCreate(&a->window, Min(a->first_period, b->first_period), n_events);
 	AddTableInto(sum, a);
 	AddTableInto(sum, b);
 	PG_RETURN_POINTER(sum);

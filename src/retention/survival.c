@@ -21,7 +21,9 @@
  * Text form:  v1 n=11 times={9:1,0;13:1,1;...}  -- time:events,censored
  */
 #include "crm.h"
+#include "agg_states.h"
 #include "crm_io.h"
+#include "merge_buffer.h"
 #include "tuple_state.h"
 
 #include <float.h>
@@ -32,6 +34,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -78,6 +81,17 @@ typedef struct KmStep
 								 * once n = d (S = 0) */
 } KmStep;
 
+/* Raise 54000 when a survival value of n_times times would exceed 1 GB */
+static void
+CheckSurvivalSize(int64 n_times)
+{
+	if ((Size) n_times > (MaxAllocSize - offsetof(Survival, times)) / sizeof(SurvivalTime))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("survival value would exceed 1 GB"),
+				 errhint("Round the durations, for example to whole days.")));
+}
+
 /* A new survival value with room for n_times times (zeroed, header set) */
 static Survival *
 SurvivalAllocate(int32 n_times)
@@ -85,11 +99,7 @@ SurvivalAllocate(int32 n_times)
 	Size		size;
 	Survival   *s;
 
-	if ((Size) n_times > (MaxAllocSize - offsetof(Survival, times)) / sizeof(SurvivalTime))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("survival value would exceed 1 GB"),
-				 errhint("Round the durations, for example to whole days.")));
+	CheckSurvivalSize(n_times);
 	size = offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n_times;
 	s = (Survival *) palloc0(size);
 	SET_VARSIZE(s, size);
@@ -358,24 +368,28 @@ km_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* Combine: the survival value of the subjects of two values (exact) */
-PG_FUNCTION_INFO_V1(survival_combine);
-Datum
-survival_combine(PG_FUNCTION_ARGS)
+/* The subjects of two survival values together, raising 22003 beyond 64 bits */
+static int64
+AddSubjects(int64 a, int64 b)
 {
-	Survival   *a = DatumGetSurvivalP(PG_GETARG_DATUM(0));
-	Survival   *b = DatumGetSurvivalP(PG_GETARG_DATUM(1));
-	Survival   *s;
-	int32		i = 0;
-	int32		j = 0;
-	int32		n = 0;
-
-	if (a->n > PG_INT64_MAX - b->n)
+	if (a > PG_INT64_MAX - b)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("merged survival would count more than " INT64_FORMAT " subjects",
 						PG_INT64_MAX)));
-	s = SurvivalAllocate(a->n_times + b->n_times);
+	return a + b;
+}
+
+/* The survival value of the subjects of two values: their times merged into a new value */
+static Survival *
+SurvivalMergePair(const Survival *a, const Survival *b)
+{
+	int64		n = AddSubjects(a->n, b->n);
+	Survival   *s = SurvivalAllocate(a->n_times + b->n_times);
+	int32		i = 0;
+	int32		j = 0;
+	int32		k = 0;
+
 	while (i < a->n_times || j < b->n_times)
 	{
 		const SurvivalTime *ta = i < a->n_times ? &a->times[i] : NULL;
@@ -384,28 +398,161 @@ survival_combine(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (tb == NULL || (ta != NULL && ta->time < tb->time))
 		{
-			s->times[n++] = *ta;
+			s->times[k++] = *ta;
 			i++;
 		}
 		else if (ta == NULL || tb->time < ta->time)
 		{
-			s->times[n++] = *tb;
+			s->times[k++] = *tb;
 			j++;
 		}
 		else
 		{
-			s->times[n] = *ta;
-			s->times[n].n_event = AddCounts(ta->n_event, tb->n_event, "survival event count");
-			s->times[n++].n_censored = AddCounts(ta->n_censored, tb->n_censored,
+			s->times[k] = *ta;
+			s->times[k].n_event = AddCounts(ta->n_event, tb->n_event, "survival event count");
+			s->times[k++].n_censored = AddCounts(ta->n_censored, tb->n_censored,
 												 "survival censored count");
 			i++;
 			j++;
 		}
 	}
-	s->n_times = n;
-	SET_VARSIZE(s, offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) n);
-	s->n = a->n + b->n;
-	PG_RETURN_POINTER(s);
+	s->n_times = k;
+	SET_VARSIZE(s, offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) k);
+	s->n = n;
+	return s;
+}
+
+/* SortSurvivalTimes(times, n): an inlined sort of times, ascending */
+#define ST_SORT SortSurvivalTimes
+#define ST_ELEMENT_TYPE SurvivalTime
+#define ST_COMPARE(a, b) (((a)->time > (b)->time) - ((a)->time < (b)->time))
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Sort survival times ascending (the merge buffer's sort) */
+static void
+MergeSortTimes(void *elements, size_t n)
+{
+	SortSurvivalTimes((SurvivalTime *) elements, n);
+}
+
+/* Order of two survival times by time (the merge buffer's comparison) */
+static int
+MergeCompareTimes(const void *a, const void *b)
+{
+	float8		ta = ((const SurvivalTime *) a)->time;
+	float8		tb = ((const SurvivalTime *) b)->time;
+
+	return (ta > tb) - (ta < tb);
+}
+
+/* Add the counts of the same time (the merge buffer's collapse) */
+static void
+MergeAddTimes(void *into, const void *from)
+{
+	SurvivalTime *t = (SurvivalTime *) into;
+	const SurvivalTime *f = (const SurvivalTime *) from;
+
+	t->n_event = AddCounts(t->n_event, f->n_event, "survival event count");
+	t->n_censored = AddCounts(t->n_censored, f->n_censored, "survival censored count");
+}
+
+static const MergeBufferOps SurvivalTimeOps = {
+	sizeof(SurvivalTime), MergeSortTimes, MergeCompareTimes, MergeAddTimes
+};
+
+/*
+ * The state of crm.survival_merge (and of survival_combine inside any
+ * aggregate): an expanded object accumulating the values' times in a merge
+ * buffer, so that merging N values costs O(times x log), and flattened into
+ * the crm.survival of its compacted run when it leaves the aggregate
+ */
+typedef struct ExpandedSurvival
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	int64		n;				/* subjects of the values merged */
+	MergeBuffer times;			/* their times, in hdr.eoh_context */
+} ExpandedSurvival;
+
+/* Size of the flat form of an expanded survival value: its times compacted */
+static Size
+ExpandedSurvivalFlatSize(ExpandedObjectHeader *eohptr)
+{
+	ExpandedSurvival *expanded = (ExpandedSurvival *) eohptr;
+
+	MergeBufferCompact(&expanded->times);
+	CheckSurvivalSize(expanded->times.n_run);
+	return offsetof(Survival, times) + sizeof(SurvivalTime) * (Size) expanded->times.n_run;
+}
+
+/* Write the flat form of an expanded survival value into result */
+static void
+ExpandedSurvivalFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ExpandedSurvival *expanded = (ExpandedSurvival *) eohptr;
+	Survival   *s = (Survival *) result;
+
+	Assert(expanded->times.n_buffered == 0 &&
+		   allocated_size == ExpandedSurvivalFlatSize(eohptr));
+	memset(s, 0, offsetof(Survival, times));
+	SET_VARSIZE(s, allocated_size);
+	s->version = SURVIVAL_VERSION;
+	s->n_times = (int32) expanded->times.n_run;
+	s->n = expanded->n;
+	memcpy(s->times, expanded->times.data, sizeof(SurvivalTime) * (Size) s->n_times);
+}
+
+static const ExpandedObjectMethods ExpandedSurvivalMethods = {
+	ExpandedSurvivalFlatSize,
+	ExpandedSurvivalFlatten
+};
+
+/* A new expanded survival value of aggregate context parent (agg_states.h), holding the times of s */
+static ExpandedSurvival *
+NewExpandedSurvival(MemoryContext parent, const Survival *s)
+{
+	MemoryContext context = CrmAggStateContext(parent);
+	ExpandedSurvival *expanded = (ExpandedSurvival *)
+		MemoryContextAlloc(context, sizeof(ExpandedSurvival));
+
+	EOH_init_header(&expanded->hdr, &ExpandedSurvivalMethods, context);
+	MergeBufferInit(&expanded->times, &SurvivalTimeOps, context);
+	expanded->n = s->n;
+	MergeBufferAppendRun(&expanded->times, s->times, s->n_times);
+	return expanded;
+}
+
+/*
+ * Combine: the survival value of the subjects of two values (exact).
+ * Inside an aggregate (crm.survival_merge) the first argument is the
+ * aggregate's own state: an expanded value (made from it the first time)
+ * that the second value's times are added to in place.  Called directly,
+ * a new value; the arguments never change.
+ */
+PG_FUNCTION_INFO_V1(survival_combine);
+Datum
+survival_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	Datum		raw = PG_GETARG_DATUM(0);
+	ExpandedSurvival *expanded = NULL;
+	Survival   *b;
+
+	if (AggCheckCallContext(fcinfo, &aggcontext) == 0)
+		PG_RETURN_POINTER(SurvivalMergePair(DatumGetSurvivalP(raw),
+											DatumGetSurvivalP(PG_GETARG_DATUM(1))));
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)) &&
+		DatumGetEOHP(raw)->eoh_methods == &ExpandedSurvivalMethods)
+		expanded = (ExpandedSurvival *) DatumGetEOHP(raw);
+	/* a flat copy if it is expanded, even the state itself */
+	b = DatumGetSurvivalP(PG_GETARG_DATUM(1));
+	if (expanded == NULL)
+		expanded = NewExpandedSurvival(aggcontext, DatumGetSurvivalP(raw));
+	expanded->n = AddSubjects(expanded->n, b->n);
+	MergeBufferAppendRun(&expanded->times, b->times, b->n_times);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
 }
 
 /*

@@ -13,6 +13,8 @@
  *	  value of a group, so values tied at a boundary all go to the upper bin.
  */
 #include "crm.h"
+#include "agg_states.h"
+#include "merge_buffer.h"
 #include "rfm_model.h"
 
 #include <math.h>
@@ -21,6 +23,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 /* Rows the buffer of a new state holds */
@@ -247,6 +250,173 @@ FitRowParams(FunctionCallInfo fcinfo, uint8 *method, uint8 *bins)
 	}
 }
 
+/*
+ * The state of crm.rfm_fit and crm.rfm_fit_merge inside an aggregate (rows
+ * added by rfm_fit_trans, states by rfm_fit_combine): an expanded object
+ * accumulating each dimension's values in a merge buffer, so that adding
+ * rows or merging N states costs O(values x log), grown in place, never
+ * copied whole, and flattened into the fit state of its compacted runs (no
+ * buffer) when it leaves the aggregate: a parallel worker's partial state
+ * is its sorted distinct values
+ */
+typedef struct ExpandedRfmFit
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	uint8		method;			/* RfmMethod of every state merged */
+	uint8		bins;			/* bins of every state merged */
+	int64		n_rows;			/* rows of the states merged */
+	MergeBuffer dims[RFM_DIMENSIONS];	/* their values per dimension, in
+										 * hdr.eoh_context */
+} ExpandedRfmFit;
+
+/* The distinct values per dimension of an expanded fit state, compacted */
+static void
+ExpandedRfmFitCompact(ExpandedRfmFit *expanded, int32 *n_distinct)
+{
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		MergeBufferCompact(&expanded->dims[d]);
+		/* beyond int32 the size check fails anyway */
+		n_distinct[d] = (int32) Min(expanded->dims[d].n_run, PG_INT32_MAX / 2);
+	}
+}
+
+/* Size of the flat form of an expanded fit state: its runs compacted, no buffer */
+static Size
+ExpandedRfmFitFlatSize(ExpandedObjectHeader *eohptr)
+{
+	int32		n_distinct[RFM_DIMENSIONS];
+
+	ExpandedRfmFitCompact((ExpandedRfmFit *) eohptr, n_distinct);
+	return FitStateSize(n_distinct, 0);
+}
+
+/* Write the flat form of an expanded fit state into result */
+static void
+ExpandedRfmFitFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ExpandedRfmFit *expanded = (ExpandedRfmFit *) eohptr;
+	RfmFitState *state = (RfmFitState *) result;
+
+	Assert(allocated_size == ExpandedRfmFitFlatSize(eohptr));
+	memset(state, 0, FIT_HEADER_SIZE);
+	SET_VARSIZE(state, allocated_size);
+	state->version = RFM_FIT_STATE_VERSION;
+	state->method = expanded->method;
+	state->bins = expanded->bins;
+	state->n_rows = expanded->n_rows;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		state->n_distinct[d] = (int32) expanded->dims[d].n_run;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		memcpy(FitRun(state, d), expanded->dims[d].data,
+			   sizeof(CrmValueCount) * (Size) state->n_distinct[d]);
+}
+
+static const ExpandedObjectMethods ExpandedRfmFitMethods = {
+	ExpandedRfmFitFlatSize,
+	ExpandedRfmFitFlatten
+};
+
+/* Add the runs and the buffered rows of a flat fit state to an expanded one */
+static void
+ExpandedRfmFitAdd(ExpandedRfmFit *expanded, const RfmFitState *state)
+{
+	int32		nb = state->n_buffered;
+	const float8 *buffer = FitBuffer(state);
+
+	expanded->n_rows = AddCounts(expanded->n_rows, state->n_rows, "RFM fit state customers");
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		MergeBufferAppendRun(&expanded->dims[d], FitRun(state, d), state->n_distinct[d]);
+	if (nb > 0)
+	{
+		CrmValueCount *column = (CrmValueCount *) palloc(sizeof(CrmValueCount) * nb);
+
+		for (int d = 0; d < RFM_DIMENSIONS; d++)
+		{
+			for (int32 i = 0; i < nb; i++)
+			{
+				column[i].value = buffer[(Size) i * RFM_DIMENSIONS + d] + 0.0;
+				column[i].count = 1;
+			}
+			MergeBufferAppend(&expanded->dims[d], column, nb);
+		}
+		pfree(column);
+	}
+}
+
+/* A new empty expanded fit state of a method and bins, of aggregate context parent (agg_states.h) */
+static ExpandedRfmFit *
+NewExpandedRfmFit(MemoryContext parent, uint8 method, uint8 bins)
+{
+	MemoryContext context = CrmAggStateContext(parent);
+	ExpandedRfmFit *expanded = (ExpandedRfmFit *)
+		MemoryContextAlloc(context, sizeof(ExpandedRfmFit));
+
+	EOH_init_header(&expanded->hdr, &ExpandedRfmFitMethods, context);
+	expanded->method = method;
+	expanded->bins = bins;
+	expanded->n_rows = 0;
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		MergeBufferInit(&expanded->dims[d], &MergeValueCountOps, context);
+	return expanded;
+}
+
+/* The expanded fit state of an aggregate's own in a datum (read-write), or NULL */
+static ExpandedRfmFit *
+OwnExpandedRfmFit(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(datum)) &&
+		DatumGetEOHP(datum)->eoh_methods == &ExpandedRfmFitMethods)
+		return (ExpandedRfmFit *) DatumGetEOHP(datum);
+	return NULL;
+}
+
+/*
+ * The transition inside an aggregate: the row added to the aggregate's
+ * expanded state (made on the first row, or from a flat state once)
+ */
+static Datum
+ExpandedRfmFitTransition(FunctionCallInfo fcinfo, uint8 method, uint8 bins)
+{
+	ExpandedRfmFit *expanded = PG_ARGISNULL(0) ? NULL : OwnExpandedRfmFit(PG_GETARG_DATUM(0));
+	CrmValueCount values[RFM_DIMENSIONS];
+
+	if (expanded == NULL)
+	{
+		MemoryContext aggcontext;
+
+		(void) AggCheckCallContext(fcinfo, &aggcontext);
+		expanded = NewExpandedRfmFit(aggcontext, method, bins);
+		if (!PG_ARGISNULL(0))
+		{
+			RfmFitState *state = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+			expanded->method = state->method;
+			expanded->bins = state->bins;
+			ExpandedRfmFitAdd(expanded, state);
+		}
+	}
+	if (expanded->method != method || expanded->bins != bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bins and method must be the same for every row of a group")));
+	/* a customer is skipped unless all three values are present */
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+	{
+		if (PG_ARGISNULL(d + 1))
+			PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
+		/* -0.0 and 0.0 are one value: +0, so that merges never depend on order */
+		values[d].value = PG_GETARG_FLOAT8(d + 1) + 0.0;
+		values[d].count = 1;
+	}
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		CheckFinite(values[d].value, RfmDimensionNames[d]);
+	for (int d = 0; d < RFM_DIMENSIONS; d++)
+		MergeBufferAppend(&expanded->dims[d], &values[d], 1);
+	expanded->n_rows++;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
+}
+
 /* crm.rfm_fit transition: add one customer's (recency, frequency, monetary) */
 PG_FUNCTION_INFO_V1(rfm_fit_trans);
 Datum
@@ -259,6 +429,8 @@ rfm_fit_trans(PG_FUNCTION_ARGS)
 	float8	   *slot;
 
 	FitRowParams(fcinfo, &method, &bins);
+	if (AggCheckCallContext(fcinfo, NULL) != 0)
+		return ExpandedRfmFitTransition(fcinfo, method, bins);
 	if (PG_ARGISNULL(0))
 	{
 		static const int32 no_runs[RFM_DIMENSIONS] = {0, 0, 0};
@@ -282,7 +454,8 @@ rfm_fit_trans(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(d + 1))
 			PG_RETURN_POINTER(state);
-		values[d] = PG_GETARG_FLOAT8(d + 1);
+		/* -0.0 and 0.0 are one value: +0, so that merges never depend on order */
+		values[d] = PG_GETARG_FLOAT8(d + 1) + 0.0;
 	}
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 		CheckFinite(values[d], RfmDimensionNames[d]);
@@ -297,21 +470,25 @@ rfm_fit_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* crm.rfm_fit combine: merge two partial fit states */
-PG_FUNCTION_INFO_V1(rfm_fit_combine);
-Datum
-rfm_fit_combine(PG_FUNCTION_ARGS)
+/* Raise 22023 unless two fit states have the same bins and method */
+static void
+CheckMergeable(uint8 method_a, uint8 bins_a, const RfmFitState *b)
 {
-	RfmFitState *a = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	RfmFitState *b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	if (method_a != b->method || bins_a != b->bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge RFM fit states with different bins or methods")));
+}
+
+/* A new fit state merging two: the runs of both, their buffers merged in */
+static RfmFitState *
+FitStateMergePair(const RfmFitState *a, const RfmFitState *b)
+{
 	CrmValueCount *runs[RFM_DIMENSIONS];
 	int32		n_distinct[RFM_DIMENSIONS];
 	int64		n_rows = AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
 
-	if (a->method != b->method || a->bins != b->bins)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge RFM fit states with different bins or methods")));
+	CheckMergeable(a->method, a->bins, b);
 	for (int d = 0; d < RFM_DIMENSIONS; d++)
 	{
 		int32		na;
@@ -322,9 +499,44 @@ rfm_fit_combine(PG_FUNCTION_ARGS)
 		runs[d] = (CrmValueCount *) palloc(sizeof(CrmValueCount) * ((Size) na + nb + 1));
 		n_distinct[d] = MergeRuns(ra, na, rb, nb, runs[d]);
 	}
-	PG_RETURN_POINTER(FitStateBuild(a->method, a->bins, n_rows,
-									runs, n_distinct,
-									NextBufferCapacity(n_distinct)));
+	return FitStateBuild(a->method, a->bins, n_rows, runs, n_distinct,
+						 NextBufferCapacity(n_distinct));
+}
+
+/*
+ * crm.rfm_fit combine: merge two partial fit states.  Inside an aggregate
+ * (crm.rfm_fit_merge, or crm.rfm_fit's combine step) the first argument is
+ * the aggregate's own state: an expanded state (made from it the first
+ * time) that the second state's values are added to in place.  Called
+ * directly, a new state; the arguments never change.
+ */
+PG_FUNCTION_INFO_V1(rfm_fit_combine);
+Datum
+rfm_fit_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	Datum		raw = PG_GETARG_DATUM(0);
+	ExpandedRfmFit *expanded = NULL;
+	RfmFitState *b;
+
+	if (AggCheckCallContext(fcinfo, &aggcontext) == 0)
+		PG_RETURN_POINTER(FitStateMergePair((RfmFitState *) PG_DETOAST_DATUM(raw),
+											(RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
+	expanded = OwnExpandedRfmFit(raw);
+	/* a flat copy if it is expanded, even the state itself */
+	b = (RfmFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	if (expanded == NULL)
+	{
+		RfmFitState *a = (RfmFitState *) PG_DETOAST_DATUM(raw);
+
+		CheckMergeable(a->method, a->bins, b);
+		(void) AddCounts(a->n_rows, b->n_rows, "RFM fit state customers");
+		expanded = NewExpandedRfmFit(aggcontext, a->method, a->bins);
+		ExpandedRfmFitAdd(expanded, a);
+	}
+	CheckMergeable(expanded->method, expanded->bins, b);
+	ExpandedRfmFitAdd(expanded, b);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&expanded->hdr));
 }
 
 /* Prefix sums of the counts of a run (cum[i] = rows with value <= run[i]) */
