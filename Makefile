@@ -22,7 +22,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_cnbd_types.sql src/clv/clv_unit.sql \
 	src/retention/cohort_ids.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
-SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql
+SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql src/clv/clv_covariates.sql
 SQL_LAST_clv = src/clv/clv_unit.sql
 SQL_FIRST_rfm = src/rfm/rfm_score.sql
 DomainSql = $(SQL_FIRST_$(1)) \

@@ -134,6 +134,13 @@ INSERT INTO fuzz_use VALUES
 	('bgbb', 'crm.expected_purchases($1, 5, 2, 4, 6)::text'),
 	('bgbb', 'crm.dert($1, 2, 4, 6, 0.1)::text');
 
+-- covariate specs
+INSERT INTO fuzz_seed VALUES
+	('covariates', crm.covariates('{gender,channel}', '{gender,High.Season}', '{gender}', 0.5, 0.25)::text),
+	('covariates', crm.covariates('{}', '{a}')::text);
+INSERT INTO fuzz_use VALUES
+	('covariates', 'crm.covariate_names($1, ''life'')::text');
+
 -- cohorts
 INSERT INTO fuzz_seed
 SELECT 'cohort_state', crm.cohort_partial(customer_id, purchased_on, interval '1 month', date '1997-12-31')::text
