@@ -34,3 +34,48 @@ CREATE FUNCTION crm.covariate_names(spec crm.covariates, process text) RETURNS t
 	AS 'MODULE_PATHNAME', 'covariates_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.covariate_names(crm.covariates, text) IS
 	'the names of the covariates of one process (''life'' or ''trans'') of a covariate spec, in the order of the customers'' arrays';
+
+-- Transitions of the fits with covariates: (x, t_x, T, life_z, trans_z [,
+-- weight] [, unit], covariates)
+CREATE FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[],
+		crm.covariates)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_covariates' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[], crm.covariates) IS
+	'transition function of the purchase-model fits with covariates (x, t_x, T, life_z, trans_z)';
+CREATE FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[],
+		bigint, crm.covariates)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_covariates' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[], bigint, crm.covariates) IS
+	'transition function of the purchase-model fits with covariates (x, t_x, T, life_z, trans_z, weight)';
+CREATE FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[],
+		interval, crm.covariates)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_covariates_unit' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[], interval, crm.covariates) IS
+	'transition function of the purchase-model fits with covariates (x, t_x, T, life_z, trans_z) with their time unit';
+CREATE FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[],
+		bigint, interval, crm.covariates)
+	RETURNS crm.clv_fit_state AS 'MODULE_PATHNAME', 'clv_fit_trans_covariates_unit' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clv_fit_trans_covariates(crm.clv_fit_state, float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates) IS
+	'transition function of the purchase-model fits with covariates (x, t_x, T, life_z, trans_z, weight) with their time unit';
+
+-- Partial forms for two-step use across partitions and shards
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], crm.covariates) (
+	SFUNC = crm.clv_fit_trans_covariates, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, crm.covariates) (
+	SFUNC = crm.clv_fit_trans_covariates, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], interval, crm.covariates) (
+	SFUNC = crm.clv_fit_trans_covariates, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates) (
+	SFUNC = crm.clv_fit_trans_covariates, STYPE = crm.clv_fit_state,
+	FINALFUNC = crm.clv_fit_compact, COMBINEFUNC = crm.clv_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], crm.covariates) IS
+	'partial purchase-model fit state with covariates: distinct (x, t_x, T, life_z..., trans_z...) with counts and the covariate spec (finish with crm.paretonbd_fit_final, crm.bgnbd_fit_final or crm.ggomnbd_fit_final)';
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, crm.covariates) IS
+	'partial purchase-model fit state with covariates, with integer weights';
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], interval, crm.covariates) IS
+	'partial purchase-model fit state with covariates of (x, t_x, T) in a time unit';
+COMMENT ON AGGREGATE crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates) IS
+	'partial purchase-model fit state with covariates of weighted (x, t_x, T) in a time unit';

@@ -545,40 +545,69 @@ ParetoPrepare(const WeightedTuple *tuples, int32 n_tuples)
 	return data;
 }
 
-/* Scratch of the covariate fit for ParetoCustomerGradient: two series tables */
+/*
+ * Scratch of the covariate fit for ParetoCustomerGradient: the two series
+ * tables, and the terms of the last (r, x) that depend on them only
+ */
+typedef struct ParetoCustomerScratchData
+{
+	SeriesTable tables[2];		/* the series of the current x, per branch */
+	float8		r;				/* r of the cached terms (NaN: none) */
+	float8		x;				/* x of the cached terms */
+	float8		log_gamma;		/* lgamma(r + x) - lgamma(r) */
+	float8		digamma;		/* Digamma(r + x) - Digamma(r) */
+} ParetoCustomerScratchData;
+
+/* Scratch of the covariate fit for ParetoCustomerGradient */
 static void *
 ParetoCustomerScratch(void)
 {
-	SeriesTable *tables = (SeriesTable *) palloc0(sizeof(SeriesTable) * 2);
+	ParetoCustomerScratchData *scratch = palloc0(sizeof(ParetoCustomerScratchData));
 
-	AllocateTable(&tables[0]);
-	AllocateTable(&tables[1]);
-	return tables;
+	AllocateTable(&scratch->tables[0]);
+	AllocateTable(&scratch->tables[1]);
+	scratch->r = get_float8_nan();
+	return scratch;
 }
 
 /*
  * One customer's log-likelihood at params (the customer's own alpha and
  * beta, in a fit with covariates) and its gradient in (r, alpha, s, beta),
  * with the series tables of scratch; NaN when a series does not converge.
- * Customers taken in order of x reuse the tables' coefficients.
+ * Customers taken in order of x reuse the tables' coefficients and the
+ * terms in r and x (the same sums as AddFrequencyTerms for one customer).
  */
 static float8
 ParetoCustomerGradient(const float8 *params, const float8 *customer, void *scratch,
 					   float8 *gradient)
 {
+	ParetoCustomerScratchData *data = (ParetoCustomerScratchData *) scratch;
 	ParetoParams p = {params[0], params[1], params[2], params[3]};
 	float8		x = customer[0];
 	float8		total = 0;
+	float8		log_alpha = log(p.alpha);
+	float8		log_beta = log(p.beta);
 	LogIntegral at_tx;
 	LogIntegral at_age;
 
 	memset(gradient, 0, sizeof(float8) * 4);
-	if (!LogIntegralAt(&p, x, customer[1], true, (SeriesTable *) scratch, &at_tx) ||
-		!LogIntegralAt(&p, x, customer[2], true, (SeriesTable *) scratch, &at_age))
+	if (!LogIntegralAt(&p, x, customer[1], true, data->tables, &at_tx) ||
+		!LogIntegralAt(&p, x, customer[2], true, data->tables, &at_age))
 		return get_float8_nan();
 	AddTupleBracket(&p, x, customer[2], 1, log(p.s / (p.r + p.s + x)), &at_tx, &at_age,
 					&total, gradient);
-	AddFrequencyTerms(&p, x, 1, &total, gradient);
+	if (data->r != p.r || data->x != x)
+	{
+		data->r = p.r;
+		data->x = x;
+		data->log_gamma = lgamma(p.r + x) - lgamma(p.r);
+		data->digamma = Digamma(p.r + x) - Digamma(p.r);
+	}
+	total += data->log_gamma + p.r * log_alpha + p.s * log_beta;
+	gradient[0] += data->digamma + log_alpha;
+	gradient[1] += p.r / p.alpha;
+	gradient[2] += log_beta;
+	gradient[3] += p.s / p.beta;
 	return total;
 }
 
