@@ -516,15 +516,16 @@ BaseFit(void *context, WeightedTuple *tuples, int32 n_tuples)
 }
 
 /*
- * Fit the state (argument 0, of the kind's shape) with the penalizer, for
- * each value first .. last of the structural parameter (FitTuples); NULL
- * for a state without (usable) rows.  A state with covariates is fitted
- * with them (clv_covfit.c).
+ * Fit the state (argument 0, of the kind's shape, as TupleStateArg gave
+ * it: a stored state is detoasted once) with the penalizer, for each value
+ * first .. last of the structural parameter (FitTuples); NULL for a state
+ * without (usable) rows.  A state with covariates is fitted with them
+ * (clv_covfit.c).
  */
 static Datum
-FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 penalizer, int first, int last)
+FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, TupleState *state, float8 penalizer,
+		 int first, int last)
 {
-	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
 	WeightedTuple *tuples;
 	int32		n_tuples;
 	ClvModel   *model;
@@ -571,7 +572,7 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
 
 	Assert(ops->spec.n_structural == 0);
-	return FitState(fcinfo, ops, ops->penalized ? FinalPenalizer(fcinfo, state) : 0, 1, 1);
+	return FitState(fcinfo, ops, state, ops->penalized ? FinalPenalizer(fcinfo, state) : 0, 1, 1);
 }
 
 /*
@@ -586,7 +587,7 @@ ClvFitFinalStructural(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 pe
 {
 	Assert(ops->spec.n_structural == 1 && first >= 1 && first <= last &&
 		   last <= ops->spec.structural_max);
-	return FitState(fcinfo, ops, penalizer, first, last);
+	return FitState(fcinfo, ops, TupleStateArg(fcinfo, 0, ops->spec.shape), penalizer, first, last);
 }
 
 /* The penalizer of a fit's final function: argument argno if given, else the state's */
