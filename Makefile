@@ -20,10 +20,10 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 # template each (src/<domain>/*.sql.in: a 2-line header, then @NAME@
 # placeholders filled from the columns of a type list), not pasted
 SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_cnbd_types.sql src/clv/clv_unit.sql \
-	src/retention/cohort_ids.sql
+	src/clv/clv_covariate_types.sql src/retention/cohort_ids.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
-SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql
-SQL_LAST_clv = src/clv/clv_unit.sql
+SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql src/clv/clv_covariates.sql
+SQL_LAST_clv = src/clv/clv_unit.sql src/clv/clv_covariate_types.sql
 SQL_FIRST_rfm = src/rfm/rfm_score.sql
 DomainSql = $(SQL_FIRST_$(1)) \
 	$(filter-out $(SQL_FIRST_$(1)) $(SQL_LAST_$(1)),$(sort $(wildcard src/$(1)/*.sql) $(filter src/$(1)/%,$(SQL_GENERATED)))) \
@@ -86,6 +86,10 @@ src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in
 	  done; \
 	  $(EXPAND) src/clv/clv_unit_purchase.sql.in $(CLV_TYPES) $(CLV_REGULARITY_TYPES); \
 	  cat src/clv/clv_unit_tail.sql.part; } > $@
+
+src/clv/clv_covariate_types.sql: src/clv/clv_covariate_type.sql.in src/clv/clv_covariate_types \
+		src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_covariate_type.sql.in src/clv/clv_covariate_types > $@
 
 src/retention/cohort_ids.sql: src/retention/cohort_id.sql.in src/retention/cohort_id_types src/common/expand_template.pl
 	$(EXPAND) src/retention/cohort_id.sql.in src/retention/cohort_id_types > $@

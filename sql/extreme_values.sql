@@ -116,6 +116,18 @@ BEGIN
 	END LOOP;
 END $$;
 SELECT pg_temp.sweep_constructors();
+-- models with covariates (three per process, so that the three-element
+-- arrays of the float8[] grid are their customers' covariates): the
+-- Pareto/NBD, BG/NBD and GGom/NBD at moderate parameters with coefficients
+-- of either sign
+INSERT INTO sweep_grid (typ, expr)
+SELECT t::regtype, quote_literal(m) || '::' || t
+FROM (VALUES ('crm.paretonbd', crm.with_covariates(crm.paretonbd(0.5, 10, 0.6, 12), crm.covariates('{a,b,c}', '{d,e,f}'),
+                                                    '{0.5,-1,0.1}', '{0.2,0.3,-0.4}')::text),
+             ('crm.bgnbd', crm.with_covariates(crm.bgnbd(0.25, 4, 0.8, 2.4), crm.covariates('{a,b,c}', '{d,e,f}'),
+                                                '{0.5,-1,0.1}', '{0.2,0.3,-0.4}')::text),
+             ('crm.ggomnbd', crm.with_covariates(crm.ggomnbd(0.5, 10, 0.1, 0.6, 2), crm.covariates('{a,b,c}', '{d,e,f}'),
+                                                  '{0.5,-1,0.1}', '{0.2,0.3,-0.4}')::text)) v(t, m);
 
 -- aggregates over data sets of extreme values; each value they return joins
 -- the grid of its type (an error is fine)

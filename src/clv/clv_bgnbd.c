@@ -763,10 +763,52 @@ PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 }
 
 /*
- * The table of BG/NBD and MBG/NBD: the same operations (those that differ
- * ask model->kind), apart from the data each prepares
+ * One BG/NBD customer's log-likelihood at params (the customer's own alpha,
+ * a and b, in a fit with covariates) and its gradient in (r, alpha, a, b):
+ * the terms of PurchaseLogLikelihood for one customer of weight 1
  */
-#define PURCHASE_MODEL_OPS(kind, type_name, title, prepare_data) \
+static float8
+BgnbdCustomerGradient(const float8 *params, const float8 *customer,
+					  void *scratch pg_attribute_unused(), float8 *gradient)
+{
+	PurchaseParams p = {params[0], params[1], params[2], params[3]};
+	float8		x = customer[0];
+	float8		rx = p.r + x;
+	FrequencyTerms t = TermsOfFrequency(CLV_BGNBD, &p, x, true, false);
+	float8		log_age = log(p.alpha + customer[2]);
+	float8		inv_age = 1 / (p.alpha + customer[2]);
+	float8		t1 = t.d1 - rx * log_age;
+	float8		ll = t1;
+	float8		share1 = 1;		/* the share of the first term in the sum */
+	float8		log_mix = log_age;	/* the shares' mix of log(alpha + .) */
+	float8		inv_mix = inv_age;	/* ... and of 1 / (alpha + .) */
+
+	if (t.has_d2)
+	{
+		float8		log_tx = log(p.alpha + customer[1]);
+		float8		inv_tx = 1 / (p.alpha + customer[1]);
+		float8		t2 = t.d2 - rx * log_tx;
+		float8		e = exp(-fabs(t1 - t2));
+
+		ll = Max(t1, t2) + log1p(e);
+		share1 = t1 >= t2 ? 1 / (1 + e) : e / (1 + e);
+		log_mix = share1 * log_age + (1 - share1) * log_tx;
+		inv_mix = share1 * inv_age + (1 - share1) * inv_tx;
+	}
+	gradient[0] = t.c_r - log_mix;
+	gradient[1] = p.r / p.alpha - rx * inv_mix;
+	gradient[2] = share1 * t.d1_a + (1 - share1) * t.d2_a;
+	gradient[3] = share1 * t.d1_b + (1 - share1) * t.d2_b;
+	return t.c + ll;
+}
+
+/*
+ * The table of BG/NBD and MBG/NBD: the same operations (those that differ
+ * ask model->kind), apart from the data each prepares; BG/NBD takes
+ * covariates (CLVTools' parameterization: alpha by the transaction
+ * covariates, a and b both by the same lifetime coefficients)
+ */
+#define PURCHASE_MODEL_OPS(kind, type_name, title, prepare_data, gradient_op) \
 { \
 	.spec = {kind, type_name, title, TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "a", "b"}}, \
 	.penalized = true, \
@@ -784,13 +826,17 @@ PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
 	.score_prepare = PurchaseScorePrepare, \
 	.p_alive_prepared = PurchasePAlivePrepared, \
 	.expected_prepared = PurchaseExpectedPrepared, \
+	.covariate_effect = {CLV_COVARIATE_NONE, CLV_COVARIATE_TRANS_DOWN, CLV_COVARIATE_LIFE_UP, \
+	CLV_COVARIATE_LIFE_UP}, \
+	.customer_gradient = gradient_op, \
 }
 
 /* The BG/NBD model */
-const ClvModelOps ClvBgnbdOps = PURCHASE_MODEL_OPS(CLV_BGNBD, "bgnbd", "BG/NBD", BgnbdPrepare);
+const ClvModelOps ClvBgnbdOps = PURCHASE_MODEL_OPS(CLV_BGNBD, "bgnbd", "BG/NBD", BgnbdPrepare,
+											   BgnbdCustomerGradient);
 
 /* The MBG/NBD model */
-const ClvModelOps ClvMbgnbdOps = PURCHASE_MODEL_OPS(CLV_MBGNBD, "mbgnbd", "MBG/NBD", MbgnbdPrepare);
+const ClvModelOps ClvMbgnbdOps = PURCHASE_MODEL_OPS(CLV_MBGNBD, "mbgnbd", "MBG/NBD", MbgnbdPrepare, NULL);
 
 /* Final function of crm.bgnbd_fit: the fitted BG/NBD model */
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);

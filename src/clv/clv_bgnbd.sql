@@ -121,3 +121,9 @@ CREATE FUNCTION crm.clv(purchase_model crm.mbgnbd, x float8, t_x float8, t float
 	AS 'MODULE_PATHNAME', 'clv_discounted_value_given_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv(crm.mbgnbd, float8, float8, float8, float8, float8, float8) IS
 	'discounted expected value of a customer over the horizon with a given spend per purchase: per time unit, expected purchases (mbgnbd) x spend / (1 + discount_rate)^k';
+
+-- with covariates (the other covariate scorers: src/clv/clv_covariate_type.sql.in)
+CREATE FUNCTION crm.purchase_probability(model crm.bgnbd, n integer, horizon float8, life_z float8[], trans_z float8[])
+	RETURNS float8 AS 'MODULE_PATHNAME', 'clv_purchase_probability_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.purchase_probability(crm.bgnbd, integer, float8, float8[], float8[]) IS
+	'P(X(horizon) = n): probability of n purchases in (0, horizon] of a new customer with covariates life_z, trans_z under a BG/NBD model with covariates';

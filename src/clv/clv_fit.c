@@ -8,7 +8,7 @@
  *		fit of a sample, and standard errors from the Hessian.
  */
 #include "crm.h"
-#include "clv_ops.h"
+#include "clv_covariates.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -427,35 +427,30 @@ FinalPenalizer(FunctionCallInfo fcinfo, const TupleState *state)
 }
 
 /*
- * Fit the state (argument 0, of the kind's shape) with the penalizer, for
- * each value first .. last of the structural parameter (a kind without one:
- * once); NULL for a state without (usable) rows.  With several values, the
- * model of highest log-likelihood (the kind's ll_constant included) is
- * returned, marked CLV_FLAG_CHOSEN; the values are tried in order and the
- * search stops once the log-likelihood has fallen twice in a row (the
- * grid search of BTYDplus).  Warnings are given for the returned model
- * only.
+ * Fit tuples, the sorted distinct tuples of state (which gives their unit,
+ * size and constant part), with the penalizer, for each value first .. last
+ * of the structural parameter (a kind without one: once); NULL without
+ * (usable) tuples.  With several values, the model of highest
+ * log-likelihood (the kind's ll_constant included) is returned, marked
+ * CLV_FLAG_CHOSEN; the values are tried in order and the search stops once
+ * the log-likelihood has fallen twice in a row (the grid search of
+ * BTYDplus).  Warnings are given for the returned model only.
  */
-static Datum
-FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 penalizer, int first, int last)
+static ClvModel *
+FitTuples(const ClvModelOps *ops, const TupleState *state, WeightedTuple *tuples,
+		  int32 n_tuples, float8 penalizer, int first, int last)
 {
-	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
 	ClvFitProblem problem;
-	WeightedTuple *tuples;
-	int32		n_tuples;
 	ClvModel   *best = NULL;
 	ClvFitOutcome best_outcome = {-1, false, 0};
 	int			falls = 0;
 	float8		previous_ll = 0;
 
-	if (state->n_rows == 0)
-		PG_RETURN_NULL();
-	tuples = TupleStateTuples(state, &n_tuples);
 	memset(&problem, 0, sizeof(problem));
 	problem.ops = ops;
 	problem.skipped = SkipCustomers(ops, state, tuples, &n_tuples);
 	if (n_tuples == 0)
-		PG_RETURN_NULL();
+		return NULL;
 	problem.n = state->n_rows - problem.skipped;
 	if (ops->check_data != NULL)
 		ops->check_data(&ops->spec, tuples, n_tuples, problem.n);
@@ -501,7 +496,68 @@ FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 penalizer, int 
 	/* a kind's own diagnosis of a fit that ran off says more than ours */
 	if (ops->check_identified == NULL || !ops->check_identified(best, tuples, n_tuples))
 		FitWarnings(&problem, best, &best_outcome);
-	PG_RETURN_POINTER(best);
+	return best;
+}
+
+/* What the covariate fit needs to fit the kind without covariates */
+typedef struct BaseFitContext
+{
+	const ClvModelOps *ops;		/* the kind */
+	const TupleState *state;	/* the state with covariates */
+} BaseFitContext;
+
+/* The kind's own fit on the (x, t_x, T) tuples of a state with covariates */
+static ClvModel *
+BaseFit(void *context, WeightedTuple *tuples, int32 n_tuples)
+{
+	BaseFitContext *c = (BaseFitContext *) context;
+
+	return FitTuples(c->ops, c->state, tuples, n_tuples, 0, 1, 1);
+}
+
+/*
+ * Fit the state (argument 0, of the kind's shape, as TupleStateArg gave
+ * it: a stored state is detoasted once) with the penalizer, for each value
+ * first .. last of the structural parameter (FitTuples); NULL for a state
+ * without (usable) rows.  A state with covariates is fitted with them
+ * (clv_covfit.c).
+ */
+static Datum
+FitState(FunctionCallInfo fcinfo, const ClvModelOps *ops, TupleState *state, float8 penalizer,
+		 int first, int last)
+{
+	WeightedTuple *tuples;
+	int32		n_tuples;
+	ClvModel   *model;
+
+	if (state->n_rows == 0)
+		PG_RETURN_NULL();
+	if (TupleStateCovariates(state) != NULL)
+	{
+		BaseFitContext context = {ops, state};
+		int32		n_records;
+		float8	   *records = TupleStateRecords(state, &n_records);
+
+		if (ops->customer_gradient == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the %s model takes no covariates", ops->spec.title),
+					 errhint("Fit it on a state without covariates; the Pareto/NBD, BG/NBD and GGom/NBD take covariates.")));
+		if (penalizer != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a fit with covariates takes no penalizer"),
+					 errhint("Penalize the coefficients with the lambda_life and lambda_trans of crm.covariates.")));
+		model = ClvCovariateFit(ops, TupleStateCovariates(state), records, n_records,
+								TupleStateWidth(state), state->n_rows, state->has_unit != 0,
+								&state->unit, BaseFit, &context);
+		PG_RETURN_POINTER(model);
+	}
+	tuples = TupleStateTuples(state, &n_tuples);
+	model = FitTuples(ops, state, tuples, n_tuples, penalizer, first, last);
+	if (model == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(model);
 }
 
 /*
@@ -516,7 +572,7 @@ ClvFitFinal(FunctionCallInfo fcinfo, const ClvModelOps *ops)
 	TupleState *state = TupleStateArg(fcinfo, 0, ops->spec.shape);
 
 	Assert(ops->spec.n_structural == 0);
-	return FitState(fcinfo, ops, ops->penalized ? FinalPenalizer(fcinfo, state) : 0, 1, 1);
+	return FitState(fcinfo, ops, state, ops->penalized ? FinalPenalizer(fcinfo, state) : 0, 1, 1);
 }
 
 /*
@@ -531,7 +587,7 @@ ClvFitFinalStructural(FunctionCallInfo fcinfo, const ClvModelOps *ops, float8 pe
 {
 	Assert(ops->spec.n_structural == 1 && first >= 1 && first <= last &&
 		   last <= ops->spec.structural_max);
-	return FitState(fcinfo, ops, penalizer, first, last);
+	return FitState(fcinfo, ops, TupleStateArg(fcinfo, 0, ops->spec.shape), penalizer, first, last);
 }
 
 /* The penalizer of a fit's final function: argument argno if given, else the state's */

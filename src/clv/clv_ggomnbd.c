@@ -95,6 +95,23 @@ GgomLogLikelihood(const float8 *params, void *context, float8 *gradient)
 	return total;
 }
 
+/*
+ * One customer's log-likelihood at params (the customer's own alpha and
+ * beta, in a fit with covariates) and its gradient in (r, alpha, b, s,
+ * beta); NaN when the quadrature does not converge
+ */
+static float8
+GgomCustomerGradient(const float8 *params, const float8 *customer,
+					 void *scratch pg_attribute_unused(), float8 *gradient)
+{
+	GgomParams	p = ParamsOf(params);
+	float8		ll;
+
+	if (!GgomCustomerLogLikelihood(&p, customer[0], customer[1], customer[2], &ll, gradient))
+		return get_float8_nan();
+	return ll;
+}
+
 /* The prepared data of a fit: its tuples as they are */
 static void *
 GgomPrepare(const WeightedTuple *tuples, int32 n_tuples)
@@ -270,6 +287,9 @@ const ClvModelOps ClvGgomnbdOps = {
 	.prepare = GgomPrepare,
 	.loglik = GgomLogLikelihood,
 	.check_identified = GgomCheckIdentified,
+	.covariate_effect = {CLV_COVARIATE_NONE, CLV_COVARIATE_TRANS_DOWN, CLV_COVARIATE_NONE,
+	CLV_COVARIATE_NONE, CLV_COVARIATE_LIFE_DOWN},
+	.customer_gradient = GgomCustomerGradient,
 	.customer_loglik = GgomCustomerLoglik,
 	.p_alive = GgomPAlive,
 	.expected = GgomExpected,

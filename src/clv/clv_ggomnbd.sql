@@ -61,3 +61,10 @@ CREATE FUNCTION crm.clv(purchase_model crm.ggomnbd, x float8, t_x float8, t floa
 	AS 'MODULE_PATHNAME', 'clv_discounted_value_given_spend' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clv(crm.ggomnbd, float8, float8, float8, float8, float8, float8) IS
 	'discounted expected value of a customer over the horizon with a given spend per purchase: per time unit, expected purchases (ggomnbd) x spend / (1 + discount_rate)^k';
+
+-- with covariates (the other covariate scorers: src/clv/clv_covariate_type.sql.in)
+CREATE FUNCTION crm.dert(model crm.ggomnbd, x float8, t_x float8, t float8, discount_rate float8,
+		life_z float8[], trans_z float8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clv_dert_cov' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.dert(crm.ggomnbd, float8, float8, float8, float8, float8[], float8[]) IS
+	'discounted expected residual transactions of a customer (x, t_x, T) with covariates life_z, trans_z under a GGom/NBD model with covariates (the customer''s own parameters)';

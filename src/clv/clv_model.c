@@ -10,7 +10,7 @@
  * table of operations (clv_ops.h).
  */
 #include "crm.h"
-#include "clv_ops.h"
+#include "clv_covariates.h"
 #include "crm_io.h"
 
 #include <math.h>
@@ -88,6 +88,9 @@ ClvModelOfDatum(Datum datum)
 
 	if (likely(VARSIZE(model) == sizeof(ClvModel) && model->version == CLV_MODEL_VERSION))
 		return model;
+	/* with covariates: the fixed part and the block (checked on input) */
+	if (VARSIZE(model) > sizeof(ClvModel) && model->version == CLV_MODEL_VERSION_COVARIATES)
+		return model;
 	if (!(VARSIZE(old) == CLV_MODEL_V1_SIZE && old->version == 1) &&
 		!(VARSIZE(old) == sizeof(ClvModelV2) && old->version == 2))
 		elog(ERROR, "invalid crm model value (size %u, version %d)",
@@ -145,7 +148,7 @@ ModelProblem(const ClvModel *model)
 {
 	const ClvModelSpec *spec;
 
-	if (model->version != CLV_MODEL_VERSION)
+	if (model->version != CLV_MODEL_VERSION && model->version != CLV_MODEL_VERSION_COVARIATES)
 		return "unsupported version";
 	if (!(model->flags & CLV_FLAG_HAS_UNIT) &&
 		(model->unit.months != 0 || model->unit.days != 0 || model->unit.usecs != 0))
@@ -195,6 +198,10 @@ ModelProblem(const ClvModel *model)
 	}
 	else if ((model->flags & ~CLV_FLAG_HAS_UNIT) != 0)
 		return "only fitted models have convergence flags and standard errors";
+	if (model->version == CLV_MODEL_VERSION_COVARIATES)
+		return ClvCovariatesProblem(model);
+	if (VARSIZE(model) != sizeof(ClvModel))
+		return "invalid model size";
 	return NULL;
 }
 
@@ -289,10 +296,13 @@ clv_model_out(PG_FUNCTION_ARGS)
 	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
 	const ClvModelSpec *spec = ClvSpec(model->kind);
 	StringInfoData buf;
+	bool		covariates = ClvModelHasCovariates(model);
 
 	initStringInfo(&buf);
 	for (int i = 0; i < spec->n_params; i++)
 		CrmAppendKeyFloat8(&buf, spec->param_names[i], model->params[i]);
+	if (covariates)
+		ClvCovariatesAppendValues(&buf, model);
 	if (model->flags & CLV_FLAG_FITTED)
 	{
 		CrmAppendKeyFloat8(&buf, "ll", model->ll);
@@ -302,6 +312,8 @@ clv_model_out(PG_FUNCTION_ARGS)
 		if (model->flags & CLV_FLAG_HAS_SE)
 			for (int i = spec->n_structural; i < spec->n_params; i++)
 				CrmAppendKeyFloat8(&buf, psprintf("se_%s", spec->param_names[i]), model->se[i]);
+		if ((model->flags & CLV_FLAG_HAS_SE) && covariates)
+			ClvCovariatesAppendErrors(&buf, model);
 		if (model->penalizer > 0)
 			CrmAppendKeyFloat8(&buf, "penalizer", model->penalizer);
 		if (model->skipped > 0)
@@ -311,6 +323,8 @@ clv_model_out(PG_FUNCTION_ARGS)
 		if (model->flags & CLV_FLAG_CHOSEN)
 			appendStringInfo(&buf, " %s_chosen=true", spec->param_names[0]);
 	}
+	if (covariates)
+		ClvCovariatesAppendSpec(&buf, model);
 	if (model->flags & CLV_FLAG_HAS_UNIT)
 		appendStringInfo(&buf, " unit=%s", TimeUnitText(&model->unit));
 	PG_RETURN_CSTRING(buf.data);
@@ -419,7 +433,9 @@ clv_model_in(PG_FUNCTION_ARGS)
 	uint32		all_errors = (all_params & ~((1u << spec->n_structural) - 1)) << KEY_SE;
 	uint32		fit_keys = (1u << KEY_LL) | (1u << KEY_N) | (1u << KEY_ITERATIONS) |
 		(1u << KEY_CONVERGED);
+	ClvCovariateText covariates;
 
+	ClvCovariateTextInit(&covariates);
 	while (*r.p != '\0')
 	{
 		char	   *key;
@@ -427,6 +443,9 @@ clv_model_in(PG_FUNCTION_ARGS)
 		if (r.p != r.input)
 			CrmExpect(&r, " ");
 		key = CrmReadWord(&r);
+		if (ClvOpsOf(kind)->customer_gradient != NULL &&
+			ClvCovariateTextKey(&r, key, &covariates))
+			continue;
 		CrmExpect(&r, "=");
 		ReadModelField(&r, spec, model, key, &seen);
 	}
@@ -445,12 +464,15 @@ clv_model_in(PG_FUNCTION_ARGS)
 	if (seen & all_errors)
 		model->flags |= CLV_FLAG_HAS_SE;
 	CrmReadCheck(&r, ModelProblem(model));
+	model = ClvCovariateTextFinish(&r, model, &covariates);
+	CrmReadCheck(&r, ModelProblem(model));
 	PG_RETURN_POINTER(model);
 }
 
 /*
  * Binary form of any model type: version 3 sends the kind's parameters and
- * standard errors (versions 1 and 2 sent 4 of each, unused ones 0)
+ * standard errors (versions 1 and 2 sent 4 of each, unused ones 0); version
+ * 4 the same, then the covariate block (ClvCovariatesSend)
  */
 PG_FUNCTION_INFO_V1(clv_model_send);
 Datum
@@ -476,6 +498,8 @@ clv_model_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, model->unit.months);
 	pq_sendint32(&buf, model->unit.days);
 	pq_sendint64(&buf, model->unit.usecs);
+	if (ClvModelHasCovariates(model))
+		ClvCovariatesSend(&buf, model);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -489,8 +513,12 @@ clv_model_recv(PG_FUNCTION_ARGS)
 	ClvModel   *model = ClvModelAlloc(kind);
 	int			n_params;
 	const char *problem;
+	bool		covariates;
 
 	model->version = (uint8) pq_getmsgint(buf, 1);
+	covariates = model->version == CLV_MODEL_VERSION_COVARIATES;
+	if (covariates)
+		model->version = CLV_MODEL_VERSION;
 	if ((uint8) pq_getmsgint(buf, 1) != kind)
 		CrmBinaryError(psprintf("crm.%s", ClvSpec(kind)->type_name),
 					   "the value is a model of another kind");
@@ -520,6 +548,13 @@ clv_model_recv(PG_FUNCTION_ARGS)
 			model->se[i] = get_float8_nan();
 	if (!(model->flags & CLV_FLAG_FITTED))
 		model->ll = get_float8_nan();
+	if (covariates && ModelProblem(model) == NULL)
+	{
+		if (ClvOpsOf(kind)->customer_gradient == NULL)
+			CrmBinaryError(psprintf("crm.%s", ClvSpec(kind)->type_name),
+						   "this model kind takes no covariates");
+		model = ClvCovariatesRecv(buf, model, psprintf("crm.%s", ClvSpec(kind)->type_name));
+	}
 	problem = ModelProblem(model);
 	if (problem != NULL)
 		CrmBinaryError(psprintf("crm.%s", ClvSpec(kind)->type_name), problem);
@@ -589,17 +624,28 @@ clv_model_jsonb(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, ", \"unit\": \"%s\"", TimeUnitText(&model->unit));
 	else
 		appendStringInfoString(&buf, ", \"unit\": null");
+	if (ClvModelHasCovariates(model))
+		ClvCovariatesAppendJson(&buf, model);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
-/* Index of a parameter by name, raising 22023 with the valid names otherwise */
+/*
+ * Index of a parameter by name: 0 .. n_params - 1 for the kind's, or
+ * CLV_MAX_PARAMS + the coefficient's index in the covariate block for
+ * "life.<name>" and "trans.<name>"; raising 22023 with the valid names
+ * otherwise
+ */
 static int
-ParamIndex(const ClvModelSpec *spec, text *name_text)
+ParamIndex(const ClvModel *model, text *name_text)
 {
+	const ClvModelSpec *spec = ClvSpec(model->kind);
 	char	   *name = text_to_cstring(name_text);
 	StringInfoData names;
+	int			coefficient = ClvCovariateIndex(model, name);
 
+	if (coefficient >= 0)
+		return CLV_MAX_PARAMS + coefficient;
 	initStringInfo(&names);
 	for (int i = 0; i < spec->n_params; i++)
 	{
@@ -610,31 +656,46 @@ ParamIndex(const ClvModelSpec *spec, text *name_text)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s has no parameter \"%s\"", spec->title, name),
-			 errhint("The parameters are %s.", names.data)));
+			 errhint("The parameters are %s%s.", names.data,
+					 ClvModelHasCovariates(model) ? " and the covariates' coefficients life.<name>, trans.<name>" : "")));
 	pg_unreachable();
 }
 
-/* crm.parameter(model, name): one parameter's estimate */
+/* crm.parameter(model, name): one parameter's (or coefficient's) estimate */
 PG_FUNCTION_INFO_V1(clv_model_parameter);
 Datum
 clv_model_parameter(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	int			i = ParamIndex(model, PG_GETARG_TEXT_PP(1));
+	ClvCovariates cov;
 
-	PG_RETURN_FLOAT8(model->params[ParamIndex(ClvSpec(model->kind), PG_GETARG_TEXT_PP(1))]);
+	if (i < CLV_MAX_PARAMS)
+		PG_RETURN_FLOAT8(model->params[i]);
+	ClvModelCovariates(model, &cov);
+	PG_RETURN_FLOAT8(cov.gamma[i - CLV_MAX_PARAMS]);
 }
 
-/* crm.std_error(model, name): one parameter's standard error, NULL if none */
+/* crm.std_error(model, name): one parameter's (or coefficient's) standard error, NULL if none */
 PG_FUNCTION_INFO_V1(clv_model_std_error);
 Datum
 clv_model_std_error(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model = DatumGetClvModelP(PG_GETARG_DATUM(0));
-	int			i = ParamIndex(ClvSpec(model->kind), PG_GETARG_TEXT_PP(1));
+	int			i = ParamIndex(model, PG_GETARG_TEXT_PP(1));
+	float8		se;
+	ClvCovariates cov;
 
-	if (!(model->flags & CLV_FLAG_HAS_SE) || isnan(model->se[i]))
+	if (i < CLV_MAX_PARAMS)
+		se = model->se[i];
+	else
+	{
+		ClvModelCovariates(model, &cov);
+		se = cov.se[i - CLV_MAX_PARAMS];
+	}
+	if (!(model->flags & CLV_FLAG_HAS_SE) || isnan(se))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(model->se[i]);
+	PG_RETURN_FLOAT8(se);
 }
 
 /* crm.loglik(model): total log-likelihood of the fit, NULL for given parameters */
@@ -706,5 +767,7 @@ clv_model_parameters(PG_FUNCTION_ARGS)
 		nulls[2] = !(model->flags & CLV_FLAG_HAS_SE) || isnan(model->se[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	if (ClvModelHasCovariates(model))
+		ClvCovariatesPutParameters(rsinfo, model);
 	return (Datum) 0;
 }

@@ -76,6 +76,29 @@ typedef float8 (*ClvLogLikelihood) (const float8 *params, void *data, float8 *gr
  */
 typedef float8 (*ClvCustomerOperation) (const ClvModel *model, const float8 *customer);
 
+/*
+ * How a customer's covariates act on one parameter of a kind (a fit with
+ * covariates, clv_covfit.c, and the scorers that take covariates,
+ * clv_covscore.c): the customer's own parameter is the model's times
+ * exp(-gamma . z) or exp(gamma . z) of one process's covariates z and their
+ * coefficients gamma (CLVTools' parameterization)
+ */
+typedef enum ClvCovariateEffect
+{
+	CLV_COVARIATE_NONE = 0,		/* the same for every customer */
+	CLV_COVARIATE_TRANS_DOWN,	/* p exp(-gamma_trans . z_trans) */
+	CLV_COVARIATE_LIFE_DOWN,	/* p exp(-gamma_life . z_life) */
+	CLV_COVARIATE_LIFE_UP		/* p exp(gamma_life . z_life) */
+} ClvCovariateEffect;
+
+/*
+ * One customer's log-likelihood at params (the customer's own parameters)
+ * and its gradient in them (natural scale), with scratch the kind keeps
+ * across the customers of one fit; NaN when it cannot be computed there
+ */
+typedef float8 (*ClvCustomerGradient) (const float8 *params, const float8 *customer,
+									   void *scratch, float8 *gradient);
+
 /* Customers a fit leaves out, counted in the model and told in one NOTICE */
 typedef struct ClvSkipRule
 {
@@ -141,6 +164,17 @@ typedef struct ClvModelOps
 	 */
 	float8		(*ll_constant) (const float8 *params, const TupleState *state,
 								const WeightedTuple *tuples, int32 n_tuples);
+
+	/*
+	 * Covariates: a kind with customer_gradient takes customer covariates
+	 * (fits on states with covariates, scorers with life_z and trans_z);
+	 * covariate_effect says how they act on each parameter, and the
+	 * covariate fit sums customer_gradient over the tuples (in their order,
+	 * by x first) with the scratch customer_scratch made (NULL: none)
+	 */
+	ClvCovariateEffect covariate_effect[CLV_MAX_PARAMS];
+	void	   *(*customer_scratch) (void);
+	ClvCustomerGradient customer_gradient;
 
 	/* Scoring (clv_score.c, clv_value.c) */
 

@@ -91,7 +91,9 @@ typedef struct ParetoData
 	int32	   *age_stamp;		/* scratch: 1 + the x group age_value was
 								 * computed for, per distinct T */
 	LogIntegral *age_value;		/* scratch: log G(T) per distinct T */
-	SeriesTable table;			/* scratch: the series of the current x */
+	SeriesTable table[2];		/* scratch: the series of the current x,
+								 * for alpha >= beta and for alpha < beta
+								 * (SeriesTables) */
 } ParetoData;
 
 /* Parameters of a model value, by name */
@@ -289,12 +291,15 @@ Series(SeriesTable *table, float8 A, float8 C, float8 z, float8 *sum, float8 *de
 
 /*
  * log G(t) of a customer with x purchases and, if with_derivatives, its
- * gradient in (r, alpha, s, beta), with the series from table if not NULL;
- * false if the series does not converge
+ * gradient in (r, alpha, s, beta), with the series from tables if not NULL
+ * (two tables: tables[0] for alpha >= beta, tables[1] for alpha < beta, so
+ * that customers of the same x whose own alpha and beta fall on either side,
+ * in a fit with covariates, keep both); false if the series does not
+ * converge
  */
 static bool
 LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
-			  SeriesTable *table, LogIntegral *out)
+			  SeriesTable *tables, LogIntegral *out)
 {
 	float8		log_alpha_t = log(p->alpha + t);
 	float8		log_beta_t = log(p->beta + t);
@@ -308,7 +313,8 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 	{
 		float8		z = (p->alpha - p->beta) / (p->alpha + t);
 
-		if (!Series(table, p->r + x, c, z, &sum, with_derivatives ? ds : NULL))
+		if (!Series(tables ? &tables[0] : NULL, p->r + x, c, z, &sum,
+					with_derivatives ? ds : NULL))
 			return false;
 		out->value = -(p->r + x) * log_alpha_t - p->s * log_beta_t + log(sum);
 		if (with_derivatives)
@@ -325,7 +331,8 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 	{
 		float8		z = (p->beta - p->alpha) / (p->beta + t);
 
-		if (!Series(table, p->s + 1, c, z, &sum, with_derivatives ? ds : NULL))
+		if (!Series(tables ? &tables[1] : NULL, p->s + 1, c, z, &sum,
+					with_derivatives ? ds : NULL))
 			return false;
 		out->value = (1 - p->r - x) * log_alpha_t - (p->s + 1) * log_beta_t + log(sum);
 		if (with_derivatives)
@@ -475,13 +482,13 @@ ParetoLogLikelihood(const float8 *params, void *context, float8 *gradient)
 		/* G(t_x) is shared by consecutive tuples with the same x and t_x */
 		if (new_x || tuple->v[1] != data->tuples[j - 1].v[1])
 		{
-			if (!LogIntegralAt(&p, x, tuple->v[1], with_gradient, &data->table, &at_tx))
+			if (!LogIntegralAt(&p, x, tuple->v[1], with_gradient, data->table, &at_tx))
 				return get_float8_nan();
 		}
 		/* G(T) once per x and distinct T */
 		if (data->age_stamp[k] != group)
 		{
-			if (!LogIntegralAt(&p, x, tuple->v[2], with_gradient, &data->table,
+			if (!LogIntegralAt(&p, x, tuple->v[2], with_gradient, data->table,
 							   &data->age_value[k]))
 				return get_float8_nan();
 			data->age_stamp[k] = group;
@@ -527,8 +534,75 @@ ParetoPrepare(const WeightedTuple *tuples, int32 n_tuples)
 {
 	ParetoData *data = ParetoDataOf(tuples, n_tuples);
 
-	AllocateTable(&data->table);
+	AllocateTable(&data->table[0]);
+	AllocateTable(&data->table[1]);
 	return data;
+}
+
+/*
+ * Scratch of the covariate fit for ParetoCustomerGradient: the two series
+ * tables, and the terms of the last (r, x) that depend on them only
+ */
+typedef struct ParetoCustomerScratchData
+{
+	SeriesTable tables[2];		/* the series of the current x, per branch */
+	float8		r;				/* r of the cached terms (NaN: none) */
+	float8		x;				/* x of the cached terms */
+	float8		log_gamma;		/* lgamma(r + x) - lgamma(r) */
+	float8		digamma;		/* Digamma(r + x) - Digamma(r) */
+} ParetoCustomerScratchData;
+
+/* Scratch of the covariate fit for ParetoCustomerGradient */
+static void *
+ParetoCustomerScratch(void)
+{
+	ParetoCustomerScratchData *scratch = palloc0(sizeof(ParetoCustomerScratchData));
+
+	AllocateTable(&scratch->tables[0]);
+	AllocateTable(&scratch->tables[1]);
+	scratch->r = get_float8_nan();
+	return scratch;
+}
+
+/*
+ * One customer's log-likelihood at params (the customer's own alpha and
+ * beta, in a fit with covariates) and its gradient in (r, alpha, s, beta),
+ * with the series tables of scratch; NaN when a series does not converge.
+ * Customers taken in order of x reuse the tables' coefficients and the
+ * terms in r and x (the same sums as AddFrequencyTerms for one customer).
+ */
+static float8
+ParetoCustomerGradient(const float8 *params, const float8 *customer, void *scratch,
+					   float8 *gradient)
+{
+	ParetoCustomerScratchData *data = (ParetoCustomerScratchData *) scratch;
+	ParetoParams p = {params[0], params[1], params[2], params[3]};
+	float8		x = customer[0];
+	float8		total = 0;
+	float8		log_alpha = log(p.alpha);
+	float8		log_beta = log(p.beta);
+	LogIntegral at_tx;
+	LogIntegral at_age;
+
+	memset(gradient, 0, sizeof(float8) * 4);
+	if (!LogIntegralAt(&p, x, customer[1], true, data->tables, &at_tx) ||
+		!LogIntegralAt(&p, x, customer[2], true, data->tables, &at_age))
+		return get_float8_nan();
+	AddTupleBracket(&p, x, customer[2], 1, log(p.s / (p.r + p.s + x)), &at_tx, &at_age,
+					&total, gradient);
+	if (data->r != p.r || data->x != x)
+	{
+		data->r = p.r;
+		data->x = x;
+		data->log_gamma = lgamma(p.r + x) - lgamma(p.r);
+		data->digamma = Digamma(p.r + x) - Digamma(p.r);
+	}
+	total += data->log_gamma + p.r * log_alpha + p.s * log_beta;
+	gradient[0] += data->digamma + log_alpha;
+	gradient[1] += p.r / p.alpha;
+	gradient[2] += log_beta;
+	gradient[3] += p.s / p.beta;
+	return total;
 }
 
 /* r = s = 1 and alpha = beta = the mean age: the same start in any time unit */
@@ -754,6 +828,10 @@ const ClvModelOps ClvParetonbdOps = {
 	.start = ParetoStart,
 	.prepare = ParetoPrepare,
 	.loglik = ParetoLogLikelihood,
+	.covariate_effect = {CLV_COVARIATE_NONE, CLV_COVARIATE_TRANS_DOWN, CLV_COVARIATE_NONE,
+	CLV_COVARIATE_LIFE_DOWN},
+	.customer_scratch = ParetoCustomerScratch,
+	.customer_gradient = ParetoCustomerGradient,
 	.customer_loglik = ParetoCustomerLoglik,
 	.p_alive = ParetoPAlive,
 	.expected = ParetoExpected,

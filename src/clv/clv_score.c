@@ -19,17 +19,41 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "clv_ops.h"
+#include "clv_covariates.h"
 
 #include <math.h>
 
-/* The model in argument argno of a scorer, checked to be scorable, and its table */
+/*
+ * The model in argument argno of a scorer, checked to be scorable (and to
+ * have no covariates: the scorer takes none), and its table
+ */
 const ClvModelOps *
 ClvScorerModel(FunctionCallInfo fcinfo, int argno, ClvModel **model)
 {
 	*model = DatumGetClvModelP(PG_GETARG_DATUM(argno));
 	ClvCheckScorable(*model);
+	ClvCheckNoCovariates(*model);
 	return ClvOpsOf((*model)->kind);
+}
+
+/*
+ * The model in argument 0 of a scorer and its table; with covariates (the
+ * scorer's last two arguments are the customer's life_z and trans_z), the
+ * customer's own model (clv_covariates.h), NULL when a covariate is NULL
+ * (the score is NULL then)
+ */
+static const ClvModelOps *
+ScorerModel(FunctionCallInfo fcinfo, bool covariates, ClvModel **model)
+{
+	const ClvModelOps *ops;
+
+	if (!covariates)
+		return ClvScorerModel(fcinfo, 0, model);
+	*model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	ClvCheckScorable(*model);
+	ops = ClvOpsOf((*model)->kind);
+	*model = ClvCustomerModelArgs(fcinfo, ops, *model, PG_NARGS() - 2);
+	return ops;
 }
 
 /* elog(ERROR) when a kind lacks an operation that one of its SQL functions calls */
@@ -130,6 +154,9 @@ ScorerCacheOf(FunctionCallInfo fcinfo, int argno, ClvModel **argument)
 	ScorerCache *cache = (ScorerCache *) fcinfo->flinfo->fn_extra;
 
 	*argument = model;
+	/* SameScoring does not see a covariate block: these scorers take none */
+	if (unlikely(ClvModelHasCovariates(model)))
+		ClvCheckNoCovariates(model);
 	if (cache != NULL && cache->ops != NULL && SameScoring(model, &cache->model))
 		return cache;
 	ClvCheckScorable(model);
@@ -192,49 +219,114 @@ clv_p_alive(PG_FUNCTION_ARGS)
 	return ScoreResult(fcinfo, ops->p_alive_prepared(cache->prepared, customer));
 }
 
-/* crm.expected_purchases(model, horizon): E[X(horizon)] for a new customer */
-PG_FUNCTION_INFO_V1(clv_expected_purchases);
+/*
+ * crm.p_alive(model, customer..., life_z, trans_z): probability that the
+ * customer is still alive, by the customer's own model
+ */
+PG_FUNCTION_INFO_V1(clv_p_alive_cov);
 Datum
-clv_expected_purchases(PG_FUNCTION_ARGS)
+clv_p_alive_cov(PG_FUNCTION_ARGS)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	const ClvModelOps *ops = ScorerModel(fcinfo, true, &model);
+
+	if (model == NULL)
+		PG_RETURN_NULL();
+	return ScoreCustomer(fcinfo, model, ops, ops->p_alive, "p_alive");
+}
+
+/* crm.expected_purchases(model, horizon [, life_z, trans_z]): E[X(horizon)] for a new customer */
+static Datum
+ExpectedPurchases(FunctionCallInfo fcinfo, bool covariates)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops = ScorerModel(fcinfo, covariates, &model);
 	float8		horizon = PG_GETARG_FLOAT8(1);
 
+	if (model == NULL)
+		PG_RETURN_NULL();
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
 	ClvCheckHorizonOf(ops->spec.shape, horizon);
 	PG_RETURN_FLOAT8(ops->expected(model, horizon, NULL));
 }
 
-/* crm.expected_purchases(model, horizon, customer...): expected purchases after the customer's summary */
-PG_FUNCTION_INFO_V1(clv_conditional_expected_purchases);
+/* crm.expected_purchases(model, horizon) */
+PG_FUNCTION_INFO_V1(clv_expected_purchases);
 Datum
-clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
+clv_expected_purchases(PG_FUNCTION_ARGS)
+{
+	return ExpectedPurchases(fcinfo, false);
+}
+
+/* crm.expected_purchases(model, horizon, life_z, trans_z): a new customer with covariates */
+PG_FUNCTION_INFO_V1(clv_expected_purchases_cov);
+Datum
+clv_expected_purchases_cov(PG_FUNCTION_ARGS)
+{
+	return ExpectedPurchases(fcinfo, true);
+}
+
+/*
+ * crm.expected_purchases(model, horizon, customer... [, life_z, trans_z]):
+ * expected purchases after the customer's summary
+ */
+static Datum
+ConditionalExpectedPurchases(FunctionCallInfo fcinfo, bool covariates)
 {
 	ClvModel   *model;
-	ScorerCache *cache = ScorerCacheOf(fcinfo, 0, &model);
-	const ClvModelOps *ops = cache->ops;
+	ScorerCache *cache = NULL;
+	const ClvModelOps *ops;
 	float8		horizon = PG_GETARG_FLOAT8(1);
 	float8		customer[4];
 
+	/* one model for every customer: kept per call site, with what its kind prepared */
+	if (!covariates)
+	{
+		cache = ScorerCacheOf(fcinfo, 0, &model);
+		ops = cache->ops;
+	}
+	else
+		ops = ScorerModel(fcinfo, true, &model);
+	if (model == NULL)
+		PG_RETURN_NULL();
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
 	ClvCheckHorizonOf(ops->spec.shape, horizon);
 	CustomerArgs(fcinfo, 2, ops->spec.shape, customer);
-	if (ops->expected_prepared != NULL)
+	if (cache != NULL && ops->expected_prepared != NULL)
 		return ScoreResult(fcinfo, ops->expected_prepared(cache->prepared, horizon, customer));
 	return ScoreResult(fcinfo, ops->expected(model, horizon, customer));
 }
 
-/* crm.purchase_probability(model, n, horizon): P(X(horizon) = n) for a new customer */
-PG_FUNCTION_INFO_V1(clv_purchase_probability);
+/* crm.expected_purchases(model, horizon, customer...) */
+PG_FUNCTION_INFO_V1(clv_conditional_expected_purchases);
 Datum
-clv_purchase_probability(PG_FUNCTION_ARGS)
+clv_conditional_expected_purchases(PG_FUNCTION_ARGS)
+{
+	return ConditionalExpectedPurchases(fcinfo, false);
+}
+
+/* crm.expected_purchases(model, horizon, customer..., life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_conditional_expected_purchases_cov);
+Datum
+clv_conditional_expected_purchases_cov(PG_FUNCTION_ARGS)
+{
+	return ConditionalExpectedPurchases(fcinfo, true);
+}
+
+/*
+ * crm.purchase_probability(model, n, horizon [, life_z, trans_z]):
+ * P(X(horizon) = n) for a new customer
+ */
+static Datum
+PurchaseProbability(FunctionCallInfo fcinfo, bool covariates)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	const ClvModelOps *ops = ScorerModel(fcinfo, covariates, &model);
 	int32		n = PG_GETARG_INT32(1);
 	float8		horizon = PG_GETARG_FLOAT8(2);
 
+	if (model == NULL)
+		PG_RETURN_NULL();
 	ClvRequireOperation(ops, ops->pmf != NULL, "pmf");
 	if (n < 0)
 		ereport(ERROR,
@@ -244,16 +336,36 @@ clv_purchase_probability(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(ops->pmf(model, (float8) n, horizon));
 }
 
-/* crm.dert(model, customer..., discount_rate): discounted expected residual purchases */
-PG_FUNCTION_INFO_V1(clv_dert);
+/* crm.purchase_probability(model, n, horizon) */
+PG_FUNCTION_INFO_V1(clv_purchase_probability);
 Datum
-clv_dert(PG_FUNCTION_ARGS)
+clv_purchase_probability(PG_FUNCTION_ARGS)
+{
+	return PurchaseProbability(fcinfo, false);
+}
+
+/* crm.purchase_probability(model, n, horizon, life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_purchase_probability_cov);
+Datum
+clv_purchase_probability_cov(PG_FUNCTION_ARGS)
+{
+	return PurchaseProbability(fcinfo, true);
+}
+
+/*
+ * crm.dert(model, customer..., discount_rate [, life_z, trans_z]):
+ * discounted expected residual purchases
+ */
+static Datum
+Dert(FunctionCallInfo fcinfo, bool covariates)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	const ClvModelOps *ops = ScorerModel(fcinfo, covariates, &model);
 	float8		customer[4];
 	float8		rate;
 
+	if (model == NULL)
+		PG_RETURN_NULL();
 	ClvRequireOperation(ops, ops->dert != NULL, "dert");
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
 	rate = PG_GETARG_FLOAT8(1 + TupleShapeWidth(ops->spec.shape));
@@ -261,24 +373,60 @@ clv_dert(PG_FUNCTION_ARGS)
 	return ScoreResult(fcinfo, ops->dert(model, customer, rate));
 }
 
-/* crm.loglik(model, customer...): one customer's log-likelihood (NULL where it is not defined) */
-PG_FUNCTION_INFO_V1(clv_customer_loglik);
+/* crm.dert(model, customer..., discount_rate) */
+PG_FUNCTION_INFO_V1(clv_dert);
 Datum
-clv_customer_loglik(PG_FUNCTION_ARGS)
+clv_dert(PG_FUNCTION_ARGS)
+{
+	return Dert(fcinfo, false);
+}
+
+/* crm.dert(model, customer..., discount_rate, life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_dert_cov);
+Datum
+clv_dert_cov(PG_FUNCTION_ARGS)
+{
+	return Dert(fcinfo, true);
+}
+
+/*
+ * crm.loglik(model, customer... [, life_z, trans_z]): one customer's
+ * log-likelihood (NULL where it is not defined)
+ */
+static Datum
+CustomerLoglik(FunctionCallInfo fcinfo, bool covariates)
 {
 	ClvModel   *model;
-	const ClvModelOps *ops = ClvScorerModel(fcinfo, 0, &model);
+	const ClvModelOps *ops = ScorerModel(fcinfo, covariates, &model);
 	float8		customer[4];
 
+	if (model == NULL)
+		PG_RETURN_NULL();
 	ClvRequireOperation(ops, ops->customer_loglik != NULL, "customer_loglik");
 	CustomerArgs(fcinfo, 1, ops->spec.shape, customer);
 	/* the regularity models' crm.loglik(model, x, t_x, T, litt) */
-	if (PG_NARGS() > 1 + TupleShapeWidth(ops->spec.shape))
+	if (!covariates && PG_NARGS() > 1 + TupleShapeWidth(ops->spec.shape))
 	{
 		customer[3] = PG_GETARG_FLOAT8(1 + TupleShapeWidth(ops->spec.shape));
 		ClvCheckLitt(customer[0], customer[1], customer[3]);
 	}
 	return ScoreResult(fcinfo, ops->customer_loglik(model, customer));
+}
+
+/* crm.loglik(model, customer...) */
+PG_FUNCTION_INFO_V1(clv_customer_loglik);
+Datum
+clv_customer_loglik(PG_FUNCTION_ARGS)
+{
+	return CustomerLoglik(fcinfo, false);
+}
+
+/* crm.loglik(model, customer..., life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_customer_loglik_cov);
+Datum
+clv_customer_loglik_cov(PG_FUNCTION_ARGS)
+{
+	return CustomerLoglik(fcinfo, true);
 }
 
 /* crm.expected_spend(model, x, m): expected spend per purchase of a customer (NULL if it cannot be scored) */

@@ -20,7 +20,7 @@
  * periods, common in summaries) cost one evaluation.
  */
 #include "crm.h"
-#include "clv_ops.h"
+#include "clv_covariates.h"
 
 #include <math.h>
 
@@ -186,28 +186,37 @@ CachedDiscountedSeries(FunctionCallInfo fcinfo, const ClvModelOps *ops, const Cl
 	return value;
 }
 
-/* The table of a purchase model of crm.clv, after checking it is scorable */
+/*
+ * The purchase model of crm.clv in argument 0, after checking it is
+ * scorable, and its table; with covariates (the last two arguments), the
+ * customer's own model, NULL when a covariate is NULL (so is the value)
+ */
 static const ClvModelOps *
-PurchaseModel(const ClvModel *model)
+PurchaseModel(FunctionCallInfo fcinfo, bool covariates, ClvModel **model)
 {
 	const ClvModelOps *ops;
 
-	ClvCheckScorable(model);
-	ops = ClvOpsOf(model->kind);
+	*model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	ClvCheckScorable(*model);
+	ops = ClvOpsOf((*model)->kind);
 	ClvRequireOperation(ops, ops->p_alive != NULL && ops->discounted_series != NULL,
 						"p_alive or discounted_series");
+	if (covariates)
+		*model = ClvCustomerModelArgs(fcinfo, ops, *model, PG_NARGS() - 2);
+	else
+		ClvCheckNoCovariates(*model);
 	return ops;
 }
 
 /*
  * crm.clv(purchase_model, spend_model, x, t_x, T, m, horizon, discount_rate
- * [, margin]): discounted expected margin of a customer over the horizon
+ * [, margin] [, life_z, trans_z]): discounted expected margin of a customer
+ * over the horizon
  */
-PG_FUNCTION_INFO_V1(clv_discounted_value);
-Datum
-clv_discounted_value(PG_FUNCTION_ARGS)
+static Datum
+DiscountedValue(FunctionCallInfo fcinfo, bool covariates)
 {
-	ClvModel   *purchases = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	ClvModel   *purchases;
 	ClvModel   *spend;
 	const ClvModelOps *spend_ops = ClvScorerModel(fcinfo, 1, &spend);
 	const ClvModelOps *ops;
@@ -217,14 +226,16 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	float8		m = PG_GETARG_FLOAT8(5);
 	float8		horizon = PG_GETARG_FLOAT8(6);
 	float8		rate = PG_GETARG_FLOAT8(7);
-	float8		margin = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1;
+	float8		margin = PG_NARGS() - (covariates ? 2 : 0) > 8 ? PG_GETARG_FLOAT8(8) : 1;
 	float8		customer[3] = {x, t_x, T};
 	float8		spend_customer[3] = {x, m, 0};
 	float8		spend_per_purchase;
 	float8		value;
 
 	ClvRequireOperation(spend_ops, spend_ops->expected_spend != NULL, "expected_spend");
-	ops = PurchaseModel(purchases);
+	ops = PurchaseModel(fcinfo, covariates, &purchases);
+	if (purchases == NULL)
+		PG_RETURN_NULL();
 	ClvCheckTriple(x, t_x, T);
 	ClvCheckSpend(x, m);
 	ClvCheckHorizon(horizon);
@@ -241,16 +252,31 @@ clv_discounted_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(value);
 }
 
-/*
- * crm.clv(purchase_model, x, t_x, T, spend, horizon, discount_rate): the same
- * with a given expected spend per purchase (a business value or another
- * model's prediction)
- */
-PG_FUNCTION_INFO_V1(clv_discounted_value_given_spend);
+/* crm.clv(purchase_model, spend_model, x, t_x, T, m, horizon, discount_rate [, margin]) */
+PG_FUNCTION_INFO_V1(clv_discounted_value);
 Datum
-clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
+clv_discounted_value(PG_FUNCTION_ARGS)
 {
-	ClvModel   *purchases = DatumGetClvModelP(PG_GETARG_DATUM(0));
+	return DiscountedValue(fcinfo, false);
+}
+
+/* crm.clv(purchase_model, spend_model, x, t_x, T, m, horizon, discount_rate [, margin], life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_discounted_value_cov);
+Datum
+clv_discounted_value_cov(PG_FUNCTION_ARGS)
+{
+	return DiscountedValue(fcinfo, true);
+}
+
+/*
+ * crm.clv(purchase_model, x, t_x, T, spend, horizon, discount_rate [, life_z,
+ * trans_z]): the same with a given expected spend per purchase (a business
+ * value or another model's prediction)
+ */
+static Datum
+DiscountedValueGivenSpend(FunctionCallInfo fcinfo, bool covariates)
+{
+	ClvModel   *purchases;
 	const ClvModelOps *ops;
 	float8		x = PG_GETARG_FLOAT8(1);
 	float8		t_x = PG_GETARG_FLOAT8(2);
@@ -261,7 +287,9 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 	float8		customer[3] = {x, t_x, T};
 	float8		value;
 
-	ops = PurchaseModel(purchases);
+	ops = PurchaseModel(fcinfo, covariates, &purchases);
+	if (purchases == NULL)
+		PG_RETURN_NULL();
 	ClvCheckTriple(x, t_x, T);
 	CheckFinite(spend, "spend per purchase");
 	if (spend < 0)
@@ -277,4 +305,20 @@ clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();		/* the purchase model cannot score this customer */
 	CheckResultFinite(value, "customer lifetime value");
 	PG_RETURN_FLOAT8(value);
+}
+
+/* crm.clv(purchase_model, x, t_x, T, spend, horizon, discount_rate) */
+PG_FUNCTION_INFO_V1(clv_discounted_value_given_spend);
+Datum
+clv_discounted_value_given_spend(PG_FUNCTION_ARGS)
+{
+	return DiscountedValueGivenSpend(fcinfo, false);
+}
+
+/* crm.clv(purchase_model, x, t_x, T, spend, horizon, discount_rate, life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_discounted_value_given_spend_cov);
+Datum
+clv_discounted_value_given_spend_cov(PG_FUNCTION_ARGS)
+{
+	return DiscountedValueGivenSpend(fcinfo, true);
 }

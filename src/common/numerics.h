@@ -15,8 +15,12 @@
 #include <math.h>
 #include <stdbool.h>
 
-/* Largest number of parameters any crm model minimizes over */
-#define NUMERICS_MAX_PARAMS 8
+/*
+ * Largest number of parameters any crm model minimizes over: a model kind's
+ * at most 8, and with covariates up to 5 of the kind's and 32 coefficients
+ * (16 per process)
+ */
+#define NUMERICS_MAX_PARAMS 40
 
 /* log(exp(a) + exp(b)) without overflow; -inf if both are -inf */
 static inline double

@@ -23,6 +23,12 @@
  * src/retention/survival.c); the text and binary forms are in
  * tuple_state_io.c; shapes, the row arguments and the column index of the
  * fits in tuple_rows.c.
+ *
+ * A state of a fit with covariates has wider tuples, (x, t_x, T, z...)
+ * and a count (tuple_state.h), and its covariate spec between the header
+ * and the run; everything here works on records of the state's width
+ * (sorted and merged by tuple_records.c), the three-value tuples of the
+ * other states (WeightedTuple) being records of width 3.
  */
 #include "crm.h"
 #include "agg_states.h"
@@ -40,22 +46,54 @@
 #define TUPLE_STATE_INITIAL_BUFFER 4
 /* Shortest run a merge adds straight into the run (shorter ones are buffered) */
 #define TUPLE_STATE_MIN_RUN 1024
+/* The in-memory version of a state with covariates (the spec after the header) */
+#define TUPLE_STATE_VERSION_COVARIATES 2
 
 /* Header size of a fit state, aligned for the tuples that follow */
 #define TUPLE_STATE_HEADER_SIZE MAXALIGN(sizeof(TupleState))
 
+/* Bytes from the start of a state to its run: the header and the covariate spec */
+static inline Size
+StateDataOffset(const TupleState *state)
+{
+	return TUPLE_STATE_HEADER_SIZE + state->spec_size;
+}
+
+/* float8 slots per stored tuple of a state: its values and the count */
+static inline int
+StateStride(const TupleState *state)
+{
+	return TupleStateWidth(state) + 1;
+}
+
+/* Bytes of n tuples of a state */
+static inline Size
+TupleBytes(const TupleState *state, int64 n)
+{
+	return sizeof(float8) * (Size) StateStride(state) * (Size) n;
+}
+
 /* The sorted run of a state */
-static WeightedTuple *
+static float8 *
 StateRun(const TupleState *state)
 {
-	return (WeightedTuple *) ((char *) state + TUPLE_STATE_HEADER_SIZE);
+	return (float8 *) ((char *) state + StateDataOffset(state));
 }
 
 /* The buffer of a state (after the run) */
-static WeightedTuple *
+static float8 *
 StateBuffer(const TupleState *state)
 {
-	return StateRun(state) + state->n_distinct;
+	return StateRun(state) + (Size) state->n_distinct * StateStride(state);
+}
+
+/* The covariate spec of a state with covariates, or NULL */
+const CovariateSpec *
+TupleStateCovariates(const TupleState *state)
+{
+	if (state->spec_size == 0)
+		return NULL;
+	return (const CovariateSpec *) ((const char *) state + TUPLE_STATE_HEADER_SIZE);
 }
 
 /* Raise 54000 when a fit state of this many bytes cannot be allocated */
@@ -69,11 +107,47 @@ CheckTupleStateSize(Size size)
 				 errhint("Fit on fewer distinct summaries, for example with t_x and T rounded to whole periods.")));
 }
 
-/* Raise 54000 when the flat form of a state of n_distinct tuples would exceed 1 GB */
+/* Raise 54000 when the flat form of a state with n_distinct tuples would exceed 1 GB */
 static void
-CheckRunSize(int64 n_distinct)
+CheckRunSize(const TupleState *state, int64 n_distinct)
 {
-	CheckTupleStateSize(TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) * (Size) n_distinct);
+	CheckTupleStateSize(StateDataOffset(state) + TupleBytes(state, n_distinct));
+}
+
+/*
+ * A new state holding a sorted run of records (spec: its covariate spec,
+ * or NULL) and an empty buffer of the given capacity
+ */
+static TupleState *
+BuildState(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
+		   const CovariateSpec *spec, const float8 *run, int32 n_distinct,
+		   int32 buffer_capacity)
+{
+	Size		spec_size = spec != NULL ? MAXALIGN(VARSIZE(spec)) : 0;
+	int			width = spec != NULL ? 3 + CovariateSpecCount(spec) : 3;
+	Size		size = TUPLE_STATE_HEADER_SIZE + spec_size +
+		sizeof(float8) * (width + 1) * ((Size) n_distinct + (Size) buffer_capacity);
+	TupleState *state;
+
+	CheckTupleStateSize(size);
+	state = (TupleState *) palloc0(size);
+	SET_VARSIZE(state, size);
+	state->version = spec != NULL ? TUPLE_STATE_VERSION_COVARIATES : TUPLE_STATE_VERSION;
+	state->shape = shape;
+	state->has_penalizer = has_penalizer ? 1 : 0;
+	state->penalizer = has_penalizer ? penalizer : 0;
+	state->n_distinct = n_distinct;
+	state->buffer_capacity = buffer_capacity;
+	state->n_rows = n_rows;
+	if (spec != NULL)
+	{
+		state->width = (uint8) width;
+		state->spec_size = (uint16) spec_size;
+		memcpy((char *) state + TUPLE_STATE_HEADER_SIZE, spec, VARSIZE(spec));
+	}
+	if (n_distinct > 0)
+		memcpy(StateRun(state), run, TupleBytes(state, n_distinct));
+	return state;
 }
 
 /* A new state holding a sorted run and an empty buffer of the given capacity */
@@ -81,124 +155,16 @@ TupleState *
 TupleStateBuild(uint8 shape, int64 n_rows, bool has_penalizer, float8 penalizer,
 				const WeightedTuple *run, int32 n_distinct, int32 buffer_capacity)
 {
-	Size		size = TUPLE_STATE_HEADER_SIZE +
-		sizeof(WeightedTuple) * ((Size) n_distinct + (Size) buffer_capacity);
-	TupleState *state;
-
-	CheckTupleStateSize(size);
-	state = (TupleState *) palloc0(size);
-	SET_VARSIZE(state, size);
-	state->version = TUPLE_STATE_VERSION;
-	state->shape = shape;
-	state->has_penalizer = has_penalizer ? 1 : 0;
-	state->penalizer = has_penalizer ? penalizer : 0;
-	state->n_distinct = n_distinct;
-	state->buffer_capacity = buffer_capacity;
-	state->n_rows = n_rows;
-	if (n_distinct > 0)
-		memcpy(StateRun(state), run, sizeof(WeightedTuple) * (Size) n_distinct);
-	return state;
+	return BuildState(shape, n_rows, has_penalizer, penalizer, NULL, (const float8 *) run,
+					  n_distinct, buffer_capacity);
 }
 
-/* SortTuples(tuples, n): an inlined sort of tuples by their values (faster than qsort) */
-#define ST_SORT SortTuples
-#define ST_ELEMENT_TYPE WeightedTuple
-#define ST_COMPARE(a, b) TupleCompareValues(a, b)
-#define ST_SCOPE static
-#define ST_CHECK_FOR_INTERRUPTS
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-/* Sort tuples and add up the counts of equal ones in place; returns how many remain */
-static int32
-SortAndCollapse(WeightedTuple *tuples, int32 n)
+/* A new state with covariates holding a sorted run of records and an empty buffer */
+TupleState *
+TupleStateBuildCovariates(uint8 shape, int64 n_rows, const CovariateSpec *spec,
+						  const float8 *run, int32 n_distinct, int32 buffer_capacity)
 {
-	int32		distinct = 0;
-
-	SortTuples(tuples, n);
-	for (int32 i = 0; i < n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (distinct > 0 && TupleCompareValues(&tuples[distinct - 1], &tuples[i]) == 0)
-			tuples[distinct - 1].count = AddCounts(tuples[distinct - 1].count, tuples[i].count,
-												   "fit state count");
-		else
-			tuples[distinct++] = tuples[i];
-	}
-	return distinct;
-}
-
-/* Merge two sorted runs of distinct tuples into out; returns its length */
-static int32
-MergeRuns(const WeightedTuple *a, int32 na, const WeightedTuple *b, int32 nb, WeightedTuple *out)
-{
-	int32		i = 0;
-	int32		j = 0;
-	int32		n = 0;
-
-	while (i < na || j < nb)
-	{
-		int			cmp = (i >= na) ? 1 : (j >= nb) ? -1 : TupleCompareValues(&a[i], &b[j]);
-
-		if ((n & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (cmp < 0)
-			out[n++] = a[i++];
-		else if (cmp > 0)
-			out[n++] = b[j++];
-		else
-		{
-			out[n] = a[i++];
-			out[n].count = AddCounts(out[n].count, b[j++].count, "fit state count");
-			n++;
-		}
-	}
-	return n;
-}
-
-/*
- * Merge a sorted run of distinct tuples held elsewhere (other, nb) into the
- * sorted run at the start of run (na), which has room for na + nb: backwards
- * from the end of that room, then the gap left by collapsed tuples is
- * closed.  Returns the length of the merged run.
- */
-static int32
-MergeRunInPlace(WeightedTuple *run, int32 na, const WeightedTuple *other, int32 nb)
-{
-	int32		i = na - 1;
-	int32		j = nb - 1;
-	int32		k = na + nb - 1;
-	int32		gap;
-
-	/* the common case of runs that do not overlap: append */
-	if (na == 0 || nb == 0 || TupleCompareValues(&run[na - 1], &other[0]) < 0)
-	{
-		memcpy(run + na, other, sizeof(WeightedTuple) * (Size) nb);
-		return na + nb;
-	}
-	while (j >= 0)
-	{
-		int			cmp = i < 0 ? -1 : TupleCompareValues(&run[i], &other[j]);
-
-		if ((j & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (cmp > 0)
-			run[k--] = run[i--];
-		else if (cmp < 0)
-			run[k--] = other[j--];
-		else
-		{
-			run[k] = run[i--];
-			run[k].count = AddCounts(run[k].count, other[j--].count, "fit state count");
-			k--;
-		}
-	}
-	/* what is left of the run is in place below k; close the gap of collapsed tuples */
-	gap = k - i;
-	if (gap > 0)
-		memmove(run + i + 1, run + k + 1, sizeof(WeightedTuple) * (Size) (na + nb - 1 - k));
-	return na + nb - gap;
+	return BuildState(shape, n_rows, false, 0, spec, run, n_distinct, buffer_capacity);
 }
 
 /*
@@ -209,26 +175,29 @@ MergeRunInPlace(WeightedTuple *run, int32 na, const WeightedTuple *other, int32 
  * buffer.  The run must stay within the 1 GB of a flat state (54000).
  */
 static void
-StateCompact(TupleState *state, WeightedTuple *scratch)
+StateCompact(TupleState *state, float8 *scratch)
 {
+	int			width = TupleStateWidth(state);
 	int32		room = state->n_distinct + state->buffer_capacity;
 	int32		nb;
 
 	if (state->n_buffered == 0)
 		return;
-	nb = SortAndCollapse(StateBuffer(state), state->n_buffered);
+	nb = TupleSortAndCollapse(StateBuffer(state), state->n_buffered, width);
 	/* a sorted buffer above the whole run is where it belongs already */
 	if (state->n_distinct == 0 ||
-		TupleCompareValues(&StateRun(state)[state->n_distinct - 1], StateBuffer(state)) < 0)
+		TupleCompareRecords(StateRun(state) + (Size) (state->n_distinct - 1) * (width + 1),
+							StateBuffer(state), width) < 0)
 		state->n_distinct += nb;
 	else
 	{
-		memcpy(scratch, StateBuffer(state), sizeof(WeightedTuple) * (Size) nb);
-		state->n_distinct = MergeRunInPlace(StateRun(state), state->n_distinct, scratch, nb);
+		memcpy(scratch, StateBuffer(state), TupleBytes(state, nb));
+		state->n_distinct = TupleMergeRunInPlace(StateRun(state), state->n_distinct, scratch, nb,
+											width);
 	}
 	state->n_buffered = 0;
 	state->buffer_capacity = room - state->n_distinct;
-	CheckRunSize(state->n_distinct);
+	CheckRunSize(state, state->n_distinct);
 }
 
 /*
@@ -256,12 +225,12 @@ static void
 ExpandedTupleCompact(ExpandedTupleState *expanded)
 {
 	TupleState *flat = expanded->flat;
-	WeightedTuple *scratch;
+	float8	   *scratch;
 
 	if (flat->n_buffered == 0)
 		return;
-	scratch = (WeightedTuple *) MemoryContextAllocHuge(expanded->hdr.eoh_context,
-													   sizeof(WeightedTuple) * (Size) flat->n_buffered);
+	scratch = (float8 *) MemoryContextAllocHuge(expanded->hdr.eoh_context,
+												TupleBytes(flat, flat->n_buffered));
 	StateCompact(flat, scratch);
 	pfree(scratch);
 }
@@ -273,7 +242,7 @@ ExpandedTupleFlatSize(ExpandedObjectHeader *eohptr)
 	ExpandedTupleState *expanded = (ExpandedTupleState *) eohptr;
 
 	ExpandedTupleCompact(expanded);
-	return TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) * (Size) expanded->flat->n_distinct;
+	return StateDataOffset(expanded->flat) + TupleBytes(expanded->flat, expanded->flat->n_distinct);
 }
 
 /* Write the flat form of an expanded fit state (compacted, no spare room) into result */
@@ -338,29 +307,42 @@ NewExpandedTupleState(MemoryContext parent)
 	return expanded;
 }
 
-/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
-WeightedTuple *
-TupleStateTuples(const TupleState *state, int32 *n)
+/*
+ * The sorted, distinct tuples of any state as records (palloc'd): width
+ * values then the count each; *n gets their number
+ */
+float8 *
+TupleStateRecords(const TupleState *state, int32 *n)
 {
+	int			width = TupleStateWidth(state);
 	int32		nb = state->n_buffered;
-	WeightedTuple *buffered;
-	WeightedTuple *merged;
+	float8	   *buffered;
+	float8	   *merged;
 
 	/* a compacted state: a copy of its run */
 	if (nb == 0)
 	{
 		*n = state->n_distinct;
-		merged = (WeightedTuple *) palloc(sizeof(WeightedTuple) * ((Size) *n + 1));
-		memcpy(merged, StateRun(state), sizeof(WeightedTuple) * (Size) *n);
+		merged = (float8 *) palloc(TupleBytes(state, *n + 1));
+		memcpy(merged, StateRun(state), TupleBytes(state, *n));
 		return merged;
 	}
-	buffered = (WeightedTuple *) palloc(sizeof(WeightedTuple) * nb);
-	memcpy(buffered, StateBuffer(state), sizeof(WeightedTuple) * (Size) nb);
-	nb = SortAndCollapse(buffered, nb);
-	merged = (WeightedTuple *) palloc(sizeof(WeightedTuple) * ((Size) state->n_distinct + nb + 1));
-	*n = MergeRuns(StateRun(state), state->n_distinct, buffered, nb, merged);
+	buffered = (float8 *) palloc(TupleBytes(state, nb));
+	memcpy(buffered, StateBuffer(state), TupleBytes(state, nb));
+	nb = TupleSortAndCollapse(buffered, nb, width);
+	merged = (float8 *) palloc(TupleBytes(state, (int64) state->n_distinct + nb + 1));
+	*n = TupleMergeRuns(StateRun(state), state->n_distinct, buffered, nb, merged, width);
 	pfree(buffered);
 	return merged;
+}
+
+/* The sorted, distinct tuples of a state without covariates (palloc'd); *n gets their number */
+WeightedTuple *
+TupleStateTuples(const TupleState *state, int32 *n)
+{
+	if (TupleStateWidth(state) != 3)
+		elog(ERROR, "a fit state with covariates has no three-value tuples");
+	return (WeightedTuple *) TupleStateRecords(state, n);
 }
 
 /* A copy of the state with the buffer merged into the run and room for more */
@@ -368,13 +350,13 @@ static TupleState *
 StateFlush(const TupleState *state, int32 buffer_capacity)
 {
 	int32		n;
-	WeightedTuple *run = TupleStateTuples(state, &n);
+	float8	   *run = TupleStateRecords(state, &n);
 	TupleState *copy;
 
 	if (buffer_capacity < 0)
 		buffer_capacity = Max(TUPLE_STATE_INITIAL_BUFFER, n);
-	copy = TupleStateBuild(state->shape, state->n_rows, state->has_penalizer,
-						   state->penalizer, run, n, buffer_capacity);
+	copy = BuildState(state->shape, state->n_rows, state->has_penalizer, state->penalizer,
+					  TupleStateCovariates(state), run, n, buffer_capacity);
 	copy->has_unit = state->has_unit;
 	copy->unit = state->unit;
 	copy->has_litt = state->has_litt;
@@ -404,27 +386,58 @@ CheckSamePenalizer(float8 a, float8 b)
 				 errmsg("penalizer must be the same for every row of a group, not %g and %g", a, b)));
 }
 
-/* Raise 22023 unless a state takes rows of this shape, penalizer and unit */
+/*
+ * Raise 22023 unless two covariate specs (of two states, or of a state and
+ * a row) are the same, or both absent
+ */
+static void
+CheckSameCovariates(const CovariateSpec *a, const CovariateSpec *b, const char *what)
+{
+	if ((a == NULL) != (b == NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot %s a fit state with covariates and one without", what),
+				 errhint("Build every partial state of a fit with covariates with the same crm.covariates.")));
+	if (a != NULL && !CovariateSpecEqual(a, b))
+	{
+		StringInfoData ta;
+		StringInfoData tb;
+
+		initStringInfo(&ta);
+		initStringInfo(&tb);
+		CovariateSpecAppendText(&ta, a);
+		CovariateSpecAppendText(&tb, b);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("covariates must be the same for every row of a group, not (%s) and (%s)",
+						ta.data, tb.data),
+				 errhint("Pass one crm.covariates value per fit, and merge only states built with it.")));
+	}
+}
+
+/* Raise 22023 unless a state takes rows of this shape, penalizer, unit and covariates */
 static void
 CheckStateTakesRows(const TupleState *state, uint8 shape, bool has_penalizer,
-					float8 penalizer, const TimeUnit *unit)
+					float8 penalizer, const TimeUnit *unit, const CovariateSpec *spec)
 {
 	if (state->shape != shape)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot add %s rows to a fit state of shape %s",
 						TupleShapeName(shape), TupleShapeName(state->shape))));
+	CheckSameCovariates(TupleStateCovariates(state), spec, "add rows of");
 	if (has_penalizer)
 		CheckSamePenalizer(state->penalizer, penalizer);
 	CheckSameUnit(state->has_unit != 0, &state->unit, unit != NULL, unit);
 }
 
-/* A new empty state of a shape, penalizer and unit (NULL: unknown) */
+/* A new empty state of a shape, penalizer, unit (NULL: unknown) and covariates (or NULL) */
 static TupleState *
-NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const TimeUnit *unit)
+NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const TimeUnit *unit,
+				 const CovariateSpec *spec)
 {
-	TupleState *state = TupleStateBuild(shape, 0, has_penalizer, penalizer, NULL, 0,
-										TUPLE_STATE_INITIAL_BUFFER);
+	TupleState *state = BuildState(shape, 0, has_penalizer, penalizer, spec, NULL, 0,
+								   TUPLE_STATE_INITIAL_BUFFER);
 
 	if (unit != NULL)
 	{
@@ -436,13 +449,14 @@ NewStateWithUnit(uint8 shape, bool has_penalizer, float8 penalizer, const TimeUn
 
 /*
  * The state a transition adds its row to (argument 0, or a new one), checked
- * to have the shape and penalizer of the row.  Inside an aggregate it is an
- * expanded state (*expanded set), made on the first row or from a flat
- * state; outside one it is a flat copy, since the input must not change.
+ * to have the shape, penalizer and covariates of the row.  Inside an
+ * aggregate it is an expanded state (*expanded set), made on the first row
+ * or from a flat state; outside one it is a flat copy, since the input must
+ * not change.
  */
-TupleState *
-TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
-					 float8 penalizer, const TimeUnit *unit, ExpandedTupleState **expanded)
+static TupleState *
+TransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer, float8 penalizer,
+				const TimeUnit *unit, const CovariateSpec *spec, ExpandedTupleState **expanded)
 {
 	MemoryContext aggcontext;
 	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
@@ -457,27 +471,43 @@ TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
 		*expanded = in_aggregate ? ExpandedTupleStateOf(raw) : NULL;
 		if (*expanded != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)))
 		{
-			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer, unit);
+			CheckStateTakesRows((*expanded)->flat, shape, has_penalizer, penalizer, unit, spec);
 			return (*expanded)->flat;
 		}
 		state = TupleStateOfDatum(raw);
-		CheckStateTakesRows(state, shape, has_penalizer, penalizer, unit);
+		CheckStateTakesRows(state, shape, has_penalizer, penalizer, unit, spec);
 		if (!in_aggregate)
 			return StateFlush(state, Max(state->buffer_capacity, 1));
 	}
 	else if (!in_aggregate)
-		return NewStateWithUnit(shape, has_penalizer, penalizer, unit);
+		return NewStateWithUnit(shape, has_penalizer, penalizer, unit, spec);
 
 	/* a new expanded state: empty, or a copy of a flat (or read-only) one */
 	*expanded = NewExpandedTupleState(aggcontext);
 	old_context = MemoryContextSwitchTo((*expanded)->hdr.eoh_context);
 	if (state == NULL)
-		(*expanded)->flat = NewStateWithUnit(shape, has_penalizer, penalizer, unit);
+		(*expanded)->flat = NewStateWithUnit(shape, has_penalizer, penalizer, unit, spec);
 	else
 		(*expanded)->flat = StateFlush(state, Max(TUPLE_STATE_INITIAL_BUFFER,
 												  state->buffer_capacity));
 	MemoryContextSwitchTo(old_context);
 	return (*expanded)->flat;
+}
+
+/* The state a transition of a fit without covariates adds its row to (see TransitionState) */
+TupleState *
+TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape, bool has_penalizer,
+					 float8 penalizer, const TimeUnit *unit, ExpandedTupleState **expanded)
+{
+	return TransitionState(fcinfo, shape, has_penalizer, penalizer, unit, NULL, expanded);
+}
+
+/* The state a transition of a fit with covariates adds its row to (see TransitionState) */
+TupleState *
+TupleTransitionStateCovariates(FunctionCallInfo fcinfo, uint8 shape, const CovariateSpec *spec,
+							   const TimeUnit *unit, ExpandedTupleState **expanded)
+{
+	return TransitionState(fcinfo, shape, false, 0, unit, spec, expanded);
 }
 
 /* The datum a transition returns: the expanded state, or the flat one */
@@ -492,24 +522,24 @@ TupleTransitionResult(ExpandedTupleState *expanded, TupleState *state)
 	return PointerGetDatum(state);
 }
 
-/* Scratch room of a call site for n tuples (kept across calls, in fn_mcxt) */
-static WeightedTuple *
-TransitionScratch(FunctionCallInfo fcinfo, int32 n)
+/* Scratch room of a call site for n tuples of a state (kept across calls, in fn_mcxt) */
+static float8 *
+TransitionScratch(FunctionCallInfo fcinfo, const TupleState *state, int32 n)
 {
-	int32	   *capacity = (int32 *) fcinfo->flinfo->fn_extra;
+	Size	   *capacity = (Size *) fcinfo->flinfo->fn_extra;
+	Size		bytes = TupleBytes(state, n);
 
-	if (capacity == NULL || *capacity < n)
+	if (capacity == NULL || *capacity < bytes)
 	{
-		int32		room = Max(n, TUPLE_STATE_MIN_RUN);
+		Size		room = Max(bytes, TupleBytes(state, TUPLE_STATE_MIN_RUN));
 
 		if (capacity != NULL)
 			pfree(capacity);
-		capacity = MemoryContextAllocHuge(fcinfo->flinfo->fn_mcxt,
-										  MAXALIGN(sizeof(int32)) + sizeof(WeightedTuple) * (Size) room);
+		capacity = MemoryContextAllocHuge(fcinfo->flinfo->fn_mcxt, MAXALIGN(sizeof(Size)) + room);
 		*capacity = room;
 		fcinfo->flinfo->fn_extra = capacity;
 	}
-	return (WeightedTuple *) ((char *) capacity + MAXALIGN(sizeof(int32)));
+	return (float8 *) ((char *) capacity + MAXALIGN(sizeof(Size)));
 }
 
 /*
@@ -522,10 +552,10 @@ TransitionScratch(FunctionCallInfo fcinfo, int32 n)
 static TupleState *
 StateGrow(FunctionCallInfo fcinfo, TupleState *state, int32 buffer_capacity)
 {
-	Size		old_size = TUPLE_STATE_HEADER_SIZE +
-		sizeof(WeightedTuple) * ((Size) state->n_distinct + (Size) state->buffer_capacity);
-	Size		size = TUPLE_STATE_HEADER_SIZE +
-		sizeof(WeightedTuple) * ((Size) state->n_distinct + (Size) buffer_capacity);
+	Size		old_size = StateDataOffset(state) +
+		TupleBytes(state, (int64) state->n_distinct + state->buffer_capacity);
+	Size		size = StateDataOffset(state) +
+		TupleBytes(state, (int64) state->n_distinct + buffer_capacity);
 
 	Assert(state->n_buffered == 0);
 	if (AggCheckCallContext(fcinfo, NULL) != 0)
@@ -555,7 +585,7 @@ StateMakeRoom(FunctionCallInfo fcinfo, TupleState *state, int32 want)
 {
 	if (state->n_buffered < state->buffer_capacity)
 		return state;
-	StateCompact(state, TransitionScratch(fcinfo, state->n_buffered));
+	StateCompact(state, TransitionScratch(fcinfo, state, state->n_buffered));
 	if (state->buffer_capacity < Max(1, state->n_distinct / 2))
 		state = StateGrow(fcinfo, state,
 						  Max(Max(2 * state->buffer_capacity, state->n_distinct), want));
@@ -563,30 +593,31 @@ StateMakeRoom(FunctionCallInfo fcinfo, TupleState *state, int32 want)
 }
 
 /*
- * Add a tuple of values with a weight (> 0) to a state; returns the state
- * (it moves only when the merged run leaves too little room for the buffer)
+ * Add a tuple of values (the state's width of them) with a weight (> 0) to
+ * a state; returns the state (it moves only when the merged run leaves too
+ * little room for the buffer)
  */
 TupleState *
 TupleStateAdd(FunctionCallInfo fcinfo, TupleState *state, const float8 *v, int64 weight)
 {
-	WeightedTuple *slot;
+	int			width = TupleStateWidth(state);
+	float8	   *slot;
 	int64		n_rows = AddCounts(state->n_rows, weight, "fit state weight");
 
 	state = StateMakeRoom(fcinfo, state, 1);
-	slot = StateBuffer(state) + state->n_buffered;
+	slot = StateBuffer(state) + (Size) state->n_buffered * (width + 1);
 	/* -0.0 and 0.0 are one value: store +0 so equal tuples compare equal */
-	for (int i = 0; i < 3; i++)
-		slot->v[i] = v[i] + 0.0;
-	slot->count = weight;
+	for (int i = 0; i < width; i++)
+		slot[i] = v[i] + 0.0;
+	TupleRecordSetCount(slot, width, weight);
 	state->n_buffered++;
 	state->n_rows = n_rows;
 	return state;
 }
 
-/* Append n tuples (in any order, not the state's own) to the buffer of a state; returns the state */
+/* Append n records (in any order, not the state's own) to the buffer of a state; returns the state */
 static TupleState *
-StateAppendBuffered(FunctionCallInfo fcinfo, TupleState *state, const WeightedTuple *tuples,
-					int32 n)
+StateAppendBuffered(FunctionCallInfo fcinfo, TupleState *state, const float8 *records, int32 n)
 {
 	while (n > 0)
 	{
@@ -594,9 +625,10 @@ StateAppendBuffered(FunctionCallInfo fcinfo, TupleState *state, const WeightedTu
 
 		state = StateMakeRoom(fcinfo, state, n);
 		k = Min(n, state->buffer_capacity - state->n_buffered);
-		memcpy(StateBuffer(state) + state->n_buffered, tuples, sizeof(WeightedTuple) * (Size) k);
+		memcpy(StateBuffer(state) + (Size) state->n_buffered * StateStride(state), records,
+			   TupleBytes(state, k));
 		state->n_buffered += k;
-		tuples += k;
+		records += (Size) k * StateStride(state);
 		n -= k;
 	}
 	return state;
@@ -608,16 +640,17 @@ StateAppendBuffered(FunctionCallInfo fcinfo, TupleState *state, const WeightedTu
  * the run needs the room (the buffer left then at least half the new run)
  */
 static TupleState *
-StateMergeRun(FunctionCallInfo fcinfo, TupleState *state, const WeightedTuple *run, int32 n)
+StateMergeRun(FunctionCallInfo fcinfo, TupleState *state, const float8 *run, int32 n)
 {
-	StateCompact(state, TransitionScratch(fcinfo, state->n_buffered));
+	StateCompact(state, TransitionScratch(fcinfo, state, state->n_buffered));
 	if (state->buffer_capacity < n)
 		state = StateGrow(fcinfo, state,
 						  n + (state->n_distinct + n) / 2);
 	state->buffer_capacity += state->n_distinct;
-	state->n_distinct = MergeRunInPlace(StateRun(state), state->n_distinct, run, n);
+	state->n_distinct = TupleMergeRunInPlace(StateRun(state), state->n_distinct, run, n,
+										TupleStateWidth(state));
 	state->buffer_capacity -= state->n_distinct;
-	CheckRunSize(state->n_distinct);
+	CheckRunSize(state, state->n_distinct);
 	return state;
 }
 
@@ -648,12 +681,12 @@ StateAppendState(FunctionCallInfo fcinfo, TupleState *state, const TupleState *b
 static TupleState *
 StateCopyWithRoom(MemoryContext context, const TupleState *state, int32 more)
 {
-	Size		used = TUPLE_STATE_HEADER_SIZE +
-		sizeof(WeightedTuple) * ((Size) state->n_distinct + (Size) state->n_buffered);
+	Size		used = StateDataOffset(state) +
+		TupleBytes(state, (int64) state->n_distinct + state->n_buffered);
 	int32		buffer_capacity = Max(TUPLE_STATE_INITIAL_BUFFER, state->n_buffered + more);
 	TupleState *copy = (TupleState *)
-		MemoryContextAllocHuge(context, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-							   ((Size) state->n_distinct + (Size) buffer_capacity));
+		MemoryContextAllocHuge(context, StateDataOffset(state) +
+							   TupleBytes(state, (int64) state->n_distinct + buffer_capacity));
 
 	memcpy(copy, state, used);
 	copy->buffer_capacity = buffer_capacity;
@@ -671,24 +704,25 @@ StateMergedCopy(MemoryContext context, const TupleState *a, const TupleState *b)
 	int32		room = a->n_distinct + b->n_distinct;
 	int32		buffer_capacity = Max(TUPLE_STATE_INITIAL_BUFFER, a->n_buffered + b->n_buffered);
 	TupleState *merged = (TupleState *)
-		MemoryContextAllocHuge(context, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-							   ((Size) room + (Size) buffer_capacity));
+		MemoryContextAllocHuge(context, StateDataOffset(a) +
+							   TupleBytes(a, (int64) room + buffer_capacity));
 
-	memcpy(merged, a, TUPLE_STATE_HEADER_SIZE);
-	merged->n_distinct = MergeRuns(StateRun(a), a->n_distinct, StateRun(b), b->n_distinct,
-								   StateRun(merged));
-	CheckRunSize(merged->n_distinct);
+	memcpy(merged, a, StateDataOffset(a));
+	merged->n_distinct = TupleMergeRuns(StateRun(a), a->n_distinct, StateRun(b), b->n_distinct,
+								   StateRun(merged), TupleStateWidth(a));
+	CheckRunSize(merged, merged->n_distinct);
 	merged->buffer_capacity = room + buffer_capacity - merged->n_distinct;
 	merged->n_buffered = a->n_buffered + b->n_buffered;
-	memcpy(StateBuffer(merged), StateBuffer(a), sizeof(WeightedTuple) * (Size) a->n_buffered);
-	memcpy(StateBuffer(merged) + a->n_buffered, StateBuffer(b),
-		   sizeof(WeightedTuple) * (Size) b->n_buffered);
+	memcpy(StateBuffer(merged), StateBuffer(a), TupleBytes(a, a->n_buffered));
+	memcpy(StateBuffer(merged) + (Size) a->n_buffered * StateStride(a), StateBuffer(b),
+		   TupleBytes(b, b->n_buffered));
 	return merged;
 }
 
 /*
- * Raise 22023 unless two fit states can be merged: the same shape, the
- * same penalizer if both have one, the same unit if both have rows
+ * Raise 22023 unless two fit states can be merged: the same shape and
+ * covariates, the same penalizer if both have one, the same unit if both
+ * have rows
  */
 static void
 CheckMergeable(const TupleState *a, const TupleState *b)
@@ -698,6 +732,7 @@ CheckMergeable(const TupleState *a, const TupleState *b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge fit states of shapes %s and %s",
 						TupleShapeName(a->shape), TupleShapeName(b->shape))));
+	CheckSameCovariates(TupleStateCovariates(a), TupleStateCovariates(b), "merge");
 	if (a->has_penalizer && b->has_penalizer)
 		CheckSamePenalizer(a->penalizer, b->penalizer);
 	/* an empty state (no rows yet) takes the unit of the other */
@@ -774,10 +809,11 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 			if (b == a)
 			{
 				/* the state merged with itself: add a copy of what it holds */
-				b = (TupleState *) palloc(TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-										  ((Size) a->n_distinct + (Size) a->n_buffered));
-				memcpy(b, a, TUPLE_STATE_HEADER_SIZE + sizeof(WeightedTuple) *
-					   ((Size) a->n_distinct + (Size) a->n_buffered));
+				Size		bytes = StateDataOffset(a) +
+					TupleBytes(a, (int64) a->n_distinct + a->n_buffered);
+
+				b = (TupleState *) palloc(bytes);
+				memcpy(b, a, bytes);
 			}
 			merged = StateAppendState(fcinfo, expanded->flat, b);
 		}
@@ -789,11 +825,12 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	{
 		int32		na;
 		int32		nb;
-		WeightedTuple *ra = TupleStateTuples(a, &na);
-		WeightedTuple *rb = TupleStateTuples(b, &nb);
-		WeightedTuple *run = (WeightedTuple *) palloc(sizeof(WeightedTuple) * ((Size) na + nb + 1));
-		int32		n = MergeRuns(ra, na, rb, nb, run);
-		TupleState *result = TupleStateBuild(a->shape, n_rows, false, 0, run, n, 0);
+		float8	   *ra = TupleStateRecords(a, &na);
+		float8	   *rb = TupleStateRecords(b, &nb);
+		float8	   *run = (float8 *) palloc(TupleBytes(a, (int64) na + nb + 1));
+		int32		n = TupleMergeRuns(ra, na, rb, nb, run, TupleStateWidth(a));
+		TupleState *result = BuildState(a->shape, n_rows, false, 0, TupleStateCovariates(a),
+										run, n, 0);
 
 		MergedHeader(result, a, b, n_rows);
 		PG_RETURN_POINTER(result);
@@ -843,6 +880,6 @@ clv_fit_state_distinct(PG_FUNCTION_ARGS)
 	TupleState *state = TupleStateOfDatum(PG_GETARG_DATUM(0));
 	int32		n;
 
-	TupleStateTuples(state, &n);
+	TupleStateRecords(state, &n);
 	PG_RETURN_INT32(n);
 }

@@ -14,6 +14,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "covariate_spec.h"
 #include "time_unit.h"
 
 #define TUPLE_STATE_VERSION 1
@@ -46,12 +47,22 @@ typedef struct WeightedTuple
 	int64		count;			/* total weight of rows with these values */
 } WeightedTuple;
 
+/* Most values per tuple: (x, t_x, T) and 32 covariates */
+#define TUPLE_MAX_WIDTH (3 + 2 * COVARIATE_MAX_PER_PROCESS)
+
 /*
  * A tuple state: a sorted run of distinct tuples with counts plus a buffer
  * of raw tuples, sorted and merged into the run when it fills.  Memory: 32
  * bytes per distinct tuple, plus the buffer (at most max(1024, distinct
  * tuples) entries of 32 bytes).  Exact: merged partial states hold the
  * same tuples as one state over all rows.
+ *
+ * A state of a fit with customer covariates (purchases only) records the
+ * covariate spec (covariate_spec.h) right after the header, and its tuples
+ * are records of width values, (x, t_x, T, z_life..., z_trans...), each
+ * followed by its count: (width + 1) x 8 bytes per tuple.  A state without
+ * covariates is the same with width 3 (a WeightedTuple per tuple; width and
+ * spec_size 0, as in states made before covariates).
  */
 typedef struct TupleState
 {
@@ -68,9 +79,14 @@ typedef struct TupleState
 	TimeUnit	unit;			/* time unit of the rows (zero if not set) */
 	uint8		has_litt;		/* 1 if the rows gave their litt (the
 								 * regularity fits; tuple_state_litt.c) */
+	uint8		width;			/* values per tuple of a state with
+								 * covariates (3 + their number); 0 without
+								 * (then 3) */
+	uint16		spec_size;		/* bytes of its covariate spec after the
+								 * header (MAXALIGNed); 0 without */
 	int128		litt;			/* sum of weight x litt over the rows, in
 								 * units of 2^-TUPLE_LITT_BITS (0 if not set) */
-	/* followed by the run, then the buffer, both of WeightedTuple */
+	/* followed by the covariate spec (if any), the run, then the buffer */
 } TupleState;
 
 /* An aggregate's state while rows are added (opaque; see tuple_state.c) */
@@ -90,8 +106,81 @@ TupleCompareValues(const WeightedTuple *a, const WeightedTuple *b)
 	return 0;
 }
 
+/*
+ * Lexicographic order of the values of two records of width values (a
+ * state's tuples with covariates)
+ */
+static inline int
+TupleCompareRecords(const float8 *a, const float8 *b, int width)
+{
+	for (int i = 0; i < width; i++)
+	{
+		if (a[i] < b[i])
+			return -1;
+		if (a[i] > b[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* The count of a record of width values (an int64 in the slot after them) */
+static inline int64
+TupleRecordCount(const float8 *record, int width)
+{
+	int64		count;
+
+	memcpy(&count, record + width, sizeof(int64));
+	return count;
+}
+
+/* Set the count of a record of width values */
+static inline void
+TupleRecordSetCount(float8 *record, int width, int64 count)
+{
+	memcpy(record + width, &count, sizeof(int64));
+}
+
 /* Values per tuple of a shape (2 or 3) */
 extern int	TupleShapeWidth(TupleShape shape);
+
+/* Values per stored tuple of a state: 3, or 3 + its covariates */
+static inline int
+TupleStateWidth(const TupleState *state)
+{
+	return state->width == 0 ? 3 : state->width;
+}
+
+/*
+ * Runs of records of width values and a count each (tuple_records.c): sort
+ * n records and add up the counts of equal ones in place (returns how many
+ * remain); merge two sorted runs of distinct records into out (returns its
+ * length); merge a sorted run held elsewhere (other, nb) into the sorted run
+ * at the start of run (na), which has room for na + nb (returns the merged
+ * length).  Counts that would pass 2^63 - 1 raise 22003.
+ */
+extern int32 TupleSortAndCollapse(float8 *records, int32 n, int width);
+extern int32 TupleMergeRuns(const float8 *a, int32 na, const float8 *b, int32 nb, float8 *out,
+							int width);
+extern int32 TupleMergeRunInPlace(float8 *run, int32 na, const float8 *other, int32 nb,
+								  int width);
+
+/* The covariate spec of a state with covariates, or NULL */
+extern const CovariateSpec *TupleStateCovariates(const TupleState *state);
+
+/*
+ * A new state with covariates (spec) holding a sorted run of n_distinct
+ * records of 3 + the spec's covariates values (each followed by its count)
+ * and an empty buffer of the given capacity
+ */
+extern TupleState *TupleStateBuildCovariates(uint8 shape, int64 n_rows,
+											 const CovariateSpec *spec, const float8 *run,
+											 int32 n_distinct, int32 buffer_capacity);
+
+/*
+ * The sorted, distinct tuples of any state as records (palloc'd): width
+ * values then the count each; *n gets their number
+ */
+extern float8 *TupleStateRecords(const TupleState *state, int32 *n);
 
 /* Name of a shape in the text form (purchases, spend, ...), NULL if none */
 extern const char *TupleShapeName(uint8 shape);
@@ -110,7 +199,10 @@ extern TupleState *TupleStateOfDatum(Datum datum);
 /* The state in argument argno, checked to have the given shape (22023) */
 extern TupleState *TupleStateArg(FunctionCallInfo fcinfo, int argno, TupleShape shape);
 
-/* The sorted, distinct tuples of a state (palloc'd); *n gets their number */
+/*
+ * The sorted, distinct tuples of a state without covariates (palloc'd); *n
+ * gets their number
+ */
 extern WeightedTuple *TupleStateTuples(const TupleState *state, int32 *n);
 
 /*
@@ -138,7 +230,19 @@ extern TupleState *TupleTransitionState(FunctionCallInfo fcinfo, uint8 shape,
 										const TimeUnit *unit,
 										ExpandedTupleState **expanded);
 
-/* Add a tuple of values with a weight (> 0); returns the state (it may move) */
+/*
+ * The same for a fit with covariates: the state takes the rows of spec
+ * (22023 if it has another spec, or none)
+ */
+extern TupleState *TupleTransitionStateCovariates(FunctionCallInfo fcinfo, uint8 shape,
+												  const CovariateSpec *spec,
+												  const TimeUnit *unit,
+												  ExpandedTupleState **expanded);
+
+/*
+ * Add a tuple of values (the state's width of them) with a weight (> 0);
+ * returns the state (it may move)
+ */
 extern TupleState *TupleStateAdd(FunctionCallInfo fcinfo, TupleState *state,
 								 const float8 *v, int64 weight);
 

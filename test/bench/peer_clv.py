@@ -37,7 +37,7 @@ Usage:
       to PREFIX.times.tsv (dataset, name, rep, ms) and writes, on rep 1,
       PREFIX.params.tsv (dataset, model, parameter, estimate, std_error) and
       PREFIX.fits.tsv (dataset, model, customers, ll, iterations, converged).
-  peer_clv.py generate OUTPUT.csv --customers N --seed S [--model paretonbd]
+  peer_clv.py generate OUTPUT.csv --customers N --seed S [--model paretonbd | paretonbd_cov]
       The synthetic customer base of the benchmark (see generate() and
       generate_paretonbd()).
   peer_clv.py score INPUT.csv --model bgnbd|paretonbd --params P1,P2,P3,P4
@@ -485,7 +485,45 @@ def generate_paretonbd(customers, seed):
     return x, t_x, T, np.zeros(customers)
 
 
+# The coefficients of the Pareto/NBD base with covariates: lifetime (g, a),
+# transaction (g, c); g and c are 0/1 (g half the customers, c 40 %), a
+# uniform on [-1, 1)
+TRUE_PARETONBD_COV = {"life.g": -0.3, "life.a": 0.4, "trans.g": 0.3, "trans.c": -0.4}
+
+
+def generate_paretonbd_cov(customers, seed):
+    """Customers drawn from the Pareto/NBD with two static covariates per
+    process (CLVTools' parameterization: alpha_i = alpha exp(-gamma_trans .
+    z_trans), beta_i = beta exp(-gamma_life . z_life)), otherwise as
+    generate_paretonbd; returns x, t_x, T and the covariates g, a, c."""
+    rng = np.random.RandomState(seed)
+    g = TRUE_PARETONBD
+    k = TRUE_PARETONBD_COV
+    T = rng.uniform(T_MIN, T_MAX, customers)
+    zg = (rng.uniform(0, 1, customers) < 0.5).astype(float)
+    za = rng.uniform(-1, 1, customers)
+    zc = (rng.uniform(0, 1, customers) < 0.4).astype(float)
+    alpha = g["alpha"] * np.exp(-(k["trans.g"] * zg + k["trans.c"] * zc))
+    beta = g["beta"] * np.exp(-(k["life.g"] * zg + k["life.a"] * za))
+    lam = rng.gamma(g["r"], 1 / alpha)
+    mu = rng.gamma(g["s"], 1 / beta)
+    tau = rng.exponential(1 / np.maximum(mu, np.finfo(float).tiny))
+    life = np.minimum(tau, T)
+    x = rng.poisson(lam * life)
+    repeat = x > 0
+    t_x = np.zeros(customers)
+    t_x[repeat] = life[repeat] * rng.beta(x[repeat], 1)
+    return x, t_x, T, zg, za, zc
+
+
 def run_generate(args):
+    if args.model == "paretonbd_cov":
+        x, t_x, T, zg, za, zc = generate_paretonbd_cov(args.customers, args.seed)
+        with open(args.output, "w") as out:
+            out.write("customer_id,x,t_x,t,g,a,c\n")
+            for i in range(x.shape[0]):
+                out.write(f"{i + 1},{x[i]},{t_x[i]!r},{T[i]!r},{zg[i]!r},{za[i]!r},{zc[i]!r}\n")
+        return
     if args.model == "paretonbd":
         x, t_x, T, m = generate_paretonbd(args.customers, args.seed)
     else:
@@ -510,7 +548,7 @@ def main():
     g.add_argument("output")
     g.add_argument("--customers", type=int, required=True)
     g.add_argument("--seed", type=int, required=True)
-    g.add_argument("--model", choices=["bgnbd", "paretonbd"], default="bgnbd")
+    g.add_argument("--model", choices=["bgnbd", "paretonbd", "paretonbd_cov"], default="bgnbd")
     c = sub.add_parser("score")
     c.add_argument("input")
     c.add_argument("--model", choices=sorted(SCORERS), required=True)

@@ -25,6 +25,12 @@
 #      peer is not run at this size: Nelder-Mead needs hundreds of
 #      log-likelihood evaluations; one evaluation of the peer's vectorized
 #      log-likelihood on the same customers is timed instead, for scale.
+#   3. The same base with two static covariates per process (peer_clv.py
+#      generate --model paretonbd_cov): crm's fit with covariates (target:
+#      <= 10 s at 1M customers), one evaluation of its log-likelihood with
+#      gradient (crm.loglik_gradient on the stored fit state), the state's
+#      size and the recovery of the parameters and coefficients (PASS
+#      within 3 standard errors).
 #
 # Usage:  test/bench/pnbd.sh
 #         BENCH_CUSTOMERS=100000 BENCH_REPS=3 test/bench/pnbd.sh
@@ -167,5 +173,58 @@ if grep -q FAIL <<<"$recovery" || [ "$(qa -c "SELECT crm.converged('$synth_model
 	failed=1
 else
 	echo "- recovery: every parameter within 3 standard errors, fit converged"
+fi
+
+# ---------------------------------------------------------------------------
+echo
+echo "## 3. The synthetic base with two static covariates per process"
+echo
+$PY peer_clv.py generate "$work/cov.csv" --customers "$BENCH_CUSTOMERS" --seed "$BENCH_CLV_SEED" --model paretonbd_cov
+qa -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS pnbd_cov" -c "CREATE TABLE pnbd_cov (customer_id int, x float8, t_x float8, t float8, g float8, a float8, c float8)" \
+	-c "\\copy pnbd_cov FROM '$work/cov.csv' WITH (FORMAT csv, HEADER true)" -c "VACUUM ANALYZE pnbd_cov"
+cov_spec="crm.covariates('{g,a}', '{g,c}')"
+cov_sql="SELECT crm.paretonbd_fit(x, t_x, t, ARRAY[g, a], ARRAY[g, c], $cov_spec) FROM pnbd_cov"
+qa -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS pnbd_cov_state" \
+	-c "CREATE TABLE pnbd_cov_state AS SELECT crm.clv_fit_partial(x, t_x, t, ARRAY[g, a], ARRAY[g, c], $cov_spec) AS s FROM pnbd_cov"
+IFS='|' read -r distinct bytes <<<"$(qa -c "SELECT crm.clv_fit_distinct(s), pg_column_size(s) FROM pnbd_cov_state")"
+echo "- the same draws as section 2 in form (\`peer_clv.py generate --model paretonbd_cov\`, seed $BENCH_CLV_SEED), with alpha_i = alpha" \
+	"exp(-(0.3 g - 0.4 c)) and beta_i = beta exp(-(-0.3 g + 0.4 a)): g, c 0/1 (half, 40 % of the customers), a uniform on [-1, 1)"
+echo "- fit state: $distinct distinct (x, t_x, T, covariates) tuples, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MB compacted"
+echo "- crm: \`$cov_sql\`, a fresh session per repetition (target: <= 10 s)"
+cov_ms=()
+for rep in $(seq 1 "$BENCH_REPS"); do
+	cov_ms+=("$(time_fit "$cov_sql" cold)")
+done
+cov_median=$(printf '%s\n' "${cov_ms[@]}" | median)
+cov_model=$(qa -c "SET client_min_messages = warning" -c "$cov_sql")
+# one evaluation of the fit's objective with its gradient: crm.loglik_gradient on the stored state
+eval_ms=$(time_fit "SELECT count(*) FROM pnbd_cov_state, crm.loglik_gradient('$cov_model'::crm.paretonbd, s)" warm)
+echo
+echo "| | value |"
+echo "|---|---:|"
+printf '| crm fit time, median of %d (ms) | %.1f |\n' "$BENCH_REPS" "$cov_median"
+printf '| one log-likelihood evaluation with its gradient, from the stored state (ms) | %.1f |\n' "$eval_ms"
+printf '| crm iterations, log-likelihood | %s |\n' "$(qa -c "SELECT crm.iterations('$cov_model'::crm.paretonbd) || ', ' || round(crm.loglik('$cov_model'::crm.paretonbd)::numeric, 1)")"
+echo
+echo "| parameter | true | estimate | std. error | \\|estimate - true\\| / SE | |"
+echo "|---|---:|---:|---:|---:|---|"
+cov_recovery=$(qa -c "SELECT format('| %s | %s | %s | %s | %s | %s |', p.parameter, truth, round(p.estimate::numeric, 4), round(p.std_error::numeric, 4),
+                   round((abs(p.estimate - truth) / p.std_error)::numeric, 2), CASE WHEN abs(p.estimate - truth) <= 3 * p.std_error THEN 'PASS' ELSE 'FAIL' END)
+              FROM crm.parameters('$cov_model'::crm.paretonbd) p
+              JOIN (VALUES ('r', 0.553), ('alpha', 10.578), ('s', 0.606), ('beta', 11.669), ('life.g', -0.3), ('life.a', 0.4),
+                           ('trans.g', 0.3), ('trans.c', -0.4)) v(parameter, truth) USING (parameter)")
+echo "$cov_recovery"
+echo
+echo "- crm fit times (ms): ${cov_ms[*]}"
+if grep -q FAIL <<<"$cov_recovery" || [ "$(qa -c "SELECT crm.converged('$cov_model'::crm.paretonbd)")" != t ]; then
+	echo "- recovery with covariates: FAILED"
+	failed=1
+else
+	echo "- recovery with covariates: every parameter and coefficient within 3 standard errors, fit converged"
+fi
+if awk -v m="$cov_median" 'BEGIN { exit !(m <= 10000) }'; then
+	echo "- target fit with covariates <= 10 s: met"
+else
+	echo "- target fit with covariates <= 10 s: not met"
 fi
 exit $failed

@@ -45,7 +45,8 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  (loyalty_metrics).repeat_purchase_rate, bgnbd_history[2],
                  bgnbd::jsonb, cohort_table::jsonb, nps::jsonb, pls_model::jsonb,
                  (SELECT array_agg(p::text) FROM crm.parameters(bgcnbd) p), crm.expected_purchases(mbgcnbd, 52, 3, 20, 39),
-                 bgcnbd::jsonb))
+                 bgcnbd::jsonb, crm.covariate_names(covariates, 'trans'),
+                 (SELECT array_agg(p::text) FROM crm.parameters(paretonbd) p)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

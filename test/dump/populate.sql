@@ -38,7 +38,7 @@ CREATE TABLE dump_models (
 	concentration crm.concentration, value_fit_state crm.value_fit_state,
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
-	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd);
+	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -69,6 +69,15 @@ FROM (SELECT (s).frequency::float8 AS x, (s).recency AS t_x, (s).t AS t, litt
       FROM (SELECT crm.summary(purchased_on, amount, date '1997-09-30', interval '1 week') AS s,
                    crm.litt(purchased_on, amount, date '1997-09-30', interval '1 week') AS litt
             FROM cdnow_log GROUP BY customer_id) c) r;
+
+-- covariate specs, and a Pareto/NBD fitted with covariates (made-up 0/1
+-- covariates of the CDNOW customers) on its state with covariates
+INSERT INTO dump_models (variant, covariates)
+VALUES ('covariate_spec', crm.covariates('{gender,channel}', '{gender,High.Season}', '{gender}', 0.5, 0.25));
+INSERT INTO dump_models (variant, clv_fit_state, paretonbd)
+SELECT 'covariates', crm.clv_fit_partial(x, t_x, t, z, z, crm.covariates('{odd}', '{odd}')),
+       crm.paretonbd_fit(x, t_x, t, z, z, crm.covariates('{odd}', '{odd}'))
+FROM (SELECT x, t_x, t, ARRAY[customer_id % 2]::float8[] AS z FROM dump_fit_input) c;
 
 -- cohorts of CDNOW, monthly
 INSERT INTO dump_models (variant, cohort_state, cohort_table)

@@ -79,7 +79,10 @@ UNION ALL SELECT 'clv_fit_state', crm.clv_fit_partial(frequency, recency, t, 1 +
 UNION ALL SELECT 'clv_fit_state', crm.spend_fit_partial(frequency, monetary_value)::text FROM fuzz_summary WHERE frequency > 0
 UNION ALL SELECT 'clv_fit_state', crm.opportunity_fit_partial(least(frequency, 6), least(frequency, 6), 6)::text FROM fuzz_summary
 UNION ALL SELECT 'clv_fit_state', crm.tenure_fit_partial(1 + customer_id % 7, customer_id % 3 = 0)::text FROM fuzz_summary
-UNION ALL SELECT 'clv_fit_state', crm.duration_fit_partial(t, frequency = 0)::text FROM fuzz_summary;
+UNION ALL SELECT 'clv_fit_state', crm.duration_fit_partial(t, frequency = 0)::text FROM fuzz_summary
+UNION ALL SELECT 'clv_fit_state', crm.clv_fit_partial(frequency, recency, t, ARRAY[customer_id % 2, customer_id % 5 / 4.0],
+                                                      ARRAY[customer_id % 3 % 2]::float8[], interval '1 week',
+                                                      crm.covariates('{a,b}', '{c}', '{}', 0.5))::text FROM fuzz_summary;
 INSERT INTO fuzz_seed
 SELECT 'bgnbd', crm.bgnbd_fit(frequency, recency, t)::text FROM fuzz_summary
 UNION ALL SELECT 'bgnbd', crm.bgnbd(0.243, 4.414, 0.793, 2.426)::text
@@ -89,6 +92,10 @@ UNION ALL SELECT 'gammagamma', crm.gammagamma_fit(frequency, monetary_value)::te
 UNION ALL SELECT 'gammagamma', crm.gammagamma(6.25, 3.74, 15.44)::text
 UNION ALL SELECT 'paretonbd', crm.paretonbd_fit(frequency, recency, t)::text FROM fuzz_summary
 UNION ALL SELECT 'paretonbd', crm.paretonbd(0.553, 10.578, 0.606, 11.669)::text
+UNION ALL SELECT 'paretonbd', crm.paretonbd_fit(frequency, recency, t, ARRAY[customer_id % 2]::float8[], ARRAY[customer_id % 2]::float8[],
+                                                crm.covariates('{a}', '{a}', '{a}', 0.1, 0.1))::text FROM fuzz_summary
+UNION ALL SELECT 'paretonbd', crm.with_covariates(crm.paretonbd(0.553, 10.578, 0.606, 11.669), crm.covariates('{a,b}', '{c}'),
+                                                  '{0.5,-1}', '{2}')::text
 UNION ALL SELECT 'ggomnbd', crm.ggomnbd_fit(frequency, recency, t)::text FROM fuzz_summary
 UNION ALL SELECT 'ggomnbd', crm.ggomnbd(0.553, 10.578, 0.0002, 0.603, 0.0026)::text
 UNION ALL SELECT 'bgbb', crm.bgbb_fit(least(frequency, 6), least(frequency, 6), 6)::text FROM fuzz_summary
@@ -101,6 +108,7 @@ INSERT INTO fuzz_use VALUES
 	('clv_fit_state', 'crm.clv_fit_customers($1)::text'),
 	('clv_fit_state', 'crm.clv_fit_compact(crm.clv_fit_combine($1, $1))::text'),
 	('clv_fit_state', 'crm.bgnbd_fit_final($1)::text'),
+	('clv_fit_state', 'crm.clv_fit_distinct($1)::text'),
 	('clv_fit_state', 'crm.gammagamma_fit_final($1)::text'),
 	('clv_fit_state', 'crm.bgbb_fit_final($1)::text'),
 	('clv_fit_state', 'crm.sbg_fit_final($1)::text'),
@@ -128,11 +136,20 @@ INSERT INTO fuzz_use VALUES
 	('paretonbd', 'crm.expected_purchases($1, 10, 2, 30, 40)::text'),
 	('paretonbd', 'crm.p_alive($1, 2, 30, 40)::text'),
 	('paretonbd', 'crm.dert($1, 2, 30, 40, 0.1)::text'),
+	('paretonbd', 'crm.p_alive(crm.accept_unconverged($1), 2, 30, 40, ''{1}'', ''{1}'')::text'),
+	('paretonbd', '(SELECT count(*) FROM crm.parameters($1))::text'),
 	('ggomnbd', 'crm.expected_purchases(crm.accept_unconverged($1), 10, 2, 30, 40)::text'),
 	('ggomnbd', 'crm.p_alive(crm.accept_unconverged($1), 2, 30, 40)::text'),
 	('ggomnbd', 'crm.dert(crm.accept_unconverged($1), 2, 30, 40, 0.1)::text'),
 	('bgbb', 'crm.expected_purchases($1, 5, 2, 4, 6)::text'),
 	('bgbb', 'crm.dert($1, 2, 4, 6, 0.1)::text');
+
+-- covariate specs
+INSERT INTO fuzz_seed VALUES
+	('covariates', crm.covariates('{gender,channel}', '{gender,High.Season}', '{gender}', 0.5, 0.25)::text),
+	('covariates', crm.covariates('{}', '{a}')::text);
+INSERT INTO fuzz_use VALUES
+	('covariates', 'crm.covariate_names($1, ''life'')::text');
 
 -- cohorts
 INSERT INTO fuzz_seed
