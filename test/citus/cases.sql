@@ -168,6 +168,39 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('tenure_fit_partial', 'crm.tenure_fit_partial(integer, boolean)', 'customers', $$crm.tenure_fit_partial(tenure, churned)$$),
 ('tenure_fit_partial_weighted', 'crm.tenure_fit_partial(integer, boolean, bigint)', 'customers',
  $$crm.tenure_fit_partial(tenure, churned, weight)$$),
+-- static covariates: every fit with covariates, and its partial state
+('clv_fit_partial_covariates', 'crm.clv_fit_partial(float8, float8, float8, float8[], float8[], crm.covariates)', 'customers',
+ $$crm.clv_fit_partial(frequency, recency, t, life_z, trans_z, crm.covariates('{odd,third}', '{pair}'))$$),
+('clv_fit_partial_covariates_weighted', 'crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, crm.covariates)', 'customers',
+ $$crm.clv_fit_partial(frequency, recency, t, life_z, trans_z, weight, crm.covariates('{odd,third}', '{pair}'))$$),
+('clv_fit_partial_covariates_unit', 'crm.clv_fit_partial(float8, float8, float8, float8[], float8[], interval, crm.covariates)', 'customers',
+ $$crm.clv_fit_partial(frequency, recency, t, life_z, trans_z, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('clv_fit_partial_covariates_weighted_unit', 'crm.clv_fit_partial(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates)', 'customers',
+ $$crm.clv_fit_partial(frequency, recency, t, life_z, trans_z, weight, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('paretonbd_fit_covariates', 'crm.paretonbd_fit(float8, float8, float8, float8[], float8[], crm.covariates)', 'customers',
+ $$crm.paretonbd_fit(frequency, recency, t, life_z, trans_z, crm.covariates('{odd,third}', '{pair}'))$$),
+('paretonbd_fit_covariates_weighted', 'crm.paretonbd_fit(float8, float8, float8, float8[], float8[], bigint, crm.covariates)', 'customers',
+ $$crm.paretonbd_fit(frequency, recency, t, life_z, trans_z, weight, crm.covariates('{odd,third}', '{pair}'))$$),
+('paretonbd_fit_covariates_unit', 'crm.paretonbd_fit(float8, float8, float8, float8[], float8[], interval, crm.covariates)', 'customers',
+ $$crm.paretonbd_fit(frequency, recency, t, life_z, trans_z, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('paretonbd_fit_covariates_weighted_unit', 'crm.paretonbd_fit(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates)', 'customers',
+ $$crm.paretonbd_fit(frequency, recency, t, life_z, trans_z, weight, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('bgnbd_fit_covariates', 'crm.bgnbd_fit(float8, float8, float8, float8[], float8[], crm.covariates)', 'customers',
+ $$crm.bgnbd_fit(frequency, recency, t, life_z, trans_z, crm.covariates('{odd,third}', '{pair}'))$$),
+('bgnbd_fit_covariates_weighted', 'crm.bgnbd_fit(float8, float8, float8, float8[], float8[], bigint, crm.covariates)', 'customers',
+ $$crm.bgnbd_fit(frequency, recency, t, life_z, trans_z, weight, crm.covariates('{odd,third}', '{pair}'))$$),
+('bgnbd_fit_covariates_unit', 'crm.bgnbd_fit(float8, float8, float8, float8[], float8[], interval, crm.covariates)', 'customers',
+ $$crm.bgnbd_fit(frequency, recency, t, life_z, trans_z, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('bgnbd_fit_covariates_weighted_unit', 'crm.bgnbd_fit(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates)', 'customers',
+ $$crm.bgnbd_fit(frequency, recency, t, life_z, trans_z, weight, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('ggomnbd_fit_covariates', 'crm.ggomnbd_fit(float8, float8, float8, float8[], float8[], crm.covariates)', 'customers',
+ $$crm.ggomnbd_fit(frequency, recency, t, life_z, trans_z, crm.covariates('{odd,third}', '{pair}'))$$),
+('ggomnbd_fit_covariates_weighted', 'crm.ggomnbd_fit(float8, float8, float8, float8[], float8[], bigint, crm.covariates)', 'customers',
+ $$crm.ggomnbd_fit(frequency, recency, t, life_z, trans_z, weight, crm.covariates('{odd,third}', '{pair}'))$$),
+('ggomnbd_fit_covariates_unit', 'crm.ggomnbd_fit(float8, float8, float8, float8[], float8[], interval, crm.covariates)', 'customers',
+ $$crm.ggomnbd_fit(frequency, recency, t, life_z, trans_z, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
+('ggomnbd_fit_covariates_weighted_unit', 'crm.ggomnbd_fit(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates)', 'customers',
+ $$crm.ggomnbd_fit(frequency, recency, t, life_z, trans_z, weight, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
 ('clv_fit_merge', 'crm.clv_fit_merge(crm.clv_fit_state)', 'states', $$crm.clv_fit_merge(purchases)$$),
 -- cohorts: crm.cohort_fit and crm.cohort_partial for every customer id
 -- type with a concrete overload (integer, the log's id, as is; the others
@@ -223,7 +256,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
  $$crm.value_potential_fit_partial(monetary_total, monetary_value)$$),
 ('value_fit_merge', 'crm.value_fit_merge(crm.value_fit_state)', 'states', $$crm.value_fit_merge(value)$$),
 ('loyalty_metrics', 'crm.loyalty_metrics(float8, float8, float8, float8)', 'customers',
- $$crm.loyalty_metrics(frequency, recency, t, monetary_value)$$);
+ $$crm.loyalty_metrics(frequency, recency, t, monetary_value)$$),
+-- holdout evaluation (numbers standing in for actual and expected values)
+('holdout_evaluation', 'crm.holdout_evaluation(bigint, float8, float8)', 'customers',
+ $$crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2)$$),
+('holdout_evaluation_spend', 'crm.holdout_evaluation(bigint, float8, float8, float8, float8)', 'customers',
+ $$crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)$$),
+('holdout_evaluation_merge', 'crm.holdout_evaluation_merge(crm.holdout_evaluation)', 'states',
+ $$crm.holdout_evaluation_merge(holdout)$$);
 
 -- Sums of floats in another order.  A global summary adds the amounts of
 -- all rows into one state (crm sums numeric amounts as float8 too): on
@@ -231,12 +271,13 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 -- the order the workers answer, so monetary sums (and the means made of
 -- them) agree to about 1e-15 relative, not always to the last digit; the
 -- same for merged summary states, for PLS (item means and co-moments, and
--- the model computed from them) and for loyalty_metrics (sums of x, x m,
--- T, t_x).  Grouped by customer (the log) or segment, each group's rows
+-- the model computed from them), for loyalty_metrics (sums of x, x m,
+-- T, t_x) and for the holdout evaluations (sums and co-moments).
+-- Grouped by customer (the log) or segment, each group's rows
 -- are added on one shard in the order the single node adds them: those
 -- results are exact, and so is every other case.
 UPDATE citus_cases SET tolerance = 1e-12
-WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics)';
+WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics|holdout_evaluation)';
 
 -- The cohort aggregates over the log, one case per overload: name
 -- cohort_fit|cohort_partial, _tz for timestamptz events, _TYPE for an id

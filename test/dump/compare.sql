@@ -46,7 +46,9 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  bgnbd::jsonb, cohort_table::jsonb, nps::jsonb, pls_model::jsonb,
                  (SELECT array_agg(p::text) FROM crm.parameters(bgcnbd) p), crm.expected_purchases(mbgcnbd, 52, 3, 20, 39),
                  bgcnbd::jsonb, crm.covariate_names(covariates, 'trans'),
-                 (SELECT array_agg(p::text) FROM crm.parameters(paretonbd) p)))
+                 (SELECT array_agg(p::text) FROM crm.parameters(paretonbd) p),
+                 (crm.holdout_metrics(holdout_evaluation))::text,
+                 (SELECT array_agg(h::text) FROM crm.holdout_table(holdout_evaluation) h)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

@@ -38,7 +38,8 @@ CREATE TABLE dump_models (
 	concentration crm.concentration, value_fit_state crm.value_fit_state,
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
-	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates);
+	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
+	holdout_evaluation crm.holdout_evaluation);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -52,6 +53,14 @@ SELECT 'cdnow',
        crm.loyalty_metrics(x, t_x, t, m)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+-- the BG/NBD's holdout evaluation (purchases and spend)
+UPDATE dump_models SET holdout_evaluation =
+	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,
+	                               crm.expected_purchases(bgnbd, 39, i.x, i.t_x, i.t),
+	                               (c.holdout).frequency_holdout * (c.holdout).monetary_value_holdout,
+	                               crm.expected_purchases(bgnbd, 39, i.x, i.t_x, i.t) * i.m)
+	 FROM dump_customers c JOIN dump_fit_input i USING (customer_id))
+WHERE variant = 'cdnow';
 INSERT INTO dump_models (variant, rfm_model, clv_fit_state, value_fit_state, value_tier_model)
 SELECT 'cdnow_ntile_spend_abc', crm.rfm_fit(r_days, f_count, m_total, 4, 'ntile'), crm.spend_fit_partial(x, m),
        crm.abc_fit_partial(m_total, 0.8, 0.95), crm.abc_fit(m_total)
