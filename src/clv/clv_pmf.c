@@ -1,0 +1,247 @@
+/*
+ * clv_pmf.c
+ *		Predictive distributions of the purchase counts: the Pareto/NBD's
+ *		unconditional P(X(t) = n) (its pmf operation), its conditional
+ *		P(X(T, T + t) = n | x, t_x, T) (its conditional_pmf operation), and
+ *		the scorer crm.purchase_probability(model, n, horizon, x, t_x, T [,
+ *		life_z, trans_z]) of every kind with a conditional_pmf (BG/NBD and
+ *		MBG/NBD fill theirs in clv_bgnbd.c).
+ *
+ * The Pareto/NBD PMF.  Given the purchase rate lambda and the dropout rate
+ * mu, a customer alive throughout (0, t] (probability e^(-mu t)) makes a
+ * Poisson(lambda t) count, one who dies at tau < t a Poisson(lambda tau)
+ * one.  Mixed over lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta):
+ *
+ *	 P(X(t) = n) = NBD(n; t) (beta / (beta + t))^s
+ *				 + integral_0^t NBD(n; tau) (s / beta) (beta / (beta + tau))^(s+1) dtau
+ *
+ * with NBD(n; tau) = C_n (alpha / (alpha + tau))^r (tau / (alpha + tau))^n,
+ * C_n = Gamma(r + n) / (Gamma(r) n!) (Fader & Hardie, "Deriving an
+ * expression for P(X(t) = x) under the Pareto/NBD model", 2006, derive the
+ * same quantity as a difference of Gauss hypergeometric terms).  Here the
+ * integral is evaluated without that difference: with u = tau / (alpha +
+ * tau) it is
+ *
+ *	 I(n) = C_n s alpha beta^s integral_0^U u^n (1-u)^(r+s-1)
+ *				(beta + (alpha - beta) u)^-(s+1) du,	 U = t / (alpha + t),
+ *
+ * and the last factor is expanded in a binomial series of positive terms:
+ *
+ *	 alpha >= beta, k = (alpha - beta) / alpha:
+ *	   I(n) = C_n s (beta/alpha)^s sum_m (s+1)_m / m! k^m J(n+1, r+s+m)
+ *	 alpha < beta, k = (beta - alpha) / beta:
+ *	   I(n) = C_n s (alpha/beta) sum_m (s+1)_m / m! k^m J(n+1+m, r+s)
+ *
+ * J(a, b) = B(a, b) I_U(a, b) the incomplete beta integral; the first by
+ * the upward recurrence J(a, b+1) = (b J(a, b) + U^a (1-U)^b) / (a + b)
+ * (positive terms), the second by the regularized incomplete beta function
+ * per term.  Everything is scaled by C_n J of the first term in log space
+ * (gamma ratios), so that n in the millions neither overflows nor loses
+ * digits; the series stops when a geometric bound on its tail is below
+ * 1e-17 of the sum.
+ *
+ * The conditional PMF: a customer alive at T has the posterior rates
+ * lambda ~ Gamma(r + x, alpha + T), mu ~ Gamma(s, beta + T), and both
+ * processes are memoryless, so
+ *
+ *	 P(X(T, T+t) = n | x, t_x, T) = [n = 0] (1 - P(alive))
+ *								   + P(alive) PMF(n; t | r+x, alpha+T, s, beta+T).
+ */
+#include "crm.h"
+#include "clv_covariates.h"
+#include "numerics.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+
+/* Most terms of the binomial series (k within ~1e-6 of 1) */
+#define PMF_MAX_TERMS 50000000
+/* Terms between interrupt checks */
+#define PMF_INTERRUPT_INTERVAL 65536
+
+/* Raise 22003: a PMF that cannot be evaluated in double precision */
+static void
+PmfFailed(float8 n, float8 t, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("purchase probability cannot be computed for n = %g and horizon %g", n, t),
+			 errdetail("%s", why)));
+}
+
+/* log J(a, b) = log(B(a, b) I_U(a, b)) less lbeta(a, b); -inf when it underflows */
+static float8
+LogRegularizedBeta(float8 a, float8 b, float8 u, float8 u1, float8 n, float8 t)
+{
+	float8		value;
+
+	if (!RegularizedBeta(a, b, u, u1, &value))
+		PmfFailed(n, t, "The incomplete beta function does not converge in double precision.");
+	return value > 0 ? log(value) : -INFINITY;
+}
+
+/*
+ * The Pareto/NBD's P(X(t) = n) for a new customer at parameters (r, alpha,
+ * s, beta), n >= 0 whole, 0 <= t finite (see the file comment)
+ */
+float8
+ClvParetonbdPmf(float8 r, float8 alpha, float8 s, float8 beta, float8 n, float8 t)
+{
+	float8		w = t / alpha;
+	float8		log_u = log(w) - log1p(w);	/* log(t / (alpha + t)) */
+	float8		log_u1 = -log1p(w); /* log(alpha / (alpha + t)) */
+	float8		u = w / (1 + w);
+	float8		u1 = 1 / (1 + w);
+	float8		log_cn = LogGammaRatio(r, n) - lgamma(n + 1);
+	float8		alive;
+	float8		dead;
+	float8		sum = 1;		/* the series, scaled by its first term */
+	float8		coefficient = 1;	/* (s+1)_m / m! k^m */
+	float8		log_i0;			/* log I_U(n + 1, r + s) */
+	float8		log_first;		/* log of the first term's C_n J */
+	float8		log_front;		/* log of the factor in front of the sum */
+	bool		alpha_larger = alpha >= beta;
+	float8		k = alpha_larger ? (alpha - beta) / alpha : (beta - alpha) / beta;
+
+	if (t == 0)
+		return n == 0 ? 1 : 0;
+	if (!isfinite(w))
+		CheckResultFinite(w, "horizon / alpha of the purchase probability");
+
+	/* alive throughout (0, t] */
+	alive = exp(log_cn + r * log_u1 + (n > 0 ? n * log_u : 0) - s * log1p(t / beta));
+
+	/* died at tau < t: C_n J(n + 1, r + s) first, in log space */
+	log_i0 = LogRegularizedBeta(n + 1, r + s, u, u1, n, t);
+	log_first = LogGammaRatio(r, n) - LogGammaRatio(r + s, n + 1) + log_i0;
+	log_front = log(s) + (alpha_larger ? s * log(beta / alpha) : log(alpha / beta));
+	if (log_first == -INFINITY)
+		return ClampProbability(alive, "purchase probability");
+	if (k > 0)
+	{
+		float8		j = 1;		/* J of term m over J of the first */
+
+		for (int64 m = 0;; m++)
+		{
+			float8		term;
+			float8		ratio;
+
+			if (m % PMF_INTERRUPT_INTERVAL == PMF_INTERRUPT_INTERVAL - 1)
+				CHECK_FOR_INTERRUPTS();
+			if (m >= PMF_MAX_TERMS)
+				PmfFailed(n, t, "The series of the dropout integral does not converge: alpha and beta are too far apart.");
+			coefficient *= (s + 1 + m) / (m + 1) * k;
+			if (alpha_larger)
+			{
+				float8		b = r + s + m;
+
+				/* J(n+1, b+1) = (b J(n+1, b) + U^(n+1) (1-U)^b) / (n+1+b) */
+				j = (b * j + exp((n + 1) * log_u + b * log_u1 - log_first + log_cn)) / (n + 1 + b);
+				ratio = (s + 2 + m) / (m + 2) * k;
+			}
+			else
+			{
+				/* J(n+2+m, r+s) relative to J(n+1, r+s) */
+				j = exp(LogGammaRatio(n + 1, m + 1) - LogGammaRatio(r + s + n + 1, m + 1) +
+						LogRegularizedBeta(n + 2 + m, r + s, u, u1, n, t) - log_i0);
+				ratio = (s + 2 + m) / (m + 2) * k * u;
+			}
+			term = coefficient * j;
+			sum += term;
+			/* past the largest term the ratios fall: a geometric tail bound */
+			if (ratio < 1 && term * ratio / (1 - ratio) <= 1e-17 * sum)
+				break;
+			if (term == 0 && ratio < 1)
+				break;
+		}
+	}
+	dead = exp(log_first + log_front) * sum;
+	CheckResultFinite(dead, "purchase probability");
+	return ClampProbability(alive + dead, "purchase probability");
+}
+
+/* P(X(t) = n) of a new Pareto/NBD customer (its pmf operation) */
+float8
+ClvParetonbdPmfOperation(const ClvModel *model, float8 n, float8 t)
+{
+	return ClvParetonbdPmf(model->params[0], model->params[1], model->params[2],
+						   model->params[3], n, t);
+}
+
+/* P(X(T, T + t) = n | x, t_x, T) under the Pareto/NBD (its conditional_pmf operation) */
+float8
+ClvParetonbdConditionalPmf(const ClvModel *model, float8 n, float8 t, const float8 *customer)
+{
+	float8		alive = ClvParetonbdOps.p_alive(model, customer);
+	float8		value;
+
+	if (isnan(alive))
+		return alive;
+	value = alive * ClvParetonbdPmf(model->params[0] + customer[0],
+									model->params[1] + customer[2],
+									model->params[2], model->params[3] + customer[2], n, t);
+	if (n == 0)
+		value += 1 - alive;
+	return ClampProbability(value, "purchase probability");
+}
+
+/*
+ * crm.purchase_probability(model, n, horizon, x, t_x, T [, life_z,
+ * trans_z]): P(X(T, T + horizon) = n | x, t_x, T), with covariates by the
+ * customer's own model; NULL for a customer the model cannot score
+ */
+static Datum
+ConditionalPurchaseProbability(FunctionCallInfo fcinfo, bool covariates)
+{
+	ClvModel   *model;
+	const ClvModelOps *ops;
+	int32		n = PG_GETARG_INT32(1);
+	float8		horizon = PG_GETARG_FLOAT8(2);
+	float8		customer[4];
+	float8		value;
+
+	if (covariates)
+	{
+		model = DatumGetClvModelP(PG_GETARG_DATUM(0));
+		ClvCheckScorable(model);
+		ops = ClvOpsOf(model->kind);
+		model = ClvCustomerModelArgs(fcinfo, ops, model, PG_NARGS() - 2);
+		if (model == NULL)
+			PG_RETURN_NULL();
+	}
+	else
+		ops = ClvScorerModel(fcinfo, 0, &model);
+	ClvRequireOperation(ops, ops->conditional_pmf != NULL, "conditional_pmf");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of purchases must not be negative, not %d", n)));
+	ClvCheckHorizonOf(ops->spec.shape, horizon);
+	customer[0] = PG_GETARG_FLOAT8(3);
+	customer[1] = PG_GETARG_FLOAT8(4);
+	customer[2] = PG_GETARG_FLOAT8(5);
+	customer[3] = get_float8_nan();
+	ClvCheckCustomer(ops->spec.shape, customer);
+	value = ops->conditional_pmf(model, (float8) n, horizon, customer);
+	if (isnan(value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+/* crm.purchase_probability(model, n, horizon, x, t_x, T) */
+PG_FUNCTION_INFO_V1(clv_conditional_purchase_probability);
+Datum
+clv_conditional_purchase_probability(PG_FUNCTION_ARGS)
+{
+	return ConditionalPurchaseProbability(fcinfo, false);
+}
+
+/* crm.purchase_probability(model, n, horizon, x, t_x, T, life_z, trans_z) */
+PG_FUNCTION_INFO_V1(clv_conditional_purchase_probability_cov);
+Datum
+clv_conditional_purchase_probability_cov(PG_FUNCTION_ARGS)
+{
+	return ConditionalPurchaseProbability(fcinfo, true);
+}
