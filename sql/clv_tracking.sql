@@ -49,7 +49,7 @@ FROM base, crm.tracking(crm.bgnbd(0.243, 4.414, 0.793, 2.426), b) t JOIN btyd ON
 -- (end of calibration) and 78
 SELECT count(*) AS weeks, max(abs(t.expected_cumulative / r.expected_cumulative - 1)) < 1e-10 AS within_1e_10
 FROM base, crm.tracking(crm.bgnbd(0.243, 4.414, 0.793, 2.426), b) t JOIN reference r ON r.week = t.period;
-SELECT t.period, t.period_start, t.customers, t.actual, round(t.expected::numeric, 2) AS expected,
+SELECT t.period, to_char(t.period_start, 'YYYY-MM-DD') AS period_start, t.customers, t.actual, round(t.expected::numeric, 2) AS expected,
        t.actual_cumulative, round(t.expected_cumulative::numeric, 2) AS expected_cumulative
 FROM base, crm.tracking(crm.bgnbd(0.243, 4.414, 0.793, 2.426), b) t
 WHERE t.period IN (1, 2, 12, 13, 39, 40, 78) ORDER BY t.period;
