@@ -1,6 +1,6 @@
 -- Predictive distributions of the purchase counts (src/clv/clv_pmf.c,
 -- src/clv/clv_bgnbd.c): the Pareto/NBD's P(X(t) = n) against an independent
--- computation, the conditional P(X(T, T + t) = n | x, t_x, T) of BG/NBD,
+-- computation, the GGom/NBD's, the conditional P(X(T, T + t) = n | x, t_x, T) of BG/NBD,
 -- MBG/NBD and Pareto/NBD; each sums to 1 (within 1e-10 over n = 0 .. 3000)
 -- and its mean equals crm.expected_purchases (within 1e-8); the covariate
 -- overloads at covariates 0 equal the plain ones exactly; large n, t and x
@@ -61,6 +61,19 @@ FROM models, (VALUES (0.5), (1.0), (39.0), (78.0)) AS h(t), generate_series(0, 3
      crm.purchase_probability(m, n, t) p, crm.expected_purchases(m, t) e
 GROUP BY id, t ORDER BY id, t;
 
+-- the GGom/NBD (the death time integrated by quadrature): sums to 1, mean
+-- E[X(t)], also over ten years; next to its Pareto/NBD limit (b -> 0 with
+-- beta / b fixed) it is that Pareto/NBD's distribution to O(b)
+SELECT id, t, abs(sum(p) - 1) < 1e-10 AS sums_to_1, abs(sum(n * p) - min(e)) < 1e-8 AS mean_is_expectation
+FROM (VALUES (1, crm.ggomnbd(0.55, 10.58, 0.05, 0.6, 0.5)), (2, crm.ggomnbd(1.4, 48, 0.001, 0.56, 0.05)),
+             (3, crm.ggomnbd(2, 3, 0.5, 1.5, 30))) AS v(id, m),
+     (VALUES (1.0), (39.0), (520.0)) AS h(t), generate_series(0, 3000) n,
+     crm.purchase_probability(m, n, t) p, crm.expected_purchases(m, t) e
+GROUP BY id, t ORDER BY id, t;
+SELECT n, abs(crm.purchase_probability(crm.ggomnbd(0.55, 10.58, 1e-7, 0.61, 11.67e-7), n, 39)
+              - crm.purchase_probability(crm.paretonbd(0.55, 10.58, 0.61, 11.67), n, 39)) < 1e-6 AS pareto_limit
+FROM generate_series(0, 5) n;
+
 -- the conditional distribution of customers (x, t_x, T): new-ish, active,
 -- long silent, many purchases; sums to 1, mean = conditional expectation
 CREATE TABLE customers (x float8, t_x float8, t float8);
@@ -117,6 +130,8 @@ SELECT crm.with_covariates(crm.paretonbd(0.55, 10.58, 0.61, 11.67), crm.covariat
        crm.with_covariates(crm.bgnbd(0.243, 4.414, 0.793, 2.426), crm.covariates('{z}', '{z}'), '{0.4}', '{-0.3}') AS b;
 SELECT n,
        crm.purchase_probability(p, n, 39, '{0}', '{0}') = crm.purchase_probability(crm.paretonbd(0.55, 10.58, 0.61, 11.67), n, 39) AS pnbd_new,
+       crm.purchase_probability(crm.with_covariates(crm.ggomnbd(0.55, 10.58, 0.05, 0.6, 0.5), crm.covariates('{z}', '{z}'), '{0.4}', '{-0.3}'), n, 39, '{0}', '{0}')
+         = crm.purchase_probability(crm.ggomnbd(0.55, 10.58, 0.05, 0.6, 0.5), n, 39) AS ggomnbd_new,
        crm.purchase_probability(p, n, 39, 3, 20, 38, '{0}', '{0}') = crm.purchase_probability(crm.paretonbd(0.55, 10.58, 0.61, 11.67), n, 39, 3, 20, 38) AS pnbd_conditional,
        crm.purchase_probability(b, n, 39, 3, 20, 38, '{0}', '{0}') = crm.purchase_probability(crm.bgnbd(0.243, 4.414, 0.793, 2.426), n, 39, 3, 20, 38) AS bgnbd_conditional
 FROM cov, generate_series(0, 4) n;

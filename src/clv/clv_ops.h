@@ -308,6 +308,8 @@ extern float8 ClvParetonbdPmf(float8 r, float8 alpha, float8 s, float8 beta, flo
 extern float8 ClvParetonbdPmfOperation(const ClvModel *model, float8 n, float8 t);
 extern float8 ClvParetonbdConditionalPmf(const ClvModel *model, float8 n, float8 t,
 										 const float8 *customer);
+/* The GGom/NBD's pmf operation (clv_pmf.c) */
+extern float8 ClvGgomnbdPmfOperation(const ClvModel *model, float8 n, float8 t);
 
 extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
 extern bool ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples);

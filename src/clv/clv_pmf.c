@@ -40,6 +40,13 @@
  * digits; the series stops when a geometric bound on its tail is below
  * 1e-17 of the sum.
  *
+ * The GGom/NBD PMF is the same mixture with the gamma-mixed Gompertz
+ * lifetime (Bemmaor & Glady 2012): S(tau) = (beta / (beta + e^(b tau) -
+ * 1))^s, density s b e^(b tau) beta^s (beta + e^(b tau) - 1)^-(s+1); its
+ * integral over the death time is evaluated by the adaptive Gauss-Kronrod
+ * quadrature of the GGom/NBD's other predictions (clv_ggomnbd_math.h, to a
+ * relative 1e-10), the integrand in log space.
+ *
  * The conditional PMF: a customer alive at T has the posterior rates
  * lambda ~ Gamma(r + x, alpha + T), mu ~ Gamma(s, beta + T), and both
  * processes are memoryless, so
@@ -49,6 +56,7 @@
  */
 #include "crm.h"
 #include "clv_covariates.h"
+#include "clv_ggomnbd_math.h"
 #include "numerics.h"
 
 #include <math.h>
@@ -158,6 +166,80 @@ ClvParetonbdPmf(float8 r, float8 alpha, float8 s, float8 beta, float8 n, float8 
 		}
 	}
 	dead = exp(log_first + log_front) * sum;
+	CheckResultFinite(dead, "purchase probability");
+	return ClampProbability(alive + dead, "purchase probability");
+}
+
+/* The GGom/NBD PMF's integrand over the death time tau: its parameters and count */
+typedef struct GgomPmfIntegrand
+{
+	GgomParams	p;				/* the model */
+	float8		n;				/* the count */
+	float8		log_cn;			/* log Gamma(r + n) / (Gamma(r) n!) */
+} GgomPmfIntegrand;
+
+/* log(beta + e^y - 1) for y >= 0, without overflow */
+static float8
+LogShifted(float8 beta, float8 y)
+{
+	if (y < 30)
+		return log(beta + expm1(y));
+	return y + log1p((beta - 1) * exp(-y));
+}
+
+/* log NBD(n; tau): n purchases in (0, tau] of a customer alive throughout */
+static float8
+LogNbd(float8 r, float8 alpha, float8 n, float8 log_cn, float8 tau)
+{
+	float8		w = tau / alpha;
+
+	if (n > 0 && tau == 0)
+		return -INFINITY;
+	return log_cn - r * log1p(w) + (n > 0 ? n * (log(w) - log1p(w)) : 0);
+}
+
+/* The integrand at tau: NBD(n; tau) times the death density at tau */
+static bool
+GgomPmfAt(double tau, void *context, double *values)
+{
+	GgomPmfIntegrand *c = (GgomPmfIntegrand *) context;
+	float8		y = c->p.b * tau;
+	float8		log_density = log(c->p.s) + log(c->p.b) + y + c->p.s * log(c->p.beta) -
+		(c->p.s + 1) * LogShifted(c->p.beta, y);
+
+	values[0] = exp(LogNbd(c->p.r, c->p.alpha, c->n, c->log_cn, tau) + log_density);
+	return isfinite(values[0]);
+}
+
+/* P(X(t) = n) of a new GGom/NBD customer (its pmf operation) */
+float8
+ClvGgomnbdPmfOperation(const ClvModel *model, float8 n, float8 t)
+{
+	GgomPmfIntegrand c;
+	float8		alive;
+	double		dead;
+	double		magnitude;
+	int			segments;
+
+	if (t == 0)
+		return n == 0 ? 1 : 0;
+	c.p.r = model->params[0];
+	c.p.alpha = model->params[1];
+	c.p.b = model->params[2];
+	c.p.s = model->params[3];
+	c.p.beta = model->params[4];
+	c.n = n;
+	c.log_cn = LogGammaRatio(c.p.r, n) - lgamma(n + 1);
+	if (!isfinite(t / c.p.alpha))
+		CheckResultFinite(t / c.p.alpha, "horizon / alpha of the purchase probability");
+	/* alive throughout (0, t]: S(t) = (beta / (beta + e^(b t) - 1))^s */
+	alive = exp(LogNbd(c.p.r, c.p.alpha, n, c.log_cn, t) +
+				c.p.s * (log(c.p.beta) - LogShifted(c.p.beta, c.p.b * t)));
+	if (!GgomIntegrate(GgomPmfAt, &c, 1, 0, t, &dead, &magnitude, &segments))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase probability cannot be computed for n = %g and horizon %g", n, t),
+				 errdetail("The quadrature over the death time does not reach its tolerance.")));
 	CheckResultFinite(dead, "purchase probability");
 	return ClampProbability(alive + dead, "purchase probability");
 }
