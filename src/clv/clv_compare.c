@@ -17,7 +17,7 @@
  * the same customers: LR = 2 (ll_full - ll_restricted), df the difference
  * of the parameter counts.  Two nestings are recognized:
  * - the same kind, the restricted model's estimated coefficients a subset
- *	 of the full model's (a covariate model against the same kind without,
+ *	 of the unrestricted model's (a covariate model against the same kind without,
  *	 or with fewer covariates): p = P(chi2_df > LR);
  * - Pareto/NBD against GGom/NBD: the Pareto/NBD is the GGom/NBD's limit b
  *	 -> 0 with beta / b fixed, on the boundary of its parameter space, so
@@ -244,14 +244,14 @@ CheckCoefficientsNested(const ClvModel *restricted, const ClvModel *full)
 				!EstimatesCoefficient(full, process, cov.names.name[process][i]))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the models are not nested: the restricted model estimates %s.%s and the full model does not",
+						 errmsg("the models are not nested: the restricted model estimates %s.%s and the unrestricted model does not",
 								CovariateProcessName(process), cov.names.name[process][i])));
 		}
 }
 
 /*
- * crm.lr_test(restricted, full): (statistic, df, p_value, boundary) of the
- * likelihood-ratio test of restricted against full (see the file comment)
+ * crm.lr_test(restricted, unrestricted): (statistic, df, p_value, boundary) of the
+ * likelihood-ratio test of restricted against unrestricted (see the file comment)
  */
 PG_FUNCTION_INFO_V1(clv_lr_test);
 Datum
@@ -279,14 +279,14 @@ clv_lr_test(PG_FUNCTION_ARGS)
 				 errmsg("a %s model is not nested in a %s model",
 						ClvSpec(restricted->kind)->title, ClvSpec(full->kind)->title)));
 	CheckTestable(restricted, "restricted");
-	CheckTestable(full, "full");
+	CheckTestable(full, "unrestricted");
 	if (restricted->n != full->n ||
 		(restricted->flags & CLV_FLAG_HAS_UNIT) != (full->flags & CLV_FLAG_HAS_UNIT) ||
 		((restricted->flags & CLV_FLAG_HAS_UNIT) && !TimeUnitEqual(&restricted->unit, &full->unit)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the models were not fitted on the same customers"),
-				 errdetail("The restricted model was fitted on " INT64_FORMAT " customers, the full model on " INT64_FORMAT ", or their time units differ.",
+				 errdetail("The restricted model was fitted on " INT64_FORMAT " customers, the unrestricted model on " INT64_FORMAT ", or their time units differ.",
 						   restricted->n, full->n)));
 	if (ClvSpec(restricted->kind)->n_structural > 0 &&
 		restricted->params[0] != full->params[0])
@@ -299,7 +299,7 @@ clv_lr_test(PG_FUNCTION_ARGS)
 	if (df <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the full model must have more estimated parameters than the restricted one, not %d against %d",
+				 errmsg("the unrestricted model must have more estimated parameters than the restricted one, not %d against %d",
 						ParameterCount(full), ParameterCount(restricted))));
 	statistic = 2 * (full->ll - restricted->ll);
 	if (statistic < 0)
@@ -307,7 +307,7 @@ clv_lr_test(PG_FUNCTION_ARGS)
 		if (-statistic > LR_TOLERANCE * Max(1.0, fabs(full->ll)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the full model's log-likelihood %g is below the restricted model's %g",
+					 errmsg("the unrestricted model's log-likelihood %g is below the restricted model's %g",
 							full->ll, restricted->ll),
 					 errhint("The fuller fit did not reach its maximum, or the models are not nested.")));
 		statistic = 0;			/* the fits' rounding */

@@ -4,7 +4,7 @@
 -- (src/clv/clv_model_type.sql.in)
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION crm.lr_test(restricted crm.paretonbd, full crm.ggomnbd,
+CREATE FUNCTION crm.lr_test(restricted crm.paretonbd, unrestricted crm.ggomnbd,
 		OUT statistic float8, OUT df integer, OUT p_value float8, OUT boundary boolean)
 	AS 'MODULE_PATHNAME', 'clv_lr_test' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.lr_test(crm.paretonbd, crm.ggomnbd) IS
