@@ -32,6 +32,10 @@
  *	 alpha < beta, k = (beta - alpha) / beta:
  *	   I(n) = C_n s (alpha/beta) sum_m (s+1)_m / m! k^m J(n+1+m, r+s)
  *
+ * (when k is so close to 1 that the series would need more than
+ * PMF_SERIES_TERMS terms, or PMF_SERIES_BETA_TERMS for alpha < beta, the
+ * integral over tau is taken by the adaptive Gauss-Kronrod quadrature of
+ * the GGom/NBD instead, to a relative 1e-10);
  * J(a, b) = B(a, b) I_U(a, b) the incomplete beta integral; the first by
  * the upward recurrence J(a, b+1) = (b J(a, b) + U^a (1-U)^b) / (a + b)
  * (positive terms), the second by the regularized incomplete beta function
@@ -64,8 +68,16 @@
 #include "miscadmin.h"
 #include "utils/float.h"
 
-/* Most terms of the binomial series (k within ~1e-6 of 1) */
-#define PMF_MAX_TERMS 50000000
+/*
+ * The series is summed when its terms fall fast enough to need at most
+ * about this many (alpha >= beta: upward recurrences, cheap; alpha < beta:
+ * an incomplete beta function per term); else the integral is taken by
+ * quadrature
+ */
+#define PMF_SERIES_TERMS 20000
+#define PMF_SERIES_BETA_TERMS 400
+/* Most terms of the binomial series once chosen */
+#define PMF_MAX_TERMS 1000000
 /* Terms between interrupt checks */
 #define PMF_INTERRUPT_INTERVAL 65536
 
@@ -88,6 +100,62 @@ LogRegularizedBeta(float8 a, float8 b, float8 u, float8 u1, float8 n, float8 t)
 	if (!RegularizedBeta(a, b, u, u1, &value))
 		PmfFailed(n, t, "The incomplete beta function does not converge in double precision.");
 	return value > 0 ? log(value) : -INFINITY;
+}
+
+/*
+ * About how many terms a series sum_m (s+1)_m / m! rho^m f_m (f_m <= 1
+ * falling) needs: past the peak of its coefficients, near (s + 1) rho / (1 -
+ * rho), until rho^m is below 1e-17
+ */
+static float8
+SeriesTerms(float8 s, float8 rho)
+{
+	if (rho <= 0)
+		return 1;
+	if (rho >= 1)
+		return INFINITY;
+	return (s + 1) * rho / (1 - rho) + 40 / -log(rho);
+}
+
+/* The Pareto/NBD PMF's integrand over the death time tau: its parameters and count */
+typedef struct ParetoPmfIntegrand
+{
+	float8		r;				/* the parameters */
+	float8		alpha;
+	float8		s;
+	float8		beta;
+	float8		n;				/* the count */
+	float8		log_cn;			/* log Gamma(r + n) / (Gamma(r) n!) */
+} ParetoPmfIntegrand;
+
+static float8 LogNbd(float8 r, float8 alpha, float8 n, float8 log_cn, float8 tau);
+
+/* The integrand at tau: NBD(n; tau) (s / beta) (beta / (beta + tau))^(s+1) */
+static bool
+ParetoPmfAt(double tau, void *context, double *values)
+{
+	ParetoPmfIntegrand *c = (ParetoPmfIntegrand *) context;
+
+	values[0] = exp(LogNbd(c->r, c->alpha, c->n, c->log_cn, tau) + log(c->s) - log(c->beta) -
+					(c->s + 1) * log1p(tau / c->beta));
+	return isfinite(values[0]);
+}
+
+/* The dropout integral of the Pareto/NBD PMF by quadrature (22023 when it fails) */
+static float8
+ParetoDeadByQuadrature(float8 r, float8 alpha, float8 s, float8 beta, float8 n, float8 t)
+{
+	ParetoPmfIntegrand c = {r, alpha, s, beta, n, LogGammaRatio(r, n) - lgamma(n + 1)};
+	double		value;
+	double		magnitude;
+	int			segments;
+
+	if (!GgomIntegrate(ParetoPmfAt, &c, 1, 0, t, &value, &magnitude, &segments))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase probability cannot be computed for n = %g and horizon %g", n, t),
+				 errdetail("The quadrature over the dropout time does not reach its tolerance.")));
+	return value;
 }
 
 /*
@@ -121,7 +189,16 @@ ClvParetonbdPmf(float8 r, float8 alpha, float8 s, float8 beta, float8 n, float8 
 	/* alive throughout (0, t] */
 	alive = exp(log_cn + r * log_u1 + (n > 0 ? n * log_u : 0) - s * log1p(t / beta));
 
-	/* died at tau < t: C_n J(n + 1, r + s) first, in log space */
+	/* died at tau < t: by quadrature when the series would be long */
+	if ((alpha_larger && k > 0 && SeriesTerms(s, k) > PMF_SERIES_TERMS) ||
+		(!alpha_larger && SeriesTerms(s, k * u) > PMF_SERIES_BETA_TERMS))
+	{
+		dead = ParetoDeadByQuadrature(r, alpha, s, beta, n, t);
+		CheckResultFinite(dead, "purchase probability");
+		return ClampProbability(alive + dead, "purchase probability");
+	}
+
+	/* else the series: C_n J(n + 1, r + s) first, in log space */
 	log_i0 = LogRegularizedBeta(n + 1, r + s, u, u1, n, t);
 	log_first = LogGammaRatio(r, n) - LogGammaRatio(r + s, n + 1) + log_i0;
 	log_front = log(s) + (alpha_larger ? s * log(beta / alpha) : log(alpha / beta));

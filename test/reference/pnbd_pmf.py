@@ -13,7 +13,8 @@ purchases at a gamma-mixed rate and an exponential lifetime at a
 gamma-mixed rate) evaluated with mpmath at 30 significant digits, the
 integral by mpmath.quad (tanh-sinh).  Parameters: the CDNOW Pareto/NBD
 estimates (r 0.55, alpha 10.58, s 0.61, beta 11.67, Fader, Hardie & Lee
-2005), and one with alpha < beta.
+2005), one with alpha < beta, and two where crm integrates by quadrature
+(beta far below alpha, beta far above).
 
 Usage: test/reference/pnbd_pmf.py; prints "r alpha s beta t n P" lines.
 """
@@ -37,7 +38,7 @@ def pmf(r, alpha, s, beta, t, n):
     return alive + dead
 
 
-for params in ((0.55, 10.58, 0.61, 11.67), (2, 3, 1.5, 30)):
+for params in ((0.55, 10.58, 0.61, 11.67), (2, 3, 1.5, 30), (0.55, 10.58, 0.61, 0.001), (2, 3, 1.5, 3000)):
     for t in (1, 39, 78):
         for n in (0, 1, 2, 5, 20):
             print(*params, t, n, mpmath.nstr(pmf(*params, t, n), 17))
