@@ -208,7 +208,14 @@ SELECT sqlstate_of($$SELECT * FROM trk.base, trk.cov, crm.tracking(p, b)$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, trk.cov, crm.tracking(p, b, '{1,2}', '{0}')$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, crm.tracking(crm.paretonbd(1, 1, 1, 1), b, '{1}', '{0}')$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, crm.tracking(regexp_replace(crm.bgnbd(1, 1, 1, 1)::text, '$', ' ll=-5 n=10 iterations=3 converged=false')::crm.bgnbd, b)$$);
-SELECT sqlstate_of($$SELECT * FROM crm.tracking(crm.with_unit(crm.bgnbd(1, 1, 1, 1), '1 minute'), 'v1 origin=1997-01-01 period_days=366 periods=2 customers=0 births={} repeats={}')$$);
+SELECT sqlstate_of($$SELECT * FROM crm.tracking(crm.with_unit(crm.bgnbd(1, 1, 1, 1), '1 minute'), 'v1 origin=1997-01-01 period_days=366 periods=2 customers=1 births={0:1} repeats={}')$$);
+-- the work of one call is bounded: periods x days with births at most 1e9
+SELECT sqlstate_of(format($q$SELECT count(*) FROM crm.tracking(crm.bgnbd(1, 1, 1, 1), %L)$q$,
+       'v1 origin=1000-01-01 period_days=3 periods=100000 customers=10001 births={'
+       || (SELECT string_agg(i || ':1', ',' ORDER BY i) FROM generate_series(0, 10000) i) || '} repeats={}'));
+-- a state without births: every expectation 0
+SELECT count(*) AS periods, max(expected_cumulative) AS expected
+FROM crm.tracking(crm.bgnbd(1, 1, 1, 1), 'v1 origin=1997-01-01 period_days=7 periods=3 customers=0 births={} repeats={1:2}');
 -- a NULL covariate element: no rows, as for a NULL argument
 SELECT count(*) AS rows_for_null_covariate FROM trk.base, trk.cov, crm.tracking(p, b, '{NULL}', '{0}');
 DROP SCHEMA trk CASCADE;

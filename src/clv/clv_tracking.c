@@ -25,8 +25,10 @@
  *
  * with unit the model's time unit in days (the tracking period when the
  * model has none).  E depends on the lag e - d alone: it is computed once
- * per lag (days in the window, not customers), then convolved with the
- * births per day, so a million customers cost what a thousand do.
+ * per lag that occurs (at most the days in the window, not customers), and
+ * convolved with the births per day, so a million customers cost what a
+ * thousand do; the convolution's periods x days with births is bounded by
+ * TRACKING_MAX_WORK (22023 beyond).
  */
 #include "crm.h"
 #include "clv_covariates.h"
@@ -49,6 +51,11 @@
 #define TRACKING_MAX_PERIODS 100000
 /* Longest period, in days */
 #define TRACKING_MAX_PERIOD_DAYS 366
+/*
+ * Most multiply-adds of one crm.tracking (periods times days with births):
+ * about a second
+ */
+#define TRACKING_MAX_WORK INT64CONST(1000000000)
 /* Days in the mean Gregorian month (clv_unit.c converts months the same way) */
 #define DAYS_PER_MEAN_MONTH 30.436875
 
@@ -553,23 +560,18 @@ Tracking(FunctionCallInfo fcinfo, bool covariates)
 	else
 		unit_days = s->period_days;
 
-	/* E once per lag: the window's days, in the model's unit */
-	expected_at = (float8 *) palloc(sizeof(float8) * ((Size) n_days + 1));
-	expected_at[0] = 0;
-	for (int32 lag = 1; lag <= n_days; lag++)
-	{
-		float8		horizon = lag / unit_days;
-
-		if ((lag & 255) == 0)
-			CHECK_FOR_INTERRUPTS();
-		ClvCheckHorizonOf(ops->spec.shape, horizon);
-		expected_at[lag] = ops->expected(model, horizon, NULL);
-	}
-
+	/* the days with births, ascending; the work is periods x those days */
 	birth_days = (int32 *) palloc(sizeof(int32) * ((Size) n_days + 1));
 	for (int32 d = 0; d < n_days; d++)
 		if (births[d] != 0)
 			birth_days[n_birth_days++] = d;
+	CheckSizeBound((int64) s->n_periods * n_birth_days, TRACKING_MAX_WORK,
+				   "periods times days with births of a tracking state");
+
+	/* E once per lag that is needed (NaN: not yet), in the model's unit */
+	expected_at = (float8 *) palloc(sizeof(float8) * ((Size) n_days + 1));
+	for (int32 lag = 0; lag <= n_days; lag++)
+		expected_at[lag] = get_float8_nan();
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (int32 j = 0; j < s->n_periods; j++)
@@ -581,7 +583,18 @@ Tracking(FunctionCallInfo fcinfo, bool covariates)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int32 k = 0; k < n_birth_days && birth_days[k] < end; k++)
-			cumulative += births[birth_days[k]] * expected_at[end - birth_days[k]];
+		{
+			int32		lag = end - birth_days[k];
+
+			if (isnan(expected_at[lag]))
+			{
+				float8		horizon = lag / unit_days;
+
+				ClvCheckHorizonOf(ops->spec.shape, horizon);
+				expected_at[lag] = ops->expected(model, horizon, NULL);
+			}
+			cumulative += births[birth_days[k]] * expected_at[lag];
+		}
 		for (int32 d = j * s->period_days; d < end; d++)
 			born += births[d];
 		actual_cumulative += Repeats(s)[j];
