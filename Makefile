@@ -20,10 +20,10 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 # template each (src/<domain>/*.sql.in: a 2-line header, then @NAME@
 # placeholders filled from the columns of a type list), not pasted
 SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_cnbd_types.sql src/clv/clv_unit.sql \
-	src/clv/clv_covariate_types.sql src/retention/cohort_ids.sql
+	src/clv/clv_covariate_types.sql src/clv/clv_tracking_types.sql src/retention/cohort_ids.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
 SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql src/clv/clv_covariates.sql
-SQL_LAST_clv = src/clv/clv_unit.sql src/clv/clv_covariate_types.sql
+SQL_LAST_clv = src/clv/clv_unit.sql src/clv/clv_covariate_types.sql src/clv/clv_tracking_types.sql
 SQL_FIRST_rfm = src/rfm/rfm_score.sql
 DomainSql = $(SQL_FIRST_$(1)) \
 	$(filter-out $(SQL_FIRST_$(1)) $(SQL_LAST_$(1)),$(sort $(wildcard src/$(1)/*.sql) $(filter src/$(1)/%,$(SQL_GENERATED)))) \
@@ -90,6 +90,9 @@ src/clv/clv_unit.sql: src/clv/clv_unit_head.sql.part src/clv/clv_unit_fit.sql.in
 src/clv/clv_covariate_types.sql: src/clv/clv_covariate_type.sql.in src/clv/clv_covariate_types \
 		src/common/expand_template.pl
 	$(EXPAND) src/clv/clv_covariate_type.sql.in src/clv/clv_covariate_types > $@
+
+src/clv/clv_tracking_types.sql: src/clv/clv_tracking_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_tracking_type.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES) $(CLV_REGULARITY_TYPES) > $@
 
 src/retention/cohort_ids.sql: src/retention/cohort_id.sql.in src/retention/cohort_id_types src/common/expand_template.pl
 	$(EXPAND) src/retention/cohort_id.sql.in src/retention/cohort_id_types > $@

@@ -746,6 +746,29 @@ PurchasePmf(const ClvModel *model, float8 n, float8 t)
 	return PurchaseProbability(model->kind, &p, n, t);
 }
 
+/*
+ * P(X(T, T + t) = n | x, t_x, T) of a customer (the conditional_pmf
+ * operation): dropped out by T (n = 0), or alive at T, when the posterior
+ * of the purchase rate is Gamma(r + x, alpha + T) and that of the dropout
+ * probability Beta(a, b + x) (MBG/NBD: b + x + 1, the drop at the first
+ * purchase survived too) and the purchases after T are those of a new
+ * BG/NBD customer with these parameters (a dropout only after a purchase)
+ */
+static float8
+PurchaseConditionalPmf(const ClvModel *model, float8 n, float8 t, const float8 *customer)
+{
+	PurchaseParams p = ParamsOf(model);
+	float8		x = customer[0];
+	float8		alive = ProbabilityAlive(model->kind, &p, x, customer[1], customer[2]);
+	PurchaseParams posterior = {p.r + x, p.alpha + customer[2], p.a,
+	p.b + x + (model->kind == CLV_MBGNBD ? 1 : 0)};
+	float8		value = alive * PurchaseProbability(CLV_BGNBD, &posterior, n, t);
+
+	if (n == 0)
+		value += 1 - alive;
+	return ClampProbability(value, "purchase probability");
+}
+
 /* One customer's log-likelihood (the customer_loglik operation) */
 static float8
 PurchaseCustomerLoglik(const ClvModel *model, const float8 *customer)
@@ -822,6 +845,7 @@ BgnbdCustomerGradient(const float8 *params, const float8 *customer,
 	.p_alive = PurchasePAlive, \
 	.expected = PurchaseExpected, \
 	.pmf = PurchasePmf, \
+	.conditional_pmf = PurchaseConditionalPmf, \
 	.discounted_series = DiscountedPurchasesIfAlive, \
 	.score_prepare = PurchaseScorePrepare, \
 	.p_alive_prepared = PurchasePAlivePrepared, \

@@ -293,6 +293,7 @@ const ClvModelOps ClvGgomnbdOps = {
 	.customer_loglik = GgomCustomerLoglik,
 	.p_alive = GgomPAlive,
 	.expected = GgomExpected,
+	.pmf = ClvGgomnbdPmfOperation,
 	.discounted_series = GgomDiscountedSeries,
 	.dert = GgomDert,
 };

@@ -20,6 +20,7 @@
  *	   on the transition of its shape) and the scorers it has, each linked to
  *	   the generic C function (clv_p_alive, clv_expected_purchases,
  *	   clv_conditional_expected_purchases, clv_purchase_probability,
+ *	   clv_conditional_purchase_probability,
  *	   clv_dert, clv_customer_loglik, clv_expected_spend,
  *	   clv_discounted_value).  The Makefile finds the new .c and .sql by
  *	   itself.
@@ -191,6 +192,13 @@ typedef struct ClvModelOps
 	/* P(X(horizon) = n): n purchases of a new customer in (0, horizon] */
 	float8		(*pmf) (const ClvModel *model, float8 n, float8 horizon);
 	/*
+	 * P(X(T, T + horizon) = n | x, t_x, T): n purchases in (T, T + horizon]
+	 * of a customer (x, t_x, T) (clv_pmf.c); NaN when the model cannot score
+	 * the customer
+	 */
+	float8		(*conditional_pmf) (const ClvModel *model, float8 n, float8 horizon,
+									const float8 *customer);
+	/*
 	 * crm.clv's discounted series: the expected purchases of a customer with
 	 * x purchases and age T who is alive at T, in each period k = 1 ..
 	 * ceil(horizon) of one time unit after T (the last ending at the
@@ -291,6 +299,17 @@ typedef float8 (*ClvCumulativeExpectation) (void *context, float8 t);
  */
 extern float8 ClvDiscountedSum(ClvCumulativeExpectation expectation, void *context,
 							   float8 horizon, float8 discount_rate);
+
+/*
+ * The Pareto/NBD's predictive distributions (clv_pmf.c): P(X(t) = n) at
+ * parameters, and its pmf and conditional_pmf operations
+ */
+extern float8 ClvParetonbdPmf(float8 r, float8 alpha, float8 s, float8 beta, float8 n, float8 t);
+extern float8 ClvParetonbdPmfOperation(const ClvModel *model, float8 n, float8 t);
+extern float8 ClvParetonbdConditionalPmf(const ClvModel *model, float8 n, float8 t,
+										 const float8 *customer);
+/* The GGom/NBD's pmf operation (clv_pmf.c) */
+extern float8 ClvGgomnbdPmfOperation(const ClvModel *model, float8 n, float8 t);
 
 extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
 extern bool ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples);

@@ -210,6 +210,10 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 -- (a global cohort table of ids without a concrete overload, on Citus)
 ('cohort_two_step', 'crm.cohort_merge(crm.cohort_state)', 'cohort_parts', $$crm.cohort_final(crm.cohort_merge(state))$$),
 ('cohort_sum', 'crm.cohort_sum(crm.cohort_table)', 'states', $$crm.cohort_sum(cohort_table)$$),
+-- tracking a customer base (births per day, repeat purchases per week)
+('tracking_data', 'crm.tracking_data(date[], date, interval, integer)', 'customers',
+ $$crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)$$),
+('tracking_merge', 'crm.tracking_merge(crm.tracking_state)', 'states', $$crm.tracking_merge(tracking)$$),
 -- survival
 ('km_fit', 'crm.km_fit(float8, boolean)', 'customers', $$crm.km_fit(duration, churned)$$),
 ('km_fit_weighted', 'crm.km_fit(float8, boolean, bigint)', 'customers', $$crm.km_fit(duration, churned, weight)$$),

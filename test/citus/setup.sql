@@ -38,9 +38,9 @@ FROM cdnow_log;
 -- one row per CDNOW customer: the weekly summary of the 39-week
 -- calibration period (as of 1997-09-30), a weight for the weighted
 -- overloads, a duration and churn flag for Kaplan-Meier, a tenure in
--- quarters for sBG, litt for the regularity models, lifetime and
--- transaction covariates (deterministic functions of the customer, not
--- constant within a segment); segment = customer_id % 5
+-- quarters for sBG, litt for the regularity models, the purchase days for
+-- tracking, lifetime and transaction covariates (deterministic functions
+-- of the customer, not constant within a segment); segment = customer_id % 5
 CREATE TABLE single.customers AS
 SELECT customer_id, customer_id % 5 AS segment,
        (s).frequency::float8 AS frequency, (s).recency, (s).t, (s).monetary_value,
@@ -49,11 +49,12 @@ SELECT customer_id, customer_id % 5 AS segment,
        ((s).last_purchase - (s).first_purchase) / 7.0::float8 AS duration,
        (s).days_since_last > 91 AS churned,
        1 + ((s).last_purchase - (s).first_purchase) / 91 AS tenure,
-       litt,
+       litt, days,
        ARRAY[(customer_id % 2)::float8, ((customer_id / 3) % 4) / 3.0::float8] AS life_z,
        ARRAY[((customer_id / 2) % 2)::float8] AS trans_z
 FROM (SELECT customer_id, crm.summary(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS s,
-             crm.litt(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS litt
+             crm.litt(purchased_on, amount, DATE '1997-09-30', INTERVAL '1 week') AS litt,
+             array_agg(purchased_on ORDER BY purchased_on) AS days
       FROM cdnow_log GROUP BY customer_id) q
 WHERE s IS NOT NULL;
 
@@ -104,7 +105,9 @@ SELECT p AS part,
        (SELECT crm.concentration_fit(monetary_total) FROM single.customers WHERE customer_id % 20 = p) AS concentration,
        (SELECT crm.abc_fit_partial(monetary_total, 0.8, 0.95) FROM single.customers WHERE customer_id % 20 = p) AS value,
        (SELECT crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)
-        FROM single.customers WHERE customer_id % 20 = p) AS holdout
+        FROM single.customers WHERE customer_id % 20 = p) AS holdout,
+       (SELECT crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)
+        FROM single.customers WHERE customer_id % 20 = p) AS tracking
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

@@ -39,7 +39,7 @@ CREATE TABLE dump_models (
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
-	holdout_evaluation crm.holdout_evaluation);
+	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -93,6 +93,11 @@ INSERT INTO dump_models (variant, cohort_state, cohort_table)
 SELECT 'cohorts', crm.cohort_partial(customer_id, purchased_on, interval '1 month', date '1998-06-30'),
        crm.cohort_fit(customer_id, purchased_on, interval '1 month', date '1998-06-30')
 FROM cdnow_log;
+
+-- tracking: CDNOW's customers by purchase day, 78 weeks from 1997-01-01
+INSERT INTO dump_models (variant, tracking_state)
+SELECT 'tracking', crm.tracking_data(days, date '1997-01-01', interval '1 week', 78)
+FROM (SELECT array_agg(purchased_on) AS days FROM cdnow_log GROUP BY customer_id) c;
 
 -- BG/BB: discrete opportunities of a small generated panel
 INSERT INTO dump_models (variant, clv_fit_state, bgbb)

@@ -171,6 +171,16 @@ INSERT INTO fuzz_use VALUES
 	('cohort_table', '(SELECT count(*) FROM crm.period_retention($1))::text'),
 	('cohort_table', '(SELECT count(*) FROM crm.average_retention($1))::text');
 
+-- tracking states: the customers' purchase days, weekly and every 3 days
+INSERT INTO fuzz_seed
+SELECT 'tracking_state', crm.tracking_data(days, date '1997-01-01', interval '1 week', 52)::text
+FROM (SELECT array_agg(purchased_on) AS days FROM fuzz_log GROUP BY customer_id) c
+UNION ALL SELECT 'tracking_state', crm.tracking_data(days, date '1996-12-30', interval '3 days', 40)::text
+FROM (SELECT array_agg(purchased_on) AS days FROM fuzz_log WHERE customer_id < 20 GROUP BY customer_id) c;
+INSERT INTO fuzz_use VALUES
+	('tracking_state', '(SELECT sum(expected) FROM crm.tracking(crm.bgnbd(0.243, 4.414, 0.793, 2.426), $1))::text'),
+	('tracking_state', 'crm.tracking_combine($1, $1)::text');
+
 -- survey indices
 INSERT INTO fuzz_seed
 SELECT 'nps', crm.nps_agg(nps)::text FROM fuzz_survey
