@@ -146,7 +146,7 @@ GROUP BY kind ORDER BY kind;
 
 -- the aggregate: serial and parallel plans give the same state; partial
 -- states merged (by customer parity) give it too; empty and all-NULL input
--- give NULL; customers born after the window are left out; NULL days and
+-- give NULL; customers born after the window are counted, not tracked; NULL days and
 -- repeated days are ignored
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -167,6 +167,16 @@ SELECT crm.tracking_data(d, '1997-01-01', '1 week', 4)::text AS state
 FROM (VALUES ('{1997-01-02,1997-01-02,NULL,1997-01-09,1997-01-05}'::date[]), ('{1997-01-01}'), ('{1997-02-20,1997-02-21}'),
              ('{}'), (NULL), ('{1997-01-28,1997-03-01}')) v(d);
 
+-- customers who first bought before the origin or after the window are
+-- counted, not tracked (CDNOW's customers were born in the first 12 weeks
+-- of 1997), and crm.tracking says how many in a NOTICE
+CREATE TABLE late_base AS SELECT crm.tracking_data(days, '1997-02-01', '1 week', 4) AS b FROM customers;
+SELECT (regexp_match(b::text, 'customers=\d+ before_origin=\d+ after_window=\d+'))[1] AS counts,
+       (SELECT count(*) FROM customers c WHERE c.birth < date '1997-02-01') AS born_before,
+       (SELECT count(*) FROM customers c WHERE c.birth >= date '1997-03-01') AS born_after
+FROM late_base;
+SELECT count(*) AS periods, max(actual_cumulative) AS actual FROM late_base, crm.tracking(crm.bgnbd(0.243, 4.414, 0.793, 2.426), b);
+
 -- the state's text and binary forms round-trip
 SELECT b::text::crm.tracking_state::text = b::text AS text_round_trip FROM base;
 COPY base TO PROGRAM 'cat > /tmp/crm_tracking_state.bin' (FORMAT binary);
@@ -183,7 +193,6 @@ SELECT sqlstate_of($$SELECT crm.tracking_data(days, '1997-01-01', '1 week', 1000
 SELECT sqlstate_of($$SELECT crm.tracking_data(days, '1997-01-01', '300 days', 2000) FROM trk.customers$$);
 SELECT sqlstate_of($$SELECT crm.tracking_data(days, 'infinity', '1 week', 78) FROM trk.customers$$);
 SELECT sqlstate_of($$SELECT crm.tracking_data(days, '9999-12-01', '1 week', 78) FROM trk.customers$$);
-SELECT sqlstate_of($$SELECT crm.tracking_data(days, '1997-02-01', '1 week', 78) FROM trk.customers$$);
 SELECT sqlstate_of($$SELECT crm.tracking_data(days, NULL, '1 week', 78) FROM trk.customers$$);
 SELECT sqlstate_of($$SELECT crm.tracking_data(days, '1997-01-01', '1 week', 78 + (customer_id % 2)) FROM trk.customers$$);
 SELECT sqlstate_of($$SELECT crm.tracking_data('{infinity}'::date[], '1997-01-01', '1 week', 78)$$);
@@ -191,15 +200,15 @@ SELECT sqlstate_of($$SELECT crm.tracking_data('{{1997-01-01},{1997-01-02}}'::dat
 SELECT sqlstate_of($$SELECT crm.tracking_merge(s) FROM (SELECT crm.tracking_data(days, '1997-01-01', '1 week', 78) AS s FROM trk.customers
                      UNION ALL SELECT crm.tracking_data(days, '1997-01-01', '1 week', 79) FROM trk.customers) x$$);
 -- impossible or malformed states
-SELECT detail_of($$SELECT 'v2 origin=1997-01-01 period_days=7 periods=2 customers=0 births={} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-02-30 period_days=7 periods=2 customers=0 births={} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 births={} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=2 births={3:1,2:1} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 births={14:1} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 births={3:1} repeats={0:0}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=400 periods=2 customers=0 births={} repeats={}'::crm.tracking_state$$);
-SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=0 births={} repeats={} extra'::crm.tracking_state$$);
-SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 births={3:1} repeats={1:4}'::crm.tracking_state AS valid_state;
+SELECT detail_of($$SELECT 'v2 origin=1997-01-01 period_days=7 periods=2 customers=0 before_origin=0 after_window=0 births={} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-02-30 period_days=7 periods=2 customers=0 before_origin=0 after_window=0 births={} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 before_origin=0 after_window=0 births={} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=2 before_origin=0 after_window=0 births={3:1,2:1} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 before_origin=0 after_window=0 births={14:1} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 before_origin=0 after_window=0 births={3:1} repeats={0:0}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=400 periods=2 customers=0 before_origin=0 after_window=0 births={} repeats={}'::crm.tracking_state$$);
+SELECT detail_of($$SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=0 before_origin=0 after_window=0 births={} repeats={} extra'::crm.tracking_state$$);
+SELECT 'v1 origin=1997-01-01 period_days=7 periods=2 customers=1 before_origin=0 after_window=0 births={3:1} repeats={1:4}'::crm.tracking_state AS valid_state;
 
 -- errors of crm.tracking: covariates missing, of the wrong length or on a
 -- model without them, an unconverged fit, a unit whose lags are beyond the
@@ -208,14 +217,14 @@ SELECT sqlstate_of($$SELECT * FROM trk.base, trk.cov, crm.tracking(p, b)$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, trk.cov, crm.tracking(p, b, '{1,2}', '{0}')$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, crm.tracking(crm.paretonbd(1, 1, 1, 1), b, '{1}', '{0}')$$);
 SELECT sqlstate_of($$SELECT * FROM trk.base, crm.tracking(regexp_replace(crm.bgnbd(1, 1, 1, 1)::text, '$', ' ll=-5 n=10 iterations=3 converged=false')::crm.bgnbd, b)$$);
-SELECT sqlstate_of($$SELECT * FROM crm.tracking(crm.with_unit(crm.bgnbd(1, 1, 1, 1), '1 minute'), 'v1 origin=1997-01-01 period_days=366 periods=2 customers=1 births={0:1} repeats={}')$$);
+SELECT sqlstate_of($$SELECT * FROM crm.tracking(crm.with_unit(crm.bgnbd(1, 1, 1, 1), '1 minute'), 'v1 origin=1997-01-01 period_days=366 periods=2 customers=1 before_origin=0 after_window=0 births={0:1} repeats={}')$$);
 -- the work of one call is bounded: periods x days with births at most 1e9
 SELECT sqlstate_of(format($q$SELECT count(*) FROM crm.tracking(crm.bgnbd(1, 1, 1, 1), %L)$q$,
-       'v1 origin=1000-01-01 period_days=3 periods=100000 customers=10001 births={'
+       'v1 origin=1000-01-01 period_days=3 periods=100000 customers=10001 before_origin=0 after_window=0 births={'
        || (SELECT string_agg(i || ':1', ',' ORDER BY i) FROM generate_series(0, 10000) i) || '} repeats={}'));
 -- a state without births: every expectation 0
 SELECT count(*) AS periods, max(expected_cumulative) AS expected
-FROM crm.tracking(crm.bgnbd(1, 1, 1, 1), 'v1 origin=1997-01-01 period_days=7 periods=3 customers=0 births={} repeats={1:2}');
+FROM crm.tracking(crm.bgnbd(1, 1, 1, 1), 'v1 origin=1997-01-01 period_days=7 periods=3 customers=0 before_origin=0 after_window=0 births={} repeats={1:2}');
 -- a NULL covariate element: no rows, as for a NULL argument
 SELECT count(*) AS rows_for_null_covariate FROM trk.base, trk.cov, crm.tracking(p, b, '{NULL}', '{0}');
 DROP SCHEMA trk CASCADE;

@@ -100,7 +100,15 @@ crm_in_cluster() {
 	else
 		socket_dir=/tmp
 	fi
-	TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -t -v $PG_MAJOR \
+	# pg_virtualenv's own choice (the first port from 5432 its cluster
+	# registry does not know) collides with the throwaway clusters of other
+	# checkouts running at the same time: start from a port spread by the
+	# process id and take the first one nothing listens on
+	local port=${PGPORT:-}
+	if [ -z "$port" ]; then
+		port=$(crm_free_port_base $((5432 + ($$ % 128) * 4)) 1) || return 1
+	fi
+	PGPORT=$port TMPDIR="$CRM_ROOT/tmp" pg_virtualenv -t -v $PG_MAJOR \
 		-o "extension_destdir=$CRM_ROOT/tmp_install" \
 		-o "max_parallel_workers_per_gather=2" \
 		-o "unix_socket_directories=$socket_dir" \

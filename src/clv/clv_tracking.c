@@ -11,9 +11,11 @@
  * order, repeated days merged as crm.summary merges them).  The first day
  * is the customer's birth; every later distinct day is one repeat purchase.
  * The window is periods periods of period (whole days, e.g. 7) from origin;
- * a customer born before origin is an error (choose an earlier origin or
- * leave them out), one born after the window is not counted, repeat
- * purchases after it are not counted.
+ * customers born before origin or after the window are not tracked, only
+ * counted (before_origin, after_window: crm.tracking tells how many in a
+ * NOTICE, so that a mistaken origin does not go unseen, and one customer
+ * with an odd first date does not stop the plot); repeat purchases after
+ * the window are not counted.
  *
  * The expectation (Fader, Hardie & Lee 2005, section 5; BTYD's
  * ExpectedCumulativeTransactions): a customer born at the start of day d
@@ -75,6 +77,8 @@ typedef struct TrackingState
 	int32		period_days;	/* days per period */
 	int32		n_periods;		/* periods in the window */
 	int64		customers;		/* customers born in the window */
+	int64		before_origin;	/* customers born before it, not tracked */
+	int64		after_window;	/* customers born after it, not tracked */
 	int64		counts[FLEXIBLE_ARRAY_MEMBER];	/* births per day (n_periods
 												 * period_days), then repeat
 												 * purchases per period */
@@ -162,7 +166,7 @@ StateProblem(const TrackingState *s)
 
 	if (problem != NULL)
 		return problem;
-	if (s->customers < 0)
+	if (s->customers < 0 || s->before_origin < 0 || s->after_window < 0)
 		return "customers must not be negative";
 	for (int32 i = 0; i < WindowDays(s) + s->n_periods; i++)
 	{
@@ -303,14 +307,15 @@ tracking_trans(PG_FUNCTION_ARGS)
 
 	birth = buffer->days[0];
 	if (birth < s->origin)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a customer's first purchase %s is before the tracking origin %s",
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(birth))),
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(s->origin)))),
-				 errhint("Choose an origin on or before every customer's first purchase, or leave the earlier customers out.")));
+	{
+		s->before_origin = AddCounts(s->before_origin, 1, "untracked customers");
+		PG_RETURN_POINTER(s);
+	}
 	if ((int64) birth - s->origin >= WindowDays(s))
-		PG_RETURN_POINTER(s);	/* born after the window */
+	{
+		s->after_window = AddCounts(s->after_window, 1, "untracked customers");
+		PG_RETURN_POINTER(s);
+	}
 	Births(s)[birth - s->origin]++;
 	s->customers++;
 	for (int32 i = 1; i < n; i++)
@@ -349,6 +354,8 @@ tracking_combine(PG_FUNCTION_ARGS)
 	}
 	n = WindowDays(a) + a->n_periods;
 	a->customers = AddCounts(a->customers, b->customers, "tracked customers");
+	a->before_origin = AddCounts(a->before_origin, b->before_origin, "untracked customers");
+	a->after_window = AddCounts(a->after_window, b->after_window, "untracked customers");
 	for (int32 i = 0; i < n; i++)
 		a->counts[i] = AddCounts(a->counts[i], b->counts[i], "tracking counts");
 	PG_RETURN_POINTER(a);
@@ -390,7 +397,10 @@ ReadSparse(CrmReader *r, const char *key, int64 *counts, int32 n)
 	}
 }
 
-/* Text output: "v1 origin=YYYY-MM-DD period_days=7 periods=78 customers=N births={...} repeats={...}" */
+/*
+ * Text output: "v1 origin=YYYY-MM-DD period_days=7 periods=78 customers=N
+ * before_origin=B after_window=A births={...} repeats={...}"
+ */
 PG_FUNCTION_INFO_V1(tracking_state_out);
 Datum
 tracking_state_out(PG_FUNCTION_ARGS)
@@ -403,8 +413,10 @@ tracking_state_out(PG_FUNCTION_ARGS)
 
 	j2date(s->origin + POSTGRES_EPOCH_JDATE, &year, &month, &day);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d origin=%04d-%02d-%02d period_days=%d periods=%d customers=" INT64_FORMAT,
-					 TRACKING_VERSION, year, month, day, s->period_days, s->n_periods, s->customers);
+	appendStringInfo(&buf, "v%d origin=%04d-%02d-%02d period_days=%d periods=%d customers=" INT64_FORMAT
+					 " before_origin=" INT64_FORMAT " after_window=" INT64_FORMAT,
+					 TRACKING_VERSION, year, month, day, s->period_days, s->n_periods, s->customers,
+					 s->before_origin, s->after_window);
 	AppendSparse(&buf, "births", Births(s), WindowDays(s));
 	AppendSparse(&buf, "repeats", Repeats(s), s->n_periods);
 	PG_RETURN_CSTRING(buf.data);
@@ -441,6 +453,8 @@ tracking_state_in(PG_FUNCTION_ARGS)
 	customers = CrmReadKeyInt(&r, "customers", 0, PG_INT64_MAX);
 	s = StateMake(origin, period_days, n_periods);
 	s->customers = customers;
+	s->before_origin = CrmReadKeyCount(&r, "before_origin");
+	s->after_window = CrmReadKeyCount(&r, "after_window");
 	ReadSparse(&r, "births", Births(s), WindowDays(s));
 	ReadSparse(&r, "repeats", Repeats(s), n_periods);
 	CrmReadEnd(&r);
@@ -466,6 +480,8 @@ tracking_state_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, s->period_days);
 	pq_sendint32(&buf, s->n_periods);
 	pq_sendint64(&buf, s->customers);
+	pq_sendint64(&buf, s->before_origin);
+	pq_sendint64(&buf, s->after_window);
 	pq_sendint32(&buf, nonzero);
 	for (int32 i = 0; i < n; i++)
 		if (s->counts[i] != 0)
@@ -499,6 +515,8 @@ tracking_state_recv(PG_FUNCTION_ARGS)
 	customers = pq_getmsgint64(buf);
 	s = StateMake(origin, period_days, n_periods);
 	s->customers = customers;
+	s->before_origin = pq_getmsgint64(buf);
+	s->after_window = pq_getmsgint64(buf);
 	nonzero = pq_getmsgint(buf, 4);
 	if (nonzero < 0 || nonzero > WindowDays(s) + n_periods)
 		CrmBinaryError(TrackingTypeName, "impossible number of counts");
@@ -554,6 +572,12 @@ Tracking(FunctionCallInfo fcinfo, bool covariates)
 	else
 		ClvCheckNoCovariates(model);
 	ClvRequireOperation(ops, ops->expected != NULL, "expected");
+	if (s->before_origin > 0 || s->after_window > 0)
+		ereport(NOTICE,
+				(errmsg("tracking " INT64_FORMAT " customers; " INT64_FORMAT " first bought before the window and "
+						INT64_FORMAT " after it, and are not tracked",
+						s->customers, s->before_origin, s->after_window),
+				 errhint("The window starts at the origin of crm.tracking_data; choose an earlier origin to track the earlier customers.")));
 	if (model->flags & CLV_FLAG_HAS_UNIT)
 		unit_days = model->unit.months * DAYS_PER_MEAN_MONTH + model->unit.days +
 			(float8) model->unit.usecs / USECS_PER_DAY;
