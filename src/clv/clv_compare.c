@@ -27,6 +27,7 @@
  */
 #include "crm.h"
 #include "clv_covariates.h"
+#include "numerics.h"
 
 #include <math.h>
 
@@ -106,7 +107,7 @@ clv_bic(PG_FUNCTION_ARGS)
 /*
  * The regularized upper incomplete gamma function Q(a, x) = Gamma(a, x) /
  * Gamma(a) for a > 0, x >= 0: by the series of P = 1 - Q when x < a + 1,
- * else by the continued fraction of Q (modified Lentz)
+ * else by the continued fraction of Q (numerics.c's, modified Lentz)
  */
 static float8
 UpperGammaRegularized(float8 a, float8 x)
@@ -132,31 +133,14 @@ UpperGammaRegularized(float8 a, float8 x)
 	}
 	else
 	{
-		float8		tiny = 1e-300;
-		float8		b = x + 1 - a;
-		float8		c = 1 / tiny;
-		float8		d = 1 / b;
-		float8		h = d;
+		double		fraction;
 
-		for (int n = 1; n < 100000; n++)
-		{
-			float8		an = -n * (n - a);
-			float8		delta;
-
-			b += 2;
-			d = an * d + b;
-			if (fabs(d) < tiny)
-				d = tiny;
-			c = b + an / c;
-			if (fabs(c) < tiny)
-				c = tiny;
-			d = 1 / d;
-			delta = d * c;
-			h *= delta;
-			if (fabs(delta - 1) < 1e-16)
-				break;
-		}
-		return Min(1.0, exp(log_prefix) * h);
+		if (!UpperGammaFraction(a, x, &fraction))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the chi-square tail of %g with %g degrees of freedom could not be evaluated",
+							2 * x, 2 * a)));
+		return Min(1.0, exp(log_prefix) * fraction);
 	}
 }
 

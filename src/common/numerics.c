@@ -332,9 +332,9 @@ Hyp2F1Series(double a, double b, double c, double z, double *value)
 
 /*
  * e^z z^-a Gamma(a, z) by its continued fraction (Legendre's), evaluated
- * with the modified Lentz method; converges well for z >= 1
+ * with the modified Lentz method; converges well for z >= 1 and any a
  */
-static bool
+bool
 UpperGammaFraction(double a, double z, double *value)
 {
 	double		tiny = 1e-300;

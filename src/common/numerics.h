@@ -78,6 +78,13 @@ extern bool Hyp2F1Series(double a, double b, double c, double z, double *value);
 extern bool UpperGammaScaled(double a, double z, double *value);
 
 /*
+ * e^z z^-a Gamma(a, z) for any a and z >= 1 (where it converges fast) by
+ * Legendre's continued fraction; false (and *value NaN) when it does not
+ * converge
+ */
+extern bool UpperGammaFraction(double a, double z, double *value);
+
+/*
  * An objective to minimize: returns f(theta) and, when gradient is not
  * NULL, fills the gradient.  Returns +inf (or NaN) where f is undefined;
  * minimizers treat that as "step too far".  context is passed through.
