@@ -113,6 +113,33 @@ SELECT customer_id, frequency AS x, round(recency::numeric, 1) AS t_x, round(t::
        round((crm.dert(m, frequency, recency, t, 0.0027) * crm.expected_spend(spend, frequency, monetary_value))::numeric, 2) AS residual_value
 FROM customers, clv_models, pareto_model ORDER BY residual_value DESC LIMIT 10;
 
+\echo '== Model checking: repeat purchases per week, actual against expected, from first purchases (calibration: weeks 1-39, holdout: weeks 40-78)'
+CREATE TABLE tracking AS
+SELECT crm.tracking_data(days, date '1997-01-01', interval '1 week', 78) AS base
+FROM (SELECT array_agg(purchased_on) AS days FROM cdnow_log GROUP BY customer_id) c;
+SELECT b.period AS week, to_char(b.period_start, 'YYYY-MM-DD') AS week_of, b.actual_cumulative AS actual,
+       round(b.expected_cumulative::numeric, 1) AS bgnbd, round(p.expected_cumulative::numeric, 1) AS paretonbd
+FROM tracking, clv_models, pareto_model, crm.tracking(purchases, base) b JOIN crm.tracking(m, base) p USING (period)
+WHERE b.period IN (13, 26, 39, 52, 65, 78) ORDER BY b.period;
+\echo '== Holdout evaluation (weeks 40-78) of both models: the totals, and the customer-level errors'
+CREATE TABLE cal_holdout AS
+SELECT customer_id, (crm.calibration_holdout(purchased_on, amount, date '1997-09-30', date '1998-06-30', interval '1 week')).*
+FROM cdnow_log GROUP BY customer_id;
+CREATE TABLE evaluation AS
+SELECT crm.holdout_evaluation(frequency, frequency_holdout,
+                              crm.expected_purchases(purchases, duration_holdout, frequency, recency, t)) AS bgnbd,
+       crm.holdout_evaluation(frequency, frequency_holdout,
+                              crm.expected_purchases(m, duration_holdout, frequency, recency, t)) AS paretonbd
+FROM cal_holdout, clv_models, pareto_model;
+SELECT 'bgnbd' AS model, actual_total, round(expected_total::numeric, 1) AS expected_total,
+       round(bias_percent::numeric, 1) AS bias_percent, round(mae::numeric, 3) AS mae, round(rmse::numeric, 3) AS rmse,
+       round(correlation::numeric, 3) AS correlation
+FROM evaluation, crm.holdout_metrics(bgnbd)
+UNION ALL
+SELECT 'paretonbd', actual_total, round(expected_total::numeric, 1), round(bias_percent::numeric, 1),
+       round(mae::numeric, 3), round(rmse::numeric, 3), round(correlation::numeric, 3)
+FROM evaluation, crm.holdout_metrics(paretonbd);
+
 \echo '== Cohort retention: customers by month of first purchase, % of each cohort buying N months later ("-": not yet observable) as of 1998-06-30'
 CREATE TABLE cohorts AS
 SELECT crm.cohort_fit(customer_id, purchased_on, interval '1 month', date '1998-06-30') AS t FROM cdnow_log;
