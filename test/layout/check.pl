@@ -11,6 +11,10 @@
 #   domain_prefixes the C files and headers of a domain folder other than
 #                   common are named after it (summary_*, clv_*, ...) or
 #                   after one of its parts listed in %PARTS below
+#   doc_images      every image README.md and docs/*.md show exists, and every
+#                   plot in docs/img/ is shown by a page and drawn by
+#                   test/plots/render (a gnuplot output "$out/NAME.svg"), so
+#                   `make demo` redraws what the docs show
 use strict;
 use warnings;
 
@@ -107,4 +111,40 @@ for my $f (@files)
 }
 Verdict('domain_folders', @outside);
 Verdict('domain_prefixes', @misnamed);
+
+# the images the docs show, the plots in docs/img/ and the ones the demo draws
+my (@images, %shown);
+for my $doc (grep { -f } "$root/README.md", sort glob("$root/docs/*.md"))
+{
+	open my $fh, '<', $doc or die "$doc: $!";
+	(my $rel = $doc) =~ s{^\Q$root\E/}{};
+	(my $dir = $rel) =~ s{[^/]*$}{};
+	while (my $line = <$fh>)
+	{
+		while ($line =~ /!\[[^\]]*\]\(([^)\s]+)\)/g)
+		{
+			my $target = $1;
+			next if $target =~ m{^[a-z]+://};
+			my $path = "$dir$target";
+			1 while $path =~ s{[^/]+/\.\./}{};
+			$shown{$path} = 1;
+			push @images, "$rel shows $target, which does not exist" unless -f "$root/$path";
+		}
+	}
+	close $fh;
+}
+my $render = '';
+if (open my $fh, '<', "$root/test/plots/render")
+{
+	local $/;
+	$render = <$fh>;
+	close $fh;
+}
+for my $svg (sort glob("$root/docs/img/*.svg"))
+{
+	my ($name) = $svg =~ m{([^/]+)$};
+	push @images, "docs/img/$name is shown by no page" unless $shown{"docs/img/$name"};
+	push @images, "docs/img/$name is not drawn by test/plots/render" unless index($render, "\$out/$name\"") >= 0;
+}
+Verdict('doc_images', @images);
 exit $failed;
