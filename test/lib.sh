@@ -24,13 +24,19 @@ crm_ensure_deps() {
 	crm_apt_install "${missing[@]}"
 }
 
-# Install Debian packages (as root, or with sudo)
+# Install Debian packages (as root, or with sudo); waits up to 5 minutes for
+# the dpkg lock another apt run holds, and tries apt-get update three times
 crm_apt_install() {
-	local sudo=""
+	local sudo="" try
 	echo "== installing: $*"
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	for try in 1 2 3; do
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && break
+		[ $try -lt 3 ] || return 1
+		sleep 20
+	done
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-o DPkg::Lock::Timeout=300 "$@" >/dev/null
 }
 
 # Install numpy and scipy for Debian's python3 if missing (the peer of the
