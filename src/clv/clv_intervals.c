@@ -647,7 +647,10 @@ TotalValues(ArrayType *state, int *n)
 	return (float8 *) ARR_DATA_PTR(state);
 }
 
-/* A new totals state for args and their draws, in the aggregate's context */
+/*
+ * A new totals state for args and their draws, in the aggregate's context
+ * (or the current one, called directly)
+ */
 static ArrayType *
 NewTotalState(FunctionCallInfo fcinfo, const IntervalArgs *args, const IntervalDraws *draws)
 {
@@ -658,7 +661,7 @@ NewTotalState(FunctionCallInfo fcinfo, const IntervalArgs *args, const IntervalD
 	int			n = TOTAL_HEADER + draws->n_draws;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "a prediction interval transition called outside an aggregate");
+		aggcontext = CurrentMemoryContext;
 	old = MemoryContextSwitchTo(aggcontext);
 	state = construct_array((Datum *) palloc0(sizeof(Datum) * n), n, FLOAT8OID, sizeof(float8),
 							FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
@@ -759,7 +762,7 @@ clv_total_interval_combine(PG_FUNCTION_ARGS)
 		MemoryContext old;
 
 		if (!AggCheckCallContext(fcinfo, &aggcontext))
-			elog(ERROR, "a prediction interval combine called outside an aggregate");
+			aggcontext = CurrentMemoryContext;
 		old = MemoryContextSwitchTo(aggcontext);
 		a = PG_GETARG_ARRAYTYPE_P_COPY(1);
 		MemoryContextSwitchTo(old);
