@@ -247,6 +247,7 @@ SELECT sqlstate_of($$SELECT crm.total_interval_combine(crm.total_purchase_interv
 	crm.total_purchase_interval_trans(NULL, f.model, f.cov, 39, 1, 1, 2, 1, 0.9, 100, 2)) FROM intervals.fits f$$) AS states_differ;
 SELECT s, sqlstate_of(format('SELECT crm.total_interval_final(%L::float8[])', s)) AS result
 FROM (VALUES ('{1,2,3}'), ('{{1,2},{3,4}}'), ('{0.9,1,2,3,0,1,2,3,4,5,6,7,8,9,null}'),
-	('{1.5,1,2,3,0,1,2,3,4,5,6,7,8,9,10}')) v(s);
+	('{1.5,1,2,3,0,1,2,3,4,5,6,7,8,9,10}'), ('{0.9,1,2,3,0,1,2,3,4,5,6,7,8,9,NaN}'), ('{0.9,1,2,-3,0,1,2,3,4,5,6,7,8,9,10}'),
+	('{0.9,1,2,3,4,1,2,3,4,5,6,7,8,9,10}')) v(s);
 
 DROP SCHEMA intervals CASCADE;

@@ -637,6 +637,8 @@ clv_parameter_covariance(PG_FUNCTION_ARGS)
 static float8 *
 TotalValues(ArrayType *state, int *n)
 {
+	float8	   *v;
+
 	if (ARR_NDIM(state) != 1 || array_contains_nulls(state) ||
 		ARR_DIMS(state)[0] < TOTAL_HEADER + INTERVAL_MIN_DRAWS ||
 		ARR_DIMS(state)[0] > TOTAL_HEADER + INTERVAL_MAX_DRAWS)
@@ -644,7 +646,16 @@ TotalValues(ArrayType *state, int *n)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid prediction interval state")));
 	*n = ARR_DIMS(state)[0];
-	return (float8 *) ARR_DATA_PTR(state);
+	v = (float8 *) ARR_DATA_PTR(state);
+	/* counts are whole and not negative, every value finite */
+	for (int i = 0; i < *n; i++)
+		if (!isfinite(v[i]) || (i >= 3 && i < TOTAL_HEADER && (v[i] < 0 || v[i] != floor(v[i]))) ||
+			(i == TOTAL_HEADER - 1 && v[i] > v[3]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid prediction interval state"),
+					 errdetail("Element %d is %g.", i + 1, v[i])));
+	return v;
 }
 
 /*
