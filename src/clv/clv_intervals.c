@@ -321,8 +321,8 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 	}
 	for (uint64 n = 0;; n++)
 	{
-		/* u + w = (b + u) (1/U)^(1 / (s + n)) - b */
-		u = (life->rate_rate + u) * exp(-log(CrmRandomUniform(rng)) / (life->rate_shape + n)) -
+		/* u + w = (b + u) U^(-1 / (s + n)) - b */
+		u = (life->rate_rate + u) * pow(CrmRandomUniform(rng), -1.0 / (life->rate_shape + n)) -
 			life->rate_rate;
 		if (!(u <= end))
 			break;
