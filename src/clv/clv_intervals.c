@@ -402,31 +402,72 @@ CustomerSeed(const IntervalArgs *args)
 }
 
 /*
- * The interval of sorted values: from the (1 - level) / 2 quantile up to the
- * smallest value with at least level of the values in between (both
- * included); *lower, *upper, and *mean the mean of the values
+ * The k-th smallest (from 0) of n finite values, by quickselect (Hoare's
+ * partition); the values are reordered
+ */
+static float8
+SelectKth(float8 *v, int32 n, int32 k)
+{
+	int32		left = 0;
+	int32		right = n - 1;
+
+	while (left < right)
+	{
+		float8		pivot = v[left + (right - left) / 2];
+		int32		i = left;
+		int32		j = right;
+
+		while (i <= j)
+		{
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j)
+			{
+				float8		swap = v[i];
+
+				v[i++] = v[j];
+				v[j--] = swap;
+			}
+		}
+		if (k <= j)
+			right = j;
+		else if (k >= i)
+			left = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/*
+ * The interval of n values: from the (1 - level) / 2 quantile (the value
+ * of rank floor((1 - level) / 2 n) from 0) up to the smallest value with at
+ * least level of the values in between (both included); *mean the mean of
+ * the values, which are reordered
  */
 static void
 IntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, float8 *upper)
 {
 	int32		lo;
-	int32		first;
+	int32		first = 0;
 	int32		hi;
 	float8		sum = 0;
 
 	for (int32 i = 0; i < n; i++)
 		sum += values[i];
 	*mean = sum / n;
-	qsort(values, n, sizeof(float8), CompareFloat8Ascending);
 	lo = (int32) floor((1 - level) / 2 * n);
 	lo = Min(Max(lo, 0), n - 1);
-	first = lo;
-	while (first > 0 && values[first - 1] == values[lo])
-		first--;
+	*lower = SelectKth(values, n, lo);
+	/* the rank of the lower value's first occurrence */
+	for (int32 i = 0; i < n; i++)
+		if (values[i] < *lower)
+			first++;
 	hi = first + (int32) ceil(level * n - 1e-9) - 1;
 	hi = Min(Max(hi, lo), n - 1);
-	*lower = values[lo];
-	*upper = values[hi];
+	*upper = SelectKth(values, n, hi);
 }
 
 /* The composite crm.prediction_interval (mean, lower, upper) */
