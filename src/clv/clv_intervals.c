@@ -65,6 +65,8 @@ typedef struct IntervalArgs
 	float8		horizon;		/* purchases and CLV: the window's length */
 	float8		rate;			/* DERT and CLV: discount rate per time unit */
 	float8		log_discount;	/* log(1 + rate) */
+	const float8 *discount;		/* CLV: (1 + rate)^-min(k, horizon) for k = 0
+								 * .. ceil(horizon), or NULL (computed) */
 	float8		margin;			/* CLV: the margin */
 	float8		level;			/* the interval's probability */
 	int32		draws;			/* parameter draws */
@@ -84,7 +86,14 @@ typedef struct IntervalDraws
 	ClvModel   *purchase;		/* n_draws purchase models */
 	ClvModel   *spend;			/* n_draws spend models, or NULL */
 	float8	   *values;			/* scratch: one simulated value per draw */
+	float8		table_rate;		/* the discount table's rate */
+	float8		table_horizon;	/* and horizon */
+	float8	   *table;			/* CLV's discount factors (see IntervalArgs),
+								 * or NULL */
 } IntervalDraws;
+
+/* Longest horizon, in periods, whose discount factors are tabulated */
+#define DISCOUNT_TABLE_MAX 100000
 
 /* Raise 22023 unless a level is strictly between 0 and 1 */
 static void
@@ -255,6 +264,9 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 		if (cache->spend != NULL)
 			pfree(cache->spend);
 		pfree(cache->values);
+		if (cache->table != NULL)
+			pfree(cache->table);
+		cache->table = NULL;
 	}
 	cache->key = palloc(key.len);
 	memcpy(cache->key, key.data, key.len);
@@ -283,6 +295,32 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 	fcinfo->flinfo->fn_extra = cache;
 	pfree(key.data);
 	return cache;
+}
+
+/*
+ * CLV's discount factor of each period k = 0 .. ceil(horizon), (1 +
+ * rate)^-min(k, horizon), kept by the call site for its rate and horizon;
+ * NULL for a horizon of more than DISCOUNT_TABLE_MAX periods
+ */
+static const float8 *
+DiscountTable(FunctionCallInfo fcinfo, IntervalDraws *draws, const IntervalArgs *args)
+{
+	int32		n;
+
+	if (args->target != TARGET_CLV || ceil(args->horizon) > DISCOUNT_TABLE_MAX)
+		return NULL;
+	if (draws->table != NULL && draws->table_rate == args->rate &&
+		draws->table_horizon == args->horizon)
+		return draws->table;
+	if (draws->table != NULL)
+		pfree(draws->table);
+	n = (int32) ceil(args->horizon) + 1;
+	draws->table = (float8 *) MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(float8) * n);
+	for (int32 k = 0; k < n; k++)
+		draws->table[k] = exp(-args->log_discount * Min((float8) k, args->horizon));
+	draws->table_rate = args->rate;
+	draws->table_horizon = args->horizon;
+	return draws->table;
 }
 
 /*
@@ -339,7 +377,8 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 					nu = CrmRandomGamma(rng, spend->nu_shape) / spend->nu_rate;
 				/* a purchase in period k = ceil(u) is discounted to its end */
 				value += CrmRandomGamma(rng, spend->spend_shape) / nu *
-					exp(-log_discount * Min(ceil(u), args->horizon));
+					(args->discount != NULL ? args->discount[(int32) ceil(u)] :
+					 exp(-log_discount * Min(ceil(u), args->horizon)));
 				break;
 		}
 		if (life->drop_a > 0 &&
@@ -595,6 +634,7 @@ CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
 	ReadArgs(fcinfo, 0, target, &args, &next);
 	ReadTail(fcinfo, next, &args);
 	draws = GetDraws(fcinfo, &args);
+	args.discount = DiscountTable(fcinfo, draws, &args);
 	if (!SimulateCustomer(&args, draws, CustomerSeed(&args)))
 		PG_RETURN_NULL();
 	IntervalOf(draws->values, draws->n_draws, args.level, &mean, &lower, &upper);
@@ -753,6 +793,7 @@ TotalTransition(FunctionCallInfo fcinfo, IntervalTarget target)
 	key = PG_GETARG_INT64(next);
 	ReadTail(fcinfo, next + 1, &args);
 	draws = GetDraws(fcinfo, &args);
+	args.discount = DiscountTable(fcinfo, draws, &args);
 	if (PG_ARGISNULL(0))
 		state = NewTotalState(fcinfo, &args, draws);
 	else
