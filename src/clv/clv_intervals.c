@@ -526,7 +526,7 @@ IntervalResult(FunctionCallInfo fcinfo, float8 mean, float8 lower, float8 upper)
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
-/* Check the model in argument argno, return it (and set *cov from argno + 1 .. ) */
+/* The model in argument argno of an interval, checked to be scorable */
 static ClvModel *
 ModelArg(FunctionCallInfo fcinfo, int argno)
 {
