@@ -20,7 +20,8 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))
 # template each (src/<domain>/*.sql.in: a 2-line header, then @NAME@
 # placeholders filled from the columns of a type list), not pasted
 SQL_GENERATED = src/clv/clv_model_types.sql src/clv/clv_cnbd_types.sql src/clv/clv_unit.sql \
-	src/clv/clv_covariate_types.sql src/clv/clv_tracking_types.sql src/retention/cohort_ids.sql
+	src/clv/clv_covariate_types.sql src/clv/clv_tracking_types.sql src/retention/cohort_ids.sql \
+	src/clv/clv_interval_types.sql
 SQL_FIRST_common = src/common/crm.sql src/common/trusted.sql
 SQL_FIRST_clv = src/clv/clv_model.sql src/clv/clv_model_types.sql src/clv/clv_covariates.sql
 SQL_LAST_clv = src/clv/clv_unit.sql src/clv/clv_covariate_types.sql src/clv/clv_tracking_types.sql
@@ -93,6 +94,9 @@ src/clv/clv_covariate_types.sql: src/clv/clv_covariate_type.sql.in src/clv/clv_c
 
 src/clv/clv_tracking_types.sql: src/clv/clv_tracking_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
 	$(EXPAND) src/clv/clv_tracking_type.sql.in $(CLV_TYPES) $(CLV_PURCHASE_TYPES) $(CLV_REGULARITY_TYPES) > $@
+
+src/clv/clv_interval_types.sql: src/clv/clv_interval_type.sql.in $(CLV_TYPES) src/common/expand_template.pl
+	$(EXPAND) src/clv/clv_interval_type.sql.in $(CLV_TYPES) bgnbd mbgnbd paretonbd > $@
 
 src/retention/cohort_ids.sql: src/retention/cohort_id.sql.in src/retention/cohort_id_types src/common/expand_template.pl
 	$(EXPAND) src/retention/cohort_id.sql.in src/retention/cohort_id_types > $@

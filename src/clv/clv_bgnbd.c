@@ -853,6 +853,32 @@ BgnbdCustomerGradient(const float8 *params, const float8 *customer,
 	.covariate_effect = {CLV_COVARIATE_NONE, CLV_COVARIATE_TRANS_DOWN, CLV_COVARIATE_LIFE_UP, \
 	CLV_COVARIATE_LIFE_UP}, \
 	.customer_gradient = gradient_op, \
+	.draw_latent = PurchaseDrawLatent, \
+}
+
+/*
+ * A customer's state after T (the draw_latent operation): alive with
+ * P(alive), and then, given alive, lambda ~ Gamma(r + x, alpha + T) and p ~
+ * Beta(a, b + x) (the customer survived x chances to drop out; the MBG/NBD's
+ * x + 1, one at time 0)
+ */
+static bool
+PurchaseDrawLatent(const ClvModel *model, const float8 *customer, CrmRandom *rng,
+				   ClvLatent *latent)
+{
+	PurchaseParams p = ParamsOf(model);
+	float8		x = customer[0];
+	float8		alive = ProbabilityAlive(model->kind, &p, x, customer[1], customer[2]);
+
+	memset(latent, 0, sizeof(*latent));
+	if (!(alive >= 0 && alive <= 1))
+		return false;
+	latent->alive = CrmRandomUniform(rng) < alive;
+	latent->rate_shape = model->params[0] + x;
+	latent->rate_rate = model->params[1] + customer[2];
+	latent->drop_a = model->params[2];
+	latent->drop_b = model->params[3] + x + (model->kind == CLV_MBGNBD ? 1 : 0);
+	return true;
 }
 
 /* The BG/NBD model */

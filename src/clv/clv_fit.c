@@ -598,3 +598,56 @@ ClvFitPenalizer(FunctionCallInfo fcinfo, int argno)
 		return TuplePenalizerArg(fcinfo, argno);
 	return TupleStateOfDatum(PG_GETARG_DATUM(0))->penalizer;
 }
+
+/*
+ * The covariance of the estimated log-parameters of model at its parameters
+ * over the customers of state: the inverse Hessian of the fit objective
+ * (FitObjective, the model's penalizer included), divided by the customers
+ * (see clv_ops.h)
+ */
+bool
+ClvLogCovariance(const ClvModelOps *ops, const ClvModel *model, const TupleState *state,
+				 float8 *cov, int *n_free)
+{
+	ClvFitProblem problem;
+	WeightedTuple *tuples;
+	int32		n_tuples;
+	int32		kept = 0;
+	int			fixed = ops->spec.n_structural;
+	int			n = ops->spec.n_params - fixed;
+	double		theta[NUMERICS_MAX_PARAMS];
+	double		hessian[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+	double		inverse[NUMERICS_MAX_PARAMS * NUMERICS_MAX_PARAMS];
+
+	*n_free = n;
+	memset(&problem, 0, sizeof(problem));
+	problem.ops = ops;
+	tuples = TupleStateTuples(state, &n_tuples);
+	/* the customers the fit leaves out, left out silently */
+	for (int32 j = 0; j < n_tuples; j++)
+	{
+		if (ops->skip.skips != NULL && ops->skip.skips(&tuples[j]))
+			problem.skipped += tuples[j].count;
+		else
+			tuples[kept++] = tuples[j];
+	}
+	problem.n = state->n_rows - problem.skipped;
+	if (kept == 0 || problem.n <= 0)
+		return false;
+	problem.penalizer = model->penalizer;
+	problem.data = ops->prepare(tuples, kept);
+	for (int i = 0; i < ops->spec.n_params; i++)
+		problem.start[i] = model->params[i];
+	for (int i = 0; i < n; i++)
+		theta[i] = log(model->params[fixed + i]);
+	if (!NumericHessian(FitObjective, (void *) &problem, n, theta, hessian) ||
+		!InvertSymmetricPositive(n, hessian, inverse))
+		return false;
+	for (int i = 0; i < n * n; i++)
+	{
+		cov[i] = inverse[i] / (double) problem.n;
+		if (!isfinite(cov[i]))
+			return false;
+	}
+	return true;
+}

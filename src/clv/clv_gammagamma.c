@@ -198,6 +198,31 @@ SpendCustomerLoglik(const ClvModel *model, const float8 *customer)
 	return loglik;
 }
 
+/*
+ * A customer's spend (the draw_latent operation): each spend ~ Gamma(p, nu)
+ * with nu ~ Gamma(q + p x, gamma + m x), the posterior of the rate given
+ * its x purchases of mean spend m; false (cannot score) for a negative mean
+ * spend
+ */
+static bool
+SpendDrawLatent(const ClvModel *model, const float8 *customer, CrmRandom *rng,
+				ClvLatent *latent)
+{
+	float8		x = customer[0];
+	float8		m = customer[1];
+	float8		rate = model->params[2] + m * x;
+
+	(void) rng;
+	memset(latent, 0, sizeof(*latent));
+	if (m < 0 || !(rate > 0) || !isfinite(rate))
+		return false;
+	latent->alive = true;
+	latent->spend_shape = model->params[0];
+	latent->nu_shape = model->params[1] + model->params[0] * x;
+	latent->nu_rate = rate;
+	return true;
+}
+
 /* The Gamma-Gamma spend model */
 const ClvModelOps ClvGammagammaOps = {
 	.spec = {CLV_GAMMAGAMMA, "gammagamma", "Gamma-Gamma", TUPLE_SHAPE_SPEND, 3, {"p", "q", "gamma", NULL}},
@@ -215,6 +240,7 @@ const ClvModelOps ClvGammagammaOps = {
 	.loglik = SpendLogLikelihood,
 	.customer_loglik = SpendCustomerLoglik,
 	.expected_spend = ExpectedSpend,
+	.draw_latent = SpendDrawLatent,
 };
 
 /* Final function of crm.gammagamma_fit: the fitted Gamma-Gamma model */

@@ -61,6 +61,7 @@
 #define CRM_CLV_OPS_H
 
 #include "clv.h"
+#include "prng.h"
 
 /*
  * The log-likelihood of a model kind over a fit's data: returns the total
@@ -99,6 +100,31 @@ typedef enum ClvCovariateEffect
  */
 typedef float8 (*ClvCustomerGradient) (const float8 *params, const float8 *customer,
 									   void *scratch, float8 *gradient);
+
+/*
+ * A customer's state after T for the prediction intervals (clv_intervals.c):
+ * whether it is alive at T (drawn with P(alive)), and the posterior, given
+ * its summary and alive, of its purchase rate, its dropout and its spend,
+ * with the individual rates left integrated out (the simulation draws the
+ * purchases from the posterior predictive)
+ */
+typedef struct ClvLatent
+{
+	bool		alive;			/* alive at T (else no purchase after T) */
+	float8		rate_shape;		/* purchase rate lambda ~ Gamma(rate_shape, */
+	float8		rate_rate;		/* rate_rate), per time unit */
+	float8		drop_a;			/* BG/NBD, MBG/NBD: the probability of dropping
+								 * out right after each purchase ~ Beta(drop_a, */
+	float8		drop_b;			/* drop_b); 0, 0 otherwise */
+	float8		life_shape;		/* Pareto/NBD: the dropout rate ~
+								 * Gamma(life_shape, life_rate) (the */
+	float8		life_rate;		/* remaining lifetime Exponential); 0, 0
+								 * otherwise */
+	float8		spend_shape;	/* spend models: each spend ~ Gamma(spend_shape,
+								 * nu) with nu ~ Gamma(nu_shape, nu_rate) */
+	float8		nu_shape;		/* (see spend_shape) */
+	float8		nu_rate;		/* (see spend_shape) */
+} ClvLatent;
 
 /* Customers a fit leaves out, counted in the model and told in one NOTICE */
 typedef struct ClvSkipRule
@@ -217,6 +243,14 @@ typedef struct ClvModelOps
 	float8		(*dert) (const ClvModel *model, const float8 *customer, float8 rate);
 	/* Expected spend per purchase of a customer (x, m) (NaN: cannot score) */
 	ClvCustomerOperation expected_spend;
+	/*
+	 * A customer's state after T (ClvLatent) at the model's parameters:
+	 * alive at T drawn from rng with probability P(alive), and the
+	 * posterior of its purchase rate and dropout given alive, or of its
+	 * spend; false when the model cannot score the customer
+	 */
+	bool		(*draw_latent) (const ClvModel *model, const float8 *customer,
+								CrmRandom *rng, ClvLatent *latent);
 
 	/*
 	 * Optional faster scoring of many customers by one model.  The scorers
@@ -310,6 +344,17 @@ extern float8 ClvParetonbdConditionalPmf(const ClvModel *model, float8 n, float8
 										 const float8 *customer);
 /* The GGom/NBD's pmf operation (clv_pmf.c) */
 extern float8 ClvGgomnbdPmfOperation(const ClvModel *model, float8 n, float8 t);
+
+/*
+ * The covariance of the log-parameters of model (the estimated ones, in
+ * their order) at its parameters, from the Hessian of its fit objective
+ * over the customers of state (of the kind's shape, without covariates):
+ * inverse Hessian / n into cov (n_free x n_free, row-major); false when the
+ * Hessian is not positive definite there.  *n_free gets the number of
+ * estimated parameters.
+ */
+extern bool ClvLogCovariance(const ClvModelOps *ops, const ClvModel *model,
+							 const TupleState *state, float8 *cov, int *n_free);
 
 extern float8 ClvColumnMean(const WeightedTuple *tuples, int32 n_tuples, int col);
 extern bool ClvAnyPurchase(const WeightedTuple *tuples, int32 n_tuples);

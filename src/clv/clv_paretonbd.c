@@ -819,6 +819,29 @@ ParetoCustomerLoglik(const ClvModel *model, const float8 *customer)
 }
 
 /* The Pareto/NBD model */
+/*
+ * A customer's state after T (the draw_latent operation): alive with
+ * P(alive), and then, given alive, lambda ~ Gamma(r + x, alpha + T) and the
+ * dropout rate mu ~ Gamma(s, beta + T) (the remaining lifetime is
+ * Exponential(mu))
+ */
+static bool
+ParetoDrawLatent(const ClvModel *model, const float8 *customer, CrmRandom *rng,
+				 ClvLatent *latent)
+{
+	float8		alive = ParetoPAlive(model, customer);
+
+	memset(latent, 0, sizeof(*latent));
+	if (!(alive >= 0 && alive <= 1))
+		return false;
+	latent->alive = CrmRandomUniform(rng) < alive;
+	latent->rate_shape = model->params[0] + customer[0];
+	latent->rate_rate = model->params[1] + customer[2];
+	latent->life_shape = model->params[2];
+	latent->life_rate = model->params[3] + customer[2];
+	return true;
+}
+
 const ClvModelOps ClvParetonbdOps = {
 	.spec = {CLV_PARETONBD, "paretonbd", "Pareto/NBD", TUPLE_SHAPE_PURCHASES, 4, {"r", "alpha", "s", "beta"}},
 	.penalized = true,
@@ -842,6 +865,7 @@ const ClvModelOps ClvParetonbdOps = {
 	.score_prepare = ParetoScorePrepare,
 	.p_alive_prepared = ParetoPAlivePrepared,
 	.expected_prepared = ParetoExpectedPrepared,
+	.draw_latent = ParetoDrawLatent,
 };
 
 /* Final function of crm.paretonbd_fit: the maximum-likelihood model (NULL for no rows) */

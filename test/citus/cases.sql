@@ -267,7 +267,20 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('holdout_evaluation_spend', 'crm.holdout_evaluation(bigint, float8, float8, float8, float8)', 'customers',
  $$crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)$$),
 ('holdout_evaluation_merge', 'crm.holdout_evaluation_merge(crm.holdout_evaluation)', 'states',
- $$crm.holdout_evaluation_merge(holdout)$$);
+ $$crm.holdout_evaluation_merge(holdout)$$),
+-- prediction intervals of totals (given models and covariances; 100 draws)
+('total_purchase_interval_bgnbd', 'crm.total_purchase_interval(crm.bgnbd, float8[], float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_purchase_interval(crm.bgnbd(0.243, 4.414, 0.793, 2.426), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], 39, frequency, recency, t, customer_id, 0.9, 100, 1)$$),
+('total_clv_interval_bgnbd', 'crm.total_clv_interval(crm.bgnbd, crm.gammagamma, float8[], float8[], float8, float8, float8, float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_clv_interval(crm.bgnbd(0.243, 4.414, 0.793, 2.426), crm.gammagamma(6.25, 3.74, 15.44), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], '{{0.01,0,0},{0,0.01,0},{0,0,0.01}}'::float8[], frequency, recency, t, monetary_value, 52, 0.01, 0.3, customer_id, 0.9, 100, 1)$$),
+('total_purchase_interval_mbgnbd', 'crm.total_purchase_interval(crm.mbgnbd, float8[], float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_purchase_interval(crm.mbgnbd(0.243, 4.414, 0.793, 2.426), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], 39, frequency, recency, t, customer_id, 0.9, 100, 1)$$),
+('total_clv_interval_mbgnbd', 'crm.total_clv_interval(crm.mbgnbd, crm.gammagamma, float8[], float8[], float8, float8, float8, float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_clv_interval(crm.mbgnbd(0.243, 4.414, 0.793, 2.426), crm.gammagamma(6.25, 3.74, 15.44), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], '{{0.01,0,0},{0,0.01,0},{0,0,0.01}}'::float8[], frequency, recency, t, monetary_value, 52, 0.01, 0.3, customer_id, 0.9, 100, 1)$$),
+('total_purchase_interval_paretonbd', 'crm.total_purchase_interval(crm.paretonbd, float8[], float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_purchase_interval(crm.paretonbd(0.553, 10.578, 0.606, 11.669), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], 39, frequency, recency, t, customer_id, 0.9, 100, 1)$$),
+('total_clv_interval_paretonbd', 'crm.total_clv_interval(crm.paretonbd, crm.gammagamma, float8[], float8[], float8, float8, float8, float8, float8, float8, float8, bigint, float8, integer, bigint)', 'customers',
+ $$crm.total_clv_interval(crm.paretonbd(0.553, 10.578, 0.606, 11.669), crm.gammagamma(6.25, 3.74, 15.44), '{{0.01,0.005,0,0},{0.005,0.01,0,0},{0,0,0.02,0.01},{0,0,0.01,0.02}}'::float8[], '{{0.01,0,0},{0,0.01,0},{0,0,0.01}}'::float8[], frequency, recency, t, monetary_value, 52, 0.01, 0.3, customer_id, 0.9, 100, 1)$$);
 
 -- Sums of floats in another order.  A global summary adds the amounts of
 -- all rows into one state (crm sums numeric amounts as float8 too): on
@@ -276,12 +289,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 -- them) agree to about 1e-15 relative, not always to the last digit; the
 -- same for merged summary states, for PLS (item means and co-moments, and
 -- the model computed from them), for loyalty_metrics (sums of x, x m,
--- T, t_x) and for the holdout evaluations (sums and co-moments).
+-- T, t_x), for the holdout evaluations (sums and co-moments) and for the
+-- total CLV intervals (per-draw sums of simulated margins; the total
+-- purchase intervals add whole numbers and are exact).
 -- Grouped by customer (the log) or segment, each group's rows
 -- are added on one shard in the order the single node adds them: those
 -- results are exact, and so is every other case.
 UPDATE citus_cases SET tolerance = 1e-12
-WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics|holdout_evaluation)';
+WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics|holdout_evaluation|total_clv_interval)';
 
 -- The cohort aggregates over the log, one case per overload: name
 -- cohort_fit|cohort_partial, _tz for timestamptz events, _TYPE for an id

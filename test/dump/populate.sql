@@ -39,7 +39,8 @@ CREATE TABLE dump_models (
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
-	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state);
+	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
+	prediction_interval crm.prediction_interval);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -60,6 +61,12 @@ UPDATE dump_models SET holdout_evaluation =
 	                               (c.holdout).frequency_holdout * (c.holdout).monetary_value_holdout,
 	                               crm.expected_purchases(bgnbd, 39, i.x, i.t_x, i.t) * i.m)
 	 FROM dump_customers c JOIN dump_fit_input i USING (customer_id))
+WHERE variant = 'cdnow';
+-- the 90 % interval of CDNOW's total holdout purchases under the BG/NBD
+UPDATE dump_models SET prediction_interval =
+	(SELECT crm.total_purchase_interval(bgnbd, crm.parameter_covariance(bgnbd, clv_fit_state), 39, i.x, i.t_x, i.t,
+	                                    i.customer_id, 0.9, 100, 1)
+	 FROM dump_fit_input i)
 WHERE variant = 'cdnow';
 INSERT INTO dump_models (variant, rfm_model, clv_fit_state, value_fit_state, value_tier_model)
 SELECT 'cdnow_ntile_spend_abc', crm.rfm_fit(r_days, f_count, m_total, 4, 'ntile'), crm.spend_fit_partial(x, m),
