@@ -37,6 +37,12 @@
 #define CAMPAIGN_INITIAL_SLOTS 16
 /* Smallest buffer after the first flush */
 #define CAMPAIGN_MIN_BUFFER 1024
+/*
+ * Most distinct scores for which a row looks its score up in the sorted run
+ * first (a binary search; a hit adds to the run's cell and buffers
+ * nothing): scores of a model rounded to a few decimals then cost no sort
+ */
+#define CAMPAIGN_LOOKUP_MAX 65536
 
 /* The SQL type, for messages */
 #define CAMPAIGN_TYPE "crm.campaign_state"
@@ -291,6 +297,26 @@ TransitionState(FunctionCallInfo fcinfo, uint8 kind)
 	return state;
 }
 
+/* The cell of the sorted run of a state with this score, or NULL */
+static inline CampaignCell *
+RunLookup(CampaignState *state, float8 score)
+{
+	CampaignCell *cells = CampaignCells(state);
+	int32		lo = 0;
+	int32		hi = state->n_distinct;
+
+	while (lo < hi)
+	{
+		int32		mid = (lo + hi) / 2;
+
+		if (cells[mid].score < score)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < state->n_distinct && cells[lo].score == score) ? &cells[lo] : NULL;
+}
+
 /*
  * Add one row to a state: its score (ignored without scores), whether the
  * customer responded and its group; returns the state (it may move)
@@ -310,9 +336,12 @@ StateAddRow(CampaignState *state, float8 score, bool responded, int group)
 		/* -0 and 0 are one score: store +0 so that equal scores compare equal */
 		score += 0.0;
 		cells = CampaignCells(state);
+		cell = NULL;
 		if (state->n_buffered > 0 && cells[used - 1].score == score)
 			cell = &cells[used - 1];
-		else
+		else if (state->n_distinct > 0 && state->n_distinct <= CAMPAIGN_LOOKUP_MAX)
+			cell = RunLookup(state, score);
+		if (cell == NULL)
 		{
 			if (used >= state->slots)
 			{
