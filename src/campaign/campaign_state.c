@@ -318,11 +318,109 @@ RunLookup(CampaignState *state, float8 score)
 }
 
 /*
+ * A hash index of the sorted run of one state, kept per call site
+ * (fn_extra) so that a row finds its score's cell in O(1): only a hint,
+ * every hit is checked against the cell's score, and a miss falls back to
+ * the buffer, so a stale index can cost time but never change a count
+ */
+typedef struct ScoreIndex
+{
+	const CampaignState *state; /* the state it was built for */
+	int32		n_distinct;		/* the length of its run then */
+	int			shift;			/* 64 - log2(table size) */
+	uint32		mask;			/* table size - 1 */
+	int32	   *slot;			/* run position + 1 per slot, 0 if empty */
+	int32		allocated;		/* slots allocated */
+	int64		rows_since_build;	/* rows looked up since the last build */
+} ScoreIndex;
+
+/* The slot of a score in a table of 2^(64 - shift) slots */
+static inline uint32
+ScoreHash(float8 score, int shift)
+{
+	uint64		bits;
+
+	memcpy(&bits, &score, sizeof(bits));
+	return (uint32) ((bits * UINT64CONST(0x9E3779B97F4A7C15)) >> shift);
+}
+
+/* (Re)build the index of a state's run in the call site's memory */
+static void
+IndexBuild(FmgrInfo *flinfo, ScoreIndex *ix, const CampaignState *state)
+{
+	const CampaignCell *cells = CampaignCells(state);
+	int32		size = 1;
+	int			log2size = 0;
+
+	while (size < 2 * state->n_distinct)
+	{
+		size *= 2;
+		log2size++;
+	}
+	if (size > ix->allocated)
+	{
+		if (ix->slot != NULL)
+			pfree(ix->slot);
+		ix->slot = (int32 *) MemoryContextAlloc(flinfo->fn_mcxt, sizeof(int32) * size);
+		ix->allocated = size;
+	}
+	memset(ix->slot, 0, sizeof(int32) * size);
+	ix->shift = 64 - log2size;
+	ix->mask = (uint32) size - 1;
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		uint32		h = ScoreHash(cells[i].score, ix->shift) & ix->mask;
+
+		while (ix->slot[h] != 0)
+			h = (h + 1) & ix->mask;
+		ix->slot[h] = i + 1;
+	}
+	ix->state = state;
+	ix->n_distinct = state->n_distinct;
+	ix->rows_since_build = 0;
+}
+
+/*
+ * The cell of the sorted run of a state with this score, or NULL: by the
+ * call site's hash index when it is the state's, else (rebuilding it once
+ * as many rows as the run has scores have missed it) by binary search
+ */
+static inline CampaignCell *
+IndexLookup(FmgrInfo *flinfo, CampaignState *state, float8 score)
+{
+	ScoreIndex *ix = (ScoreIndex *) flinfo->fn_extra;
+	CampaignCell *cells = CampaignCells(state);
+	uint32		h;
+
+	if (unlikely(ix == NULL))
+	{
+		ix = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(ScoreIndex));
+		flinfo->fn_extra = ix;
+	}
+	if (unlikely(ix->state != state || ix->n_distinct != state->n_distinct))
+	{
+		if (ix->rows_since_build++ < state->n_distinct)
+			return RunLookup(state, score);
+		IndexBuild(flinfo, ix, state);
+	}
+	h = ScoreHash(score, ix->shift) & ix->mask;
+	while (ix->slot[h] != 0)
+	{
+		CampaignCell *cell = &cells[ix->slot[h] - 1];
+
+		if (cell->score == score)
+			return cell;
+		h = (h + 1) & ix->mask;
+	}
+	return NULL;
+}
+
+/*
  * Add one row to a state: its score (ignored without scores), whether the
  * customer responded and its group; returns the state (it may move)
  */
 static inline CampaignState *
-StateAddRow(CampaignState *state, float8 score, bool responded, int group)
+StateAddRow(FmgrInfo *flinfo, CampaignState *state, float8 score, bool responded, int group)
 {
 	state->n[group]++;
 	if (responded)
@@ -340,7 +438,7 @@ StateAddRow(CampaignState *state, float8 score, bool responded, int group)
 		if (state->n_buffered > 0 && cells[used - 1].score == score)
 			cell = &cells[used - 1];
 		else if (state->n_distinct > 0 && state->n_distinct <= CAMPAIGN_LOOKUP_MAX)
-			cell = RunLookup(state, score);
+			cell = IndexLookup(flinfo, state, score);
 		if (cell == NULL)
 		{
 			if (used >= state->slots)
@@ -378,7 +476,7 @@ campaign_response_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1))
 		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(state, 0, PG_GETARG_BOOL(1), CAMPAIGN_CONTROL));
+	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1), CAMPAIGN_CONTROL));
 }
 
 /* crm.response_fit(responded, treated) transition */
@@ -390,7 +488,7 @@ campaign_treatment_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(state, 0, PG_GETARG_BOOL(1),
+	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1),
 								  PG_GETARG_BOOL(2) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL));
 }
 
@@ -407,7 +505,7 @@ campaign_score_trans(PG_FUNCTION_ARGS)
 	score = PG_GETARG_FLOAT8(1);
 	if (unlikely(isnan(score) || isinf(score)))
 		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(state, score, PG_GETARG_BOOL(2), CAMPAIGN_CONTROL));
+	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2), CAMPAIGN_CONTROL));
 }
 
 /* crm.uplift_fit(score, responded, treated) transition */
@@ -423,7 +521,7 @@ campaign_uplift_trans(PG_FUNCTION_ARGS)
 	score = PG_GETARG_FLOAT8(1);
 	if (unlikely(isnan(score) || isinf(score)))
 		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(state, score, PG_GETARG_BOOL(2),
+	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2),
 								  PG_GETARG_BOOL(3) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL));
 }
 
