@@ -304,6 +304,8 @@ SELECT crm.gains_fit(s, s > 1) FROM unnest(ARRAY[0.5, 2, 2, 3.25]::float8[]) s;
 SELECT crm.uplift_fit(s, s > 1, s < 3) FROM unnest(ARRAY[0.5, 2, 2, 3.25, NULL]::float8[]) s;
 SELECT crm.response_fit(r, t) FROM (VALUES (true, true), (false, true), (true, false)) v(r, t);
 SELECT crm.response_fit(r) FROM (VALUES (true), (false), (NULL)) v(r);
+-- as jsonb (the summary's fields of the kind)
+SELECT resp::jsonb AS resp, upl::jsonb AS upl FROM st;
 SELECT resp::text::crm.campaign_state::text = resp::text AS resp, treat::text::crm.campaign_state::text = treat::text AS treat,
        gains::text::crm.campaign_state::text = gains::text AS gains, upl::text::crm.campaign_state::text = upl::text AS upl
 FROM st;

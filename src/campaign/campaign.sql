@@ -188,3 +188,11 @@ CREATE FUNCTION crm.qini(state crm.campaign_state) RETURNS float8
 	AS 'MODULE_PATHNAME', 'campaign_qini' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.qini(crm.campaign_state) IS
 	'Qini coefficient: area between the Qini curve and the random line over the same area of the perfect ordering (treated responders first, control responders last); NULL when that area is 0';
+
+CREATE FUNCTION crm.campaign_state_jsonb(state crm.campaign_state) RETURNS jsonb
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	BEGIN ATOMIC SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.to_jsonb(s)) FROM crm.campaign_summary(state) s; END;
+COMMENT ON FUNCTION crm.campaign_state_jsonb(crm.campaign_state) IS
+	'a campaign state as jsonb: the fields of crm.campaign_summary (those that apply to its kind)';
+CREATE CAST (crm.campaign_state AS jsonb) WITH FUNCTION crm.campaign_state_jsonb(crm.campaign_state);
+COMMENT ON CAST (crm.campaign_state AS jsonb) IS 'a campaign state as jsonb (crm.campaign_state_jsonb)';

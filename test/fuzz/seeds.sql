@@ -235,6 +235,7 @@ UNION ALL SELECT 'campaign_state', crm.uplift_fit(round(monetary_value::numeric,
 FROM fuzz_summary;
 INSERT INTO fuzz_use VALUES
 	('campaign_state', '(crm.campaign_summary($1))::text'),
+	('campaign_state', '$1::jsonb::text'),
 	('campaign_state', '(SELECT array_agg(r::text) FROM crm.response_rate($1, 0.9) r)::text'),
 	('campaign_state', '(crm.response_test($1))::text'),
 	('campaign_state', '(SELECT array_agg(g::text) FROM crm.gains_table($1, 3) g)::text'),
