@@ -46,6 +46,8 @@
 
 /* The SQL type, for messages */
 #define CAMPAIGN_TYPE "crm.campaign_state"
+/* Bytes of a cell in the binary form: the score and four counts */
+#define CAMPAIGN_CELL_WIRE_SIZE (sizeof(float8) + 4 * sizeof(int64))
 
 /* Name of a kind in text forms */
 const char *
@@ -599,6 +601,8 @@ StateProblem(const CampaignState *state, const CampaignCell *cells, int32 n)
 	{
 		const CampaignCell *c = &cells[i];
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (isnan(c->score) || isinf(c->score))
 			return "scores must be finite";
 		if (i > 0 && c->score <= cells[i - 1].score)
@@ -809,7 +813,7 @@ campaign_state_recv(PG_FUNCTION_ARGS)
 	skipped = pq_getmsgint64(buf);
 	if (skipped < 0)
 		CrmBinaryError(CAMPAIGN_TYPE, "counts must be >= 0");
-	n_cells = CrmRecvLength(buf, CAMPAIGN_TYPE, 40, "score cells");
+	n_cells = CrmRecvLength(buf, CAMPAIGN_TYPE, CAMPAIGN_CELL_WIRE_SIZE, "score cells");
 	cells = (CampaignCell *) palloc0(sizeof(CampaignCell) * ((Size) n_cells + 1));
 	for (int32 i = 0; i < n_cells; i++)
 	{
