@@ -89,7 +89,9 @@ StateNew(uint8 kind, int32 slots)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("campaign state would exceed 1 GB"),
 				 errhint("Round the scores (for example to 4 decimal places) so that fewer are distinct.")));
-	state = (CampaignState *) palloc0(size);
+	/* the header is zeroed; every cell is written before it is read */
+	state = (CampaignState *) palloc(size);
+	memset(state, 0, CAMPAIGN_HEADER_SIZE);
 	SET_VARSIZE(state, size);
 	state->version = CAMPAIGN_STATE_VERSION;
 	state->kind = kind;
@@ -195,25 +197,47 @@ CampaignSortedCells(const CampaignState *state, int32 *n)
 	return merged;
 }
 
-/* Sort the buffer of a (writable) state and merge it into the run, in place */
+/*
+ * Merge the buffer of a (writable) state, already sorted and collapsed, into
+ * the run, in place
+ */
 static void
-FlushInPlace(CampaignState *state)
+MergeBufferInPlace(CampaignState *state)
 {
 	CampaignCell *cells = CampaignCells(state);
-	CampaignCell *buffer = cells + state->n_distinct;
 	CampaignCell *merged;
-	int32		distinct;
 	int32		n;
 
 	if (state->n_buffered == 0)
 		return;
-	distinct = SortAndCollapse(buffer, state->n_buffered);
-	merged = (CampaignCell *) palloc(sizeof(CampaignCell) * ((Size) state->n_distinct + distinct));
-	n = MergeCellRuns(cells, state->n_distinct, buffer, distinct, merged);
+	merged = (CampaignCell *) palloc(sizeof(CampaignCell) *
+									 ((Size) state->n_distinct + state->n_buffered));
+	n = MergeCellRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
 	memcpy(cells, merged, sizeof(CampaignCell) * (Size) n);
 	pfree(merged);
 	state->n_distinct = n;
 	state->n_buffered = 0;
+}
+
+/*
+ * A new state holding the run of a state with its buffer (already sorted
+ * and collapsed) merged in, and room for `room` more cells: one pass, the
+ * merge written straight into the new state
+ */
+static CampaignState *
+MergeIntoNew(const CampaignState *state, int32 room)
+{
+	const CampaignCell *cells = CampaignCells(state);
+	CampaignState *copy = StateNew(state->kind, state->n_distinct + state->n_buffered + room);
+	int32		slots = copy->slots;
+
+	memcpy(copy, state, CAMPAIGN_HEADER_SIZE);
+	SET_VARSIZE(copy, CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) slots);
+	copy->slots = slots;
+	copy->n_distinct = MergeCellRuns(cells, state->n_distinct, cells + state->n_distinct,
+									 state->n_buffered, CampaignCells(copy));
+	copy->n_buffered = 0;
+	return copy;
 }
 
 /* A copy of a state with exactly slots cells of room (at least its cells) */
@@ -250,24 +274,32 @@ StateCompact(const CampaignState *state)
 }
 
 /*
- * Make room in a writable state for need more buffered cells: flush the
- * buffer in place and, if the room left is below max(need, 1024, distinct
- * scores), a larger copy; returns the state (it may move)
+ * Make room in a writable state for need more buffered cells: sort and
+ * collapse the buffer; merge it into the run in place if that leaves room
+ * for max(need, 1024, distinct scores) cells, else into a larger new state
+ * (so the state doubles, and the work per row stays O(log) amortized);
+ * returns the state (it may move)
  */
 static CampaignState *
 StateMakeRoom(CampaignState *state, int32 need)
 {
-	int32		room;
+	int64		max_cells = (MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell);
+	int64		merged;
+	int64		room;
 
 	if ((int64) state->slots - state->n_distinct - state->n_buffered >= need)
 		return state;
-	FlushInPlace(state);
-	room = Max(need, Max(CAMPAIGN_MIN_BUFFER, state->n_distinct));
-	if ((int64) state->slots - state->n_distinct >= room)
+	state->n_buffered = SortAndCollapse(CampaignCells(state) + state->n_distinct, state->n_buffered);
+	merged = (int64) state->n_distinct + state->n_buffered;
+	room = Max(need, Max(CAMPAIGN_MIN_BUFFER, merged));
+	if (state->slots - merged >= room)
+	{
+		MergeBufferInPlace(state);
 		return state;
-	if ((int64) state->n_distinct + room > (int64) ((MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell)))
-		room = Max(need, (int32) ((MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell)) - state->n_distinct);
-	return StateCopy(state, state->n_distinct + room);
+	}
+	if (merged + room > max_cells)
+		room = Max(need, max_cells - merged);
+	return MergeIntoNew(state, (int32) room);
 }
 
 /* Argument argno, a campaign state, detoasted */
