@@ -358,6 +358,18 @@ FROM (SELECT crm.campaign_merge(g) AS g FROM (SELECT crm.campaign_merge(g) AS g 
 -- the combine function called directly
 SELECT crm.campaign_combine(a.g, b.g)::text = (SELECT crm.gains_fit(score, responded)::text FROM big WHERE id % 7 IN (1, 2)) AS combine
 FROM (SELECT crm.campaign_merge(g) AS g FROM parts WHERE shard = 1) a, (SELECT crm.campaign_merge(g) AS g FROM parts WHERE shard = 2) b;
+-- a grouped aggregate (states of many groups in turn, each row looking its
+-- score up in its own group's run) equals each group alone
+SET max_parallel_workers_per_gather = 0;
+SET enable_sort = off;
+SELECT plan_has($q$SELECT id % 97, crm.uplift_fit(coarse, responded, treated) FROM big GROUP BY 1$q$,
+                '{"Node Type": "Aggregate", "Strategy": "Hashed"}') AS hashed;
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE g.u IS DISTINCT FROM (SELECT crm.uplift_fit(coarse, responded, treated)::text FROM big b WHERE b.id % 97 = g.k)
+                           OR g.r IS DISTINCT FROM (SELECT crm.gains_fit(score, responded)::text FROM big b WHERE b.id % 97 = g.k)) AS differing
+FROM (SELECT id % 97 AS k, crm.uplift_fit(coarse, responded, treated)::text AS u, crm.gains_fit(score, responded)::text AS r
+      FROM big GROUP BY 1) g;
+RESET enable_sort;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
