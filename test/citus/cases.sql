@@ -243,6 +243,13 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 -- customer value
 ('concentration_fit', 'crm.concentration_fit(float8)', 'customers', $$crm.concentration_fit(monetary_total)$$),
 ('concentration_merge', 'crm.concentration_merge(crm.concentration)', 'states', $$crm.concentration_merge(concentration)$$),
+-- campaign response: churn as the response, a flag from the customer id as
+-- the treatment, the spend (many distinct values) or the recency as the score
+('response_fit', 'crm.response_fit(boolean)', 'customers', $$crm.response_fit(churned)$$),
+('response_fit_treated', 'crm.response_fit(boolean, boolean)', 'customers', $$crm.response_fit(churned, customer_id % 3 <> 0)$$),
+('gains_fit', 'crm.gains_fit(float8, boolean)', 'customers', $$crm.gains_fit(monetary_value, churned)$$),
+('uplift_fit', 'crm.uplift_fit(float8, boolean, boolean)', 'customers', $$crm.uplift_fit(recency, churned, customer_id % 3 <> 0)$$),
+('campaign_merge', 'crm.campaign_merge(crm.campaign_state)', 'states', $$crm.campaign_merge(campaign)$$),
 ('value_tier_fit', 'crm.value_tier_fit(float8)', 'customers', $$crm.value_tier_fit(monetary_total)$$),
 ('value_tier_fit_cuts', 'crm.value_tier_fit(float8, float8[])', 'customers',
  $$crm.value_tier_fit(monetary_total, ARRAY[0.1, 0.5, 1])$$),

@@ -104,6 +104,8 @@ SELECT p AS part,
        (SELECT crm.csi_agg(items, ARRAY[0.5, 0.3, 0.2], 1, 10) FROM single.survey WHERE customer_id % 20 = p) AS csi,
        (SELECT crm.concentration_fit(monetary_total) FROM single.customers WHERE customer_id % 20 = p) AS concentration,
        (SELECT crm.abc_fit_partial(monetary_total, 0.8, 0.95) FROM single.customers WHERE customer_id % 20 = p) AS value,
+       (SELECT crm.uplift_fit(monetary_value, churned, customer_id % 3 <> 0)
+        FROM single.customers WHERE customer_id % 20 = p) AS campaign,
        (SELECT crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)
         FROM single.customers WHERE customer_id % 20 = p) AS holdout,
        (SELECT crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)

@@ -40,18 +40,20 @@ CREATE TABLE dump_models (
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
-	prediction_interval crm.prediction_interval);
+	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
-                         concentration, value_fit_state, value_tier_model, value_potential_model, loyalty_metrics)
+                         concentration, value_fit_state, value_tier_model, value_potential_model, loyalty_metrics,
+                         campaign_state)
 SELECT 'cdnow',
        crm.rfm_fit_partial(r_days, f_count, m_total, 5, 'quantile'), crm.rfm_fit(r_days, f_count, m_total),
        crm.clv_fit_partial(x, t_x, t), crm.bgnbd_fit(x, t_x, t), crm.mbgnbd_fit(x, t_x, t, 1, 0.1),
        crm.gammagamma_fit(x, m) FILTER (WHERE x > 0), crm.paretonbd_fit(x, t_x, t), crm.ggomnbd_fit(x, t_x, t),
        crm.concentration_fit(m_total), crm.value_tier_fit_partial(m_total, '{0.01,0.05,0.2,1}', '{Platinum,Gold,Iron,Lead}'),
        crm.value_tier_fit(m_total), crm.value_potential_fit(m_total, x),
-       crm.loyalty_metrics(x, t_x, t, m)
+       crm.loyalty_metrics(x, t_x, t, m),
+       crm.uplift_fit(m_total, x > 1, customer_id % 2 = 0)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)

@@ -225,6 +225,27 @@ INSERT INTO fuzz_use VALUES
 	('pls_model', '(SELECT count(*) FROM crm.pls_summary($1))::text'),
 	('pls_model', '(SELECT count(*) FROM crm.pls_score($1, ''{1,2,3,4}''))::text');
 
+-- campaign response (all four kinds; the score the spend, the response a
+-- repeat purchase, the treatment a flag from the customer id)
+INSERT INTO fuzz_seed
+SELECT 'campaign_state', crm.response_fit(frequency > 0)::text FROM fuzz_summary
+UNION ALL SELECT 'campaign_state', crm.response_fit(frequency > 0, customer_id % 3 <> 0)::text FROM fuzz_summary
+UNION ALL SELECT 'campaign_state', crm.gains_fit(monetary_value, frequency > 1)::text FROM fuzz_summary
+UNION ALL SELECT 'campaign_state', crm.uplift_fit(round(monetary_value::numeric, -1)::float8, frequency > 0, customer_id % 2 = 0)::text
+FROM fuzz_summary;
+INSERT INTO fuzz_use VALUES
+	('campaign_state', '(crm.campaign_summary($1))::text'),
+	('campaign_state', '$1::jsonb::text'),
+	('campaign_state', '(SELECT array_agg(r::text) FROM crm.response_rate($1, 0.9) r)::text'),
+	('campaign_state', '(crm.response_test($1))::text'),
+	('campaign_state', '(SELECT array_agg(g::text) FROM crm.gains_table($1, 3) g)::text'),
+	('campaign_state', '(SELECT count(*) FROM crm.gains_curve($1))::text'),
+	('campaign_state', 'crm.auc($1)::text'),
+	('campaign_state', '(SELECT array_agg(u::text) FROM crm.uplift_table($1) u)::text'),
+	('campaign_state', '(SELECT count(*) FROM crm.qini_curve($1))::text'),
+	('campaign_state', 'crm.qini($1)::text'),
+	('campaign_state', 'crm.campaign_final(crm.campaign_combine($1, $1))::text');
+
 -- customer value
 INSERT INTO fuzz_seed
 SELECT 'concentration', crm.concentration_fit(monetary_value)::text FROM fuzz_summary
