@@ -615,6 +615,7 @@ DynCustomerFromPath(const CovPath *path, int64 birth, float8 x, float8 t_x, floa
 	int64		k_cal;
 	int64		k_until;
 	int64		cal_end;
+	int64		until_us;
 	float8		total = 0;
 	int32		n_runs = 0;
 	float8	   *runs;
@@ -662,12 +663,14 @@ DynCustomerFromPath(const CovPath *path, int64 birth, float8 x, float8 t_x, floa
 		for (int j = 0; j < path->n_trans; j++)
 			pz[j] -= row[2 + path->n_life + j];
 	}
+	until_us = birth + (int64) llround(until * period);
 	for (int64 k = k0; k <= k_until; k++)
 	{
 		const float8 *row = COVPATH_ROW(path, Min(k, (int64) path->n_rows - 1));
 		float8		stop = ((float8) (origin - birth) + (float8) (k + 1) * period) / period;
 
-		if (k == k_until || stop >= until)
+		/* the period that reaches until (to the microsecond) is the last */
+		if (k == k_until || origin + (k + 1) * path->period >= until_us)
 			stop = until;
 		if (n_runs > 0 && memcmp(runs + (Size) (n_runs - 1) * (1 + n_cov) + 1, row + 2,
 								 sizeof(float8) * n_cov) == 0)
