@@ -158,4 +158,53 @@ extern DynCustomer *DynStateCustomers(const DynState *state, int32 *n);
 /* The time unit of a period of microseconds */
 extern TimeUnit DynPeriodUnit(int64 period);
 
+/* The likelihood and its quadrature (clv_dyncov_fit.c), used by the scorers (clv_dyncov_score.c) */
+
+/* Most coefficients */
+#define DYN_MAX_COEFS (2 * COVARIATE_MAX_PER_PROCESS)
+/*
+ * Longest quadrature piece relative to the distance from its start to the
+ * nearest singularity of the integrand ((alpha + A) / e_t, (beta + B) / e_l,
+ * 2 / delta): 10-point Gauss-Legendre then errs by about 1e-16 relative
+ */
+#define DYN_PIECE_REACH 1.0
+/*
+ * Log of the ratio below which the rest of a run's integral (at most its
+ * integrand now times the run's time left: the integrand falls within a
+ * run) is dropped against the sum so far
+ */
+#define DYN_NEGLIGIBLE 45.0
+/* Most quadrature pieces per run */
+#define DYN_MAX_PIECES 100000
+/* Bound on |log parameter| and |scaled coefficient| the optimizer explores */
+#define DYN_THETA_LIMIT 30.0
+/* Beyond this a parameter or scaled coefficient is taken to run off */
+#define DYN_DIVERGED 20.0
+
+/* The natural parameters and per-column coefficients of one evaluation */
+typedef struct DynParams
+{
+	float8		r;				/* shape of lambda */
+	float8		alpha;			/* rate of lambda */
+	float8		s;				/* shape of mu */
+	float8		beta;			/* rate of mu */
+	int			n_life;			/* lifetime columns */
+	int			n_trans;		/* transaction columns */
+	float8		gamma[DYN_MAX_COEFS];	/* per column: lifetime, then
+										 * transaction */
+} DynParams;
+
+/* 10-point Gauss-Legendre on [-1, 1]: the positive nodes and their weights */
+#define DYN_GL_HALF 5
+extern const double DynGlNode[DYN_GL_HALF];
+extern const double DynGlWeight[DYN_GL_HALF];
+
+/*
+ * One customer's log-likelihood at p and, if grad is not NULL, its gradient
+ * in (log r, log alpha, log s, log beta, gamma per column); *p_alive, if
+ * not NULL, gets P(alive at T).  Runs after T are ignored.  NaN when it
+ * cannot be computed.
+ */
+extern float8 DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_alive);
+
 #endif							/* CRM_CLV_DYNCOV_H */

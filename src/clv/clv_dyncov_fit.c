@@ -27,9 +27,9 @@
  * singularity ((alpha + A) / e_t or (beta + B) / e_l back in time, times
  * 2 / the power when that is above 2), where the rule's error is about
  * 1e-15 relative, in log space: a few pieces per run whatever its length
- * (the pieces grow geometrically), none once the rest is below e^-45 of the
+ * (the pieces grow geometrically), the rest of a run dropped once below e^-45 of the
  * sum so far; the tests
- * hold it to the static-covariate likelihood's hypergeometric form to 1e-12
+ * hold it to the static-covariate likelihood's hypergeometric form to 1e-11
  * relative.  The gradient is
  * that of the same sum, analytic.  The fit is BFGS on (log r, log alpha,
  * log s, log beta, coefficients of the covariates scaled by their standard
@@ -48,46 +48,11 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-/* Most coefficients */
-#define DYN_MAX_COEFS (2 * COVARIATE_MAX_PER_PROCESS)
-/*
- * Longest quadrature piece relative to the distance from its start to the
- * nearest singularity of the integrand ((alpha + A) / e_t, (beta + B) / e_l,
- * 2 / delta): 10-point Gauss-Legendre then errs by about 1e-16 relative
- */
-#define DYN_PIECE_REACH 1.0
-/*
- * Log of the ratio below which the rest of the integral (at most its
- * integrand now times the time left, the integrand falling but for jumps of
- * the covariates) is dropped against the sum so far
- */
-#define DYN_NEGLIGIBLE 45.0
-/* Most quadrature pieces per run */
-#define DYN_MAX_PIECES 100000
-/* Bound on |log parameter| and |scaled coefficient| the optimizer explores */
-#define DYN_THETA_LIMIT 30.0
-/* Beyond this a parameter or scaled coefficient is taken to run off */
-#define DYN_DIVERGED 20.0
-
 /* 10-point Gauss-Legendre nodes on [-1, 1] (positive half) and weights */
-#define GL_HALF 5
-static const double GlNode[GL_HALF] = {0.14887433898163122, 0.4333953941292472, 0.6794095682990244,
+const double DynGlNode[DYN_GL_HALF] = {0.14887433898163122, 0.4333953941292472, 0.6794095682990244,
 0.8650633666889845, 0.9739065285171717};
-static const double GlWeight[GL_HALF] = {0.295524224714753, 0.2692667193099965, 0.219086362515982,
+const double DynGlWeight[DYN_GL_HALF] = {0.295524224714753, 0.2692667193099965, 0.219086362515982,
 0.14945134915058036, 0.06667134430868807};
-
-/* The natural parameters and per-column coefficients of one evaluation */
-typedef struct DynParams
-{
-	float8		r;				/* shape of lambda */
-	float8		alpha;			/* rate of lambda */
-	float8		s;				/* shape of mu */
-	float8		beta;			/* rate of mu */
-	int			n_life;			/* lifetime columns */
-	int			n_trans;		/* transaction columns */
-	float8		gamma[DYN_MAX_COEFS];	/* per column: lifetime, then
-										 * transaction */
-} DynParams;
 
 /* A log-sum-exp accumulator of terms with their derivatives */
 typedef struct DynSum
@@ -127,7 +92,7 @@ DynSumAdd(DynSum *sum, float8 v, const float8 *d)
  * not NULL, gets P(alive at T).  Runs after T are ignored.  NaN when it
  * cannot be computed.
  */
-static float8
+float8
 DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_alive)
 {
 	int			nl = p->n_life;
@@ -148,7 +113,6 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 	float8		log_alive;
 	float8		ll;
 	float8		purchase_eta = 0;
-	bool		negligible = false;
 	DynSum		sum;
 
 	sum.m = -INFINITY;
@@ -172,7 +136,7 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 			eta_t += gt[j] * zt[j];
 		el = exp(eta_l);
 		et = exp(eta_t);
-		if (u1 > c->t_x && u1 > u0 && !negligible)
+		if (u1 > c->t_x && u1 > u0)
 		{
 			float8		v = Max(u0, c->t_x) - u0;
 			float8		v_end = u1 - u0;
@@ -183,24 +147,24 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 				float8		h = DYN_PIECE_REACH * Min((p->alpha + A + et * v) / et * Min(1, 2 / rx),
 													  (p->beta + B + el * v) / el * Min(1, 2 / s1));
 
-				/* the rest of the integral is negligible against the sum so far */
+				/*
+				 * the rest of the run (the integrand falls within a run) is
+				 * negligible against the sum so far
+				 */
 				if (sum.s > 0 &&
 					log_s + eta_l - rx * log(p->alpha + A + et * v) - s1 * log(p->beta + B + el * v) +
-					log(c->T - u0 - v) < sum.m + log(sum.s) - DYN_NEGLIGIBLE)
-				{
-					negligible = true;
+					log(v_end - v) < sum.m + log(sum.s) - DYN_NEGLIGIBLE)
 					break;
-				}
 
 				if (h >= v_end - v || q == DYN_MAX_PIECES - 1)
 				{
 					h = v_end - v;
 					last = true;
 				}
-				for (int k = 0; k < 2 * GL_HALF; k++)
+				for (int k = 0; k < 2 * DYN_GL_HALF; k++)
 				{
-					float8		node = k < GL_HALF ? -GlNode[k] : GlNode[k - GL_HALF];
-					float8		weight = GlWeight[k < GL_HALF ? k : k - GL_HALF];
+					float8		node = k < DYN_GL_HALF ? -DynGlNode[k] : DynGlNode[k - DYN_GL_HALF];
+					float8		weight = DynGlWeight[k < DYN_GL_HALF ? k : k - DYN_GL_HALF];
 					float8		vk = v + 0.5 * h * (1 + node);
 					float8		aa = p->alpha + A + et * vk;
 					float8		bb = p->beta + B + el * vk;
@@ -504,6 +468,35 @@ DistinctCustomers(const DynState *state, int32 *n)
 	return customers;
 }
 
+/*
+ * The index in theta of a coefficient that runs off (no finite estimate),
+ * or -1: one whose scaled value is above 1 in size and that, pushed 10
+ * further out, lowers the log-likelihood by less than 0.5 (the surface is
+ * flat or still rising that way: a covariate that separates the
+ * customers, or a process it does not act on)
+ */
+static int
+DynRunaway(const DynProblem *problem, const double *theta, double value)
+{
+	int			n_free = 4 + problem->n_coef;
+	double		pushed[4 + DYN_MAX_COEFS];
+
+	for (int m = 0; m < problem->n_coef; m++)
+	{
+		double		coef = theta[4 + m];
+		double		pushed_value;
+
+		if (fabs(coef) <= 1)
+			continue;
+		memcpy(pushed, theta, sizeof(double) * n_free);
+		pushed[4 + m] += coef < 0 ? -10 : 10;
+		pushed_value = DynObjective(pushed, NULL, (void *) problem);
+		if (isfinite(pushed_value) && (pushed_value - value) * problem->n < 0.5)
+			return 4 + m;
+	}
+	return -1;
+}
+
 /* The time-varying fit of a state: the model (a crm.paretonbd with covariates) */
 static ClvModel *
 DynFit(const DynState *state)
@@ -577,6 +570,8 @@ DynFit(const DynState *state)
 	for (int j = 0; j < n_free; j++)
 		if (fabs(theta[j]) > DYN_DIVERGED)
 			diverged = j;
+	if (diverged < 0)
+		diverged = DynRunaway(&problem, theta, result.value);
 
 	base = ClvModelAlloc(CLV_PARETONBD);
 	base->flags = CLV_FLAG_FITTED | CLV_FLAG_HAS_UNIT;
@@ -684,360 +679,6 @@ dyncov_fit_compact(PG_FUNCTION_ARGS)
 	SET_VARSIZE(copy, size);
 	copy->capacity = state->used;
 	PG_RETURN_POINTER(copy);
-}
-
-/* ---------------------------------------------------------------------------
- * Scoring a customer with a covariate path
- * ---------------------------------------------------------------------------
- */
-
-/* The model of a scorer (argument 0), a Pareto/NBD with covariates matching path; p gets its values */
-static ClvModel *
-DynScorerModel(FunctionCallInfo fcinfo, const CovPath *path, DynParams *p)
-{
-	ClvModel   *model = ClvGetModel(fcinfo, 0, CLV_PARETONBD);
-	ClvCovariates cov;
-	TimeUnit	unit = DynPeriodUnit(path->period);
-
-	ClvCheckScorable(model);
-	if (!ClvModelHasCovariates(model))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a Pareto/NBD model without covariates cannot score a covariate path"),
-				 errhint("Fit the model with crm.paretonbd_fit(x, t_x, t, first_purchase, path, covariates).")));
-	ClvModelCovariates(model, &cov);
-	if (cov.spec->n_life != path->n_life || cov.spec->n_trans != path->n_trans)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the covariate path has %d lifetime and %d transaction covariates, the model %d and %d",
-						path->n_life, path->n_trans, cov.spec->n_life, cov.spec->n_trans)));
-	if ((model->flags & CLV_FLAG_HAS_UNIT) &&
-		!TimeUnitEqual(&model->unit, &unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the covariate path's period is not the model's time unit %s", TimeUnitText(&model->unit))));
-	p->r = model->params[0];
-	p->alpha = model->params[1];
-	p->s = model->params[2];
-	p->beta = model->params[3];
-	p->n_life = path->n_life;
-	p->n_trans = path->n_trans;
-	memcpy(p->gamma, cov.gamma, sizeof(float8) * (path->n_life + path->n_trans));
-	return model;
-}
-
-/*
- * The customer of a scorer: (x, t_x, T, first_purchase, path) from
- * argument first, with runs up to T + horizon (horizon < 0: the path's end
- * or T, whichever is later);
- * false when the customer cannot be scored (born before the path)
- */
-static bool
-DynScorerCustomer(FunctionCallInfo fcinfo, int first, bool dated, float8 horizon, DynParams *p,
-				  DynCustomer *c)
-{
-	float8		x = PG_GETARG_FLOAT8(first);
-	float8		t_x = PG_GETARG_FLOAT8(first + 1);
-	float8		T = PG_GETARG_FLOAT8(first + 2);
-	CovPath    *path = CovPathArg(fcinfo, first + 4);
-	int64		birth;
-	float8		until;
-
-	ClvCheckTriple(x, t_x, T);
-	birth = DynBirthArg(fcinfo, first + 3, path, dated);
-	DynScorerModel(fcinfo, path, p);
-	if (horizon >= 0)
-		until = T + horizon;
-	else
-	{
-		int64		path_end = CovPathStart(path, path->n_rows - 1) + path->period;
-
-		until = Max(T, (float8) (path_end - birth) / (float8) path->period);
-	}
-	return DynCustomerFromPath(path, birth, x, t_x, T, until, c) == NULL;
-}
-
-/* The log-likelihood and P(alive) of a scorer's customer; false when it cannot be scored */
-static bool
-DynScore(FunctionCallInfo fcinfo, bool dated, float8 horizon, DynParams *p, DynCustomer *c,
-		 float8 *ll, float8 *p_alive)
-{
-	if (!DynScorerCustomer(fcinfo, 1, dated, horizon, p, c))
-		return false;
-	*ll = DynLogLik(p, c, NULL, p_alive);
-	return isfinite(*ll);
-}
-
-/* crm.loglik(model, x, t_x, T, first_purchase, path): one customer's log-likelihood */
-static Datum
-DynLoglikScorer(FunctionCallInfo fcinfo, bool dated)
-{
-	DynParams	p;
-	DynCustomer c;
-	float8		ll;
-	float8		alive;
-
-	if (!DynScore(fcinfo, dated, 0, &p, &c, &ll, &alive))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(ll);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_loglik_date);
-/* crm.loglik with a dated path */
-Datum
-dyncov_loglik_date(PG_FUNCTION_ARGS)
-{
-	return DynLoglikScorer(fcinfo, true);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_loglik_tz);
-/* crm.loglik with a timestamptz path */
-Datum
-dyncov_loglik_tz(PG_FUNCTION_ARGS)
-{
-	return DynLoglikScorer(fcinfo, false);
-}
-
-/* crm.p_alive(model, x, t_x, T, first_purchase, path) */
-static Datum
-DynPAliveScorer(FunctionCallInfo fcinfo, bool dated)
-{
-	DynParams	p;
-	DynCustomer c;
-	float8		ll;
-	float8		alive;
-
-	if (!DynScore(fcinfo, dated, 0, &p, &c, &ll, &alive))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(ClampProbability(alive, "P(alive)"));
-}
-
-PG_FUNCTION_INFO_V1(dyncov_p_alive_date);
-/* crm.p_alive with a dated path */
-Datum
-dyncov_p_alive_date(PG_FUNCTION_ARGS)
-{
-	return DynPAliveScorer(fcinfo, true);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_p_alive_tz);
-/* crm.p_alive with a timestamptz path */
-Datum
-dyncov_p_alive_tz(PG_FUNCTION_ARGS)
-{
-	return DynPAliveScorer(fcinfo, false);
-}
-
-/*
- * The expected purchases of a customer alive at T over the runs after T:
- * int e_t(u) ((beta + B(T)) / (beta + B(u)))^s du up to until, by runs in
- * closed form, times (r + x) / (alpha + A(T)) (not P(alive))
- */
-static float8
-DynAliveExpected(const DynParams *p, const DynCustomer *c, float8 until)
-{
-	int			n_cov = p->n_life + p->n_trans;
-	float8		A = 0;
-	float8		B = 0;
-	float8		u0 = 0;
-	float8		BT = -1;
-	float8		total = 0;
-
-	for (int32 i = 0; i < c->n_runs && u0 < until; i++)
-	{
-		const float8 *run = c->runs + (Size) i * (1 + n_cov);
-		float8		u1 = Min(run[0], until);
-		float8		eta_l = 0;
-		float8		eta_t = 0;
-		float8		el;
-		float8		et;
-
-		for (int j = 0; j < p->n_life; j++)
-			eta_l += p->gamma[j] * run[1 + j];
-		for (int j = 0; j < p->n_trans; j++)
-			eta_t += p->gamma[p->n_life + j] * run[1 + p->n_life + j];
-		el = exp(eta_l);
-		et = exp(eta_t);
-		if (u1 > c->T)
-		{
-			float8		a = Max(u0, c->T);
-			float8		c0;
-			float8		q;
-
-			if (BT < 0)
-			{
-				BT = p->beta + B + el * (a - u0);
-				A += et * (a - u0);
-			}
-			c0 = p->beta + B + el * (a - u0);
-			q = log1p(el * (u1 - a) / c0);
-			/* et (BT/c0)^s int_0^L (1 + el v / c0)^-s dv */
-			total += et * exp(p->s * log(BT / c0)) * c0 / el *
-				(fabs(p->s - 1) < 1e-9 ? q : -expm1((1 - p->s) * q) / (p->s - 1));
-		}
-		else
-			A += et * (u1 - u0);
-		B += el * (u1 - u0);
-		u0 = u1;
-	}
-	return (p->r + c->x) / (p->alpha + A) * total;
-}
-
-/* crm.expected_purchases(model, horizon, x, t_x, T, first_purchase, path): CET over (T, T + horizon] */
-static Datum
-DynExpectedScorer(FunctionCallInfo fcinfo, bool dated)
-{
-	DynParams	p;
-	DynCustomer c;
-	float8		alive;
-	float8		horizon = PG_GETARG_FLOAT8(1);
-	float8		result;
-
-	ClvCheckHorizon(horizon);
-	if (!DynScorerCustomer(fcinfo, 2, dated, horizon, &p, &c))
-		PG_RETURN_NULL();
-	if (!isfinite(DynLogLik(&p, &c, NULL, &alive)))
-		PG_RETURN_NULL();
-	result = ClampProbability(alive, "P(alive)") * DynAliveExpected(&p, &c, c.T + horizon);
-	CheckResultFinite(result, "expected purchases");
-	PG_RETURN_FLOAT8(result);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_expected_date);
-/* crm.expected_purchases with a dated path */
-Datum
-dyncov_expected_date(PG_FUNCTION_ARGS)
-{
-	return DynExpectedScorer(fcinfo, true);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_expected_tz);
-/* crm.expected_purchases with a timestamptz path */
-Datum
-dyncov_expected_tz(PG_FUNCTION_ARGS)
-{
-	return DynExpectedScorer(fcinfo, false);
-}
-
-/*
- * DERT of a scorer's customer: P(alive) (r + x) / (alpha + A(T)) times int_T^inf
- * e^(-delta (u - T)) e_t(u) ((beta + B(T)) / (beta + B(u)))^s du, by
- * Gauss-Legendre over the runs of the path after T and in closed form
- * (the scaled upper incomplete gamma function) after the path's end
- */
-static Datum
-DynDertScorer(FunctionCallInfo fcinfo, bool dated)
-{
-	DynParams	p;
-	DynCustomer c;
-	float8		alive;
-	float8		rate = PG_GETARG_FLOAT8(6);
-	float8		delta;
-	int			n_cov;
-	float8		A = 0;
-	float8		B = 0;
-	float8		u0 = 0;
-	float8		BT = -1;
-	float8		total = 0;
-	float8		result;
-
-	CheckPositiveDiscountRate(rate, "DERT sums purchases over an unbounded future: without discounting it is infinite when s <= 1.");
-	delta = log1p(rate);
-	if (!DynScorerCustomer(fcinfo, 1, dated, -1, &p, &c))
-		PG_RETURN_NULL();
-	if (!isfinite(DynLogLik(&p, &c, NULL, &alive)))
-		PG_RETURN_NULL();
-	n_cov = p.n_life + p.n_trans;
-	for (int32 i = 0; i < c.n_runs; i++)
-	{
-		const float8 *run = c.runs + (Size) i * (1 + n_cov);
-		bool		last = i == c.n_runs - 1;
-		float8		u1 = run[0];
-		float8		eta_l = 0;
-		float8		eta_t = 0;
-		float8		el;
-		float8		et;
-
-		for (int j = 0; j < p.n_life; j++)
-			eta_l += p.gamma[j] * run[1 + j];
-		for (int j = 0; j < p.n_trans; j++)
-			eta_t += p.gamma[p.n_life + j] * run[1 + p.n_life + j];
-		el = exp(eta_l);
-		et = exp(eta_t);
-		if (u1 > c.T || last)
-		{
-			float8		a = Max(u0, c.T);
-			float8		c0;
-
-			if (BT < 0)
-			{
-				BT = p.beta + B + el * (a - u0);
-				A += et * (a - u0);
-			}
-			c0 = p.beta + B + el * (a - u0);
-			if (u1 > a)
-			{
-				float8		v = 0;
-				bool		final = false;
-
-				for (int q = 0; !final && q < DYN_MAX_PIECES; q++)
-				{
-					float8		h = DYN_PIECE_REACH * Min(2 / delta, (c0 + el * v) / el * Min(1, 2 / p.s));
-
-					if (h >= u1 - a - v || q == DYN_MAX_PIECES - 1)
-					{
-						h = u1 - a - v;
-						final = true;
-					}
-					for (int k = 0; k < 2 * GL_HALF; k++)
-					{
-						float8		node = k < GL_HALF ? -GlNode[k] : GlNode[k - GL_HALF];
-						float8		vk = v + 0.5 * h * (1 + node);
-
-						total += 0.5 * h * GlWeight[k < GL_HALF ? k : k - GL_HALF] * et *
-							exp(-delta * (a - c.T + vk) + p.s * log(BT / (c0 + el * vk)));
-					}
-					v += h;
-				}
-			}
-			if (last)
-			{
-				/* after the path: the last period's covariates for ever */
-				float8		c1 = c0 + el * Max(u1 - a, 0);
-				float8		b = c1 / el;
-				float8		scaled;
-
-				if (!UpperGammaScaled(1 - p.s, delta * b, &scaled))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("cannot evaluate DERT for discount rate %g", rate)));
-				total += et * exp(-delta * (Max(u1, c.T) - c.T) + p.s * log(BT / c1)) * b * scaled;
-			}
-		}
-		else
-			A += et * (u1 - u0);
-		B += el * (u1 - u0);
-		u0 = u1;
-	}
-	result = ClampProbability(alive, "P(alive)") * (p.r + c.x) / (p.alpha + A) * total;
-	CheckResultFinite(result, "DERT (discounted expected residual transactions)");
-	PG_RETURN_FLOAT8(result);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_dert_date);
-/* crm.dert with a dated path */
-Datum
-dyncov_dert_date(PG_FUNCTION_ARGS)
-{
-	return DynDertScorer(fcinfo, true);
-}
-
-PG_FUNCTION_INFO_V1(dyncov_dert_tz);
-/* crm.dert with a timestamptz path */
-Datum
-dyncov_dert_tz(PG_FUNCTION_ARGS)
-{
-	return DynDertScorer(fcinfo, false);
 }
 
 /*
