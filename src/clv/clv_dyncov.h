@@ -155,6 +155,13 @@ extern const char *DynStateProblem(const DynState *state, Size size);
 /* The customers of a state's records (pointers into the state); *n gets their number */
 extern DynCustomer *DynStateCustomers(const DynState *state, int32 *n);
 
+/*
+ * The customers of a state sorted by their values, those with the same
+ * values merged into one with their weights (palloc'd; pointers into the
+ * state); *n gets their number
+ */
+extern DynCustomer *DynDistinctCustomers(const DynState *state, int32 *n);
+
 /* The time unit of a period of microseconds */
 extern TimeUnit DynPeriodUnit(int64 period);
 

@@ -413,61 +413,6 @@ DynSetUp(DynProblem *problem, const CovariateNames *names, bool *held)
 	}
 }
 
-/* The number of trans covariates and all covariates of the customers qsort_arg compares */
-typedef struct DynSortArg
-{
-	int			n_trans;		/* transaction covariates */
-	int			n_cov;			/* all covariates */
-} DynSortArg;
-
-/* Order of two customers by their values (qsort_arg comparator) */
-static int
-CompareCustomers(const void *a, const void *b, void *arg)
-{
-	const DynCustomer *ca = (const DynCustomer *) a;
-	const DynCustomer *cb = (const DynCustomer *) b;
-	const DynSortArg *sort = (const DynSortArg *) arg;
-	int			c;
-
-	if (ca->x != cb->x)
-		return ca->x < cb->x ? -1 : 1;
-	if (ca->t_x != cb->t_x)
-		return ca->t_x < cb->t_x ? -1 : 1;
-	if (ca->T != cb->T)
-		return ca->T < cb->T ? -1 : 1;
-	if (ca->n_runs != cb->n_runs)
-		return ca->n_runs < cb->n_runs ? -1 : 1;
-	c = memcmp(ca->purchase_z, cb->purchase_z, sizeof(float8) * sort->n_trans);
-	if (c != 0)
-		return c;
-	return memcmp(ca->runs, cb->runs, sizeof(float8) * (Size) ca->n_runs * (1 + sort->n_cov));
-}
-
-/*
- * The customers of a state sorted by their values, customers with the same
- * values merged into one with their weights: the fit is then the same
- * whatever the order the rows came in (serial, parallel, merged partials)
- */
-static DynCustomer *
-DistinctCustomers(const DynState *state, int32 *n)
-{
-	DynSortArg	sort = {state->n_trans, state->n_life + state->n_trans};
-	int32		n_all;
-	int32		kept = 0;
-	DynCustomer *customers = DynStateCustomers(state, &n_all);
-
-	qsort_arg(customers, n_all, sizeof(DynCustomer), CompareCustomers, &sort);
-	for (int32 i = 0; i < n_all; i++)
-	{
-		if (kept > 0 && CompareCustomers(&customers[kept - 1], &customers[i], &sort) == 0)
-			customers[kept - 1].weight += customers[i].weight;
-		else
-			customers[kept++] = customers[i];
-	}
-	*n = kept;
-	return customers;
-}
-
 /*
  * The index in theta of a coefficient that runs off (no finite estimate),
  * or -1: one whose scaled value is above 1 in size and that, pushed 10
@@ -525,7 +470,7 @@ DynFit(const DynState *state)
 
 	CovariateSpecNames(spec, &names);
 	memset(&problem, 0, sizeof(problem));
-	problem.customers = DistinctCustomers(state, &problem.n_customers);
+	problem.customers = DynDistinctCustomers(state, &problem.n_customers);
 	problem.n_life = state->n_life;
 	problem.n_trans = state->n_trans;
 	problem.lambda[COVARIATE_LIFE] = names.lambda[COVARIATE_LIFE];
@@ -664,21 +609,6 @@ dyncov_fit_final(PG_FUNCTION_ARGS)
 	if (state->n_records == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(DynFit(state));
-}
-
-/* crm.dyncov_fit_compact(state): the partial state as it is (the partial aggregate's final) */
-PG_FUNCTION_INFO_V1(dyncov_fit_compact);
-Datum
-dyncov_fit_compact(PG_FUNCTION_ARGS)
-{
-	DynState   *state = (DynState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	Size		size = offsetof(DynState, data) + MAXALIGN(state->spec_size) + state->used;
-	DynState   *copy = (DynState *) palloc(size);
-
-	memcpy(copy, state, size);
-	SET_VARSIZE(copy, size);
-	copy->capacity = state->used;
-	PG_RETURN_POINTER(copy);
 }
 
 /*

@@ -136,6 +136,61 @@ DynStateCustomers(const DynState *state, int32 *n)
 	return customers;
 }
 
+/* The number of trans covariates and all covariates of the customers qsort_arg compares */
+typedef struct DynSortArg
+{
+	int			n_trans;		/* transaction covariates */
+	int			n_cov;			/* all covariates */
+} DynSortArg;
+
+/* Order of two customers by their values (qsort_arg comparator) */
+static int
+CompareCustomers(const void *a, const void *b, void *arg)
+{
+	const DynCustomer *ca = (const DynCustomer *) a;
+	const DynCustomer *cb = (const DynCustomer *) b;
+	const DynSortArg *sort = (const DynSortArg *) arg;
+	int			c;
+
+	if (ca->x != cb->x)
+		return ca->x < cb->x ? -1 : 1;
+	if (ca->t_x != cb->t_x)
+		return ca->t_x < cb->t_x ? -1 : 1;
+	if (ca->T != cb->T)
+		return ca->T < cb->T ? -1 : 1;
+	if (ca->n_runs != cb->n_runs)
+		return ca->n_runs < cb->n_runs ? -1 : 1;
+	c = memcmp(ca->purchase_z, cb->purchase_z, sizeof(float8) * sort->n_trans);
+	if (c != 0)
+		return c;
+	return memcmp(ca->runs, cb->runs, sizeof(float8) * (Size) ca->n_runs * (1 + sort->n_cov));
+}
+
+/*
+ * The customers of a state sorted by their values, customers with the same
+ * values merged into one with their weights: the fit is then the same
+ * whatever the order the rows came in (serial, parallel, merged partials)
+ */
+DynCustomer *
+DynDistinctCustomers(const DynState *state, int32 *n)
+{
+	DynSortArg	sort = {state->n_trans, state->n_life + state->n_trans};
+	int32		n_all;
+	int32		kept = 0;
+	DynCustomer *customers = DynStateCustomers(state, &n_all);
+
+	qsort_arg(customers, n_all, sizeof(DynCustomer), CompareCustomers, &sort);
+	for (int32 i = 0; i < n_all; i++)
+	{
+		if (kept > 0 && CompareCustomers(&customers[kept - 1], &customers[i], &sort) == 0)
+			customers[kept - 1].weight += customers[i].weight;
+		else
+			customers[kept++] = customers[i];
+	}
+	*n = kept;
+	return customers;
+}
+
 /* A new empty state for spec and period in context, with room for capacity bytes of records */
 static DynState *
 NewState(MemoryContext context, const CovariateSpec *spec, int64 period, int64 capacity)
@@ -472,4 +527,43 @@ dyncov_fit_state_recv(PG_FUNCTION_ARGS)
 	if (problem != NULL)
 		CrmBinaryError(STATE_TYPE, problem);
 	PG_RETURN_POINTER(state);
+}
+
+/*
+ * crm.dyncov_fit_compact(state): the state with its customers in the
+ * canonical order of DynDistinctCustomers (customers with the same values
+ * merged), without spare room: the partial aggregates' final function, so
+ * that a partial state's text is the same whatever order its rows came in
+ */
+PG_FUNCTION_INFO_V1(dyncov_fit_compact);
+Datum
+dyncov_fit_compact(PG_FUNCTION_ARGS)
+{
+	DynState   *state = (DynState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	int			n_cov = state->n_life + state->n_trans;
+	int32		n;
+	DynCustomer *customers = DynDistinctCustomers(state, &n);
+	DynState   *out = NewState(CurrentMemoryContext, DYNSTATE_SPEC(state), state->period, state->used);
+	float8	   *rec = DYNSTATE_RECORDS(out);
+
+	for (int32 i = 0; i < n; i++)
+	{
+		const DynCustomer *c = &customers[i];
+
+		rec[0] = c->x;
+		rec[1] = c->t_x;
+		rec[2] = c->T;
+		rec[3] = c->weight;
+		rec[4] = c->n_runs;
+		memcpy(rec + DYNREC_HEAD, c->purchase_z, sizeof(float8) * state->n_trans);
+		memcpy(rec + DYNREC_HEAD + state->n_trans, c->runs, sizeof(float8) * (Size) c->n_runs * (1 + n_cov));
+		rec += RecordLength(rec, state->n_life, state->n_trans);
+	}
+	out->used = (char *) rec - (char *) DYNSTATE_RECORDS(out);
+	out->capacity = out->used;
+	SET_VARSIZE(out, offsetof(DynState, data) + MAXALIGN(out->spec_size) + out->used);
+	out->n_records = n;
+	out->n = state->n;
+	out->skipped = state->skipped;
+	PG_RETURN_POINTER(out);
 }
