@@ -131,6 +131,9 @@ covariate_path_in(PG_FUNCTION_ARGS)
 		flags |= COVPATH_FINAL;
 	filled = (int32) CrmReadKeyInt(&r, "filled", 0, COVPATH_MAX_PERIODS);
 	n_rows = (int32) CrmReadKeyInt(&r, "periods", 0, COVPATH_MAX_PERIODS);
+	/* a row takes at least 4 characters ("0:0;"): do not allocate for more */
+	if ((Size) n_rows > strlen(input) / 4)
+		CrmReadError(&r, "more periods than the text holds");
 	path = NewPath(CurrentMemoryContext, n_life, n_trans,
 				   unit.days * USECS_PER_DAY + unit.usecs, flags, n_rows);
 	path->n_rows = n_rows;

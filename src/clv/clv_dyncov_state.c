@@ -101,6 +101,8 @@ DynStateProblem(const DynState *state, Size size)
 		}
 		if (previous != rec[2])
 			return "the last run must end at T";
+		if (n > PG_INT64_MAX - (int64) rec[3])
+			return "customer count out of range";
 		n += (int64) rec[3];
 		rec += length;
 		left -= length;
