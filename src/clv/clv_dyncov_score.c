@@ -114,16 +114,16 @@ DynLoglikScorer(FunctionCallInfo fcinfo, bool dated)
 	PG_RETURN_FLOAT8(ll);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_loglik_date);
 /* crm.loglik with a dated path */
+PG_FUNCTION_INFO_V1(dyncov_loglik_date);
 Datum
 dyncov_loglik_date(PG_FUNCTION_ARGS)
 {
 	return DynLoglikScorer(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_loglik_tz);
 /* crm.loglik with a timestamptz path */
+PG_FUNCTION_INFO_V1(dyncov_loglik_tz);
 Datum
 dyncov_loglik_tz(PG_FUNCTION_ARGS)
 {
@@ -144,16 +144,16 @@ DynPAliveScorer(FunctionCallInfo fcinfo, bool dated)
 	PG_RETURN_FLOAT8(ClampProbability(alive, "P(alive)"));
 }
 
-PG_FUNCTION_INFO_V1(dyncov_p_alive_date);
 /* crm.p_alive with a dated path */
+PG_FUNCTION_INFO_V1(dyncov_p_alive_date);
 Datum
 dyncov_p_alive_date(PG_FUNCTION_ARGS)
 {
 	return DynPAliveScorer(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_p_alive_tz);
 /* crm.p_alive with a timestamptz path */
+PG_FUNCTION_INFO_V1(dyncov_p_alive_tz);
 Datum
 dyncov_p_alive_tz(PG_FUNCTION_ARGS)
 {
@@ -235,16 +235,16 @@ DynExpectedScorer(FunctionCallInfo fcinfo, bool dated)
 	PG_RETURN_FLOAT8(result);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_expected_date);
 /* crm.expected_purchases with a dated path */
+PG_FUNCTION_INFO_V1(dyncov_expected_date);
 Datum
 dyncov_expected_date(PG_FUNCTION_ARGS)
 {
 	return DynExpectedScorer(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_expected_tz);
 /* crm.expected_purchases with a timestamptz path */
+PG_FUNCTION_INFO_V1(dyncov_expected_tz);
 Datum
 dyncov_expected_tz(PG_FUNCTION_ARGS)
 {
@@ -356,16 +356,16 @@ DynDertScorer(FunctionCallInfo fcinfo, bool dated)
 	PG_RETURN_FLOAT8(result);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_dert_date);
 /* crm.dert with a dated path */
+PG_FUNCTION_INFO_V1(dyncov_dert_date);
 Datum
 dyncov_dert_date(PG_FUNCTION_ARGS)
 {
 	return DynDertScorer(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(dyncov_dert_tz);
 /* crm.dert with a timestamptz path */
+PG_FUNCTION_INFO_V1(dyncov_dert_tz);
 Datum
 dyncov_dert_tz(PG_FUNCTION_ARGS)
 {
