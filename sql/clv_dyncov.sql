@@ -264,7 +264,7 @@ FROM (SELECT x, t_x, t_cal, first_purchase, fit_path AS path FROM apparel_dyn) s
 SELECT crm.converged(m) AS converged, crm.customers(m) AS n, round(crm.loglik(m)::numeric, 3) AS ll,
        abs(crm.loglik(m) - -5753.325734) < 1e-4 AS ll_matches_reference
 FROM apparel_fit;
-SELECT p.parameter, round(p.estimate::numeric, 4) AS estimate, round(p.std_error::numeric, 4) AS std_error,
+SELECT p.parameter, round(p.estimate::numeric, 4) AS estimate, round(p.std_error::numeric, 3) AS std_error,
        abs(p.estimate - ref.estimate) <= 0.01 * ref.std_error AS estimate_matches,
        abs(p.std_error / ref.std_error - 1) <= 0.02 AS std_error_matches
 FROM apparel_fit, crm.parameters(m) p

@@ -33,7 +33,7 @@
  * relative.  The gradient is
  * that of the same sum, analytic.  The fit is BFGS on (log r, log alpha,
  * log s, log beta, coefficients of the covariates scaled by their standard
- * deviations), standard errors from the Hessian (central differences of
+ * deviations), standard errors from the Hessian (forward differences of
  * the gradient) by the delta method.
  */
 #include "crm.h"
@@ -113,8 +113,12 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 	float8		log_alive;
 	float8		ll;
 	float8		purchase_eta = 0;
+	float8		log_weight[DYN_GL_HALF];
+	float8		log_piece;
 	DynSum		sum;
 
+	for (int k = 0; k < DYN_GL_HALF; k++)
+		log_weight[k] = log(DynGlWeight[k]);
 	sum.m = -INFINITY;
 	sum.s = 0;
 	sum.n_g = n_g;
@@ -151,7 +155,7 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 				 * the rest of the run (the integrand falls within a run) is
 				 * negligible against the sum so far
 				 */
-				if (sum.s > 0 &&
+				if (q > 0 && sum.s > 0 &&
 					log_s + eta_l - rx * log(p->alpha + A + et * v) - s1 * log(p->beta + B + el * v) +
 					log(v_end - v) < sum.m + log(sum.s) - DYN_NEGLIGIBLE)
 					break;
@@ -161,16 +165,17 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 					h = v_end - v;
 					last = true;
 				}
+				log_piece = log_s + log(0.5 * h) + eta_l;
 				for (int k = 0; k < 2 * DYN_GL_HALF; k++)
 				{
 					float8		node = k < DYN_GL_HALF ? -DynGlNode[k] : DynGlNode[k - DYN_GL_HALF];
-					float8		weight = DynGlWeight[k < DYN_GL_HALF ? k : k - DYN_GL_HALF];
 					float8		vk = v + 0.5 * h * (1 + node);
 					float8		aa = p->alpha + A + et * vk;
 					float8		bb = p->beta + B + el * vk;
 					float8		la = log(aa);
 					float8		lb = log(bb);
-					float8		term = log_s + log(0.5 * h * weight) + eta_l - rx * la - s1 * lb;
+					float8		term = log_piece + log_weight[k < DYN_GL_HALF ? k : k - DYN_GL_HALF] -
+						rx * la - s1 * lb;
 
 					if (grad != NULL)
 					{
@@ -414,6 +419,43 @@ DynSetUp(DynProblem *problem, const CovariateNames *names, bool *held)
 }
 
 /*
+ * The Hessian of the objective at theta (n_free x n_free, row-major,
+ * symmetrized) by forward differences of the analytic gradient with
+ * relative steps of 1e-6 (the gradient is good to about 1e-13: truncation
+ * and rounding errors both about 1e-6 relative): n_free + 1 gradients, not
+ * the 2 n_free of central differences, on a fit whose every evaluation
+ * sums over all customers; false if a gradient is not finite
+ */
+static bool
+DynHessian(const DynProblem *problem, const double *theta, double *hessian)
+{
+	int			n_free = 4 + problem->n_coef;
+	double		g0[4 + DYN_MAX_COEFS];
+	double		g1[4 + DYN_MAX_COEFS];
+	double		moved[4 + DYN_MAX_COEFS];
+
+	if (!isfinite(DynObjective(theta, g0, (void *) problem)))
+		return false;
+	for (int j = 0; j < n_free; j++)
+	{
+		double		h = 1e-6 * Max(fabs(theta[j]), 1);
+
+		memcpy(moved, theta, sizeof(double) * n_free);
+		moved[j] += h;
+		h = moved[j] - theta[j];
+		if (!isfinite(DynObjective(moved, g1, (void *) problem)))
+			return false;
+		for (int i = 0; i < n_free; i++)
+			hessian[i * n_free + j] = (g1[i] - g0[i]) / h;
+	}
+	for (int i = 0; i < n_free; i++)
+		for (int j = 0; j < i; j++)
+			hessian[i * n_free + j] = hessian[j * n_free + i] =
+				0.5 * (hessian[i * n_free + j] + hessian[j * n_free + i]);
+	return true;
+}
+
+/*
  * The index in theta of a coefficient that runs off (no finite estimate),
  * or -1: one whose scaled value is above 1 in size and that, pushed 10
  * further out, lowers the log-likelihood by less than 0.5 (the surface is
@@ -531,7 +573,7 @@ DynFit(const DynState *state)
 	base->params[3] = p.beta;
 	hessian = (double *) palloc(sizeof(double) * n_free * n_free);
 	inverse = (double *) palloc(sizeof(double) * n_free * n_free);
-	if (NumericHessian(DynObjective, &problem, n_free, theta, hessian) &&
+	if (DynHessian(&problem, theta, hessian) &&
 		InvertSymmetricPositive(n_free, hessian, inverse))
 	{
 		has_se = true;
