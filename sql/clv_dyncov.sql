@@ -252,6 +252,12 @@ SELECT bool_and(crm.expected_purchases(m, 26, d.x, d.t_x, d.t, d.first_purchase,
 FROM dsim d JOIN contact_path p USING (c), dsim_fit;
 SELECT crm.p_alive(m, 1, 1, 10, TIMESTAMPTZ '2017-01-01 00:00+00', path) IS NULL AS born_before_path_is_null
 FROM dsim, dsim_fit WHERE c = 1;
+-- and the fit skips them, counted in one NOTICE (one odd customer does not
+-- stop the fit)
+SELECT crm.customers(m) AS n, (m::jsonb) ->> 'skipped' AS skipped
+FROM (SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}')) AS m
+FROM (SELECT x, t_x, t, first_purchase, path FROM dsim WHERE c <= 400
+      UNION ALL SELECT 1, 1, 10, TIMESTAMPTZ '2017-01-01 00:00+00', path FROM dsim WHERE c = 1) s) f;
 
 -- the apparel data: Gender and Channel on the lifetime, High.Season, Gender
 -- and Channel on the transactions; against the independent reference

@@ -565,6 +565,7 @@ DynFit(const DynState *state)
 	base->unit = DynPeriodUnit(state->period);
 	base->iterations = iterations;
 	base->n = state->n;
+	base->skipped = state->skipped;
 	base->ll = ll;
 	DynParamsOf(&problem, theta, &p);
 	base->params[0] = p.r;
