@@ -22,7 +22,8 @@
  * alpha exp(-gamma_trans . z), beta_i = beta exp(-gamma_life . z)), and with
  * coefficients 0 the plain Pareto/NBD's.  The paper writes the integral per
  * period with Gauss hypergeometric functions; here it is evaluated per run
- * of constant covariates by 10-point Gauss-Legendre on pieces no longer
+ * of constant covariates by Gauss-Legendre (10 points, 6 or 8 on pieces
+ * well inside the reach) on pieces no longer
  * than the distance from their start to the integrand's nearest
  * singularity ((alpha + A) / e_t or (beta + B) / e_l back in time, times
  * 2 / the power when that is above 2), where the rule's error is about
@@ -53,6 +54,47 @@ const double DynGlNode[DYN_GL_HALF] = {0.14887433898163122, 0.4333953941292472, 
 0.8650633666889845, 0.9739065285171717};
 const double DynGlWeight[DYN_GL_HALF] = {0.295524224714753, 0.2692667193099965, 0.219086362515982,
 0.14945134915058036, 0.06667134430868807};
+/* The 6- and 8-point rules, for pieces well inside the reach */
+static const double Gl6Node[3] = {0.23861918608319693, 0.6612093864662645, 0.932469514203152};
+static const double Gl6Weight[3] = {0.46791393457269137, 0.36076157304813894, 0.17132449237916975};
+static const double Gl8Node[4] = {0.18343464249564978, 0.525532409916329, 0.7966664774136267,
+0.9602898564975362};
+static const double Gl8Weight[4] = {0.36268378337836177, 0.31370664587788705, 0.22238103445337434,
+0.10122853629037669};
+
+/* A Gauss-Legendre rule: half its nodes (the positive ones) and the logs of their weights */
+typedef struct DynRule
+{
+	int			half;			/* nodes / 2 */
+	const double *node;			/* the positive nodes */
+	double		log_weight[DYN_GL_HALF];	/* logs of their weights */
+} DynRule;
+
+/* The 6-, 8- and 10-point rules (log weights filled on first use) */
+static DynRule DynRules[3] = {{3, Gl6Node}, {4, Gl8Node}, {DYN_GL_HALF, DynGlNode}};
+static bool DynRulesReady = false;
+
+/*
+ * The rule for a piece of length h where the reach (the distance to the
+ * nearest singularity, scaled) is reach: the fewest nodes whose error
+ * rho^(-2n) stays below 1e-15 (rho the Bernstein ellipse's parameter for
+ * the singularity at reach / h piece lengths away): 6 within a quarter of
+ * the reach, 8 within half of it, else 10
+ */
+static inline const DynRule *
+DynRuleFor(float8 h, float8 reach)
+{
+	if (!DynRulesReady)
+	{
+		const double *weights[3] = {Gl6Weight, Gl8Weight, DynGlWeight};
+
+		for (int r = 0; r < 3; r++)
+			for (int k = 0; k < DynRules[r].half; k++)
+				DynRules[r].log_weight[k] = log(weights[r][k]);
+		DynRulesReady = true;
+	}
+	return h <= 0.25 * reach ? &DynRules[0] : h <= 0.5 * reach ? &DynRules[1] : &DynRules[2];
+}
 
 /* A log-sum-exp accumulator of terms with their derivatives */
 typedef struct DynSum
@@ -113,12 +155,9 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 	float8		log_alive;
 	float8		ll;
 	float8		purchase_eta = 0;
-	float8		log_weight[DYN_GL_HALF];
 	float8		log_piece;
 	DynSum		sum;
 
-	for (int k = 0; k < DYN_GL_HALF; k++)
-		log_weight[k] = log(DynGlWeight[k]);
 	sum.m = -INFINITY;
 	sum.s = 0;
 	sum.n_g = n_g;
@@ -148,8 +187,10 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 
 			for (int q = 0; !last && q < DYN_MAX_PIECES; q++)
 			{
-				float8		h = DYN_PIECE_REACH * Min((p->alpha + A + et * v) / et * Min(1, 2 / rx),
-													  (p->beta + B + el * v) / el * Min(1, 2 / s1));
+				float8		reach = DYN_PIECE_REACH * Min((p->alpha + A + et * v) / et * Min(1, 2 / rx),
+														  (p->beta + B + el * v) / el * Min(1, 2 / s1));
+				float8		h = reach;
+				const DynRule *rule;
 
 				/*
 				 * the rest of the run (the integrand falls within a run) is
@@ -165,16 +206,17 @@ DynLogLik(const DynParams *p, const DynCustomer *c, float8 *grad, float8 *p_aliv
 					h = v_end - v;
 					last = true;
 				}
+				rule = DynRuleFor(h, reach);
 				log_piece = log_s + log(0.5 * h) + eta_l;
-				for (int k = 0; k < 2 * DYN_GL_HALF; k++)
+				for (int k = 0; k < 2 * rule->half; k++)
 				{
-					float8		node = k < DYN_GL_HALF ? -DynGlNode[k] : DynGlNode[k - DYN_GL_HALF];
+					float8		node = k < rule->half ? -rule->node[k] : rule->node[k - rule->half];
 					float8		vk = v + 0.5 * h * (1 + node);
 					float8		aa = p->alpha + A + et * vk;
 					float8		bb = p->beta + B + el * vk;
 					float8		la = log(aa);
 					float8		lb = log(bb);
-					float8		term = log_piece + log_weight[k < DYN_GL_HALF ? k : k - DYN_GL_HALF] -
+					float8		term = log_piece + rule->log_weight[k < rule->half ? k : k - rule->half] -
 						rx * la - s1 * lb;
 
 					if (grad != NULL)
