@@ -110,7 +110,7 @@ FROM dsim_long GROUP BY c;
 CREATE TABLE dsim AS SELECT * FROM dsim_cbs JOIN dsim_path USING (c);
 ANALYZE dsim;
 CREATE TABLE dsim_fit AS
-SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}')) AS m
+SELECT crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}')) AS m
 FROM dsim;
 SELECT crm.converged(m) AS converged, crm.customers(m) AS n FROM dsim_fit;
 SELECT p.parameter, truth, round(((p.estimate - truth) / p.std_error)::numeric, 2) AS z,
@@ -152,13 +152,13 @@ SELECT count(*) AS customers, sum(crm.filled_periods(path)) AS filled, min(crm.p
 CREATE TABLE static_fit AS
 SELECT crm.paretonbd_fit(x, t_x, t_cal, life_z, trans_z, crm.covariates('{Gender,Channel}', '{Gender,Channel}')) AS m
 FROM apparel_cbs;
-SELECT max(abs(crm.loglik(m, x, t_x, t_cal, first_purchase, static_path) / crm.loglik(m, x, t_x, t_cal, life_z, trans_z) - 1)) < 1e-11 AS same_loglik,
-       max(abs(crm.p_alive(m, x, t_x, t_cal, first_purchase, static_path) - crm.p_alive(m, x, t_x, t_cal, life_z, trans_z))) < 1e-11 AS same_p_alive,
-       max(abs(crm.expected_purchases(m, 52, x, t_x, t_cal, first_purchase, static_path) /
+SELECT max(abs(crm.dyncov_loglik(m, x, t_x, t_cal, first_purchase, static_path) / crm.loglik(m, x, t_x, t_cal, life_z, trans_z) - 1)) < 1e-11 AS same_loglik,
+       max(abs(crm.dyncov_p_alive(m, x, t_x, t_cal, first_purchase, static_path) - crm.p_alive(m, x, t_x, t_cal, life_z, trans_z))) < 1e-11 AS same_p_alive,
+       max(abs(crm.dyncov_expected_purchases(m, 52, x, t_x, t_cal, first_purchase, static_path) /
                crm.expected_purchases(m, 52, x, t_x, t_cal, life_z, trans_z) - 1)) < 1e-11 AS same_cet
 FROM apparel_dyn, static_fit;
 CREATE TABLE constant_fit AS
-SELECT crm.paretonbd_fit(x, t_x, t_cal, first_purchase, static_path, crm.covariates('{Gender,Channel}', '{Gender,Channel}')) AS m
+SELECT crm.paretonbd_dyncov_fit(x, t_x, t_cal, first_purchase, static_path, crm.covariates('{Gender,Channel}', '{Gender,Channel}')) AS m
 FROM apparel_dyn;
 SELECT d.parameter, abs(d.estimate / s.estimate - 1) < 1e-6 AS same_estimate,
        abs(d.std_error / s.std_error - 1) < 1e-4 AS same_std_error
@@ -173,11 +173,11 @@ SELECT crm.with_covariates(crm.paretonbd(crm.parameter(m, 'r'), crm.parameter(m,
                                          crm.parameter(m, 'beta')),
                            crm.covariates('{High.Season,Gender,Channel}', '{High.Season,Gender,Channel}'),
                            '{0,0,0}', '{0,0,0}') AS z, m FROM plain_fit;
-SELECT max(abs(crm.loglik(z, x, t_x, t_cal, first_purchase, path) / crm.loglik(m, x, t_x, t_cal) - 1)) < 1e-11 AS same_loglik,
-       max(abs(crm.p_alive(z, x, t_x, t_cal, first_purchase, path) - crm.p_alive(m, x, t_x, t_cal))) < 1e-11 AS same_p_alive,
-       max(abs(crm.expected_purchases(z, 100, x, t_x, t_cal, first_purchase, path) /
+SELECT max(abs(crm.dyncov_loglik(z, x, t_x, t_cal, first_purchase, path) / crm.loglik(m, x, t_x, t_cal) - 1)) < 1e-11 AS same_loglik,
+       max(abs(crm.dyncov_p_alive(z, x, t_x, t_cal, first_purchase, path) - crm.p_alive(m, x, t_x, t_cal))) < 1e-11 AS same_p_alive,
+       max(abs(crm.dyncov_expected_purchases(z, 100, x, t_x, t_cal, first_purchase, path) /
                crm.expected_purchases(m, 100, x, t_x, t_cal) - 1)) < 1e-11 AS same_cet,
-       max(abs(crm.dert(z, x, t_x, t_cal, first_purchase, path, 0.01) / crm.dert(m, x, t_x, t_cal, 0.01) - 1)) < 1e-10 AS same_dert
+       max(abs(crm.dyncov_dert(z, x, t_x, t_cal, first_purchase, path, 0.01) / crm.dert(m, x, t_x, t_cal, 0.01) - 1)) < 1e-10 AS same_dert
 FROM apparel_dyn, zero_model;
 
 -- the gradient of the log-likelihood against central finite differences,
@@ -210,9 +210,9 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-SELECT plan_partial_aggregate($$SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path,
+SELECT plan_partial_aggregate($$SELECT crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path,
        crm.covariates('{g,contact}', '{season,contact}')) FROM dsim$$) AS parallel_plan;
-SELECT (SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}'))
+SELECT (SELECT crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}'))
         FROM dsim)::text = m::text AS parallel_equals_serial
 FROM dsim_fit;
 RESET parallel_setup_cost;
@@ -223,7 +223,7 @@ CREATE TABLE dsim_parts AS
 SELECT c % 3 AS part, crm.dyncov_fit_partial(x, t_x, t, first_purchase, path,
                                              crm.covariates('{g,contact}', '{season,contact}')) AS st
 FROM dsim GROUP BY c % 3;
-SELECT crm.paretonbd_fit_final(crm.dyncov_fit_merge(st::text::crm.dyncov_fit_state))::text = (SELECT m::text FROM dsim_fit)
+SELECT crm.paretonbd_dyncov_fit_final(crm.dyncov_fit_merge(st::text::crm.dyncov_fit_state))::text = (SELECT m::text FROM dsim_fit)
        AS merged_equals_serial
 FROM dsim_parts;
 -- the model value: prints, round-trips, casts to jsonb, lists its coefficients
@@ -236,26 +236,26 @@ FROM dsim_fit;
 -- a future of marketing contacts every week raises CET; customers born
 -- before their path score NULL
 SELECT c, x, round(t_x::numeric, 2) AS t_x, round(t::numeric, 2) AS t,
-       round(crm.p_alive(m, x, t_x, t, first_purchase, path)::numeric, 4) AS p_alive,
-       round(crm.expected_purchases(m, 26, x, t_x, t, first_purchase, path)::numeric, 4) AS cet_26,
-       round(crm.dert(m, x, t_x, t, first_purchase, path, 0.01)::numeric, 4) AS dert
+       round(crm.dyncov_p_alive(m, x, t_x, t, first_purchase, path)::numeric, 4) AS p_alive,
+       round(crm.dyncov_expected_purchases(m, 26, x, t_x, t, first_purchase, path)::numeric, 4) AS cet_26,
+       round(crm.dyncov_dert(m, x, t_x, t, first_purchase, path, 0.01)::numeric, 4) AS dert
 FROM dsim, dsim_fit WHERE c IN (1, 2, 3) ORDER BY c;
 CREATE TABLE contact_path AS
 SELECT c, crm.covariate_path(week_start, purchases, ARRAY[g, CASE WHEN week_start >= TIMESTAMPTZ '2018-01-07 00:00+00' + 104 * INTERVAL '1 week' THEN 1 ELSE contact END],
                              ARRAY[season, CASE WHEN week_start >= TIMESTAMPTZ '2018-01-07 00:00+00' + 104 * INTERVAL '1 week' THEN 1 ELSE contact END],
                              '1 week') AS path
 FROM dsim_long WHERE c <= 50 GROUP BY c;
-SELECT bool_and(crm.expected_purchases(m, 26, d.x, d.t_x, d.t, d.first_purchase, p.path) >
-                crm.expected_purchases(m, 26, d.x, d.t_x, d.t, d.first_purchase, d.path)) AS contacts_raise_cet,
-       bool_and(crm.p_alive(m, d.x, d.t_x, d.t, d.first_purchase, p.path) =
-                crm.p_alive(m, d.x, d.t_x, d.t, d.first_purchase, d.path)) AS future_leaves_p_alive
+SELECT bool_and(crm.dyncov_expected_purchases(m, 26, d.x, d.t_x, d.t, d.first_purchase, p.path) >
+                crm.dyncov_expected_purchases(m, 26, d.x, d.t_x, d.t, d.first_purchase, d.path)) AS contacts_raise_cet,
+       bool_and(crm.dyncov_p_alive(m, d.x, d.t_x, d.t, d.first_purchase, p.path) =
+                crm.dyncov_p_alive(m, d.x, d.t_x, d.t, d.first_purchase, d.path)) AS future_leaves_p_alive
 FROM dsim d JOIN contact_path p USING (c), dsim_fit;
-SELECT crm.p_alive(m, 1, 1, 10, TIMESTAMPTZ '2017-01-01 00:00+00', path) IS NULL AS born_before_path_is_null
+SELECT crm.dyncov_p_alive(m, 1, 1, 10, TIMESTAMPTZ '2017-01-01 00:00+00', path) IS NULL AS born_before_path_is_null
 FROM dsim, dsim_fit WHERE c = 1;
 -- and the fit skips them, counted in one NOTICE (one odd customer does not
 -- stop the fit)
 SELECT crm.customers(m) AS n, (m::jsonb) ->> 'skipped' AS skipped
-FROM (SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}')) AS m
+FROM (SELECT crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path, crm.covariates('{g,contact}', '{season,contact}')) AS m
 FROM (SELECT x, t_x, t, first_purchase, path FROM dsim WHERE c <= 400
       UNION ALL SELECT 1, 1, 10, TIMESTAMPTZ '2017-01-01 00:00+00', path FROM dsim WHERE c = 1) s) f;
 
@@ -265,7 +265,7 @@ FROM (SELECT x, t_x, t, first_purchase, path FROM dsim WHERE c <= 400
 -- weekly integrals, BFGS, finite-difference Hessian); tolerance: estimates
 -- 1e-4 relative, standard errors 1e-2 relative, log-likelihood 1e-6
 CREATE TABLE apparel_fit AS
-SELECT crm.paretonbd_fit(x, t_x, t_cal, first_purchase, path, crm.covariates('{Gender,Channel}', '{High.Season,Gender,Channel}')) AS m
+SELECT crm.paretonbd_dyncov_fit(x, t_x, t_cal, first_purchase, path, crm.covariates('{Gender,Channel}', '{High.Season,Gender,Channel}')) AS m
 FROM (SELECT x, t_x, t_cal, first_purchase, fit_path AS path FROM apparel_dyn) s;
 SELECT crm.converged(m) AS converged, crm.customers(m) AS n, round(crm.loglik(m)::numeric, 3) AS ll,
        abs(crm.loglik(m) - -5753.325734) < 1e-4 AS ll_matches_reference
@@ -282,15 +282,15 @@ JOIN (VALUES ('r', 2.1173205, 0.412689), ('alpha', 123.00486, 23.5984), ('s', 0.
 -- the holdout: expected purchases of every customer from the end of the
 -- calibration to the end of the log (2010-12-31, the path's covariates of
 -- those weeks), summed, against the purchases there
-SELECT round(sum(crm.expected_purchases(m, (DATE '2010-12-31' - DATE '2006-12-31') / 7.0, x, t_x, t_cal, first_purchase,
+SELECT round(sum(crm.dyncov_expected_purchases(m, (DATE '2010-12-31' - DATE '2006-12-31') / 7.0, x, t_x, t_cal, first_purchase,
                                         fit_path))::numeric, 1) AS expected_holdout,
        sum(x_holdout) AS actual_holdout,
-       round(avg(crm.p_alive(m, x, t_x, t_cal, first_purchase, fit_path))::numeric, 4) AS mean_p_alive
+       round(avg(crm.dyncov_p_alive(m, x, t_x, t_cal, first_purchase, fit_path))::numeric, 4) AS mean_p_alive
 FROM apparel_dyn, apparel_fit;
 -- High.Season on the lifetime too: its coefficient has no finite estimate
 -- (the reference's BFGS stops near -11.5 with a standard error of 60): the
 -- fit says so in a WARNING and marks the model not converged
-SELECT crm.converged(crm.paretonbd_fit(x, t_x, t_cal, first_purchase, path,
+SELECT crm.converged(crm.paretonbd_dyncov_fit(x, t_x, t_cal, first_purchase, path,
        crm.covariates('{High.Season,Gender,Channel}', '{High.Season,Gender,Channel}'))) AS converged
 FROM apparel_dyn;
 -- a fitted model's coefficients, as crm.parameters lists them
@@ -325,25 +325,25 @@ SELECT sqlstate_of(q) FROM (VALUES
   -- is not the path's, the path's purchases do not add up to x + 1, purchases
   -- before the first, an impossible summary, rows with different specs or
   -- periods, no repeat purchase at all
-  ($$SELECT crm.paretonbd_fit(2, 3.5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}')) FROM one_path$$),
-  ($$SELECT crm.paretonbd_fit(2, 3.5, 4, TIMESTAMPTZ '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
-  ($$SELECT crm.paretonbd_fit(1, 3.5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
-  ($$SELECT crm.paretonbd_fit(1, 2.5, 3, DATE '2005-01-09', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
-  ($$SELECT crm.paretonbd_fit(2, 5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
-  ($$SELECT crm.paretonbd_fit(2, 3.5, 4, DATE '2005-01-02', p, s) FROM one_path,
+  ($$SELECT crm.paretonbd_dyncov_fit(2, 3.5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}')) FROM one_path$$),
+  ($$SELECT crm.paretonbd_dyncov_fit(2, 3.5, 4, TIMESTAMPTZ '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
+  ($$SELECT crm.paretonbd_dyncov_fit(1, 3.5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
+  ($$SELECT crm.paretonbd_dyncov_fit(1, 2.5, 3, DATE '2005-01-09', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
+  ($$SELECT crm.paretonbd_dyncov_fit(2, 5, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs,contact}')) FROM one_path$$),
+  ($$SELECT crm.paretonbd_dyncov_fit(2, 3.5, 4, DATE '2005-01-02', p, s) FROM one_path,
       (VALUES (crm.covariates('{hs}', '{hs,contact}')), (crm.covariates('{a}', '{hs,contact}'))) v(s)$$),
-  ($$SELECT crm.paretonbd_fit(0, 0, 0, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}'))
+  ($$SELECT crm.paretonbd_dyncov_fit(0, 0, 0, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}'))
      FROM (VALUES ('v1 period=P7D life=1 trans=1 dated=1 final=1 filled=0 periods=1 rows={157939200000000:1:0,0}'::crm.covariate_path),
                   ('v1 period=P1D life=1 trans=1 dated=1 final=1 filled=0 periods=1 rows={157939200000000:1:0,0}')) v(p)$$),
-  ($$SELECT crm.paretonbd_fit(0, 0, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}'))
+  ($$SELECT crm.paretonbd_dyncov_fit(0, 0, 4, DATE '2005-01-02', p, crm.covariates('{hs}', '{hs}'))
      FROM (VALUES ('v1 period=P7D life=1 trans=1 dated=1 final=1 filled=0 periods=1 rows={157939200000000:1:0,0}'::crm.covariate_path)) v(p)$$),
   -- the scorers: a model without covariates, covariates the path does not
   -- have, a path in another unit, a negative horizon, no discounting
-  ($$SELECT crm.p_alive(crm.paretonbd(1, 8, 2, 20), 2, 3.5, 4, DATE '2005-01-02', p) FROM one_path$$),
-  ($$SELECT crm.p_alive(m, 2, 3.5, 4, DATE '2005-01-02', p) FROM one_path, dsim_fit$$),
-  ($$SELECT crm.p_alive(m, 0, 0, 2, DATE '2005-01-02',
+  ($$SELECT crm.dyncov_p_alive(crm.paretonbd(1, 8, 2, 20), 2, 3.5, 4, DATE '2005-01-02', p) FROM one_path$$),
+  ($$SELECT crm.dyncov_p_alive(m, 2, 3.5, 4, DATE '2005-01-02', p) FROM one_path, dsim_fit$$),
+  ($$SELECT crm.dyncov_p_alive(m, 0, 0, 2, DATE '2005-01-02',
             'v1 period=P1D life=2 trans=2 dated=1 final=1 filled=0 periods=1 rows={157939200000000:1:0,0,0,0}') FROM dsim_fit$$),
-  ($$SELECT crm.expected_purchases(m, -1, x, t_x, t, first_purchase, path) FROM dsim, dsim_fit WHERE c = 1$$),
-  ($$SELECT crm.dert(m, x, t_x, t, first_purchase, path, 0) FROM dsim, dsim_fit WHERE c = 1$$),
+  ($$SELECT crm.dyncov_expected_purchases(m, -1, x, t_x, t, first_purchase, path) FROM dsim, dsim_fit WHERE c = 1$$),
+  ($$SELECT crm.dyncov_dert(m, x, t_x, t, first_purchase, path, 0) FROM dsim, dsim_fit WHERE c = 1$$),
   ($$SELECT crm.loglik_gradient(crm.paretonbd(1, 8, 2, 20), st) FROM dsim_parts WHERE part = 0$$)
 ) v(q);

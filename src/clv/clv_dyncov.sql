@@ -105,21 +105,21 @@ CREATE FUNCTION crm.dyncov_fit_compact(crm.dyncov_fit_state) RETURNS crm.dyncov_
 	AS 'MODULE_PATHNAME', 'dyncov_fit_compact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.dyncov_fit_compact(crm.dyncov_fit_state) IS
 	'final function of the partial time-varying fit aggregates: the state without spare room';
-CREATE FUNCTION crm.paretonbd_fit_final(crm.dyncov_fit_state) RETURNS crm.paretonbd
-	AS 'MODULE_PATHNAME', 'dyncov_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.paretonbd_fit_final(crm.dyncov_fit_state) IS
+CREATE FUNCTION crm.paretonbd_dyncov_fit_final(crm.dyncov_fit_state) RETURNS crm.paretonbd
+	AS 'MODULE_PATHNAME', 'paretonbd_dyncov_fit_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.paretonbd_dyncov_fit_final(crm.dyncov_fit_state) IS
 	'fit the Pareto/NBD with time-varying covariates (Bachmann, Meierer & Naef 2021) on a (merged) time-varying fit state';
-CREATE AGGREGATE crm.paretonbd_fit(x float8, t_x float8, t float8, first_purchase date, path crm.covariate_path,
+CREATE AGGREGATE crm.paretonbd_dyncov_fit(x float8, t_x float8, t float8, first_purchase date, path crm.covariate_path,
 		covariates crm.covariates) (
 	SFUNC = crm.dyncov_fit_trans, STYPE = crm.dyncov_fit_state,
-	FINALFUNC = crm.paretonbd_fit_final, COMBINEFUNC = crm.dyncov_fit_combine, PARALLEL = SAFE);
-CREATE AGGREGATE crm.paretonbd_fit(x float8, t_x float8, t float8, first_purchase timestamptz, path crm.covariate_path,
+	FINALFUNC = crm.paretonbd_dyncov_fit_final, COMBINEFUNC = crm.dyncov_fit_combine, PARALLEL = SAFE);
+CREATE AGGREGATE crm.paretonbd_dyncov_fit(x float8, t_x float8, t float8, first_purchase timestamptz, path crm.covariate_path,
 		covariates crm.covariates) (
 	SFUNC = crm.dyncov_fit_trans, STYPE = crm.dyncov_fit_state,
-	FINALFUNC = crm.paretonbd_fit_final, COMBINEFUNC = crm.dyncov_fit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE crm.paretonbd_fit(float8, float8, float8, date, crm.covariate_path, crm.covariates) IS
+	FINALFUNC = crm.paretonbd_dyncov_fit_final, COMBINEFUNC = crm.dyncov_fit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.paretonbd_dyncov_fit(float8, float8, float8, date, crm.covariate_path, crm.covariates) IS
 	'fit the Pareto/NBD with time-varying covariates (Bachmann, Meierer & Naef 2021) on (x, t_x, T) in the paths'' period, the first purchase and the customer''s covariate path; customers whose first purchase is before their path are skipped (NOTICE)';
-COMMENT ON AGGREGATE crm.paretonbd_fit(float8, float8, float8, timestamptz, crm.covariate_path, crm.covariates) IS
+COMMENT ON AGGREGATE crm.paretonbd_dyncov_fit(float8, float8, float8, timestamptz, crm.covariate_path, crm.covariates) IS
 	'fit the Pareto/NBD with time-varying covariates, the first purchase a timestamptz';
 CREATE AGGREGATE crm.dyncov_fit_partial(float8, float8, float8, date, crm.covariate_path, crm.covariates) (
 	SFUNC = crm.dyncov_fit_trans, STYPE = crm.dyncov_fit_state,
@@ -128,7 +128,7 @@ CREATE AGGREGATE crm.dyncov_fit_partial(float8, float8, float8, timestamptz, crm
 	SFUNC = crm.dyncov_fit_trans, STYPE = crm.dyncov_fit_state,
 	FINALFUNC = crm.dyncov_fit_compact, COMBINEFUNC = crm.dyncov_fit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.dyncov_fit_partial(float8, float8, float8, date, crm.covariate_path, crm.covariates) IS
-	'partial time-varying Pareto/NBD fit state (merge with crm.dyncov_fit_merge, finish with crm.paretonbd_fit_final)';
+	'partial time-varying Pareto/NBD fit state (merge with crm.dyncov_fit_merge, finish with crm.paretonbd_dyncov_fit_final)';
 COMMENT ON AGGREGATE crm.dyncov_fit_partial(float8, float8, float8, timestamptz, crm.covariate_path, crm.covariates) IS
 	'partial time-varying Pareto/NBD fit state, the first purchase a timestamptz';
 CREATE AGGREGATE crm.dyncov_fit_merge(crm.dyncov_fit_state) (
@@ -143,43 +143,43 @@ COMMENT ON FUNCTION crm.loglik_gradient(crm.paretonbd, crm.dyncov_fit_state) IS
 	'the time-varying log-likelihood of a fit state''s customers (row loglik) and its analytic gradient in r, alpha, s, beta and each coefficient: 0 at the estimate';
 
 -- Scorers of a customer with a covariate path (x, t_x, T in the path's period)
-CREATE FUNCTION crm.loglik(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
+CREATE FUNCTION crm.dyncov_loglik(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
 		path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_loglik_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION crm.loglik(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
+CREATE FUNCTION crm.dyncov_loglik(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
 		path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_loglik_tz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.loglik(crm.paretonbd, float8, float8, float8, date, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_loglik(crm.paretonbd, float8, float8, float8, date, crm.covariate_path) IS
 	'time-varying log-likelihood of one customer (x, t_x, T, first purchase, covariate path) under a Pareto/NBD with covariates';
-COMMENT ON FUNCTION crm.loglik(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_loglik(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path) IS
 	'time-varying log-likelihood of one customer, the first purchase a timestamptz';
-CREATE FUNCTION crm.p_alive(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
+CREATE FUNCTION crm.dyncov_p_alive(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
 		path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_p_alive_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION crm.p_alive(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
+CREATE FUNCTION crm.dyncov_p_alive(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
 		path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_p_alive_tz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.p_alive(crm.paretonbd, float8, float8, float8, date, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_p_alive(crm.paretonbd, float8, float8, float8, date, crm.covariate_path) IS
 	'P(alive at T) of a customer with a covariate path under a Pareto/NBD with time-varying covariates (NULL when the path starts after the first purchase)';
-COMMENT ON FUNCTION crm.p_alive(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_p_alive(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path) IS
 	'P(alive at T) of a customer with a covariate path, the first purchase a timestamptz';
-CREATE FUNCTION crm.expected_purchases(model crm.paretonbd, horizon float8, x float8, t_x float8, t float8,
+CREATE FUNCTION crm.dyncov_expected_purchases(model crm.paretonbd, horizon float8, x float8, t_x float8, t float8,
 		first_purchase date, path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_expected_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION crm.expected_purchases(model crm.paretonbd, horizon float8, x float8, t_x float8, t float8,
+CREATE FUNCTION crm.dyncov_expected_purchases(model crm.paretonbd, horizon float8, x float8, t_x float8, t float8,
 		first_purchase timestamptz, path crm.covariate_path) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_expected_tz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.expected_purchases(crm.paretonbd, float8, float8, float8, float8, date, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_expected_purchases(crm.paretonbd, float8, float8, float8, float8, date, crm.covariate_path) IS
 	'CET: expected purchases in (T, T + horizon] of a customer with a covariate path (its future periods included) under a Pareto/NBD with time-varying covariates';
-COMMENT ON FUNCTION crm.expected_purchases(crm.paretonbd, float8, float8, float8, float8, timestamptz, crm.covariate_path) IS
+COMMENT ON FUNCTION crm.dyncov_expected_purchases(crm.paretonbd, float8, float8, float8, float8, timestamptz, crm.covariate_path) IS
 	'CET of a customer with a covariate path, the first purchase a timestamptz';
-CREATE FUNCTION crm.dert(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
+CREATE FUNCTION crm.dyncov_dert(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase date,
 		path crm.covariate_path, discount_rate float8) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_dert_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION crm.dert(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
+CREATE FUNCTION crm.dyncov_dert(model crm.paretonbd, x float8, t_x float8, t float8, first_purchase timestamptz,
 		path crm.covariate_path, discount_rate float8) RETURNS float8
 	AS 'MODULE_PATHNAME', 'dyncov_dert_tz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.dert(crm.paretonbd, float8, float8, float8, date, crm.covariate_path, float8) IS
+COMMENT ON FUNCTION crm.dyncov_dert(crm.paretonbd, float8, float8, float8, date, crm.covariate_path, float8) IS
 	'DERT of a customer with a covariate path under a Pareto/NBD with time-varying covariates: continuously discounted at log(1 + rate) per period, the last period''s covariates holding after the path';
-COMMENT ON FUNCTION crm.dert(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path, float8) IS
+COMMENT ON FUNCTION crm.dyncov_dert(crm.paretonbd, float8, float8, float8, timestamptz, crm.covariate_path, float8) IS
 	'DERT of a customer with a covariate path, the first purchase a timestamptz';

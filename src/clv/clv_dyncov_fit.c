@@ -2,7 +2,7 @@
  * clv_dyncov_fit.c
  *		The Pareto/NBD with time-varying covariates (Bachmann, Meierer & Naef
  *		2021): the likelihood, its maximum-likelihood fit (the final function
- *		of crm.paretonbd_fit on a crm.dyncov_fit_state), and P(alive), the
+ *		of crm.paretonbd_dyncov_fit on a crm.dyncov_fit_state), and P(alive), the
  *		conditional expected transactions (CET) and DERT of a customer with
  *		a covariate path.
  *
@@ -676,10 +676,10 @@ DynFit(const DynState *state)
 	return model;
 }
 
-/* Final of crm.paretonbd_fit on a time-varying fit state */
-PG_FUNCTION_INFO_V1(dyncov_fit_final);
+/* Final of crm.paretonbd_dyncov_fit: the fit of a time-varying fit state */
+PG_FUNCTION_INFO_V1(paretonbd_dyncov_fit_final);
 Datum
-dyncov_fit_final(PG_FUNCTION_ARGS)
+paretonbd_dyncov_fit_final(PG_FUNCTION_ARGS)
 {
 	DynState   *state;
 

@@ -36,7 +36,7 @@ DynScorerModel(FunctionCallInfo fcinfo, const CovPath *path, DynParams *p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a Pareto/NBD model without covariates cannot score a covariate path"),
-				 errhint("Fit the model with crm.paretonbd_fit(x, t_x, t, first_purchase, path, covariates).")));
+				 errhint("Fit the model with crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path, covariates).")));
 	ClvModelCovariates(model, &cov);
 	if (cov.spec->n_life != path->n_life || cov.spec->n_trans != path->n_trans)
 		ereport(ERROR,

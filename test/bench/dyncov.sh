@@ -8,7 +8,7 @@
 # covariate common to all, a per-customer marketing campaign in blocks of
 # BENCH_BLOCK weeks on both processes, a 0/1 trait on the lifetime).  Shown
 # side by side in one run:
-#   - the time-varying fit crm.paretonbd_fit(x, t_x, t, first_purchase, path,
+#   - the time-varying fit crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path,
 #     covariates) (target: <= 30 s at 100,000 customers), its fit state's size
 #     and runs of constant covariates per customer, and the recovery of the
 #     coefficients (|estimate - true| / standard error, PASS within 3);
@@ -67,7 +67,7 @@ t0=$(now)
 qa -v n="$BENCH_CUSTOMERS" -v block="$BENCH_BLOCK" -v seed="$BENCH_SEED" -f dyncov_synth.sql >/dev/null
 echo "- base: $BENCH_CUSTOMERS customers x 104 weeks, campaign blocks of $BENCH_BLOCK weeks, seed $BENCH_SEED (generated in $(secs_since "$t0") s)"
 spec="crm.covariates('{g,contact}', '{season,contact}')"
-dyn_sql="SELECT crm.paretonbd_fit(x, t_x, t, first_purchase, path, $spec) FROM dyn_bench"
+dyn_sql="SELECT crm.paretonbd_dyncov_fit(x, t_x, t, first_purchase, path, $spec) FROM dyn_bench"
 qa -c "DROP TABLE IF EXISTS dyn_static_input" \
 	-c "CREATE UNLOGGED TABLE dyn_static_input AS SELECT x, t_x, t, g, (SELECT avg(r.life_z[2]) FROM crm.covariate_path_rows(path) r WHERE r.period_start < first_purchase + t * INTERVAL '1 week') AS share FROM dyn_bench" \
 	-c "VACUUM ANALYZE dyn_static_input"

@@ -50,7 +50,7 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  (crm.holdout_metrics(holdout_evaluation))::text,
                  (SELECT array_agg(h::text) FROM crm.holdout_table(holdout_evaluation) h),
                  crm.filled_periods(covariate_path), (SELECT array_agg(r::text) FROM crm.covariate_path_rows(covariate_path) r),
-                 crm.paretonbd_fit_final(dyncov_fit_state)))
+                 crm.paretonbd_dyncov_fit_final(dyncov_fit_state)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's
