@@ -113,6 +113,11 @@ UNION ALL SELECT 'sbg', crm.sbg(0.704, 1.182)::text
 UNION ALL SELECT 'survival', crm.km_fit(t, frequency = 0)::text FROM fuzz_summary
 UNION ALL SELECT 'survival', crm.km_fit(customer_id % 9, customer_id % 2 = 0, 1 + customer_id % 4)::text FROM fuzz_summary;
 INSERT INTO fuzz_use VALUES
+	('covariate_path', 'crm.filled_periods($1)::text'),
+	('covariate_path', '(SELECT count(*) FROM crm.covariate_path_rows($1))::text'),
+	('covariate_path', 'crm.covariate_path_final($1)::text'),
+	('dyncov_fit_state', 'crm.dyncov_fit_compact(crm.dyncov_fit_combine($1, $1))::text'),
+	('dyncov_fit_state', 'crm.paretonbd_dyncov_fit_final($1)::text'),
 	('clv_fit_state', 'crm.clv_fit_customers($1)::text'),
 	('clv_fit_state', 'crm.clv_fit_compact(crm.clv_fit_combine($1, $1))::text'),
 	('clv_fit_state', 'crm.bgnbd_fit_final($1)::text'),
