@@ -168,6 +168,20 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('tenure_fit_partial', 'crm.tenure_fit_partial(integer, boolean)', 'customers', $$crm.tenure_fit_partial(tenure, churned)$$),
 ('tenure_fit_partial_weighted', 'crm.tenure_fit_partial(integer, boolean, bigint)', 'customers',
  $$crm.tenure_fit_partial(tenure, churned, weight)$$),
+-- time-varying covariates: the covariate path of a long table (one row per
+-- customer here: a day each), the fit on paths and its partial state
+('covariate_path', 'crm.covariate_path(date, bigint, float8[], float8[], interval)', 'customers',
+ $$crm.covariate_path(DATE '2000-01-01' + customer_id, frequency::bigint, life_z, trans_z, INTERVAL '1 day')$$),
+('covariate_path_tz', 'crm.covariate_path(timestamptz, bigint, float8[], float8[], interval)', 'customers',
+ $$crm.covariate_path(TIMESTAMPTZ '2000-01-01 00:00+00' + customer_id * INTERVAL '1 day', frequency::bigint, life_z, trans_z, INTERVAL '1 day')$$),
+('paretonbd_fit_dyncov', 'crm.paretonbd_dyncov_fit(float8, float8, float8, date, crm.covariate_path, crm.covariates)', 'customers',
+ $$crm.paretonbd_dyncov_fit(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))$$),
+('paretonbd_fit_dyncov_tz', 'crm.paretonbd_dyncov_fit(float8, float8, float8, timestamptz, crm.covariate_path, crm.covariates)', 'customers',
+ $$crm.paretonbd_dyncov_fit(frequency, recency, t, days[1]::timestamp AT TIME ZONE 'UTC', path_tz, crm.covariates('{odd,third}', '{pair}'))$$),
+('dyncov_fit_partial', 'crm.dyncov_fit_partial(float8, float8, float8, date, crm.covariate_path, crm.covariates)', 'customers',
+ $$crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))$$),
+('dyncov_fit_partial_tz', 'crm.dyncov_fit_partial(float8, float8, float8, timestamptz, crm.covariate_path, crm.covariates)', 'customers',
+ $$crm.dyncov_fit_partial(frequency, recency, t, days[1]::timestamp AT TIME ZONE 'UTC', path_tz, crm.covariates('{odd,third}', '{pair}'))$$),
 -- static covariates: every fit with covariates, and its partial state
 ('clv_fit_partial_covariates', 'crm.clv_fit_partial(float8, float8, float8, float8[], float8[], crm.covariates)', 'customers',
  $$crm.clv_fit_partial(frequency, recency, t, life_z, trans_z, crm.covariates('{odd,third}', '{pair}'))$$),
@@ -202,6 +216,7 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('ggomnbd_fit_covariates_weighted_unit', 'crm.ggomnbd_fit(float8, float8, float8, float8[], float8[], bigint, interval, crm.covariates)', 'customers',
  $$crm.ggomnbd_fit(frequency, recency, t, life_z, trans_z, weight, INTERVAL '1 week', crm.covariates('{odd,third}', '{pair}'))$$),
 ('clv_fit_merge', 'crm.clv_fit_merge(crm.clv_fit_state)', 'states', $$crm.clv_fit_merge(purchases)$$),
+('dyncov_fit_merge', 'crm.dyncov_fit_merge(crm.dyncov_fit_state)', 'states', $$crm.dyncov_fit_merge(dyncov)$$),
 -- cohorts: crm.cohort_fit and crm.cohort_partial for every customer id
 -- type with a concrete overload (integer, the log's id, as is; the others
 -- cast from it) and the anyelement form (numeric ids), date and

@@ -57,6 +57,15 @@ FROM (SELECT customer_id, crm.summary(purchased_on, amount, DATE '1997-09-30', I
              array_agg(purchased_on ORDER BY purchased_on) AS days
       FROM cdnow_log GROUP BY customer_id) q
 WHERE s IS NOT NULL;
+-- a covariate path per customer for the time-varying Pareto/NBD: one week
+-- from the first purchase with all the calibration purchases and the
+-- customer's covariates, held after it (dated, and a timestamptz copy)
+ALTER TABLE single.customers ADD COLUMN path crm.covariate_path, ADD COLUMN path_tz crm.covariate_path;
+UPDATE single.customers SET
+	path = format('v1 period=P7D life=2 trans=1 dated=1 final=1 filled=0 periods=1 rows={%s:%s:%s,%s,%s}',
+	              (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1]),
+	path_tz = format('v1 period=P7D life=2 trans=1 dated=0 final=1 filled=0 periods=1 rows={%s:%s:%s,%s,%s}',
+	                 (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1]);
 
 -- survey answers, one per customer, deterministic functions of the
 -- customer (the spread matters here, not realism): a 0..10 recommendation
@@ -109,7 +118,9 @@ SELECT p AS part,
        (SELECT crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)
         FROM single.customers WHERE customer_id % 20 = p) AS holdout,
        (SELECT crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)
-        FROM single.customers WHERE customer_id % 20 = p) AS tracking
+        FROM single.customers WHERE customer_id % 20 = p) AS tracking,
+       (SELECT crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))
+        FROM single.customers WHERE customer_id % 20 = p) AS dyncov
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

@@ -40,7 +40,8 @@ CREATE TABLE dump_models (
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
-	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval);
+	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
+	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -96,6 +97,18 @@ INSERT INTO dump_models (variant, clv_fit_state, paretonbd)
 SELECT 'covariates', crm.clv_fit_partial(x, t_x, t, z, z, crm.covariates('{odd}', '{odd}')),
        crm.paretonbd_fit(x, t_x, t, z, z, crm.covariates('{odd}', '{odd}'))
 FROM (SELECT x, t_x, t, ARRAY[customer_id % 2]::float8[] AS z FROM dump_fit_input) c;
+
+-- a covariate path (a long table of weeks, one missing) and the state of a
+-- time-varying fit on one-week paths of the CDNOW customers
+INSERT INTO dump_models (variant, covariate_path)
+SELECT 'covariate_path', crm.covariate_path(w, n, ARRAY[z], ARRAY[z, 1 - z], interval '1 week')
+FROM (VALUES (date '1997-01-05', 1::bigint, 0::float8), (date '1997-01-12', 0, 1), (date '1997-01-26', 2, 0)) v(w, n, z);
+INSERT INTO dump_models (variant, dyncov_fit_state)
+SELECT 'dyncov', crm.dyncov_fit_partial(x, t_x, t, date '1997-01-01',
+         format('v1 period=P7D life=1 trans=1 dated=1 final=1 filled=0 periods=1 rows={%s:%s:%s,%s}',
+                (date '1997-01-01' - date '2000-01-01')::bigint * 86400000000, x + 1, z, z)::crm.covariate_path,
+         crm.covariates('{odd}', '{odd}'))
+FROM (SELECT x, t_x, t, (customer_id % 2)::float8 AS z FROM dump_fit_input) c;
 
 -- cohorts of CDNOW, monthly
 INSERT INTO dump_models (variant, cohort_state, cohort_table)

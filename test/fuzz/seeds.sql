@@ -83,6 +83,14 @@ UNION ALL SELECT 'clv_fit_state', crm.duration_fit_partial(t, frequency = 0)::te
 UNION ALL SELECT 'clv_fit_state', crm.clv_fit_partial(frequency, recency, t, ARRAY[customer_id % 2, customer_id % 5 / 4.0],
                                                       ARRAY[customer_id % 3 % 2]::float8[], interval '1 week',
                                                       crm.covariates('{a,b}', '{c}', '{}', 0.5))::text FROM fuzz_summary;
+-- time-varying covariates: a covariate path (a gap filled) and a fit state on one-week paths
+INSERT INTO fuzz_seed
+SELECT 'covariate_path', crm.covariate_path(w, n, ARRAY[z], ARRAY[z, 1 - z], interval '1 week')::text
+FROM (VALUES (date '1997-01-05', 1::bigint, 0::float8), (date '1997-01-12', 0, 1), (date '1997-01-26', 2, 0.5)) v(w, n, z)
+UNION ALL SELECT 'dyncov_fit_state', crm.dyncov_fit_partial(frequency, recency, t, date '1997-01-01',
+         format('v1 period=P7D life=1 trans=1 dated=1 final=1 filled=0 periods=1 rows={%s:%s:%s,%s}',
+                (date '1997-01-01' - date '2000-01-01')::bigint * 86400000000, frequency + 1, customer_id % 2, customer_id % 3)::crm.covariate_path,
+         crm.covariates('{a}', '{b}'))::text FROM fuzz_summary;
 INSERT INTO fuzz_seed
 SELECT 'bgnbd', crm.bgnbd_fit(frequency, recency, t)::text FROM fuzz_summary
 UNION ALL SELECT 'bgnbd', crm.bgnbd(0.243, 4.414, 0.793, 2.426)::text
@@ -105,6 +113,11 @@ UNION ALL SELECT 'sbg', crm.sbg(0.704, 1.182)::text
 UNION ALL SELECT 'survival', crm.km_fit(t, frequency = 0)::text FROM fuzz_summary
 UNION ALL SELECT 'survival', crm.km_fit(customer_id % 9, customer_id % 2 = 0, 1 + customer_id % 4)::text FROM fuzz_summary;
 INSERT INTO fuzz_use VALUES
+	('covariate_path', 'crm.filled_periods($1)::text'),
+	('covariate_path', '(SELECT count(*) FROM crm.covariate_path_rows($1))::text'),
+	('covariate_path', 'crm.covariate_path_final($1)::text'),
+	('dyncov_fit_state', 'crm.dyncov_fit_compact(crm.dyncov_fit_combine($1, $1))::text'),
+	('dyncov_fit_state', 'crm.paretonbd_dyncov_fit_final($1)::text'),
 	('clv_fit_state', 'crm.clv_fit_customers($1)::text'),
 	('clv_fit_state', 'crm.clv_fit_compact(crm.clv_fit_combine($1, $1))::text'),
 	('clv_fit_state', 'crm.bgnbd_fit_final($1)::text'),
