@@ -107,7 +107,9 @@ SELECT p AS part,
        (SELECT crm.holdout_evaluation(frequency::bigint, days_since_last / 7.0, recency / 2, monetary_total, monetary_value)
         FROM single.customers WHERE customer_id % 20 = p) AS holdout,
        (SELECT crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)
-        FROM single.customers WHERE customer_id % 20 = p) AS tracking
+        FROM single.customers WHERE customer_id % 20 = p) AS tracking,
+       (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
+        FROM single.customers WHERE customer_id % 20 = p) AS migration
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

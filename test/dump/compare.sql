@@ -48,7 +48,8 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  bgcnbd::jsonb, crm.covariate_names(covariates, 'trans'),
                  (SELECT array_agg(p::text) FROM crm.parameters(paretonbd) p),
                  (crm.holdout_metrics(holdout_evaluation))::text,
-                 (SELECT array_agg(h::text) FROM crm.holdout_table(holdout_evaluation) h)))
+                 (SELECT array_agg(h::text) FROM crm.holdout_table(holdout_evaluation) h),
+                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

@@ -39,7 +39,8 @@ CREATE TABLE dump_models (
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
 	loyalty_metrics crm.loyalty_metrics, bgnbd_history crm.bgnbd[],
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
-	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state);
+	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
+	migration crm.migration);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -53,6 +54,10 @@ SELECT 'cdnow',
        crm.loyalty_metrics(x, t_x, t, m)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+-- a migration matrix with entering and leaving customers and a label that needs quoting
+UPDATE dump_models SET migration =
+	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
+	 FROM dump_fit_input) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
 	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,
