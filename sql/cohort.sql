@@ -144,7 +144,7 @@ SELECT crm.cohort_final(crm.cohort_trans(NULL, 99, date '1997-01-01', interval '
 
 -- volatility: date overloads are immutable, timestamptz ones stable
 SELECT p.oid::regprocedure, p.provolatile FROM pg_proc p
-WHERE p.pronamespace = 'crm'::regnamespace AND p.proname IN ('cohort_trans') ORDER BY 1::text;
+WHERE p.pronamespace = 'crm'::regnamespace AND p.proname IN ('cohort_trans') ORDER BY p.oid::regprocedure::text;
 
 RESET search_path;
 DROP SCHEMA cohort_test CASCADE;
