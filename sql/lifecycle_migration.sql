@@ -22,6 +22,11 @@ SELECT m FROM small;
 SELECT from_label, to_label, customers, round(row_share::numeric, 4) AS row_share
 FROM crm.migration_table((SELECT m FROM small));
 
+-- as jsonb for BI tools: the rows of the table
+SELECT jsonb_pretty(m::jsonb) AS jsonb FROM (SELECT crm.migration(f, t) AS m FROM (VALUES ('a', 'b'), ('a', NULL), (NULL, 'say "b"')) v(f, t)) x;
+SELECT (SELECT count(*) FROM jsonb_array_elements((SELECT m FROM small)::jsonb -> 'pairs')) AS jsonb_pairs,
+       (SELECT count(*) FROM crm.migration_table((SELECT m FROM small))) AS table_rows;
+
 -- NULLs: a row with both labels NULL is skipped; no rows, or only such rows: NULL
 SELECT crm.migration(f, t) IS NULL AS no_rows FROM (SELECT 'a'::text, 'b'::text WHERE false) v(f, t);
 SELECT crm.migration(f, t) IS NULL AS only_null_rows FROM (VALUES (NULL::text, NULL::text), (NULL, NULL)) v(f, t);

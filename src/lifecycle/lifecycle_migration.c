@@ -22,6 +22,8 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
 #include "utils/tuplestore.h"
 
 #define MIGRATION_VERSION 1
@@ -539,4 +541,52 @@ migration_table(PG_FUNCTION_ARGS)
 		row_start = row_end;
 	}
 	return (Datum) 0;
+}
+
+/* Append a label as a JSON string, or null */
+static void
+AppendJsonLabel(StringInfo buf, const char *label, int32 len)
+{
+	if (len < 0)
+		appendStringInfoString(buf, "null");
+	else
+		escape_json(buf, pnstrdup(label, len));
+}
+
+PG_FUNCTION_INFO_V1(migration_jsonb);
+/* crm.migration_jsonb(m): {"customers": N, "pairs": [{"from", "to", "customers", "row_share"}, ...]} */
+Datum
+migration_jsonb(PG_FUNCTION_ARGS)
+{
+	Migration  *m = DatumGetMigrationP(PG_GETARG_DATUM(0));
+	MigrationPair *pairs = SortedPairs(m);
+	StringInfoData buf;
+	int32		row_start = 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"customers\": " INT64_FORMAT ", \"pairs\": [", m->customers);
+	while (row_start < m->n_pairs)
+	{
+		int32		row_end = row_start;
+		int64		row_total = 0;
+
+		while (row_end < m->n_pairs &&
+			   CompareLabels(pairs[row_end].from, pairs[row_end].from_len,
+							 pairs[row_start].from, pairs[row_start].from_len) == 0)
+			row_total += pairs[row_end++].count;
+		for (int32 i = row_start; i < row_end; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			appendStringInfoString(&buf, i > 0 ? ", {\"from\": " : "{\"from\": ");
+			AppendJsonLabel(&buf, pairs[i].from, pairs[i].from_len);
+			appendStringInfoString(&buf, ", \"to\": ");
+			AppendJsonLabel(&buf, pairs[i].to, pairs[i].to_len);
+			appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"row_share\": ", pairs[i].count);
+			CrmAppendFloat8(&buf, (float8) pairs[i].count / (float8) row_total);
+			appendStringInfoChar(&buf, '}');
+		}
+		row_start = row_end;
+	}
+	appendStringInfoString(&buf, "]}");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }

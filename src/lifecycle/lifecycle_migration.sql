@@ -24,6 +24,13 @@ COMMENT ON FUNCTION crm.migration_send(crm.migration) IS 'binary output of crm.m
 COMMENT ON TYPE crm.migration IS
 	'migration matrix: customer counts of (label at date 1, label at date 2) pairs, NULL = not a customer then (entering, leaving); exact and mergeable; text v1 customers=N pairs={"a">"b":n,null>"b":n,...}';
 
+CREATE FUNCTION crm.migration_jsonb(crm.migration) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'migration_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.migration_jsonb(crm.migration) IS
+	'a migration matrix as jsonb: customers, and pairs [{from, to, customers, row_share}] (null = entering or leaving), in the order of crm.migration_table';
+CREATE CAST (crm.migration AS jsonb) WITH FUNCTION crm.migration_jsonb(crm.migration);
+COMMENT ON CAST (crm.migration AS jsonb) IS 'a migration matrix as jsonb (crm.migration_jsonb)';
+
 CREATE FUNCTION crm.migration_trans(crm.migration, text, text) RETURNS crm.migration
 	AS 'MODULE_PATHNAME', 'migration_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.migration_trans(crm.migration, text, text) IS

@@ -261,7 +261,8 @@ UNION ALL SELECT 'migration', 'v1 customers=3 pairs={"">"x":1,"a\\b">null:2}'
 UNION ALL SELECT 'migration', 'v1 customers=3 pairs={"a">"b":1,null>"b":2}';
 INSERT INTO fuzz_use VALUES
 	('migration', '(SELECT count(*) FROM crm.migration_table($1))::text'),
-	('migration', 'crm.migration_combine($1, $1)::text');
+	('migration', 'crm.migration_combine($1, $1)::text'),
+	('migration', 'crm.migration_jsonb($1)::text');
 
 -- the send (binary) form of a value given as text
 CREATE FUNCTION crm_fuzz_send(type text, value text) RETURNS bytea LANGUAGE plpgsql AS $$
