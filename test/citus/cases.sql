@@ -276,6 +276,11 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('abc_fit_shares', 'crm.abc_fit(float8, float8, float8)', 'customers', $$crm.abc_fit(monetary_total, 0.7, 0.9)$$),
 ('abc_fit_partial', 'crm.abc_fit_partial(float8, float8, float8)', 'customers',
  $$crm.abc_fit_partial(monetary_total, 0.8, 0.95)$$),
+-- customer lifecycle: migration between two segmentations of the customers
+('migration', 'crm.migration(text, text)', 'customers',
+ $$crm.migration(CASE WHEN frequency > 0 THEN 'repeat' WHEN monetary_total > 50 THEN 'big' END,
+                 CASE WHEN days_since_last < 91 THEN 'active' WHEN customer_id % 7 = 0 THEN NULL ELSE 'lapsed' END)$$),
+('migration_merge', 'crm.migration_merge(crm.migration)', 'states', $$crm.migration_merge(migration)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),
 ('value_potential_fit_partial', 'crm.value_potential_fit_partial(float8, float8)', 'customers',

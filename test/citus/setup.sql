@@ -120,7 +120,9 @@ SELECT p AS part,
        (SELECT crm.tracking_data(days, DATE '1997-01-01', INTERVAL '1 week', 78)
         FROM single.customers WHERE customer_id % 20 = p) AS tracking,
        (SELECT crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))
-        FROM single.customers WHERE customer_id % 20 = p) AS dyncov
+        FROM single.customers WHERE customer_id % 20 = p) AS dyncov,
+       (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
+        FROM single.customers WHERE customer_id % 20 = p) AS migration
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

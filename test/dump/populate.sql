@@ -41,7 +41,9 @@ CREATE TABLE dump_models (
 	bgcnbd crm.bgcnbd, mbgcnbd crm.mbgcnbd, covariates crm.covariates,
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
 	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
-	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state);
+	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
+
+	migration crm.migration);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -57,6 +59,10 @@ SELECT 'cdnow',
        crm.uplift_fit(m_total, x > 1, customer_id % 2 = 0)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+-- a migration matrix with entering and leaving customers and a label that needs quoting
+UPDATE dump_models SET migration =
+	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
+	 FROM dump_fit_input) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
 	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,

@@ -287,6 +287,17 @@ INSERT INTO fuzz_use VALUES
 	('value_potential_model', 'crm.value_potential_model_jsonb($1)::text'),
 	('value_potential_model', 'crm.value_potential($1, 50, 3)');
 
+-- customer lifecycle: migration matrices
+INSERT INTO fuzz_seed
+SELECT 'migration', crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN monetary_value > 30 THEN 'high "value"' WHEN frequency > 1 THEN 'low' END)::text
+FROM fuzz_summary
+UNION ALL SELECT 'migration', 'v1 customers=3 pairs={"">"x":1,"a\\b">null:2}'
+UNION ALL SELECT 'migration', 'v1 customers=3 pairs={"a">"b":1,null>"b":2}';
+INSERT INTO fuzz_use VALUES
+	('migration', '(SELECT count(*) FROM crm.migration_table($1))::text'),
+	('migration', 'crm.migration_combine($1, $1)::text'),
+	('migration', 'crm.migration_jsonb($1)::text');
+
 -- the send (binary) form of a value given as text
 CREATE FUNCTION crm_fuzz_send(type text, value text) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE
