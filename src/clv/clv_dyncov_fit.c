@@ -71,7 +71,7 @@ typedef struct DynRule
 } DynRule;
 
 /* The 6-, 8- and 10-point rules (log weights filled on first use) */
-static DynRule DynRules[3] = {{3, Gl6Node}, {4, Gl8Node}, {DYN_GL_HALF, DynGlNode}};
+static DynRule DynRules[3] = {{3, Gl6Node, {0}}, {4, Gl8Node, {0}}, {DYN_GL_HALF, DynGlNode, {0}}};
 static bool DynRulesReady = false;
 
 /*
