@@ -56,6 +56,18 @@
 #endif
 
 /*
+ * A composite argument as a HeapTupleHeader.  PostgreSQL's
+ * PG_GETARG_HEAPTUPLEHEADER expands to a macro over pg_detoast_datum in some
+ * minor releases (16.2, 17.10, 18.6) and to an exported function in others
+ * (15.20, 17.12): a module built with the headers of one minor release then
+ * fails to load into an older one of the same major version ("undefined
+ * symbol: DatumGetHeapTupleHeader").  Detoasting, which also flattens an
+ * expanded record, is what the macro does.
+ */
+#define CRM_GETARG_HEAPTUPLEHEADER(n) \
+	((HeapTupleHeader) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
  * Parse a float8 written as float8in accepts it (the same syntax, NaN and
  * Infinity, subnormal results), without raising: *ok is set false when num
  * does not start with a number or the number is out of range.  With endptr,

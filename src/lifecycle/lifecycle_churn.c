@@ -116,7 +116,7 @@ PG_FUNCTION_INFO_V1(churn_event_summary);
 Datum
 churn_event_summary(PG_FUNCTION_ARGS)
 {
-	HeapTupleHeader summary = PG_GETARG_HEAPTUPLEHEADER(0);
+	HeapTupleHeader summary = CRM_GETARG_HEAPTUPLEHEADER(0);
 	bool		null_first,
 				null_last,
 				null_since;

@@ -18,6 +18,7 @@
 #include "crm.h"
 #include "crm_io.h"
 
+#include "common/int.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"

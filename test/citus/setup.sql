@@ -63,9 +63,9 @@ WHERE s IS NOT NULL;
 ALTER TABLE single.customers ADD COLUMN path crm.covariate_path, ADD COLUMN path_tz crm.covariate_path;
 UPDATE single.customers SET
 	path = format('v1 period=P7D life=2 trans=1 dated=1 final=1 filled=0 periods=1 rows={%s:%s:%s,%s,%s}',
-	              (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1]),
+	              (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1])::crm.covariate_path,
 	path_tz = format('v1 period=P7D life=2 trans=1 dated=0 final=1 filled=0 periods=1 rows={%s:%s:%s,%s,%s}',
-	                 (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1]);
+	                 (days[1] - DATE '2000-01-01')::bigint * 86400000000, frequency + 1, life_z[1], life_z[2], trans_z[1])::crm.covariate_path;
 
 -- survey answers, one per customer, deterministic functions of the
 -- customer (the spread matters here, not realism): a 0..10 recommendation
