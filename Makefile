@@ -61,6 +61,15 @@ endif
 # struct can never be compiled into only some of them
 $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 
+# Objects also depend on the PG_CFLAGS they were compiled with: a plain
+# `make` followed by `make test` (-Wall -Wextra -Werror) recompiles
+# everything instead of linking objects the stricter flags never judged
+CFLAGS_STAMP = .cflags-stamp
+$(CFLAGS_STAMP): FORCE
+	@echo '$(PG_CFLAGS)' | cmp -s - $@ || echo '$(PG_CFLAGS)' > $@
+$(OBJS): $(CFLAGS_STAMP)
+.PHONY: FORCE
+
 # Generated SQL (after PGXS, so that `make` still means `make all`)
 CLV_TYPES = src/clv/clv_model_types
 # the purchase models (SHAPE purchases in the type list)
@@ -108,7 +117,7 @@ crm--$(EXTVERSION).sql: $(SQL_SOURCES) Makefile
 crm--0.0.sql: $(SQL_SOURCES_0_0) Makefile
 	cat $(SQL_SOURCES_0_0) > $@
 
-EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results $(SQL_GENERATED)
+EXTRA_CLEAN = tmp_install tmp regression.diffs regression.out results $(SQL_GENERATED) $(CFLAGS_STAMP)
 
 .PHONY: test test-citus test-package dist dist-check demo bench
 test:
