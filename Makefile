@@ -67,7 +67,10 @@ $(OBJS): $(wildcard $(addsuffix /*.h,$(CRM_DIRS)))
 CFLAGS_STAMP = .cflags-stamp
 $(CFLAGS_STAMP): FORCE
 	@echo '$(PG_CFLAGS)' | cmp -s - $@ || echo '$(PG_CFLAGS)' > $@
+# (not for install and installcheck, which use what the build made)
+ifeq ($(filter install installcheck,$(MAKECMDGOALS)),)
 $(OBJS): $(CFLAGS_STAMP)
+endif
 .PHONY: FORCE
 
 # Generated SQL (after PGXS, so that `make` still means `make all`)
