@@ -12,6 +12,21 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 now() { date +%s.%N; }
 secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# Milliseconds of one statement, timed by the server in a fresh session
+time_sql() {
+	qa -c "DO \$\$ DECLARE t0 timestamptz := clock_timestamp(); m record;
+		BEGIN EXECUTE \$q\$$1\$q\$ INTO m;
+		RAISE WARNING '%', round(1000 * extract(epoch FROM clock_timestamp() - t0), 1); END \$\$" 2>&1 >/dev/null |
+		sed -n 's/.*WARNING:  //p'
+}
+
+# The median of BENCH_REPS such timings of one statement
+median_of() {
+	local sql=$1 ms=()
+	for _ in $(seq 1 "$BENCH_REPS"); do ms+=("$(time_sql "$sql")"); done
+	printf '%s\n' "${ms[@]}" | median
+}
+
 # Generate bench_log: BENCH_ROWS rows (about) for customers 1..BENCH_CUSTOMERS
 # drawn from BG/NBD + Gamma-Gamma (test/bench/generate_log.py, seed
 # BENCH_LOG_SEED), 2023-01-01 .. 2024-12-31, loaded with COPY; prints one

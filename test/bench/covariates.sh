@@ -39,18 +39,6 @@ qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 . "$BENCH_DIR/common.sh"
 failed=0
 
-# milliseconds of one statement in a fresh session (server side)
-time_sql() {
-	qa -c "DO \$\$ DECLARE t0 timestamptz := clock_timestamp(); m record;
-		BEGIN EXECUTE \$q\$$1\$q\$ INTO m;
-		RAISE WARNING '%', round(1000 * extract(epoch FROM clock_timestamp() - t0), 1); END \$\$" 2>&1 >/dev/null |
-		sed -n 's/.*WARNING:  //p'
-}
-median_of() {
-	local sql=$1 ms=()
-	for _ in $(seq 1 "$BENCH_REPS"); do ms+=("$(time_sql "$sql")"); done
-	printf '%s\n' "${ms[@]}" | median
-}
 secs() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
 
 [ "$(qa -c "SELECT count(*) FROM pg_extension WHERE extname = 'crm'")" -eq 1 ] || qa -c "CREATE EXTENSION crm"

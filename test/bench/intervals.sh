@@ -46,8 +46,7 @@ cd "$BENCH_DIR/../.."
 export PGOPTIONS="-c work_mem=256MB -c jit=off"
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$BENCH_DIR/common.sh"
 # milliseconds of one query in a fresh session with the given options
 ms_of() {
 	local t0
