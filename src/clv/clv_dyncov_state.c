@@ -16,6 +16,7 @@
 
 #include <math.h>
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #define STATE_TYPE "crm.dyncov_fit_state"
@@ -72,6 +73,9 @@ DynStateProblem(const DynState *state, Size size)
 	{
 		int64		length;
 		float8		previous = 0;
+
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 
 		if (left < DYNREC_HEAD + state->n_trans)
 			return "truncated record";
@@ -184,6 +188,8 @@ DynDistinctCustomers(const DynState *state, int32 *n)
 	qsort_arg(customers, n_all, sizeof(DynCustomer), CompareCustomers, &sort);
 	for (int32 i = 0; i < n_all; i++)
 	{
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (kept > 0 && CompareCustomers(&customers[kept - 1], &customers[i], &sort) == 0)
 			customers[kept - 1].weight += customers[i].weight;
 		else
@@ -402,6 +408,9 @@ dyncov_fit_state_out(PG_FUNCTION_ARGS)
 	{
 		int64		length = RecordLength(rec, state->n_life, state->n_trans);
 
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+
 		for (int64 j = 0; j < length; j++)
 		{
 			if (j > 0)
@@ -445,6 +454,8 @@ dyncov_fit_state_in(PG_FUNCTION_ARGS)
 	initStringInfo(&values);
 	for (int32 i = 0; i < n_records; i++)
 	{
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			CrmExpect(&r, ";");
 		for (int j = 0;; j++)
