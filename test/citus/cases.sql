@@ -247,6 +247,12 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('csi_agg', 'crm.csi_agg(float8[], float8[], float8, float8)', 'survey',
  $$crm.csi_agg(items, ARRAY[0.5, 0.3, 0.2], 1, 10)$$),
 ('csi_merge', 'crm.csi_merge(crm.csi_state)', 'states', $$crm.csi_merge(csi)$$),
+-- SERVQUAL gaps (the three items as a two-dimension map, perceptions fixed)
+('servqual_fit', 'crm.servqual_fit(crm.servqual_map, float8[], float8[])', 'survey',
+ $$crm.servqual_fit('a=1-2 b=3'::crm.servqual_map, items, ARRAY[5, ces, csat]::float8[])$$),
+('servqual_fit_weighted', 'crm.servqual_fit(crm.servqual_map, float8[], float8[], float8[])', 'survey',
+ $$crm.servqual_fit('a=1-2 b=3'::crm.servqual_map, items, ARRAY[5, ces, csat]::float8[], ARRAY[nps, 10 - nps]::float8[])$$),
+('servqual_merge', 'crm.servqual_merge(crm.servqual_state)', 'states', $$crm.servqual_merge(servqual)$$),
 -- PLS path models
 ('pls_fit', 'crm.pls_fit(float8[], jsonb)', 'ecsi', 'crm.pls_fit(items, ' || quote_literal(:'ecsi_spec') || '::jsonb)'),
 ('pls_fit_scheme', 'crm.pls_fit(float8[], jsonb, text)', 'ecsi',
@@ -316,14 +322,15 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 -- them) agree to about 1e-15 relative, not always to the last digit; the
 -- same for merged summary states, for PLS (item means and co-moments, and
 -- the model computed from them), for loyalty_metrics (sums of x, x m,
--- T, t_x), for the holdout evaluations (sums and co-moments) and for the
+-- T, t_x), for the holdout evaluations (sums and co-moments), for the
 -- total CLV intervals (per-draw sums of simulated margins; the total
--- purchase intervals add whole numbers and are exact).
+-- purchase intervals add whole numbers and are exact) and for SERVQUAL
+-- (dimension and overall sums add respondents' means).
 -- Grouped by customer (the log) or segment, each group's rows
 -- are added on one shard in the order the single node adds them: those
 -- results are exact, and so is every other case.
 UPDATE citus_cases SET tolerance = 1e-12
-WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics|holdout_evaluation|total_clv_interval)';
+WHERE name ~ '^(summary|calibration_holdout|pls_|loyalty_metrics|holdout_evaluation|total_clv_interval|servqual_)';
 
 -- The cohort aggregates over the log, one case per overload: name
 -- cohort_fit|cohort_partial, _tz for timestamptz events, _TYPE for an id

@@ -111,6 +111,8 @@ SELECT p AS part,
        (SELECT crm.csat_agg(csat, 5) FROM single.survey WHERE customer_id % 20 = p) AS csat,
        (SELECT crm.ces_agg(ces) FROM single.survey WHERE customer_id % 20 = p) AS ces,
        (SELECT crm.csi_agg(items, ARRAY[0.5, 0.3, 0.2], 1, 10) FROM single.survey WHERE customer_id % 20 = p) AS csi,
+       (SELECT crm.servqual_fit('a=1-2 b=3'::crm.servqual_map, items, ARRAY[5, ces, csat]::float8[], ARRAY[nps, 10 - nps]::float8[])
+        FROM single.survey WHERE customer_id % 20 = p) AS servqual,
        (SELECT crm.concentration_fit(monetary_total) FROM single.customers WHERE customer_id % 20 = p) AS concentration,
        (SELECT crm.abc_fit_partial(monetary_total, 0.8, 0.95) FROM single.customers WHERE customer_id % 20 = p) AS value,
        (SELECT crm.uplift_fit(monetary_value, churned, customer_id % 3 <> 0)

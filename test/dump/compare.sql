@@ -38,6 +38,7 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.retention_rate(sbg, 3), crm.del(sbg, 0.1), crm.median_survival(survival), crm.survival_at(survival, 2.5),
                  crm.clv_fit_distinct(clv_fit_state), (SELECT array_agg(r::text) FROM crm.average_retention(cohort_table) r),
                  crm.nps_score(nps), crm.nps_ci_low(nps), crm.csat_score(csat), crm.ces_mean(ces), crm.csi_score(csi_state),
+                 servqual_map, crm.servqual_gap(servqual_state), bsc_model,
                  crm.pls_gof(pls_model), (SELECT array_agg(p::text) FROM crm.pls_paths(pls_model) p),
                  (SELECT array_agg(p::text) FROM crm.pls_moments(pls_state) p),
                  crm.gini(concentration), crm.top_share(concentration, 0.1), crm.value_fit_compact(value_fit_state),

@@ -34,6 +34,7 @@ CREATE TABLE dump_models (
 	ggomnbd crm.ggomnbd, bgbb crm.bgbb, sbg crm.sbg, survival crm.survival,
 	cohort_state crm.cohort_state, cohort_table crm.cohort_table,
 	nps crm.nps, csat crm.csat, ces crm.ces, csi_state crm.csi_state,
+	servqual_map crm.servqual_map, servqual_state crm.servqual_state, bsc_model crm.bsc_model,
 	pls_state crm.pls_state, pls_model crm.pls_model,
 	concentration crm.concentration, value_fit_state crm.value_fit_state,
 	value_tier_model crm.value_tier_model, value_potential_model crm.value_potential_model,
@@ -146,6 +147,16 @@ INSERT INTO dump_models (variant, nps, csat, ces, csi_state)
 SELECT 'survey', crm.nps_agg(i % 11), crm.csat_agg(1 + (i * 7) % 5, 5), crm.ces_agg(1 + (i * 3) % 7),
        crm.csi_agg(ARRAY[1 + i % 10, 1 + (i * 3) % 10, 1 + (i * 7) % 10]::float8[], '{0.5,0.3,0.2}', 1, 10)
 FROM generate_series(1, 500) i;
+
+-- SERVQUAL and the balanced scorecard: a generated survey on the standard
+-- map with importance weights, and a two-perspective model
+INSERT INTO dump_models (variant, servqual_map, servqual_state, bsc_model)
+SELECT 'quality', crm.servqual_map(),
+       crm.servqual_fit(crm.servqual_map(), array_fill((1 + i % 7)::float8, ARRAY[22]),
+                        array_fill((1 + (i * 3) % 7)::float8, ARRAY[22]), ARRAY[i % 30, 20, 20, 20, 10]::float8[]),
+       crm.bsc_model('{financial,customer}', '{0.6,0.4}', '{revenue_growth,nps,churn}', '{financial,customer,customer}',
+                     '{higher,higher,lower}', '{0.1,50,0.05}', '{0,0,0.2}', '{1,2,1}')
+FROM generate_series(1, 200) i;
 
 -- PLS: the ECSI model, centroid scheme, and the moments of its items
 INSERT INTO dump_models (variant, pls_state, pls_model)

@@ -216,6 +216,22 @@ INSERT INTO fuzz_use VALUES
 	('csi_state', 'crm.csi_item_means($1)::text'),
 	('csi_state', 'crm.csi_combine($1, $1)::text');
 
+-- SERVQUAL and the balanced scorecard
+INSERT INTO fuzz_seed
+SELECT 'servqual_map', crm.servqual_map()::text
+UNION ALL SELECT 'servqual_map', 'a=1,3 b=2-4,6 c=5'
+UNION ALL SELECT 'servqual_state', crm.servqual_fit('a=1-2 b=3-4'::crm.servqual_map, items, items)::text FROM fuzz_survey
+UNION ALL SELECT 'servqual_state', crm.servqual_fit('a=1-2 b=3-4'::crm.servqual_map, items, items, '{1,3}')::text FROM fuzz_survey
+UNION ALL SELECT 'bsc_model', crm.bsc_model('{financial,customer}', '{0.6,0.4}', '{revenue_growth,nps,churn}',
+	'{financial,customer,customer}', '{higher,higher,lower}', '{0.1,50,0.05}', '{0,0,0.2}', '{1,2,1}')::text;
+INSERT INTO fuzz_use VALUES
+	('servqual_map', 'crm.servqual_map_jsonb($1)::text'),
+	('servqual_state', 'crm.servqual_state_jsonb($1)::text'),
+	('servqual_state', '(SELECT array_agg(i::text) FROM crm.servqual_dimensions($1) i)::text'),
+	('servqual_state', 'crm.servqual_combine($1, $1)::text'),
+	('bsc_model', 'crm.bsc_model_jsonb($1)::text'),
+	('bsc_model', '(SELECT array_agg(s::text) FROM crm.bsc_score($1, ''{"nps": 10}'') s)::text');
+
 -- PLS: a state without and with a spec (the fit's own transition), a model
 CREATE AGGREGATE fuzz_pls_state(float8[], jsonb) (sfunc = crm.pls_trans, stype = crm.pls_state);
 INSERT INTO fuzz_seed
