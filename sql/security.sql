@@ -26,9 +26,10 @@ SELECT oid::regprocedure AS security_definer FROM crm_functions WHERE prosecdef;
 SELECT oid::regprocedure AS sql_function_neither_bound_nor_pinned FROM crm_functions
 WHERE lanname = 'sql' AND prosqlbody IS NULL AND proconfig IS NULL;
 SELECT count(*) AS sql_functions, count(*) FILTER (WHERE prosqlbody IS NOT NULL) AS with_standard_body FROM crm_functions WHERE lanname = 'sql';
--- PL/pgSQL routines: the pinned ones, and the one that is not
--- (crm.refresh_scorecard creates an unqualified target in the caller's
--- current schema, so it runs with the caller's search_path)
+-- PL/pgSQL routines: the pinned ones, and the ones that are not
+-- (crm.refresh_scorecard and crm.bsc_refresh create an unqualified target
+-- in the caller's current schema, and crm.bsc_refresh runs the caller's
+-- KPI queries, so they run with the caller's search_path)
 SELECT proname, prokind, proconfig FROM crm_functions WHERE lanname = 'plpgsql' ORDER BY 1;
 -- ... whose calls are all qualified: the words before a parenthesis that are
 -- not crm., pg_catalog. or pg_temp. names are SQL keywords, or words of
@@ -67,6 +68,10 @@ SELECT sqlstate_of($$CALL crm.refresh_scorecard('tx', 'customer_id', 'bought', '
                                                  rfm_model => crm.rfm_model('{10,20}', '{2,5}', '{50,100}'),
                            value_tiers => 'pyramid n=100 total=5050 cuts={0.01,0.05,0.2,1} names={"Platinum","Gold","Iron","Lead"} thresholds={100,96,81,1} customers={1,4,15,80} values={100,390,1320,3240}')$$) AS refresh_scorecard;
 SELECT count(*) AS scorecard_rows FROM hostile.sc;
+SELECT sqlstate_of($$CALL crm.bsc_refresh(crm.bsc_model('{customer}', '{1}', '{nps,spend}', '{customer,customer}', '{higher,higher}',
+                                                        '{50,10}', '{0,0}', '{1,1}'),
+                                          '2024-01-01', 'bsc', '{"spend": "SELECT avg(amount) FROM tx WHERE bought >= $1"}', '{"nps": 20}')$$) AS bsc_refresh;
+SELECT kpi, value, round(attainment::numeric, 4) AS attainment FROM hostile.bsc ORDER BY kpi;
 RESET search_path;
 DROP SCHEMA hostile CASCADE;
 DELETE FROM crm.model_registry;

@@ -37,6 +37,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 
@@ -139,6 +140,8 @@ NamesProblem(const char *names, int32 size, int n, const char *what)
 		len = strlen(name);
 		if (len == 0 || len > QUALITY_MAX_NAME)
 			return psprintf("a %s name has 1 to %d bytes", what, QUALITY_MAX_NAME);
+		if (!pg_verifymbstr(name, (int) len, true))
+			return psprintf("a %s name must be valid in the database encoding", what);
 		for (int j = 0; j < k; j++)
 			if (strcmp(QualityNameAt(names, j), name) == 0)
 				return psprintf("%s names must be distinct: \"%s\" is repeated", what, name);

@@ -51,10 +51,9 @@ COMMENT ON FUNCTION crm.bsc_attainment(float8, float8, float8) IS
 
 -- a JSON array of arrays of numbers as float8[][] (NULL for JSON null or a missing key)
 CREATE FUNCTION crm.bsc_json_matrix(matrix jsonb) RETURNS float8[]
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT CASE WHEN matrix IS NULL OR pg_catalog.jsonb_typeof(matrix) = 'null' THEN NULL
-	            ELSE pg_catalog.translate(matrix::text, '[]', '{}')::float8[] END
-$$;
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN matrix IS NULL OR pg_catalog.jsonb_typeof(matrix) = 'null' THEN NULL
+	            ELSE pg_catalog.translate(matrix::text, '[]', '{}')::float8[] END;
 COMMENT ON FUNCTION crm.bsc_json_matrix(jsonb) IS
 	'a JSON comparison matrix [[1, 3], [0.333, 1]] as float8[][] (NULL for null), for crm.bsc_model(jsonb)';
 
@@ -63,7 +62,8 @@ COMMENT ON FUNCTION crm.bsc_json_matrix(jsonb) IS
 -- "kpi_matrix": AHP matrix}, ...], "perspective_matrix": AHP matrix};
 -- weights default to 1, a matrix gives the AHP weights instead
 CREATE FUNCTION crm.bsc_model(spec jsonb) RETURNS crm.bsc_model
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
 	WITH p AS (
 		SELECT e.value AS pj, e.ordinality AS pos, e.value ->> 'name' AS pname
 		FROM pg_catalog.jsonb_array_elements(spec -> 'perspectives') WITH ORDINALITY e),
@@ -85,21 +85,22 @@ CREATE FUNCTION crm.bsc_model(spec jsonb) RETURNS crm.bsc_model
 		(SELECT pg_catalog.array_agg(COALESCE(k.kj ->> 'direction', 'higher') ORDER BY k.pos, k.kpos) FROM k),
 		(SELECT pg_catalog.array_agg((k.kj ->> 'target')::float8 ORDER BY k.pos, k.kpos) FROM k),
 		(SELECT pg_catalog.array_agg((k.kj ->> 'threshold')::float8 ORDER BY k.pos, k.kpos) FROM k),
-		(SELECT pg_catalog.array_agg(k.w ORDER BY k.pos, k.kpos) FROM k))
-$$;
+		(SELECT pg_catalog.array_agg(k.w ORDER BY k.pos, k.kpos) FROM k));
+END;
 COMMENT ON FUNCTION crm.bsc_model(jsonb) IS
 	'a balanced scorecard model from a jsonb spec {"perspectives": [{"name", "weight", "kpis": [{"name", "direction", "target", "threshold", "weight"}], "kpi_matrix"}], "perspective_matrix"}; a matrix gives AHP weights, a missing weight is 1';
 
 CREATE FUNCTION crm.bsc_model_jsonb(model crm.bsc_model) RETURNS jsonb
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
 	SELECT pg_catalog.jsonb_build_object('perspectives', pg_catalog.jsonb_agg(
 		pg_catalog.jsonb_build_object('name', p.perspective, 'weight', p.weight_given, 'kpis',
 			(SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', k.kpi, 'direction', k.direction,
 			        'target', k.target, 'threshold', k.threshold, 'weight', k.weight_given) ORDER BY k.ordinal)
 			 FROM crm.bsc_kpis(model) k WHERE k.perspective = p.perspective))
 		ORDER BY p.ordinal))
-	FROM crm.bsc_perspectives(model) p
-$$;
+	FROM crm.bsc_perspectives(model) p;
+END;
 COMMENT ON FUNCTION crm.bsc_model_jsonb(crm.bsc_model) IS
 	'a scorecard model as the jsonb spec crm.bsc_model(jsonb) reads (weights as given)';
 CREATE CAST (crm.bsc_model AS jsonb) WITH FUNCTION crm.bsc_model_jsonb(crm.bsc_model);
@@ -110,7 +111,7 @@ CREATE FUNCTION crm.bsc_score(model crm.bsc_model, kpi_values jsonb,
 	OUT kpi text, OUT perspective text, OUT value float8, OUT attainment float8, OUT kpi_weight float8,
 	OUT perspective_score float8, OUT perspective_weight float8, OUT overall float8)
 	RETURNS SETOF record
-	LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE ROWS 12 AS $$
+	LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE ROWS 12 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	unknown text;
 	bad text;
@@ -187,7 +188,7 @@ BEGIN
 	target_q := pg_catalog.format('%I.%I', ident[1], ident[2]);
 
 	-- the KPI values of the period: each query gets the period as $1 and
-	-- returns one value (no row or NULL: the KPI is missing this period)
+	-- returns one value; no row or NULL means the KPI is missing this period
 	FOR q IN SELECT e.key, e.value FROM pg_catalog.jsonb_each(kpi_queries) e ORDER BY e.key LOOP
 		IF NOT EXISTS (SELECT FROM crm.bsc_kpis(model) k WHERE k.kpi = q.key) THEN
 			RAISE EXCEPTION 'KPI "%" is not in the scorecard model', q.key USING ERRCODE = '22023';
