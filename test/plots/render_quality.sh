@@ -5,7 +5,7 @@
 #                      (crm.servqual_dimensions) of a generated survey
 #   bsc_scores.svg     balanced scorecard perspective scores and the overall
 #                      score of three periods (crm.bsc_score)
-qa -c "CREATE EXTENSION IF NOT EXISTS crm"
+qa -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS crm"
 qa -c "SET client_min_messages = warning; DROP TABLE IF EXISTS plot_servqual; SELECT setseed(0.42);
        CREATE TABLE plot_servqual AS
        SELECT r, array_agg(least(7, 4 + floor(random() * 4))::float8 ORDER BY i) AS e,
