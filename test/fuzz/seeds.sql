@@ -219,7 +219,7 @@ INSERT INTO fuzz_use VALUES
 -- SERVQUAL and the balanced scorecard
 INSERT INTO fuzz_seed
 SELECT 'servqual_map', crm.servqual_map()::text
-UNION ALL SELECT 'servqual_map', 'a=1,3 b=2-4,6 c=5'
+UNION ALL SELECT 'servqual_map', 'a=1,3 b=2,4,6 c=5'
 UNION ALL SELECT 'servqual_state', crm.servqual_fit('a=1-2 b=3-4'::crm.servqual_map, items, items)::text FROM fuzz_survey
 UNION ALL SELECT 'servqual_state', crm.servqual_fit('a=1-2 b=3-4'::crm.servqual_map, items, items, '{1,3}')::text FROM fuzz_survey
 UNION ALL SELECT 'bsc_model', crm.bsc_model('{financial,customer}', '{0.6,0.4}', '{revenue_growth,nps,churn}',
