@@ -65,7 +65,7 @@ COMMENT ON FUNCTION crm.servqual_state_out(crm.servqual_state) IS 'text output o
 COMMENT ON FUNCTION crm.servqual_state_recv(internal) IS 'binary input of crm.servqual_state';
 COMMENT ON FUNCTION crm.servqual_state_send(crm.servqual_state) IS 'binary output of crm.servqual_state';
 COMMENT ON TYPE crm.servqual_state IS
-	'SERVQUAL gaps of a group of respondents, the state and value of crm.servqual_fit: the map and, per item, dimension and overall, counts and sums and sums of squares of expectation, perception and gap (152 + 64 bytes per item + 64 per dimension)';
+	'SERVQUAL gaps of a group of respondents, the state and value of crm.servqual_fit: the map and, per item, dimension and overall, counts and sums and sums of squares of expectation, perception and gap (144 bytes, 60 per item, 64 per dimension plus its name)';
 
 CREATE FUNCTION crm.servqual_trans(crm.servqual_state, crm.servqual_map, float8[], float8[])
 	RETURNS crm.servqual_state
