@@ -35,9 +35,8 @@ CREATE FUNCTION crm.lifecycle_model(new_within interval, active_within interval,
 	AS 'MODULE_PATHNAME', 'lifecycle_model_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.lifecycle_model(interval, interval, interval, interval, float8, float8) IS
 	'a lifecycle stage model with P(alive) cut-offs for crm.lifecycle_stage(model, summary, p_alive): below lost_p_alive a customer is lost, an active one below at_risk_p_alive is at risk (0 = off)';
-CREATE FUNCTION crm.lifecycle_model() RETURNS crm.lifecycle_model
-	AS $$ SELECT crm.lifecycle_model(interval '90 days', interval '90 days', interval '180 days', interval '365 days') $$
-	LANGUAGE SQL IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION crm.lifecycle_model() RETURNS crm.lifecycle_model LANGUAGE SQL IMMUTABLE PARALLEL SAFE
+	RETURN crm.lifecycle_model(interval '90 days', interval '90 days', interval '180 days', interval '365 days');
 COMMENT ON FUNCTION crm.lifecycle_model() IS
 	'the default lifecycle stage model: new 90 days, active 90 days, lapsed after 180 days, lost after 365 days, no P(alive) cut-offs';
 

@@ -281,6 +281,10 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
  $$crm.migration(CASE WHEN frequency > 0 THEN 'repeat' WHEN monetary_total > 50 THEN 'big' END,
                  CASE WHEN days_since_last < 91 THEN 'active' WHEN customer_id % 7 = 0 THEN NULL ELSE 'lapsed' END)$$),
 ('migration_merge', 'crm.migration_merge(crm.migration)', 'states', $$crm.migration_merge(migration)$$),
+-- lifecycle stages: monthly stage paths of the customers, counted
+('stage_counts', 'crm.stage_counts(crm.stage_path)', 'customers',
+ $$crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))$$),
+('stage_counts_merge', 'crm.stage_counts_merge(crm.stage_counts)', 'states', $$crm.stage_counts_merge(stages)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),
 ('value_potential_fit_partial', 'crm.value_potential_fit_partial(float8, float8)', 'customers',

@@ -54,7 +54,9 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.filled_periods(covariate_path), (SELECT array_agg(r::text) FROM crm.covariate_path_rows(covariate_path) r),
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
 
-                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
+                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
+                 lifecycle_model::jsonb, (SELECT array_agg(s::text) FROM crm.stage_table(stage_path) s),
+                 (SELECT array_agg(s::text) FROM crm.stage_flow_table(stage_counts) s)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's
