@@ -81,3 +81,32 @@ bench_interleave() {
 		echo "${line%;}"
 	done
 }
+
+# Time the queries of the arrays names[] and queries[] (set by the caller;
+# bench_ms must exist in the database) BENCH_REPS times each, interleaved
+# and rotated so that no query always runs first, after one warm-up pass;
+# print each repetition and a Markdown table of the medians with the ratio
+# of each to the first query (titled by $1)
+bench_compare() {
+	local title=$1 rep k i ms line base m
+	declare -A times=()
+	for i in "${!queries[@]}"; do qa -c "SELECT bench_ms(\$q\$${queries[$i]}\$q\$)" >/dev/null; done
+	for rep in $(seq 1 "$BENCH_REPS"); do
+		line="- rep $rep:"
+		for k in $(seq 0 $((${#queries[@]} - 1))); do
+			i=$(( (k + rep) % ${#queries[@]} ))
+			ms=$(qa -c "SELECT round(bench_ms(\$q\$${queries[$i]}\$q\$)::numeric, 1)")
+			times[${names[$i]}]+="$ms "
+			line+=" ${names[$i]} $ms ms,"
+		done
+		echo "${line%,}"
+	done
+	echo
+	echo "| query | median ms | $title |"
+	echo "|---|---:|---:|"
+	base=$(printf '%s\n' ${times[${names[0]}]} | median)
+	for i in "${!names[@]}"; do
+		m=$(printf '%s\n' ${times[${names[$i]}]} | median)
+		echo "| ${names[$i]}: \`${queries[$i]}\` | $m | $(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.2f", a / b }') |"
+	done
+}
