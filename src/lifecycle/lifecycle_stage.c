@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -377,15 +378,14 @@ lifecycle_model_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
-/* Ascending int32 comparison for qsort */
-static int
-CompareDays(const void *a, const void *b)
-{
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-
-	return (x > y) - (x < y);
-}
+/* SortDays(days, n): an inlined, interruptible ascending sort of day numbers */
+#define ST_SORT SortDays
+#define ST_ELEMENT_TYPE int32
+#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * The purchase days of a date[] argument, NULLs skipped, sorted ascending
@@ -404,13 +404,15 @@ PurchaseDays(ArrayType *array, int32 *days)
 		elog(ERROR, "purchase dates must be a date[]");
 	for (int i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 		if (nulls != NULL && !(nulls[i / 8] & (1 << (i % 8))))
 			continue;
 		days[kept++] = CheckFiniteDate(*values, "a purchase date");
 		values++;
 	}
 	if (kept > 1)
-		qsort(days, kept, sizeof(int32), CompareDays);
+		SortDays(days, kept);
 	return kept;
 }
 
