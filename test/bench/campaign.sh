@@ -67,16 +67,6 @@ SELECT i AS customer_id, s AS raw_score, round(s::numeric, 3)::float8 AS score,
 FROM generate_series(1::bigint, $BENCH_ROWS) i,
      LATERAL (SELECT (abs(hashint8(i)) % 1000000007) / 1000000007.0::float8 AS s, abs(hashint8(i + 2)) % 4 <> 0 AS t) r;
 VACUUM ANALYZE bench_scored;
-CREATE FUNCTION bench_ms(query text) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-	t0 timestamptz;
-	r record;
-BEGIN
-	t0 := clock_timestamp();
-	FOR r IN EXECUTE query LOOP
-	END LOOP;
-	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
-END \$\$;
 SQL
 echo "- generated bench_scored in $(secs_since "$t0") s: $(qa -c "SELECT count(*) FROM bench_scored") rows," \
 	"$(qa -c "SELECT count(DISTINCT score) FROM bench_scored") distinct 3-decimal scores," \

@@ -82,14 +82,31 @@ bench_interleave() {
 	done
 }
 
-# Time the queries of the arrays names[] and queries[] (set by the caller;
-# bench_ms must exist in the database) BENCH_REPS times each, interleaved
+# Create bench_ms(query): the server-side wall time in ms of running a query
+# to its last row
+bench_define_ms() {
+	q <<'SQL'
+CREATE OR REPLACE FUNCTION bench_ms(query text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	r record;
+BEGIN
+	t0 := clock_timestamp();
+	FOR r IN EXECUTE query LOOP
+	END LOOP;
+	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
+END $$;
+SQL
+}
+
+# Time the queries of the arrays names[] and queries[] (set by the caller) BENCH_REPS times each, interleaved
 # and rotated so that no query always runs first, after one warm-up pass;
 # print each repetition and a Markdown table of the medians with the ratio
 # of each to the first query (titled by $1)
 bench_compare() {
 	local title=$1 rep k i ms line base m
 	declare -A times=()
+	bench_define_ms
 	for i in "${!queries[@]}"; do qa -c "SELECT bench_ms(\$q\$${queries[$i]}\$q\$)" >/dev/null; done
 	for rep in $(seq 1 "$BENCH_REPS"); do
 		line="- rep $rep:"

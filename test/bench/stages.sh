@@ -66,16 +66,6 @@ SELECT 1 + (abs(hashint8(i)) % $BENCH_CUSTOMERS)::int AS customer_id,
        date '2023-01-01' + (abs(hashint8(i + 3)) % 731)::int AS purchased_on
 FROM generate_series(1::bigint, $BENCH_ROWS) i;
 VACUUM ANALYZE bench_stage_log;
-CREATE OR REPLACE FUNCTION bench_ms(query text) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-	t0 timestamptz;
-	r record;
-BEGIN
-	t0 := clock_timestamp();
-	FOR r IN EXECUTE query LOOP
-	END LOOP;
-	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
-END \$\$;
 SQL
 echo "- generated bench_stage_log in $(secs_since "$t0") s: $(qa -c "SELECT count(*) FROM bench_stage_log") rows," \
 	"$(qa -c "SELECT count(DISTINCT customer_id) FROM bench_stage_log") customers," \
