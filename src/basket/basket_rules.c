@@ -451,15 +451,22 @@ BasketArg(FunctionCallInfo fcinfo, int argno, int *n)
 	return items;
 }
 
+/* The best rule found so far for an item to recommend */
+typedef struct BestRule
+{
+	int64		item;			/* the hash key: the consequent */
+	RuleRow		rule;			/* its best rule */
+} BestRule;
+
 /* Keep rule as the best rule of its consequent in best (a hash table by item) */
 static void
 KeepBest(HTAB *best, const RuleRow *rule)
 {
 	bool		found;
-	RuleRow    *entry = (RuleRow *) hash_search(best, &rule->y, HASH_ENTER, &found);
+	BestRule   *entry = (BestRule *) hash_search(best, &rule->y, HASH_ENTER, &found);
 
-	if (!found || CompareRules(rule, entry) < 0)
-		*entry = *rule;
+	if (!found || CompareRules(rule, &entry->rule) < 0)
+		entry->rule = *rule;
 }
 
 /*
@@ -480,7 +487,7 @@ Recommend(FunctionCallInfo fcinfo, const BasketState *state, int64 min_count,
 	HASHCTL		ctl;
 	HTAB	   *best;
 	HASH_SEQ_STATUS seq;
-	RuleRow    *entry;
+	BestRule   *entry;
 	RuleRow    *ranked;
 	int64		n = 0;
 
@@ -495,7 +502,7 @@ Recommend(FunctionCallInfo fcinfo, const BasketState *state, int64 min_count,
 	InitMaterializedSRF(fcinfo, 0);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(RuleRow);
+	ctl.entrysize = sizeof(BestRule);
 	ctl.hcxt = CurrentMemoryContext;
 	best = hash_create("crm recommendations", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	for (int32 i = 0; i < state->n_pairs; i++)
@@ -551,8 +558,8 @@ Recommend(FunctionCallInfo fcinfo, const BasketState *state, int64 min_count,
 	}
 	ranked = (RuleRow *) palloc(sizeof(RuleRow) * (hash_get_num_entries(best) + 1));
 	hash_seq_init(&seq, best);
-	while ((entry = (RuleRow *) hash_seq_search(&seq)) != NULL)
-		ranked[n++] = *entry;
+	while ((entry = (BestRule *) hash_seq_search(&seq)) != NULL)
+		ranked[n++] = entry->rule;
 	qsort(ranked, n, sizeof(RuleRow), CompareRuleRows);
 	for (int64 i = 0; i < Min(n, (int64) k); i++)
 	{

@@ -375,40 +375,38 @@ NewExpandedBasket(MemoryContext context)
 }
 
 /*
- * Raise 22023 unless a state's way of counting (depth, pruning) is the one
- * of head; what says what is being added
+ * Set the way an expanded state counts (depth and pruning), or raise 22023
+ * unless it is the one it has; merging says whether a state is being
+ * merged in (else a row is being added)
  */
 static void
-CheckSameCounting(const BasketState *head, uint8 depth, int64 prune_count,
-				  int64 prune_baskets, const char *what)
-{
-	if (head->depth != depth || head->prune_count != prune_count ||
-		head->prune_baskets != prune_baskets)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot add %s to a basket state counted another way", what),
-				 errdetail("The state counts itemsets of up to %d items, pruned at %lld of %lld baskets; "
-						   "the other up to %d, pruned at %lld of %lld.",
-						   head->depth, (long long) head->prune_count,
-						   (long long) head->prune_baskets, depth,
-						   (long long) prune_count, (long long) prune_baskets),
-				 errhint("Every row of a group needs the same max_size, or the same prior and min_support.")));
-}
-
-/* Set the way an expanded state counts, or check it is the one it has */
-static void
 Configure(ExpandedBasket *eb, uint8 depth, int64 prune_count, int64 prune_baskets,
-		  const char *what)
+		  bool merging)
 {
+	BasketState *head = &eb->head;
+
 	if (!eb->configured)
 	{
-		eb->head.depth = depth;
-		eb->head.prune_count = prune_count;
-		eb->head.prune_baskets = prune_baskets;
+		head->depth = depth;
+		head->prune_count = prune_count;
+		head->prune_baskets = prune_baskets;
 		eb->configured = true;
+		return;
 	}
-	else
-		CheckSameCounting(&eb->head, depth, prune_count, prune_baskets, what);
+	if (head->depth == depth && head->prune_count == prune_count &&
+		head->prune_baskets == prune_baskets)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 merging ? errmsg("cannot merge basket states counted different ways") :
+			 errmsg("every basket of a group must be counted the same way"),
+			 errdetail("One counts itemsets of up to %d items (pruned_at=%lld, prior_baskets=%lld), "
+					   "the other up to %d (pruned_at=%lld, prior_baskets=%lld).",
+					   head->depth, (long long) head->prune_count,
+					   (long long) head->prune_baskets, depth,
+					   (long long) prune_count, (long long) prune_baskets),
+			 merging ? 0 :
+			 errhint("Give every row of a group the same max_size, or the same prior and min_support.")));
 }
 
 /* Add the counts and itemsets of a flat state to an expanded one */
@@ -419,7 +417,7 @@ ExpandedBasketAdd(ExpandedBasket *eb, const BasketState *state)
 	const BasketPair *pairs = BasketPairs(state);
 	const BasketTriple *triples = BasketTriples(state);
 
-	Configure(eb, state->depth, state->prune_count, state->prune_baskets, "a basket state");
+	Configure(eb, state->depth, state->prune_count, state->prune_baskets, true);
 	eb->head.n_baskets = AddCounts(eb->head.n_baskets, state->n_baskets, "basket count");
 	eb->head.n_skipped = AddCounts(eb->head.n_skipped, state->n_skipped, "skipped basket count");
 	eb->head.n_empty = AddCounts(eb->head.n_empty, state->n_empty, "empty basket count");
@@ -708,7 +706,7 @@ basket_trans(PG_FUNCTION_ARGS)
 	bool		own;
 	ExpandedBasket *eb = WorkingState(fcinfo, &own);
 
-	Configure(eb, 2, 0, 0, "baskets counted up to pairs");
+	Configure(eb, 2, 0, 0, false);
 	AddBasket(fcinfo, eb, 2, NULL);
 	PG_RETURN_DATUM(ReturnState(eb, own));
 }
@@ -730,7 +728,7 @@ basket_size_trans(PG_FUNCTION_ARGS)
 				 errmsg("max_size must be 1 or 2, not %d", max_size),
 				 errhint("Triples are counted in a second pass: crm.basket_fit(items, prior, min_support).")));
 	eb = WorkingState(fcinfo, &own);
-	Configure(eb, (uint8) max_size, 0, 0, "baskets counted another way");
+	Configure(eb, (uint8) max_size, 0, 0, false);
 	AddBasket(fcinfo, eb, (uint8) max_size, NULL);
 	PG_RETURN_DATUM(ReturnState(eb, own));
 }
@@ -832,8 +830,7 @@ basket_prior_trans(PG_FUNCTION_ARGS)
 	bool		own;
 	ExpandedBasket *eb = WorkingState(fcinfo, &own);
 
-	Configure(eb, prior->depth, prior->min_count, prior->copy->n_baskets,
-			  "baskets counted with another prior or min_support");
+	Configure(eb, prior->depth, prior->min_count, prior->copy->n_baskets, false);
 	AddBasket(fcinfo, eb, prior->depth, prior);
 	PG_RETURN_DATUM(ReturnState(eb, own));
 }
