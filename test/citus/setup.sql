@@ -122,7 +122,8 @@ SELECT p AS part,
        (SELECT crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))
         FROM single.customers WHERE customer_id % 20 = p) AS dyncov,
        (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
-        FROM single.customers WHERE customer_id % 20 = p) AS migration
+        FROM single.customers WHERE customer_id % 20 = p) AS migration,
+       (SELECT crm.basket_fit(items::bigint[]) FROM single.survey WHERE customer_id % 20 = p) AS basket
 FROM generate_series(0, 19) p;
 
 -- the distributed copies
