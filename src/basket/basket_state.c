@@ -409,6 +409,25 @@ Configure(ExpandedBasket *eb, uint8 depth, int64 prune_count, int64 prune_basket
 			 errhint("Give every row of a group the same max_size, or the same prior and min_support.")));
 }
 
+/*
+ * Grow the hash tables of an expanded state so that the itemsets of a flat
+ * state fit without growing again (the most they can need)
+ */
+static void
+ReserveEntries(ExpandedBasket *eb, const BasketState *state)
+{
+	uint64		items = (uint64) eb->items->members + state->n_items;
+	uint64		pairs = (uint64) eb->pairs->members + state->n_pairs;
+	uint64		triples = (uint64) eb->triples->members + state->n_triples;
+
+	if (items > eb->items->grow_threshold)
+		itemhash_grow(eb->items, (uint64) (items / 0.8) + 1);
+	if (pairs > eb->pairs->grow_threshold)
+		pairhash_grow(eb->pairs, (uint64) (pairs / 0.8) + 1);
+	if (triples > eb->triples->grow_threshold)
+		triplehash_grow(eb->triples, (uint64) (triples / 0.8) + 1);
+}
+
 /* Add the counts and itemsets of a flat state to an expanded one */
 static void
 ExpandedBasketAdd(ExpandedBasket *eb, const BasketState *state)
@@ -418,6 +437,8 @@ ExpandedBasketAdd(ExpandedBasket *eb, const BasketState *state)
 	const BasketTriple *triples = BasketTriples(state);
 
 	Configure(eb, state->depth, state->prune_count, state->prune_baskets, true);
+	/* room for all of them at once, not by doubling while inserting */
+	ReserveEntries(eb, state);
 	eb->head.n_baskets = AddCounts(eb->head.n_baskets, state->n_baskets, "basket count");
 	eb->head.n_skipped = AddCounts(eb->head.n_skipped, state->n_skipped, "skipped basket count");
 	eb->head.n_empty = AddCounts(eb->head.n_empty, state->n_empty, "empty basket count");
