@@ -265,6 +265,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('gains_fit', 'crm.gains_fit(float8, boolean)', 'customers', $$crm.gains_fit(monetary_value, churned)$$),
 ('uplift_fit', 'crm.uplift_fit(float8, boolean, boolean)', 'customers', $$crm.uplift_fit(recency, churned, customer_id % 3 <> 0)$$),
 ('campaign_merge', 'crm.campaign_merge(crm.campaign_state)', 'states', $$crm.campaign_merge(campaign)$$),
+-- cross-selling rules: a customer's three survey item scores as a basket
+-- (10 distinct items); the pruned pass with a fixed prior (a literal, so
+-- every node reads the same one) that has pairs, so triples are counted
+('basket_fit', 'crm.basket_fit(bigint[])', 'survey', $$crm.basket_fit(items::bigint[])$$),
+('basket_fit_items', 'crm.basket_fit(bigint[], integer)', 'survey', $$crm.basket_fit(items::bigint[], 1)$$),
+('basket_fit_prior', 'crm.basket_fit(bigint[], crm.basket_state, float8)', 'survey',
+ $$crm.basket_fit(items::bigint[], 'v1 depth=2 baskets=10 skipped=0 empty=0 null_items=0 pruned_at=0 prior_baskets=0 items={1:5,2:5,3:5,4:1,5:5,6:5,7:5,8:5,9:5,10:5} pairs={1:2:5,1:3:5,1:5:5,2:3:5,2:5:5,3:5:5,6:7:1} triples={}', 0.3)$$),
+('basket_merge', 'crm.basket_merge(crm.basket_state)', 'states', $$crm.basket_merge(basket)$$),
 ('value_tier_fit', 'crm.value_tier_fit(float8)', 'customers', $$crm.value_tier_fit(monetary_total)$$),
 ('value_tier_fit_cuts', 'crm.value_tier_fit(float8, float8[])', 'customers',
  $$crm.value_tier_fit(monetary_total, ARRAY[0.1, 0.5, 1])$$),

@@ -124,7 +124,8 @@ SELECT p AS part,
        (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
         FROM single.customers WHERE customer_id % 20 = p) AS migration,
        (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))
-        FROM single.customers WHERE customer_id % 20 = p) AS stages
+        FROM single.customers WHERE customer_id % 20 = p) AS stages,
+       (SELECT crm.basket_fit(items::bigint[]) FROM single.survey WHERE customer_id % 20 = p) AS basket
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

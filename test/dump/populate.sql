@@ -42,6 +42,7 @@ CREATE TABLE dump_models (
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
 	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
 	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
+	basket_state crm.basket_state,
 
 	migration crm.migration, lifecycle_model crm.lifecycle_model, stage_path crm.stage_path,
 	stage_counts crm.stage_counts);
@@ -60,6 +61,13 @@ SELECT 'cdnow',
        crm.uplift_fit(m_total, x > 1, customer_id % 2 = 0)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+-- cross-selling counts: a CDNOW customer's purchase months as a basket
+-- (the pruned second pass, so items, pairs and triples)
+UPDATE dump_models SET basket_state =
+	(WITH b AS (SELECT array_agg((extract(year FROM purchased_on) * 100 + extract(month FROM purchased_on))::bigint) AS items
+	            FROM cdnow_log GROUP BY customer_id)
+	 SELECT crm.basket_fit(items, (SELECT crm.basket_fit(items) FROM b), 0.02) FROM b)
+WHERE variant = 'cdnow';
 -- a migration matrix with entering and leaving customers and a label that needs quoting
 UPDATE dump_models SET migration =
 	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)

@@ -259,6 +259,23 @@ INSERT INTO fuzz_use VALUES
 	('campaign_state', 'crm.qini($1)::text'),
 	('campaign_state', 'crm.campaign_final(crm.campaign_combine($1, $1))::text');
 
+-- cross-selling counts (items only, items and pairs, and the pruned pass
+-- with triples): a customer's frequency and rounded spend as a basket
+INSERT INTO fuzz_seed
+SELECT 'basket_state', crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3], 1)::text FROM fuzz_summary
+UNION ALL SELECT 'basket_state', crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3])::text FROM fuzz_summary
+UNION ALL SELECT 'basket_state',
+	crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3],
+	               (SELECT crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3]) FROM fuzz_summary),
+	               0.05)::text FROM fuzz_summary;
+INSERT INTO fuzz_use VALUES
+	('basket_state', '(crm.basket_summary($1))::text'),
+	('basket_state', '$1::jsonb::text'),
+	('basket_state', '(SELECT array_agg(f::text) FROM crm.frequent_itemsets($1, 0.1) f)::text'),
+	('basket_state', '(SELECT array_agg(r::text) FROM crm.association_rules($1, 0.1, 0.2) r)::text'),
+	('basket_state', '(SELECT array_agg(r::text) FROM crm.recommend($1, ''{0,1,2}'', 3) r)::text'),
+	('basket_state', 'crm.basket_final(crm.basket_combine($1, $1))::text');
+
 -- customer value
 INSERT INTO fuzz_seed
 SELECT 'concentration', crm.concentration_fit(monetary_value)::text FROM fuzz_summary
