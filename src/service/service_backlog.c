@@ -210,7 +210,7 @@ backlog_trans(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("ticket resolved at %s, before it was opened at %s",
-							timestamptz_to_str(resolved), timestamptz_to_str(opened))));
+							pstrdup(timestamptz_to_str(resolved)), pstrdup(timestamptz_to_str(opened)))));
 		end = LowerBound(state, resolved);
 	}
 	points = BacklogPoints(state);

@@ -77,7 +77,10 @@ ServiceReadTimestamp(CrmReader *r)
 	StringInfoData again;
 	size_t		len;
 
-	len = strcspn(r->p, " ,}");
+	/* up to and including the Z (a point of a list goes on with ":count") */
+	len = strcspn(r->p, "Z ,}");
+	if (r->p[len] == 'Z')
+		len++;
 	token = pnstrdup(r->p, len);
 	if (sscanf(token, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
 			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
@@ -334,7 +337,7 @@ StateAddTicket(TicketState *state, int64 seconds, bool resolved)
 	TicketCell *cell = NULL;
 	int32		used = state->n_distinct + state->n_buffered;
 
-	state->tickets++;
+	state->tickets = AddCounts(state->tickets, 1, "ticket count");
 	if (!resolved)
 		state->open++;
 	if (state->n_buffered > 0 && cells[used - 1].seconds == seconds)
@@ -422,7 +425,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("ticket opened at %s, after as_of %s",
-						timestamptz_to_str(opened), timestamptz_to_str(as_of)),
+						pstrdup(timestamptz_to_str(opened)), pstrdup(timestamptz_to_str(as_of))),
 				 errhint("Select the tickets opened up to as_of.")));
 	is_resolved = !PG_ARGISNULL(2);
 	if (is_resolved)
@@ -433,7 +436,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("ticket resolved at %s, before it was opened at %s",
-							timestamptz_to_str(resolved), timestamptz_to_str(opened))));
+							pstrdup(timestamptz_to_str(resolved)), pstrdup(timestamptz_to_str(opened)))));
 		/* resolved after as_of: still open as of as_of */
 		is_resolved = resolved <= as_of;
 	}
@@ -454,11 +457,6 @@ ticket_trans(PG_FUNCTION_ARGS)
 				state->reopened++;
 		}
 	}
-	/* tickets counts rows, so it is the first count that could wrap */
-	if (unlikely(state->tickets == PG_INT64_MAX))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("ticket count out of range")));
 	PG_RETURN_POINTER(state);
 }
 
@@ -481,7 +479,7 @@ ticket_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge ticket states of different as_of times (%s and %s)",
-						timestamptz_to_str(a->as_of), timestamptz_to_str(b->as_of))));
+						pstrdup(timestamptz_to_str(a->as_of)), pstrdup(timestamptz_to_str(b->as_of)))));
 	cells = TicketSortedCells(b, &n);
 	if (!in_aggregate || !CrmArgIsWritable(fcinfo, 0, a))
 		a = StateCopy(a, a->n_distinct + a->n_buffered + n);
