@@ -54,7 +54,10 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.filled_periods(covariate_path), (SELECT array_agg(r::text) FROM crm.covariate_path_rows(covariate_path) r),
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
 
-                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
+                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
+                 ticket_state::jsonb, crm.median_resolution(ticket_state, '1 hour'),
+                 (SELECT array_agg(b::text) FROM crm.backlog_table(backlog_state) b),
+                 (SELECT array_agg(r::text) FROM crm.recovery_rates(recovery_state) r)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

@@ -43,7 +43,8 @@ CREATE TABLE dump_models (
 	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
 	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
 
-	migration crm.migration);
+	migration crm.migration, ticket_state crm.ticket_state, backlog_state crm.backlog_state,
+	recovery_state crm.recovery_state);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -62,6 +63,17 @@ UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.79
 -- a migration matrix with entering and leaving customers and a label that needs quoting
 UPDATE dump_models SET migration =
 	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
+	 FROM dump_fit_input) WHERE variant = 'cdnow';
+-- tickets (one per customer, opened on the first purchase, resolved x days
+-- later or open when x = 0), their weekly backlog and a service recovery split
+UPDATE dump_models SET (ticket_state, backlog_state, recovery_state) =
+	(SELECT crm.ticket_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                       CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                       x > 2, customer_id % 5 = 0, timestamptz '1997-03-01 00:00+00'),
+	        crm.backlog_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                        CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                        timestamptz '1997-01-01 00:00+00', timestamptz '1997-03-01 00:00+00', interval '1 week'),
+	        crm.recovery_fit(customer_id % 4 = 0, x > 1, m > 20)
 	 FROM dump_fit_input) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
