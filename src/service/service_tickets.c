@@ -281,22 +281,29 @@ StateMakeRoom(TicketState *state, int32 need)
 	if ((int64) state->slots - state->n_distinct - state->n_buffered >= need)
 		return state;
 	state->n_buffered = SortAndCollapse(cells + state->n_distinct, state->n_buffered);
+	/* at most this many cells after the merge */
 	n = (int64) state->n_distinct + state->n_buffered;
 	room = Max(need, Max(TICKET_MIN_BUFFER, n));
 	if (n + room > max_cells)
 		room = Max(need, max_cells - n);
-	merged = (TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
-	n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
 	if (state->slots - n < room)
 	{
+		/* grow: merge straight into the larger new state */
 		target = StateNew((int32) (n + room), state->as_of);
 		memcpy(target, state, TICKET_HEADER_SIZE);
 		SET_VARSIZE(target, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) (n + room));
 		target->slots = (int32) (n + room);
+		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered,
+					  TicketCells(target));
 	}
-	if (n > 0)
-		memcpy(TicketCells(target), merged, sizeof(TicketCell) * (Size) n);
-	pfree(merged);
+	else
+	{
+		merged = (TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
+		if (n > 0)
+			memcpy(cells, merged, sizeof(TicketCell) * (Size) n);
+		pfree(merged);
+	}
 	target->n_distinct = (int32) n;
 	target->n_buffered = 0;
 	return target;
