@@ -273,7 +273,6 @@ StateMakeRoom(TicketState *state, int32 need)
 {
 	int64		max_cells = (MaxAllocSize - TICKET_HEADER_SIZE) / sizeof(TicketCell);
 	TicketCell *cells = TicketCells(state);
-	TicketCell *merged;
 	int64		n;
 	int64		room;
 	TicketState *target = state;
@@ -298,11 +297,20 @@ StateMakeRoom(TicketState *state, int32 need)
 	}
 	else
 	{
-		merged = (TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+		/*
+		 * in place: merge into the free slots after the n used ones when
+		 * there are n of them (always, unless room was capped near 1 GB),
+		 * else into a temporary array, and move the result to the front
+		 */
+		bool		spare = state->slots - n >= n;
+		TicketCell *merged = spare ? cells + n :
+			(TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+
 		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
 		if (n > 0)
-			memcpy(cells, merged, sizeof(TicketCell) * (Size) n);
-		pfree(merged);
+			memmove(cells, merged, sizeof(TicketCell) * (Size) n);
+		if (!spare)
+			pfree(merged);
 	}
 	target->n_distinct = (int32) n;
 	target->n_buffered = 0;
