@@ -9,7 +9,8 @@
  * opened for a ticket still open at as_of (resolved NULL or later than
  * as_of), which is censored there.  A state keeps one cell per distinct
  * duration with its resolved and open tickets: a row adds to the run's cell
- * when the duration is already there (binary search), else appends a cell
+ * when the duration is already there (a hash index of the run per call
+ * site, while the run has at most 65,536 durations), else appends a cell
  * to the buffer after the run (or adds to the last buffered cell); a full
  * buffer is sorted, collapsed and merged into the run, and the state grows
  * so that the buffer has room for max(1024, distinct durations) cells:
@@ -344,9 +345,104 @@ RunLookup(TicketState *state, int64 seconds)
 	return (lo < state->n_distinct && cells[lo].seconds == seconds) ? &cells[lo] : NULL;
 }
 
+/*
+ * A hash index of the sorted run of one state, kept per call site
+ * (fn_extra) so that a row finds its duration's cell in O(1): only a hint,
+ * every hit is checked against the cell's duration and a miss falls back to
+ * the buffer, so a stale index can cost time but never change a count
+ */
+typedef struct DurationIndex
+{
+	const TicketState *state;	/* the state it was built for */
+	int32		n_distinct;		/* the length of its run then */
+	int			shift;			/* 64 - log2(table size) */
+	uint32		mask;			/* table size - 1 */
+	int32	   *slot;			/* run position + 1 per slot, 0 if empty */
+	int32		allocated;		/* slots allocated */
+	int64		rows_since_build;	/* rows looked up since the last build */
+} DurationIndex;
+
+/* The slot of a duration in a table of 2^(64 - shift) slots */
+static inline uint32
+DurationHash(int64 seconds, int shift)
+{
+	return (uint32) (((uint64) seconds * UINT64CONST(0x9E3779B97F4A7C15)) >> shift);
+}
+
+/* (Re)build the index of a state's run in the call site's memory */
+static void
+IndexBuild(FmgrInfo *flinfo, DurationIndex *ix, const TicketState *state)
+{
+	const TicketCell *cells = TicketCells(state);
+	int32		size = 2;
+	int			log2size = 1;
+
+	while (size < 2 * state->n_distinct)
+	{
+		size *= 2;
+		log2size++;
+	}
+	if (size > ix->allocated)
+	{
+		if (ix->slot != NULL)
+			pfree(ix->slot);
+		ix->slot = (int32 *) MemoryContextAlloc(flinfo->fn_mcxt, sizeof(int32) * size);
+		ix->allocated = size;
+	}
+	memset(ix->slot, 0, sizeof(int32) * size);
+	ix->shift = 64 - log2size;
+	ix->mask = (uint32) size - 1;
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		uint32		h = DurationHash(cells[i].seconds, ix->shift) & ix->mask;
+
+		while (ix->slot[h] != 0)
+			h = (h + 1) & ix->mask;
+		ix->slot[h] = i + 1;
+	}
+	ix->state = state;
+	ix->n_distinct = state->n_distinct;
+	ix->rows_since_build = 0;
+}
+
+/*
+ * The cell of the sorted run of a state with this duration, or NULL: by the
+ * call site's hash index when it is the state's, else (rebuilding it once
+ * as many rows as the run has durations have missed it) by binary search
+ */
+static inline TicketCell *
+IndexLookup(FmgrInfo *flinfo, TicketState *state, int64 seconds)
+{
+	DurationIndex *ix = (DurationIndex *) flinfo->fn_extra;
+	TicketCell *cells = TicketCells(state);
+	uint32		h;
+
+	if (unlikely(ix == NULL))
+	{
+		ix = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(DurationIndex));
+		flinfo->fn_extra = ix;
+	}
+	if (unlikely(ix->state != state || ix->n_distinct != state->n_distinct))
+	{
+		if (ix->rows_since_build++ < state->n_distinct)
+			return RunLookup(state, seconds);
+		IndexBuild(flinfo, ix, state);
+	}
+	h = DurationHash(seconds, ix->shift) & ix->mask;
+	while (ix->slot[h] != 0)
+	{
+		TicketCell *cell = &cells[ix->slot[h] - 1];
+
+		if (cell->seconds == seconds)
+			return cell;
+		h = (h + 1) & ix->mask;
+	}
+	return NULL;
+}
+
 /* Add one ticket of a duration, resolved or open, to a writable state; returns it (it may move) */
 static inline TicketState *
-StateAddTicket(TicketState *state, int64 seconds, bool resolved)
+StateAddTicket(FmgrInfo *flinfo, TicketState *state, int64 seconds, bool resolved)
 {
 	TicketCell *cells = TicketCells(state);
 	TicketCell *cell = NULL;
@@ -358,7 +454,7 @@ StateAddTicket(TicketState *state, int64 seconds, bool resolved)
 	if (state->n_buffered > 0 && cells[used - 1].seconds == seconds)
 		cell = &cells[used - 1];
 	else if (state->n_distinct > 0 && state->n_distinct <= TICKET_LOOKUP_MAX)
-		cell = RunLookup(state, seconds);
+		cell = IndexLookup(flinfo, state, seconds);
 	if (cell == NULL)
 	{
 		if (used >= state->slots)
@@ -455,7 +551,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 		/* resolved after as_of: still open as of as_of */
 		is_resolved = resolved <= as_of;
 	}
-	state = StateAddTicket(state, WholeSeconds(opened, is_resolved ? resolved : as_of),
+	state = StateAddTicket(fcinfo->flinfo, state, WholeSeconds(opened, is_resolved ? resolved : as_of),
 						   is_resolved);
 	if (nargs == 6)
 	{
