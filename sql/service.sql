@@ -366,6 +366,10 @@ SELECT sqlstate_of($$SELECT crm.backlog_fit(now(), NULL, timestamptz '2026-01-02
 SELECT sqlstate_of($$SELECT crm.backlog_fit(now(), NULL, timestamptz '2026-01-01', timestamptz '2026-01-02', interval '-1 day')$$);
 SELECT sqlstate_of($$SELECT crm.backlog_fit(now(), NULL, timestamptz '2026-01-01', timestamptz '2026-12-31', interval '1 minute')$$);
 SELECT sqlstate_of($$SELECT crm.backlog_fit(o, NULL, s, timestamptz '2026-02-01', interval '1 day') FROM (VALUES (timestamptz '2026-01-01', timestamptz '2026-01-01'), ('2026-01-01', '2026-01-02')) v(o, s)$$);
+SELECT sqlstate_of($$SELECT crm.backlog_fit(o, NULL, timestamptz '2026-01-01', e, interval '1 day') FROM (VALUES (timestamptz '2026-01-01', timestamptz '2026-01-05'), ('2026-01-01', '2026-01-10')) v(o, e)$$);
+-- a stop that gives the same series is the same series
+SELECT x.* FROM crm.backlog_table((SELECT crm.backlog_fit(o, NULL, timestamptz '2026-01-01', e, interval '1 day')
+                                   FROM (VALUES (timestamptz '2026-01-01', timestamptz '2026-01-02'), ('2026-01-01', '2026-01-02 23:59')) v(o, e))) x;
 SELECT sqlstate_of($$SELECT crm.backlog_merge(b) FROM (SELECT crm.backlog_fit(now(), NULL, timestamptz '2026-01-01', timestamptz '2026-01-02', interval '1 day') UNION ALL SELECT crm.backlog_fit(now(), NULL, timestamptz '2026-01-01', timestamptz '2026-01-03', interval '1 day')) v(b)$$);
 SELECT sqlstate_of($$SELECT crm.ticket_merge(t) FROM (SELECT crm.ticket_fit(timestamptz '2026-01-01', NULL, timestamptz '2026-03-01') UNION ALL SELECT crm.ticket_fit(timestamptz '2026-01-01', NULL, timestamptz '2026-03-02')) v(t)$$);
 SELECT sqlstate_of($$SELECT crm.median_resolution(t, interval '1 month') FROM service.st$$);

@@ -160,6 +160,63 @@ LowerBound(const BacklogState *state, TimestampTz t)
 	return lo;
 }
 
+/* The series arguments a call site last found equal to a state's series */
+typedef struct SeriesCheck
+{
+	const BacklogState *state;	/* the state */
+	TimestampTz stop;			/* the stop argument found equal */
+} SeriesCheck;
+
+/*
+ * Raise 22023 unless a row's start, stop and step (arguments 3, 4, 5; 22004
+ * if NULL) give the state's series: the same start and step, and a stop
+ * from its last time to before the next one.  The stop's check adds a step
+ * in the session time zone, so it is remembered per call site for the state
+ */
+static void
+CheckSameSeries(FunctionCallInfo fcinfo, const BacklogState *state)
+{
+	const BacklogPoint *points = BacklogPoints(state);
+	SeriesCheck *check = (SeriesCheck *) fcinfo->flinfo->fn_extra;
+	Interval   *step;
+	TimestampTz stop;
+	TimestampTz last = points[state->n_points - 1].at;
+
+	CheckNotNull(fcinfo, 3, "start");
+	CheckNotNull(fcinfo, 4, "stop");
+	CheckNotNull(fcinfo, 5, "step");
+	step = PG_GETARG_INTERVAL_P(5);
+	stop = PG_GETARG_TIMESTAMPTZ(4);
+	if (PG_GETARG_TIMESTAMPTZ(3) != points[0].at || stop < last ||
+		step->month != state->step.months || step->day != state->step.days ||
+		step->time != state->step.usecs)
+		goto differs;
+	if (check != NULL && check->state == state && check->stop == stop)
+		return;
+	if (state->n_points < BACKLOG_MAX_POINTS)
+	{
+		TimestampTz next = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+																   TimestampTzGetDatum(last),
+																   IntervalPGetDatum(step)));
+
+		if (next <= stop)
+			goto differs;
+	}
+	if (check == NULL)
+	{
+		check = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(SeriesCheck));
+		fcinfo->flinfo->fn_extra = check;
+	}
+	check->state = state;
+	check->stop = stop;
+	return;
+
+differs:
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("start, stop and step must be the same for every row of crm.backlog_fit")));
+}
+
 /*
  * Transition of crm.backlog_fit(opened, resolved, start, stop, step): the
  * series is made on the first row; later rows must give the same series
@@ -178,19 +235,8 @@ backlog_trans(PG_FUNCTION_ARGS)
 		state = StateForSeries(fcinfo);
 	else
 	{
-		TimeUnit	step;
-
 		state = (BacklogState *) CrmWritableArg(fcinfo, 0);
-		CheckNotNull(fcinfo, 3, "start");
-		CheckNotNull(fcinfo, 4, "stop");
-		CheckNotNull(fcinfo, 5, "step");
-		TimeUnitFromInterval(PG_GETARG_INTERVAL_P(5), &step);
-		if (PG_GETARG_TIMESTAMPTZ(3) != BacklogPoints(state)[0].at ||
-			PG_GETARG_TIMESTAMPTZ(4) < BacklogPoints(state)[state->n_points - 1].at ||
-			!TimeUnitEqual(&step, &state->step))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("start, stop and step must be the same for every row of crm.backlog_fit")));
+		CheckSameSeries(fcinfo, state);
 	}
 	if (PG_ARGISNULL(1))
 	{
