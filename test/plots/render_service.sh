@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # qa, $data and $out come from test/plots/render
 # Plots of the service domain (sourced by test/plots/render, which sets qa,
 # $data and $out):
 #   service_resolution.svg  Kaplan-Meier resolution curve per channel (share of
