@@ -1025,7 +1025,8 @@ NormalUpperQuantile(double tail)
 
 		if (mid == lo || mid == hi)
 			break;
-		if (0.5 * erfc(mid / M_SQRT2) > tail)
+		/* (sqrt(2) spelled out: M_SQRT2 is not C99, and this file is built alone too) */
+		if (0.5 * erfc(mid / 1.4142135623730950488) > tail)
 			lo = mid;
 		else
 			hi = mid;
