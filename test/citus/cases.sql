@@ -273,6 +273,19 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('basket_fit_prior', 'crm.basket_fit(bigint[], crm.basket_state, float8)', 'survey',
  $$crm.basket_fit(items::bigint[], 'v1 depth=2 baskets=10 skipped=0 empty=0 null_items=0 pruned_at=0 prior_baskets=0 items={1:5,2:5,3:5,4:1,5:5,6:5,7:5,8:5,9:5,10:5} pairs={1:2:5,1:3:5,1:5:5,2:3:5,2:5:5,3:5:5,6:7:1} triples={}', 0.3)$$),
 ('basket_merge', 'crm.basket_merge(crm.basket_state)', 'states', $$crm.basket_merge(basket)$$),
+-- service tickets: each purchase a ticket opened at purchased_at, resolved
+-- some hours later or never (customer_id % 4 = 0), as of 1998-07-01; the
+-- backlog steps by 168 hours (no time zone dependence on the workers)
+('ticket_fit', 'crm.ticket_fit(timestamptz, timestamptz, timestamptz)', 'log',
+ $$crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, TIMESTAMPTZ '1998-07-01 00:00+00')$$),
+('ticket_fit_flags', 'crm.ticket_fit(timestamptz, timestamptz, boolean, boolean, timestamptz)', 'log',
+ $$crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, amount > 20, customer_id % 7 = 0, TIMESTAMPTZ '1998-07-01 00:00+00')$$),
+('ticket_merge', 'crm.ticket_merge(crm.ticket_state)', 'states', $$crm.ticket_merge(tickets)$$),
+('backlog_fit', 'crm.backlog_fit(timestamptz, timestamptz, timestamptz, timestamptz, interval)', 'log',
+ $$crm.backlog_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, TIMESTAMPTZ '1997-01-01 00:00+00', TIMESTAMPTZ '1998-07-01 00:00+00', INTERVAL '168 hours')$$),
+('backlog_merge', 'crm.backlog_merge(crm.backlog_state)', 'states', $$crm.backlog_merge(backlog)$$),
+('recovery_fit', 'crm.recovery_fit(boolean, boolean, boolean)', 'customers', $$crm.recovery_fit(frequency > 1, customer_id % 3 <> 0, NOT churned)$$),
+('recovery_merge', 'crm.recovery_merge(crm.recovery_state)', 'states', $$crm.recovery_merge(recovery)$$),
 ('value_tier_fit', 'crm.value_tier_fit(float8)', 'customers', $$crm.value_tier_fit(monetary_total)$$),
 ('value_tier_fit_cuts', 'crm.value_tier_fit(float8, float8[])', 'customers',
  $$crm.value_tier_fit(monetary_total, ARRAY[0.1, 0.5, 1])$$),

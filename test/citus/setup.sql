@@ -125,7 +125,15 @@ SELECT p AS part,
         FROM single.customers WHERE customer_id % 20 = p) AS migration,
        (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))
         FROM single.customers WHERE customer_id % 20 = p) AS stages,
-       (SELECT crm.basket_fit(items::bigint[]) FROM single.survey WHERE customer_id % 20 = p) AS basket
+       (SELECT crm.basket_fit(items::bigint[]) FROM single.survey WHERE customer_id % 20 = p) AS basket,
+       (SELECT crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END,
+                              amount > 20, customer_id % 7 = 0, TIMESTAMPTZ '1998-07-01 00:00+00')
+        FROM single.log WHERE customer_id % 20 = p) AS tickets,
+       (SELECT crm.backlog_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END,
+                               TIMESTAMPTZ '1997-01-01 00:00+00', TIMESTAMPTZ '1998-07-01 00:00+00', INTERVAL '168 hours')
+        FROM single.log WHERE customer_id % 20 = p) AS backlog,
+       (SELECT crm.recovery_fit(frequency > 1, customer_id % 3 <> 0, NOT churned)
+        FROM single.customers WHERE customer_id % 20 = p) AS recovery
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

@@ -57,7 +57,10 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
 
                  (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
                  lifecycle_model::jsonb, (SELECT array_agg(s::text) FROM crm.stage_table(stage_path) s),
-                 (SELECT array_agg(s::text) FROM crm.stage_flow_table(stage_counts) s)))
+                 (SELECT array_agg(s::text) FROM crm.stage_flow_table(stage_counts) s),
+                 ticket_state::jsonb, crm.median_resolution(ticket_state, '1 hour'),
+                 (SELECT array_agg(b::text) FROM crm.backlog_table(backlog_state) b),
+                 (SELECT array_agg(r::text) FROM crm.recovery_rates(recovery_state) r)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

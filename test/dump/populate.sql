@@ -45,7 +45,9 @@ CREATE TABLE dump_models (
 	basket_state crm.basket_state,
 
 	migration crm.migration, lifecycle_model crm.lifecycle_model, stage_path crm.stage_path,
-	stage_counts crm.stage_counts);
+	stage_counts crm.stage_counts,
+	ticket_state crm.ticket_state, backlog_state crm.backlog_state,
+	recovery_state crm.recovery_state);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -79,6 +81,17 @@ UPDATE dump_models SET lifecycle_model = crm.lifecycle_model(interval '1 month',
 	                                                       date '1997-01-31', date '1998-06-30', interval '1 month'))
 	                FROM dump_fit_input)
 WHERE variant = 'cdnow';
+-- tickets (one per customer, opened on the first purchase, resolved x days
+-- later or open when x = 0), their weekly backlog and a service recovery split
+UPDATE dump_models SET (ticket_state, backlog_state, recovery_state) =
+	(SELECT crm.ticket_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                       CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                       x > 2, customer_id % 5 = 0, timestamptz '1997-03-01 00:00+00'),
+	        crm.backlog_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                        CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                        timestamptz '1997-01-01 00:00+00', timestamptz '1997-03-01 00:00+00', interval '1 week'),
+	        crm.recovery_fit(customer_id % 4 = 0, x > 1, m > 20)
+	 FROM dump_fit_input) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
 	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,

@@ -275,6 +275,33 @@ INSERT INTO fuzz_use VALUES
 	('basket_state', '(SELECT array_agg(r::text) FROM crm.association_rules($1, 0.1, 0.2) r)::text'),
 	('basket_state', '(SELECT array_agg(r::text) FROM crm.recommend($1, ''{0,1,2}'', 3) r)::text'),
 	('basket_state', 'crm.basket_final(crm.basket_combine($1, $1))::text');
+-- service tickets (a ticket per purchase, resolved some hours later or
+-- open), their daily backlog, and a service recovery split
+INSERT INTO fuzz_seed
+SELECT 'ticket_state', crm.ticket_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 4 <> 0 THEN purchased_on + (customer_id % 50) * interval '97 minutes 3.25 seconds' END,
+       timestamptz '1998-01-01 00:00+00')::text FROM fuzz_log
+UNION ALL SELECT 'ticket_state', crm.ticket_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 3 <> 0 THEN purchased_on + (customer_id % 7) * interval '1 hour' END,
+       customer_id % 2 = 0, amount > 50, timestamptz '1997-12-31 12:30:00.5+00')::text FROM fuzz_log
+UNION ALL SELECT 'backlog_state', crm.backlog_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 4 <> 0 THEN purchased_on + (customer_id % 50) * interval '1 day' END,
+       timestamptz '1997-01-01 00:00+00', timestamptz '1997-12-31 00:00+00', interval '1 week')::text FROM fuzz_log
+UNION ALL SELECT 'recovery_state', crm.recovery_fit(frequency > 0, customer_id % 3 <> 0, monetary_value > 30)::text FROM fuzz_summary;
+INSERT INTO fuzz_use VALUES
+	('ticket_state', '(crm.ticket_summary($1))::text'),
+	('ticket_state', '$1::jsonb::text'),
+	('ticket_state', '(SELECT array_agg(r::text) FROM crm.ticket_rates($1, 0.9) r)::text'),
+	('ticket_state', '(crm.sla_attainment($1, ''4 hours''))::text'),
+	('ticket_state', '(SELECT array_agg(q::text) FROM crm.resolution_quantiles($1, ''1 hour'') q)::text'),
+	('ticket_state', '(SELECT count(*) FROM crm.resolution_curve($1, ''1 day''))::text'),
+	('ticket_state', 'crm.complaint_rate($1, 100)::text'),
+	('ticket_state', 'crm.ticket_final(crm.ticket_combine($1, $1))::text'),
+	('backlog_state', '(SELECT array_agg(b::text) FROM crm.backlog_table($1) b)::text'),
+	('backlog_state', 'crm.backlog_final(crm.backlog_combine($1, $1))::text'),
+	('recovery_state', '(SELECT array_agg(r::text) FROM crm.recovery_rates($1) r)::text'),
+	('recovery_state', '(SELECT array_agg(r::text) FROM crm.recovery_test($1, 0.9) r)::text'),
+	('recovery_state', 'crm.recovery_final(crm.recovery_combine($1, $1))::text');
 
 -- customer value
 INSERT INTO fuzz_seed
