@@ -91,4 +91,10 @@ extern void CampaignCheckKind(const CampaignState *state, uint8 need,
 /* The upper (1 + confidence) / 2 quantile of the standard normal distribution */
 extern float8 CampaignNormalQuantile(float8 confidence);
 
+/*
+ * The Wilson score interval of r successes among n > 0 trials at normal
+ * quantile z (CampaignNormalQuantile), exact 0 and 1 at the edges
+ */
+extern void CampaignWilsonInterval(int64 r, int64 n, float8 z, float8 *low, float8 *high);
+
 #endif							/* CRM_CAMPAIGN_H */

@@ -126,9 +126,12 @@ Ratio(float8 num, float8 den)
 	return den == 0 ? get_float8_nan() : num / den;
 }
 
-/* The Wilson score interval of r responders among n customers at normal quantile z */
-static void
-WilsonInterval(int64 r, int64 n, float8 z, float8 *low, float8 *high)
+/*
+ * The Wilson score interval of r responders among n > 0 customers at normal
+ * quantile z (also the funnel's conversion intervals)
+ */
+void
+CampaignWilsonInterval(int64 r, int64 n, float8 z, float8 *low, float8 *high)
 {
 	float8		p = (float8) r / n;
 	float8		z2n = z * z / n;
@@ -189,7 +192,7 @@ PutRateRow(ReturnSetInfo *rsinfo, const char *group, int64 r, int64 n, float8 z)
 	values[2] = Int64GetDatum(r);
 	if (n > 0)
 	{
-		WilsonInterval(r, n, z, &low, &high);
+		CampaignWilsonInterval(r, n, z, &low, &high);
 		values[3] = Float8GetDatum((float8) r / n);
 		values[4] = Float8GetDatum(low);
 		values[5] = Float8GetDatum(high);
