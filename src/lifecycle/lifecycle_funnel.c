@@ -563,6 +563,7 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 	int			transitions = FunnelTransitions(k);
 	int64		events[FUNNEL_MAX_STAGES] = {0};
 	int64		censored[FUNNEL_MAX_STAGES] = {0};
+	int64		max_duration;
 
 	if (k == 0)
 		return (n == 0 && s->n_leads == 0 && s->n_inconsistent == 0) ? NULL :
@@ -582,6 +583,8 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 	}
 	if (s->timed[k - 1] != s->reached[k - 1] || s->unknown[k - 1] != 0)
 		return "the last stage is always reached at a known time";
+	/* no duration is longer than the span of timestamptz */
+	max_duration = END_TIMESTAMP / FunnelUnitUsecs(&s->unit) - MIN_TIMESTAMP / FunnelUnitUsecs(&s->unit) + 1;
 	for (int32 i = 0; i < n; i++)
 	{
 		const FunnelCell *c = &cells[i];
@@ -590,6 +593,8 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 			CHECK_FOR_INTERRUPTS();
 		if (c->transition < 0 || c->transition >= transitions || c->reserved != 0)
 			return "a cell's transition is out of range";
+		if (c->duration > max_duration)
+			return "a duration is longer than the range of timestamptz";
 		if (c->duration < 0 || c->events < 0 || c->censored < 0 || c->events + c->censored <= 0)
 			return "a cell has a duration >= 0 and a positive count";
 		if (i > 0 && CELL_CMP(&cells[i - 1], c) >= 0)
