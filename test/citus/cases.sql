@@ -281,6 +281,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
  $$crm.migration(CASE WHEN frequency > 0 THEN 'repeat' WHEN monetary_total > 50 THEN 'big' END,
                  CASE WHEN days_since_last < 91 THEN 'active' WHEN customer_id % 7 = 0 THEN NULL ELSE 'lapsed' END)$$),
 ('migration_merge', 'crm.migration_merge(crm.migration)', 'states', $$crm.migration_merge(migration)$$),
+-- a funnel of the first, second and third purchase days (NULL where a
+-- customer bought on fewer days)
+('funnel_fit', 'crm.funnel_fit(text[], timestamptz[], timestamptz, interval)', 'customers',
+ $$crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                  ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                        days[3]::timestamp AT TIME ZONE 'UTC'],
+                  TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')$$),
+('funnel_merge', 'crm.funnel_merge(crm.funnel_state)', 'states', $$crm.funnel_merge(funnel)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),
 ('value_potential_fit_partial', 'crm.value_potential_fit_partial(float8, float8)', 'customers',

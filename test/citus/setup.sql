@@ -122,7 +122,12 @@ SELECT p AS part,
        (SELECT crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))
         FROM single.customers WHERE customer_id % 20 = p) AS dyncov,
        (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
-        FROM single.customers WHERE customer_id % 20 = p) AS migration
+        FROM single.customers WHERE customer_id % 20 = p) AS migration,
+       (SELECT crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                              ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                                    days[3]::timestamp AT TIME ZONE 'UTC'],
+                              TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')
+        FROM single.customers WHERE customer_id % 20 = p) AS funnel
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

@@ -53,6 +53,7 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  (SELECT array_agg(u::text) FROM crm.uplift_table(campaign_state) u), prediction_interval::text,
                  crm.filled_periods(covariate_path), (SELECT array_agg(r::text) FROM crm.covariate_path_rows(covariate_path) r),
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
+                 funnel_state::jsonb, (SELECT array_agg(t::text) FROM crm.funnel_times(funnel_state) t),
 
                  (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
 FROM dump_models ORDER BY variant;

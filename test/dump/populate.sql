@@ -42,6 +42,7 @@ CREATE TABLE dump_models (
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
 	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
 	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
+	funnel_state crm.funnel_state,
 
 	migration crm.migration);
 
@@ -63,6 +64,15 @@ UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.79
 UPDATE dump_models SET migration =
 	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
 	 FROM dump_fit_input) WHERE variant = 'cdnow';
+-- a funnel (entry, second purchase week, last purchase week of the repeat
+-- buyers) with a stage name that needs quoting
+UPDATE dump_models SET funnel_state =
+	(SELECT crm.funnel_fit(ARRAY['entry', '"repeat" buyer', 'loyal'],
+	                       ARRAY[e, CASE WHEN x > 0 THEN e + t_x * interval '1 week' END,
+	                             CASE WHEN x > 2 THEN e + t * interval '1 week' END],
+	                       timestamptz '1998-06-30 00:00+00', interval '1 day')
+	 FROM (SELECT x, t_x, t, timestamptz '1997-01-01 00:00+00' + (customer_id % 90) * interval '1 day' AS e
+	       FROM dump_fit_input) i) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
 	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,
