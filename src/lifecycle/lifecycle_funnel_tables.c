@@ -355,6 +355,8 @@ funnel_survival(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "v1 n=" INT64_FORMAT " times={", total);
 	for (int32 i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (cells[i].transition != t)
 			continue;
 		appendStringInfo(&buf, "%s" INT64_FORMAT ":" INT64_FORMAT "," INT64_FORMAT,
