@@ -317,12 +317,42 @@ CheckSameFunnel(FunctionCallInfo fcinfo, const FunnelState *state, TimestampTz a
 	fcinfo->flinfo->fn_extra = cache;
 }
 
-/* Append a cell to a state that has room for it */
+/*
+ * Count one conversion (event) or censoring of a transition at a duration
+ * in a state that has room for a cell: in its cell of the sorted run when
+ * there is one (a binary search: durations in whole units repeat, so most
+ * rows buffer nothing), else in a new cell after the others
+ */
 static inline void
 PutCell(FunnelState *state, int transition, int64 duration, bool event)
 {
-	FunnelCell *cell = &FunnelCells(state)[state->n_cells++];
+	FunnelCell *cells = FunnelCells(state);
+	FunnelCell	key;
+	FunnelCell *cell;
+	int32		lo = 0;
+	int32		hi = state->n_sorted;
 
+	key.transition = transition;
+	key.duration = duration;
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (CELL_CMP(&cells[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < state->n_sorted && CELL_CMP(&cells[lo], &key) == 0)
+	{
+		/* counts are bounded by the leads, whose count is checked */
+		if (event)
+			cells[lo].events++;
+		else
+			cells[lo].censored++;
+		return;
+	}
+	cell = &cells[state->n_cells++];
 	cell->transition = transition;
 	cell->reserved = 0;
 	cell->duration = duration;
