@@ -610,6 +610,8 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 			return "a stage cannot have more leads than the stage before";
 		if (i < k - 1 && s->reached[i] - s->timed[i] > s->reached[i + 1])
 			return "a stage reached at an unknown time implies a later stage";
+		if (i < k - 1 && s->unknown[i] > s->reached[i + 1] - s->timed[i + 1])
+			return "conversions at an unknown time cannot exceed the leads reaching the next stage at an unknown time";
 	}
 	if (s->timed[k - 1] != s->reached[k - 1] || s->unknown[k - 1] != 0)
 		return "the last stage is always reached at a known time";
