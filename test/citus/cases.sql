@@ -281,6 +281,10 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
  $$crm.migration(CASE WHEN frequency > 0 THEN 'repeat' WHEN monetary_total > 50 THEN 'big' END,
                  CASE WHEN days_since_last < 91 THEN 'active' WHEN customer_id % 7 = 0 THEN NULL ELSE 'lapsed' END)$$),
 ('migration_merge', 'crm.migration_merge(crm.migration)', 'states', $$crm.migration_merge(migration)$$),
+-- lifecycle stages: monthly stage paths of the customers, counted
+('stage_counts', 'crm.stage_counts(crm.stage_path)', 'customers',
+ $$crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))$$),
+('stage_counts_merge', 'crm.stage_counts_merge(crm.stage_counts)', 'states', $$crm.stage_counts_merge(stages)$$),
 -- a funnel of the first, second and third purchase days (NULL where a
 -- customer bought on fewer days)
 ('funnel_fit', 'crm.funnel_fit(text[], timestamptz[], timestamptz, interval)', 'customers',

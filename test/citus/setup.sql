@@ -123,6 +123,8 @@ SELECT p AS part,
         FROM single.customers WHERE customer_id % 20 = p) AS dyncov,
        (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
         FROM single.customers WHERE customer_id % 20 = p) AS migration,
+       (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))
+        FROM single.customers WHERE customer_id % 20 = p) AS stages,
        (SELECT crm.funnel_fit(ARRAY['first', 'second', 'third'],
                               ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
                                     days[3]::timestamp AT TIME ZONE 'UTC'],

@@ -55,7 +55,9 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
                  funnel_state::jsonb, (SELECT array_agg(t::text) FROM crm.funnel_times(funnel_state) t),
 
-                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
+                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
+                 lifecycle_model::jsonb, (SELECT array_agg(s::text) FROM crm.stage_table(stage_path) s),
+                 (SELECT array_agg(s::text) FROM crm.stage_flow_table(stage_counts) s)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

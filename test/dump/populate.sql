@@ -44,7 +44,8 @@ CREATE TABLE dump_models (
 	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
 	funnel_state crm.funnel_state,
 
-	migration crm.migration);
+	migration crm.migration, lifecycle_model crm.lifecycle_model, stage_path crm.stage_path,
+	stage_counts crm.stage_counts);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -64,6 +65,13 @@ UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.79
 UPDATE dump_models SET migration =
 	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
 	 FROM dump_fit_input) WHERE variant = 'cdnow';
+-- a lifecycle model with month thresholds and P(alive) cut-offs, a stage path, stage counts
+UPDATE dump_models SET lifecycle_model = crm.lifecycle_model(interval '1 month', interval '2 months 10 days', interval '6 months', interval '1 year', 0.4, 0.05),
+	stage_path = crm.stage_path(crm.lifecycle_model(), ARRAY[date '1997-01-15', date '1997-09-01'], date '1996-12-31', date '1998-06-30', interval '1 month'),
+	stage_counts = (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), ARRAY[date '1997-01-01' + x::int * 30, date '1997-01-01' + t_x::int * 7],
+	                                                       date '1997-01-31', date '1998-06-30', interval '1 month'))
+	                FROM dump_fit_input)
+WHERE variant = 'cdnow';
 -- a funnel (entry, second purchase week, last purchase week of the repeat
 -- buyers) with a stage name that needs quoting
 UPDATE dump_models SET funnel_state =

@@ -298,6 +298,22 @@ INSERT INTO fuzz_use VALUES
 	('migration', 'crm.migration_combine($1, $1)::text'),
 	('migration', 'crm.migration_jsonb($1)::text');
 
+-- lifecycle stages: models, paths and counts
+INSERT INTO fuzz_seed VALUES
+	('lifecycle_model', crm.lifecycle_model()::text),
+	('lifecycle_model', crm.lifecycle_model(interval '0 days', interval '1 month 3 days', interval '6 months', interval '2 years', 0.5, 0.1)::text),
+	('stage_path', crm.stage_path(crm.lifecycle_model(), ARRAY[date '2024-01-15', date '2024-09-01'], date '2023-12-31', date '2025-06-30', interval '1 month')::text),
+	('stage_counts', (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), ARRAY[d, d + 200], date '2024-01-31', date '2025-03-31', interval '2 months'))
+	                  FROM generate_series(date '2023-06-01', date '2025-01-01', interval '17 days') g(t), LATERAL (SELECT t::date AS d) x)::text);
+INSERT INTO fuzz_use VALUES
+	('lifecycle_model', 'crm.lifecycle_model_jsonb($1)::text'),
+	('lifecycle_model', 'crm.lifecycle_stage($1, ARRAY[date ''2024-01-01'', date ''2024-08-01''], date ''2025-01-01'')'),
+	('stage_path', '(SELECT count(*) FROM crm.stage_table($1))::text'),
+	('stage_path', 'crm.stage_counts_trans(NULL, $1)::text'),
+	('stage_counts', '(SELECT count(*) FROM crm.stage_flow_table($1))::text'),
+	('stage_counts', '(SELECT sum(customers) FROM crm.stage_count_table($1))::text'),
+	('stage_counts', 'crm.stage_counts_combine($1, $1)::text');
+
 -- sales funnel: first purchase, repeat, loyal (the last purchase of the
 -- customers with 3 or more), as of the summaries' date
 INSERT INTO fuzz_seed
