@@ -306,6 +306,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('stage_counts', 'crm.stage_counts(crm.stage_path)', 'customers',
  $$crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))$$),
 ('stage_counts_merge', 'crm.stage_counts_merge(crm.stage_counts)', 'states', $$crm.stage_counts_merge(stages)$$),
+-- a funnel of the first, second and third purchase days (NULL where a
+-- customer bought on fewer days)
+('funnel_fit', 'crm.funnel_fit(text[], timestamptz[], timestamptz, interval)', 'customers',
+ $$crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                  ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                        days[3]::timestamp AT TIME ZONE 'UTC'],
+                  TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')$$),
+('funnel_merge', 'crm.funnel_merge(crm.funnel_state)', 'states', $$crm.funnel_merge(funnel)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),
 ('value_potential_fit_partial', 'crm.value_potential_fit_partial(float8, float8)', 'customers',

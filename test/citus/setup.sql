@@ -133,7 +133,12 @@ SELECT p AS part,
                                TIMESTAMPTZ '1997-01-01 00:00+00', TIMESTAMPTZ '1998-07-01 00:00+00', INTERVAL '168 hours')
         FROM single.log WHERE customer_id % 20 = p) AS backlog,
        (SELECT crm.recovery_fit(frequency > 1, customer_id % 3 <> 0, NOT churned)
-        FROM single.customers WHERE customer_id % 20 = p) AS recovery
+        FROM single.customers WHERE customer_id % 20 = p) AS recovery,
+       (SELECT crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                              ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                                    days[3]::timestamp AT TIME ZONE 'UTC'],
+                              TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')
+        FROM single.customers WHERE customer_id % 20 = p) AS funnel
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

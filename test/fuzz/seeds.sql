@@ -358,6 +358,23 @@ INSERT INTO fuzz_use VALUES
 	('stage_counts', '(SELECT sum(customers) FROM crm.stage_count_table($1))::text'),
 	('stage_counts', 'crm.stage_counts_combine($1, $1)::text');
 
+-- sales funnel: first purchase, repeat, loyal (the last purchase of the
+-- customers with 3 or more), as of the summaries' date
+INSERT INTO fuzz_seed
+SELECT 'funnel_state', crm.funnel_fit(ARRAY['first', 'repeat "buyer"', 'loyal'],
+                                      ARRAY[first_purchase::timestamp AT TIME ZONE 'UTC',
+                                            CASE WHEN frequency > 0 THEN last_purchase::timestamp AT TIME ZONE 'UTC' END,
+                                            CASE WHEN frequency > 2 THEN last_purchase::timestamp AT TIME ZONE 'UTC' END],
+                                      timestamptz '1997-12-31 00:00+00', interval '1 day')::text
+FROM fuzz_summary
+UNION ALL SELECT 'funnel_state', 'v1 stages={} skipped=2'
+UNION ALL SELECT 'funnel_state', 'v1 stages={"a","b"} as_of=2024-06-30T12:30:00.500000Z unit=PT1H leads=2 skipped=0 inconsistent=1 reached={2,1} timed={2,1} unknown={0,0} cells={0:3:1:1}';
+INSERT INTO fuzz_use VALUES
+	('funnel_state', '(crm.funnel_summary($1))::text'),
+	('funnel_state', '(SELECT array_agg(t::text) FROM crm.funnel_table($1) t)::text'),
+	('funnel_state', '(SELECT array_agg(t::text) FROM crm.funnel_times($1) t)::text'),
+	('funnel_state', 'crm.funnel_final(crm.funnel_combine($1, $1))::text');
+
 -- the send (binary) form of a value given as text
 CREATE FUNCTION crm_fuzz_send(type text, value text) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE
