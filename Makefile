@@ -11,7 +11,7 @@ MODULE_big = crm
 # order (within a domain in name order, except the files a domain lists in
 # SQL_FIRST_<domain> / SQL_LAST_<domain> because others use their objects),
 # and the regression tests are every sql/*.sql.
-CRM_DOMAINS = common summary rfm clv retention survey value campaign lifecycle quality workflow
+CRM_DOMAINS = common summary rfm clv retention survey value campaign lifecycle basket service quality workflow
 CRM_DIRS = $(addprefix src/,$(CRM_DOMAINS))
 
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard $(addsuffix /*.c,$(CRM_DIRS)))))

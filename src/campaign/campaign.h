@@ -88,7 +88,4 @@ extern CampaignState *CampaignStateArg(FunctionCallInfo fcinfo, int argno);
 extern void CampaignCheckKind(const CampaignState *state, uint8 need,
 							  const char *function);
 
-/* The upper (1 + confidence) / 2 quantile of the standard normal distribution */
-extern float8 CampaignNormalQuantile(float8 confidence);
-
 #endif							/* CRM_CAMPAIGN_H */

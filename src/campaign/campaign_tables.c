@@ -15,6 +15,7 @@
  */
 #include "crm.h"
 #include "campaign.h"
+#include "numerics.h"
 
 #include <math.h>
 
@@ -39,51 +40,12 @@ CampaignCheckKind(const CampaignState *state, uint8 need, const char *function)
 						CampaignKindName(state->kind))));
 }
 
-/* Upper tail of the standard normal distribution, P(Z > z) */
-static float8
-NormalUpperTail(float8 z)
-{
-	return 0.5 * erfc(z / M_SQRT2);
-}
-
-/*
- * The upper (1 + confidence) / 2 quantile of the standard normal
- * distribution (1.959964 for 0.95), by bisection on erfc to full double
- * precision; 22023 unless confidence is in (0, 1)
- */
-float8
-CampaignNormalQuantile(float8 confidence)
-{
-	float8		tail;
-	float8		lo = 0;
-	float8		hi = 40;
-
-	if (!(confidence > 0 && confidence < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("confidence must be between 0 and 1 (exclusive), not %g", confidence),
-				 errhint("Give a level such as 0.95 for a 95 %% interval.")));
-	tail = (1 - confidence) / 2;
-	for (int i = 0; i < 200 && hi - lo > 0; i++)
-	{
-		float8		mid = (lo + hi) / 2;
-
-		if (mid == lo || mid == hi)
-			break;
-		if (NormalUpperTail(mid) > tail)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (lo + hi) / 2;
-}
-
 /* The confidence argument argno, its normal quantile */
 static float8
 ConfidenceArg(FunctionCallInfo fcinfo, int argno)
 {
 	CheckNotNull(fcinfo, argno, "confidence");
-	return CampaignNormalQuantile(PG_GETARG_FLOAT8(argno));
+	return ConfidenceQuantile(PG_GETARG_FLOAT8(argno));
 }
 
 /* The buckets argument argno: 22023 unless 1 .. CAMPAIGN_MAX_BUCKETS */
@@ -124,24 +86,6 @@ static float8
 Ratio(float8 num, float8 den)
 {
 	return den == 0 ? get_float8_nan() : num / den;
-}
-
-/* The Wilson score interval of r responders among n customers at normal quantile z */
-static void
-WilsonInterval(int64 r, int64 n, float8 z, float8 *low, float8 *high)
-{
-	float8		p = (float8) r / n;
-	float8		z2n = z * z / n;
-	float8		center = (p + z2n / 2) / (1 + z2n);
-	float8		half = z / (1 + z2n) * sqrt(p * (1 - p) / n + z2n / (4.0 * n));
-
-	*low = ClampProbability(center - half, "Wilson interval");
-	*high = ClampProbability(center + half, "Wilson interval");
-	/* exact at the edges: no responders gives 0, all responders 1 */
-	if (r == 0)
-		*low = 0;
-	if (r == n)
-		*high = 1;
 }
 
 /* crm.campaign_summary(state): kind, counts, distinct scores, skipped rows */

@@ -407,15 +407,13 @@ tracking_state_out(PG_FUNCTION_ARGS)
 {
 	TrackingState *s = (TrackingState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	int			year,
-				month,
-				day;
 
-	j2date(s->origin + POSTGRES_EPOCH_JDATE, &year, &month, &day);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d origin=%04d-%02d-%02d period_days=%d periods=%d customers=" INT64_FORMAT
+	appendStringInfo(&buf, "v%d origin=", TRACKING_VERSION);
+	CrmAppendDate(&buf, s->origin);
+	appendStringInfo(&buf, " period_days=%d periods=%d customers=" INT64_FORMAT
 					 " before_origin=" INT64_FORMAT " after_window=" INT64_FORMAT,
-					 TRACKING_VERSION, year, month, day, s->period_days, s->n_periods, s->customers,
+					 s->period_days, s->n_periods, s->customers,
 					 s->before_origin, s->after_window);
 	AppendSparse(&buf, "births", Births(s), WindowDays(s));
 	AppendSparse(&buf, "repeats", Repeats(s), s->n_periods);
@@ -429,9 +427,6 @@ tracking_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	CrmReader	r = CrmReaderStart(TrackingTypeName, input);
-	int64		year,
-				month,
-				day;
 	int32		origin;
 	int32		period_days;
 	int32		n_periods;
@@ -439,14 +434,8 @@ tracking_state_in(PG_FUNCTION_ARGS)
 	TrackingState *s;
 
 	CrmExpectVersion(&r, TRACKING_VERSION);
-	year = CrmReadKeyInt(&r, "origin", 1, 9999);
-	CrmExpect(&r, "-");
-	month = CrmReadInt(&r, 1, 12);
-	CrmExpect(&r, "-");
-	day = CrmReadInt(&r, 1, 31);
-	if (day > day_tab[isleap(year)][month - 1])
-		CrmReadError(&r, "invalid origin date");
-	origin = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
+	CrmExpectKey(&r, "origin");
+	origin = CrmReadDate(&r);
 	period_days = CrmReadKeyInt(&r, "period_days", 1, TRACKING_MAX_PERIOD_DAYS);
 	n_periods = CrmReadKeyInt(&r, "periods", 1, TRACKING_MAX_PERIODS);
 	CrmReadCheck(&r, WindowProblem(origin, period_days, n_periods));

@@ -3,6 +3,7 @@
  *		Module entry point and the shared validation helpers of crm.h.
  */
 #include "crm.h"
+#include "numerics.h"
 
 #include <math.h>
 
@@ -240,6 +241,18 @@ ClampProbability(float8 p, const char *what)
 	if (p > 1)
 		return 1;
 	return p;
+}
+
+/* The normal quantile of a two-sided confidence level in (0, 1) (22023 otherwise) */
+float8
+ConfidenceQuantile(float8 confidence)
+{
+	if (!(confidence > 0 && confidence < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1 (exclusive), not %g", confidence),
+				 errhint("Give a level such as 0.95 for a 95 %% interval.")));
+	return NormalUpperQuantile((1 - confidence) / 2);
 }
 
 /* qsort comparator of float8 values, ascending */

@@ -95,6 +95,12 @@ extern float8 *CrmFloat8Array(ArrayType *array, const char *what, int min_n, int
 /* A probability computed with rounding error, clamped into [0, 1] (NaN raises) */
 extern float8 ClampProbability(float8 p, const char *what);
 
+/*
+ * The upper (1 + confidence) / 2 quantile of the standard normal
+ * distribution (1.959964 for 0.95); 22023 unless confidence is in (0, 1)
+ */
+extern float8 ConfidenceQuantile(float8 confidence);
+
 /* qsort comparator of float8 values, ascending */
 extern int	CompareFloat8Ascending(const void *a, const void *b);
 

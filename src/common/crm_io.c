@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "common/shortest_dec.h"
+#include "utils/datetime.h"
 #include "utils/memutils.h"
 
 /* Raise 22P02 for malformed text of a type, with why as the detail */
@@ -538,4 +539,33 @@ CrmRecvRun(StringInfo buf, const char *type_name, int32 *n)
 		run[i].count = pq_getmsgint64(buf);
 	}
 	return run;
+}
+
+/* Append a date (days since 2000-01-01, years 1 to 9999) as YYYY-MM-DD, whatever DateStyle says */
+void
+CrmAppendDate(StringInfo buf, int32 day)
+{
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(buf, "%04d-%02d-%02d", year, month, mday);
+}
+
+/* Read a date YYYY-MM-DD (years 1 to 9999) as days since 2000-01-01 */
+int32
+CrmReadDate(CrmReader *r)
+{
+	int64		year = CrmReadInt(r, 1, 9999);
+	int64		month;
+	int64		mday;
+
+	CrmExpect(r, "-");
+	month = CrmReadInt(r, 1, 12);
+	CrmExpect(r, "-");
+	mday = CrmReadInt(r, 1, 31);
+	if (mday > day_tab[isleap(year)][month - 1])
+		CrmReadError(r, "invalid date");
+	return date2j((int) year, (int) month, (int) mday) - POSTGRES_EPOCH_JDATE;
 }

@@ -186,6 +186,12 @@ extern void CrmAppendIntList(StringInfo buf, const char *key, const int64 *value
 /* Append " key={a,b,...}" of integer */
 extern void CrmAppendInt32List(StringInfo buf, const char *key, const int32 *values, int n);
 
+/* Append a date (days since 2000-01-01, years 1 to 9999) as YYYY-MM-DD, whatever DateStyle says */
+extern void CrmAppendDate(StringInfo buf, int32 day);
+
+/* Read a date YYYY-MM-DD (years 1 to 9999) as days since 2000-01-01 */
+extern int32 CrmReadDate(CrmReader *r);
+
 /* Append " key={"a","b",...}" of n NUL-terminated names, '"' and '\' escaped */
 extern void CrmAppendNames(StringInfo buf, const char *key, const char *names, int n);
 

@@ -1011,3 +1011,43 @@ fail:
 		inverse[i] = NAN;
 	return false;
 }
+
+/* The standard normal z with P(Z > z) = tail, by bisection on erfc */
+double
+NormalUpperQuantile(double tail)
+{
+	double		lo = 0;
+	double		hi = 40;
+
+	for (int i = 0; i < 200 && hi - lo > 0; i++)
+	{
+		double		mid = (lo + hi) / 2;
+
+		if (mid == lo || mid == hi)
+			break;
+		/* (sqrt(2) spelled out: M_SQRT2 is not C99, and this file is built alone too) */
+		if (0.5 * erfc(mid / 1.4142135623730950488) > tail)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/* The Wilson score interval of r successes among n trials at normal quantile z */
+void
+WilsonInterval(double r, double n, double z, double *low, double *high)
+{
+	double		p = r / n;
+	double		z2n = z * z / n;
+	double		center = (p + z2n / 2) / (1 + z2n);
+	double		half = z / (1 + z2n) * sqrt(p * (1 - p) / n + z2n / (4.0 * n));
+
+	*low = fmin(1.0, fmax(0.0, center - half));
+	*high = fmin(1.0, fmax(0.0, center + half));
+	/* exact at the edges: no successes gives 0, all successes 1 */
+	if (r == 0)
+		*low = 0;
+	if (r == n)
+		*high = 1;
+}

@@ -146,4 +146,18 @@ extern bool NumericHessian(NumericsObjective f, void *context, int n,
 extern bool InvertSymmetricPositive(int n, const double *matrix,
 									double *inverse);
 
+/*
+ * The upper quantile of the standard normal distribution for an upper tail
+ * probability tail in (0, 0.5]: z with P(Z > z) = tail (1.959964 for
+ * 0.025), by bisection on erfc to full double precision
+ */
+extern double NormalUpperQuantile(double tail);
+
+/*
+ * The Wilson score interval of r successes among n > 0 trials at normal
+ * quantile z, clamped into [0, 1] and exact at the edges (0 for r = 0, 1 for
+ * r = n)
+ */
+extern void WilsonInterval(double r, double n, double z, double *low, double *high);
+
 #endif							/* CRM_NUMERICS_H */

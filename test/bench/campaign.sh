@@ -67,16 +67,6 @@ SELECT i AS customer_id, s AS raw_score, round(s::numeric, 3)::float8 AS score,
 FROM generate_series(1::bigint, $BENCH_ROWS) i,
      LATERAL (SELECT (abs(hashint8(i)) % 1000000007) / 1000000007.0::float8 AS s, abs(hashint8(i + 2)) % 4 <> 0 AS t) r;
 VACUUM ANALYZE bench_scored;
-CREATE FUNCTION bench_ms(query text) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE
-	t0 timestamptz;
-	r record;
-BEGIN
-	t0 := clock_timestamp();
-	FOR r IN EXECUTE query LOOP
-	END LOOP;
-	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
-END \$\$;
 SQL
 echo "- generated bench_scored in $(secs_since "$t0") s: $(qa -c "SELECT count(*) FROM bench_scored") rows," \
 	"$(qa -c "SELECT count(DISTINCT score) FROM bench_scored") distinct 3-decimal scores," \
@@ -91,27 +81,7 @@ queries=(
 	"SELECT u.*, crm.qini(s) FROM (SELECT crm.uplift_fit(score, responded, treated) AS s FROM bench_scored) a, crm.uplift_table(a.s) u"
 	"SELECT g.*, crm.auc(s) FROM (SELECT crm.gains_fit(raw_score, responded) AS s FROM bench_scored) a, crm.gains_table(a.s) g"
 )
-declare -A times
-# warm the cache once
-for i in "${!queries[@]}"; do qa -c "SELECT bench_ms(\$q\$${queries[$i]}\$q\$)" >/dev/null; done
-for rep in $(seq 1 "$BENCH_REPS"); do
-	line="- rep $rep:"
-	for k in $(seq 0 $((${#queries[@]} - 1))); do
-		i=$(( (k + rep) % ${#queries[@]} ))
-		ms=$(qa -c "SELECT round(bench_ms(\$q\$${queries[$i]}\$q\$)::numeric, 1)")
-		times[${names[$i]}]+="$ms "
-		line+=" ${names[$i]} $ms ms,"
-	done
-	echo "${line%,}"
-done
-echo
-echo "| query | median ms | ratio to count(*) |"
-echo "|---|---:|---:|"
-base=$(printf '%s\n' ${times[count_star]} | median)
-for i in "${!names[@]}"; do
-	m=$(printf '%s\n' ${times[${names[$i]}]} | median)
-	echo "| ${names[$i]}: \`${queries[$i]}\` | $m | $(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.2f", a / b }') |"
-done
+bench_compare "ratio to count(*)"
 echo
 echo "- state sizes: gains $(qa -c "SELECT pg_size_pretty(pg_column_size(crm.gains_fit(score, responded))::bigint) FROM bench_scored")," \
 	"uplift $(qa -c "SELECT pg_size_pretty(pg_column_size(crm.uplift_fit(score, responded, treated))::bigint) FROM bench_scored")," \

@@ -81,3 +81,49 @@ bench_interleave() {
 		echo "${line%;}"
 	done
 }
+
+# Create bench_ms(query): the server-side wall time in ms of running a query
+# to its last row
+bench_define_ms() {
+	q <<'SQL'
+CREATE OR REPLACE FUNCTION bench_ms(query text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	r record;
+BEGIN
+	t0 := clock_timestamp();
+	FOR r IN EXECUTE query LOOP
+	END LOOP;
+	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
+END $$;
+SQL
+}
+
+# Time the queries of the arrays names[] and queries[] (set by the caller) BENCH_REPS times each, interleaved
+# and rotated so that no query always runs first, after one warm-up pass;
+# print each repetition and a Markdown table of the medians with the ratio
+# of each to the first query (titled by $1)
+bench_compare() {
+	local title=$1 rep k i ms line base m
+	declare -A times=()
+	bench_define_ms
+	for i in "${!queries[@]}"; do qa -c "SELECT bench_ms(\$q\$${queries[$i]}\$q\$)" >/dev/null; done
+	for rep in $(seq 1 "$BENCH_REPS"); do
+		line="- rep $rep:"
+		for k in $(seq 0 $((${#queries[@]} - 1))); do
+			i=$(( (k + rep) % ${#queries[@]} ))
+			ms=$(qa -c "SELECT round(bench_ms(\$q\$${queries[$i]}\$q\$)::numeric, 1)")
+			times[${names[$i]}]+="$ms "
+			line+=" ${names[$i]} $ms ms,"
+		done
+		echo "${line%,}"
+	done
+	echo
+	echo "| query | median ms | $title |"
+	echo "|---|---:|---:|"
+	base=$(printf '%s\n' ${times[${names[0]}]} | median)
+	for i in "${!names[@]}"; do
+		m=$(printf '%s\n' ${times[${names[$i]}]} | median)
+		echo "| ${names[$i]}: \`${queries[$i]}\` | $m | $(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.2f", a / b }') |"
+	done
+}

@@ -271,6 +271,27 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
 ('gains_fit', 'crm.gains_fit(float8, boolean)', 'customers', $$crm.gains_fit(monetary_value, churned)$$),
 ('uplift_fit', 'crm.uplift_fit(float8, boolean, boolean)', 'customers', $$crm.uplift_fit(recency, churned, customer_id % 3 <> 0)$$),
 ('campaign_merge', 'crm.campaign_merge(crm.campaign_state)', 'states', $$crm.campaign_merge(campaign)$$),
+-- cross-selling rules: a customer's three survey item scores as a basket
+-- (10 distinct items); the pruned pass with a fixed prior (a literal, so
+-- every node reads the same one) that has pairs, so triples are counted
+('basket_fit', 'crm.basket_fit(bigint[])', 'survey', $$crm.basket_fit(items::bigint[])$$),
+('basket_fit_items', 'crm.basket_fit(bigint[], integer)', 'survey', $$crm.basket_fit(items::bigint[], 1)$$),
+('basket_fit_prior', 'crm.basket_fit(bigint[], crm.basket_state, float8)', 'survey',
+ $$crm.basket_fit(items::bigint[], 'v1 depth=2 baskets=10 skipped=0 empty=0 null_items=0 pruned_at=0 prior_baskets=0 items={1:5,2:5,3:5,4:1,5:5,6:5,7:5,8:5,9:5,10:5} pairs={1:2:5,1:3:5,1:5:5,2:3:5,2:5:5,3:5:5,6:7:1} triples={}', 0.3)$$),
+('basket_merge', 'crm.basket_merge(crm.basket_state)', 'states', $$crm.basket_merge(basket)$$),
+-- service tickets: each purchase a ticket opened at purchased_at, resolved
+-- some hours later or never (customer_id % 4 = 0), as of 1998-07-01; the
+-- backlog steps by 168 hours (no time zone dependence on the workers)
+('ticket_fit', 'crm.ticket_fit(timestamptz, timestamptz, timestamptz)', 'log',
+ $$crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, TIMESTAMPTZ '1998-07-01 00:00+00')$$),
+('ticket_fit_flags', 'crm.ticket_fit(timestamptz, timestamptz, boolean, boolean, timestamptz)', 'log',
+ $$crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, amount > 20, customer_id % 7 = 0, TIMESTAMPTZ '1998-07-01 00:00+00')$$),
+('ticket_merge', 'crm.ticket_merge(crm.ticket_state)', 'states', $$crm.ticket_merge(tickets)$$),
+('backlog_fit', 'crm.backlog_fit(timestamptz, timestamptz, timestamptz, timestamptz, interval)', 'log',
+ $$crm.backlog_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END, TIMESTAMPTZ '1997-01-01 00:00+00', TIMESTAMPTZ '1998-07-01 00:00+00', INTERVAL '168 hours')$$),
+('backlog_merge', 'crm.backlog_merge(crm.backlog_state)', 'states', $$crm.backlog_merge(backlog)$$),
+('recovery_fit', 'crm.recovery_fit(boolean, boolean, boolean)', 'customers', $$crm.recovery_fit(frequency > 1, customer_id % 3 <> 0, NOT churned)$$),
+('recovery_merge', 'crm.recovery_merge(crm.recovery_state)', 'states', $$crm.recovery_merge(recovery)$$),
 ('value_tier_fit', 'crm.value_tier_fit(float8)', 'customers', $$crm.value_tier_fit(monetary_total)$$),
 ('value_tier_fit_cuts', 'crm.value_tier_fit(float8, float8[])', 'customers',
  $$crm.value_tier_fit(monetary_total, ARRAY[0.1, 0.5, 1])$$),
@@ -287,6 +308,18 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
  $$crm.migration(CASE WHEN frequency > 0 THEN 'repeat' WHEN monetary_total > 50 THEN 'big' END,
                  CASE WHEN days_since_last < 91 THEN 'active' WHEN customer_id % 7 = 0 THEN NULL ELSE 'lapsed' END)$$),
 ('migration_merge', 'crm.migration_merge(crm.migration)', 'states', $$crm.migration_merge(migration)$$),
+-- lifecycle stages: monthly stage paths of the customers, counted
+('stage_counts', 'crm.stage_counts(crm.stage_path)', 'customers',
+ $$crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))$$),
+('stage_counts_merge', 'crm.stage_counts_merge(crm.stage_counts)', 'states', $$crm.stage_counts_merge(stages)$$),
+-- a funnel of the first, second and third purchase days (NULL where a
+-- customer bought on fewer days)
+('funnel_fit', 'crm.funnel_fit(text[], timestamptz[], timestamptz, interval)', 'customers',
+ $$crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                  ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                        days[3]::timestamp AT TIME ZONE 'UTC'],
+                  TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')$$),
+('funnel_merge', 'crm.funnel_merge(crm.funnel_state)', 'states', $$crm.funnel_merge(funnel)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),
 ('value_potential_fit_partial', 'crm.value_potential_fit_partial(float8, float8)', 'customers',

@@ -124,7 +124,23 @@ SELECT p AS part,
        (SELECT crm.dyncov_fit_partial(frequency, recency, t, days[1], path, crm.covariates('{odd,third}', '{pair}'))
         FROM single.customers WHERE customer_id % 20 = p) AS dyncov,
        (SELECT crm.migration(CASE WHEN frequency > 0 THEN 'repeat' END, CASE WHEN days_since_last < 91 THEN 'active' END)
-        FROM single.customers WHERE customer_id % 20 = p) AS migration
+        FROM single.customers WHERE customer_id % 20 = p) AS migration,
+       (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), days, DATE '1997-01-31', DATE '1998-06-30', INTERVAL '1 month'))
+        FROM single.customers WHERE customer_id % 20 = p) AS stages,
+       (SELECT crm.basket_fit(items::bigint[]) FROM single.survey WHERE customer_id % 20 = p) AS basket,
+       (SELECT crm.ticket_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END,
+                              amount > 20, customer_id % 7 = 0, TIMESTAMPTZ '1998-07-01 00:00+00')
+        FROM single.log WHERE customer_id % 20 = p) AS tickets,
+       (SELECT crm.backlog_fit(purchased_at, CASE WHEN customer_id % 4 <> 0 THEN purchased_at + (customer_id % 97) * INTERVAL '1 hour' END,
+                               TIMESTAMPTZ '1997-01-01 00:00+00', TIMESTAMPTZ '1998-07-01 00:00+00', INTERVAL '168 hours')
+        FROM single.log WHERE customer_id % 20 = p) AS backlog,
+       (SELECT crm.recovery_fit(frequency > 1, customer_id % 3 <> 0, NOT churned)
+        FROM single.customers WHERE customer_id % 20 = p) AS recovery,
+       (SELECT crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                              ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                                    days[3]::timestamp AT TIME ZONE 'UTC'],
+                              TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')
+        FROM single.customers WHERE customer_id % 20 = p) AS funnel
 FROM generate_series(0, 19) p;
 
 -- the distributed copies

@@ -54,8 +54,15 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  (SELECT array_agg(u::text) FROM crm.uplift_table(campaign_state) u), prediction_interval::text,
                  crm.filled_periods(covariate_path), (SELECT array_agg(r::text) FROM crm.covariate_path_rows(covariate_path) r),
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
+                 basket_state::text, (SELECT array_agg(r::text) FROM crm.association_rules(basket_state, 0.02, 0.5) r),
+                 funnel_state::jsonb, (SELECT array_agg(t::text) FROM crm.funnel_times(funnel_state) t),
 
-                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m)))
+                 (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
+                 lifecycle_model::jsonb, (SELECT array_agg(s::text) FROM crm.stage_table(stage_path) s),
+                 (SELECT array_agg(s::text) FROM crm.stage_flow_table(stage_counts) s),
+                 ticket_state::jsonb, crm.median_resolution(ticket_state, '1 hour'),
+                 (SELECT array_agg(b::text) FROM crm.backlog_table(backlog_state) b),
+                 (SELECT array_agg(r::text) FROM crm.recovery_rates(recovery_state) r)))
 FROM dump_models ORDER BY variant;
 
 -- the registry read back through crm.latest_model, and the scorecard's

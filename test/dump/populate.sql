@@ -43,8 +43,13 @@ CREATE TABLE dump_models (
 	holdout_evaluation crm.holdout_evaluation, tracking_state crm.tracking_state,
 	campaign_state crm.campaign_state, prediction_interval crm.prediction_interval,
 	covariate_path crm.covariate_path, dyncov_fit_state crm.dyncov_fit_state,
+	basket_state crm.basket_state,
+	funnel_state crm.funnel_state,
 
-	migration crm.migration);
+	migration crm.migration, lifecycle_model crm.lifecycle_model, stage_path crm.stage_path,
+	stage_counts crm.stage_counts,
+	ticket_state crm.ticket_state, backlog_state crm.backlog_state,
+	recovery_state crm.recovery_state);
 
 -- fitted on CDNOW
 INSERT INTO dump_models (variant, rfm_fit_state, rfm_model, clv_fit_state, bgnbd, mbgnbd, gammagamma, paretonbd, ggomnbd,
@@ -60,10 +65,44 @@ SELECT 'cdnow',
        crm.uplift_fit(m_total, x > 1, customer_id % 2 = 0)
 FROM dump_fit_input;
 UPDATE dump_models SET bgnbd_history = ARRAY[bgnbd, crm.bgnbd(0.243, 4.414, 0.793, 2.426)] WHERE variant = 'cdnow';
+-- cross-selling counts: a CDNOW customer's purchase months as a basket
+-- (the pruned second pass, so items, pairs and triples)
+UPDATE dump_models SET basket_state =
+	(WITH b AS (SELECT array_agg((extract(year FROM purchased_on) * 100 + extract(month FROM purchased_on))::bigint) AS items
+	            FROM cdnow_log GROUP BY customer_id)
+	 SELECT crm.basket_fit(items, (SELECT crm.basket_fit(items) FROM b), 0.02) FROM b)
+WHERE variant = 'cdnow';
 -- a migration matrix with entering and leaving customers and a label that needs quoting
 UPDATE dump_models SET migration =
 	(SELECT crm.migration(CASE WHEN x > 0 THEN 'repeat "buyer"' END, CASE WHEN x > 2 THEN 'loyal' WHEN x = 0 THEN 'one-off' END)
 	 FROM dump_fit_input) WHERE variant = 'cdnow';
+-- a lifecycle model with month thresholds and P(alive) cut-offs, a stage path, stage counts
+UPDATE dump_models SET lifecycle_model = crm.lifecycle_model(interval '1 month', interval '2 months 10 days', interval '6 months', interval '1 year', 0.4, 0.05),
+	stage_path = crm.stage_path(crm.lifecycle_model(), ARRAY[date '1997-01-15', date '1997-09-01'], date '1996-12-31', date '1998-06-30', interval '1 month'),
+	stage_counts = (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), ARRAY[date '1997-01-01' + x::int * 30, date '1997-01-01' + t_x::int * 7],
+	                                                       date '1997-01-31', date '1998-06-30', interval '1 month'))
+	                FROM dump_fit_input)
+WHERE variant = 'cdnow';
+-- tickets (one per customer, opened on the first purchase, resolved x days
+-- later or open when x = 0), their weekly backlog and a service recovery split
+UPDATE dump_models SET (ticket_state, backlog_state, recovery_state) =
+	(SELECT crm.ticket_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                       CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                       x > 2, customer_id % 5 = 0, timestamptz '1997-03-01 00:00+00'),
+	        crm.backlog_fit(timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute',
+	                        CASE WHEN x > 0 THEN timestamptz '1997-01-01 00:00+00' + customer_id * interval '1 minute' + x * interval '1 day' END,
+	                        timestamptz '1997-01-01 00:00+00', timestamptz '1997-03-01 00:00+00', interval '1 week'),
+	        crm.recovery_fit(customer_id % 4 = 0, x > 1, m > 20)
+	 FROM dump_fit_input) WHERE variant = 'cdnow';
+-- a funnel (entry, second purchase week, last purchase week of the repeat
+-- buyers) with a stage name that needs quoting
+UPDATE dump_models SET funnel_state =
+	(SELECT crm.funnel_fit(ARRAY['entry', '"repeat" buyer', 'loyal'],
+	                       ARRAY[e, CASE WHEN x > 0 THEN e + t_x * interval '1 week' END,
+	                             CASE WHEN x > 2 THEN e + t * interval '1 week' END],
+	                       timestamptz '1998-06-30 00:00+00', interval '1 day')
+	 FROM (SELECT x, t_x, t, timestamptz '1997-01-01 00:00+00' + (customer_id % 90) * interval '1 day' AS e
+	       FROM dump_fit_input) i) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
 	(SELECT crm.holdout_evaluation((c.holdout).frequency, (c.holdout).frequency_holdout,

@@ -275,6 +275,50 @@ INSERT INTO fuzz_use VALUES
 	('campaign_state', 'crm.qini($1)::text'),
 	('campaign_state', 'crm.campaign_final(crm.campaign_combine($1, $1))::text');
 
+-- cross-selling counts (items only, items and pairs, and the pruned pass
+-- with triples): a customer's frequency and rounded spend as a basket
+INSERT INTO fuzz_seed
+SELECT 'basket_state', crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3], 1)::text FROM fuzz_summary
+UNION ALL SELECT 'basket_state', crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3])::text FROM fuzz_summary
+UNION ALL SELECT 'basket_state',
+	crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3],
+	               (SELECT crm.basket_fit(ARRAY[frequency::bigint, round(monetary_value / 10)::bigint, customer_id % 3]) FROM fuzz_summary),
+	               0.05)::text FROM fuzz_summary;
+INSERT INTO fuzz_use VALUES
+	('basket_state', '(crm.basket_summary($1))::text'),
+	('basket_state', '$1::jsonb::text'),
+	('basket_state', '(SELECT array_agg(f::text) FROM crm.frequent_itemsets($1, 0.1) f)::text'),
+	('basket_state', '(SELECT array_agg(r::text) FROM crm.association_rules($1, 0.1, 0.2) r)::text'),
+	('basket_state', '(SELECT array_agg(r::text) FROM crm.recommend($1, ''{0,1,2}'', 3) r)::text'),
+	('basket_state', 'crm.basket_final(crm.basket_combine($1, $1))::text');
+-- service tickets (a ticket per purchase, resolved some hours later or
+-- open), their daily backlog, and a service recovery split
+INSERT INTO fuzz_seed
+SELECT 'ticket_state', crm.ticket_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 4 <> 0 THEN purchased_on + (customer_id % 50) * interval '97 minutes 3.25 seconds' END,
+       timestamptz '1998-01-01 00:00+00')::text FROM fuzz_log
+UNION ALL SELECT 'ticket_state', crm.ticket_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 3 <> 0 THEN purchased_on + (customer_id % 7) * interval '1 hour' END,
+       customer_id % 2 = 0, amount > 50, timestamptz '1997-12-31 12:30:00.5+00')::text FROM fuzz_log
+UNION ALL SELECT 'backlog_state', crm.backlog_fit(purchased_on::timestamptz,
+       CASE WHEN customer_id % 4 <> 0 THEN purchased_on + (customer_id % 50) * interval '1 day' END,
+       timestamptz '1997-01-01 00:00+00', timestamptz '1997-12-31 00:00+00', interval '1 week')::text FROM fuzz_log
+UNION ALL SELECT 'recovery_state', crm.recovery_fit(frequency > 0, customer_id % 3 <> 0, monetary_value > 30)::text FROM fuzz_summary;
+INSERT INTO fuzz_use VALUES
+	('ticket_state', '(crm.ticket_summary($1))::text'),
+	('ticket_state', '$1::jsonb::text'),
+	('ticket_state', '(SELECT array_agg(r::text) FROM crm.ticket_rates($1, 0.9) r)::text'),
+	('ticket_state', '(crm.sla_attainment($1, ''4 hours''))::text'),
+	('ticket_state', '(SELECT array_agg(q::text) FROM crm.resolution_quantiles($1, ''1 hour'') q)::text'),
+	('ticket_state', '(SELECT count(*) FROM crm.resolution_curve($1, ''1 day''))::text'),
+	('ticket_state', 'crm.complaint_rate($1, 100)::text'),
+	('ticket_state', 'crm.ticket_final(crm.ticket_combine($1, $1))::text'),
+	('backlog_state', '(SELECT array_agg(b::text) FROM crm.backlog_table($1) b)::text'),
+	('backlog_state', 'crm.backlog_final(crm.backlog_combine($1, $1))::text'),
+	('recovery_state', '(SELECT array_agg(r::text) FROM crm.recovery_rates($1) r)::text'),
+	('recovery_state', '(SELECT array_agg(r::text) FROM crm.recovery_test($1, 0.9) r)::text'),
+	('recovery_state', 'crm.recovery_final(crm.recovery_combine($1, $1))::text');
+
 -- customer value
 INSERT INTO fuzz_seed
 SELECT 'concentration', crm.concentration_fit(monetary_value)::text FROM fuzz_summary
@@ -313,6 +357,39 @@ INSERT INTO fuzz_use VALUES
 	('migration', '(SELECT count(*) FROM crm.migration_table($1))::text'),
 	('migration', 'crm.migration_combine($1, $1)::text'),
 	('migration', 'crm.migration_jsonb($1)::text');
+
+-- lifecycle stages: models, paths and counts
+INSERT INTO fuzz_seed VALUES
+	('lifecycle_model', crm.lifecycle_model()::text),
+	('lifecycle_model', crm.lifecycle_model(interval '0 days', interval '1 month 3 days', interval '6 months', interval '2 years', 0.5, 0.1)::text),
+	('stage_path', crm.stage_path(crm.lifecycle_model(), ARRAY[date '2024-01-15', date '2024-09-01'], date '2023-12-31', date '2025-06-30', interval '1 month')::text),
+	('stage_counts', (SELECT crm.stage_counts(crm.stage_path(crm.lifecycle_model(), ARRAY[d, d + 200], date '2024-01-31', date '2025-03-31', interval '2 months'))
+	                  FROM generate_series(date '2023-06-01', date '2025-01-01', interval '17 days') g(t), LATERAL (SELECT t::date AS d) x)::text);
+INSERT INTO fuzz_use VALUES
+	('lifecycle_model', 'crm.lifecycle_model_jsonb($1)::text'),
+	('lifecycle_model', 'crm.lifecycle_stage($1, ARRAY[date ''2024-01-01'', date ''2024-08-01''], date ''2025-01-01'')'),
+	('stage_path', '(SELECT count(*) FROM crm.stage_table($1))::text'),
+	('stage_path', 'crm.stage_counts_trans(NULL, $1)::text'),
+	('stage_counts', '(SELECT count(*) FROM crm.stage_flow_table($1))::text'),
+	('stage_counts', '(SELECT sum(customers) FROM crm.stage_count_table($1))::text'),
+	('stage_counts', 'crm.stage_counts_combine($1, $1)::text');
+
+-- sales funnel: first purchase, repeat, loyal (the last purchase of the
+-- customers with 3 or more), as of the summaries' date
+INSERT INTO fuzz_seed
+SELECT 'funnel_state', crm.funnel_fit(ARRAY['first', 'repeat "buyer"', 'loyal'],
+                                      ARRAY[first_purchase::timestamp AT TIME ZONE 'UTC',
+                                            CASE WHEN frequency > 0 THEN last_purchase::timestamp AT TIME ZONE 'UTC' END,
+                                            CASE WHEN frequency > 2 THEN last_purchase::timestamp AT TIME ZONE 'UTC' END],
+                                      timestamptz '1997-12-31 00:00+00', interval '1 day')::text
+FROM fuzz_summary
+UNION ALL SELECT 'funnel_state', 'v1 stages={} skipped=2'
+UNION ALL SELECT 'funnel_state', 'v1 stages={"a","b"} as_of=2024-06-30T12:30:00.500000Z unit=PT1H leads=2 skipped=0 inconsistent=1 reached={2,1} timed={2,1} unknown={0,0} cells={0:3:1:1}';
+INSERT INTO fuzz_use VALUES
+	('funnel_state', '(crm.funnel_summary($1))::text'),
+	('funnel_state', '(SELECT array_agg(t::text) FROM crm.funnel_table($1) t)::text'),
+	('funnel_state', '(SELECT array_agg(t::text) FROM crm.funnel_times($1) t)::text'),
+	('funnel_state', 'crm.funnel_final(crm.funnel_combine($1, $1))::text');
 
 -- the send (binary) form of a value given as text
 CREATE FUNCTION crm_fuzz_send(type text, value text) RETURNS bytea LANGUAGE plpgsql AS $$

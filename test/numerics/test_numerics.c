@@ -777,6 +777,39 @@ TestInvert(void)
 }
 
 /* Run every test group; exit status 1 if any failed */
+/*
+ * NormalUpperQuantile against R's qnorm (1 - tail) to 17 digits, and
+ * WilsonInterval against its closed forms at the edges (0 of n: upper
+ * z^2 / (n + z^2); n of n: lower n / (n + z^2)) and its symmetry
+ * (lower(r, n) = 1 - upper(n - r, n))
+ */
+static void
+TestNormalWilson(void)
+{
+	double		z = NormalUpperQuantile(0.025);
+	double		low;
+	double		high;
+	double		low2;
+	double		high2;
+
+	BeginGroup();
+	CheckClose("qnorm(0.975)", z, 1.959963984540054, 1e-15, 0.0);
+	CheckClose("qnorm(0.995)", NormalUpperQuantile(0.005), 2.5758293035489004, 1e-15, 0.0);
+	CheckClose("qnorm(0.95)", NormalUpperQuantile(0.05), 1.6448536269514722, 1e-15, 0.0);
+	WilsonInterval(0, 3, z, &low, &high);
+	CheckClose("wilson(0 of 3) lower", low, 0.0, 0.0, 0.0);
+	CheckClose("wilson(0 of 3) upper", high, z * z / (3 + z * z), 1e-14, 0.0);
+	WilsonInterval(7, 7, z, &low, &high);
+	CheckClose("wilson(7 of 7) lower", low, 7 / (7 + z * z), 1e-14, 0.0);
+	CheckClose("wilson(7 of 7) upper", high, 1.0, 0.0, 0.0);
+	WilsonInterval(81, 263, z, &low, &high);
+	WilsonInterval(263 - 81, 263, z, &low2, &high2);
+	CheckClose("wilson symmetry lower", low, 1 - high2, 1e-14, 0.0);
+	CheckClose("wilson symmetry upper", high, 1 - low2, 1e-14, 0.0);
+	CheckTrue("wilson(81 of 263) contains 81/263", low < 81.0 / 263 && 81.0 / 263 < high);
+	EndGroup("numerics_normal_wilson");
+}
+
 int
 main(void)
 {
@@ -789,5 +822,6 @@ main(void)
 	TestNelderMead();
 	TestHessian();
 	TestInvert();
+	TestNormalWilson();
 	return failed_groups == 0 ? 0 : 1;
 }

@@ -1,0 +1,828 @@
+/*
+ * service_tickets.c
+ *		crm.ticket_state: the exact, mergeable state of crm.ticket_fit and
+ *		crm.ticket_merge, its transitions, combine and final function, and
+ *		its text and binary forms.
+ *
+ * A ticket is counted once; its duration is measured in whole seconds
+ * (truncated): resolved - opened for a ticket resolved by as_of, as_of -
+ * opened for a ticket still open at as_of (resolved NULL or later than
+ * as_of), which is censored there.  A state keeps one cell per distinct
+ * duration with its resolved and open tickets: a row adds to the run's cell
+ * when the duration is already there (a hash index of the run per call
+ * site, while the run has at most 65,536 durations), else appends a cell
+ * to the buffer after the run (or adds to the last buffered cell); a full
+ * buffer is sorted, collapsed and merged into the run, and the state grows
+ * so that the buffer has room for max(1024, distinct durations) cells:
+ * O(log) work per row, amortized, no allocation per row.  Memory: 24 bytes
+ * per distinct duration, at most 86,400 per day of the longest duration
+ * (2.6 million, 63 MB, for durations up to 30 days), and never more than
+ * 24 bytes per ticket.
+ *
+ * Rows with a NULL opened are skipped and counted; a ticket resolved before
+ * it was opened, or opened after as_of, is an inconsistent row (22000).
+ *
+ * Text form, one line that round-trips exactly:
+ *	 v1 as_of=2026-01-31T00:00:00Z tickets=5 open=1 fcr_known=5 fcr=2
+ *		reopen_known=5 reopened=1 skipped=0 durations={60:2:0,3600:2:1}
+ * a cell being seconds:resolved:open.
+ */
+#include "crm.h"
+#include "crm_io.h"
+#include "calendar.h"
+#include "service.h"
+
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+/* Cells a new state has room for (small groups stay small) */
+#define TICKET_INITIAL_SLOTS 16
+/* Smallest buffer after the first flush */
+#define TICKET_MIN_BUFFER 1024
+/* Most distinct durations for which a row looks its duration up in the run */
+#define TICKET_LOOKUP_MAX 65536
+/* The SQL type, for messages */
+#define TICKET_TYPE "crm.ticket_state"
+/* Bytes of a cell in the binary form */
+#define TICKET_CELL_WIRE_SIZE (3 * sizeof(int64))
+
+/* Append a timestamptz as UTC ISO 8601 (microseconds only when not zero) */
+void
+ServiceAppendTimestamp(StringInfo buf, TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "cannot write timestamp " INT64_FORMAT, (int64) ts);
+	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+		appendStringInfo(buf, ".%06d", (int) fsec);
+	appendStringInfoChar(buf, 'Z');
+}
+
+/* Read a timestamp written by ServiceAppendTimestamp: parsed, then written again and compared */
+TimestampTz
+ServiceReadTimestamp(CrmReader *r)
+{
+	char	   *token;
+	struct pg_tm tm = {0};
+	int			usec = 0;
+	int			used = 0;
+	Timestamp	ts;
+	StringInfoData again;
+	size_t		len;
+
+	/* up to and including the Z (a point of a list goes on with ":count") */
+	len = strcspn(r->p, "Z ,}");
+	if (r->p[len] == 'Z')
+		len++;
+	token = pnstrdup(r->p, len);
+	if (sscanf(token, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
+		CrmReadError(r, "expected a UTC time such as 2026-01-31T08:00:00Z");
+	if (token[used] == '.')
+	{
+		int			more = 0;
+
+		if (sscanf(token + used, ".%6d%n", &usec, &more) != 1)
+			CrmReadError(r, "expected a UTC time such as 2026-01-31T08:00:00Z");
+		used += more;
+	}
+	if (tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 || usec < 0 ||
+		tm2timestamp(&tm, usec, NULL, &ts) != 0 || !IS_VALID_TIMESTAMP(ts))
+		CrmReadError(r, "expected a UTC time such as 2026-01-31T08:00:00Z");
+	initStringInfo(&again);
+	ServiceAppendTimestamp(&again, ts);
+	if (strcmp(again.data, token) != 0)
+		CrmReadError(r, "a time must be written as crm writes it (UTC, e.g. 2026-01-31T08:00:00Z)");
+	r->p += len;
+	return ts;
+}
+
+/* Raise 22023 unless a time is finite and from year 1 on (as the text forms write it) */
+void
+ServiceCheckTextTime(TimestampTz ts, const char *what)
+{
+	CheckFiniteTimestamp(ts, what);
+	/* 0001-01-01 00:00:00 UTC in microseconds since 2000-01-01 */
+	if (ts < INT64CONST(-63082281600000000))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be before year 1", what)));
+}
+
+/* A new empty state with room for slots cells */
+static TicketState *
+StateNew(int32 slots, TimestampTz as_of)
+{
+	Size		size = TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) slots;
+	TicketState *state;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ticket state would exceed 1 GB"),
+				 errdetail("A ticket state keeps 24 bytes per distinct duration in seconds.")));
+	state = (TicketState *) palloc(size);
+	memset(state, 0, TICKET_HEADER_SIZE);
+	SET_VARSIZE(state, size);
+	state->version = TICKET_STATE_VERSION;
+	state->slots = slots;
+	state->as_of = as_of;
+	return state;
+}
+
+/* SortCells(cells, n): an inlined sort of cells by duration */
+#define ST_SORT SortCells
+#define ST_ELEMENT_TYPE TicketCell
+#define ST_COMPARE(a, b) (((a)->seconds > (b)->seconds) - ((a)->seconds < (b)->seconds))
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Add the counts of cell from into cell into (22003 on overflow) */
+static inline void
+CellAdd(TicketCell *into, const TicketCell *from)
+{
+	into->resolved = AddCounts(into->resolved, from->resolved, "resolved ticket count");
+	into->open = AddCounts(into->open, from->open, "open ticket count");
+}
+
+/* Sort n cells and add up the cells of equal durations in place; returns the distinct count */
+static int32
+SortAndCollapse(TicketCell *cells, int32 n)
+{
+	int32		distinct = 0;
+
+	if (n == 0)
+		return 0;
+	SortCells(cells, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (distinct > 0 && cells[distinct - 1].seconds == cells[i].seconds)
+			CellAdd(&cells[distinct - 1], &cells[i]);
+		else
+			cells[distinct++] = cells[i];
+	}
+	return distinct;
+}
+
+/* Merge two ascending runs of distinct durations into out, adding the cells of shared durations */
+static int32
+MergeRuns(const TicketCell *a, int32 na, const TicketCell *b, int32 nb, TicketCell *out)
+{
+	const TicketCell *a_end = a + na;
+	const TicketCell *b_end = b + nb;
+	TicketCell *next = out;
+
+	while (a < a_end && b < b_end)
+	{
+		if (((next - out) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (a->seconds == b->seconds)
+		{
+			*next = *a++;
+			CellAdd(next, b++);
+		}
+		else
+			*next = (a->seconds < b->seconds) ? *a++ : *b++;
+		next++;
+	}
+	while (a < a_end)
+		*next++ = *a++;
+	while (b < b_end)
+		*next++ = *b++;
+	return (int32) (next - out);
+}
+
+/* The sorted distinct cells of a state, the buffer merged in (read only) */
+const TicketCell *
+TicketSortedCells(const TicketState *state, int32 *n)
+{
+	const TicketCell *run = TicketCells(state);
+	TicketCell *sorted;
+	TicketCell *merged;
+	int32		distinct;
+
+	if (state->n_buffered == 0)
+	{
+		*n = state->n_distinct;
+		return run;
+	}
+	sorted = (TicketCell *) palloc(sizeof(TicketCell) * (Size) state->n_buffered);
+	memcpy(sorted, run + state->n_distinct, sizeof(TicketCell) * (Size) state->n_buffered);
+	distinct = SortAndCollapse(sorted, state->n_buffered);
+	merged = (TicketCell *) palloc(sizeof(TicketCell) * ((Size) state->n_distinct + distinct));
+	*n = MergeRuns(run, state->n_distinct, sorted, distinct, merged);
+	pfree(sorted);
+	return merged;
+}
+
+/* A copy of a state (header and cells) with room for slots cells */
+static TicketState *
+StateCopy(const TicketState *state, int32 slots)
+{
+	TicketState *copy = StateNew(slots, state->as_of);
+	int32		used = state->n_distinct + state->n_buffered;
+
+	Assert(slots >= used);
+	memcpy(copy, state, TICKET_HEADER_SIZE);
+	SET_VARSIZE(copy, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) slots);
+	copy->slots = slots;
+	if (used > 0)
+		memcpy(TicketCells(copy), TicketCells(state), sizeof(TicketCell) * (Size) used);
+	return copy;
+}
+
+/* A compact copy of a state: its cells sorted and distinct, no spare slots */
+static TicketState *
+StateCompact(const TicketState *state)
+{
+	int32		n;
+	const TicketCell *cells = TicketSortedCells(state, &n);
+	TicketState *copy = StateNew(n, state->as_of);
+
+	memcpy(copy, state, TICKET_HEADER_SIZE);
+	SET_VARSIZE(copy, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) n);
+	copy->slots = n;
+	copy->n_distinct = n;
+	copy->n_buffered = 0;
+	if (n > 0)
+		memcpy(TicketCells(copy), cells, sizeof(TicketCell) * (Size) n);
+	return copy;
+}
+
+/*
+ * Make room in a writable state for need more buffered cells: sort and
+ * collapse the buffer and merge it into the run, in place when that leaves
+ * room for max(need, 1024, distinct durations) cells, else into a larger new
+ * state (so the state doubles); returns the state (it may move)
+ */
+static TicketState *
+StateMakeRoom(TicketState *state, int32 need)
+{
+	int64		max_cells = (MaxAllocSize - TICKET_HEADER_SIZE) / sizeof(TicketCell);
+	TicketCell *cells = TicketCells(state);
+	int64		n;
+	int64		room;
+	TicketState *target = state;
+
+	if ((int64) state->slots - state->n_distinct - state->n_buffered >= need)
+		return state;
+	state->n_buffered = SortAndCollapse(cells + state->n_distinct, state->n_buffered);
+	/* at most this many cells after the merge */
+	n = (int64) state->n_distinct + state->n_buffered;
+	room = Max(need, Max(TICKET_MIN_BUFFER, n));
+	if (n + room > max_cells)
+		room = Max(need, max_cells - n);
+	if (state->slots - n < room)
+	{
+		/* grow: merge straight into the larger new state */
+		target = StateNew((int32) (n + room), state->as_of);
+		memcpy(target, state, TICKET_HEADER_SIZE);
+		SET_VARSIZE(target, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) (n + room));
+		target->slots = (int32) (n + room);
+		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered,
+					  TicketCells(target));
+	}
+	else
+	{
+		/*
+		 * in place: merge into the free slots after the n used ones when
+		 * there are n of them (always, unless room was capped near 1 GB),
+		 * else into a temporary array, and move the result to the front
+		 */
+		bool		spare = state->slots - n >= n;
+		TicketCell *merged = spare ? cells + n :
+			(TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+
+		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
+		if (n > 0)
+			memmove(cells, merged, sizeof(TicketCell) * (Size) n);
+		if (!spare)
+			pfree(merged);
+	}
+	target->n_distinct = (int32) n;
+	target->n_buffered = 0;
+	return target;
+}
+
+/* Argument argno, a ticket state, detoasted */
+TicketState *
+TicketStateArg(FunctionCallInfo fcinfo, int argno)
+{
+	return (TicketState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+}
+
+/* The cell of the run with this duration, or NULL (binary search) */
+static inline TicketCell *
+RunLookup(TicketState *state, int64 seconds)
+{
+	TicketCell *cells = TicketCells(state);
+	int32		lo = 0;
+	int32		hi = state->n_distinct;
+
+	while (lo < hi)
+	{
+		int32		mid = (lo + hi) / 2;
+
+		if (cells[mid].seconds < seconds)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < state->n_distinct && cells[lo].seconds == seconds) ? &cells[lo] : NULL;
+}
+
+/*
+ * A hash index of the sorted run of one state, kept per call site
+ * (fn_extra) so that a row finds its duration's cell in O(1): only a hint,
+ * every hit is checked against the cell's duration and a miss falls back to
+ * the buffer, so a stale index can cost time but never change a count
+ */
+typedef struct DurationIndex
+{
+	const TicketState *state;	/* the state it was built for */
+	int32		n_distinct;		/* the length of its run then */
+	int			shift;			/* 64 - log2(table size) */
+	uint32		mask;			/* table size - 1 */
+	int32	   *slot;			/* run position + 1 per slot, 0 if empty */
+	int32		allocated;		/* slots allocated */
+	int64		rows_since_build;	/* rows looked up since the last build */
+} DurationIndex;
+
+/* The slot of a duration in a table of 2^(64 - shift) slots */
+static inline uint32
+DurationHash(int64 seconds, int shift)
+{
+	return (uint32) (((uint64) seconds * UINT64CONST(0x9E3779B97F4A7C15)) >> shift);
+}
+
+/* (Re)build the index of a state's run in the call site's memory */
+static void
+IndexBuild(FmgrInfo *flinfo, DurationIndex *ix, const TicketState *state)
+{
+	const TicketCell *cells = TicketCells(state);
+	int32		size = 2;
+	int			log2size = 1;
+
+	while (size < 2 * state->n_distinct)
+	{
+		size *= 2;
+		log2size++;
+	}
+	if (size > ix->allocated)
+	{
+		if (ix->slot != NULL)
+			pfree(ix->slot);
+		ix->slot = (int32 *) MemoryContextAlloc(flinfo->fn_mcxt, sizeof(int32) * size);
+		ix->allocated = size;
+	}
+	memset(ix->slot, 0, sizeof(int32) * size);
+	ix->shift = 64 - log2size;
+	ix->mask = (uint32) size - 1;
+	for (int32 i = 0; i < state->n_distinct; i++)
+	{
+		uint32		h = DurationHash(cells[i].seconds, ix->shift) & ix->mask;
+
+		while (ix->slot[h] != 0)
+			h = (h + 1) & ix->mask;
+		ix->slot[h] = i + 1;
+	}
+	ix->state = state;
+	ix->n_distinct = state->n_distinct;
+	ix->rows_since_build = 0;
+}
+
+/*
+ * The cell of the sorted run of a state with this duration, or NULL: by the
+ * call site's hash index when it is the state's, else (rebuilding it once
+ * as many rows as the run has durations have missed it) by binary search
+ */
+static inline TicketCell *
+IndexLookup(FmgrInfo *flinfo, TicketState *state, int64 seconds)
+{
+	DurationIndex *ix = (DurationIndex *) flinfo->fn_extra;
+	TicketCell *cells = TicketCells(state);
+	uint32		h;
+
+	if (unlikely(ix == NULL))
+	{
+		ix = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(DurationIndex));
+		flinfo->fn_extra = ix;
+	}
+	if (unlikely(ix->state != state || ix->n_distinct != state->n_distinct))
+	{
+		if (ix->rows_since_build++ < state->n_distinct)
+			return RunLookup(state, seconds);
+		IndexBuild(flinfo, ix, state);
+	}
+	h = DurationHash(seconds, ix->shift) & ix->mask;
+	while (ix->slot[h] != 0)
+	{
+		TicketCell *cell = &cells[ix->slot[h] - 1];
+
+		if (cell->seconds == seconds)
+			return cell;
+		h = (h + 1) & ix->mask;
+	}
+	return NULL;
+}
+
+/* Add one ticket of a duration, resolved or open, to a writable state; returns it (it may move) */
+static inline TicketState *
+StateAddTicket(FmgrInfo *flinfo, TicketState *state, int64 seconds, bool resolved)
+{
+	TicketCell *cells = TicketCells(state);
+	TicketCell *cell = NULL;
+	int32		used = state->n_distinct + state->n_buffered;
+
+	state->tickets = AddCounts(state->tickets, 1, "ticket count");
+	if (!resolved)
+		state->open++;
+	if (state->n_buffered > 0 && cells[used - 1].seconds == seconds)
+		cell = &cells[used - 1];
+	else if (state->n_distinct > 0 && state->n_distinct <= TICKET_LOOKUP_MAX)
+		cell = IndexLookup(flinfo, state, seconds);
+	if (cell == NULL)
+	{
+		if (used >= state->slots)
+		{
+			state = StateMakeRoom(state, 1);
+			cells = TicketCells(state);
+			used = state->n_distinct + state->n_buffered;
+		}
+		cell = &cells[used];
+		cell->seconds = seconds;
+		cell->resolved = 0;
+		cell->open = 0;
+		state->n_buffered++;
+	}
+	if (resolved)
+		cell->resolved++;
+	else
+		cell->open++;
+	return state;
+}
+
+/*
+ * The whole seconds from a to b >= a (truncated); 22003 if they do not fit
+ * (they always do for finite timestamps)
+ */
+static inline int64
+WholeSeconds(TimestampTz a, TimestampTz b)
+{
+	int64		usecs;
+
+	if (pg_sub_s64_overflow(b, a, &usecs))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("ticket duration out of range")));
+	return usecs / USECS_PER_SEC;
+}
+
+/*
+ * Transition of crm.ticket_fit(opened, resolved[, first_contact_resolved,
+ * reopened], as_of): the last argument is as_of
+ */
+PG_FUNCTION_INFO_V1(ticket_trans);
+Datum
+ticket_trans(PG_FUNCTION_ARGS)
+{
+	int			nargs = PG_NARGS();
+	int			as_of_arg = nargs - 1;
+	TicketState *state;
+	TimestampTz as_of;
+	TimestampTz opened;
+	TimestampTz resolved;
+	bool		is_resolved;
+
+	CheckNotNull(fcinfo, as_of_arg, "as_of");
+	as_of = PG_GETARG_TIMESTAMPTZ(as_of_arg);
+	if (PG_ARGISNULL(0))
+	{
+		ServiceCheckTextTime(as_of, "as_of");
+		state = StateNew(TICKET_INITIAL_SLOTS, as_of);
+	}
+	else
+	{
+		state = TicketStateArg(fcinfo, 0);
+		if (!CrmArgIsWritable(fcinfo, 0, state))
+			state = StateCopy(state, state->slots);
+		if (state->as_of != as_of)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("as_of must be the same for every row of crm.ticket_fit")));
+	}
+	if (PG_ARGISNULL(1))
+	{
+		state->n_skipped = AddCounts(state->n_skipped, 1, "skipped row count");
+		PG_RETURN_POINTER(state);
+	}
+	opened = PG_GETARG_TIMESTAMPTZ(1);
+	CheckFiniteTimestamp(opened, "opened");
+	if (opened > as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("ticket opened at %s, after as_of %s",
+						pstrdup(timestamptz_to_str(opened)), pstrdup(timestamptz_to_str(as_of))),
+				 errhint("Select the tickets opened up to as_of.")));
+	is_resolved = !PG_ARGISNULL(2);
+	if (is_resolved)
+	{
+		resolved = PG_GETARG_TIMESTAMPTZ(2);
+		CheckFiniteTimestamp(resolved, "resolved");
+		if (resolved < opened)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("ticket resolved at %s, before it was opened at %s",
+							pstrdup(timestamptz_to_str(resolved)), pstrdup(timestamptz_to_str(opened)))));
+		/* resolved after as_of: still open as of as_of */
+		is_resolved = resolved <= as_of;
+	}
+	state = StateAddTicket(fcinfo->flinfo, state, WholeSeconds(opened, is_resolved ? resolved : as_of),
+						   is_resolved);
+	if (nargs == 6)
+	{
+		if (!PG_ARGISNULL(3))
+		{
+			state->fcr_known++;
+			if (PG_GETARG_BOOL(3))
+				state->fcr++;
+		}
+		if (!PG_ARGISNULL(4))
+		{
+			state->reopen_known++;
+			if (PG_GETARG_BOOL(4))
+				state->reopened++;
+		}
+	}
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * Combine (and the transition of crm.ticket_merge): add the cells and totals
+ * of the second state to the first, in place inside an aggregate; called
+ * directly, a new compact state
+ */
+PG_FUNCTION_INFO_V1(ticket_combine);
+Datum
+ticket_combine(PG_FUNCTION_ARGS)
+{
+	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	TicketState *a = TicketStateArg(fcinfo, 0);
+	TicketState *b = TicketStateArg(fcinfo, 1);
+	const TicketCell *cells;
+	int32		n;
+
+	if (a->as_of != b->as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge ticket states of different as_of times (%s and %s)",
+						pstrdup(timestamptz_to_str(a->as_of)), pstrdup(timestamptz_to_str(b->as_of)))));
+	cells = TicketSortedCells(b, &n);
+	if (!in_aggregate || !CrmArgIsWritable(fcinfo, 0, a))
+		a = StateCopy(a, a->n_distinct + a->n_buffered + n);
+	else
+		a = StateMakeRoom(a, n);
+	a->tickets = AddCounts(a->tickets, b->tickets, "ticket count");
+	a->open = AddCounts(a->open, b->open, "open ticket count");
+	a->fcr_known = AddCounts(a->fcr_known, b->fcr_known, "ticket count");
+	a->fcr = AddCounts(a->fcr, b->fcr, "first-contact resolution count");
+	a->reopen_known = AddCounts(a->reopen_known, b->reopen_known, "ticket count");
+	a->reopened = AddCounts(a->reopened, b->reopened, "reopened ticket count");
+	a->n_skipped = AddCounts(a->n_skipped, b->n_skipped, "skipped row count");
+	if (n > 0)
+		memcpy(TicketCells(a) + a->n_distinct + a->n_buffered, cells, sizeof(TicketCell) * (Size) n);
+	a->n_buffered += n;
+	if (!in_aggregate)
+		a = StateCompact(a);
+	PG_RETURN_POINTER(a);
+}
+
+/* Final function of crm.ticket_fit and crm.ticket_merge: compact; NULL without tickets */
+PG_FUNCTION_INFO_V1(ticket_final);
+Datum
+ticket_final(PG_FUNCTION_ARGS)
+{
+	TicketState *state = TicketStateArg(fcinfo, 0);
+
+	if (state->tickets == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(StateCompact(state));
+}
+
+/*
+ * Why the totals and cells of a state read from outside are impossible, or
+ * NULL: parts at most their wholes, durations >= 0 and strictly increasing,
+ * every cell with a ticket, the cells adding up to the totals
+ */
+static const char *
+StateProblem(const TicketState *state, const TicketCell *cells, int32 n)
+{
+	int64		sum_resolved = 0;
+	int64		sum_open = 0;
+
+	if (state->tickets < 1)
+		return "a ticket state has at least one ticket";
+	if (state->open > state->tickets || state->fcr_known > state->tickets ||
+		state->reopen_known > state->tickets)
+		return "open tickets and tickets with a flag cannot exceed tickets";
+	if (state->fcr > state->fcr_known || state->reopened > state->reopen_known)
+		return "flagged tickets cannot exceed the tickets with a flag";
+	for (int32 i = 0; i < n; i++)
+	{
+		const TicketCell *c = &cells[i];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (c->seconds < 0 || c->resolved < 0 || c->open < 0)
+			return "durations and counts must be >= 0";
+		if (i > 0 && c->seconds <= cells[i - 1].seconds)
+			return "durations must be strictly increasing";
+		if (c->resolved == 0 && c->open == 0)
+			return "every duration must have a ticket";
+		if (pg_add_s64_overflow(sum_resolved, c->resolved, &sum_resolved) ||
+			pg_add_s64_overflow(sum_open, c->open, &sum_open))
+			return "the counts of the durations overflow";
+	}
+	if (sum_open != state->open || sum_resolved != state->tickets - state->open)
+		return "the counts of the durations must add up to the totals";
+	return NULL;
+}
+
+/* A compact state of a header's totals and cells */
+static TicketState *
+StateFromParts(const TicketState *header, const TicketCell *cells, int32 n)
+{
+	TicketState *state = StateNew(n, header->as_of);
+
+	memcpy((char *) state + VARHDRSZ, (const char *) header + VARHDRSZ,
+		   TICKET_HEADER_SIZE - VARHDRSZ);
+	state->slots = n;
+	state->n_distinct = n;
+	state->n_buffered = 0;
+	if (n > 0)
+		memcpy(TicketCells(state), cells, sizeof(TicketCell) * (Size) n);
+	return state;
+}
+
+/* Reads one cell "seconds:resolved:open" */
+static void
+ReadCell(CrmReader *r, void *element, const void *arg pg_attribute_unused())
+{
+	TicketCell *cell = (TicketCell *) element;
+
+	cell->seconds = CrmReadCount(r);
+	CrmExpect(r, ":");
+	cell->resolved = CrmReadCount(r);
+	CrmExpect(r, ":");
+	cell->open = CrmReadCount(r);
+}
+
+/* Parse the text form of crm.ticket_state */
+PG_FUNCTION_INFO_V1(ticket_state_in);
+Datum
+ticket_state_in(PG_FUNCTION_ARGS)
+{
+	CrmReader	r = CrmReaderStart(TICKET_TYPE, PG_GETARG_CSTRING(0));
+	TicketState header = {0};
+	TicketCell *cells;
+	int			n = 0;
+	TicketState *state;
+
+	header.version = TICKET_STATE_VERSION;
+	CrmExpectVersion(&r, TICKET_STATE_VERSION);
+	CrmExpectKey(&r, "as_of");
+	header.as_of = ServiceReadTimestamp(&r);
+	header.tickets = CrmReadKeyCount(&r, "tickets");
+	header.open = CrmReadKeyCount(&r, "open");
+	header.fcr_known = CrmReadKeyCount(&r, "fcr_known");
+	header.fcr = CrmReadKeyCount(&r, "fcr");
+	header.reopen_known = CrmReadKeyCount(&r, "reopen_known");
+	header.reopened = CrmReadKeyCount(&r, "reopened");
+	header.n_skipped = CrmReadKeyCount(&r, "skipped");
+	cells = (TicketCell *) CrmReadList(&r, "durations", ",", sizeof(TicketCell), ReadCell, NULL, &n);
+	CrmReadEnd(&r);
+	CrmReadCheck(&r, StateProblem(&header, cells, n));
+	state = StateFromParts(&header, cells, n);
+	PG_RETURN_POINTER(state);
+}
+
+/* Writes one cell */
+static void
+WriteCell(StringInfo buf, const void *element, const void *arg pg_attribute_unused())
+{
+	const TicketCell *cell = (const TicketCell *) element;
+
+	appendStringInfo(buf, INT64_FORMAT ":" INT64_FORMAT ":" INT64_FORMAT,
+					 cell->seconds, cell->resolved, cell->open);
+}
+
+/* Text form of crm.ticket_state (see the top of this file) */
+PG_FUNCTION_INFO_V1(ticket_state_out);
+Datum
+ticket_state_out(PG_FUNCTION_ARGS)
+{
+	TicketState *state = TicketStateArg(fcinfo, 0);
+	StringInfoData buf;
+	int32		n;
+	const TicketCell *cells = TicketSortedCells(state, &n);
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d as_of=", TICKET_STATE_VERSION);
+	ServiceAppendTimestamp(&buf, state->as_of);
+	appendStringInfo(&buf, " tickets=" INT64_FORMAT " open=" INT64_FORMAT
+					 " fcr_known=" INT64_FORMAT " fcr=" INT64_FORMAT
+					 " reopen_known=" INT64_FORMAT " reopened=" INT64_FORMAT
+					 " skipped=" INT64_FORMAT,
+					 state->tickets, state->open, state->fcr_known, state->fcr,
+					 state->reopen_known, state->reopened, state->n_skipped);
+	CrmAppendList(&buf, "durations", ",", cells, sizeof(TicketCell), n, WriteCell, NULL);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary form: version, three zero bytes, as_of, the seven counts (tickets,
+ * open, fcr_known, fcr, reopen_known, reopened, skipped), the number of
+ * cells and the cells (seconds, resolved, open)
+ */
+PG_FUNCTION_INFO_V1(ticket_state_send);
+Datum
+ticket_state_send(PG_FUNCTION_ARGS)
+{
+	TicketState *state = TicketStateArg(fcinfo, 0);
+	int32		n;
+	const TicketCell *cells = TicketSortedCells(state, &n);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, TICKET_STATE_VERSION);
+	pq_sendbyte(&buf, 0);
+	pq_sendint16(&buf, 0);
+	pq_sendint64(&buf, state->as_of);
+	pq_sendint64(&buf, state->tickets);
+	pq_sendint64(&buf, state->open);
+	pq_sendint64(&buf, state->fcr_known);
+	pq_sendint64(&buf, state->fcr);
+	pq_sendint64(&buf, state->reopen_known);
+	pq_sendint64(&buf, state->reopened);
+	pq_sendint64(&buf, state->n_skipped);
+	pq_sendint32(&buf, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		pq_sendint64(&buf, cells[i].seconds);
+		pq_sendint64(&buf, cells[i].resolved);
+		pq_sendint64(&buf, cells[i].open);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Binary input of crm.ticket_state (see ticket_state_send) */
+PG_FUNCTION_INFO_V1(ticket_state_recv);
+Datum
+ticket_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	TicketState header = {0};
+	int32		n;
+	TicketCell *cells;
+	int64	   *counts[] = {&header.tickets, &header.open, &header.fcr_known, &header.fcr,
+	&header.reopen_known, &header.reopened, &header.n_skipped};
+
+	header.version = TICKET_STATE_VERSION;
+	CrmRecvVersion(buf, TICKET_TYPE, TICKET_STATE_VERSION);
+	if (pq_getmsgbyte(buf) != 0 || pq_getmsgint(buf, 2) != 0)
+		CrmBinaryError(TICKET_TYPE, "reserved bytes must be zero");
+	header.as_of = (TimestampTz) pq_getmsgint64(buf);
+	if (TIMESTAMP_NOT_FINITE(header.as_of) || !IS_VALID_TIMESTAMP(header.as_of) ||
+		header.as_of < INT64CONST(-63082281600000000))
+		CrmBinaryError(TICKET_TYPE, "as_of must be a finite time from year 1 on");
+	for (int i = 0; i < (int) lengthof(counts); i++)
+	{
+		*counts[i] = pq_getmsgint64(buf);
+		if (*counts[i] < 0)
+			CrmBinaryError(TICKET_TYPE, "counts must be >= 0");
+	}
+	n = CrmRecvLength(buf, TICKET_TYPE, TICKET_CELL_WIRE_SIZE, "duration cells");
+	cells = (TicketCell *) palloc0(sizeof(TicketCell) * ((Size) n + 1));
+	for (int32 i = 0; i < n; i++)
+	{
+		cells[i].seconds = pq_getmsgint64(buf);
+		cells[i].resolved = pq_getmsgint64(buf);
+		cells[i].open = pq_getmsgint64(buf);
+	}
+	CrmBinaryCheck(TICKET_TYPE, StateProblem(&header, cells, n));
+	PG_RETURN_POINTER(StateFromParts(&header, cells, n));
+}
