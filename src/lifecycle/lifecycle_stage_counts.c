@@ -17,6 +17,7 @@
 #include "crm_io.h"
 #include "lifecycle_stage.h"
 
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"

@@ -26,6 +26,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
