@@ -76,10 +76,13 @@ SELECT crm.bsc_attainment(0.05, 0.10, 0) AS half, crm.bsc_attainment(0.2, 0.10, 
        crm.bsc_attainment(6, 1, 5) AS lower_above_threshold, crm.bsc_attainment(0.5, 1, 5) AS lower_beyond_target;
 -- periods of KPI values, some missing
 CREATE TABLE kpi_values (period date, kpi text, value float8);
-SELECT setseed(0.5);
+-- (values from hashes of the period and KPI, not random(): the same whatever
+-- order the plan of a PostgreSQL version visits the rows in)
 INSERT INTO kpi_values
-SELECT p, k.kpi, CASE WHEN random() < 0.15 THEN NULL ELSE k.threshold + (k.target - k.threshold) * (random() * 1.4 - 0.2) END
-FROM generate_series(DATE '2026-01-01', DATE '2026-06-01', INTERVAL '1 month') p, crm.bsc_kpis((SELECT m FROM models)) k;
+SELECT p, k.kpi, CASE WHEN u1 < 0.15 THEN NULL ELSE k.threshold + (k.target - k.threshold) * (u2 * 1.4 - 0.2) END
+FROM generate_series(DATE '2026-01-01', DATE '2026-06-01', INTERVAL '1 month') p, crm.bsc_kpis((SELECT m FROM models)) k,
+     LATERAL (SELECT (abs(hashtext(to_char(p, 'YYYY-MM-DD') || k.kpi)) % 10007) / 10007.0 AS u1,
+                     (abs(hashtext(k.kpi || to_char(p, 'YYYY-MM-DD'))) % 10007) / 10007.0 AS u2) u;
 CREATE VIEW hand AS
 WITH a AS (
 	SELECT v.period, k.kpi, k.perspective, p.weight_given AS pw, k.weight_given AS kw, v.value,
