@@ -14,6 +14,7 @@
  * as they come.
  */
 #include "crm.h"
+#include "calendar.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -36,16 +37,6 @@ CheckThreshold(const Interval *threshold)
 															IntervalPGetDatum(threshold)))),
 				 errdetail("The threshold must be a positive number of days and months, without a time of day part and with no negative part."),
 				 errhint("Use for example interval '90 days' or interval '6 months'.")));
-}
-
-/* Raise 22000 if a date is infinite; what names it */
-static void
-CheckFiniteDate(DateADT day, const char *what)
-{
-	if (DATE_NOT_FINITE(day))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s must be a finite date", what)));
 }
 
 /* The day threshold after day (months first, as date + interval does) */
