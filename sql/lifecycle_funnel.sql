@@ -363,7 +363,11 @@ SELECT error_of(format('SELECT %L::crm.funnel_state', 'v1 stages={"a","b"} as_of
   'leads=1 skipped=0 inconsistent=0 reached={1,0} timed={1,0} unknown={0,0} cells={0:3:1:0}',
   'leads=1 skipped=0 inconsistent=0 reached={1,1} timed={1,1} unknown={0,1} cells={0:3:1:0}',
   'leads=1 skipped=0 inconsistent=0 reached={1,1} timed={1,1} unknown={1,0} cells={}',
-  'leads=1 skipped=0 inconsistent=0 reached={1,0} timed={1,0} unknown={0,0} cells={0:9223372036854775807:0:1}'
+  'leads=1 skipped=0 inconsistent=0 reached={1,0} timed={1,0} unknown={0,0} cells={0:9223372036854775807:0:1}',
+  'leads=2 skipped=0 inconsistent=0 reached={2,1} timed={2,1} unknown={0,0} lost={2,0} cells={0:3:1:1}',
+  'leads=2 skipped=0 inconsistent=0 reached={2,1} timed={2,1} unknown={0,0} lost={0,1} cells={0:3:1:1}',
+  'leads=2 skipped=0 inconsistent=0 reached={2,1} timed={2,1} unknown={0,0} lost={-1,0} cells={0:3:1:1}',
+  'leads=2 skipped=0 inconsistent=0 reached={2,1} timed={2,1} unknown={0,0} lost={1} cells={0:3:1:1}'
 ]) t;
 SELECT error_of($$SELECT 'v1 stages={} skipped=0 leads=1'::crm.funnel_state$$);
 -- and the valid ones of the same shape read back

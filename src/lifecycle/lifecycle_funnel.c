@@ -15,7 +15,13 @@
  *	  do is skipped and counted (inconsistent), with one NOTICE at the end;
  *	- a row with a NULL argument, or with no stage reached by as_of, is
  *	  skipped and counted; -infinity and an infinite as_of are 22000;
- *	- a duration is the number of whole units between two times (floor).
+ *	- a duration is the number of whole units between two times (floor);
+ *	- with lost_at (crm.funnel_fit's five-argument form), a lead lost by
+ *	  as_of is counted lost at its last stage reached; lost before that
+ *	  stage's time, or lost and won, is inconsistent (skipped and counted);
+ *	  lost after as_of (or +infinity, or NULL) is open; -infinity is 22000.
+ *	  A lost lead stays censored at as_of in the times to convert: it did
+ *	  not convert by then, which is all the curve needs.
  * Per transition from a stage reached at a known time: converted to the
  * next stage at a known time is an event at that duration; not converted
  * by as_of is censored at as_of; converted at an unknown time is counted
@@ -24,8 +30,8 @@
  * Text form, one line that round-trips exactly:
  *	 v1 stages={"lead","won"} as_of=2024-06-30T00:00:00Z unit=P1D leads=3
  *		skipped=0 inconsistent=0 reached={3,1} timed={3,1} unknown={0,0}
- *		cells={0:4:1:0,0:10:0:2}
- * where a cell is transition:duration:events:censored; a state that has
+ *		lost={1,0} cells={0:4:1:0,0:10:0:2}
+ * (lost only in a state fitted with lost_at) where a cell is transition:duration:events:censored; a state that has
  * seen no row with a definition is "v1 stages={} skipped=N".
  */
 #include "crm.h"
@@ -362,15 +368,18 @@ PutCell(FunnelState *state, int transition, int64 duration, bool event)
 
 /*
  * Add one lead to a state with room for its cells: times[i] (valid where
- * known[i]) up to stage last, the last stage reached by as_of
+ * known[i]) up to stage last, the last stage reached by as_of, and whether
+ * it was closed as lost there by as_of
  */
 static void
-StateAddLead(FunnelState *state, const TimestampTz *times, const bool *known, int last)
+StateAddLead(FunnelState *state, const TimestampTz *times, const bool *known, int last, bool lost)
 {
 	int			k = state->n_stages;
 	int64		unit = FunnelUnitUsecs(&state->unit);
 
 	state->n_leads = AddCounts(state->n_leads, 1, "lead count");
+	if (lost)
+		state->lost[last]++;
 	for (int i = 0; i <= last; i++)
 	{
 		state->reached[i]++;
@@ -398,13 +407,17 @@ StateAddLead(FunnelState *state, const TimestampTz *times, const bool *known, in
 }
 
 /*
- * crm.funnel_fit(stages, stage_times, as_of, unit) transition: one row per
- * lead (see the top of this file for the rules)
+ * crm.funnel_fit(stages, stage_times, [lost_at,] as_of, unit) transition:
+ * one row per lead (see the top of this file for the rules)
  */
 PG_FUNCTION_INFO_V1(funnel_fit_trans);
 Datum
 funnel_fit_trans(PG_FUNCTION_ARGS)
 {
+	/* with lost_at, as_of and unit are one argument further */
+	int			lost_arg = PG_NARGS() == 6 ? 3 : -1;
+	int			as_of_arg = PG_NARGS() == 6 ? 4 : 3;
+	int			unit_arg = as_of_arg + 1;
 	FunnelState *state;
 	TimestampTz as_of;
 	TimeUnit	unit;
@@ -412,6 +425,8 @@ funnel_fit_trans(PG_FUNCTION_ARGS)
 	TimestampTz times[FUNNEL_MAX_STAGES];
 	bool		known[FUNNEL_MAX_STAGES];
 	bool		seen = false;
+	bool		lost = false;
+	TimestampTz lost_at = 0;
 	TimestampTz previous = 0;
 	int			last = -1;
 	int			n;
@@ -426,14 +441,25 @@ funnel_fit_trans(PG_FUNCTION_ARGS)
 		if (!CrmArgIsWritable(fcinfo, 0, state))
 			state = StateCopy(state, state->slots);
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(as_of_arg) || PG_ARGISNULL(unit_arg))
 	{
 		state->n_skipped = AddCounts(state->n_skipped, 1, "skipped row count");
 		PG_RETURN_POINTER(state);
 	}
-	as_of = PG_GETARG_TIMESTAMPTZ(3);
+	as_of = PG_GETARG_TIMESTAMPTZ(as_of_arg);
 	CheckAsOf(as_of);
-	TimeUnitFromInterval(PG_GETARG_INTERVAL_P(4), &unit);
+	TimeUnitFromInterval(PG_GETARG_INTERVAL_P(unit_arg), &unit);
+	if (lost_arg >= 0 && !PG_ARGISNULL(lost_arg))
+	{
+		lost_at = PG_GETARG_TIMESTAMPTZ(lost_arg);
+		if (TIMESTAMP_IS_NOBEGIN(lost_at))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("lost_at must not be -infinity"),
+					 errhint("Give NULL (or +infinity) for a lead that was not lost.")));
+		/* lost after as_of: still open as of as_of */
+		lost = lost_at <= as_of;
+	}
 	(void) FunnelUnitUsecs(&unit);
 	if (state->n_stages == 0)
 	{
@@ -443,6 +469,7 @@ funnel_fit_trans(PG_FUNCTION_ARGS)
 		FunnelState *defined = StateNew(NULL, names, size, FUNNEL_MIN_ROOM);
 
 		defined->n_stages = (uint8) n;
+		defined->tracks_lost = lost_arg >= 0;
 		defined->as_of = as_of;
 		defined->unit = unit;
 		defined->n_skipped = state->n_skipped;
@@ -450,6 +477,7 @@ funnel_fit_trans(PG_FUNCTION_ARGS)
 	}
 	else
 		CheckSameFunnel(fcinfo, state, as_of, &unit);
+	Assert(state->tracks_lost == (lost_arg >= 0));
 
 	array = PG_GETARG_ARRAYTYPE_P(2);
 	if (ARR_NDIM(array) > 1 || ARR_ELEMTYPE(array) != TIMESTAMPTZOID)
@@ -498,8 +526,14 @@ funnel_fit_trans(PG_FUNCTION_ARGS)
 		state->n_skipped = AddCounts(state->n_skipped, 1, "skipped row count");
 		PG_RETURN_POINTER(state);
 	}
+	/* lost before its last stage, or lost and won: out of order too */
+	if (lost && (last == n - 1 || lost_at < times[last]))
+	{
+		state->n_inconsistent = AddCounts(state->n_inconsistent, 1, "inconsistent row count");
+		PG_RETURN_POINTER(state);
+	}
 	state = StateMakeRoom(state, FunnelTransitions(n));
-	StateAddLead(state, times, known, last);
+	StateAddLead(state, times, known, last, lost);
 	PG_RETURN_POINTER(state);
 }
 
@@ -514,6 +548,12 @@ CheckSameDefinition(const FunnelState *a, const FunnelState *b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge funnel states of different funnels"),
 				 errdetail("States merge only with the same stages, as_of and unit.")));
+	if (a->tracks_lost != b->tracks_lost)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge a funnel state with lost leads and one without"),
+				 errdetail("Only one of them was fitted with lost_at, so its leads lost are unknown in the other."),
+				 errhint("Fit both with crm.funnel_fit(stages, stage_times, lost_at, as_of, unit), lost_at NULL where unknown.")));
 }
 
 /*
@@ -552,6 +592,7 @@ funnel_combine(PG_FUNCTION_ARGS)
 			a->reached[i] = AddCounts(a->reached[i], b->reached[i], "lead count");
 			a->timed[i] = AddCounts(a->timed[i], b->timed[i], "lead count");
 			a->unknown[i] = AddCounts(a->unknown[i], b->unknown[i], "lead count");
+			a->lost[i] = AddCounts(a->lost[i], b->lost[i], "lead count");
 		}
 		cells = FunnelSortedCells(b, &n);
 		a = StateMakeRoom(a, n);
@@ -574,8 +615,9 @@ funnel_final(PG_FUNCTION_ARGS)
 
 	if (state->n_inconsistent > 0)
 		ereport(NOTICE,
-				(errmsg("crm.funnel_fit skipped " INT64_FORMAT " lead%s whose stage times are out of stage order",
-						state->n_inconsistent, state->n_inconsistent == 1 ? "" : "s"),
+				(errmsg("crm.funnel_fit skipped " INT64_FORMAT " lead%s whose stage times are out of stage order%s",
+						state->n_inconsistent, state->n_inconsistent == 1 ? "" : "s",
+						state->tracks_lost ? " or that were lost before their last stage or after being won" : ""),
 				 errhint("crm.funnel_summary counts them as inconsistent.")));
 	if (state->n_leads == 0)
 		PG_RETURN_NULL();
@@ -596,7 +638,7 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 	int64		max_duration;
 
 	if (k == 0)
-		return (n == 0 && s->n_leads == 0 && s->n_inconsistent == 0) ? NULL :
+		return (n == 0 && s->n_leads == 0 && s->n_inconsistent == 0 && !s->tracks_lost) ? NULL :
 			"a state without stages has no leads";
 	if (k < 2 || k > FUNNEL_MAX_STAGES)
 		return "a funnel has 2 to 16 stages";
@@ -613,6 +655,11 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 		if (i < k - 1 && s->unknown[i] > s->reached[i + 1] - s->timed[i + 1])
 			return "conversions at an unknown time cannot exceed the leads reaching the next stage at an unknown time";
 	}
+	for (int i = 0; i < k; i++)
+		if ((!s->tracks_lost && s->lost[i] != 0) || s->lost[i] < 0 ||
+			(i < k - 1 && s->lost[i] > s->reached[i] - s->reached[i + 1]) ||
+			(i == k - 1 && s->lost[i] != 0))
+			return "the leads lost at a stage cannot exceed those that stopped there (none at the last stage)";
 	if (s->timed[k - 1] != s->reached[k - 1] || s->unknown[k - 1] != 0)
 		return "the last stage is always reached at a known time";
 	/* no duration is longer than the span of timestamptz */
@@ -642,6 +689,8 @@ StateProblem(const FunnelState *s, const FunnelCell *cells, int32 n)
 		if (events[i] + s->unknown[i] > s->reached[i + 1] || events[i] > s->timed[i + 1] ||
 			censored[i] > s->reached[i] - s->reached[i + 1])
 			return "the conversions of a transition do not match the stages";
+		if (s->lost[i] > censored[i])
+			return "a lead lost at a stage is censored in the transition from it";
 	}
 	if (k > 2 && (events[k - 1] + censored[k - 1] != s->timed[0] ||
 				  events[k - 1] > s->reached[k - 1]))
@@ -755,6 +804,10 @@ funnel_state_in(PG_FUNCTION_ARGS)
 		ReadStageCounts(&r, "reached", n_names, head.reached);
 		ReadStageCounts(&r, "timed", n_names, head.timed);
 		ReadStageCounts(&r, "unknown", n_names, head.unknown);
+		/* only a state fitted with lost_at has them */
+		head.tracks_lost = strncmp(r.p, " lost=", 6) == 0;
+		if (head.tracks_lost)
+			ReadStageCounts(&r, "lost", n_names, head.lost);
 		cells = (FunnelCell *) CrmReadList(&r, "cells", ",", sizeof(FunnelCell), ReadCell, NULL,
 										   &n_cells);
 	}
@@ -803,15 +856,18 @@ funnel_state_out(PG_FUNCTION_ARGS)
 	CrmAppendIntList(&buf, "reached", state->reached, state->n_stages);
 	CrmAppendIntList(&buf, "timed", state->timed, state->n_stages);
 	CrmAppendIntList(&buf, "unknown", state->unknown, state->n_stages);
+	if (state->tracks_lost)
+		CrmAppendIntList(&buf, "lost", state->lost, state->n_stages);
 	cells = FunnelSortedCells(state, &n);
 	CrmAppendList(&buf, "cells", ",", cells, sizeof(FunnelCell), n, WriteCell, NULL);
 	PG_RETURN_CSTRING(buf.data);
 }
 
 /*
- * Binary form: version, stages, two zero bytes, the skipped count; with
- * stages, the names, as_of, the unit (months, days, microseconds), leads,
- * inconsistent, reached, timed and unknown per stage, the number of cells
+ * Binary form: version, stages, the lost flag (1 when fitted with lost_at),
+ * a zero byte, the skipped count; with stages, the names, as_of, the unit
+ * (months, days, microseconds), leads, inconsistent, reached, timed,
+ * unknown (and lost, with the flag) per stage, the number of cells
  * and the cells (transition, duration, events, censored)
  */
 PG_FUNCTION_INFO_V1(funnel_state_send);
@@ -826,7 +882,8 @@ funnel_state_send(PG_FUNCTION_ARGS)
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, FUNNEL_STATE_VERSION);
 	pq_sendbyte(&buf, state->n_stages);
-	pq_sendint16(&buf, 0);
+	pq_sendbyte(&buf, state->tracks_lost ? 1 : 0);
+	pq_sendbyte(&buf, 0);
 	pq_sendint64(&buf, state->n_skipped);
 	if (state->n_stages > 0)
 	{
@@ -843,6 +900,8 @@ funnel_state_send(PG_FUNCTION_ARGS)
 			pq_sendint64(&buf, state->reached[i]);
 			pq_sendint64(&buf, state->timed[i]);
 			pq_sendint64(&buf, state->unknown[i]);
+			if (state->tracks_lost)
+				pq_sendint64(&buf, state->lost[i]);
 		}
 		cells = FunnelSortedCells(state, &n);
 		pq_sendint32(&buf, n);
@@ -873,7 +932,17 @@ funnel_state_recv(PG_FUNCTION_ARGS)
 	head.n_stages = (uint8) pq_getmsgbyte(buf);
 	if (head.n_stages == 1 || head.n_stages > FUNNEL_MAX_STAGES)
 		CrmBinaryError(FUNNEL_TYPE, "a funnel has 2 to 16 stages");
-	if (pq_getmsgint(buf, 2) != 0)
+	switch (pq_getmsgbyte(buf))
+	{
+		case 0:
+			break;
+		case 1:
+			head.tracks_lost = true;
+			break;
+		default:
+			CrmBinaryError(FUNNEL_TYPE, "the lost flag must be 0 or 1");
+	}
+	if (pq_getmsgbyte(buf) != 0)
 		CrmBinaryError(FUNNEL_TYPE, "reserved bytes must be zero");
 	head.n_skipped = pq_getmsgint64(buf);
 	initStringInfo(&names);
@@ -903,6 +972,8 @@ funnel_state_recv(PG_FUNCTION_ARGS)
 			head.reached[i] = pq_getmsgint64(buf);
 			head.timed[i] = pq_getmsgint64(buf);
 			head.unknown[i] = pq_getmsgint64(buf);
+			if (head.tracks_lost)
+				head.lost[i] = pq_getmsgint64(buf);
 		}
 		n_cells = CrmRecvLength(buf, FUNNEL_TYPE, FUNNEL_CELL_WIRE_SIZE, "cells");
 		cells = (FunnelCell *) palloc0(sizeof(FunnelCell) * ((Size) n_cells + 1));

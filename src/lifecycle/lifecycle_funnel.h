@@ -10,8 +10,9 @@
  * per transition (stage i to i + 1, and entry to the last stage when there
  * are more than two stages) the distinct whole-unit durations with their
  * conversions (events) and censorings: 32 bytes per distinct (transition,
- * duration).  States merged from partitions, shards or parallel workers are
- * equal to one pass over all rows.
+ * duration), and per stage the leads closed as lost there (with the
+ * aggregate's lost_at argument).  States merged from partitions, shards or
+ * parallel workers are equal to one pass over all rows.
  */
 #ifndef CRM_LIFECYCLE_FUNNEL_H
 #define CRM_LIFECYCLE_FUNNEL_H
@@ -54,7 +55,8 @@ typedef struct FunnelState
 	int32		vl_len_;		/* varlena header (use SET_VARSIZE) */
 	uint8		version;		/* FUNNEL_STATE_VERSION */
 	uint8		n_stages;		/* stages, 2 .. FUNNEL_MAX_STAGES (0: none yet) */
-	uint16		reserved;		/* must be zero */
+	bool		tracks_lost;	/* fitted with lost_at: lost[] is known */
+	uint8		reserved;		/* must be zero */
 	int32		names_size;		/* bytes of the stage names */
 	int32		n_sorted;		/* sorted distinct cells at the start */
 	int32		n_cells;		/* cells in use */
@@ -70,6 +72,9 @@ typedef struct FunnelState
 	int64		unknown[FUNNEL_MAX_STAGES]; /* leads with a known time at stage
 											 * i that reached i + 1 at an
 											 * unknown time */
+	int64		lost[FUNNEL_MAX_STAGES];	/* leads closed as lost by as_of
+											 * while at stage i (their last);
+											 * all 0 unless tracks_lost */
 } FunnelState;
 
 #define FUNNEL_HEADER_SIZE MAXALIGN(sizeof(FunnelState))

@@ -48,6 +48,16 @@ CREATE AGGREGATE crm.funnel_fit(stages text[], stage_times timestamptz[], as_of 
 	COMBINEFUNC = crm.funnel_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE crm.funnel_fit(text[], timestamptz[], timestamptz, interval) IS
 	'sales funnel, one row per lead: the time it reached each stage (NULL if not); a later stage implies the earlier ones; times after as_of count as not reached; durations in whole units; rows with NULLs or no stage skipped, rows with times out of stage order skipped and counted';
+CREATE FUNCTION crm.funnel_fit_trans(crm.funnel_state, text[], timestamptz[], timestamptz, timestamptz, interval)
+	RETURNS crm.funnel_state
+	AS 'MODULE_PATHNAME', 'funnel_fit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.funnel_fit_trans(crm.funnel_state, text[], timestamptz[], timestamptz, timestamptz, interval) IS
+	'transition function of crm.funnel_fit with lost_at';
+CREATE AGGREGATE crm.funnel_fit(stages text[], stage_times timestamptz[], lost_at timestamptz, as_of timestamptz, unit interval) (
+	SFUNC = crm.funnel_fit_trans, STYPE = crm.funnel_state, FINALFUNC = crm.funnel_final,
+	COMBINEFUNC = crm.funnel_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE crm.funnel_fit(text[], timestamptz[], timestamptz, timestamptz, interval) IS
+	'sales funnel, one row per lead, with the time the lead was closed as lost (NULL if not): lost by as_of at its last stage reached, counted per stage and in the win rate among closed leads; a lead lost before its last stage time, or lost and won, is skipped and counted as inconsistent';
 CREATE AGGREGATE crm.funnel_merge(crm.funnel_state) (
 	SFUNC = crm.funnel_combine, STYPE = crm.funnel_state, FINALFUNC = crm.funnel_final,
 	COMBINEFUNC = crm.funnel_combine, PARALLEL = SAFE);
@@ -58,33 +68,43 @@ COMMENT ON AGGREGATE crm.funnel_merge(crm.funnel_state) IS
 
 CREATE FUNCTION crm.funnel_summary(state crm.funnel_state,
 	OUT stages text[], OUT leads bigint, OUT won bigint, OUT win_rate float8, OUT skipped bigint,
-	OUT inconsistent bigint, OUT as_of timestamptz, OUT unit interval)
+	OUT inconsistent bigint, OUT as_of timestamptz, OUT unit interval,
+	OUT lost bigint, OUT open bigint, OUT closed_win_rate float8)
 	AS 'MODULE_PATHNAME', 'funnel_summary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.funnel_summary(crm.funnel_state) IS
-	'the counts of a funnel state: stages, leads, won (reached the last stage), win rate, rows skipped (NULLs, no stage by as_of), rows skipped as inconsistent (stage times out of order), as_of and unit';
+	'the counts of a funnel state: stages, leads, won (reached the last stage), win rate, rows skipped (NULLs, no stage by as_of), rows skipped as inconsistent (stage times out of order), as_of, unit, leads lost, leads open (neither won nor lost) and the win rate among closed leads, won / (won + lost)';
 
 CREATE FUNCTION crm.win_rate(state crm.funnel_state) RETURNS float8
 	AS 'MODULE_PATHNAME', 'funnel_win_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.win_rate(crm.funnel_state) IS
 	'win rate: the share of leads that reached the last stage by as_of (leads still open count as not won)';
 
+CREATE FUNCTION crm.closed_win_rate(state crm.funnel_state) RETURNS float8
+	AS 'MODULE_PATHNAME', 'funnel_closed_win_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.closed_win_rate(crm.funnel_state) IS
+	'win rate among closed leads: won / (won + lost) by as_of, open leads left out (NULL while none is closed; lost leads need crm.funnel_fit with lost_at)';
+
 CREATE FUNCTION crm.funnel_table(state crm.funnel_state, confidence float8,
 	OUT stage_no integer, OUT stage text, OUT reached bigint, OUT reached_timed bigint,
 	OUT conversion float8, OUT conversion_low float8, OUT conversion_high float8,
-	OUT from_entry float8, OUT from_entry_low float8, OUT from_entry_high float8)
+	OUT from_entry float8, OUT from_entry_low float8, OUT from_entry_high float8,
+	OUT lost bigint, OUT open bigint,
+	OUT closed_conversion float8, OUT closed_conversion_low float8, OUT closed_conversion_high float8)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'funnel_table' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
 COMMENT ON FUNCTION crm.funnel_table(crm.funnel_state, float8) IS
-	'per stage: leads that reached it (reached_timed: at a known time), conversion from the stage before and from entry, each with its Wilson score interval at a confidence level in (0, 1)';
+	'per stage: leads that reached it (reached_timed: at a known time), conversion from the stage before and from entry, leads lost and open at the stage, and the conversion from the stage before among its closed leads (moved on or lost), each rate with its Wilson score interval at a confidence level in (0, 1)';
 CREATE FUNCTION crm.funnel_table(state crm.funnel_state,
 	OUT stage_no integer, OUT stage text, OUT reached bigint, OUT reached_timed bigint,
 	OUT conversion float8, OUT conversion_low float8, OUT conversion_high float8,
-	OUT from_entry float8, OUT from_entry_low float8, OUT from_entry_high float8)
+	OUT from_entry float8, OUT from_entry_low float8, OUT from_entry_high float8,
+	OUT lost bigint, OUT open bigint,
+	OUT closed_conversion float8, OUT closed_conversion_low float8, OUT closed_conversion_high float8)
 	RETURNS SETOF record
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 5
 	BEGIN ATOMIC SELECT * FROM crm.funnel_table(state, 0.95); END;
 COMMENT ON FUNCTION crm.funnel_table(crm.funnel_state) IS
-	'per stage: leads, conversion from the stage before and from entry with 95 % Wilson score intervals';
+	'per stage: leads, conversion from the stage before and from entry, lost and open leads, conversion among closed leads, with 95 % Wilson score intervals';
 
 CREATE FUNCTION crm.funnel_times(state crm.funnel_state, quantiles float8[],
 	OUT from_stage text, OUT to_stage text, OUT leads bigint, OUT converted bigint, OUT censored bigint,

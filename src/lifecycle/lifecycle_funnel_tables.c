@@ -57,16 +57,32 @@ ConfidenceZ(FunctionCallInfo fcinfo, int argno)
 	return ConfidenceQuantile(PG_GETARG_FLOAT8(argno));
 }
 
-/* crm.funnel_summary(state): stages, leads, won, win rate, skipped, as_of, unit */
+/* The leads closed as lost at any stage of a state */
+static int64
+LostLeads(const FunnelState *state)
+{
+	int64		lost = 0;
+
+	for (int i = 0; i < state->n_stages; i++)
+		lost = AddCounts(lost, state->lost[i], "lead count");
+	return lost;
+}
+
+/*
+ * crm.funnel_summary(state): stages, leads, won, win rate, skipped, as_of,
+ * unit, lost, open and the win rate among closed leads
+ */
 PG_FUNCTION_INFO_V1(funnel_summary);
 Datum
 funnel_summary(PG_FUNCTION_ARGS)
 {
 	FunnelState *state = FunnelStateArg(fcinfo, 0);
 	int			k = state->n_stages;
+	int64		won = k > 0 ? state->reached[k - 1] : 0;
+	int64		lost = LostLeads(state);
 	TupleDesc	desc;
-	Datum		values[8];
-	bool		nulls[8] = {0};
+	Datum		values[11];
+	bool		nulls[11] = {0};
 	Datum	   *names = (Datum *) palloc(sizeof(Datum) * Max(k, 1));
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -85,6 +101,13 @@ funnel_summary(PG_FUNCTION_ARGS)
 	values[6] = TimestampTzGetDatum(state->as_of);
 	values[7] = UnitDatum(state);
 	nulls[6] = nulls[7] = k == 0;
+	/* unknown without lost_at */
+	values[8] = Int64GetDatum(lost);
+	values[9] = Int64GetDatum(state->n_leads - won - lost);
+	if (won + lost > 0)
+		values[10] = Float8GetDatum((float8) won / (won + lost));
+	nulls[8] = nulls[9] = !state->tracks_lost;
+	nulls[10] = !state->tracks_lost || won + lost == 0;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -98,6 +121,20 @@ funnel_win_rate(PG_FUNCTION_ARGS)
 	if (state->n_leads == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((float8) state->reached[state->n_stages - 1] / state->n_leads);
+}
+
+/* crm.closed_win_rate(state): won / (won + lost); NULL while no lead is closed or without lost_at */
+PG_FUNCTION_INFO_V1(funnel_closed_win_rate);
+Datum
+funnel_closed_win_rate(PG_FUNCTION_ARGS)
+{
+	FunnelState *state = FunnelStateArg(fcinfo, 0);
+	int64		won = state->n_stages > 0 ? state->reached[state->n_stages - 1] : 0;
+	int64		lost = LostLeads(state);
+
+	if (!state->tracks_lost || won + lost == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((float8) won / (won + lost));
 }
 
 /* Set a rate r / n with its Wilson interval into values[at .. at + 2]; NULLs when n is 0 */
@@ -121,7 +158,8 @@ PutRate(Datum *values, bool *nulls, int at, int64 r, int64 n, float8 z)
 /*
  * crm.funnel_table(state, confidence): per stage, the leads that reached it
  * (and at a known time), the conversion from the stage before and from
- * entry, each with its Wilson score interval
+ * entry, each with its Wilson score interval, the leads lost and still open
+ * there, and the conversion from the stage before among its closed leads
  */
 PG_FUNCTION_INFO_V1(funnel_table);
 Datum
@@ -134,8 +172,9 @@ funnel_table(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	for (int i = 0; i < state->n_stages; i++)
 	{
-		Datum		values[10];
-		bool		nulls[10] = {0};
+		Datum		values[15];
+		bool		nulls[15] = {0};
+		bool		last = i == state->n_stages - 1;
 
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(FunnelStageName(state, i));
@@ -146,6 +185,18 @@ funnel_table(PG_FUNCTION_ARGS)
 		else
 			PutRate(values, nulls, 4, state->reached[i], state->reached[i - 1], z);
 		PutRate(values, nulls, 7, state->reached[i], state->reached[0], z);
+		/* stopped here: lost, or open (the last stage's leads are won) */
+		values[10] = Int64GetDatum(state->lost[i]);
+		values[11] = Int64GetDatum(last ? 0 :
+								   state->reached[i] - state->reached[i + 1] - state->lost[i]);
+		/* of the leads of the stage before that moved on or were lost there */
+		if (!state->tracks_lost)
+			nulls[10] = nulls[11] = nulls[12] = nulls[13] = nulls[14] = true;
+		else if (i == 0)
+			nulls[12] = nulls[13] = nulls[14] = true;
+		else
+			PutRate(values, nulls, 12, state->reached[i],
+					state->reached[i] + state->lost[i - 1], z);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -319,6 +319,14 @@ INSERT INTO citus_cases (name, agg, tab, call) VALUES
                   ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
                         days[3]::timestamp AT TIME ZONE 'UTC'],
                   TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')$$),
+-- the same funnel with lost leads: a customer short of a third purchase day
+-- is lost 180 days after their last one
+('funnel_fit_lost', 'crm.funnel_fit(text[], timestamptz[], timestamptz, timestamptz, interval)', 'customers',
+ $$crm.funnel_fit(ARRAY['first', 'second', 'third'],
+                  ARRAY[days[1]::timestamp AT TIME ZONE 'UTC', days[2]::timestamp AT TIME ZONE 'UTC',
+                        days[3]::timestamp AT TIME ZONE 'UTC'],
+                  CASE WHEN cardinality(days) < 3 THEN (days[cardinality(days)] + 180)::timestamp AT TIME ZONE 'UTC' END,
+                  TIMESTAMPTZ '1998-06-30 00:00+00', INTERVAL '1 day')$$),
 ('funnel_merge', 'crm.funnel_merge(crm.funnel_state)', 'states', $$crm.funnel_merge(funnel)$$),
 ('value_potential_fit', 'crm.value_potential_fit(float8, float8)', 'customers',
  $$crm.value_potential_fit(monetary_total, monetary_value)$$),

@@ -384,7 +384,8 @@ SELECT 'funnel_state', crm.funnel_fit(ARRAY['first', 'repeat "buyer"', 'loyal'],
                                       timestamptz '1997-12-31 00:00+00', interval '1 day')::text
 FROM fuzz_summary
 UNION ALL SELECT 'funnel_state', 'v1 stages={} skipped=2'
-UNION ALL SELECT 'funnel_state', 'v1 stages={"a","b"} as_of=2024-06-30T12:30:00.500000Z unit=PT1H leads=2 skipped=0 inconsistent=1 reached={2,1} timed={2,1} unknown={0,0} cells={0:3:1:1}';
+UNION ALL SELECT 'funnel_state', 'v1 stages={"a","b"} as_of=2024-06-30T12:30:00.500000Z unit=PT1H leads=2 skipped=0 inconsistent=1 reached={2,1} timed={2,1} unknown={0,0} cells={0:3:1:1}'
+UNION ALL SELECT 'funnel_state', 'v1 stages={"a","b","c"} as_of=2024-06-30T00:00:00Z unit=P1D leads=3 skipped=0 inconsistent=0 reached={3,2,1} timed={3,2,1} unknown={0,0,0} lost={1,0,0} cells={0:2:2:0,0:9:0:1,1:4:1:0,1:20:0:1,2:7:1:0,2:9:0:1,2:22:0:1}';
 INSERT INTO fuzz_use VALUES
 	('funnel_state', '(crm.funnel_summary($1))::text'),
 	('funnel_state', '(SELECT array_agg(t::text) FROM crm.funnel_table($1) t)::text'),
