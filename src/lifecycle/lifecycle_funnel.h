@@ -107,6 +107,18 @@ FunnelOverallTransition(int n_stages)
 	return n_stages <= 2 ? 0 : n_stages - 1;
 }
 
+/* Order of cells: by transition, then duration */
+#define FUNNEL_CELL_CMP(a, b) \
+	((a)->transition != (b)->transition ? ((a)->transition > (b)->transition) - ((a)->transition < (b)->transition) : \
+	 ((a)->duration > (b)->duration) - ((a)->duration < (b)->duration))
+
+/*
+ * A new state with the header fields of like (or a zeroed header), names
+ * of names_size bytes and room for slots cells (none in use)
+ */
+extern FunnelState *FunnelStateNew(const FunnelState *like, const char *names, int32 names_size,
+								   int32 slots);
+
 /* Argument argno, a funnel state, detoasted */
 extern FunnelState *FunnelStateArg(FunctionCallInfo fcinfo, int argno);
 
