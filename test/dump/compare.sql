@@ -56,6 +56,7 @@ SELECT variant, md5(concat_ws(' | ', crm.rfm_bins(rfm_model), crm.rfm_breakpoint
                  crm.paretonbd_dyncov_fit_final(dyncov_fit_state),
                  basket_state::text, (SELECT array_agg(r::text) FROM crm.association_rules(basket_state, 0.02, 0.5) r),
                  funnel_state::jsonb, (SELECT array_agg(t::text) FROM crm.funnel_times(funnel_state) t),
+                 (SELECT array_agg(t::text) FROM crm.funnel_table(funnel_state) t),
 
                  (SELECT array_agg(m::text) FROM crm.migration_table(migration) m),
                  lifecycle_model::jsonb, (SELECT array_agg(s::text) FROM crm.stage_table(stage_path) s),

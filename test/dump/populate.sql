@@ -95,13 +95,15 @@ UPDATE dump_models SET (ticket_state, backlog_state, recovery_state) =
 	        crm.recovery_fit(customer_id % 4 = 0, x > 1, m > 20)
 	 FROM dump_fit_input) WHERE variant = 'cdnow';
 -- a funnel (entry, second purchase week, last purchase week of the repeat
--- buyers) with a stage name that needs quoting
+-- buyers) with a stage name that needs quoting, and lost leads (a third of
+-- those short of loyal, at the end of their observation)
 UPDATE dump_models SET funnel_state =
 	(SELECT crm.funnel_fit(ARRAY['entry', '"repeat" buyer', 'loyal'],
 	                       ARRAY[e, CASE WHEN x > 0 THEN e + t_x * interval '1 week' END,
 	                             CASE WHEN x > 2 THEN e + t * interval '1 week' END],
+	                       CASE WHEN x <= 2 AND customer_id % 3 = 0 THEN e + t * interval '1 week' END,
 	                       timestamptz '1998-06-30 00:00+00', interval '1 day')
-	 FROM (SELECT x, t_x, t, timestamptz '1997-01-01 00:00+00' + (customer_id % 90) * interval '1 day' AS e
+	 FROM (SELECT customer_id, x, t_x, t, timestamptz '1997-01-01 00:00+00' + (customer_id % 90) * interval '1 day' AS e
 	       FROM dump_fit_input) i) WHERE variant = 'cdnow';
 -- the BG/NBD's holdout evaluation (purchases and spend)
 UPDATE dump_models SET holdout_evaluation =
