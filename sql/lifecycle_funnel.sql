@@ -90,14 +90,7 @@ FROM f;
 -- ---- the funnel table: leads per stage, conversions, Wilson intervals -------
 -- a later stage implies the earlier ones: a lead reached stage i if its last
 -- stage is >= i; reached_timed counts those with a known time at i
-CREATE FUNCTION wilson(r bigint, n bigint, z float8, OUT lo float8, OUT hi float8) LANGUAGE sql AS $$
-SELECT CASE WHEN r = 0 THEN 0 ELSE c - h END, CASE WHEN r = n THEN 1 ELSE c + h END
-FROM (SELECT r::float8 / n AS p) a,
-     LATERAL (SELECT (p + z * z / (2 * n)) / (1 + z * z / n) AS c,
-                     z / (1 + z * z / n) * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) AS h) b
-$$;
-CREATE FUNCTION close(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-SELECT (a IS NULL AND b IS NULL) OR abs(a - b) <= 1e-12 * greatest(1, abs(a), abs(b)) $$;
+\i test/load/wilson.sql
 CREATE TABLE sql_table AS
 SELECT i AS stage_no, count(*) AS reached, count(*) FILTER (WHERE known) AS reached_timed
 FROM good WHERE i <= last GROUP BY i;

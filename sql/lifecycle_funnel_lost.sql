@@ -60,14 +60,7 @@ FROM (SELECT lead_id, st, lost_at, coalesce(lost_at <= '2024-06-30 00:00+00', fa
              (SELECT max(i) FROM unnest(st) WITH ORDINALITY a(t, i) WHERE t <= '2024-06-30 00:00+00') AS last
       FROM per_lead) x
 WHERE last IS NOT NULL;
-CREATE FUNCTION wilson(r bigint, n bigint, z float8, OUT lo float8, OUT hi float8) LANGUAGE sql AS $$
-SELECT CASE WHEN r = 0 THEN 0 ELSE c - h END, CASE WHEN r = n THEN 1 ELSE c + h END
-FROM (SELECT r::float8 / n AS p) a,
-     LATERAL (SELECT (p + z * z / (2 * n)) / (1 + z * z / n) AS c,
-                     z / (1 + z * z / n) * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) AS h) b
-$$;
-CREATE FUNCTION close(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-SELECT (a IS NULL AND b IS NULL) OR abs(a - b) <= 1e-12 * greatest(1, abs(a), abs(b)) $$;
+\i test/load/wilson.sql
 
 -- ---- counts: won, lost, open, inconsistent; the win rate among closed leads ----
 SELECT leads, won, lost, open, inconsistent, round(win_rate::numeric, 4) AS win_rate,
