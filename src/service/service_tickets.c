@@ -29,6 +29,7 @@
  */
 #include "crm.h"
 #include "crm_io.h"
+#include "agg_states.h"
 #include "calendar.h"
 #include "service.h"
 
@@ -36,6 +37,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/datetime.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -264,19 +266,54 @@ StateCompact(const TicketState *state)
 }
 
 /*
+ * Merge the buffer of a state, sorted and collapsed, into its run in place:
+ * into the free slots after the used ones when there are as many (always,
+ * unless room was capped near 1 GB), else into a temporary array, the
+ * result moved to the front
+ */
+static void
+MergeCollapsedBuffer(TicketState *state)
+{
+	TicketCell *cells = TicketCells(state);
+	int64		n = (int64) state->n_distinct + state->n_buffered;
+	bool		spare = state->slots - n >= n;
+	TicketCell *merged = spare ? cells + n :
+		(TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+
+	n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
+	if (n > 0)
+		memmove(cells, merged, sizeof(TicketCell) * (Size) n);
+	if (!spare)
+		pfree(merged);
+	state->n_distinct = (int32) n;
+	state->n_buffered = 0;
+}
+
+/* Sort and collapse the buffer of a writable state and merge it into the run, in place */
+static void
+StateMergeBuffer(TicketState *state)
+{
+	if (state->n_buffered == 0)
+		return;
+	state->n_buffered = SortAndCollapse(TicketCells(state) + state->n_distinct, state->n_buffered);
+	MergeCollapsedBuffer(state);
+}
+
+/*
  * Make room in a writable state for need more buffered cells: sort and
  * collapse the buffer and merge it into the run, in place when that leaves
- * room for max(need, 1024, distinct durations) cells, else into a larger new
- * state (so the state doubles); returns the state (it may move)
+ * room for max(need, 1024, distinct durations) cells, else in a state that
+ * large (so the state doubles): grown in place (repalloc) for an expanded
+ * state's own (in_place), else a new state; returns the state (it may move)
  */
 static TicketState *
-StateMakeRoom(TicketState *state, int32 need)
+StateMakeRoom(TicketState *state, int32 need, bool in_place)
 {
 	int64		max_cells = (MaxAllocSize - TICKET_HEADER_SIZE) / sizeof(TicketCell);
 	TicketCell *cells = TicketCells(state);
 	int64		n;
 	int64		room;
-	TicketState *target = state;
+	TicketState *target;
 
 	if ((int64) state->slots - state->n_distinct - state->n_buffered >= need)
 		return state;
@@ -286,34 +323,33 @@ StateMakeRoom(TicketState *state, int32 need)
 	room = Max(need, Max(TICKET_MIN_BUFFER, n));
 	if (n + room > max_cells)
 		room = Max(need, max_cells - n);
-	if (state->slots - n < room)
+	if (state->slots - n >= room)
 	{
-		/* grow: merge straight into the larger new state */
-		target = StateNew((int32) (n + room), state->as_of);
-		memcpy(target, state, TICKET_HEADER_SIZE);
-		SET_VARSIZE(target, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) (n + room));
-		target->slots = (int32) (n + room);
-		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered,
-					  TicketCells(target));
+		MergeCollapsedBuffer(state);
+		return state;
 	}
-	else
+	if (in_place)
 	{
-		/*
-		 * in place: merge into the free slots after the n used ones when
-		 * there are n of them (always, unless room was capped near 1 GB),
-		 * else into a temporary array, and move the result to the front
-		 */
-		bool		spare = state->slots - n >= n;
-		TicketCell *merged = spare ? cells + n :
-			(TicketCell *) palloc(sizeof(TicketCell) * (Size) Max(n, 1));
+		Size		size = TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) (n + room);
 
-		n = MergeRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
-		if (n > 0)
-			memmove(cells, merged, sizeof(TicketCell) * (Size) n);
-		if (!spare)
-			pfree(merged);
+		if (size > MaxAllocSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("ticket state would exceed 1 GB"),
+					 errdetail("A ticket state keeps 24 bytes per distinct duration in seconds.")));
+		state = (TicketState *) repalloc(state, size);
+		SET_VARSIZE(state, size);
+		state->slots = (int32) (n + room);
+		MergeCollapsedBuffer(state);
+		return state;
 	}
-	target->n_distinct = (int32) n;
+	/* grow: merge straight into the larger new state */
+	target = StateNew((int32) (n + room), state->as_of);
+	memcpy(target, state, TICKET_HEADER_SIZE);
+	SET_VARSIZE(target, TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) (n + room));
+	target->slots = (int32) (n + room);
+	target->n_distinct = MergeRuns(cells, state->n_distinct, cells + state->n_distinct,
+								   state->n_buffered, TicketCells(target));
 	target->n_buffered = 0;
 	return target;
 }
@@ -323,6 +359,144 @@ TicketState *
 TicketStateArg(FunctionCallInfo fcinfo, int argno)
 {
 	return (TicketState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+}
+
+/*
+ * An aggregate's state: an expanded object holding a flat state that grows
+ * in place (repalloc in the aggregate's shared states context,
+ * agg_states.h), so the executor keeps it without copying it at each
+ * growth; flattened (a parallel worker's partial state, the final value)
+ * it is compact: the sorted distinct durations, no buffer, no spare room.
+ */
+typedef struct ExpandedTicketState
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	TicketState *flat;			/* the state, in hdr.eoh_context */
+} ExpandedTicketState;
+
+/* Size of the flat form of an expanded state: its buffer merged, no spare room */
+static Size
+ExpandedTicketFlatSize(ExpandedObjectHeader *eohptr)
+{
+	TicketState *flat = ((ExpandedTicketState *) eohptr)->flat;
+
+	StateMergeBuffer(flat);
+	return TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) flat->n_distinct;
+}
+
+/* Write the flat form of an expanded state into result */
+static void
+ExpandedTicketFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const TicketState *flat = ((ExpandedTicketState *) eohptr)->flat;
+	TicketState *out = (TicketState *) result;
+
+	Assert(flat->n_buffered == 0 &&
+		   allocated_size == TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) flat->n_distinct);
+	memcpy(out, flat, allocated_size);
+	SET_VARSIZE(out, allocated_size);
+	out->slots = out->n_distinct;
+}
+
+static const ExpandedObjectMethods ExpandedTicketMethods = {
+	ExpandedTicketFlatSize,
+	ExpandedTicketFlatten
+};
+
+/* The expanded state a datum points to, or NULL for a flat one */
+static ExpandedTicketState *
+ExpandedTicketOf(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(datum)) &&
+		DatumGetEOHP(datum)->eoh_methods == &ExpandedTicketMethods)
+		return (ExpandedTicketState *) DatumGetEOHP(datum);
+	return NULL;
+}
+
+/* A new expanded state of aggregate context parent (agg_states.h) holding a copy of state with room for more cells */
+static ExpandedTicketState *
+NewExpandedTicket(MemoryContext parent, const TicketState *state, int32 more)
+{
+	MemoryContext context = CrmAggStateContext(parent);
+	ExpandedTicketState *expanded = (ExpandedTicketState *)
+		MemoryContextAlloc(context, sizeof(ExpandedTicketState));
+	MemoryContext old_context = MemoryContextSwitchTo(context);
+	int64		used = (int64) state->n_distinct + state->n_buffered;
+
+	EOH_init_header(&expanded->hdr, &ExpandedTicketMethods, context);
+	expanded->flat = StateCopy(state, (int32) Min(Max((int64) state->slots, used + more),
+												  (MaxAllocSize - TICKET_HEADER_SIZE) / sizeof(TicketCell)));
+	MemoryContextSwitchTo(old_context);
+	return expanded;
+}
+
+/*
+ * A state to read (never to change): the flat state of an expanded one
+ * (its buffer merged in place, which changes nothing it holds), or the
+ * detoasted datum
+ */
+static TicketState *
+ReadTicketState(Datum datum)
+{
+	ExpandedTicketState *expanded = ExpandedTicketOf(datum);
+
+	if (expanded != NULL)
+	{
+		StateMergeBuffer(expanded->flat);
+		return expanded->flat;
+	}
+	return (TicketState *) PG_DETOAST_DATUM(datum);
+}
+
+/*
+ * The state argument argno of a transition or combine adds to: inside an
+ * aggregate an expanded state of the aggregate's own (*expanded set),
+ * made on the first row (from empty when the argument is NULL, with
+ * as_of) or from a flat state once; outside one a copy, since the input
+ * must not change
+ */
+static TicketState *
+WritableTicketState(FunctionCallInfo fcinfo, int argno, TimestampTz as_of, int32 more,
+					ExpandedTicketState **expanded)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	TicketState *state;
+
+	*expanded = NULL;
+	if (PG_ARGISNULL(argno))
+	{
+		ServiceCheckTextTime(as_of, "as_of");
+		state = StateNew(TICKET_INITIAL_SLOTS, as_of);
+		if (!in_aggregate)
+			return state;
+	}
+	else
+	{
+		Datum		raw = PG_GETARG_DATUM(argno);
+
+		if (in_aggregate && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)) &&
+			(*expanded = ExpandedTicketOf(raw)) != NULL)
+			return (*expanded)->flat;
+		state = ReadTicketState(raw);
+		if (!in_aggregate)
+			return StateCopy(state, (int32) Min((int64) state->n_distinct + state->n_buffered + more,
+												(MaxAllocSize - TICKET_HEADER_SIZE) / sizeof(TicketCell)));
+	}
+	*expanded = NewExpandedTicket(aggcontext, state, more);
+	return (*expanded)->flat;
+}
+
+/* The datum a transition or combine returns: the expanded state, or the flat one */
+static Datum
+TicketResult(ExpandedTicketState *expanded, TicketState *state)
+{
+	if (expanded != NULL)
+	{
+		expanded->flat = state;
+		return EOHPGetRWDatum(&expanded->hdr);
+	}
+	return PointerGetDatum(state);
 }
 
 /* The cell of the run with this duration, or NULL (binary search) */
@@ -440,9 +614,12 @@ IndexLookup(FmgrInfo *flinfo, TicketState *state, int64 seconds)
 	return NULL;
 }
 
-/* Add one ticket of a duration, resolved or open, to a writable state; returns it (it may move) */
+/*
+ * Add one ticket of a duration, resolved or open, to a writable state;
+ * returns it (it may move; in_place as StateMakeRoom)
+ */
 static inline TicketState *
-StateAddTicket(FmgrInfo *flinfo, TicketState *state, int64 seconds, bool resolved)
+StateAddTicket(FmgrInfo *flinfo, TicketState *state, int64 seconds, bool resolved, bool in_place)
 {
 	TicketCell *cells = TicketCells(state);
 	TicketCell *cell = NULL;
@@ -459,7 +636,7 @@ StateAddTicket(FmgrInfo *flinfo, TicketState *state, int64 seconds, bool resolve
 	{
 		if (used >= state->slots)
 		{
-			state = StateMakeRoom(state, 1);
+			state = StateMakeRoom(state, 1, in_place);
 			cells = TicketCells(state);
 			used = state->n_distinct + state->n_buffered;
 		}
@@ -502,6 +679,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 {
 	int			nargs = PG_NARGS();
 	int			as_of_arg = nargs - 1;
+	ExpandedTicketState *expanded;
 	TicketState *state;
 	TimestampTz as_of;
 	TimestampTz opened;
@@ -510,25 +688,15 @@ ticket_trans(PG_FUNCTION_ARGS)
 
 	CheckNotNull(fcinfo, as_of_arg, "as_of");
 	as_of = PG_GETARG_TIMESTAMPTZ(as_of_arg);
-	if (PG_ARGISNULL(0))
-	{
-		ServiceCheckTextTime(as_of, "as_of");
-		state = StateNew(TICKET_INITIAL_SLOTS, as_of);
-	}
-	else
-	{
-		state = TicketStateArg(fcinfo, 0);
-		if (!CrmArgIsWritable(fcinfo, 0, state))
-			state = StateCopy(state, state->slots);
-		if (state->as_of != as_of)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("as_of must be the same for every row of crm.ticket_fit")));
-	}
+	state = WritableTicketState(fcinfo, 0, as_of, TICKET_INITIAL_SLOTS, &expanded);
+	if (state->as_of != as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be the same for every row of crm.ticket_fit")));
 	if (PG_ARGISNULL(1))
 	{
 		state->n_skipped = AddCounts(state->n_skipped, 1, "skipped row count");
-		PG_RETURN_POINTER(state);
+		return TicketResult(expanded, state);
 	}
 	opened = PG_GETARG_TIMESTAMPTZ(1);
 	CheckFiniteTimestamp(opened, "opened");
@@ -552,7 +720,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 		is_resolved = resolved <= as_of;
 	}
 	state = StateAddTicket(fcinfo->flinfo, state, WholeSeconds(opened, is_resolved ? resolved : as_of),
-						   is_resolved);
+						   is_resolved, expanded != NULL);
 	if (nargs == 6)
 	{
 		if (!PG_ARGISNULL(3))
@@ -568,7 +736,7 @@ ticket_trans(PG_FUNCTION_ARGS)
 				state->reopened++;
 		}
 	}
-	PG_RETURN_POINTER(state);
+	return TicketResult(expanded, state);
 }
 
 /*
@@ -581,21 +749,22 @@ Datum
 ticket_combine(PG_FUNCTION_ARGS)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	TicketState *a = TicketStateArg(fcinfo, 0);
-	TicketState *b = TicketStateArg(fcinfo, 1);
+	TicketState *b = ReadTicketState(PG_GETARG_DATUM(1));
+	ExpandedTicketState *expanded;
+	TicketState *a;
 	const TicketCell *cells;
 	int32		n;
 
+	/* b's buffer is merged (ReadTicketState): its cells are its run */
+	n = b->n_distinct;
+	cells = TicketCells(b);
+	a = WritableTicketState(fcinfo, 0, b->as_of, n, &expanded);
 	if (a->as_of != b->as_of)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge ticket states of different as_of times (%s and %s)",
 						pstrdup(timestamptz_to_str(a->as_of)), pstrdup(timestamptz_to_str(b->as_of)))));
-	cells = TicketSortedCells(b, &n);
-	if (!in_aggregate || !CrmArgIsWritable(fcinfo, 0, a))
-		a = StateCopy(a, a->n_distinct + a->n_buffered + n);
-	else
-		a = StateMakeRoom(a, n);
+	a = StateMakeRoom(a, n, expanded != NULL);
 	a->tickets = AddCounts(a->tickets, b->tickets, "ticket count");
 	a->open = AddCounts(a->open, b->open, "open ticket count");
 	a->fcr_known = AddCounts(a->fcr_known, b->fcr_known, "ticket count");
@@ -607,8 +776,8 @@ ticket_combine(PG_FUNCTION_ARGS)
 		memcpy(TicketCells(a) + a->n_distinct + a->n_buffered, cells, sizeof(TicketCell) * (Size) n);
 	a->n_buffered += n;
 	if (!in_aggregate)
-		a = StateCompact(a);
-	PG_RETURN_POINTER(a);
+		PG_RETURN_POINTER(StateCompact(a));
+	return TicketResult(expanded, a);
 }
 
 /* Final function of crm.ticket_fit and crm.ticket_merge: compact; NULL without tickets */
@@ -616,7 +785,7 @@ PG_FUNCTION_INFO_V1(ticket_final);
 Datum
 ticket_final(PG_FUNCTION_ARGS)
 {
-	TicketState *state = TicketStateArg(fcinfo, 0);
+	TicketState *state = ReadTicketState(PG_GETARG_DATUM(0));
 
 	if (state->tickets == 0)
 		PG_RETURN_NULL();
