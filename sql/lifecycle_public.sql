@@ -1,5 +1,5 @@
--- Churn events, Kaplan-Meier, lifecycle stages, stage counts and flows and a
--- stage migration matrix on public data not in ../shared: the laboratory
+-- Churn events, Kaplan-Meier, lifecycle stages, stage counts and flows, a
+-- stage migration matrix and a funnel on public data not in ../shared: the laboratory
 -- visits of R's survival package data nafld2 (Allen et al. 2018, Rochester
 -- Epidemiology Project NAFLD cohort) with the follow-up of nafld1, as a
 -- stand-in purchase log: an individual is a customer, a day with a lab test
@@ -19,6 +19,7 @@
 --     exactly; shares and row shares from those counts within 1e-12;
 --   - the stage migration 1999-12-31 -> 2002-12-31 (leaving: follow-up
 --     ended before the date; entering: no visit yet), counts exactly.
+--   - a funnel of the metabolic comorbidities of nafld3 (see its section).
 -- Besides, every stage of every individual at every date equals plain SQL
 -- implementing the documented rules here, and crm.migration equals a plain
 -- GROUP BY of its labels.
@@ -190,5 +191,48 @@ FULL JOIN (SELECT coalesce(l1, '-') AS f, coalesce(l2, '-') AS t, count(*) AS cu
 SELECT coalesce(from_label, '(entered)') AS from_label, coalesce(to_label, '(left)') AS to_label, customers,
        round(row_share::numeric, 4) AS row_share
 FROM crm.migration_table((SELECT m FROM mig));
+
+-- ---------------------------------------------------------------------------
+-- Funnel: metabolic comorbidities (diabetes, hypertension, dyslipidemia of
+-- nafld3, the survival package's own multi-state example): the days an
+-- individual's count reached 1, 2 and 3 are staged events; as of 1999-12-31
+-- (everyone followed up to the index date), whole days.  R: leads 1666,
+-- reaching two 854 and three 278, win rate 0.166866746699 (within 1e-12);
+-- quartiles of the Kaplan-Meier times (quantile.survfit) and of the
+-- converted only (type 7, percentile_cont) exactly; every row of survfit's
+-- table of each transition (counts exactly, S within 1e-10).
+-- ---------------------------------------------------------------------------
+CREATE TABLE comorbidity (id int, one int, two int, three int);
+\copy comorbidity FROM 'test/reference/nafld_comorbidity.csv' WITH (FORMAT csv, HEADER true)
+-- dates as UTC midnights: durations are whole days whatever the session time zone
+CREATE FUNCTION utc_day(day int) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS
+$$ SELECT ((date '2000-01-01' + day)::timestamp AT TIME ZONE 'UTC') $$;
+CREATE TABLE funnel AS
+SELECT crm.funnel_fit(ARRAY['one', 'two', 'three'], ARRAY[utc_day(one), utc_day(two), utc_day(three)],
+                      timestamptz '1999-12-31 00:00+00', interval '1 day') AS f
+FROM comorbidity;
+SELECT count(*) AS individuals, count(*) FILTER (WHERE one = two OR two = three) AS with_tied_stages FROM comorbidity;
+SELECT leads, won, abs(win_rate - 0.166866746699) <= 1e-12 AS win_rate_equal_r, skipped, inconsistent
+FROM funnel, crm.funnel_summary(f);
+SELECT stage_no, stage, reached, reached_timed, round(conversion::numeric, 4) AS conversion, round(from_entry::numeric, 4) AS from_entry
+FROM funnel, crm.funnel_table(f);
+SELECT from_stage, to_stage, leads, converted, censored, quantile, time_km, time_converted
+FROM funnel, crm.funnel_times(f);
+WITH r(from_stage, to_stage, quantile, km, conv) AS (VALUES
+	('one', 'two', 0.25, 876, 249.50), ('one', 'two', 0.5, 2357, 975.50), ('one', 'two', 0.75, 5748, 2001.75),
+	('two', 'three', 0.25, 1341, 317.25), ('two', 'three', 0.5, 3537, 872.50), ('two', 'three', 0.75, NULL, 1794.00),
+	('one', 'three', 0.25, 4177, 1020.00), ('one', 'three', 0.5, 6872, 2070.00), ('one', 'three', 0.75, NULL, 3162.25))
+SELECT count(*) AS quantiles, count(*) FILTER (WHERE t.time_km IS NOT DISTINCT FROM r.km AND t.time_converted = r.conv) AS equal_r
+FROM r LEFT JOIN (SELECT t.* FROM funnel, crm.funnel_times(f) t) t USING (from_stage, to_stage, quantile);
+CREATE TABLE funnel_km_ref (from_stage text, to_stage text, "time" float8, n_risk bigint, n_event bigint, surv float8);
+\copy funnel_km_ref FROM 'test/reference/nafld_funnel_km.csv' WITH (FORMAT csv, HEADER true)
+SELECT coalesce(k.from_stage, r.from_stage) AS from_stage, coalesce(k.to_stage, r.to_stage) AS to_stage, count(*) AS event_times,
+       count(*) FILTER (WHERE k.n_risk = r.n_risk AND k.n_event = r.n_event) AS counts_equal,
+       count(*) FILTER (WHERE abs(k.survival - r.surv) <= 1e-10) AS s_within_1e10
+FROM (SELECT tr.from_stage, tr.to_stage, t.*
+      FROM funnel, (VALUES ('one', 'two'), ('two', 'three'), ('one', 'three')) tr(from_stage, to_stage),
+           crm.survival_table(crm.funnel_survival(f, tr.from_stage, tr.to_stage)) t) k
+FULL JOIN funnel_km_ref r ON r.from_stage = k.from_stage AND r.to_stage = k.to_stage AND r.time = k.time
+GROUP BY 1, 2 ORDER BY 1, 2;
 
 DROP SCHEMA lifecycle_public CASCADE;
