@@ -22,7 +22,8 @@
 --   - a funnel of the metabolic comorbidities of nafld3 (see its section).
 -- Besides, every stage of every individual at every date equals plain SQL
 -- implementing the documented rules here, and crm.migration equals a plain
--- GROUP BY of its labels.
+-- GROUP BY of its labels; forced-parallel plans give the same values.
+\i test/load/plan_shape.sql
 CREATE SCHEMA lifecycle_public;
 SET search_path = lifecycle_public, public;
 CREATE TABLE visits_raw (id int, day int);
@@ -205,7 +206,7 @@ FROM crm.migration_table((SELECT m FROM mig));
 CREATE TABLE comorbidity (id int, one int, two int, three int);
 \copy comorbidity FROM 'test/reference/nafld_comorbidity.csv' WITH (FORMAT csv, HEADER true)
 -- dates as UTC midnights: durations are whole days whatever the session time zone
-CREATE FUNCTION utc_day(day int) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS
+CREATE FUNCTION utc_day(day int) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT ((date '2000-01-01' + day)::timestamp AT TIME ZONE 'UTC') $$;
 CREATE TABLE funnel AS
 SELECT crm.funnel_fit(ARRAY['one', 'two', 'three'], ARRAY[utc_day(one), utc_day(two), utc_day(three)],
@@ -234,5 +235,29 @@ FROM (SELECT tr.from_stage, tr.to_stage, t.*
            crm.survival_table(crm.funnel_survival(f, tr.from_stage, tr.to_stage)) t) k
 FULL JOIN funnel_km_ref r ON r.from_stage = k.from_stage AND r.to_stage = k.to_stage AND r.time = k.time
 GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- ---------------------------------------------------------------------------
+-- Forced-parallel plans on this data give the values above
+-- ---------------------------------------------------------------------------
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT plan_partial_aggregate($$SELECT crm.km_fit(tenure_days, churned) FROM events WHERE name = '1999_1y'$$) AS km_partial,
+       plan_partial_aggregate($$SELECT crm.stage_counts(path) FROM paths$$) AS stage_counts_partial,
+       plan_partial_aggregate($$SELECT crm.migration(l1, l2) FROM labels$$) AS migration_partial,
+       plan_partial_aggregate($$SELECT crm.funnel_fit(ARRAY['one', 'two', 'three'], ARRAY[utc_day(one), utc_day(two), utc_day(three)],
+                                                     timestamptz '1999-12-31 00:00+00', interval '1 day') FROM comorbidity$$) AS funnel_partial;
+SELECT (SELECT crm.km_fit(tenure_days, churned)::text FROM events WHERE name = '1999_1y') = (SELECT s::text FROM km WHERE name = '1999_1y') AS km_same,
+       (SELECT crm.stage_counts(path)::text FROM paths) = (SELECT c::text FROM counts) AS stage_counts_same,
+       (SELECT crm.migration(l1, l2)::text FROM labels) = (SELECT m::text FROM mig) AS migration_same,
+       (SELECT crm.funnel_fit(ARRAY['one', 'two', 'three'], ARRAY[utc_day(one), utc_day(two), utc_day(three)],
+                              timestamptz '1999-12-31 00:00+00', interval '1 day')::text FROM comorbidity) = (SELECT f::text FROM funnel) AS funnel_same;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
 
 DROP SCHEMA lifecycle_public CASCADE;
