@@ -71,6 +71,9 @@ TicketCells(const TicketState *state)
 /* Argument argno, a ticket state, detoasted */
 extern TicketState *TicketStateArg(FunctionCallInfo fcinfo, int argno);
 
+/* A new empty ticket state with room for slots cells (54000 above 1 GB) */
+extern TicketState *TicketStateNew(int32 slots, TimestampTz as_of);
+
 /*
  * The sorted distinct cells of a ticket state, the buffer merged in; *n
  * gets their number.  Read only: it may be the state's own run.
