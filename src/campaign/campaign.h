@@ -78,6 +78,9 @@ extern const char *CampaignKindName(uint8 kind);
  */
 extern const CampaignCell *CampaignSortedCells(const CampaignState *state, int32 *n);
 
+/* A new empty state of a kind with room for slots cells (54000 above 1 GB) */
+extern CampaignState *CampaignStateNew(uint8 kind, int32 slots);
+
 /* Argument argno, a campaign state, detoasted */
 extern CampaignState *CampaignStateArg(FunctionCallInfo fcinfo, int argno);
 

@@ -2,8 +2,7 @@
  * campaign_state.c
  *		crm.campaign_state: the exact, mergeable state of the campaign
  *		aggregates (crm.response_fit, crm.gains_fit, crm.uplift_fit,
- *		crm.campaign_merge), its transitions, combine and final function, and
- *		its text and binary forms.
+ *		crm.campaign_merge), and its transitions, combine and final function.
  *
  * A state with scores keeps one cell per distinct score: the customers and
  * responders with that score (per group with a treatment flag).  A row
@@ -11,26 +10,22 @@
  * buffered cell when the score repeats); a full buffer is sorted, collapsed
  * and merged into the run in place, and the state grows so that the buffer
  * has room for at least max(1024, distinct scores) cells: O(log) work per
- * row, amortized, and no allocation per row.  Rows with a NULL argument, or
+ * row, amortized, and no allocation per row.  Inside an aggregate a state
+ * with scores is an expanded object that grows in place.  Rows with a NULL argument, or
  * a score that is NaN or infinite, are skipped and counted.
  *
- * Text form, one line that round-trips exactly:
- *	 v1 kind=score n=5 responders=2 skipped=0 scores={0.2:3:1,0.9:2:1}
- *	 v1 kind=uplift control=2 control_responders=0 treated=3
- *		treated_responders=2 skipped=1 scores={0.5:2:0:3:2}
- * Kinds response and treatment have no scores; a cell of kind score is
- * score:customers:responders, of kind uplift
- * score:control:control_responders:treated:treated_responders.
+ * Text and binary forms: campaign_state_io.c.
  */
 #include "crm.h"
 #include "crm_io.h"
+#include "agg_states.h"
 #include "campaign.h"
 
 #include <math.h>
 
 #include "common/int.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 /* Cells a new state with scores has room for (small groups stay small) */
@@ -44,10 +39,6 @@
  */
 #define CAMPAIGN_LOOKUP_MAX 65536
 
-/* The SQL type, for messages */
-#define CAMPAIGN_TYPE "crm.campaign_state"
-/* Bytes of a cell in the binary form: the score and four counts */
-#define CAMPAIGN_CELL_WIRE_SIZE (sizeof(float8) + 4 * sizeof(int64))
 
 /* Name of a kind in text forms */
 const char *
@@ -67,19 +58,9 @@ CampaignKindName(uint8 kind)
 	return "unknown";
 }
 
-/* The kind named in text, or -1 */
-static int
-KindByName(const char *name)
-{
-	for (int kind = 0; kind <= CAMPAIGN_KIND_MAX; kind++)
-		if (strcmp(name, CampaignKindName((uint8) kind)) == 0)
-			return kind;
-	return -1;
-}
-
 /* A new empty state of a kind with room for slots cells */
-static CampaignState *
-StateNew(uint8 kind, int32 slots)
+CampaignState *
+CampaignStateNew(uint8 kind, int32 slots)
 {
 	Size		size = CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) slots;
 	CampaignState *state;
@@ -205,16 +186,20 @@ static void
 MergeBufferInPlace(CampaignState *state)
 {
 	CampaignCell *cells = CampaignCells(state);
+	int64		used = (int64) state->n_distinct + state->n_buffered;
+	/* into the free slots after the used ones when there are as many */
+	bool		spare = state->slots - used >= used;
 	CampaignCell *merged;
 	int32		n;
 
 	if (state->n_buffered == 0)
 		return;
-	merged = (CampaignCell *) palloc(sizeof(CampaignCell) *
-									 ((Size) state->n_distinct + state->n_buffered));
+	merged = spare ? cells + used :
+		(CampaignCell *) palloc(sizeof(CampaignCell) * (Size) used);
 	n = MergeCellRuns(cells, state->n_distinct, cells + state->n_distinct, state->n_buffered, merged);
-	memcpy(cells, merged, sizeof(CampaignCell) * (Size) n);
-	pfree(merged);
+	memmove(cells, merged, sizeof(CampaignCell) * (Size) n);
+	if (!spare)
+		pfree(merged);
 	state->n_distinct = n;
 	state->n_buffered = 0;
 }
@@ -228,7 +213,7 @@ static CampaignState *
 MergeIntoNew(const CampaignState *state, int32 room)
 {
 	const CampaignCell *cells = CampaignCells(state);
-	CampaignState *copy = StateNew(state->kind, state->n_distinct + state->n_buffered + room);
+	CampaignState *copy = CampaignStateNew(state->kind, state->n_distinct + state->n_buffered + room);
 	int32		slots = copy->slots;
 
 	memcpy(copy, state, CAMPAIGN_HEADER_SIZE);
@@ -244,7 +229,7 @@ MergeIntoNew(const CampaignState *state, int32 room)
 static CampaignState *
 StateCopy(const CampaignState *state, int32 slots)
 {
-	CampaignState *copy = StateNew(state->kind, slots);
+	CampaignState *copy = CampaignStateNew(state->kind, slots);
 	int32		used = state->n_distinct + state->n_buffered;
 
 	Assert(slots >= used);
@@ -261,7 +246,7 @@ StateCompact(const CampaignState *state)
 {
 	int32		n;
 	const CampaignCell *cells = CampaignSortedCells(state, &n);
-	CampaignState *copy = StateNew(state->kind, n);
+	CampaignState *copy = CampaignStateNew(state->kind, n);
 
 	memcpy(copy, state, CAMPAIGN_HEADER_SIZE);
 	SET_VARSIZE(copy, CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) n);
@@ -276,12 +261,13 @@ StateCompact(const CampaignState *state)
 /*
  * Make room in a writable state for need more buffered cells: sort and
  * collapse the buffer; merge it into the run in place if that leaves room
- * for max(need, 1024, distinct scores) cells, else into a larger new state
- * (so the state doubles, and the work per row stays O(log) amortized);
- * returns the state (it may move)
+ * for max(need, 1024, distinct scores) cells, else in a state that large
+ * (so the state doubles, and the work per row stays O(log) amortized):
+ * grown in place (repalloc) for an expanded state's own (in_place), else a
+ * new state; returns the state (it may move)
  */
 static CampaignState *
-StateMakeRoom(CampaignState *state, int32 need)
+StateMakeRoom(CampaignState *state, int32 need, bool in_place)
 {
 	int64		max_cells = (MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell);
 	int64		merged;
@@ -299,7 +285,27 @@ StateMakeRoom(CampaignState *state, int32 need)
 	}
 	if (merged + room > max_cells)
 		room = Max(need, max_cells - merged);
+	if (in_place)
+	{
+		Size		size = CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) (merged + room);
+
+		state = (CampaignState *) repalloc(state, size);
+		SET_VARSIZE(state, size);
+		state->slots = (int32) (merged + room);
+		MergeBufferInPlace(state);
+		return state;
+	}
 	return MergeIntoNew(state, (int32) room);
+}
+
+/* Sort and collapse the buffer of a writable state and merge it into the run, in place */
+static void
+StateMergeBuffer(CampaignState *state)
+{
+	if (state->n_buffered == 0)
+		return;
+	state->n_buffered = SortAndCollapse(CampaignCells(state) + state->n_distinct, state->n_buffered);
+	MergeBufferInPlace(state);
 }
 
 /* Argument argno, a campaign state, detoasted */
@@ -310,24 +316,154 @@ CampaignStateArg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * The state a transition adds its row to (argument 0, or a new one of the
- * kind), checked to be of the kind; outside an aggregate a copy
+ * An aggregate's state with scores: an expanded object holding a flat
+ * state that grows in place (repalloc in the aggregate's shared states
+ * context, agg_states.h), so the executor keeps it without copying it at
+ * each growth; flattened (a parallel worker's partial state, the final
+ * value) it is compact: sorted distinct scores, no buffer, no spare room.
+ * States without scores are fixed-size and stay flat.
+ */
+typedef struct ExpandedCampaignState
+{
+	ExpandedObjectHeader hdr;	/* standard expanded-object header */
+	CampaignState *flat;		/* the state, in hdr.eoh_context */
+} ExpandedCampaignState;
+
+/* Size of the flat form of an expanded state: its buffer merged, no spare room */
+static Size
+ExpandedCampaignFlatSize(ExpandedObjectHeader *eohptr)
+{
+	CampaignState *flat = ((ExpandedCampaignState *) eohptr)->flat;
+
+	StateMergeBuffer(flat);
+	return CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) flat->n_distinct;
+}
+
+/* Write the flat form of an expanded state into result */
+static void
+ExpandedCampaignFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const CampaignState *flat = ((ExpandedCampaignState *) eohptr)->flat;
+	CampaignState *out = (CampaignState *) result;
+
+	Assert(flat->n_buffered == 0 &&
+		   allocated_size == CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) flat->n_distinct);
+	memcpy(out, flat, allocated_size);
+	SET_VARSIZE(out, allocated_size);
+	out->slots = out->n_distinct;
+}
+
+static const ExpandedObjectMethods ExpandedCampaignMethods = {
+	ExpandedCampaignFlatSize,
+	ExpandedCampaignFlatten
+};
+
+/* The expanded state a datum points to, or NULL for a flat one */
+static ExpandedCampaignState *
+ExpandedCampaignOf(Datum datum)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(datum)) &&
+		DatumGetEOHP(datum)->eoh_methods == &ExpandedCampaignMethods)
+		return (ExpandedCampaignState *) DatumGetEOHP(datum);
+	return NULL;
+}
+
+/*
+ * A state to read (never to change): the flat state of an expanded one
+ * (its buffer merged in place, which changes nothing it holds), or the
+ * detoasted datum
  */
 static CampaignState *
-TransitionState(FunctionCallInfo fcinfo, uint8 kind)
+ReadCampaignState(Datum datum)
 {
-	CampaignState *state;
+	ExpandedCampaignState *expanded = ExpandedCampaignOf(datum);
 
+	if (expanded != NULL)
+	{
+		StateMergeBuffer(expanded->flat);
+		return expanded->flat;
+	}
+	return (CampaignState *) PG_DETOAST_DATUM(datum);
+}
+
+/*
+ * The state argument 0 of a transition or combine adds to: inside an
+ * aggregate, for a kind with scores, an expanded state of the aggregate's
+ * own (*expanded set), made on the first row (of the kind, when the
+ * argument is NULL) or from a flat state once, with room for more cells;
+ * else the argument itself inside an aggregate, or a copy outside one
+ * (the input must not change)
+ */
+static CampaignState *
+WritableCampaignState(FunctionCallInfo fcinfo, uint8 kind, int32 more, ExpandedCampaignState **expanded)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	CampaignState *state;
+	int64		slots;
+
+	*expanded = NULL;
 	if (PG_ARGISNULL(0))
-		return StateNew(kind, (kind & CAMPAIGN_HAS_SCORES) ? CAMPAIGN_INITIAL_SLOTS : 0);
-	state = CampaignStateArg(fcinfo, 0);
+		state = CampaignStateNew(kind, (kind & CAMPAIGN_HAS_SCORES) ? CAMPAIGN_INITIAL_SLOTS : 0);
+	else
+	{
+		Datum		raw = PG_GETARG_DATUM(0);
+
+		if (in_aggregate && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(raw)) &&
+			(*expanded = ExpandedCampaignOf(raw)) != NULL)
+			return (*expanded)->flat;
+		state = ReadCampaignState(raw);
+		if (!(in_aggregate && (state->kind & CAMPAIGN_HAS_SCORES)))
+		{
+			if (in_aggregate && CrmArgIsWritable(fcinfo, 0, state))
+				return state;
+			slots = Min((int64) state->n_distinct + state->n_buffered + more,
+						(MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell));
+			return StateCopy(state, (int32) Max(slots, state->slots));
+		}
+	}
+	if (!in_aggregate || !(state->kind & CAMPAIGN_HAS_SCORES))
+		return state;
+	{
+		MemoryContext context = CrmAggStateContext(aggcontext);
+		MemoryContext old_context = MemoryContextSwitchTo(context);
+
+		*expanded = (ExpandedCampaignState *) palloc(sizeof(ExpandedCampaignState));
+		EOH_init_header(&(*expanded)->hdr, &ExpandedCampaignMethods, context);
+		slots = Min(Max((int64) state->slots, (int64) state->n_distinct + state->n_buffered + more),
+					(MaxAllocSize - CAMPAIGN_HEADER_SIZE) / sizeof(CampaignCell));
+		(*expanded)->flat = StateCopy(state, (int32) slots);
+		MemoryContextSwitchTo(old_context);
+	}
+	return (*expanded)->flat;
+}
+
+/* The datum a transition or combine returns: the expanded state, or the flat one */
+static Datum
+CampaignResult(ExpandedCampaignState *expanded, CampaignState *state)
+{
+	if (expanded != NULL)
+	{
+		expanded->flat = state;
+		return EOHPGetRWDatum(&expanded->hdr);
+	}
+	return PointerGetDatum(state);
+}
+
+/*
+ * The state a transition adds its row to (argument 0, or a new one of the
+ * kind), checked to be of the kind (*expanded as WritableCampaignState)
+ */
+static CampaignState *
+TransitionState(FunctionCallInfo fcinfo, uint8 kind, ExpandedCampaignState **expanded)
+{
+	CampaignState *state = WritableCampaignState(fcinfo, kind, 0, expanded);
+
 	if (state->kind != kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot add %s rows to a campaign state of kind %s",
 						CampaignKindName(kind), CampaignKindName(state->kind))));
-	if (!CrmArgIsWritable(fcinfo, 0, state))
-		state = StateCopy(state, state->slots);
 	return state;
 }
 
@@ -454,7 +590,8 @@ IndexLookup(FmgrInfo *flinfo, CampaignState *state, float8 score)
  * customer responded and its group; returns the state (it may move)
  */
 static inline CampaignState *
-StateAddRow(FmgrInfo *flinfo, CampaignState *state, float8 score, bool responded, int group)
+StateAddRow(FmgrInfo *flinfo, CampaignState *state, float8 score, bool responded, int group,
+			bool in_place)
 {
 	state->n[group]++;
 	if (responded)
@@ -477,7 +614,7 @@ StateAddRow(FmgrInfo *flinfo, CampaignState *state, float8 score, bool responded
 		{
 			if (used >= state->slots)
 			{
-				state = StateMakeRoom(state, 1);
+				state = StateMakeRoom(state, 1, in_place);
 				cells = CampaignCells(state);
 				used = state->n_distinct + state->n_buffered;
 			}
@@ -495,10 +632,10 @@ StateAddRow(FmgrInfo *flinfo, CampaignState *state, float8 score, bool responded
 
 /* Count a skipped row in a state and return it */
 static Datum
-SkipRow(CampaignState *state)
+SkipRow(ExpandedCampaignState *expanded, CampaignState *state)
 {
 	state->n_skipped = AddCounts(state->n_skipped, 1, "skipped row count");
-	PG_RETURN_POINTER(state);
+	return CampaignResult(expanded, state);
 }
 
 /* crm.response_fit(responded) transition */
@@ -506,11 +643,13 @@ PG_FUNCTION_INFO_V1(campaign_response_trans);
 Datum
 campaign_response_trans(PG_FUNCTION_ARGS)
 {
-	CampaignState *state = TransitionState(fcinfo, 0);
+	ExpandedCampaignState *expanded;
+	CampaignState *state = TransitionState(fcinfo, 0, &expanded);
 
 	if (PG_ARGISNULL(1))
-		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1), CAMPAIGN_CONTROL));
+		return SkipRow(expanded, state);
+	return CampaignResult(expanded, StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1),
+												CAMPAIGN_CONTROL, expanded != NULL));
 }
 
 /* crm.response_fit(responded, treated) transition */
@@ -518,12 +657,14 @@ PG_FUNCTION_INFO_V1(campaign_treatment_trans);
 Datum
 campaign_treatment_trans(PG_FUNCTION_ARGS)
 {
-	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_TREATMENT);
+	ExpandedCampaignState *expanded;
+	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_TREATMENT, &expanded);
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1),
-								  PG_GETARG_BOOL(2) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL));
+		return SkipRow(expanded, state);
+	return CampaignResult(expanded, StateAddRow(fcinfo->flinfo, state, 0, PG_GETARG_BOOL(1),
+												PG_GETARG_BOOL(2) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL,
+												expanded != NULL));
 }
 
 /* crm.gains_fit(score, responded) transition */
@@ -531,15 +672,17 @@ PG_FUNCTION_INFO_V1(campaign_score_trans);
 Datum
 campaign_score_trans(PG_FUNCTION_ARGS)
 {
-	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_SCORES);
+	ExpandedCampaignState *expanded;
+	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_SCORES, &expanded);
 	float8		score;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		return SkipRow(state);
+		return SkipRow(expanded, state);
 	score = PG_GETARG_FLOAT8(1);
 	if (unlikely(isnan(score) || isinf(score)))
-		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2), CAMPAIGN_CONTROL));
+		return SkipRow(expanded, state);
+	return CampaignResult(expanded, StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2),
+												CAMPAIGN_CONTROL, expanded != NULL));
 }
 
 /* crm.uplift_fit(score, responded, treated) transition */
@@ -547,16 +690,18 @@ PG_FUNCTION_INFO_V1(campaign_uplift_trans);
 Datum
 campaign_uplift_trans(PG_FUNCTION_ARGS)
 {
-	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_SCORES | CAMPAIGN_HAS_TREATMENT);
+	ExpandedCampaignState *expanded;
+	CampaignState *state = TransitionState(fcinfo, CAMPAIGN_HAS_SCORES | CAMPAIGN_HAS_TREATMENT, &expanded);
 	float8		score;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		return SkipRow(state);
+		return SkipRow(expanded, state);
 	score = PG_GETARG_FLOAT8(1);
 	if (unlikely(isnan(score) || isinf(score)))
-		return SkipRow(state);
-	PG_RETURN_POINTER(StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2),
-								  PG_GETARG_BOOL(3) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL));
+		return SkipRow(expanded, state);
+	return CampaignResult(expanded, StateAddRow(fcinfo->flinfo, state, score, PG_GETARG_BOOL(2),
+												PG_GETARG_BOOL(3) ? CAMPAIGN_TREATED : CAMPAIGN_CONTROL,
+												expanded != NULL));
 }
 
 /*
@@ -569,21 +714,22 @@ Datum
 campaign_combine(PG_FUNCTION_ARGS)
 {
 	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
-	CampaignState *a = CampaignStateArg(fcinfo, 0);
-	CampaignState *b = CampaignStateArg(fcinfo, 1);
+	CampaignState *b = ReadCampaignState(PG_GETARG_DATUM(1));
+	ExpandedCampaignState *expanded;
+	CampaignState *a;
 	const CampaignCell *cells;
 	int32		n;
 
+	/* b's buffer is merged (ReadCampaignState): its cells are its run */
+	n = b->n_distinct;
+	cells = CampaignCells(b);
+	a = WritableCampaignState(fcinfo, b->kind, n, &expanded);
 	if (a->kind != b->kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge campaign states of kinds %s and %s",
 						CampaignKindName(a->kind), CampaignKindName(b->kind))));
-	cells = CampaignSortedCells(b, &n);
-	if (!in_aggregate || !CrmArgIsWritable(fcinfo, 0, a))
-		a = StateCopy(a, a->n_distinct + a->n_buffered + n);
-	else
-		a = StateMakeRoom(a, n);
+	a = StateMakeRoom(a, n, expanded != NULL);
 	for (int g = 0; g < 2; g++)
 	{
 		a->n[g] = AddCounts(a->n[g], b->n[g], "customer count");
@@ -595,8 +741,8 @@ campaign_combine(PG_FUNCTION_ARGS)
 			   sizeof(CampaignCell) * (Size) n);
 	a->n_buffered += n;
 	if (!in_aggregate)
-		a = StateCompact(a);
-	PG_RETURN_POINTER(a);
+		PG_RETURN_POINTER(StateCompact(a));
+	return CampaignResult(expanded, a);
 }
 
 /* Final function of the campaign aggregates: compact; NULL without customers */
@@ -604,259 +750,9 @@ PG_FUNCTION_INFO_V1(campaign_final);
 Datum
 campaign_final(PG_FUNCTION_ARGS)
 {
-	CampaignState *state = CampaignStateArg(fcinfo, 0);
+	CampaignState *state = ReadCampaignState(PG_GETARG_DATUM(0));
 
 	if (state->n[0] == 0 && state->n[1] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(StateCompact(state));
-}
-
-/*
- * Why the totals and cells of a state read from outside are impossible, or
- * NULL: responders at most customers, scores finite and strictly
- * increasing, every cell with a customer, the cells adding up to the totals
- */
-static const char *
-StateProblem(const CampaignState *state, const CampaignCell *cells, int32 n)
-{
-	int64		sum_n[2] = {0, 0};
-	int64		sum_r[2] = {0, 0};
-
-	for (int g = 0; g < 2; g++)
-		if (state->r[g] > state->n[g])
-			return "responders cannot exceed customers";
-	if (!(state->kind & CAMPAIGN_HAS_TREATMENT) && (state->n[1] != 0 || state->r[1] != 0))
-		return "a state without a treatment flag has no treated customers";
-	if (!(state->kind & CAMPAIGN_HAS_SCORES))
-		return n == 0 ? NULL : "a state without scores has no score cells";
-	for (int32 i = 0; i < n; i++)
-	{
-		const CampaignCell *c = &cells[i];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (isnan(c->score) || isinf(c->score))
-			return "scores must be finite";
-		if (i > 0 && c->score <= cells[i - 1].score)
-			return "scores must be strictly increasing";
-		if (c->n[0] + c->n[1] <= 0)
-			return "every score must have a customer";
-		for (int g = 0; g < 2; g++)
-		{
-			if (c->n[g] < 0 || c->r[g] < 0 || c->r[g] > c->n[g])
-				return "responders of a score cannot exceed its customers";
-			if (pg_add_s64_overflow(sum_n[g], c->n[g], &sum_n[g]) ||
-				pg_add_s64_overflow(sum_r[g], c->r[g], &sum_r[g]))
-				return "the counts of the scores overflow";
-		}
-	}
-	for (int g = 0; g < 2; g++)
-		if (sum_n[g] != state->n[g] || sum_r[g] != state->r[g])
-			return "the counts of the scores must add up to the totals";
-	return NULL;
-}
-
-/* The header of a state of a kind with the given totals, and its cells */
-static CampaignState *
-StateFromParts(uint8 kind, const int64 *n, const int64 *r, int64 skipped,
-			   const CampaignCell *cells, int32 n_cells)
-{
-	CampaignState *state = StateNew(kind, n_cells);
-
-	for (int g = 0; g < 2; g++)
-	{
-		state->n[g] = n[g];
-		state->r[g] = r[g];
-	}
-	state->n_skipped = skipped;
-	state->n_distinct = n_cells;
-	if (n_cells > 0)
-		memcpy(CampaignCells(state), cells, sizeof(CampaignCell) * (Size) n_cells);
-	return state;
-}
-
-/* Reads one cell "score:n:r" or "score:nc:rc:nt:rt" (arg: the kind) */
-static void
-ReadCell(CrmReader *r, void *element, const void *arg)
-{
-	CampaignCell *cell = (CampaignCell *) element;
-	uint8		kind = *(const uint8 *) arg;
-
-	cell->score = CrmReadFloat8(r);
-	for (int g = 0; g < ((kind & CAMPAIGN_HAS_TREATMENT) ? 2 : 1); g++)
-	{
-		CrmExpect(r, ":");
-		cell->n[g] = CrmReadCount(r);
-		CrmExpect(r, ":");
-		cell->r[g] = CrmReadCount(r);
-	}
-}
-
-/* Parse the text form of crm.campaign_state */
-PG_FUNCTION_INFO_V1(campaign_state_in);
-Datum
-campaign_state_in(PG_FUNCTION_ARGS)
-{
-	CrmReader	r = CrmReaderStart(CAMPAIGN_TYPE, PG_GETARG_CSTRING(0));
-	int			kind;
-	int64		n[2] = {0, 0};
-	int64		resp[2] = {0, 0};
-	int64		skipped;
-	CampaignCell *cells = NULL;
-	int			n_cells = 0;
-	CampaignState *state;
-
-	CrmExpectVersion(&r, CAMPAIGN_STATE_VERSION);
-	CrmExpectKey(&r, "kind");
-	kind = KindByName(CrmReadWord(&r));
-	if (kind < 0)
-		CrmReadError(&r, "kind must be response, treatment, score or uplift");
-	if (kind & CAMPAIGN_HAS_TREATMENT)
-	{
-		n[0] = CrmReadKeyCount(&r, "control");
-		resp[0] = CrmReadKeyCount(&r, "control_responders");
-		n[1] = CrmReadKeyCount(&r, "treated");
-		resp[1] = CrmReadKeyCount(&r, "treated_responders");
-	}
-	else
-	{
-		n[0] = CrmReadKeyCount(&r, "n");
-		resp[0] = CrmReadKeyCount(&r, "responders");
-	}
-	skipped = CrmReadKeyCount(&r, "skipped");
-	if (kind & CAMPAIGN_HAS_SCORES)
-	{
-		uint8		k = (uint8) kind;
-
-		cells = (CampaignCell *) CrmReadList(&r, "scores", ",", sizeof(CampaignCell),
-											 ReadCell, &k, &n_cells);
-	}
-	CrmReadEnd(&r);
-	state = StateFromParts((uint8) kind, n, resp, skipped, cells, n_cells);
-	CrmReadCheck(&r, StateProblem(state, CampaignCells(state), n_cells));
-	PG_RETURN_POINTER(state);
-}
-
-/* Writes one cell (arg: the kind) */
-static void
-WriteCell(StringInfo buf, const void *element, const void *arg)
-{
-	const CampaignCell *cell = (const CampaignCell *) element;
-	uint8		kind = *(const uint8 *) arg;
-
-	CrmAppendFloat8(buf, cell->score);
-	for (int g = 0; g < ((kind & CAMPAIGN_HAS_TREATMENT) ? 2 : 1); g++)
-		appendStringInfo(buf, ":" INT64_FORMAT ":" INT64_FORMAT, cell->n[g], cell->r[g]);
-}
-
-/* Text form of crm.campaign_state (see the top of this file) */
-PG_FUNCTION_INFO_V1(campaign_state_out);
-Datum
-campaign_state_out(PG_FUNCTION_ARGS)
-{
-	CampaignState *state = CampaignStateArg(fcinfo, 0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d kind=%s", CAMPAIGN_STATE_VERSION, CampaignKindName(state->kind));
-	if (state->kind & CAMPAIGN_HAS_TREATMENT)
-		appendStringInfo(&buf, " control=" INT64_FORMAT " control_responders=" INT64_FORMAT
-						 " treated=" INT64_FORMAT " treated_responders=" INT64_FORMAT,
-						 state->n[0], state->r[0], state->n[1], state->r[1]);
-	else
-		appendStringInfo(&buf, " n=" INT64_FORMAT " responders=" INT64_FORMAT,
-						 state->n[0], state->r[0]);
-	appendStringInfo(&buf, " skipped=" INT64_FORMAT, state->n_skipped);
-	if (state->kind & CAMPAIGN_HAS_SCORES)
-	{
-		int32		n;
-		const CampaignCell *cells = CampaignSortedCells(state, &n);
-
-		CrmAppendList(&buf, "scores", ",", cells, sizeof(CampaignCell), n, WriteCell,
-					  &state->kind);
-	}
-	PG_RETURN_CSTRING(buf.data);
-}
-
-/*
- * Binary form: version, kind, two zero bytes, the totals (control n and
- * responders, treated n and responders), skipped, the number of cells and
- * the cells (score, control n, r, treated n, r)
- */
-PG_FUNCTION_INFO_V1(campaign_state_send);
-Datum
-campaign_state_send(PG_FUNCTION_ARGS)
-{
-	CampaignState *state = CampaignStateArg(fcinfo, 0);
-	int32		n;
-	const CampaignCell *cells = CampaignSortedCells(state, &n);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CAMPAIGN_STATE_VERSION);
-	pq_sendbyte(&buf, state->kind);
-	pq_sendint16(&buf, 0);
-	for (int g = 0; g < 2; g++)
-	{
-		pq_sendint64(&buf, state->n[g]);
-		pq_sendint64(&buf, state->r[g]);
-	}
-	pq_sendint64(&buf, state->n_skipped);
-	pq_sendint32(&buf, n);
-	for (int32 i = 0; i < n; i++)
-	{
-		pq_sendfloat8(&buf, cells[i].score);
-		for (int g = 0; g < 2; g++)
-		{
-			pq_sendint64(&buf, cells[i].n[g]);
-			pq_sendint64(&buf, cells[i].r[g]);
-		}
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* Binary input of crm.campaign_state (see campaign_state_send) */
-PG_FUNCTION_INFO_V1(campaign_state_recv);
-Datum
-campaign_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint8		kind;
-	int64		n[2];
-	int64		resp[2];
-	int64		skipped;
-	int32		n_cells;
-	CampaignCell *cells;
-	CampaignState *state;
-
-	CrmRecvVersion(buf, CAMPAIGN_TYPE, CAMPAIGN_STATE_VERSION);
-	kind = (uint8) pq_getmsgbyte(buf);
-	if (kind > CAMPAIGN_KIND_MAX)
-		CrmBinaryError(CAMPAIGN_TYPE, "unknown kind");
-	if (pq_getmsgint(buf, 2) != 0)
-		CrmBinaryError(CAMPAIGN_TYPE, "reserved bytes must be zero");
-	for (int g = 0; g < 2; g++)
-	{
-		n[g] = pq_getmsgint64(buf);
-		resp[g] = pq_getmsgint64(buf);
-		if (n[g] < 0 || resp[g] < 0)
-			CrmBinaryError(CAMPAIGN_TYPE, "counts must be >= 0");
-	}
-	skipped = pq_getmsgint64(buf);
-	if (skipped < 0)
-		CrmBinaryError(CAMPAIGN_TYPE, "counts must be >= 0");
-	n_cells = CrmRecvLength(buf, CAMPAIGN_TYPE, CAMPAIGN_CELL_WIRE_SIZE, "score cells");
-	cells = (CampaignCell *) palloc0(sizeof(CampaignCell) * ((Size) n_cells + 1));
-	for (int32 i = 0; i < n_cells; i++)
-	{
-		cells[i].score = CrmRecvFloat8(buf);
-		for (int g = 0; g < 2; g++)
-		{
-			cells[i].n[g] = pq_getmsgint64(buf);
-			cells[i].r[g] = pq_getmsgint64(buf);
-		}
-	}
-	state = StateFromParts(kind, n, resp, skipped, cells, n_cells);
-	CrmBinaryCheck(CAMPAIGN_TYPE, StateProblem(state, CampaignCells(state), n_cells));
-	PG_RETURN_POINTER(state);
 }
