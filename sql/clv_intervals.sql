@@ -236,6 +236,40 @@ SELECT q, sqlstate_of(q || ' FROM intervals.fits') AS result FROM (VALUES
 -- an unconverged model is refused as by every scorer (22023)
 SELECT sqlstate_of($$SELECT crm.purchase_interval(crm.bgnbd_fit(x, t_x, t), array_fill(0.01, ARRAY[4, 4]), 39, 2, 10, 30, 0.9, 100, 1)
 	FROM (VALUES (0::float8, 0::float8, 10::float8), (1, 5, 10)) v(x, t_x, t)$$) AS unconverged;
+-- the call site's memo: customers with the same summary and arguments get
+-- the same interval, so a query remembers the intervals it computed; a row
+-- that finds its interval there gets the very numbers a fresh call site
+-- computes.  Summaries in whole weeks repeat (2,000 customers, far fewer
+-- distinct (x, t_x, T)); every customer's three intervals from one query
+-- equal those of its own statement (a new call site, nothing remembered),
+-- for 40 customers whose summary other customers share
+CREATE TABLE weekly AS SELECT id, x, floor(t_x) AS t_x, floor(t) AS t, m FROM sim;
+SELECT count(*) AS customers, count(DISTINCT (x, t_x, t)) AS distinct_summaries FROM weekly;
+CREATE TABLE memo_all AS
+SELECT w.id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 300, 7)::text AS p,
+       crm.dert_interval(f.model, f.cov, x, t_x, t, 0.01, 0.9, 300, 7)::text AS d,
+       crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 300, 7)::text AS c
+FROM weekly w, fits f;
+CREATE FUNCTION fresh_interval(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+BEGIN
+	EXECUTE q INTO r;
+	RETURN r;
+END $$;
+SELECT count(*) AS checked,
+       bool_and(a.p = fresh_interval(format('SELECT crm.purchase_interval(f.model, f.cov, 39, %s, %s, %s, 0.9, 300, 7)::text FROM intervals.fits f', w.x, w.t_x, w.t))
+                AND a.d = fresh_interval(format('SELECT crm.dert_interval(f.model, f.cov, %s, %s, %s, 0.01, 0.9, 300, 7)::text FROM intervals.fits f', w.x, w.t_x, w.t))
+                AND a.c = fresh_interval(format('SELECT crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, %s, %s, %s, %s, 52, 0.01, 0.3, 0.9, 300, 7)::text FROM intervals.fits f',
+                                                w.x, w.t_x, w.t, w.m)))
+       AS memo_equals_fresh
+FROM memo_all a JOIN weekly w USING (id)
+WHERE w.id IN (SELECT id FROM (SELECT id, count(*) OVER (PARTITION BY x, t_x, t) AS shared FROM weekly) s
+               WHERE shared > 1 ORDER BY id LIMIT 40);
+-- customers of one summary (and spend) have one interval
+SELECT bool_and(n = 1) AS one_interval_per_summary
+FROM (SELECT count(DISTINCT (p, d, c)) AS n FROM memo_all JOIN weekly USING (id) GROUP BY x, t_x, t, m) s;
+
 -- crm.parameter_covariance: a state of another shape, a state with
 -- covariates, a Hessian that is not positive definite at the parameters
 SELECT sqlstate_of($$SELECT crm.parameter_covariance((SELECT model FROM intervals.fits), crm.spend_fit_partial(x, m)) FROM intervals.sim$$) AS wrong_shape;

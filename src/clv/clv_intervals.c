@@ -73,6 +73,27 @@ typedef struct IntervalArgs
 	int64		seed;			/* the seed */
 } IntervalArgs;
 
+/*
+ * Slots of a call site's memo of customer intervals: customers with the
+ * same summary and arguments get the same interval (their stream's seed is
+ * made of those values), so in data counted in whole days or weeks, where
+ * summaries repeat, most rows find theirs computed
+ */
+#define INTERVAL_MEMO_SLOTS 16384
+/* The values an interval depends on besides the draws (see MemoKey) */
+#define INTERVAL_MEMO_KEY 9
+
+/* One remembered customer interval */
+typedef struct IntervalMemo
+{
+	float8		key[INTERVAL_MEMO_KEY]; /* MemoKey's values */
+	bool		used;			/* the slot holds an interval */
+	bool		scored;			/* false: the customer could not be scored */
+	float8		mean;			/* the interval */
+	float8		lower;
+	float8		upper;
+} IntervalMemo;
+
 /* The parameter draws of a call site, kept across its rows (fn_extra) */
 typedef struct IntervalDraws
 {
@@ -90,6 +111,8 @@ typedef struct IntervalDraws
 	float8		table_horizon;	/* and horizon */
 	float8	   *table;			/* CLV's discount factors (see IntervalArgs),
 								 * or NULL */
+	IntervalMemo *memo;			/* INTERVAL_MEMO_SLOTS customer intervals of
+								 * these draws, or NULL until the first */
 } IntervalDraws;
 
 /* Longest horizon, in periods, whose discount factors are tabulated */
@@ -267,6 +290,8 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 		if (cache->table != NULL)
 			pfree(cache->table);
 		cache->table = NULL;
+		if (cache->memo != NULL)
+			memset(cache->memo, 0, sizeof(IntervalMemo) * INTERVAL_MEMO_SLOTS);
 	}
 	cache->key = palloc(key.len);
 	memcpy(cache->key, key.data, key.len);
@@ -620,25 +645,78 @@ ReadTail(FunctionCallInfo fcinfo, int a, IntervalArgs *args)
 	CheckArgs(args);
 }
 
-/* A customer's interval for the target (NULL when it cannot be scored) */
+/*
+ * The values a customer's interval depends on besides the draws (models,
+ * covariances, number of draws and seed: the memo is emptied when they
+ * change): the target, the summary, the spend, horizon, rate, margin, level
+ */
+static void
+MemoKey(const IntervalArgs *args, float8 *key)
+{
+	key[0] = (float8) args->target;
+	key[1] = args->customer[0];
+	key[2] = args->customer[1];
+	key[3] = args->customer[2];
+	key[4] = args->spend_customer[1];
+	key[5] = args->horizon;
+	key[6] = args->rate;
+	key[7] = args->margin;
+	key[8] = args->level;
+}
+
+/* The memo slot of a key (a hash of its bits) */
+static uint32
+MemoSlot(const float8 *key)
+{
+	uint64		h = 0;
+
+	for (int i = 0; i < INTERVAL_MEMO_KEY; i++)
+	{
+		uint64		bits;
+
+		memcpy(&bits, &key[i], sizeof(bits));
+		h = CrmMix64(h ^ bits) + (uint64) i;
+	}
+	return (uint32) (h & (INTERVAL_MEMO_SLOTS - 1));
+}
+
+/*
+ * A customer's interval for the target (NULL when it cannot be scored):
+ * from the call site's memo when a customer with the same values was
+ * computed with the same draws (the same numbers: the simulation depends on
+ * nothing else), else simulated and remembered
+ */
 static Datum
 CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
 {
 	IntervalArgs args;
 	IntervalDraws *draws;
+	IntervalMemo *slot;
+	float8		key[INTERVAL_MEMO_KEY];
 	int			next;
-	float8		mean,
-				lower,
-				upper;
 
 	ReadArgs(fcinfo, 0, target, &args, &next);
 	ReadTail(fcinfo, next, &args);
 	draws = GetDraws(fcinfo, &args);
-	args.discount = DiscountTable(fcinfo, draws, &args);
-	if (!SimulateCustomer(&args, draws, CustomerSeed(&args)))
+	if (draws->memo == NULL)
+		draws->memo = (IntervalMemo *) MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+															  sizeof(IntervalMemo) * INTERVAL_MEMO_SLOTS);
+	MemoKey(&args, key);
+	slot = &draws->memo[MemoSlot(key)];
+	if (!(slot->used && memcmp(slot->key, key, sizeof(key)) == 0))
+	{
+		args.discount = DiscountTable(fcinfo, draws, &args);
+		memcpy(slot->key, key, sizeof(key));
+		slot->used = false;
+		slot->scored = SimulateCustomer(&args, draws, CustomerSeed(&args));
+		if (slot->scored)
+			IntervalOf(draws->values, draws->n_draws, args.level, &slot->mean, &slot->lower,
+					   &slot->upper);
+		slot->used = true;
+	}
+	if (!slot->scored)
 		PG_RETURN_NULL();
-	IntervalOf(draws->values, draws->n_draws, args.level, &mean, &lower, &upper);
-	return IntervalResult(fcinfo, mean, lower, upper);
+	return IntervalResult(fcinfo, slot->mean, slot->lower, slot->upper);
 }
 
 /*
