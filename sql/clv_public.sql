@@ -1,4 +1,24 @@
--- HEADER PLACEHOLDER
+-- CLV model checking on public data not in ../shared: the chronic
+-- granulomatous disease trial of R's survival package (cgd: 128 patients
+-- randomized 1989-06-07 .. 1989-12-29, 76 serious infections; Fleming &
+-- Harrington 1991) read as a purchase log, written to
+-- test/reference/cgd_log.csv by test/reference/clv_public.R (R 4.2.2,
+-- survival 3.5-3).  Public purchase logs are not packaged in Debian; a
+-- recurrent-event log is what the BTYD models consume: a patient is a
+-- customer born at randomization, every infection day a repeat purchase, the
+-- patient's end of follow-up the as-of date.  The R script computes every
+-- reference independently of crm (test/reference/cgd_reference.csv and the
+-- numbers below, printed by it): the summaries' totals; the BG/NBD
+-- log-likelihood of Fader, Hardie & Lee (2005, eq. 6) and the Pareto/NBD's
+-- as an integral over the time of dropout, maximised by optim from four
+-- starts, and the NBD maximum (nlminb), which is their supremum here; at
+-- given BG/NBD parameters (R's best calibration run, 10 digits) each
+-- patient's expected holdout infections (eq. 10), E[X(t)] (eq. 7) and the
+-- tracking curve, the hypergeometric series summed term by term.
+-- Tolerances: counts and durations exactly; expectations 1e-8 relative;
+-- likelihoods at given points 1e-8 (BG/NBD) and 1e-7 (Pareto/NBD, numerical
+-- integration); fitted log-likelihoods 1e-6 and r, alpha 1e-4 relative of
+-- R's supremum (the fits stop on a flat ridge); PMF identities 1e-10.
 CREATE SCHEMA clv_public;
 SET search_path = clv_public, public;
 \i test/load/sqlstate_of.sql
@@ -7,7 +27,8 @@ CREATE TABLE cgd_log (id int, event_on date, follow_up_end date);
 CREATE TABLE ref (kind text, key int, value float8);
 \copy ref FROM 'test/reference/cgd_reference.csv' WITH (FORMAT csv, HEADER true)
 SELECT count(DISTINCT id) AS patients, count(*) - count(DISTINCT id) AS infections,
-       min(event_on) AS first_randomized, max(follow_up_end) AS last_follow_up
+       to_char(min(event_on), 'YYYY-MM-DD') AS first_randomized,
+       to_char(max(follow_up_end), 'YYYY-MM-DD') AS last_follow_up
 FROM cgd_log;
 
 -- summaries in days over each patient's follow-up, by crm and by plain SQL
@@ -82,7 +103,7 @@ FROM fits JOIN nbd USING (part) ORDER BY part DESC;
 CREATE TABLE point AS
 SELECT crm.with_unit(crm.bgnbd(0.6081639757, 392.0825814, 0.009949376588, 39970.81021), interval '1 day') AS bg;
 SELECT abs(sum(crm.loglik(bg, frequency, recency, t)) - -263.6649597191) < 1e-8 AS bg_ll_equal_r,
-       abs(sum(crm.loglik(crm.paretonbd(0.6, 400, 0.5, 300), frequency, recency, t)) - PN_GIVEN_LL) < 1e-7 AS pn_ll_equal_r
+       abs(sum(crm.loglik(crm.paretonbd(0.6, 400, 0.5, 300), frequency, recency, t)) - -264.2502222472) < 1e-7 AS pn_ll_equal_r
 FROM cal, point;
 -- Known limitation: R's best Pareto/NBD run on the calibration period lies
 -- on another ridge (s 0.064, beta 0.011 days: about half the patients "drop
@@ -152,7 +173,7 @@ JOIN ref r ON r.kind = 'bgnbd_tracking' AND r.key = t.period;
 SELECT r.key AS days, m.which,
        abs(q.p - 1) < 1e-10 AS sums_to_1,
        abs(q.mean / crm.expected_purchases(m.model, r.key::float8) - 1) < 1e-10 AS mean_is_expected,
-       m.which = 'fit' OR abs(crm.expected_purchases(m.model, r.key::float8) / r.value - 1) < 1e-8 AS expected_equal_r,
+       CASE WHEN m.which = 'point' THEN abs(crm.expected_purchases(m.model, r.key::float8) / r.value - 1) < 1e-8 END AS expected_equal_r,
        round(crm.expected_purchases(m.model, r.key::float8)::numeric, 6) AS expected
 FROM ref r,
      (SELECT 'point' AS which, bg AS model FROM point UNION ALL SELECT 'fit', crm.accept_unconverged(bg) FROM fits WHERE part = 'calibration') m,
