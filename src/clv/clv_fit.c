@@ -318,7 +318,8 @@ ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 
 /*
  * Warn when a fit did not converge (a parameter running off, the optimizer
- * stopping early) or converged to an estimate without usable standard errors
+ * stopping early, a stop where the Hessian is not positive definite) or
+ * converged to a poorly identified estimate
  */
 static void
 FitWarnings(const ClvFitProblem *problem, const ClvModel *model, const ClvFitOutcome *outcome)
