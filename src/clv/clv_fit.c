@@ -294,13 +294,21 @@ ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 			diverged = fixed + i;
 	}
 	model->ll = problem->ops->loglik(model->params, problem->data, NULL);
-	if (result.converged && diverged < 0)
-		model->flags |= CLV_FLAG_CONVERGED;
 	if (StandardErrors(problem, n_params, theta, model->se + fixed))
 		model->flags |= CLV_FLAG_HAS_SE;
 	else
 		for (int i = 0; i < CLV_MAX_PARAMS; i++)
 			model->se[i] = get_float8_nan();
+
+	/*
+	 * A stop where the Hessian is not positive definite is no maximum: on a
+	 * ridge that rises (or stays flat) towards a boundary the optimizer meets
+	 * its tolerance long before a parameter passes LOG_PARAM_DIVERGED (the
+	 * BG/NBD's a -> 0, b -> infinity at a = 6e-6, b = 2e4 on data where
+	 * nobody drops out), so this too is a fit the data do not identify
+	 */
+	if (result.converged && diverged < 0 && (model->flags & CLV_FLAG_HAS_SE))
+		model->flags |= CLV_FLAG_CONVERGED;
 
 	outcome->diverged = diverged;
 	outcome->converged = result.converged;
@@ -310,7 +318,8 @@ ClvFit(const ClvFitProblem *problem, ClvFitOutcome *outcome)
 
 /*
  * Warn when a fit did not converge (a parameter running off, the optimizer
- * stopping early) or converged to an estimate without usable standard errors
+ * stopping early, a stop where the Hessian is not positive definite) or
+ * converged to a poorly identified estimate
  */
 static void
 FitWarnings(const ClvFitProblem *problem, const ClvModel *model, const ClvFitOutcome *outcome)
@@ -332,8 +341,9 @@ FitWarnings(const ClvFitProblem *problem, const ClvModel *model, const ClvFitOut
 				 errhint("Check the input%s.", PenalizerHint(problem->ops))));
 	else if (!(model->flags & CLV_FLAG_HAS_SE))
 		ereport(WARNING,
-				(errmsg("%s fit: standard errors are not available", spec->title),
-				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
+				(errmsg("%s fit did not converge: the data do not identify the model", spec->title),
+				 errdetail("The Hessian of the log-likelihood is not positive definite where the optimizer stopped, so it is not a maximum: the likelihood rises or stays flat towards a boundary of the parameters; the returned model is marked converged=false."),
+				 errhint("Check the input (enough customers with repeat purchases, dropout visible in the data)%s.", PenalizerHint(problem->ops))));
 	else
 	{
 		for (int i = 0; i < n_params; i++)
