@@ -426,4 +426,15 @@ FROM (SELECT crm.paretonbd_fit((s).frequency, (s).recency, (s).t) AS m
 JOIN (VALUES ('r', 0.0476264), ('alpha', 0.8427222), ('s', 0.1872594), ('beta', 6.2105448)) v(parameter, clvtools) USING (parameter)
 ORDER BY p.parameter;
 
+-- covariates that repeat each other (z and 2z): the Hessian is singular
+-- where the optimizer stops, which is no maximum, so the fit says it did not
+-- converge (a WARNING, converged = false; scoring then needs
+-- crm.accept_unconverged); the Pareto/NBD with time-varying covariates
+-- follows the same rule
+\i test/load/simulate_btyd.sql
+SELECT setseed(0.3);
+CREATE TABLE collinear AS SELECT *, (id % 2)::float8 AS z FROM public.sim_btyd('bgnbd', 2000, 0.8, 8, 0.6, 3, 26, 52, 39);
+SELECT crm.converged(m) AS converged
+FROM (SELECT crm.bgnbd_fit(x, t_x, t, ARRAY[z, 2 * z], ARRAY[z, 2 * z], crm.covariates('{a,b}', '{a,b}')) AS m FROM collinear) q;
+
 DROP SCHEMA cov CASCADE;

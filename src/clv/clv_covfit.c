@@ -868,7 +868,8 @@ ClvCovariateFit(const ClvModelOps *ops, const CovariateSpec *spec, const float8 
 		if (fabs(theta[j]) > LOG_PARAM_DIVERGED)
 			diverged = j;
 	runaway = RunawayCoefficient(&problem, theta, value, hessian_diagonal, converged);
-	if (converged && diverged < 0 && runaway < 0)
+	/* a stop where the Hessian is not positive definite is no maximum (clv_fit.c) */
+	if (converged && diverged < 0 && runaway < 0 && has_se)
 		base->flags |= CLV_FLAG_CONVERGED;
 
 	model = ClvModelAddCovariates(base, spec);
@@ -914,8 +915,9 @@ ClvCovariateFit(const ClvModelOps *ops, const CovariateSpec *spec, const float8 
 				 errhint("Check the input and the covariates' scale.")));
 	else if (!has_se)
 		ereport(WARNING,
-				(errmsg("%s fit: standard errors are not available", ops->spec.title),
-				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate (covariates that are linear combinations of each other do that).")));
+				(errmsg("%s fit did not converge: the data do not identify the model", ops->spec.title),
+				 errdetail("The Hessian of the log-likelihood is not positive definite where the optimizer stopped, so it is not a maximum (covariates that are linear combinations of each other do that, as does a likelihood that rises or stays flat towards a boundary); the returned model is marked converged=false."),
+				 errhint("Leave out covariates that repeat others, and check the input (enough customers with repeat purchases, dropout visible in the data).")));
 	return model;
 }
 

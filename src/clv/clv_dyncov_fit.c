@@ -630,7 +630,8 @@ DynFit(const DynState *state)
 		for (int j = 0; j < 4; j++)
 			base->se[j] = base->params[j] * sqrt(inverse[j * n_free + j] / problem.n);
 	}
-	if (converged && diverged < 0)
+	/* a stop where the Hessian is not positive definite is no maximum (clv_fit.c) */
+	if (converged && diverged < 0 && has_se)
 		base->flags |= CLV_FLAG_CONVERGED;
 	model = ClvModelAddCovariates(base, spec);
 	ClvModelCovariates(model, &cov);
@@ -671,8 +672,9 @@ DynFit(const DynState *state)
 						   iterations)));
 	else if (!has_se)
 		ereport(WARNING,
-				(errmsg("Pareto/NBD fit: standard errors are not available"),
-				 errdetail("The Hessian of the log-likelihood is not positive definite at the estimate.")));
+				(errmsg("Pareto/NBD fit did not converge: the data do not identify the model"),
+				 errdetail("The Hessian of the log-likelihood is not positive definite where the optimizer stopped, so it is not a maximum; the returned model is marked converged=false."),
+				 errhint("Leave out covariates that repeat others, and check the input.")));
 	return model;
 }
 
