@@ -231,8 +231,8 @@ TenureCheckIdentified(ClvModel *model, const WeightedTuple *pairs, int32 n_pairs
 	CountChurns(pairs, n_pairs, &churns, &renewals);
 	theta = churns / (churns + renewals);
 	ll_single = churns * log(theta) + renewals * log1p(-theta);
-	if ((model->flags & CLV_FLAG_CONVERGED) &&
-		model->ll <= ll_single + SBG_SAME_LL * fabs(ll_single))
+	/* whatever stopped the optimizer: this is the diagnosis when it holds */
+	if (model->ll <= ll_single + SBG_SAME_LL * fabs(ll_single))
 	{
 		model->flags &= ~CLV_FLAG_CONVERGED;
 		ereport(WARNING,
