@@ -334,8 +334,17 @@ static Size
 ExpandedCampaignFlatSize(ExpandedObjectHeader *eohptr)
 {
 	CampaignState *flat = ((ExpandedCampaignState *) eohptr)->flat;
+	MemoryContext old_context;
 
+
+	/*
+	 * the merge may need a temporary array: not in the caller's context,
+	 * which may not free chunks (a tuplesort's bump context, PostgreSQL 17
+	 * on), but in the state's own
+	 */
+	old_context = MemoryContextSwitchTo(eohptr->eoh_context);
 	StateMergeBuffer(flat);
+	MemoryContextSwitchTo(old_context);
 	return CAMPAIGN_HEADER_SIZE + sizeof(CampaignCell) * (Size) flat->n_distinct;
 }
 
@@ -380,7 +389,10 @@ ReadCampaignState(Datum datum)
 
 	if (expanded != NULL)
 	{
+		MemoryContext old_context = MemoryContextSwitchTo(expanded->hdr.eoh_context);
+
 		StateMergeBuffer(expanded->flat);
+		MemoryContextSwitchTo(old_context);
 		return expanded->flat;
 	}
 	return (CampaignState *) PG_DETOAST_DATUM(datum);

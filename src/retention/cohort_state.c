@@ -253,8 +253,16 @@ static Size
 ExpandedCohortFlatSize(ExpandedObjectHeader *eohptr)
 {
 	CohortState *flat = ((ExpandedCohortState *) eohptr)->flat;
+	MemoryContext old_context;
 
+	/*
+	 * the merge needs a temporary array: not in the caller's context, which
+	 * may not free chunks (a tuplesort's bump context, PostgreSQL 17 on),
+	 * but in the state's own
+	 */
+	old_context = MemoryContextSwitchTo(eohptr->eoh_context);
 	StateMergeBuffer(flat);
+	MemoryContextSwitchTo(old_context);
 	return CohortStateSize(flat->n_distinct);
 }
 
@@ -314,7 +322,10 @@ ReadState(Datum datum)
 
 	if (expanded != NULL)
 	{
+		MemoryContext old_context = MemoryContextSwitchTo(expanded->hdr.eoh_context);
+
 		StateMergeBuffer(expanded->flat);
+		MemoryContextSwitchTo(old_context);
 		return expanded->flat;
 	}
 	return (CohortState *) PG_DETOAST_DATUM(datum);
@@ -334,7 +345,10 @@ CohortCompactState(FunctionCallInfo fcinfo, int argno)
 
 	if (expanded != NULL)
 	{
+		MemoryContext old_context = MemoryContextSwitchTo(expanded->hdr.eoh_context);
+
 		StateMergeBuffer(expanded->flat);
+		MemoryContextSwitchTo(old_context);
 		return expanded->flat;
 	}
 	state = (CohortState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));

@@ -301,8 +301,17 @@ static Size
 ExpandedTicketFlatSize(ExpandedObjectHeader *eohptr)
 {
 	TicketState *flat = ((ExpandedTicketState *) eohptr)->flat;
+	MemoryContext old_context;
 
+
+	/*
+	 * the merge may need a temporary array: not in the caller's context,
+	 * which may not free chunks (a tuplesort's bump context, PostgreSQL 17
+	 * on), but in the state's own
+	 */
+	old_context = MemoryContextSwitchTo(eohptr->eoh_context);
 	StateMergeBuffer(flat);
+	MemoryContextSwitchTo(old_context);
 	return TICKET_HEADER_SIZE + sizeof(TicketCell) * (Size) flat->n_distinct;
 }
 
@@ -364,7 +373,10 @@ ReadTicketState(Datum datum)
 
 	if (expanded != NULL)
 	{
+		MemoryContext old_context = MemoryContextSwitchTo(expanded->hdr.eoh_context);
+
 		StateMergeBuffer(expanded->flat);
+		MemoryContextSwitchTo(old_context);
 		return expanded->flat;
 	}
 	return (TicketState *) PG_DETOAST_DATUM(datum);
