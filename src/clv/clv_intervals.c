@@ -447,15 +447,11 @@ SimulateCustomer(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_s
 	return true;
 }
 
-/* The seed of a customer's stream: the seed and the customer's values */
+/* h with the bits of n values mixed in, one after another */
 static uint64
-CustomerSeed(const IntervalArgs *args)
+MixFloats(uint64 h, const float8 *v, int n)
 {
-	uint64		h = CrmMix64((uint64) args->seed ^ STREAM_CUSTOMER);
-	float8		v[5] = {args->customer[0], args->customer[1], args->customer[2],
-	args->spend != NULL ? args->spend_customer[1] : 0, (float8) args->target};
-
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < n; i++)
 	{
 		uint64		bits;
 
@@ -463,6 +459,16 @@ CustomerSeed(const IntervalArgs *args)
 		h = CrmMix64(h ^ bits) + (uint64) i;
 	}
 	return h;
+}
+
+/* The seed of a customer's stream: the seed and the customer's values */
+static uint64
+CustomerSeed(const IntervalArgs *args)
+{
+	float8		v[5] = {args->customer[0], args->customer[1], args->customer[2],
+	args->spend != NULL ? args->spend_customer[1] : 0, (float8) args->target};
+
+	return MixFloats(CrmMix64((uint64) args->seed ^ STREAM_CUSTOMER), v, 5);
 }
 
 /*
@@ -668,16 +674,7 @@ MemoKey(const IntervalArgs *args, float8 *key)
 static uint32
 MemoSlot(const float8 *key)
 {
-	uint64		h = 0;
-
-	for (int i = 0; i < INTERVAL_MEMO_KEY; i++)
-	{
-		uint64		bits;
-
-		memcpy(&bits, &key[i], sizeof(bits));
-		h = CrmMix64(h ^ bits) + (uint64) i;
-	}
-	return (uint32) (h & (INTERVAL_MEMO_SLOTS - 1));
+	return (uint32) (MixFloats(0, key, INTERVAL_MEMO_KEY) & (INTERVAL_MEMO_SLOTS - 1));
 }
 
 /*
