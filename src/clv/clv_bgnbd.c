@@ -858,26 +858,36 @@ BgnbdCustomerGradient(const float8 *params, const float8 *customer,
 
 /*
  * A customer's state after T (the draw_latent operation): alive with
- * P(alive), and then, given alive, lambda ~ Gamma(r + x, alpha + T) and p ~
- * Beta(a, b + x) (the customer survived x chances to drop out; the MBG/NBD's
- * x + 1, one at time 0)
+ * P(alive) = 1 / (1 + odds) (odds of having dropped out, as in
+ * LogDropoutOdds), and then, given alive, lambda ~ Gamma(r + x, alpha + T)
+ * and p ~ Beta(a, b + x) (the customer survived x chances to drop out; the
+ * MBG/NBD's x + 1, one at time 0).  The odds' logarithm is taken of the ratio
+ * (alpha + T) / (alpha + t_x) rather than by log1p: its absolute error, all
+ * a draw against a uniform can notice, stays at a few ulps either way.
  */
 static bool
 PurchaseDrawLatent(const ClvModel *model, const float8 *customer, CrmRandom *rng,
 				   ClvLatent *latent)
 {
-	PurchaseParams p = ParamsOf(model);
+	const float8 *params = model->params;
 	float8		x = customer[0];
-	float8		alive = ProbabilityAlive(model->kind, &p, x, customer[1], customer[2]);
+	float8		survived = params[3] + x + (model->kind == CLV_MBGNBD ? 1 : 0);
+	float8		odds;
 
 	memset(latent, 0, sizeof(*latent));
-	if (!(alive >= 0 && alive <= 1))
+	if (model->kind == CLV_BGNBD && x == 0)
+		odds = 0;
+	else
+		odds = params[2] / (survived - 1) *
+			exp((params[0] + x) * log((params[1] + customer[2]) / (params[1] + customer[1])));
+	if (!(odds >= 0))
 		return false;
-	latent->alive = CrmRandomUniform(rng) < alive;
-	latent->rate_shape = model->params[0] + x;
-	latent->rate_rate = model->params[1] + customer[2];
-	latent->drop_a = model->params[2];
-	latent->drop_b = model->params[3] + x + (model->kind == CLV_MBGNBD ? 1 : 0);
+	/* alive when U < 1 / (1 + odds); an infinite odds is never alive */
+	latent->alive = CrmRandomUniform(rng) * (1 + odds) < 1;
+	latent->rate_shape = params[0] + x;
+	latent->rate_rate = params[1] + customer[2];
+	latent->drop_a = params[2];
+	latent->drop_b = survived;
 	return true;
 }
 

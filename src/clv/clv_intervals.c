@@ -107,6 +107,8 @@ typedef struct IntervalDraws
 	ClvModel   *purchase;		/* n_draws purchase models */
 	ClvModel   *spend;			/* n_draws spend models, or NULL */
 	float8	   *values;			/* scratch: one simulated value per draw */
+	CrmGammaShape *spend_gamma;	/* per draw: the constants of its spends'
+								 * gamma draws (CLV), else NULL */
 	float8		table_rate;		/* the discount table's rate */
 	float8		table_horizon;	/* and horizon */
 	float8	   *table;			/* CLV's discount factors (see IntervalArgs),
@@ -287,6 +289,9 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 		if (cache->spend != NULL)
 			pfree(cache->spend);
 		pfree(cache->values);
+		if (cache->spend_gamma != NULL)
+			pfree(cache->spend_gamma);
+		cache->spend_gamma = NULL;
 		if (cache->table != NULL)
 			pfree(cache->table);
 		cache->table = NULL;
@@ -314,6 +319,10 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 							"draw_latent");
 		cache->spend = DrawModels(cache->spend_ops, args->spend, args->spend_cov, args->draws,
 								  CrmMix64((uint64) args->seed ^ STREAM_SPEND_DRAWS));
+		/* filled at a draw's first customer (shape NaN: not yet) */
+		cache->spend_gamma = (CrmGammaShape *) palloc(sizeof(CrmGammaShape) * args->draws);
+		for (int32 d = 0; d < args->draws; d++)
+			cache->spend_gamma[d].shape = get_float8_nan();
 	}
 	cache->values = (float8 *) palloc(sizeof(float8) * args->draws);
 	MemoryContextSwitchTo(old);
@@ -350,23 +359,25 @@ DiscountTable(FunctionCallInfo fcinfo, IntervalDraws *draws, const IntervalArgs 
 
 /*
  * One simulated value of the target for a customer whose state after T is
- * life (and spend, for CLV), from the posterior predictive: the rates are
- * integrated out, so after n purchases in the first u time units after T
- * the wait for the next is Lomax, P(wait > w) = ((b + u) / (b + u +
- * w))^(s + n) with lambda ~ Gamma(s, b) given alive; the BG/NBD's dropout
- * after the (k+1)-th purchase is a Beta-Bernoulli draw of probability drop_a
- * / (drop_a + drop_b + k); the Pareto/NBD's remaining lifetime is Lomax
- * too; a CLV draws the spend rate nu once, at the first purchase
+ * life (and spend, for CLV), from the posterior predictive given alive: its
+ * purchase rate lambda ~ Gamma(rate_shape, rate_rate) drawn once and its
+ * purchases after T a Poisson process of that rate (exponential waits); the
+ * BG/NBD's dropout after the (k+1)-th purchase a Beta-Bernoulli draw of
+ * probability drop_a / (drop_a + drop_b + k) (p integrated out); the
+ * Pareto/NBD's remaining lifetime Lomax, P(L > w) = (b / (b + w))^s (mu
+ * integrated out); a CLV draws the spend rate nu once, at the first
+ * purchase, then each spend ~ Gamma(spend_shape, nu)
  */
 static float8
 SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent *spend,
-			   CrmRandom *rng)
+			   const CrmGammaShape *spend_gamma, CrmRandom *rng)
 {
 	float8		value = 0;
 	float8		u = 0;
 	float8		end;
 	float8		log_discount = args->log_discount;
-	float8		nu = 0;
+	float8		mean_wait;
+	float8		spend_scale = 0;
 
 	if (!life->alive)
 		return 0;
@@ -377,16 +388,16 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 	if (life->life_shape > 0)
 	{
 		float8		lifetime = life->life_rate *
-			expm1(-log(CrmRandomUniform(rng)) / life->life_shape);
+			expm1(CrmRandomStandardExponential(rng) / life->life_shape);
 
 		if (lifetime < end)
 			end = lifetime;
 	}
+	/* 1 / lambda; infinite (no purchase) when a tiny shape's draw underflows */
+	mean_wait = life->rate_rate / CrmRandomGamma(rng, life->rate_shape);
 	for (uint64 n = 0;; n++)
 	{
-		/* u + w = (b + u) U^(-1 / (s + n)) - b */
-		u = (life->rate_rate + u) * pow(CrmRandomUniform(rng), -1.0 / (life->rate_shape + n)) -
-			life->rate_rate;
+		u += CrmRandomStandardExponential(rng) * mean_wait;
 		if (!(u <= end))
 			break;
 		switch (args->target)
@@ -398,10 +409,11 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 				value += exp(-log_discount * u);
 				break;
 			case TARGET_CLV:
+				/* 1 / nu, drawn at the first purchase */
 				if (n == 0)
-					nu = CrmRandomGamma(rng, spend->nu_shape) / spend->nu_rate;
+					spend_scale = spend->nu_rate / CrmRandomGamma(rng, spend->nu_shape);
 				/* a purchase in period k = ceil(u) is discounted to its end */
-				value += CrmRandomGamma(rng, spend->spend_shape) / nu *
+				value += CrmRandomGammaOf(rng, spend_gamma) * spend_scale *
 					(args->discount != NULL ? args->discount[(int32) ceil(u)] :
 					 exp(-log_discount * Min(ceil(u), args->horizon)));
 				break;
@@ -430,6 +442,7 @@ SimulateCustomer(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_s
 	{
 		ClvLatent	life;
 		ClvLatent	spend = {0};
+		CrmGammaShape *spend_gamma = NULL;
 
 		if (!draws->purchase_ops->draw_latent(&draws->purchase[d], args->customer, &rng, &life))
 			return false;
@@ -437,8 +450,11 @@ SimulateCustomer(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_s
 		{
 			if (!draws->spend_ops->draw_latent(&draws->spend[d], args->spend_customer, &rng, &spend))
 				return false;
+			spend_gamma = &draws->spend_gamma[d];
+			if (spend_gamma->shape != spend.spend_shape)
+				CrmGammaShapeInit(spend_gamma, spend.spend_shape);
 		}
-		draws->values[d] = SimulateFuture(args, &life, &spend, &rng);
+		draws->values[d] = SimulateFuture(args, &life, &spend, spend_gamma, &rng);
 		if (!isfinite(draws->values[d]))
 			return false;
 		if ((d & 63) == 0)
@@ -511,11 +527,33 @@ SelectKth(float8 *v, int32 n, int32 k)
 	return v[k];
 }
 
+/* Counts below this are ranked by a histogram rather than a quickselect */
+#define SMALL_COUNT_LIMIT 64
+
+/*
+ * The k-th smallest (from 0) of n values that are all whole numbers in [0,
+ * SMALL_COUNT_LIMIT), from their histogram
+ */
+static float8
+HistogramKth(const int32 *histogram, int32 k)
+{
+	int32		below = 0;
+
+	for (int32 v = 0; v < SMALL_COUNT_LIMIT; v++)
+	{
+		below += histogram[v];
+		if (below > k)
+			return (float8) v;
+	}
+	return (float8) (SMALL_COUNT_LIMIT - 1);	/* not reached */
+}
+
 /*
  * The interval of n values: from the (1 - level) / 2 quantile (the value
  * of rank floor((1 - level) / 2 n) from 0) up to the smallest value with at
  * least level of the values in between (both included); *mean the mean of
- * the values, which are reordered
+ * the values, which are reordered.  Values that are all small counts (as
+ * purchases mostly are) are ranked from their histogram, in one pass.
  */
 static void
 IntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, float8 *upper)
@@ -524,20 +562,38 @@ IntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, f
 	int32		first = 0;
 	int32		hi;
 	float8		sum = 0;
+	int32		histogram[SMALL_COUNT_LIMIT] = {0};
+	bool		small_counts = true;
 
 	for (int32 i = 0; i < n; i++)
-		sum += values[i];
+	{
+		float8		v = values[i];
+
+		sum += v;
+		if (small_counts && v >= 0 && v < SMALL_COUNT_LIMIT && v == (float8) (int32) v)
+			histogram[(int32) v]++;
+		else
+			small_counts = false;
+	}
 	*mean = sum / n;
 	lo = (int32) floor((1 - level) / 2 * n);
 	lo = Min(Max(lo, 0), n - 1);
-	*lower = SelectKth(values, n, lo);
+	*lower = small_counts ? HistogramKth(histogram, lo) : SelectKth(values, n, lo);
 	/* the rank of the lower value's first occurrence */
-	for (int32 i = 0; i < n; i++)
-		if (values[i] < *lower)
-			first++;
+	if (small_counts)
+	{
+		for (int32 v = 0; v < (int32) *lower; v++)
+			first += histogram[v];
+	}
+	else
+	{
+		for (int32 i = 0; i < n; i++)
+			if (values[i] < *lower)
+				first++;
+	}
 	hi = first + (int32) ceil(level * n - 1e-9) - 1;
 	hi = Min(Max(hi, lo), n - 1);
-	*upper = SelectKth(values, n, hi);
+	*upper = small_counts ? HistogramKth(histogram, hi) : SelectKth(values, n, hi);
 }
 
 /* The composite crm.prediction_interval (mean, lower, upper) */

@@ -1,9 +1,11 @@
 /*
  * prng.c
  *		The seeded generator of the prediction intervals: xoshiro256**
- *		(Blackman & Vigna 2018) seeded through splitmix64, with normal draws
- *		by the polar method and gamma draws by Marsaglia & Tsang's (2000)
- *		squeeze method (shape below 1 boosted by U^(1/shape)).
+ *		(Blackman & Vigna 2018) seeded through splitmix64, with normal and
+ *		exponential draws by the ziggurat method (Marsaglia & Tsang 2000:
+ *		most draws cost one 64-bit number and a multiplication) and gamma
+ *		draws by Marsaglia & Tsang's (2000) squeeze method (shape below 1
+ *		boosted by U^(1/shape)).
  */
 #include "postgres.h"
 
@@ -38,39 +40,162 @@ CrmRandomSeed(CrmRandom *rng, uint64 seed)
 		rng->s[0] = 1;
 }
 
-/* A standard normal draw (Marsaglia's polar method, one of the pair) */
+/* Layers of each ziggurat */
+#define ZIGGURAT_LAYERS 256
+
+/*
+ * The ziggurats' constants (Marsaglia & Tsang 2000, 256 layers): the right
+ * edge R of the base layer and the area V of every layer under f(x) =
+ * exp(-x^2 / 2) for the normal, f(x) = exp(-x) for the exponential
+ */
+#define NORMAL_EDGE 3.6541528853610088
+#define NORMAL_AREA 4.92867323399e-3
+#define EXPONENTIAL_EDGE 7.69711747013104972
+#define EXPONENTIAL_AREA 3.949659822581572e-3
+
+/* A ziggurat: layer i covers [0, edge[i]] x [height[i], height[i + 1]] */
+typedef struct Ziggurat
+{
+	double		edge[ZIGGURAT_LAYERS + 1];	/* right edges; edge[0] is the base
+											 * layer's width V / f(R) (its tail
+											 * included), edge[LAYERS] = 0 */
+	double		height[ZIGGURAT_LAYERS + 1];	/* f(edge[i]); height[LAYERS] = 1 */
+} Ziggurat;
+
+static Ziggurat NormalZiggurat;
+static Ziggurat ExponentialZiggurat;
+static bool ZigguratsBuilt = false;
+
+/* f(x) of a ziggurat: the normal's exp(-x^2 / 2) or the exponential's exp(-x) */
+static inline double
+ZigguratDensity(bool normal, double x)
+{
+	return normal ? exp(-0.5 * x * x) : exp(-x);
+}
+
+/* Fill a ziggurat's layers from its edge R and area V, layer by layer upwards */
+static void
+BuildZiggurat(Ziggurat *z, bool normal, double edge, double area)
+{
+	z->edge[0] = area / ZigguratDensity(normal, edge);
+	z->edge[1] = edge;
+	for (int i = 1; i < ZIGGURAT_LAYERS; i++)
+	{
+		double		y = ZigguratDensity(normal, z->edge[i]) + area / z->edge[i];
+
+		/* the top layer's edge is 0 (the constants' last digits may overshoot) */
+		if (i == ZIGGURAT_LAYERS - 1 || y >= 1.0)
+			z->edge[i + 1] = 0;
+		else
+			z->edge[i + 1] = normal ? sqrt(-2.0 * log(y)) : -log(y);
+	}
+	for (int i = 0; i < ZIGGURAT_LAYERS; i++)
+		z->height[i] = ZigguratDensity(normal, z->edge[i]);
+	z->height[0] = ZigguratDensity(normal, edge);
+	z->height[ZIGGURAT_LAYERS] = 1.0;
+}
+
+/* Build both ziggurats once per process */
+static inline void
+EnsureZiggurats(void)
+{
+	if (likely(ZigguratsBuilt))
+		return;
+	BuildZiggurat(&NormalZiggurat, true, NORMAL_EDGE, NORMAL_AREA);
+	BuildZiggurat(&ExponentialZiggurat, false, EXPONENTIAL_EDGE, EXPONENTIAL_AREA);
+	ZigguratsBuilt = true;
+}
+
+/*
+ * A standard normal draw by the ziggurat method: one 64-bit draw picks the
+ * layer (bits 0-7), the sign (bit 8) and the point (bits 11-63); points
+ * outside the layer's inner rectangle are checked against the density, and
+ * the base layer's tail beyond R is drawn by Marsaglia's (1964) method
+ */
 double
 CrmRandomNormal(CrmRandom *rng)
 {
-	double		u,
-				v,
-				s;
+	const Ziggurat *z = &NormalZiggurat;
 
-	do
+	EnsureZiggurats();
+	for (;;)
 	{
-		u = 2.0 * CrmRandomUniform(rng) - 1.0;
-		v = 2.0 * CrmRandomUniform(rng) - 1.0;
-		s = u * u + v * v;
-	} while (s >= 1.0 || s == 0.0);
-	return u * sqrt(-2.0 * log(s) / s);
+		uint64		bits = CrmRandomNext(rng);
+		int			layer = (int) (bits & 0xFF);
+		double		sign = (bits & 0x100) ? -1.0 : 1.0;
+		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
+
+		if (x < z->edge[layer + 1])
+			return sign * x;
+		if (layer == 0)
+		{
+			double		a,
+						b;
+
+			do
+			{
+				a = -log(CrmRandomUniform(rng)) / NORMAL_EDGE;
+				b = -log(CrmRandomUniform(rng));
+			} while (b + b < a * a);
+			return sign * (NORMAL_EDGE + a);
+		}
+		if (z->height[layer] + CrmRandomUniform(rng) * (z->height[layer + 1] - z->height[layer]) <
+			exp(-0.5 * x * x))
+			return sign * x;
+	}
 }
 
-/* A Gamma(shape, 1) draw (Marsaglia & Tsang; shape < 1 boosted) */
+/*
+ * A standard exponential draw by the ziggurat method (as the normal's, one
+ * sided; the tail beyond R is R plus a fresh draw)
+ */
 double
-CrmRandomGamma(CrmRandom *rng, double shape)
+CrmRandomStandardExponential(CrmRandom *rng)
+{
+	const Ziggurat *z = &ExponentialZiggurat;
+	double		shift = 0;
+
+	EnsureZiggurats();
+	for (;;)
+	{
+		uint64		bits = CrmRandomNext(rng);
+		int			layer = (int) (bits & 0xFF);
+		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
+
+		if (x < z->edge[layer + 1])
+			return shift + x;
+		if (layer == 0)
+			shift += EXPONENTIAL_EDGE;
+		else if (z->height[layer] + CrmRandomUniform(rng) * (z->height[layer + 1] - z->height[layer]) <
+				 exp(-x))
+			return shift + x;
+	}
+}
+
+/* The constants of Gamma(shape, 1) draws (Marsaglia & Tsang; shape < 1 boosted) */
+void
+CrmGammaShapeInit(CrmGammaShape *g, double shape)
+{
+	g->shape = shape;
+	g->inverse_shape = shape < 1.0 ? 1.0 / shape : 0;
+	if (shape < 1.0)
+		shape += 1.0;
+	g->d = shape - 1.0 / 3.0;
+	g->c = 1.0 / sqrt(9.0 * g->d);
+}
+
+/*
+ * A Gamma(shape, 1) draw of a prepared shape (Marsaglia & Tsang's squeeze;
+ * a shape below 1 draws Gamma(shape + 1) U^(1/shape), U^(1/shape) =
+ * exp(-E / shape))
+ */
+double
+CrmRandomGammaOf(CrmRandom *rng, const CrmGammaShape *g)
 {
 	double		boost = 1.0;
-	double		d,
-				c;
 
-	if (shape < 1.0)
-	{
-		/* Gamma(shape) = Gamma(shape + 1) U^(1/shape) */
-		boost = exp(log(CrmRandomUniform(rng)) / shape);
-		shape += 1.0;
-	}
-	d = shape - 1.0 / 3.0;
-	c = 1.0 / sqrt(9.0 * d);
+	if (g->inverse_shape > 0)
+		boost = exp(-CrmRandomStandardExponential(rng) * g->inverse_shape);
 	for (;;)
 	{
 		double		z,
@@ -80,14 +205,24 @@ CrmRandomGamma(CrmRandom *rng, double shape)
 		do
 		{
 			z = CrmRandomNormal(rng);
-			v = 1.0 + c * z;
+			v = 1.0 + g->c * z;
 		} while (v <= 0.0);
 		v = v * v * v;
 		u = CrmRandomUniform(rng);
 		if (u < 1.0 - 0.0331 * (z * z) * (z * z) ||
-			log(u) < 0.5 * z * z + d * (1.0 - v + log(v)))
-			return d * v * boost;
+			log(u) < 0.5 * z * z + g->d * (1.0 - v + log(v)))
+			return g->d * v * boost;
 	}
+}
+
+/* A Gamma(shape, 1) draw */
+double
+CrmRandomGamma(CrmRandom *rng, double shape)
+{
+	CrmGammaShape g;
+
+	CrmGammaShapeInit(&g, shape);
+	return CrmRandomGammaOf(rng, &g);
 }
 
 /* A Beta(a, b) draw from two gamma draws */
@@ -101,11 +236,4 @@ CrmRandomBeta(CrmRandom *rng, double a, double b)
 	if (!(x + y > 0.0))
 		return a / (a + b);
 	return x / (x + y);
-}
-
-/* An Exponential(rate) draw */
-double
-CrmRandomExponential(CrmRandom *rng, double rate)
-{
-	return -log(CrmRandomUniform(rng)) / rate;
 }

@@ -51,13 +51,29 @@ CrmRandomUniform(CrmRandom *rng)
 /* A standard normal draw */
 extern double CrmRandomNormal(CrmRandom *rng);
 
+/* An Exponential(1) draw */
+extern double CrmRandomStandardExponential(CrmRandom *rng);
+
 /* A Gamma(shape, 1) draw, shape > 0 (scale it by dividing by the rate) */
 extern double CrmRandomGamma(CrmRandom *rng, double shape);
 
+/* The constants of Gamma(shape, 1) draws, for many draws of one shape */
+typedef struct CrmGammaShape
+{
+	double		shape;			/* the shape */
+	double		inverse_shape;	/* 1 / shape below 1 (boosted draws), else 0 */
+	double		d;				/* the squeeze's d: the shape (plus 1 when
+								 * boosted) less 1/3 */
+	double		c;				/* 1 / sqrt(9 d) */
+} CrmGammaShape;
+
+/* Prepare the constants of Gamma(shape, 1) draws, shape > 0 */
+extern void CrmGammaShapeInit(CrmGammaShape *g, double shape);
+
+/* A Gamma(shape, 1) draw of a prepared shape (the same as CrmRandomGamma's) */
+extern double CrmRandomGammaOf(CrmRandom *rng, const CrmGammaShape *g);
+
 /* A Beta(a, b) draw, a, b > 0 */
 extern double CrmRandomBeta(CrmRandom *rng, double a, double b);
-
-/* An Exponential(rate) draw, rate > 0 */
-extern double CrmRandomExponential(CrmRandom *rng, double rate);
 
 #endif							/* CRM_PRNG_H */
