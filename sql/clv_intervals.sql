@@ -1,6 +1,7 @@
 -- Prediction intervals (#26): crm.parameter_covariance, the per-customer
--- crm.purchase_interval, crm.dert_interval and crm.clv_interval, and the
--- totals crm.total_purchase_interval and crm.total_clv_interval.
+-- crm.purchase_interval, crm.dert_interval, crm.clv_interval and
+-- crm.customer_intervals (purchases and CLV of the same simulated futures),
+-- and the totals crm.total_purchase_interval and crm.total_clv_interval.
 -- Checked here: (1) the covariance's diagonal gives the fit's standard
 -- errors (delta method, 1e-6 relative: both come from the same numeric
 -- Hessian); (2) intervals are reproducible with a seed, change with it,
@@ -109,6 +110,29 @@ WITH c AS (
 	FROM psim s, pfits f, crm.dert_interval(f.model, array_fill(0::float8, ARRAY[4, 4]), x, t_x, t, 0.01, 0.9, 2000, 5) d
 	WHERE id <= 300)
 SELECT abs(sum(m) / sum(e) - 1) < 0.05 AS dert_mean_ok FROM c;
+-- crm.customer_intervals: both means are the expectations over its one
+-- horizon (52 weeks here), within 2 % as above
+WITH c AS (
+	SELECT crm.expected_purchases(f.model, 52, x, t_x, t) AS e_p, i.purchases_mean AS m_p,
+	       crm.clv(f.model, f.spend, x, t_x, t, m, 52, 0.01) AS e_c, i.clv_mean AS m_c
+	FROM sim s, fits f,
+	     crm.customer_intervals(f.model, f.spend, array_fill(0::float8, ARRAY[4, 4]), array_fill(0::float8, ARRAY[3, 3]),
+	                            x, t_x, t, m, 52, 0.01, 1, 0.9, 1000, 11) i
+	WHERE id <= 300)
+SELECT abs(sum(m_p) / sum(e_p) - 1) < 0.02 AS purchases_mean_ok, abs(sum(m_c) / sum(e_c) - 1) < 0.02 AS clv_mean_ok
+FROM c;
+-- and both come from the same futures: a customer with no purchase in at
+-- least 90 % of them (upper 0) has a CLV upper of 0 too, and the other way
+-- round; five customers as shown above (a mean may lie above the upper
+-- end: most futures of a customer can hold no purchase and a few many)
+SELECT count(*) AS customers,
+       bool_and((i.purchases_upper = 0) = (i.clv_upper = 0)) AS zero_together,
+       bool_and(i.purchases_lower <= i.purchases_upper AND i.clv_lower <= i.clv_upper) AS ordered
+FROM sim s, fits f, crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 500, 3) i;
+SELECT id, x, i.purchases_lower, round(i.purchases_mean::numeric, 2) AS purchases_mean, i.purchases_upper,
+       round(i.clv_lower::numeric, 1) AS clv_lower, round(i.clv_mean::numeric, 1) AS clv_mean, round(i.clv_upper::numeric, 1) AS clv_upper
+FROM sim s, fits f, crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 1000, 7) i
+WHERE id <= 5 ORDER BY id;
 
 -- (4) coverage: 20 replications of 1,000 customers from the known BG/NBD,
 -- each fitted (BG/NBD and Gamma-Gamma) on its own calibration data; the
@@ -117,7 +141,8 @@ SELECT abs(sum(m) / sum(e) - 1) < 0.05 AS dert_mean_ok FROM c;
 -- the true total in at least 15 of 20 replications (the lower 2.5 % of
 -- Binomial(20, 0.9) is 15)
 CREATE TABLE reps (rep int, customers bigint, covered bigint, spend_covered bigint,
-	total float8, total_interval crm.prediction_interval, spend float8, spend_interval crm.prediction_interval);
+	total float8, total_interval crm.prediction_interval, spend float8, spend_interval crm.prediction_interval,
+	both_covered bigint, both_spend_covered bigint);
 DO $$
 BEGIN
 	FOR rep IN 1 .. 20 LOOP
@@ -133,17 +158,22 @@ BEGIN
 		       count(*) FILTER (WHERE spend_holdout BETWEEN c.lower AND c.upper), sum(x_holdout),
 		       (SELECT crm.total_purchase_interval(f.model, f.cov, 39, x, t_x, t, id, 0.9, 200, rep) FROM rsim, rfit f),
 		       sum(spend_holdout),
-		       (SELECT crm.total_clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 39, 0, 1, id, 0.9, 200, rep) FROM rsim, rfit f)
+		       (SELECT crm.total_clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 39, 0, 1, id, 0.9, 200, rep) FROM rsim, rfit f),
+		       count(*) FILTER (WHERE x_holdout BETWEEN b.purchases_lower AND b.purchases_upper),
+		       count(*) FILTER (WHERE spend_holdout BETWEEN b.clv_lower AND b.clv_upper)
 		FROM rsim s, rfit f,
 		     crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 200, rep) p,
-		     crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 39, 0, 1, 0.9, 200, rep) c;
+		     crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 39, 0, 1, 0.9, 200, rep) c,
+		     crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 39, 0, 1, 0.9, 200, rep) b;
 	END LOOP;
 END $$;
 SELECT sum(customers) AS customers,
        sum(covered)::float8 / sum(customers) BETWEEN 0.85 AND 0.95 AS purchases_coverage_ok,
        sum(spend_covered)::float8 / sum(customers) BETWEEN 0.85 AND 0.95 AS spend_coverage_ok,
        count(*) FILTER (WHERE total BETWEEN (total_interval).lower AND (total_interval).upper) >= 15 AS total_coverage_ok,
-       count(*) FILTER (WHERE spend BETWEEN (spend_interval).lower AND (spend_interval).upper) >= 15 AS total_spend_coverage_ok
+       count(*) FILTER (WHERE spend BETWEEN (spend_interval).lower AND (spend_interval).upper) >= 15 AS total_spend_coverage_ok,
+       sum(both_covered)::float8 / sum(customers) BETWEEN 0.85 AND 0.95 AS customer_intervals_purchases_ok,
+       sum(both_spend_covered)::float8 / sum(customers) BETWEEN 0.85 AND 0.95 AS customer_intervals_spend_ok
 FROM reps;
 
 -- (2, continued) totals: the same in a forced-parallel plan, merged from
@@ -156,7 +186,9 @@ SELECT round((p).mean::numeric, 0) AS purchases_mean, (p).lower, (p).upper,
        (SELECT sum(x_holdout) FROM sim) AS actual_purchases
 FROM totals;
 CREATE TABLE serial_intervals AS
-SELECT id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 200, 4)::text AS i FROM sim, fits f;
+SELECT id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 200, 4)::text
+           || crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 200, 4)::text AS i
+FROM sim, fits f;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -175,7 +207,9 @@ SELECT (SELECT crm.total_purchase_interval((SELECT model FROM fits), (SELECT cov
 FROM totals;
 -- per-customer intervals under a parallel plan: the same bits
 SELECT count(*) AS differ_in_parallel
-FROM (SELECT id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 200, 4)::text AS i FROM sim, fits f) par
+FROM (SELECT id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 200, 4)::text
+                 || crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 200, 4)::text AS i
+      FROM sim, fits f) par
 JOIN serial_intervals ser USING (id)
 WHERE par.i <> ser.i;
 RESET :force_parallel;
@@ -199,7 +233,8 @@ SELECT crm.total_purchase_interval(f.model, f.cov, 39, NULL, t_x, t, id, 0.9, 50
 -- that overflows) is
 -- NULL, and left out of a total with a NOTICE
 SELECT crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, 2, 10, 30, 1e308, 52, 0.01, 1, 0.9, 100, 1) AS overflowing_spend,
-       crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, 2, 10, 30, -5, 52, 0.01, 1, 0.9, 100, 1) AS negative_spend
+       crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, 2, 10, 30, -5, 52, 0.01, 1, 0.9, 100, 1) AS negative_spend,
+       crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, 2, 10, 30, -5, 52, 0.01, 1, 0.9, 100, 1) IS NULL AS both_null
 FROM fits f;
 SELECT crm.total_clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, CASE WHEN id = 1 THEN 1e308 ELSE 50 END, 52, 0.01, 1, id, 0.9, 100, 1) IS NOT NULL AS total_without_it
 FROM sim, fits f WHERE id <= 3 AND x >= 1;
@@ -207,7 +242,7 @@ FROM sim, fits f WHERE id <= 3 AND x >= 1;
 -- volatility, strictness, parallel safety
 SELECT p.oid::regprocedure AS function, provolatile, proisstrict, proparallel
 FROM pg_proc p WHERE pronamespace = 'crm'::regnamespace
-  AND proname IN ('parameter_covariance', 'purchase_interval', 'dert_interval', 'clv_interval', 'total_purchase_interval',
+  AND proname IN ('parameter_covariance', 'purchase_interval', 'dert_interval', 'clv_interval', 'customer_intervals', 'total_purchase_interval',
                   'total_clv_interval', 'total_purchase_interval_trans', 'total_clv_interval_trans',
                   'total_interval_combine', 'total_interval_final')
 ORDER BY p.oid::regprocedure::text;
@@ -232,7 +267,12 @@ SELECT q, sqlstate_of(q || ' FROM intervals.fits') AS result FROM (VALUES
 	('SELECT crm.dert_interval(model, cov, 2, 10, 30, 1.5, 0.9, 100, 1)'),
 	('SELECT crm.clv_interval(model, spend, cov, spend_cov, 2, 10, 30, 50, 52, 0.01, 2, 0.9, 100, 1)'),
 	('SELECT crm.clv_interval(model, spend, cov, cov, 2, 10, 30, 50, 52, 0.01, 1, 0.9, 100, 1)'),
-	('SELECT crm.clv_interval(model, spend, cov, spend_cov, 2, 10, 30, 50, -52, 0.01, 1, 0.9, 100, 1)')) v(q);
+	('SELECT crm.clv_interval(model, spend, cov, spend_cov, 2, 10, 30, 50, -52, 0.01, 1, 0.9, 100, 1)'),
+	('SELECT crm.customer_intervals(model, spend, cov, spend_cov, 2, 10, 30, 50, -52, 0.01, 1, 0.9, 100, 1)'),
+	('SELECT crm.customer_intervals(model, spend, cov, spend_cov, 2, 10, 30, 50, 52, -1, 1, 0.9, 100, 1)'),
+	('SELECT crm.customer_intervals(model, spend, cov, spend_cov, 2, 10, 30, 50, 52, 0.01, 1, 1.2, 100, 1)'),
+	('SELECT crm.customer_intervals(model, spend, cov, spend_cov, 2, 10, 30, 50, 52, 0.01, 1, 0.9, 5, 1)'),
+	('SELECT crm.customer_intervals(model, spend, cov, cov, 2, 10, 30, 50, 52, 0.01, 1, 0.9, 100, 1)')) v(q);
 -- an unconverged model is refused as by every scorer (22023)
 SELECT sqlstate_of($$SELECT crm.purchase_interval(crm.bgnbd_fit(x, t_x, t), array_fill(0.01, ARRAY[4, 4]), 39, 2, 10, 30, 0.9, 100, 1)
 	FROM (VALUES (0::float8, 0::float8, 10::float8), (1, 5, 10)) v(x, t_x, t)$$) AS unconverged;
@@ -248,7 +288,8 @@ SELECT count(*) AS customers, count(DISTINCT (x, t_x, t)) AS distinct_summaries 
 CREATE TABLE memo_all AS
 SELECT w.id, crm.purchase_interval(f.model, f.cov, 39, x, t_x, t, 0.9, 300, 7)::text AS p,
        crm.dert_interval(f.model, f.cov, x, t_x, t, 0.01, 0.9, 300, 7)::text AS d,
-       crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 300, 7)::text AS c
+       crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 300, 7)::text AS c,
+       crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, x, t_x, t, m, 52, 0.01, 0.3, 0.9, 300, 7)::text AS b
 FROM weekly w, fits f;
 CREATE FUNCTION fresh_interval(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -261,6 +302,8 @@ SELECT count(*) AS checked,
        bool_and(a.p = fresh_interval(format('SELECT crm.purchase_interval(f.model, f.cov, 39, %s, %s, %s, 0.9, 300, 7)::text FROM intervals.fits f', w.x, w.t_x, w.t))
                 AND a.d = fresh_interval(format('SELECT crm.dert_interval(f.model, f.cov, %s, %s, %s, 0.01, 0.9, 300, 7)::text FROM intervals.fits f', w.x, w.t_x, w.t))
                 AND a.c = fresh_interval(format('SELECT crm.clv_interval(f.model, f.spend, f.cov, f.spend_cov, %s, %s, %s, %s, 52, 0.01, 0.3, 0.9, 300, 7)::text FROM intervals.fits f',
+                                                w.x, w.t_x, w.t, w.m))
+                AND a.b = fresh_interval(format('SELECT crm.customer_intervals(f.model, f.spend, f.cov, f.spend_cov, %s, %s, %s, %s, 52, 0.01, 0.3, 0.9, 300, 7)::text FROM intervals.fits f',
                                                 w.x, w.t_x, w.t, w.m)))
        AS memo_equals_fresh
 FROM memo_all a JOIN weekly w USING (id)
@@ -268,7 +311,7 @@ WHERE w.id IN (SELECT id FROM (SELECT id, count(*) OVER (PARTITION BY x, t_x, t)
                WHERE shared > 1 ORDER BY id LIMIT 40);
 -- customers of one summary (and spend) have one interval
 SELECT bool_and(n = 1) AS one_interval_per_summary
-FROM (SELECT count(DISTINCT (p, d, c)) AS n FROM memo_all JOIN weekly USING (id) GROUP BY x, t_x, t, m) s;
+FROM (SELECT count(DISTINCT (p, d, c, b)) AS n FROM memo_all JOIN weekly USING (id) GROUP BY x, t_x, t, m) s;
 
 -- crm.parameter_covariance: a state of another shape, a state with
 -- covariates, a Hessian that is not positive definite at the parameters

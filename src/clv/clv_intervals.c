@@ -16,8 +16,7 @@
  *		the order of rows or the plan.
  */
 #include "crm.h"
-#include "clv_ops.h"
-#include "prng.h"
+#include "clv_intervals.h"
 
 #include <math.h>
 
@@ -27,51 +26,6 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-
-/* Bounds on the number of parameter draws */
-#define INTERVAL_MIN_DRAWS 10
-#define INTERVAL_MAX_DRAWS 100000
-/* DERT's future is simulated until the discount factor falls below this */
-#define DERT_NEGLIGIBLE 1e-12
-/* Largest |log-parameter| a draw may reach (as the fit's bound) */
-#define DRAW_LOG_LIMIT 30.0
-/* Header of the totals' state (float8[]): level, fingerprint (2), customers, unscored */
-#define TOTAL_HEADER 5
-/* Purposes mixed into the seeds, so the streams differ */
-#define STREAM_PURCHASE_DRAWS UINT64CONST(0x5052434841534531)
-#define STREAM_SPEND_DRAWS UINT64CONST(0x5350454e44524157)
-#define STREAM_CUSTOMER UINT64CONST(0x435553544f4d4552)
-#define STREAM_KEY UINT64CONST(0x4b45594b45594b45)
-
-/* What an interval is for */
-typedef enum IntervalTarget
-{
-	TARGET_PURCHASES,			/* purchases in (T, T + horizon] */
-	TARGET_DERT,				/* purchases after T, discounted continuously */
-	TARGET_CLV					/* margin x spend in (T, T + horizon], discounted
-								 * per period as crm.clv */
-} IntervalTarget;
-
-/* The arguments of one interval call (a customer, or a row of a total) */
-typedef struct IntervalArgs
-{
-	IntervalTarget target;		/* what is predicted */
-	ClvModel   *purchase;		/* the purchase model */
-	ClvModel   *spend;			/* the spend model (CLV), else NULL */
-	ArrayType  *purchase_cov;	/* covariance of its log-parameters */
-	ArrayType  *spend_cov;		/* the spend model's (CLV), else NULL */
-	float8		customer[4];	/* x, t_x, T, NaN */
-	float8		spend_customer[4];	/* x, m (CLV) */
-	float8		horizon;		/* purchases and CLV: the window's length */
-	float8		rate;			/* DERT and CLV: discount rate per time unit */
-	float8		log_discount;	/* log(1 + rate) */
-	const float8 *discount;		/* CLV: (1 + rate)^-min(k, horizon) for k = 0
-								 * .. ceil(horizon), or NULL (computed) */
-	float8		margin;			/* CLV: the margin */
-	float8		level;			/* the interval's probability */
-	int32		draws;			/* parameter draws */
-	int64		seed;			/* the seed */
-} IntervalArgs;
 
 /*
  * Slots of a call site's memo of customer intervals: customers with the
@@ -92,37 +46,17 @@ typedef struct IntervalMemo
 	float8		mean;			/* the interval */
 	float8		lower;
 	float8		upper;
+	float8		purchases_mean; /* TARGET_PURCHASES_CLV: the purchases' */
+	float8		purchases_lower;
+	float8		purchases_upper;
 } IntervalMemo;
-
-/* The parameter draws of a call site, kept across its rows (fn_extra) */
-typedef struct IntervalDraws
-{
-	char	   *key;			/* the models, covariances, draws and seed
-								 * they were made for */
-	Size		key_len;		/* its length */
-	uint64		fingerprint;	/* a hash of key */
-	const ClvModelOps *purchase_ops;	/* the purchase model's table */
-	const ClvModelOps *spend_ops;	/* the spend model's, or NULL */
-	int32		n_draws;		/* number of draws */
-	ClvModel   *purchase;		/* n_draws purchase models */
-	ClvModel   *spend;			/* n_draws spend models, or NULL */
-	float8	   *values;			/* scratch: one simulated value per draw */
-	CrmGammaShape *spend_gamma;	/* per draw: the constants of its spends'
-								 * gamma draws (CLV), else NULL */
-	float8		table_rate;		/* the discount table's rate */
-	float8		table_horizon;	/* and horizon */
-	float8	   *table;			/* CLV's discount factors (see IntervalArgs),
-								 * or NULL */
-	IntervalMemo *memo;			/* INTERVAL_MEMO_SLOTS customer intervals of
-								 * these draws, or NULL until the first */
-} IntervalDraws;
 
 /* Longest horizon, in periods, whose discount factors are tabulated */
 #define DISCOUNT_TABLE_MAX 100000
 
 /* Raise 22023 unless a level is strictly between 0 and 1 */
-static void
-CheckLevel(float8 level)
+void
+ClvIntervalCheckLevel(float8 level)
 {
 	if (!(level > 0 && level < 1))
 		ereport(ERROR,
@@ -254,8 +188,8 @@ AppendKey(StringInfo buf, const void *data, Size len)
  * The parameter draws for args, from the call site's cache when it made
  * them for the same models, covariances, draws and seed
  */
-static IntervalDraws *
-GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
+IntervalDraws *
+ClvIntervalDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 {
 	IntervalDraws *cache = (IntervalDraws *) fcinfo->flinfo->fn_extra;
 	StringInfoData key;
@@ -289,6 +223,7 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 		if (cache->spend != NULL)
 			pfree(cache->spend);
 		pfree(cache->values);
+		pfree(cache->counts);
 		if (cache->spend_gamma != NULL)
 			pfree(cache->spend_gamma);
 		cache->spend_gamma = NULL;
@@ -325,6 +260,7 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
 			cache->spend_gamma[d].shape = get_float8_nan();
 	}
 	cache->values = (float8 *) palloc(sizeof(float8) * args->draws);
+	cache->counts = (float8 *) palloc(sizeof(float8) * args->draws);
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = cache;
 	pfree(key.data);
@@ -336,12 +272,12 @@ GetDraws(FunctionCallInfo fcinfo, const IntervalArgs *args)
  * rate)^-min(k, horizon), kept by the call site for its rate and horizon;
  * NULL for a horizon of more than DISCOUNT_TABLE_MAX periods
  */
-static const float8 *
-DiscountTable(FunctionCallInfo fcinfo, IntervalDraws *draws, const IntervalArgs *args)
+const float8 *
+ClvIntervalDiscountTable(FunctionCallInfo fcinfo, IntervalDraws *draws, const IntervalArgs *args)
 {
 	int32		n;
 
-	if (args->target != TARGET_CLV || ceil(args->horizon) > DISCOUNT_TABLE_MAX)
+	if (!TARGET_HAS_SPEND(args->target) || ceil(args->horizon) > DISCOUNT_TABLE_MAX)
 		return NULL;
 	if (draws->table != NULL && draws->table_rate == args->rate &&
 		draws->table_horizon == args->horizon)
@@ -366,11 +302,12 @@ DiscountTable(FunctionCallInfo fcinfo, IntervalDraws *draws, const IntervalArgs 
  * probability drop_a / (drop_a + drop_b + k) (p integrated out); the
  * Pareto/NBD's remaining lifetime Lomax, P(L > w) = (b / (b + w))^s (mu
  * integrated out); a CLV draws the spend rate nu once, at the first
- * purchase, then each spend ~ Gamma(spend_shape, nu)
+ * purchase, then each spend ~ Gamma(spend_shape, nu).  *purchases gets the
+ * number of simulated purchases.
  */
 static float8
 SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent *spend,
-			   const CrmGammaShape *spend_gamma, CrmRandom *rng)
+			   const CrmGammaShape *spend_gamma, CrmRandom *rng, float8 *purchases)
 {
 	float8		value = 0;
 	float8		u = 0;
@@ -379,6 +316,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 	float8		mean_wait;
 	float8		spend_scale = 0;
 
+	*purchases = 0;
 	if (!life->alive)
 		return 0;
 	if (args->target == TARGET_DERT)
@@ -400,6 +338,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 		u += CrmRandomStandardExponential(rng) * mean_wait;
 		if (!(u <= end))
 			break;
+		*purchases += 1;
 		switch (args->target)
 		{
 			case TARGET_PURCHASES:
@@ -409,6 +348,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 				value += exp(-log_discount * u);
 				break;
 			case TARGET_CLV:
+			case TARGET_PURCHASES_CLV:
 				/* 1 / nu, drawn at the first purchase */
 				if (n == 0)
 					spend_scale = spend->nu_rate / CrmRandomGamma(rng, spend->nu_shape);
@@ -424,7 +364,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 		if ((n & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
-	return args->target == TARGET_CLV ? args->margin * value : value;
+	return TARGET_HAS_SPEND(args->target) ? args->margin * value : value;
 }
 
 /*
@@ -432,8 +372,8 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
  * draw, from a stream of stream_seed; false when a model cannot score the
  * customer
  */
-static bool
-SimulateCustomer(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_seed)
+bool
+ClvIntervalSimulate(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_seed)
 {
 	CrmRandom	rng;
 
@@ -454,7 +394,7 @@ SimulateCustomer(const IntervalArgs *args, IntervalDraws *draws, uint64 stream_s
 			if (spend_gamma->shape != spend.spend_shape)
 				CrmGammaShapeInit(spend_gamma, spend.spend_shape);
 		}
-		draws->values[d] = SimulateFuture(args, &life, &spend, spend_gamma, &rng);
+		draws->values[d] = SimulateFuture(args, &life, &spend, spend_gamma, &rng, &draws->counts[d]);
 		if (!isfinite(draws->values[d]))
 			return false;
 		if ((d & 63) == 0)
@@ -555,8 +495,8 @@ HistogramKth(const int32 *histogram, int32 k)
  * the values, which are reordered.  Values that are all small counts (as
  * purchases mostly are) are ranked from their histogram, in one pass.
  */
-static void
-IntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, float8 *upper)
+void
+ClvIntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, float8 *upper)
 {
 	int32		lo;
 	int32		first = 0;
@@ -597,8 +537,8 @@ IntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower, f
 }
 
 /* The composite crm.prediction_interval (mean, lower, upper) */
-static Datum
-IntervalResult(FunctionCallInfo fcinfo, float8 mean, float8 lower, float8 upper)
+Datum
+ClvIntervalResult(FunctionCallInfo fcinfo, float8 mean, float8 lower, float8 upper)
 {
 	TupleDesc	desc;
 	Datum		values[3];
@@ -627,7 +567,7 @@ ModelArg(FunctionCallInfo fcinfo, int argno)
 static void
 CheckArgs(IntervalArgs *args)
 {
-	CheckLevel(args->level);
+	ClvIntervalCheckLevel(args->level);
 	CheckDraws(args->draws);
 	args->log_discount = log1p(args->rate);
 	ClvCheckCustomer(TUPLE_SHAPE_PURCHASES, args->customer);
@@ -641,6 +581,7 @@ CheckArgs(IntervalArgs *args)
 									  "Undiscounted, a customer who never drops out makes purchases forever.");
 			break;
 		case TARGET_CLV:
+		case TARGET_PURCHASES_CLV:
 			ClvCheckHorizon(args->horizon);
 			CheckDiscountRate(args->rate);
 			CheckMargin(args->margin);
@@ -661,8 +602,8 @@ CheckArgs(IntervalArgs *args)
  * then (after a customer key for the totals) level, draws, seed; *next gets
  * the argument after the customer's
  */
-static void
-ReadArgs(FunctionCallInfo fcinfo, int first, IntervalTarget target, IntervalArgs *args,
+void
+ClvIntervalReadArgs(FunctionCallInfo fcinfo, int first, IntervalTarget target, IntervalArgs *args,
 		 int *next)
 {
 	int			a = first;
@@ -671,10 +612,10 @@ ReadArgs(FunctionCallInfo fcinfo, int first, IntervalTarget target, IntervalArgs
 	args->target = target;
 	args->margin = 1;
 	args->purchase = ModelArg(fcinfo, a++);
-	if (target == TARGET_CLV)
+	if (TARGET_HAS_SPEND(target))
 		args->spend = ModelArg(fcinfo, a++);
 	args->purchase_cov = PG_GETARG_ARRAYTYPE_P(a++);
-	if (target == TARGET_CLV)
+	if (TARGET_HAS_SPEND(target))
 		args->spend_cov = PG_GETARG_ARRAYTYPE_P(a++);
 	if (target == TARGET_PURCHASES)
 		args->horizon = PG_GETARG_FLOAT8(a++);
@@ -682,7 +623,7 @@ ReadArgs(FunctionCallInfo fcinfo, int first, IntervalTarget target, IntervalArgs
 	args->customer[1] = PG_GETARG_FLOAT8(a++);
 	args->customer[2] = PG_GETARG_FLOAT8(a++);
 	args->customer[3] = get_float8_nan();
-	if (target == TARGET_CLV)
+	if (TARGET_HAS_SPEND(target))
 	{
 		args->spend_customer[0] = args->customer[0];
 		args->spend_customer[1] = PG_GETARG_FLOAT8(a++);
@@ -698,8 +639,8 @@ ReadArgs(FunctionCallInfo fcinfo, int first, IntervalTarget target, IntervalArgs
 }
 
 /* Read level, draws and seed from argument a on */
-static void
-ReadTail(FunctionCallInfo fcinfo, int a, IntervalArgs *args)
+void
+ClvIntervalReadTail(FunctionCallInfo fcinfo, int a, IntervalArgs *args)
 {
 	args->level = PG_GETARG_FLOAT8(a);
 	args->draws = PG_GETARG_INT32(a + 1);
@@ -734,13 +675,13 @@ MemoSlot(const float8 *key)
 }
 
 /*
- * A customer's interval for the target (NULL when it cannot be scored):
- * from the call site's memo when a customer with the same values was
- * computed with the same draws (the same numbers: the simulation depends on
- * nothing else), else simulated and remembered
+ * A customer's memo slot for the target, its intervals computed: from the
+ * call site's memo when a customer with the same values was computed with
+ * the same draws (the same numbers: the simulation depends on nothing
+ * else), else simulated and remembered
  */
-static Datum
-CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
+static IntervalMemo *
+CustomerMemo(FunctionCallInfo fcinfo, IntervalTarget target)
 {
 	IntervalArgs args;
 	IntervalDraws *draws;
@@ -748,9 +689,9 @@ CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
 	float8		key[INTERVAL_MEMO_KEY];
 	int			next;
 
-	ReadArgs(fcinfo, 0, target, &args, &next);
-	ReadTail(fcinfo, next, &args);
-	draws = GetDraws(fcinfo, &args);
+	ClvIntervalReadArgs(fcinfo, 0, target, &args, &next);
+	ClvIntervalReadTail(fcinfo, next, &args);
+	draws = ClvIntervalDraws(fcinfo, &args);
 	if (draws->memo == NULL)
 		draws->memo = (IntervalMemo *) MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 															  sizeof(IntervalMemo) * INTERVAL_MEMO_SLOTS);
@@ -758,18 +699,32 @@ CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
 	slot = &draws->memo[MemoSlot(key)];
 	if (!(slot->used && memcmp(slot->key, key, sizeof(key)) == 0))
 	{
-		args.discount = DiscountTable(fcinfo, draws, &args);
+		args.discount = ClvIntervalDiscountTable(fcinfo, draws, &args);
 		memcpy(slot->key, key, sizeof(key));
 		slot->used = false;
-		slot->scored = SimulateCustomer(&args, draws, CustomerSeed(&args));
+		slot->scored = ClvIntervalSimulate(&args, draws, CustomerSeed(&args));
 		if (slot->scored)
-			IntervalOf(draws->values, draws->n_draws, args.level, &slot->mean, &slot->lower,
-					   &slot->upper);
+		{
+			ClvIntervalOf(draws->values, draws->n_draws, args.level, &slot->mean, &slot->lower,
+						  &slot->upper);
+			if (target == TARGET_PURCHASES_CLV)
+				ClvIntervalOf(draws->counts, draws->n_draws, args.level, &slot->purchases_mean,
+							  &slot->purchases_lower, &slot->purchases_upper);
+		}
 		slot->used = true;
 	}
+	return slot;
+}
+
+/* A customer's interval for the target (NULL when it cannot be scored) */
+static Datum
+CustomerInterval(FunctionCallInfo fcinfo, IntervalTarget target)
+{
+	IntervalMemo *slot = CustomerMemo(fcinfo, target);
+
 	if (!slot->scored)
 		PG_RETURN_NULL();
-	return IntervalResult(fcinfo, slot->mean, slot->lower, slot->upper);
+	return ClvIntervalResult(fcinfo, slot->mean, slot->lower, slot->upper);
 }
 
 /*
@@ -808,6 +763,38 @@ clv_clv_interval(PG_FUNCTION_ARGS)
 }
 
 /*
+ * crm.customer_intervals(purchase_model, spend_model, purchase_covariance,
+ * spend_covariance, x, t_x, T, monetary_value, horizon, discount_rate,
+ * margin, level, draws, seed): the intervals of the customer's purchases
+ * and of its CLV over the horizon, both read from the same simulated
+ * futures (one per parameter draw), as (purchases_mean, purchases_lower,
+ * purchases_upper, clv_mean, clv_lower, clv_upper); NULL when the models
+ * cannot score the customer
+ */
+PG_FUNCTION_INFO_V1(clv_customer_intervals);
+Datum
+clv_customer_intervals(PG_FUNCTION_ARGS)
+{
+	IntervalMemo *slot = CustomerMemo(fcinfo, TARGET_PURCHASES_CLV);
+	TupleDesc	desc;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	if (!slot->scored)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "crm.customer_intervals does not return a composite type");
+	desc = BlessTupleDesc(desc);
+	values[0] = Float8GetDatum(slot->purchases_mean);
+	values[1] = Float8GetDatum(slot->purchases_lower);
+	values[2] = Float8GetDatum(slot->purchases_upper);
+	values[3] = Float8GetDatum(slot->mean);
+	values[4] = Float8GetDatum(slot->lower);
+	values[5] = Float8GetDatum(slot->upper);
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+/*
  * crm.parameter_covariance(model, state): the covariance of the model's
  * estimated log-parameters at its parameters over the customers of a fit
  * state, as a 2-dimensional array
@@ -843,193 +830,4 @@ clv_parameter_covariance(PG_FUNCTION_ARGS)
 	dims[0] = dims[1] = n;
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(elements, NULL, 2, dims, lbs, FLOAT8OID,
 											 sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/* The float8 values of a totals state (a 1-dimensional float8[] without NULLs) */
-static float8 *
-TotalValues(ArrayType *state, int *n)
-{
-	float8	   *v;
-
-	if (ARR_NDIM(state) != 1 || array_contains_nulls(state) ||
-		ARR_DIMS(state)[0] < TOTAL_HEADER + INTERVAL_MIN_DRAWS ||
-		ARR_DIMS(state)[0] > TOTAL_HEADER + INTERVAL_MAX_DRAWS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid prediction interval state")));
-	*n = ARR_DIMS(state)[0];
-	v = (float8 *) ARR_DATA_PTR(state);
-	/* counts are whole and not negative, every value finite */
-	for (int i = 0; i < *n; i++)
-		if (!isfinite(v[i]) || (i >= 3 && i < TOTAL_HEADER && (v[i] < 0 || v[i] != floor(v[i]))) ||
-			(i == TOTAL_HEADER - 1 && v[i] > v[3]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid prediction interval state"),
-					 errdetail("Element %d is %g.", i + 1, v[i])));
-	return v;
-}
-
-/*
- * A new totals state for args and their draws, in the aggregate's context
- * (or the current one, called directly)
- */
-static ArrayType *
-NewTotalState(FunctionCallInfo fcinfo, const IntervalArgs *args, const IntervalDraws *draws)
-{
-	MemoryContext aggcontext;
-	MemoryContext old;
-	ArrayType  *state;
-	float8	   *v;
-	int			n = TOTAL_HEADER + draws->n_draws;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		aggcontext = CurrentMemoryContext;
-	old = MemoryContextSwitchTo(aggcontext);
-	state = construct_array((Datum *) palloc0(sizeof(Datum) * n), n, FLOAT8OID, sizeof(float8),
-							FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	MemoryContextSwitchTo(old);
-	v = (float8 *) ARR_DATA_PTR(state);
-	v[0] = args->level;
-	v[1] = (float8) (draws->fingerprint >> 32);
-	v[2] = (float8) (draws->fingerprint & UINT64CONST(0xFFFFFFFF));
-	return state;
-}
-
-/*
- * The transition of the totals: the state (argument 0, NULL at first), then
- * the arguments of the target's interval with a customer key before level,
- * draws and seed.  A row with a NULL argument is skipped; a customer the
- * model cannot score is counted (unscored) and left out.
- */
-static Datum
-TotalTransition(FunctionCallInfo fcinfo, IntervalTarget target)
-{
-	IntervalArgs args;
-	IntervalDraws *draws;
-	ArrayType  *state;
-	float8	   *v;
-	int			n;
-	int			next;
-	int64		key;
-
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (PG_ARGISNULL(0))
-				PG_RETURN_NULL();
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-		}
-	ReadArgs(fcinfo, 1, target, &args, &next);
-	key = PG_GETARG_INT64(next);
-	ReadTail(fcinfo, next + 1, &args);
-	draws = GetDraws(fcinfo, &args);
-	args.discount = DiscountTable(fcinfo, draws, &args);
-	if (PG_ARGISNULL(0))
-		state = NewTotalState(fcinfo, &args, draws);
-	else
-		state = (ArrayType *) CrmWritableArg(fcinfo, 0);
-	v = TotalValues(state, &n);
-	if (n != TOTAL_HEADER + draws->n_draws || v[0] != args.level ||
-		v[1] != (float8) (draws->fingerprint >> 32) ||
-		v[2] != (float8) (draws->fingerprint & UINT64CONST(0xFFFFFFFF)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the models, covariances, level, draws and seed of a total interval must be the same on every row")));
-	v[3] += 1;
-	if (!SimulateCustomer(&args, draws, CrmMix64(CrmMix64((uint64) args.seed ^ STREAM_KEY) ^
-												 (uint64) key)))
-		v[4] += 1;
-	else
-		for (int32 d = 0; d < draws->n_draws; d++)
-			v[TOTAL_HEADER + d] += draws->values[d];
-	PG_RETURN_ARRAYTYPE_P(state);
-}
-
-/* Transition of crm.total_purchase_interval */
-PG_FUNCTION_INFO_V1(clv_total_purchase_interval_trans);
-Datum
-clv_total_purchase_interval_trans(PG_FUNCTION_ARGS)
-{
-	return TotalTransition(fcinfo, TARGET_PURCHASES);
-}
-
-/* Transition of crm.total_clv_interval */
-PG_FUNCTION_INFO_V1(clv_total_clv_interval_trans);
-Datum
-clv_total_clv_interval_trans(PG_FUNCTION_ARGS)
-{
-	return TotalTransition(fcinfo, TARGET_CLV);
-}
-
-/* Combine of the totals: elementwise sums of two states made with the same arguments */
-PG_FUNCTION_INFO_V1(clv_total_interval_combine);
-Datum
-clv_total_interval_combine(PG_FUNCTION_ARGS)
-{
-	ArrayType  *a;
-	ArrayType  *b;
-	float8	   *va;
-	float8	   *vb;
-	int			na,
-				nb;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	if (PG_ARGISNULL(0))
-	{
-		MemoryContext aggcontext;
-		MemoryContext old;
-
-		if (!AggCheckCallContext(fcinfo, &aggcontext))
-			aggcontext = CurrentMemoryContext;
-		old = MemoryContextSwitchTo(aggcontext);
-		a = PG_GETARG_ARRAYTYPE_P_COPY(1);
-		MemoryContextSwitchTo(old);
-		(void) TotalValues(a, &na);
-		PG_RETURN_ARRAYTYPE_P(a);
-	}
-	a = (ArrayType *) CrmWritableArg(fcinfo, 0);
-	b = PG_GETARG_ARRAYTYPE_P(1);
-	va = TotalValues(a, &na);
-	vb = TotalValues(b, &nb);
-	if (na != nb || va[0] != vb[0] || va[1] != vb[1] || va[2] != vb[2])
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge prediction interval states made with different arguments")));
-	for (int i = 3; i < na; i++)
-		va[i] += vb[i];
-	PG_RETURN_ARRAYTYPE_P(a);
-}
-
-/*
- * Final function of the totals: the interval of the per-draw totals
- * (crm.prediction_interval); a NOTICE counts the customers left out
- */
-PG_FUNCTION_INFO_V1(clv_total_interval_final);
-Datum
-clv_total_interval_final(PG_FUNCTION_ARGS)
-{
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	float8	   *v;
-	float8	   *totals;
-	int			n;
-	float8		mean,
-				lower,
-				upper;
-
-	v = TotalValues(state, &n);
-	CheckLevel(v[0]);
-	if (v[4] > 0)
-		ereport(NOTICE,
-				(errmsg("total interval: left out %.0f of %.0f customers the models cannot score",
-						v[4], v[3])));
-	totals = (float8 *) palloc(sizeof(float8) * (n - TOTAL_HEADER));
-	memcpy(totals, v + TOTAL_HEADER, sizeof(float8) * (n - TOTAL_HEADER));
-	IntervalOf(totals, n - TOTAL_HEADER, v[0], &mean, &lower, &upper);
-	return IntervalResult(fcinfo, mean, lower, upper);
 }

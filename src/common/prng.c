@@ -40,9 +40,6 @@ CrmRandomSeed(CrmRandom *rng, uint64 seed)
 		rng->s[0] = 1;
 }
 
-/* Layers of each ziggurat */
-#define ZIGGURAT_LAYERS 256
-
 /*
  * The ziggurats' constants (Marsaglia & Tsang 2000, 256 layers): the right
  * edge R of the base layer and the area V of every layer under f(x) =
@@ -53,17 +50,9 @@ CrmRandomSeed(CrmRandom *rng, uint64 seed)
 #define EXPONENTIAL_EDGE 7.69711747013104972
 #define EXPONENTIAL_AREA 3.949659822581572e-3
 
-/* A ziggurat: layer i covers [0, edge[i]] x [height[i], height[i + 1]] */
-typedef struct Ziggurat
-{
-	double		edge[ZIGGURAT_LAYERS + 1];	/* right edges; edge[0] is the base
-											 * layer's width V / f(R) (its tail
-											 * included), edge[LAYERS] = 0 */
-	double		height[ZIGGURAT_LAYERS + 1];	/* f(edge[i]); height[LAYERS] = 1 */
-} Ziggurat;
-
-static Ziggurat NormalZiggurat;
-static Ziggurat ExponentialZiggurat;
+/* The ziggurats, all zero until built (the inline draws then take the slow path) */
+CrmZiggurat CrmNormalZiggurat;
+CrmZiggurat CrmExponentialZiggurat;
 static bool ZigguratsBuilt = false;
 
 /* f(x) of a ziggurat: the normal's exp(-x^2 / 2) or the exponential's exp(-x) */
@@ -75,24 +64,24 @@ ZigguratDensity(bool normal, double x)
 
 /* Fill a ziggurat's layers from its edge R and area V, layer by layer upwards */
 static void
-BuildZiggurat(Ziggurat *z, bool normal, double edge, double area)
+BuildZiggurat(CrmZiggurat *z, bool normal, double edge, double area)
 {
 	z->edge[0] = area / ZigguratDensity(normal, edge);
 	z->edge[1] = edge;
-	for (int i = 1; i < ZIGGURAT_LAYERS; i++)
+	for (int i = 1; i < CRM_ZIGGURAT_LAYERS; i++)
 	{
 		double		y = ZigguratDensity(normal, z->edge[i]) + area / z->edge[i];
 
 		/* the top layer's edge is 0 (the constants' last digits may overshoot) */
-		if (i == ZIGGURAT_LAYERS - 1 || y >= 1.0)
+		if (i == CRM_ZIGGURAT_LAYERS - 1 || y >= 1.0)
 			z->edge[i + 1] = 0;
 		else
 			z->edge[i + 1] = normal ? sqrt(-2.0 * log(y)) : -log(y);
 	}
-	for (int i = 0; i < ZIGGURAT_LAYERS; i++)
+	for (int i = 0; i < CRM_ZIGGURAT_LAYERS; i++)
 		z->height[i] = ZigguratDensity(normal, z->edge[i]);
 	z->height[0] = ZigguratDensity(normal, edge);
-	z->height[ZIGGURAT_LAYERS] = 1.0;
+	z->height[CRM_ZIGGURAT_LAYERS] = 1.0;
 }
 
 /* Build both ziggurats once per process */
@@ -101,26 +90,26 @@ EnsureZiggurats(void)
 {
 	if (likely(ZigguratsBuilt))
 		return;
-	BuildZiggurat(&NormalZiggurat, true, NORMAL_EDGE, NORMAL_AREA);
-	BuildZiggurat(&ExponentialZiggurat, false, EXPONENTIAL_EDGE, EXPONENTIAL_AREA);
+	BuildZiggurat(&CrmNormalZiggurat, true, NORMAL_EDGE, NORMAL_AREA);
+	BuildZiggurat(&CrmExponentialZiggurat, false, EXPONENTIAL_EDGE, EXPONENTIAL_AREA);
 	ZigguratsBuilt = true;
 }
 
 /*
- * A standard normal draw by the ziggurat method: one 64-bit draw picks the
- * layer (bits 0-7), the sign (bit 8) and the point (bits 11-63); points
- * outside the layer's inner rectangle are checked against the density, and
- * the base layer's tail beyond R is drawn by Marsaglia's (1964) method
+ * A standard normal draw by the ziggurat method, from the 64 bits the inline
+ * CrmRandomNormal drew when its point fell outside its layer's inner
+ * rectangle (or the ziggurats were not built yet): that point checked
+ * against the density, the base layer's tail beyond R drawn by Marsaglia's
+ * (1964) method, or new bits
  */
 double
-CrmRandomNormal(CrmRandom *rng)
+CrmRandomNormalSlow(CrmRandom *rng, uint64 bits)
 {
-	const Ziggurat *z = &NormalZiggurat;
+	const CrmZiggurat *z = &CrmNormalZiggurat;
 
 	EnsureZiggurats();
 	for (;;)
 	{
-		uint64		bits = CrmRandomNext(rng);
 		int			layer = (int) (bits & 0xFF);
 		double		sign = (bits & 0x100) ? -1.0 : 1.0;
 		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
@@ -142,23 +131,24 @@ CrmRandomNormal(CrmRandom *rng)
 		if (z->height[layer] + CrmRandomUniform(rng) * (z->height[layer + 1] - z->height[layer]) <
 			exp(-0.5 * x * x))
 			return sign * x;
+		bits = CrmRandomNext(rng);
 	}
 }
 
 /*
- * A standard exponential draw by the ziggurat method (as the normal's, one
- * sided; the tail beyond R is R plus a fresh draw)
+ * A standard exponential draw by the ziggurat method, from the bits the
+ * inline CrmRandomStandardExponential drew (as the normal's, one sided; the
+ * tail beyond R is R plus a fresh draw)
  */
 double
-CrmRandomStandardExponential(CrmRandom *rng)
+CrmRandomExponentialSlow(CrmRandom *rng, uint64 bits)
 {
-	const Ziggurat *z = &ExponentialZiggurat;
+	const CrmZiggurat *z = &CrmExponentialZiggurat;
 	double		shift = 0;
 
 	EnsureZiggurats();
 	for (;;)
 	{
-		uint64		bits = CrmRandomNext(rng);
 		int			layer = (int) (bits & 0xFF);
 		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
 
@@ -169,6 +159,7 @@ CrmRandomStandardExponential(CrmRandom *rng)
 		else if (z->height[layer] + CrmRandomUniform(rng) * (z->height[layer + 1] - z->height[layer]) <
 				 exp(-x))
 			return shift + x;
+		bits = CrmRandomNext(rng);
 	}
 }
 

@@ -48,11 +48,61 @@ CrmRandomUniform(CrmRandom *rng)
 	return ((double) (CrmRandomNext(rng) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
-/* A standard normal draw */
-extern double CrmRandomNormal(CrmRandom *rng);
+/* Layers of each ziggurat */
+#define CRM_ZIGGURAT_LAYERS 256
 
-/* An Exponential(1) draw */
-extern double CrmRandomStandardExponential(CrmRandom *rng);
+/*
+ * A ziggurat of the normal or exponential draws: layer i covers [0,
+ * edge[i]] x [height[i], height[i + 1]] under the density
+ */
+typedef struct CrmZiggurat
+{
+	double		edge[CRM_ZIGGURAT_LAYERS + 1];	/* right edges; edge[0] is the
+												 * base layer's width V / f(R)
+												 * (its tail included),
+												 * edge[LAYERS] = 0 */
+	double		height[CRM_ZIGGURAT_LAYERS + 1];	/* f(edge[i]); 1 at the top */
+} CrmZiggurat;
+
+/* The normal's and the exponential's ziggurats (built at the first draw) */
+extern CrmZiggurat CrmNormalZiggurat;
+extern CrmZiggurat CrmExponentialZiggurat;
+
+/* The draws from bits outside a layer's inner rectangle (prng.c) */
+extern double CrmRandomNormalSlow(CrmRandom *rng, uint64 bits);
+extern double CrmRandomExponentialSlow(CrmRandom *rng, uint64 bits);
+
+/*
+ * A standard normal draw by the ziggurat method: one 64-bit draw picks the
+ * layer (bits 0-7), the sign (bit 8) and the point (bits 11-63), accepted
+ * at once when it lies in the layer's inner rectangle (about 99 % of draws)
+ */
+static inline double
+CrmRandomNormal(CrmRandom *rng)
+{
+	uint64		bits = CrmRandomNext(rng);
+	int			layer = (int) (bits & 0xFF);
+	double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) *
+		CrmNormalZiggurat.edge[layer];
+
+	if (likely(x < CrmNormalZiggurat.edge[layer + 1]))
+		return (bits & 0x100) ? -x : x;
+	return CrmRandomNormalSlow(rng, bits);
+}
+
+/* An Exponential(1) draw by the ziggurat method (as the normal's, one sided) */
+static inline double
+CrmRandomStandardExponential(CrmRandom *rng)
+{
+	uint64		bits = CrmRandomNext(rng);
+	int			layer = (int) (bits & 0xFF);
+	double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) *
+		CrmExponentialZiggurat.edge[layer];
+
+	if (likely(x < CrmExponentialZiggurat.edge[layer + 1]))
+		return x;
+	return CrmRandomExponentialSlow(rng, bits);
+}
 
 /* A Gamma(shape, 1) draw, shape > 0 (scale it by dividing by the rate) */
 extern double CrmRandomGamma(CrmRandom *rng, double shape);

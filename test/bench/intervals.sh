@@ -15,7 +15,8 @@
 #       100,000 customers with 1,000 parameter draws in at most 10 s):
 #       BENCH_CUSTOMERS customers simulated from the BG/NBD, fitted, then
 #       timed: crm.purchase_interval for every customer; crm.clv_interval
-#       for every customer; both in one query; crm.total_purchase_interval;
+#       for every customer; both in one query; crm.customer_intervals (both
+#       from one simulation); crm.total_purchase_interval;
 #       each single-threaded and with 2 parallel workers.
 #
 # Usage:  test/bench/intervals.sh
@@ -101,13 +102,15 @@ declare -A queries=(
 	["(a) CET: crm.purchase_interval, every customer"]="SELECT sum(i.upper) FROM iv_customers c, crm.purchase_interval($M, $C, 39, x, t_x, t, 0.9, $d, 1) i"
 	["(b) CLV: crm.clv_interval, every customer"]="SELECT sum(i.upper) FROM iv_customers c, crm.clv_interval($M, $S, $C, $SC, x, t_x, t, m, 52, 0.01, 1, 0.9, $d, 1) i"
 	["(a)+(b) both in one query"]="SELECT sum(i.upper + j.upper) FROM iv_customers c, crm.purchase_interval($M, $C, 39, x, t_x, t, 0.9, $d, 1) i, crm.clv_interval($M, $S, $C, $SC, x, t_x, t, m, 52, 0.01, 1, 0.9, $d, 1) j"
+	["(e) CET and CLV from one simulation: crm.customer_intervals (52 weeks)"]="SELECT sum(i.purchases_upper + i.clv_upper) FROM iv_customers c, crm.customer_intervals($M, $S, $C, $SC, x, t_x, t, m, 52, 0.01, 1, 0.9, $d, 1) i"
 	["(c) total: crm.total_purchase_interval"]="SELECT crm.total_purchase_interval($M, $C, 39, x, t_x, t, id, 0.9, $d, 1) FROM iv_customers"
 	["(d) point estimates: crm.expected_purchases + crm.clv"]="SELECT sum(crm.expected_purchases($M, 39, x, t_x, t) + crm.clv($M, $S, x, t_x, t, m, 52, 0.01)) FROM iv_customers"
 )
 echo "Median of $BENCH_REPS repetitions (ms, a fresh session per query):"
 echo
 for name in "(a) CET: crm.purchase_interval, every customer" "(b) CLV: crm.clv_interval, every customer" \
-	"(a)+(b) both in one query" "(c) total: crm.total_purchase_interval" "(d) point estimates: crm.expected_purchases + crm.clv"; do
+	"(a)+(b) both in one query" "(e) CET and CLV from one simulation: crm.customer_intervals (52 weeks)" \
+	"(c) total: crm.total_purchase_interval" "(d) point estimates: crm.expected_purchases + crm.clv"; do
 	for workers in 0 2; do
 		opts="-c max_parallel_workers_per_gather=$workers"
 		[ "$workers" -gt 0 ] && opts="$opts -c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0"
@@ -119,5 +122,5 @@ for name in "(a) CET: crm.purchase_interval, every customer" "(b) CLV: crm.clv_i
 	done
 done
 echo
-echo "Target: (a)+(b) at most 10000 ms for 100,000 customers with 1,000 draws."
+echo "Target: CET and CLV intervals, (a)+(b) or (e), at most 10000 ms for 100,000 customers with 1,000 draws."
 q -c "DROP TABLE iv_customers, iv_fit"
