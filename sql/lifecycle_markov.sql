@@ -50,6 +50,40 @@ SELECT count(*) FILTER (WHERE a.value = b.value) AS equal
 FROM recency, crm.markov_clv(p, reward, cost, 0.2, 7) a
      JOIN crm.markov_clv(p, ARRAY[36, -4, -4, -4, 0]::float8[], 0.2, 7) b USING (state);
 
+-- Undiscounted (d = 0), the limit exists when the rewards stop (state 5 is
+-- absorbing and earns and costs nothing).  The example's parameters as
+-- published in a worked reading of the paper (Celis 2020, "Modelling
+-- customer relationships as Markov chains"): a customer in recency 1 is
+-- worth 64.25 undiscounted; stopping contacts in recency 4 (no cost there),
+-- which lowers p_4 to 0.01, makes it 65.7 — published to two and one
+-- decimals, tolerance half a unit of the last one; and the exact rational
+-- values of test/reference/markov_clv_recency.py to 1e-9
+SELECT round(v.value::numeric, 4) AS recency_1_undiscounted, abs(v.value - 64.25) <= 0.005 AS published_64_25,
+       abs(v.value - 64.254754533392) <= 1e-9 AS exact
+FROM recency, crm.markov_clv(p, reward, cost, 0) v WHERE v.state = 1;
+SELECT round(v.value::numeric, 4) AS recency_1_no_contact_at_4, abs(v.value - 65.7) <= 0.05 AS published_65_7,
+       abs(v.value - 65.699006875477) <= 1e-9 AS exact
+FROM crm.markov_clv(ARRAY[[0.30, 0.70, 0, 0, 0], [0.20, 0, 0.80, 0, 0], [0.15, 0, 0, 0.85, 0],
+                          [0.01, 0, 0, 0, 0.99], [0, 0, 0, 0, 1]]::float8[],
+                    ARRAY[40, 0, 0, 0, 0]::float8[], ARRAY[4, 4, 4, 0, 0]::float8[], 0) v
+WHERE v.state = 1;
+-- every state: the exact values, and the undiscounted limit is where the
+-- finite horizons go (2,000 periods)
+WITH ref(state, value) AS (VALUES (1, 64.254754533392), (2, 12.826183104821), (3, 4.969040247678),
+                                  (4, -0.787262273330), (5, 0))
+SELECT count(*) FILTER (WHERE abs(v.value - ref.value) <= 1e-9) AS exact_states,
+       count(*) FILTER (WHERE abs(v.value - h.value) <= 1e-9) AS horizon_2000_equal
+FROM ref, recency, crm.markov_clv(p, reward, cost, 0) v, crm.markov_clv(p, reward, cost, 0, 2000) h
+WHERE v.state = ref.state AND h.state = ref.state;
+-- states that cannot reach a reward are worth 0; rewards that never stop
+-- (an absorbing state with a reward, a closed pair of states, a single
+-- state that keeps paying) have no undiscounted limit (22023)
+SELECT state, value FROM crm.markov_clv(ARRAY[[0.5, 0.5, 0], [0, 1, 0], [0, 0, 1]]::float8[], ARRAY[10, 0, 0]::float8[], 0);
+SELECT q, sqlstate_of(q) AS result FROM (VALUES
+	($$SELECT * FROM crm.markov_clv(ARRAY[[0.5, 0.5], [0, 1]]::float8[], ARRAY[1, 2]::float8[], 0)$$),
+	($$SELECT * FROM crm.markov_clv(ARRAY[[0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]]::float8[], ARRAY[1, 0, 3]::float8[], 0)$$),
+	($$SELECT * FROM crm.markov_clv(ARRAY[[1]]::float8[], ARRAY[5]::float8[], 0)$$)) v(q);
+
 -- ---------------------------------------------------------------------------
 -- Closed forms: a retention chain (alive with probability r, else lost for
 -- good) has V = m (1 + d) / (1 + d - r) and V_T = m (1 - q^(T+1)) / (1 - q),

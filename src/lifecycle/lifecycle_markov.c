@@ -14,6 +14,13 @@
  * Gaussian elimination with partial pivoting: I - P / (1 + d) is strictly
  * diagonally dominant for d > 0 (rows of P sum to 1), so it is nonsingular
  * and the elimination is stable.
+ *
+ * Undiscounted (d = 0) the limit exists when the rewards stop: states from
+ * which no state with a nonzero net reward can be reached are worth 0, and
+ * every other state must be transient (it reaches one of those with
+ * positive probability), as in an absorbing chain whose lost state earns
+ * and costs nothing.  V then solves (I - Q) V = R on the other states, Q
+ * the transitions among them: a nonsingular M-matrix, positive pivots.
  */
 #include "crm.h"
 
@@ -117,7 +124,7 @@ FiniteHorizonValue(const float8 *p, float8 *r, int n, float8 q, int32 horizon)
 
 /* V solving (I - q P) V = r, by Gaussian elimination with partial pivoting */
 static float8 *
-LimitValue(const float8 *p, const float8 *r, int n, float8 q)
+SolveValue(const float8 *p, const float8 *r, int n, float8 q)
 {
 	float8	   *a = palloc(sizeof(float8) * n * n);
 	float8	   *v = palloc(sizeof(float8) * n);
@@ -152,7 +159,10 @@ LimitValue(const float8 *p, const float8 *r, int n, float8 q)
 				v[pivot] = t;
 			}
 		}
-		/* diagonally dominant: the pivot is at least 1 - q > 0 in exact arithmetic */
+		/*
+		 * diagonally dominant (q < 1) or a transient M-matrix (q = 1): the
+		 * pivot is positive in exact arithmetic
+		 */
 		if (a[k * n + k] <= 0)
 			elog(ERROR, "Markov chain value: singular system");
 		for (int i = k + 1; i < n; i++)
@@ -174,6 +184,80 @@ LimitValue(const float8 *p, const float8 *r, int n, float8 q)
 			s -= a[k * n + j] * v[j];
 		v[k] = s / a[k * n + k];
 	}
+	return v;
+}
+
+/*
+ * The undiscounted limit: 0 for states that cannot reach a nonzero reward,
+ * the solution of (I - Q) V = r on the others; 22023 when one of those
+ * never leaves them (its rewards never stop)
+ */
+static float8 *
+UndiscountedLimitValue(const float8 *p, const float8 *r, int n)
+{
+	bool	   *live = palloc0(sizeof(bool) * n);
+	bool	   *leaves = palloc0(sizeof(bool) * n);
+	int		   *index = palloc(sizeof(int) * n);
+	float8	   *v = palloc0(sizeof(float8) * n);
+	float8	   *q;
+	float8	   *rq;
+	float8	   *vq;
+	int			m = 0;
+	bool		changed = true;
+
+	/* live: a state with a nonzero reward, or one that can move to a live one */
+	for (int i = 0; i < n; i++)
+		live[i] = r[i] != 0;
+	while (changed)
+	{
+		changed = false;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n && !live[i]; j++)
+				if (p[i * n + j] > 0 && live[j])
+					live[i] = changed = true;
+	}
+	/* a live state leaves the live ones: directly, or through a live state that does */
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			if (live[i] && !live[j] && p[i * n + j] > 0)
+				leaves[i] = true;
+	changed = true;
+	while (changed)
+	{
+		changed = false;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n && live[i] && !leaves[i]; j++)
+				if (p[i * n + j] > 0 && leaves[j])
+					leaves[i] = changed = true;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (live[i] && !leaves[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the undiscounted value of state %d is unbounded", i + 1),
+					 errdetail("From state %d the chain keeps earning or paying rewards forever: it never reaches a state without rewards for good.", i + 1),
+					 errhint("Give a discount rate above 0 or a horizon, or make the lost state absorbing with no reward and no contact cost.")));
+		if (live[i])
+			index[i] = m++;
+	}
+	if (m == 0)
+		return v;
+	q = palloc(sizeof(float8) * m * m);
+	rq = palloc(sizeof(float8) * m);
+	for (int i = 0; i < n; i++)
+	{
+		if (!live[i])
+			continue;
+		rq[index[i]] = r[i];
+		for (int j = 0; j < n; j++)
+			if (live[j])
+				q[index[i] * m + index[j]] = p[i * n + j];
+	}
+	vq = SolveValue(q, rq, m, 1.0);
+	for (int i = 0; i < n; i++)
+		if (live[i])
+			v[i] = vq[index[i]];
 	return v;
 }
 
@@ -217,8 +301,11 @@ markov_clv(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		CheckPositiveDiscountRate(rate, "Undiscounted, the value of a customer who is never lost grows without bound: give a horizon.");
-		v = LimitValue(p, r, n, 1.0 / (1.0 + rate));
+		CheckDiscountRate(rate);
+		if (rate == 0)
+			v = UndiscountedLimitValue(p, r, n);
+		else
+			v = SolveValue(p, r, n, 1.0 / (1.0 + rate));
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
