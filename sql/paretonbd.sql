@@ -232,6 +232,44 @@ SELECT q AS statement, sqlstate_of(q) AS error FROM (VALUES
 	('SELECT crm.parameter(crm.paretonbd(1, 1, 1, 1), ''a'')')
 ) v(q);
 RESET client_min_messages;
+-- one scale negligible against the other (z = |alpha - beta| / (max + t)
+-- within 2e-3 of 1): G(t) is integrated numerically rather than summed.
+-- The two methods agree where they meet: log-likelihoods at beta = 2e-3
+-- alpha (1 + k 1e-6), k = -3, -1 (series) and 1, 3 (quadrature),
+-- extrapolated linearly to k = 0 from either side, for heavy and light
+-- buyers, r from 0.1 to 20, s from 0.06 to 3 (and both for P(alive) and the
+-- expectation, whose G(t_x) switches method the same way); each within
+-- 1e-11 relative (the log-likelihood, near 0 for light buyers: relative to
+-- max(|ll|, 1))
+CREATE TABLE switch AS
+SELECT x, r, s, k, 1000::float8 AS alpha, 2 * (1 + k * 1e-6) AS beta
+FROM unnest(ARRAY[0, 1, 5, 50]::float8[]) x, unnest(ARRAY[0.1, 1.9, 20]::float8[]) r,
+     unnest(ARRAY[0.06, 0.5, 1, 3]::float8[]) s, unnest(ARRAY[-3, -1, 1, 3]) k;
+CREATE TABLE switch_values AS
+SELECT x, r, s, k, crm.loglik(m, x, 0, 30) AS ll,
+       crm.p_alive(m, x, 0, 30) AS p_alive, crm.expected_purchases(m, 52, x, 0, 30) AS expected
+FROM (SELECT *, crm.paretonbd(r, alpha, s, beta) AS m FROM switch) w;
+SELECT count(*) AS points,
+       max(abs(series.ll - quadrature.ll) / greatest(abs(quadrature.ll), 1)) < 1e-11 AS loglik_agrees,
+       max(abs(series.p - quadrature.p) / quadrature.p) < 1e-11 AS p_alive_agrees,
+       max(abs(series.e - quadrature.e) / quadrature.e) < 1e-11 AS expected_agrees
+FROM (SELECT x, r, s, 1.5 * max(ll) FILTER (WHERE k = -1) - 0.5 * max(ll) FILTER (WHERE k = -3) AS ll,
+             1.5 * max(p_alive) FILTER (WHERE k = -1) - 0.5 * max(p_alive) FILTER (WHERE k = -3) AS p,
+             1.5 * max(expected) FILTER (WHERE k = -1) - 0.5 * max(expected) FILTER (WHERE k = -3) AS e
+      FROM switch_values GROUP BY x, r, s) series
+JOIN (SELECT x, r, s, 1.5 * max(ll) FILTER (WHERE k = 1) - 0.5 * max(ll) FILTER (WHERE k = 3) AS ll,
+             1.5 * max(p_alive) FILTER (WHERE k = 1) - 0.5 * max(p_alive) FILTER (WHERE k = 3) AS p,
+             1.5 * max(expected) FILTER (WHERE k = 1) - 0.5 * max(expected) FILTER (WHERE k = 3) AS e
+      FROM switch_values GROUP BY x, r, s) quadrature USING (x, r, s);
+-- far beyond the series' reach (alpha / beta = 1e12): finite, P(alive) in
+-- [0, 1]; purchases so rare (lambda about 4e-6) that a quiet period says
+-- nothing, so P(alive) is the chance of surviving from t_x to T alone,
+-- ((beta + t_x) / (beta + T))^s (1e-4)
+SELECT round(crm.loglik(m, 3, 29, 30)::numeric, 6) AS loglik,
+       abs(crm.p_alive(m, 3, 29, 30) - ((1e-6 + 29) / (1e-6 + 30)) ^ 0.3) < 1e-4 AS survival_only,
+       crm.p_alive(m, 3, 1, 30) BETWEEN 0 AND 1 AS p_alive_in_range, crm.expected_purchases(m, 52, 3, 1, 30) > 0 AS expected_positive
+FROM (SELECT crm.paretonbd(0.8, 1e6, 0.3, 1e-6) AS m) p;
+
 -- messages
 \set VERBOSITY terse
 SELECT crm.paretonbd_fit(0, 0, t) FROM generate_series(1, 20) t;

@@ -650,13 +650,37 @@ CoarseStart(CovProblem *problem, CovData *sample, double *theta, double *inverse
 }
 
 /*
+ * Move coefficient m of theta by delta (scaled units) in the user's units:
+ * the base log-parameters it acts on move by its centre's share, so that
+ * customers whose covariate is 0 keep their parameters (the coefficients
+ * act on centred covariates inside the fit, see UserParams)
+ */
+static void
+PushCoefficient(const CovProblem *problem, double *theta, int m, double delta)
+{
+	theta[problem->n_base + m] += delta;
+	for (int j = 0; j < problem->n_base; j++)
+	{
+		ClvCovariateEffect effect = problem->ops->covariate_effect[j];
+
+		if (effect == CLV_COVARIATE_NONE)
+			continue;
+		for (int k = 0; k < problem->n_columns; k++)
+			if (problem->coef_of[k] == m && problem->process_of[k] == EffectProcess(effect))
+				theta[j] += EffectDirection(effect) * delta / problem->scale[m] * problem->center[k];
+	}
+}
+
+/*
  * The estimated coefficient m that runs off, or -1: beyond COEF_DIVERGED;
  * when the optimizer did not converge, the largest (beyond 1 in scaled
  * units) whose gradient still points away from 0 (the optimizer stopped
  * where the likelihood could no longer be computed further out); or
  * (checked only where the curvature allows it) one that can be pushed
- * further in the direction of its sign while the penalized log-likelihood
- * drops by less than a quadratic optimum with a profile standard error of
+ * further in the direction of its sign (in the user's units: customers
+ * whose covariate is 0 keep their parameters) while the penalized
+ * log-likelihood drops by less than a quadratic optimum with a profile
+ * standard error of
  * COEF_PUSH (scaled units) would let it: the likelihood has no finite
  * maximum in that direction (the data separate customers by the
  * covariate).  The push is COEF_PUSH, halved (and the allowed drop
@@ -703,7 +727,7 @@ RunawayCoefficient(CovProblem *problem, const double *theta, double value,
 			double		allowed = COEF_PUSH_DROP * (push / COEF_PUSH) * (push / COEF_PUSH);
 
 			memcpy(pushed, theta, sizeof(double) * n_free);
-			pushed[problem->n_base + m] += sign * push;
+			PushCoefficient(problem, pushed, m, sign * push);
 			pushed_value = CovObjective(pushed, NULL, problem);
 			if (!isfinite(pushed_value))
 				continue;

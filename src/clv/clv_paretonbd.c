@@ -27,7 +27,10 @@
  * are below z, so the series cannot overflow and its tail is bounded.  The
  * likelihood is then evaluated in log space (log G, log-sum-exp), and the
  * gradient follows from the derivatives of S in A, C and z, summed along
- * with it.
+ * with it.  Where z is within PARETO_QUADRATURE_BELOW of 1 (one scale
+ * negligible against the other), the series would need tens of thousands
+ * of terms or more, and G is integrated numerically instead
+ * (clv_paretonbd_integral.c).
  */
 #include "crm.h"
 #include "clv_ops.h"
@@ -309,6 +312,11 @@ LogIntegralAt(const ParetoParams *p, float8 x, float8 t, bool with_derivatives,
 
 	out->log_alpha_t = log_alpha_t;
 	out->log_beta_t = log_beta_t;
+	/* 1 - z: one scale negligible against the other, the series too long */
+	if ((p->alpha >= p->beta ? (p->beta + t) / (p->alpha + t) : (p->alpha + t) / (p->beta + t)) <
+		PARETO_QUADRATURE_BELOW)
+		return ParetoLogIntegralQuadrature(p->r, p->alpha, p->s, p->beta, x, t, &out->value,
+										   with_derivatives ? out->d : NULL);
 	if (p->alpha >= p->beta)
 	{
 		float8		z = (p->alpha - p->beta) / (p->alpha + t);

@@ -56,6 +56,14 @@ extern float8 PurchaseExpectedPrepared(void *prepared, float8 horizon, const flo
 #define PARETO_SERIES_TOLERANCE 1e-17
 /* Most terms a per-frequency coefficient table keeps (longer series are summed directly) */
 #define PARETO_TABLE_MAX_TERMS 65536
+/*
+ * Below this 1 - z, G(t) is integrated numerically rather than summed: its
+ * series would need about 40 / (1 - z) terms, 20,000 and more
+ */
+#define PARETO_QUADRATURE_BELOW 2e-3
+/* log G(t) and its gradient by quadrature (clv_paretonbd_integral.c) */
+extern bool ParetoLogIntegralQuadrature(float8 r, float8 alpha, float8 s, float8 beta, float8 x,
+										float8 t, float8 *log_g, float8 *d);
 /* Below this |s - 1| the expectations use their limit at s = 1 */
 #define PARETO_S_NEAR_ONE 1e-10
 
