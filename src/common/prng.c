@@ -112,9 +112,10 @@ CrmRandomNormalSlow(CrmRandom *rng, uint64 bits)
 	{
 		int			layer = (int) (bits & 0xFF);
 		double		sign = (bits & 0x100) ? -1.0 : 1.0;
-		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
+		bool		inside;
+		double		x = CrmZigguratPoint(z, bits, &inside);
 
-		if (x < z->edge[layer + 1])
+		if (inside)
 			return sign * x;
 		if (layer == 0)
 		{
@@ -150,9 +151,10 @@ CrmRandomExponentialSlow(CrmRandom *rng, uint64 bits)
 	for (;;)
 	{
 		int			layer = (int) (bits & 0xFF);
-		double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
+		bool		inside;
+		double		x = CrmZigguratPoint(z, bits, &inside);
 
-		if (x < z->edge[layer + 1])
+		if (inside)
 			return shift + x;
 		if (layer == 0)
 			shift += EXPONENTIAL_EDGE;

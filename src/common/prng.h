@@ -73,19 +73,32 @@ extern double CrmRandomNormalSlow(CrmRandom *rng, uint64 bits);
 extern double CrmRandomExponentialSlow(CrmRandom *rng, uint64 bits);
 
 /*
+ * The point a ziggurat draw's 64 bits pick: layer bits & 0xFF, a uniform
+ * (bits 11-63) times the layer's width; *inside when it lies in the layer's
+ * inner rectangle (about 99 % of draws: accepted at once)
+ */
+static inline double
+CrmZigguratPoint(const CrmZiggurat *z, uint64 bits, bool *inside)
+{
+	int			layer = (int) (bits & 0xFF);
+	double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) * z->edge[layer];
+
+	*inside = x < z->edge[layer + 1];
+	return x;
+}
+
+/*
  * A standard normal draw by the ziggurat method: one 64-bit draw picks the
- * layer (bits 0-7), the sign (bit 8) and the point (bits 11-63), accepted
- * at once when it lies in the layer's inner rectangle (about 99 % of draws)
+ * layer (bits 0-7), the sign (bit 8) and the point (bits 11-63)
  */
 static inline double
 CrmRandomNormal(CrmRandom *rng)
 {
 	uint64		bits = CrmRandomNext(rng);
-	int			layer = (int) (bits & 0xFF);
-	double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) *
-		CrmNormalZiggurat.edge[layer];
+	bool		inside;
+	double		x = CrmZigguratPoint(&CrmNormalZiggurat, bits, &inside);
 
-	if (likely(x < CrmNormalZiggurat.edge[layer + 1]))
+	if (likely(inside))
 		return (bits & 0x100) ? -x : x;
 	return CrmRandomNormalSlow(rng, bits);
 }
@@ -95,11 +108,10 @@ static inline double
 CrmRandomStandardExponential(CrmRandom *rng)
 {
 	uint64		bits = CrmRandomNext(rng);
-	int			layer = (int) (bits & 0xFF);
-	double		x = (double) (bits >> 11) * (1.0 / 9007199254740992.0) *
-		CrmExponentialZiggurat.edge[layer];
+	bool		inside;
+	double		x = CrmZigguratPoint(&CrmExponentialZiggurat, bits, &inside);
 
-	if (likely(x < CrmExponentialZiggurat.edge[layer + 1]))
+	if (likely(inside))
 		return x;
 	return CrmRandomExponentialSlow(rng, bits);
 }
