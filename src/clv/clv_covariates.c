@@ -270,3 +270,24 @@ ClvCustomerModelArgs(FunctionCallInfo fcinfo, const ClvModelOps *ops, const ClvM
 	memcpy(customer->params, params, sizeof(float8) * ops->spec.n_params);
 	return customer;
 }
+
+/* Raise 22023 unless a model's and a state's covariates have the same names in the same order */
+void
+ClvCheckSameCovariateNames(const ClvModelOps *ops, const CovariateNames *model, const CovariateNames *state)
+{
+	bool		same = true;
+
+	for (int process = 0; process < 2; process++)
+	{
+		if (model->n[process] != state->n[process])
+			same = false;
+		for (int k = 0; same && k < model->n[process]; k++)
+			if (strcmp(model->name[process][k], state->name[process][k]) != 0)
+				same = false;
+	}
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the %s model's covariates are not the fit state's", ops->spec.title),
+				 errhint("Build the state with the model's covariate names, in their order.")));
+}

@@ -161,6 +161,10 @@ extern void ClvCovariatesPutParameters(struct ReturnSetInfo *rsinfo, const ClvMo
 /* Raise 22023 when a model with covariates is scored without them */
 extern void ClvCheckNoCovariates(const ClvModel *model);
 
+/* Raise 22023 unless a model's and a state's covariates have the same names in the same order */
+extern void ClvCheckSameCovariateNames(const ClvModelOps *ops, const CovariateNames *model,
+									   const CovariateNames *state);
+
 /*
  * The fit of a kind with covariates (clv_covfit.c): records are a state's
  * sorted distinct tuples (x, t_x, T, z_life..., z_trans...), width values

@@ -945,27 +945,6 @@ ClvCovariateFit(const ClvModelOps *ops, const CovariateSpec *spec, const float8 
 	return model;
 }
 
-/* Raise 22023 unless a model's and a state's covariates have the same names in the same order */
-static void
-CheckSameNames(const ClvModelOps *ops, const CovariateNames *model, const CovariateNames *state)
-{
-	bool		same = true;
-
-	for (int process = 0; process < 2; process++)
-	{
-		if (model->n[process] != state->n[process])
-			same = false;
-		for (int k = 0; same && k < model->n[process]; k++)
-			if (strcmp(model->name[process][k], state->name[process][k]) != 0)
-				same = false;
-	}
-	if (!same)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the %s model's covariates are not the fit state's", ops->spec.title),
-				 errhint("Build the state with the model's covariate names, in their order.")));
-}
-
 /*
  * The total log-likelihood of the customers of a state under a model and,
  * if gradient is not NULL, its gradient in the model's parameters (natural
@@ -1007,7 +986,7 @@ StateLogLikelihood(const ClvModel *model, const TupleState *state, float8 *gradi
 	ClvModelCovariates(model, &cov);
 	CovariateSpecNames(cov.spec, &names);
 	CovariateSpecNames(state_spec, &state_names);
-	CheckSameNames(ops, &names, &state_names);
+	ClvCheckSameCovariateNames(ops, &names, &state_names);
 
 	/* the fit's problem at the user's scale: centres 0, scales 1, no penalty */
 	memset(&problem, 0, sizeof(problem));
