@@ -315,6 +315,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 	float8		log_discount = args->log_discount;
 	float8		mean_wait;
 	float8		spend_scale = 0;
+	float8		count = 0;
 
 	*purchases = 0;
 	if (!life->alive)
@@ -338,7 +339,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 		u += CrmRandomStandardExponential(rng) * mean_wait;
 		if (!(u <= end))
 			break;
-		*purchases += 1;
+		count += 1;
 		switch (args->target)
 		{
 			case TARGET_PURCHASES:
@@ -364,6 +365,7 @@ SimulateFuture(const IntervalArgs *args, const ClvLatent *life, const ClvLatent 
 		if ((n & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
+	*purchases = count;
 	return TARGET_HAS_SPEND(args->target) ? args->margin * value : value;
 }
 
@@ -536,21 +538,33 @@ ClvIntervalOf(float8 *values, int32 n, float8 level, float8 *mean, float8 *lower
 	*upper = small_counts ? HistogramKth(histogram, hi) : SelectKth(values, n, hi);
 }
 
+/*
+ * The function's composite result (crm.prediction_interval, or the OUT
+ * columns of crm.customer_intervals) from n float8 values, none NULL
+ */
+static Datum
+FloatRecord(FunctionCallInfo fcinfo, const float8 *values, int n)
+{
+	TupleDesc	desc;
+	Datum		datums[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	Assert(n <= lengthof(datums));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != n)
+		elog(ERROR, "a prediction interval function must return a record of %d float8", n);
+	desc = BlessTupleDesc(desc);
+	for (int i = 0; i < n; i++)
+		datums[i] = Float8GetDatum(values[i]);
+	return HeapTupleGetDatum(heap_form_tuple(desc, datums, nulls));
+}
+
 /* The composite crm.prediction_interval (mean, lower, upper) */
 Datum
 ClvIntervalResult(FunctionCallInfo fcinfo, float8 mean, float8 lower, float8 upper)
 {
-	TupleDesc	desc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	float8		values[3] = {mean, lower, upper};
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "crm.prediction_interval is not a composite type");
-	desc = BlessTupleDesc(desc);
-	values[0] = Float8GetDatum(mean);
-	values[1] = Float8GetDatum(lower);
-	values[2] = Float8GetDatum(upper);
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	return FloatRecord(fcinfo, values, 3);
 }
 
 /* The model in argument argno of an interval, checked to be scorable */
@@ -776,22 +790,17 @@ Datum
 clv_customer_intervals(PG_FUNCTION_ARGS)
 {
 	IntervalMemo *slot = CustomerMemo(fcinfo, TARGET_PURCHASES_CLV);
-	TupleDesc	desc;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
+	float8		values[6];
 
 	if (!slot->scored)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "crm.customer_intervals does not return a composite type");
-	desc = BlessTupleDesc(desc);
-	values[0] = Float8GetDatum(slot->purchases_mean);
-	values[1] = Float8GetDatum(slot->purchases_lower);
-	values[2] = Float8GetDatum(slot->purchases_upper);
-	values[3] = Float8GetDatum(slot->mean);
-	values[4] = Float8GetDatum(slot->lower);
-	values[5] = Float8GetDatum(slot->upper);
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	values[0] = slot->purchases_mean;
+	values[1] = slot->purchases_lower;
+	values[2] = slot->purchases_upper;
+	values[3] = slot->mean;
+	values[4] = slot->lower;
+	values[5] = slot->upper;
+	return FloatRecord(fcinfo, values, 6);
 }
 
 /*
