@@ -84,6 +84,18 @@ SELECT q, sqlstate_of(q) AS result FROM (VALUES
 	($$SELECT * FROM crm.markov_clv(ARRAY[[0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]]::float8[], ARRAY[1, 0, 3]::float8[], 0)$$),
 	($$SELECT * FROM crm.markov_clv(ARRAY[[1]]::float8[], ARRAY[5]::float8[], 0)$$)) v(q);
 
+-- a state that keeps most of its customers and another that feeds it (the
+-- first version's partial pivoting refused this chain): V = R + P V / (1 +
+-- d) holds, discounted and undiscounted (state 3 is lost, no reward)
+WITH chain(p, r) AS (VALUES (ARRAY[[0.99, 0.01, 0], [0.5, 0.4, 0.1], [0, 0, 1]]::float8[], ARRAY[1, 1, 0]::float8[])),
+     v AS (SELECT d, s.state, s.value FROM chain, unnest(ARRAY[0.01, 0]::float8[]) d, LATERAL crm.markov_clv(chain.p, chain.r, d) s)
+SELECT d, count(*) AS states,
+       max(abs(v.value - (chain.r[v.state] + (SELECT sum(chain.p[v.state][w.state] * w.value) FROM v w WHERE w.d = v.d) / (1 + d)))
+           / greatest(abs(v.value), 1)) < 1e-12 AS bellman_holds
+FROM v, chain GROUP BY d ORDER BY d;
+-- a leak below double precision: the value cannot be computed (22003)
+SELECT sqlstate_of($$SELECT * FROM crm.markov_clv(ARRAY[[1, 1e-20], [0, 1]]::float8[], ARRAY[1, 0]::float8[], 0)$$) AS leak_lost_to_rounding;
+
 -- ---------------------------------------------------------------------------
 -- Closed forms: a retention chain (alive with probability r, else lost for
 -- good) has V = m (1 + d) / (1 + d - r) and V_T = m (1 - q^(T+1)) / (1 - q),

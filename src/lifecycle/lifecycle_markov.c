@@ -11,9 +11,12 @@
  * The reward of a state is earned in the period the customer is in it, the
  * current period (t = 0) included and undiscounted.  The finite sum is
  * evaluated by Horner's rule (T matrix-vector products); the limit by
- * Gaussian elimination with partial pivoting: I - P / (1 + d) is strictly
- * diagonally dominant for d > 0 (rows of P sum to 1), so it is nonsingular
- * and the elimination is stable.
+ * Gaussian elimination: I - P / (1 + d) is strictly diagonally dominant by
+ * rows for d > 0 (rows of P sum to 1), so it is nonsingular and elimination
+ * without pivoting is stable, its pivots positive.  (Partial pivoting would
+ * swap in a negative off-diagonal entry where a state keeps most of its
+ * customers and another feeds it: an ordinary chain that the first version
+ * refused.)
  *
  * Undiscounted (d = 0) the limit exists when the rewards stop: states from
  * which no state with a nonzero net reward can be reached are worth 0, and
@@ -122,7 +125,7 @@ FiniteHorizonValue(const float8 *p, float8 *r, int n, float8 q, int32 horizon)
 	return v;
 }
 
-/* V solving (I - q P) V = r, by Gaussian elimination with partial pivoting */
+/* V solving (I - q P) V = r, by Gaussian elimination */
 static float8 *
 SolveValue(const float8 *p, const float8 *r, int n, float8 q)
 {
@@ -137,34 +140,19 @@ SolveValue(const float8 *p, const float8 *r, int n, float8 q)
 	}
 	for (int k = 0; k < n; k++)
 	{
-		int			pivot = k;
-
 		CHECK_FOR_INTERRUPTS();
-		for (int i = k + 1; i < n; i++)
-			if (fabs(a[i * n + k]) > fabs(a[pivot * n + k]))
-				pivot = i;
-		if (pivot != k)
-		{
-			for (int j = 0; j < n; j++)
-			{
-				float8		t = a[k * n + j];
 
-				a[k * n + j] = a[pivot * n + j];
-				a[pivot * n + j] = t;
-			}
-			{
-				float8		t = v[k];
-
-				v[k] = v[pivot];
-				v[pivot] = t;
-			}
-		}
 		/*
-		 * diagonally dominant (q < 1) or a transient M-matrix (q = 1): the
-		 * pivot is positive in exact arithmetic
+		 * diagonally dominant by rows (q < 1) or a transient M-matrix (q =
+		 * 1): elimination in order needs no pivoting (its growth is bounded)
+		 * and every pivot is positive in exact arithmetic
 		 */
-		if (a[k * n + k] <= 0)
-			elog(ERROR, "Markov chain value: singular system");
+		if (!(a[k * n + k] > 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the Markov chain value is too large to compute"),
+					 errdetail("The chain leaves its rewarding states with a probability lost to rounding, so the value is beyond double precision."),
+					 errhint("Give a horizon, or a larger discount rate.")));
 		for (int i = k + 1; i < n; i++)
 		{
 			float8		f = a[i * n + k] / a[k * n + k];
@@ -188,6 +176,36 @@ SolveValue(const float8 *p, const float8 *r, int n, float8 q)
 }
 
 /*
+ * Mark every state that can move (with positive probability, in any number
+ * of steps) to a marked state, among the states of among (NULL: all);
+ * breadth first over the reverse transitions, O(n^2)
+ */
+static void
+MarkReaching(const float8 *p, int n, bool *marked, const bool *among)
+{
+	int		   *queue = palloc(sizeof(int) * n);
+	int			head = 0;
+	int			tail = 0;
+
+	for (int i = 0; i < n; i++)
+		if (marked[i])
+			queue[tail++] = i;
+	while (head < tail)
+	{
+		int			j = queue[head++];
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < n; i++)
+			if (!marked[i] && (among == NULL || among[i]) && p[i * n + j] > 0)
+			{
+				marked[i] = true;
+				queue[tail++] = i;
+			}
+	}
+	pfree(queue);
+}
+
+/*
  * The undiscounted limit: 0 for states that cannot reach a nonzero reward,
  * the solution of (I - Q) V = r on the others; 22023 when one of those
  * never leaves them (its rewards never stop)
@@ -203,33 +221,17 @@ UndiscountedLimitValue(const float8 *p, const float8 *r, int n)
 	float8	   *rq;
 	float8	   *vq;
 	int			m = 0;
-	bool		changed = true;
 
-	/* live: a state with a nonzero reward, or one that can move to a live one */
+	/* live: a state with a nonzero reward, or one that can reach one */
 	for (int i = 0; i < n; i++)
 		live[i] = r[i] != 0;
-	while (changed)
-	{
-		changed = false;
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < n && !live[i]; j++)
-				if (p[i * n + j] > 0 && live[j])
-					live[i] = changed = true;
-	}
+	MarkReaching(p, n, live, NULL);
 	/* a live state leaves the live ones: directly, or through a live state that does */
 	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++)
-			if (live[i] && !live[j] && p[i * n + j] > 0)
+		for (int j = 0; j < n && live[i] && !leaves[i]; j++)
+			if (!live[j] && p[i * n + j] > 0)
 				leaves[i] = true;
-	changed = true;
-	while (changed)
-	{
-		changed = false;
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < n && live[i] && !leaves[i]; j++)
-				if (p[i * n + j] > 0 && leaves[j])
-					leaves[i] = changed = true;
-	}
+	MarkReaching(p, n, leaves, live);
 	for (int i = 0; i < n; i++)
 	{
 		if (live[i] && !leaves[i])
